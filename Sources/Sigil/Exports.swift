@@ -1,0 +1,3 @@
+@_exported import SigilCore
+@_exported import SigilContainers
+@_exported import SigilImaging
