@@ -12,10 +12,11 @@ var targets: [Target] = [
     .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
     .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
     .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
     // MARK: Library modules
     .target(name: "SigilCore", swiftSettings: upcoming),
-    .target(name: "SigilContainers", dependencies: ["SigilCore"], swiftSettings: upcoming),
+    .target(name: "SigilContainers", dependencies: ["SigilCore", "CZlib"], swiftSettings: upcoming),
     .target(
         name: "SigilImaging",
         dependencies: ["SigilCore", "CTurboJPEG", "CPNG", "CWebP", "CFreeType"],
@@ -30,16 +31,22 @@ var targets: [Target] = [
 
     // MARK: Tests
     .testTarget(name: "SigilCoreTests", dependencies: ["SigilCore"], swiftSettings: upcoming),
-    .testTarget(name: "SigilContainersTests", dependencies: ["SigilContainers"], swiftSettings: upcoming),
+    .testTarget(
+        name: "SigilContainersTests", dependencies: ["SigilContainers"], resources: [.copy("Resources")], swiftSettings: upcoming),
     .testTarget(name: "SigilImagingTests", dependencies: ["SigilImaging", "SigilContainers"], swiftSettings: upcoming),
-    .testTarget(name: "SigilTests", dependencies: ["Sigil", "sigil"], swiftSettings: upcoming),
+    .testTarget(name: "SigilTests", dependencies: ["Sigil", "sigil"], exclude: ["Resources"], swiftSettings: upcoming),
 ]
 
 // libFuzzer harnesses are built only by `make fuzz` (SIGIL_FUZZ=1), so ordinary builds never need the fuzzer runtime.
 if Context.environment["SIGIL_FUZZ"] == "1" {
     targets.append(.executableTarget(
         name: "SigilFuzz", dependencies: ["SigilContainers", "SigilCore"], path: "Fuzz/Sources/SigilFuzz",
-        swiftSettings: upcoming + [.unsafeFlags(["-sanitize=fuzzer,address", "-parse-as-library"])]
+        exclude: ["FuzzerDriver.h"],
+        swiftSettings: upcoming + [.unsafeFlags([
+            "-sanitize=fuzzer,address", "-parse-as-library",
+            "-import-objc-header", Context.packageDirectory + "/Fuzz/Sources/SigilFuzz/FuzzerDriver.h",
+        ])],
+        linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]
     ))
 }
 

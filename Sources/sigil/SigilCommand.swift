@@ -1,7 +1,58 @@
 import ArgumentParser
+import Foundation
 import Sigil
 
+/// `sigil`: label and verify AI-generated content (GB 45438-2025).
+///
+/// Exit codes: 0 success, 1 verify found problems, 2 usage, 3 bad input.
 @main
 struct SigilCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sigil", abstract: "Label and verify AI-generated content (GB 45438-2025).")
+    static let configuration = CommandConfiguration(
+        commandName: "sigil",
+        abstract: "Label and verify AI-generated content as GB 45438-2025 prescribes.",
+        discussion: "Exit codes: 0 success, 1 verify found problems, 2 usage error, 3 bad input.",
+        subcommands: [LabelCommand.self, VerifyCommand.self, DemoCommand.self]
+    )
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as SigilError {
+            Terminal.error(error.description)
+            Foundation.exit(error.code == .usage ? ExitStatus.usage : ExitStatus.badInput)
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            Terminal.error(fullMessage(for: error))
+            Foundation.exit(ExitStatus.usage)
+        }
+    }
+}
+
+/// The exit codes of the CLI contract.
+enum ExitStatus {
+    static let success: Int32 = 0
+    static let problems: Int32 = 1
+    static let usage: Int32 = 2
+    static let badInput: Int32 = 3
+}
+
+enum Terminal {
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data(("sigil: error: " + message + "\n").utf8))
+    }
+    static func warning(_ message: String) {
+        FileHandle.standardError.write(Data(("sigil: warning: " + message + "\n").utf8))
+    }
+    static var stderrIsTTY: Bool { isatty(STDERR_FILENO) == 1 }
 }

@@ -1,0 +1,39 @@
+# Sigil — the two commands: `make run` (label and verify the samples on embedded defaults) and `make test`.
+SWIFT ?= swift
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps build release run test fuzz bench clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build -j $(JOBS)
+
+release: deps
+	$(SWIFT) build -c release -j $(JOBS) --product sigil
+
+## run: label and verify every image in examples/, writing out/ and out/report.md
+run: release
+	./.build/release/sigil demo --examples examples --output out
+
+## test: the whole suite
+test: deps
+	$(SWIFT) build --build-tests -j $(JOBS)
+	$(SWIFT) test --skip-build
+
+## fuzz: libFuzzer over the container parsers (FUZZ_SECONDS, default 60)
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	SIGIL_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz --product SigilFuzz
+	mkdir -p .build-fuzz/corpus Fuzz/crashes
+	./.build-fuzz/debug/SigilFuzz .build-fuzz/corpus Fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -artifact_prefix=Fuzz/crashes/
+
+## bench: release-built benchmark beside exiftool and ImageMagick (figures for the README)
+bench: deps
+	cd Benchmarks && $(SWIFT) build -c release -j $(JOBS) && ./.build/release/sigil-bench
+
+clean:
+	rm -rf .build .build-fuzz out

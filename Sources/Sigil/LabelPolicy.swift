@@ -1,0 +1,37 @@
+/// Everything that decides how ``Labeler`` labels a file: which marks, who produced it, how the visible
+/// label looks, and the limits that protect the process. One place decides policy; the rest obeys it.
+public struct LabelPolicy: Sendable, Hashable {
+    /// The marks to apply.
+    public var marks: Set<Mark> = Set(Mark.supported)
+    /// `ContentProducer`: the provider's PG-20252A code.
+    public var producer: ProviderCode
+    /// `ProduceID`; nil generates a fresh one per file.
+    public var produceID: String?
+    /// `ReservedCode1`, opaque; empty by default.
+    public var reservedCode1: String = ""
+    /// The visible label.
+    public var explicit = ExplicitLabelSpec()
+    /// Refuse images whose header declares more pixels than this, before decoding (decompression bombs).
+    public var maxPixels: Int = 100_000_000
+    /// JPEG quality when the pixels are re-encoded; nil keeps the quality estimated from the source.
+    public var jpegQuality: Int?
+
+    public init(producer: ProviderCode) {
+        self.producer = producer
+    }
+}
+
+/// What ``Labeler`` did to one file.
+public struct LabelOutcome: Sendable {
+    /// The labeled file.
+    public var bytes: [UInt8]
+    public var format: ImageFormat
+    /// The implicit label written, when the `implicit` mark was applied.
+    public var label: AIGCLabel
+    /// The visible label, when the `explicit` mark was applied.
+    public var explicit: PaintedLabel?
+    /// The marks applied.
+    public var marks: Set<Mark>
+    public var width: Int
+    public var height: Int
+}

@@ -1,0 +1,135 @@
+import Foundation
+
+/// Labels image files as GB 45438-2025 prescribes: the visible label (5.2) and the file-metadata label
+/// (6.1, Annex E), in one pass, without touching anything else in the file.
+///
+/// A metadata-only label never decodes pixels and leaves the compressed image data byte-identical.
+/// With the explicit mark the pixels are decoded, the label painted, and the image re-encoded in its own
+/// format (JPEG at the source's estimated quality and subsampling), then every metadata segment of the
+/// source is carried over.
+public struct Labeler: Sendable {
+    public let policy: LabelPolicy
+    /// The face the visible label is drawn with, loaded once (nil when the explicit mark is off).
+    public let font: Font?
+
+    /// A labeler for `policy`. With the explicit mark on, the font is located (``ExplicitLabelSpec/fontPath``,
+    /// else ``FontLocator``) and loaded here, so a bad font fails before any file is touched.
+    public init(policy: LabelPolicy) throws {
+        var policy = policy
+        if policy.marks.contains(.explicit) {
+            try policy.explicit.validate()
+            let path = try FontLocator.locate(explicit: policy.explicit.fontPath)
+            policy.explicit.fontPath = path
+            font = try Font(path: path)
+        } else {
+            font = nil
+        }
+        self.policy = policy
+    }
+
+    /// The XMP namespace where Sigil records how it painted the visible label, so ``Verifier`` can find it again.
+    public static let sigilNamespace = "urn:sigil:ns:1.0/"
+    static let explicitProperty = "ExplicitLabel"
+
+    /// Labels one file's bytes.
+    ///
+    /// - Throws: ``SigilError`` naming the structure and offset for damaged or unsupported input, `.tooLarge`
+    ///   for images over ``LabelPolicy/maxPixels``, `.invalidExplicitLabel` for wording or sizes GB 5.2 forbids.
+    public func label(_ input: [UInt8]) throws -> LabelOutcome {
+        guard let format = ImageHeader.sniff(input) else {
+            throw SigilError(.unsupportedFormat, input.isEmpty ? "the file is empty" : "not a JPEG, PNG or WebP file (unrecognised signature \(Self.hexPrefix(input)))")
+        }
+        guard [.jpeg, .png, .webp].contains(format) else {
+            throw SigilError(.unsupportedFormat, "\(format.rawValue.uppercased()) files can be verified but not labeled; convert to PNG, JPEG or WebP")
+        }
+        let header = try ImageHeader.read(input)
+        guard header.width > 0, header.height > 0 else {
+            throw SigilError(.malformed, "the \(format.rawValue.uppercased()) header declares a \(header.width)×\(header.height) image")
+        }
+        let (pixelCount, overflow) = header.width.multipliedReportingOverflow(by: header.height)
+        guard !overflow, pixelCount <= policy.maxPixels else {
+            throw SigilError(.tooLarge, "the \(format.rawValue.uppercased()) header declares \(header.width)×\(header.height) pixels, over the limit of \(policy.maxPixels) (raise it with --max-pixels)")
+        }
+
+        let produceID = policy.produceID ?? ProduceID.generate()
+        try ProduceID.validate(produceID)
+        let label = try AIGCLabel.firstWrite(producer: policy.producer.rawValue, produceID: produceID, reservedCode1: policy.reservedCode1)
+
+        var bytes = input
+        var painted: PaintedLabel?
+        if policy.marks.contains(.explicit) {
+            if header.isAnimated {
+                throw SigilError(.unsupportedFormat, "animated \(format.rawValue.uppercased()) cannot take an explicit label yet; label it with --marks implicit")
+            }
+            (bytes, painted) = try paint(input, format: format, orientation: header.orientation)
+        }
+        if policy.marks.contains(.implicit) {
+            var extra: [XMPProperty] = []
+            if let painted {
+                extra.append(XMPProperty(namespaceURI: Self.sigilNamespace, prefix: "sigil", name: Self.explicitProperty, value: ExplicitLabelRecord(painted: painted, fontPath: policy.explicit.fontPath).json))
+            }
+            bytes = try LabelWriter.write(json: label.json, wrappedJSON: label.wrappedJSON, extra: extra, into: bytes)
+        }
+        return LabelOutcome(bytes: bytes, format: format, label: label, explicit: painted, marks: policy.marks, width: header.width, height: header.height)
+    }
+
+    private func paint(_ input: [UInt8], format: ImageFormat, orientation: Int) throws -> ([UInt8], PaintedLabel) {
+        var decoded: DecodedImage
+        switch format {
+        case .jpeg: decoded = try JPEGCodec.decode(input, maxPixels: policy.maxPixels)
+        case .png: decoded = try PNGCodec.decode(input, maxPixels: policy.maxPixels)
+        default: decoded = try WebPCodec.decode(input, maxPixels: policy.maxPixels)
+        }
+        guard let font else { throw SigilError(.font, "no font loaded for the explicit label") }
+        let painted = try ExplicitLabelPainter.paint(policy.explicit, font: font, on: &decoded.pixels, orientation: orientation)
+        let encoded: [UInt8]
+        switch format {
+        case .jpeg:
+            let quality = policy.jpegQuality ?? decoded.jpeg?.quality ?? 90
+            encoded = try JPEGCodec.encode(decoded.pixels, quality: quality, subsampling: decoded.jpeg?.subsampling ?? 2)
+        case .png:
+            encoded = try PNGCodec.encode(decoded.pixels)
+        default:
+            encoded = try WebPCodec.encode(decoded.pixels, lossless: decoded.webp?.lossless ?? false, quality: 90)
+        }
+        return (try MetadataTransplant.transplant(from: input, into: encoded, format: format), painted)
+    }
+
+    /// Labels `input` into `output`, atomically: the result is written to a temporary file beside `output`
+    /// and renamed over it, so a failure never leaves a half-written file.
+    @discardableResult
+    public func labelFile(at input: String, to output: String) throws -> LabelOutcome {
+        let bytes = try FileIO.read(input)
+        do {
+            let outcome = try label(bytes)
+            try FileIO.writeAtomically(outcome.bytes, to: output)
+            return outcome
+        } catch let error as SigilError {
+            throw error.at(path: input)
+        }
+    }
+
+    static func hexPrefix(_ bytes: [UInt8]) -> String {
+        bytes.prefix(8).map { String($0, radix: 16).leftPaddedHex }.joined(separator: " ")
+    }
+}
+
+extension String {
+    var leftPaddedHex: String { count >= 2 ? self : "0" + self }
+}
+
+/// What Sigil records in XMP about the visible label it painted.
+public struct ExplicitLabelRecord: Sendable, Hashable, Codable {
+    public var painted: PaintedLabel
+    public var fontPath: String?
+
+    var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "{}"
+    }
+
+    static func parse(_ text: String) -> ExplicitLabelRecord? {
+        try? JSONDecoder().decode(ExplicitLabelRecord.self, from: Data(text.utf8))
+    }
+}

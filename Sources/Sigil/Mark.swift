@@ -1,0 +1,37 @@
+/// A kind of label Sigil can put on content.
+public enum Mark: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    /// The visible text label of GB 45438 5.2 (「AI生成」 by default).
+    case explicit
+    /// The file-metadata label of GB 45438 6.1 and Annex E (the `AIGC` field).
+    case implicit
+
+    /// Every mark this build supports; the default of `sigil label --marks`.
+    public static let supported: [Mark] = [.explicit, .implicit]
+
+    public var description: String { rawValue }
+
+    /// Parses a comma-separated list such as `explicit,implicit`.
+    ///
+    /// - Throws: ``SigilError`` `.usage` naming an unknown mark and listing the known ones.
+    public static func parseList(_ list: String) throws -> Set<Mark> {
+        var marks: Set<Mark> = []
+        for raw in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !raw.isEmpty {
+            guard let mark = Mark(rawValue: raw) else {
+                throw SigilError(.usage, "unknown mark \"\(raw)\"; this build supports: \(supported.map(\.rawValue).joined(separator: ", "))")
+            }
+            marks.insert(mark)
+        }
+        guard !marks.isEmpty else { throw SigilError(.usage, "--marks needs at least one of: \(supported.map(\.rawValue).joined(separator: ", "))") }
+        return marks
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in set: Swift.Set<Character>) -> String {
+        String(self.drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
+    }
+}
+
+extension Set where Element == Character {
+    fileprivate static let whitespaces: Set<Character> = [" ", "\t"]
+}

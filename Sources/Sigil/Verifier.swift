@@ -1,0 +1,194 @@
+/// Reads every label in a file and judges it: which implicit labels are present and where, whether each
+/// is well-formed under GB 45438-2025 Annex E, whether the file keeps only one (6.1 c), the visible label
+/// Sigil painted (if any) and whether it is still in the pixels, and the verdict a platform must show.
+public struct Verifier: Sendable {
+    /// Options for verification.
+    public struct Options: Sendable, Hashable {
+        /// Decode pixels to check the visible label's presence. Off skips the codec entirely.
+        public var decodePixels = true
+        /// Pixel limit for decoding (decompression bombs).
+        public var maxPixels = 100_000_000
+        public init() {}
+    }
+
+    public var options: Options
+
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    /// Verifies one file's bytes.
+    ///
+    /// - Throws: ``SigilError`` `.unsupportedFormat` only when the bytes are no image format Sigil reads;
+    ///   damaged files produce a report with findings instead.
+    public func verify(_ bytes: [UInt8]) throws -> VerificationReport {
+        let scan = try LabelScanner.scan(bytes)
+        var sites: [VerificationReport.Site] = []
+        var fileFindings = scan.findings
+        for carrier in scan.carriers {
+            let payload: LabelPayload
+            switch carrier.payload {
+            case .text(let text): payload = LabelPayload.parse(text, keyed: carrier.keyed, location: carrier.location)
+            case .properties(let props): payload = LabelPayload.fromProperties(props.map { ($0.key, $0.value) }, location: carrier.location)
+            }
+            // A carrier that names no AIGC key and holds no Annex E key is someone else's metadata, not a label.
+            if !carrier.keyed && !payload.hasAnnexEKeys {
+                fileFindings.append(Finding(.foreignSchema, .info, "\(carrier.location) holds an AIGC object without Annex E keys (another vendor's schema); not a GB 45438 label", location: carrier.location, offset: carrier.offset))
+                continue
+            }
+            var findings = payload.findings
+            if !carrier.standard {
+                findings.append(Finding(.nonstandardSite, .warning, "\(carrier.location) is not a site the TC260 image guide (PG-20259A) defines", location: carrier.location))
+            }
+            sites.append(.init(carrier: carrier, payload: payload, findings: findings))
+        }
+
+        let labelled = sites.filter { $0.payload.hasAnnexEKeys }
+        if labelled.count > 1 {
+            let distinct = Set(labelled.map { site in site.payload.fields.map { "\($0.key)=\($0.value ?? "∅")" }.joined(separator: "\u{1}") })
+            if distinct.count == 1 {
+                fileFindings.append(Finding(.duplicateLabel, .error, "\(labelled.count) identical labels; GB 45438 6.1 c) allows only one file-metadata label per file"))
+            } else {
+                fileFindings.append(Finding(.labelsDisagree, .error, "\(labelled.count) labels with different values; GB 45438 6.1 c) allows only one and they must not contradict each other"))
+            }
+        }
+
+        let tiers = labelled.compactMap { $0.payload.label?.label }
+        let verdict: Verdict
+        if let strongest = tiers.min(by: { $0.rawValue < $1.rawValue }) {
+            verdict = strongest.verdict
+        } else if !labelled.isEmpty && labelled.contains(where: { $0.payload.value(of: .label) != nil }) {
+            verdict = .suspectedAIGenerated
+        } else {
+            verdict = .noLabel
+        }
+
+        let allFindings = fileFindings + sites.flatMap(\.findings)
+        let structural: Set<Finding.Code> = [.structureTruncated, .structureMalformed, .ambiguousFormat, .emptyLabel, .xmpMalformed]
+        let conformance: Conformance
+        if allFindings.contains(where: { structural.contains($0.code) && $0.severity == .error }) {
+            conformance = .inconclusive
+        } else if sites.isEmpty {
+            conformance = .notFound
+        } else if allFindings.contains(where: { $0.severity == .error }) {
+            conformance = .noncompliant
+        } else {
+            conformance = .compliant
+        }
+
+        var explicit: VerificationReport.Explicit?
+        if let text = LabelWriter.readProperty(namespaceURI: Labeler.sigilNamespace, name: Labeler.explicitProperty, in: bytes),
+            let record = ExplicitLabelRecord.parse(text)
+        {
+            explicit = .init(record: record, presence: options.decodePixels ? presence(of: record, in: bytes, format: scan.format) : nil)
+        }
+        let label = labelled.lazy.compactMap(\.payload.label).first
+        return VerificationReport(format: scan.format, verdict: verdict, conformance: conformance, label: label, sites: sites, explicit: explicit, findings: fileFindings)
+    }
+
+    private func presence(of record: ExplicitLabelRecord, in bytes: [UInt8], format: ImageFormat?) -> Double? {
+        do {
+            let header = try ImageHeader.read(bytes)
+            let decoded: DecodedImage
+            switch format {
+            case .jpeg: decoded = try JPEGCodec.decode(bytes, maxPixels: options.maxPixels)
+            case .png: decoded = try PNGCodec.decode(bytes, maxPixels: options.maxPixels)
+            case .webp: decoded = try WebPCodec.decode(bytes, maxPixels: options.maxPixels)
+            default: return nil
+            }
+            return try ExplicitLabelPainter.presence(of: record.painted, fontPath: record.fontPath, in: decoded.pixels, orientation: header.orientation)
+        } catch {
+            return nil
+        }
+    }
+}
+
+/// The result of ``Verifier/verify(_:)``: one verdict, every label site, every finding.
+public struct VerificationReport: Sendable {
+    /// One place in the file that carries an implicit label.
+    public struct Site: Sendable {
+        public var carrier: LabelCarrier
+        public var payload: LabelPayload
+        public var findings: [Finding]
+    }
+
+    /// The visible label Sigil recorded when it painted it, and whether the pixels still show it.
+    public struct Explicit: Sendable {
+        public var record: ExplicitLabelRecord
+        /// 0…1: how strongly the recorded label is still visible in the pixels; nil when not decoded.
+        public var presence: Double?
+        /// Presence at or above this counts as intact.
+        public static let intactThreshold = 0.6
+        public var intact: Bool? { presence.map { $0 >= Self.intactThreshold } }
+    }
+
+    public var format: ImageFormat?
+    public var verdict: Verdict
+    public var conformance: Conformance
+    /// The first well-formed label, the one the verdict rests on.
+    public var label: AIGCLabel?
+    public var sites: [Site]
+    public var explicit: Explicit?
+    /// File-level findings (structure, duplicates, disagreements); per-site findings sit in ``sites``.
+    public var findings: [Finding]
+
+    /// Whether verification found a problem: no label, or any error-level finding.
+    public var hasProblems: Bool {
+        verdict == .noLabel || conformance != .compliant || (explicit?.intact == false)
+    }
+
+    /// Every finding, file-level then per site.
+    public var allFindings: [Finding] { findings + sites.flatMap(\.findings) }
+
+    /// The report as ordered JSON (the `sigil verify --json` contract).
+    public func json(file: String?) -> JSONValue {
+        var members: [JSONValue.Member] = []
+        if let file { members.append(.init("file", .string(file))) }
+        members.append(.init("format", .optional(format?.rawValue)))
+        members.append(.init("verdict", .string(verdict.rawValue)))
+        members.append(.init("conformance", .string(conformance.rawValue)))
+        members.append(.init("summary", .object(["en": .string(verdict.summary.en), "zh": .string(verdict.summary.zh)])))
+        members.append(.init("implicit", .array(sites.map(\.json))))
+        members.append(.init("explicit", explicit.map(\.json) ?? .null))
+        members.append(.init("findings", .array(findings.map(\.jsonValue))))
+        return .object(members)
+    }
+}
+
+extension VerificationReport.Site {
+    var json: JSONValue {
+        var fields: [JSONValue.Member] = AIGCLabel.Key.allCases.map { key in
+            .init(key.rawValue, payload.fields.contains { $0.key == key.rawValue } ? .optional(payload.value(of: key)) : .null)
+        }
+        for extra in payload.fields where AIGCLabel.Key(rawValue: extra.key) == nil {
+            fields.append(.init(extra.key, .optional(extra.value)))
+        }
+        return .object([
+            "location": .string(carrier.location),
+            "carrier": .string(carrier.kind.rawValue),
+            "standard": .bool(carrier.standard),
+            "offset": .int(carrier.offset),
+            "length": .int(carrier.length),
+            "form": .string(payload.form.rawValue),
+            "fields": payload.form == .unreadable ? .null : .object(fields),
+            "findings": .array(findings.map(\.jsonValue)),
+        ])
+    }
+}
+
+extension VerificationReport.Explicit {
+    var json: JSONValue {
+        let p = record.painted
+        return .object([
+            "source": "sigil-xmp",
+            "text": .string(p.text),
+            "position": .string(p.position.rawValue),
+            "box": .object(["x": .int(p.box.x), "y": .int(p.box.y), "width": .int(p.box.width), "height": .int(p.box.height)]),
+            "inkHeight": .int(p.inkHeight),
+            "inkHeightFraction": .double(p.inkHeightFraction),
+            "meetsGB5_2": .bool(p.inkHeightFraction >= 0.05),
+            "presence": presence.map { .double($0, digits: 3) } ?? .null,
+            "intact": intact.map { .bool($0) } ?? .null,
+        ])
+    }
+}

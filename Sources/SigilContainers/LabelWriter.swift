@@ -1,0 +1,102 @@
+/// Writes the GB 45438-2025 file-metadata label into the PG-20259A standard site of a JPEG, PNG or WebP file,
+/// changing nothing else.
+///
+/// ```swift
+/// let label = try AIGCLabel.firstWrite(producer: code, produceID: ProduceID.generate())
+/// let labelled = try LabelWriter.write(json: label.json, wrappedJSON: label.wrappedJSON, extra: [], into: bytes)
+/// ```
+public enum LabelWriter {
+    /// TC260 namespace URI (PG-20259A).
+    public static let namespaceURI = "http://www.tc260.org.cn/ns/AIGC/1.0/"
+    /// The namespace prefix PG-20259A uses.
+    public static let prefix = "TC260"
+
+    /// Writes the Annex E JSON (bare, `json`) into the standard site of a JPEG (APP1 XMP), PNG (iTXt
+    /// `XML:com.adobe.xmp`, uncompressed, before IDAT) or WebP (`XMP ` chunk; a simple VP8/VP8L file becomes
+    /// VP8X with the XMP flag, canvas size from the bitstream, RIFF size fixed) file.
+    ///
+    /// One label per file (GB 6.1 c):
+    /// - an XMP packet that already has an AIGC property (element or attribute, any prefix) gets its value replaced
+    ///   in place; a packet without one gets `xmlns:TC260` and a `<TC260:AIGC>` element in its first
+    ///   `rdf:Description`; only a file without a packet gets a new one;
+    /// - a PNG that already has a `tEXt`/`zTXt`/`iTXt` chunk with keyword `AIGC` gets that chunk's payload rewritten
+    ///   (same chunk type and form: a wrapped payload stays wrapped, using `wrappedJSON`), no XMP label is added,
+    ///   an AIGC property already in its XMP is updated too, and further AIGC text chunks are dropped so one
+    ///   label remains.
+    ///
+    /// `extra` properties are set the same way (updated in place or added) in the same packet. Every other byte
+    /// is kept: other segments and chunks are untouched and in order, and compressed image data stays
+    /// byte-identical.
+    ///
+    /// - Throws: ``SigilError`` `.capacity` when a JPEG XMP segment would exceed 65533 bytes; `.unsupportedFormat`
+    ///   for TIFF, GIF and unknown bytes; `.truncated`/`.malformed` for a damaged container or an XMP packet
+    ///   that cannot be edited.
+    public static func write(json: String, wrappedJSON: String, extra: [XMPProperty], into bytes: [UInt8]) throws -> [UInt8] {
+        var assignments = [XMPEditor.Assignment(namespaceURI: namespaceURI, preferredPrefix: prefix, name: "AIGC", value: json, matchAnyNamespace: true)]
+        for property in extra {
+            assignments.append(XMPEditor.Assignment(
+                namespaceURI: property.namespaceURI, preferredPrefix: property.prefix, name: property.name, value: property.value, matchAnyNamespace: false))
+        }
+        switch ImageFormat.sniff(bytes) {
+        case .jpeg: return try JPEGLabelWriter.write(assignments, into: bytes)
+        case .png: return try PNGLabelWriter.write(assignments, json: json, wrappedJSON: wrappedJSON, into: bytes)
+        case .webp: return try WebPLabelWriter.write(assignments, into: bytes)
+        case .tiff, .gif:
+            throw SigilError(.unsupportedFormat, "Sigil writes labels into JPEG, PNG and WebP files only, not \(ImageFormat.sniff(bytes)!.displayName)")
+        case nil:
+            throw SigilError(.unsupportedFormat, "unrecognised image format: the first bytes match no JPEG, PNG, WebP, TIFF or GIF signature", offset: 0)
+        }
+    }
+
+    /// Reads back the extra property values Sigil wrote (for verify): the value of `namespaceURI`/`name` in the
+    /// first XMP packet, if any.
+    public static func readProperty(namespaceURI: String, name: String, in bytes: [UInt8]) -> String? {
+        guard let packet = XMPLocator.firstPacket(in: bytes) else { return nil }
+        return XMPLabelReader.property(namespaceURI: namespaceURI, name: name, in: packet)
+    }
+
+    /// Replaces `ranges` of `bytes` (non-overlapping) with new bytes.
+    static func splice(_ bytes: [UInt8], _ edits: [(range: Range<Int>, bytes: [UInt8])]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + edits.reduce(0) { $0 + $1.bytes.count })
+        var cursor = 0
+        for edit in edits.sorted(by: { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }) {
+            guard edit.range.lowerBound >= cursor else { continue }
+            out += bytes[cursor..<edit.range.lowerBound]
+            out += edit.bytes
+            cursor = edit.range.upperBound
+        }
+        out += bytes[cursor...]
+        return out
+    }
+}
+
+/// Finds the first XMP packet of a file, for ``LabelWriter/readProperty(namespaceURI:name:in:)``.
+enum XMPLocator {
+    static func firstPacket(in bytes: [UInt8]) -> [UInt8]? {
+        switch ImageFormat.sniff(bytes) {
+        case .jpeg:
+            guard let s = try? JPEGStructure(bytes, headerOnly: true), let seg = s.xmpSegment(in: bytes) else { return nil }
+            return Array(bytes[(seg.payload.lowerBound + JPEGStructure.xmpIdentifier.count)..<seg.payload.upperBound])
+        case .png:
+            guard let s = try? PNGStructure(bytes, verifyCRC: false) else { return nil }
+            for chunk in s.chunks where ["iTXt", "tEXt", "zTXt"].contains(chunk.type) {
+                if let text = try? PNGText(chunk, in: bytes), text.keyword == PNGText.xmpKeyword { return text.textBytes }
+            }
+            return nil
+        case .webp:
+            guard let s = try? RIFFStructure(bytes), let chunk = s.first("XMP ") else { return nil }
+            return Array(bytes[chunk.data])
+        case .tiff:
+            var ignored = ContainerScan(format: .tiff)
+            guard let range = EXIFReader.read(bytes, base: 0, site: "TIFF", isTIFFFile: true, collectCarriers: false, into: &ignored).xmp else { return nil }
+            return Array(bytes[range])
+        case .gif:
+            guard let s = try? GIFStructure(bytes) else { return nil }
+            guard let ext = s.extensions.first(where: { $0.label == 0xFF && $0.applicationID.starts(with: Array("XMP Data".utf8)) }) else { return nil }
+            return GIFLabelReader.xmpPacket(ext, in: bytes).0
+        case nil:
+            return nil
+        }
+    }
+}

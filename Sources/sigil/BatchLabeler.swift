@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import Sigil
+
+/// Labels a folder of images in parallel, at most `jobs` at a time, with a progress bar on a terminal.
+struct BatchLabeler {
+    let labeler: Labeler
+    let jobs: Int
+    let json: Bool
+
+    static let extensions: Set<String> = ["jpg", "jpeg", "png", "webp"]
+
+    func run(inputFolder: String, outputFolder: String) async throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: inputFolder)
+            .filter { Self.extensions.contains(($0 as NSString).pathExtension.lowercased()) }
+            .sorted()
+        guard !names.isEmpty else { throw SigilError(.usage, "no JPEG, PNG or WebP files in \(inputFolder)") }
+        try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
+        let progress = Progress(total: names.count, enabled: Terminal.stderrIsTTY && !json)
+        var results: [(name: String, result: Result<LabelOutcome, SigilError>)] = []
+        results.reserveCapacity(names.count)
+        let labeler = self.labeler
+        try await withThrowingTaskGroup(of: (String, Result<LabelOutcome, SigilError>).self) { group in
+            var next = 0
+            func submit() {
+                let name = names[next]
+                next += 1
+                group.addTask {
+                    let input = inputFolder + "/" + name, output = outputFolder + "/" + name
+                    do { return (name, .success(try labeler.labelFile(at: input, to: output))) }
+                    catch let e as SigilError { return (name, .failure(e)) }
+                    catch { return (name, .failure(SigilError(.io, "\(error)", path: input))) }
+                }
+            }
+            while next < min(max(jobs, 1), names.count) { submit() }
+            while let (name, result) = try await group.next() {
+                results.append((name, result))
+                progress.advance(failed: (try? result.get()) == nil)
+                if next < names.count { submit() }
+            }
+        }
+        progress.finish()
+        results.sort { $0.name < $1.name }
+        let failures = results.filter { (try? $0.result.get()) == nil }
+        if json {
+            let items: [JSONValue] = results.map { item in
+                switch item.result {
+                case .success(let outcome): return outcome.json(input: inputFolder + "/" + item.name, output: outputFolder + "/" + item.name)
+                case .failure(let error): return .object(["input": .string(inputFolder + "/" + item.name), "error": .object(["code": .string(error.code.rawValue), "message": .string(error.description)])])
+                }
+            }
+            print(JSONValue.object(["labeled": .int(results.count - failures.count), "failed": .int(failures.count), "files": .array(items)]).prettyPrinted)
+        } else {
+            for f in failures { if case .failure(let e) = f.result { Terminal.error(e.description) } }
+            print("labeled \(results.count - failures.count) of \(results.count) files into \(outputFolder)")
+        }
+        if !failures.isEmpty { throw ExitCode(ExitStatus.badInput) }
+    }
+}
+
+/// A one-line progress bar on standard error.
+final class Progress: @unchecked Sendable {
+    let total: Int
+    let enabled: Bool
+    private var done = 0, failed = 0
+    private let start = ContinuousClock.now
+
+    init(total: Int, enabled: Bool) {
+        self.total = total
+        self.enabled = enabled
+    }
+
+    func advance(failed isFailure: Bool) {
+        done += 1
+        if isFailure { failed += 1 }
+        guard enabled else { return }
+        let width = 30, filled = total == 0 ? width : done * width / total
+        let elapsed = Double((ContinuousClock.now - start).components.seconds) + Double((ContinuousClock.now - start).components.attoseconds) / 1e18
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let line = "\r\(bar) \(done)/\(total) \(String(format: "%.1f", rate)) files/s" + (failed > 0 ? " \(failed) failed" : "")
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import Sigil
+
+struct LabelCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "label",
+        abstract: "Label a generated image (or a folder of them) with the explicit and implicit GB 45438 labels.",
+        discussion: """
+            A folder IN with -o DIR labels every JPEG, PNG and WebP file in it, in parallel.
+            The producer code comes from --producer or the SIGIL_PRODUCER environment variable; without either, \
+            Sigil uses its development code and warns.
+            """
+    )
+
+    @Argument(help: "The image file, or a folder of images.") var input: String
+    @Option(name: [.short, .customLong("output")], help: "The labeled file (or folder, for a folder input).") var output: String
+    @Option(help: "ContentProducer: the provider's 27-character PG-20252A code.") var producer: String?
+    @Option(name: .customLong("produce-id"), help: "ProduceID for this file; a unique one is generated when absent.") var produceID: String?
+    @Option(help: "The visible label's wording; must contain 人工智能 or AI, and 生成 or 合成.") var text: String = "AI生成"
+    @Option(help: "Where the visible label goes: \(LabelPosition.allCases.map(\.rawValue).joined(separator: ", ")).") var position: String = "bottom-right"
+    @Option(help: "Visible-label style: plate or outline.") var style: String = "plate"
+    @Option(help: "Margin from the image edges, as a fraction of the shortest side.") var margin: Double = 0.02
+    @Option(name: .customLong("ink-height"), help: "Glyph ink height as a fraction of the shortest side (at least 0.05, GB 45438 5.2).") var inkHeight: Double = 0.05
+    @Option(help: "Path to a CJK font (TTF/OTF/TTC); found automatically when absent.") var font: String?
+    @Option(help: "Comma list of marks: \(Mark.supported.map(\.rawValue).joined(separator: ",")). Default: all.") var marks: String?
+    @Option(name: .customLong("max-pixels"), help: "Refuse images with more pixels than this.") var maxPixels: Int = 100_000_000
+    @Option(help: "JPEG quality when pixels are re-encoded (default: the source's estimated quality).") var quality: Int?
+    @Option(help: "Parallel jobs for a folder (default: the number of cores).") var jobs: Int?
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func policy() throws -> LabelPolicy {
+        let code: ProviderCode
+        if let raw = producer ?? ProcessInfo.processInfo.environment["SIGIL_PRODUCER"] {
+            code = try ProviderCode(raw)
+        } else {
+            Terminal.warning("no --producer given: using the development code \(ProviderCode.development) — never ship content labeled with it")
+            code = .development
+        }
+        var policy = LabelPolicy(producer: code)
+        if let marks { policy.marks = try Mark.parseList(marks) }
+        policy.produceID = produceID
+        if let produceID { try ProduceID.validate(produceID) }
+        guard let position = LabelPosition(rawValue: position) else {
+            throw SigilError(.usage, "unknown position \"\(self.position)\"; use one of \(LabelPosition.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let style = LabelStyle(rawValue: style) else { throw SigilError(.usage, "unknown style \"\(self.style)\"; use plate or outline") }
+        guard inkHeight >= 0.05 else { throw SigilError(.usage, "--ink-height \(inkHeight) is below GB 45438 5.2's minimum of 0.05 of the shortest side") }
+        guard (0...0.25).contains(margin) else { throw SigilError(.usage, "--margin must be between 0 and 0.25 of the shortest side") }
+        guard maxPixels > 0 else { throw SigilError(.usage, "--max-pixels must be positive") }
+        if let quality, !(1...100).contains(quality) { throw SigilError(.usage, "--quality must be 1…100") }
+        policy.explicit = ExplicitLabelSpec(text: text, position: position, marginFraction: margin, minimumInkHeightFraction: inkHeight, style: style, fontPath: font)
+        policy.maxPixels = maxPixels
+        policy.jpegQuality = quality
+        return policy
+    }
+
+    func run() async throws {
+        let policy = try policy()
+        let labeler = try Labeler(policy: policy)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
+            try await BatchLabeler(labeler: labeler, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, json: json)
+                .run(inputFolder: input, outputFolder: output)
+            return
+        }
+        let outcome = try labeler.labelFile(at: input, to: output)
+        if json {
+            print(outcome.json(input: input, output: output).prettyPrinted)
+        } else {
+            print(outcome.summary(input: input, output: output))
+        }
+    }
+}
+
+extension LabelOutcome {
+    func json(input: String, output: String?) -> JSONValue {
+        var members: [JSONValue.Member] = [.init("input", .string(input))]
+        if let output { members.append(.init("output", .string(output))) }
+        members += [
+            .init("format", .string(format.rawValue)),
+            .init("width", .int(width)), .init("height", .int(height)),
+            .init("marks", .array(Mark.allCases.filter(marks.contains).map { .string($0.rawValue) })),
+            .init("label", marks.contains(.implicit) ? (try? JSONValue.parse(label.json)) ?? .null : .null),
+            .init("produceID", .string(label.produceID)),
+        ]
+        if let p = explicit {
+            members.append(.init("explicit", .object([
+                "text": .string(p.text), "position": .string(p.position.rawValue),
+                "box": .object(["x": .int(p.box.x), "y": .int(p.box.y), "width": .int(p.box.width), "height": .int(p.box.height)]),
+                "inkHeight": .int(p.inkHeight), "inkHeightFraction": .double(p.inkHeightFraction), "contrastRatio": .double(p.contrastRatio, digits: 2),
+            ])))
+        } else {
+            members.append(.init("explicit", .null))
+        }
+        return .object(members)
+    }
+
+    func summary(input: String, output: String) -> String {
+        var lines = ["\(output): labeled \(format.rawValue.uppercased()) \(width)×\(height) (\(Mark.allCases.filter(marks.contains).map(\.rawValue).joined(separator: ", ")))"]
+        if marks.contains(.implicit) { lines.append("  implicit  TC260:AIGC \(label.json)") }
+        if let p = explicit {
+            lines.append("  explicit  「\(p.text)」 \(p.position.rawValue), ink height \(p.inkHeight) px = \(String(format: "%.1f", p.inkHeightFraction * 100)) % of the shortest side, contrast \(String(format: "%.1f", p.contrastRatio)):1")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

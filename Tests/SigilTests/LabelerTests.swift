@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+import Sigil
+
+@Suite struct LabelerTests {
+    static let samples = ["landscape.jpg", "portrait-gradient.jpg", "rotated-exif6.jpg", "alpha.png", "gray.png", "meadow.webp"]
+
+    @Test("Label then verify each sample format", arguments: samples)
+    func labelAndVerify(_ name: String) throws {
+        let input = try TestSupport.read(TestSupport.examples.appendingPathComponent(name))
+        let outcome = try Labeler(policy: try TestSupport.policy(produceID: "sample-\(name)")).label(input)
+        let report = try Verifier().verify(outcome.bytes)
+        #expect(report.verdict == .aiGenerated)
+        #expect(report.conformance == .compliant, "\(report.allFindings)")
+        #expect(report.sites.count == 1)
+        #expect(report.sites.first?.carrier.standard == true)
+        #expect(report.label == outcome.label)
+        #expect(report.label?.produceID == "sample-\(name)")
+        #expect(report.label?.contentPropagator == TestSupport.producer.rawValue, "Annex E Note 1 mirroring")
+        let explicit = try #require(report.explicit)
+        #expect(explicit.record.painted.inkHeightFraction >= 0.05)
+        #expect((explicit.presence ?? 0) >= VerificationReport.Explicit.intactThreshold, "presence \(explicit.presence ?? -1)")
+        #expect(!report.hasProblems)
+        #expect(ImageHeader.sniff(outcome.bytes) == ImageHeader.sniff(input), "format kept")
+    }
+
+    @Test("Metadata-only labels leave the compressed image data byte-identical", arguments: samples)
+    func metadataOnlyKeepsImageData(_ name: String) throws {
+        let input = try TestSupport.read(TestSupport.examples.appendingPathComponent(name))
+        let outcome = try Labeler(policy: try TestSupport.policy([.implicit])).label(input)
+        #expect(try CompressedImageData.bytes(of: outcome.bytes) == CompressedImageData.bytes(of: input))
+        #expect(outcome.explicit == nil)
+        let report = try Verifier().verify(outcome.bytes)
+        #expect(report.verdict == .aiGenerated)
+        #expect(report.explicit == nil)
+    }
+
+    @Test func relabelingUpdatesTheOneLabelInPlace() throws {
+        let input = try TestSupport.read(TestSupport.examples.appendingPathComponent("alpha.png"))
+        let first = try Labeler(policy: try TestSupport.policy([.implicit], produceID: "first")).label(input)
+        let second = try Labeler(policy: try TestSupport.policy([.implicit], produceID: "second")).label(first.bytes)
+        let report = try Verifier().verify(second.bytes)
+        #expect(report.sites.count == 1)
+        #expect(report.label?.produceID == "second")
+        #expect(!report.allFindings.contains { $0.code == .duplicateLabel })
+    }
+
+    @Test func explicitLabelKeepsEXIFOrientationAndOtherMetadata() throws {
+        let input = try TestSupport.read(TestSupport.examples.appendingPathComponent("rotated-exif6.jpg"))
+        let outcome = try Labeler(policy: try TestSupport.policy()).label(input)
+        #expect(try ImageHeader.read(outcome.bytes).orientation == 6)
+        let painted = try #require(outcome.explicit)
+        // Displayed 400×640 after the 90° rotation: the bottom-right box sits in the displayed bottom-right quadrant.
+        #expect(painted.box.x + painted.box.width > 200 && painted.box.y + painted.box.height > 320)
+        #expect(painted.shortestSide == 400)
+    }
+
+    @Test func unsupportedAndDamagedInputsAreClearErrors() throws {
+        let labeler = try Labeler(policy: try TestSupport.policy())
+        #expect(throws: SigilError(.unsupportedFormat, "")) { try labeler.label([]) }
+        #expect(throws: SigilError(.unsupportedFormat, "")) { try labeler.label(Array("hello, world".utf8)) }
+        let jpeg = try TestSupport.read(TestSupport.examples.appendingPathComponent("landscape.jpg"))
+        #expect(throws: SigilError.self) { try labeler.label(Array(jpeg.prefix(jpeg.count / 2))) }
+        #expect(throws: SigilError.self) { try labeler.label(Array(jpeg.prefix(300))) }
+    }
+
+    @Test func declaredDecompressionBombIsRefusedBeforeDecoding() throws {
+        // A PNG header declaring 50,000 × 50,000 pixels, followed by nothing.
+        let png = PNGFixture.header(width: 50_000, height: 50_000)
+        do {
+            _ = try Labeler(policy: try TestSupport.policy()).label(png)
+            Issue.record("a 2.5-gigapixel header was accepted")
+        } catch let error as SigilError {
+            #expect(error.code == .tooLarge)
+            #expect(error.message.contains("50000×50000"))
+        }
+        var policy = try TestSupport.policy([.implicit])
+        policy.maxPixels = 10
+        #expect(throws: SigilError(.tooLarge, "")) {
+            try Labeler(policy: policy).label(try TestSupport.read(TestSupport.examples.appendingPathComponent("gray.png")))
+        }
+    }
+
+    @Test func failedLabelingLeavesNoOutputFile() throws {
+        let dir = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bad = dir.appendingPathComponent("bad.jpg"), out = dir.appendingPathComponent("out.jpg")
+        try Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10]).write(to: bad)
+        #expect(throws: SigilError.self) { try Labeler(policy: try TestSupport.policy()).labelFile(at: bad.path, to: out.path) }
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["bad.jpg"], "no temporary file left behind")
+    }
+
+    @Test func wordingIsChecked() throws {
+        var policy = try TestSupport.policy()
+        policy.explicit.text = "AI"
+        #expect(throws: SigilError(.invalidExplicitLabel, "")) {
+            try Labeler(policy: policy).label(try TestSupport.read(TestSupport.examples.appendingPathComponent("gray.png")))
+        }
+    }
+}
+
+/// Builds PNG headers by hand for bomb tests.
+enum PNGFixture {
+    static func header(width: UInt32, height: UInt32) -> [UInt8] {
+        var ihdr: [UInt8] = Array("IHDR".utf8)
+        for v in [width, height] { ihdr += [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+        ihdr += [8, 2, 0, 0, 0]
+        let crc = crc32(ihdr)
+        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + ihdr + [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)]
+    }
+
+    static func crc32(_ bytes: [UInt8]) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for b in bytes {
+            crc ^= UInt32(b)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        return ~crc
+    }
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Sigil needs, only those missing. Idempotent; quiet when all are present.
+set -euo pipefail
+
+packages=(
+  pkg-config
+  libturbojpeg0-dev   # JPEG codec (TurboJPEG API)
+  libpng-dev          # PNG codec (simplified API)
+  libwebp-dev         # WebP codec
+  libfreetype-dev     # explicit-label text rendering
+  zlib1g-dev          # PNG zTXt/iTXt inflate
+  fonts-wqy-microhei  # a CJK font for 「AI生成」 (fonts-noto-cjk also works)
+  libimage-exiftool-perl  # interop tests: exiftool reads our labels
+  imagemagick         # interop tests and the benchmark's anchor pipeline
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Pillow confirms, independently of our codecs, that metadata-only labels keep pixels identical.
+if ! python3 -c 'import PIL' >/dev/null 2>&1; then
+  python3 -m pip install --quiet --disable-pip-version-check pillow >/dev/null 2>&1 \
+    || echo "note: Pillow could not be installed; the Pillow cross-check will be skipped" >&2
+fi
