@@ -13,6 +13,8 @@ var targets: [Target] = [
     .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
     .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    // OpenSSL 3's libcrypto, for SM2/SM3 only (PG-202511A signatures); everything else uses swift-crypto.
+    .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
     // MARK: Library modules
     .target(name: "SigilCore", swiftSettings: upcoming),
@@ -22,7 +24,58 @@ var targets: [Target] = [
         dependencies: ["SigilCore", "CTurboJPEG", "CPNG", "CWebP", "CFreeType"],
         swiftSettings: upcoming
     ),
-    .target(name: "Sigil", dependencies: ["SigilCore", "SigilContainers", "SigilImaging"], swiftSettings: upcoming),
+    .target(
+        name: "SigilKeys",
+        dependencies: ["SigilCore", .product(name: "Crypto", package: "swift-crypto")],
+        swiftSettings: upcoming
+    ),
+    .target(
+        name: "SigilWatermark",
+        dependencies: ["SigilCore", .product(name: "Crypto", package: "swift-crypto")],
+        swiftSettings: upcoming
+    ),
+    .target(
+        name: "SigilProvenance",
+        dependencies: [
+            "SigilCore", "SigilContainers", "SigilKeys", "COpenSSL",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+        ],
+        swiftSettings: upcoming
+    ),
+    .target(
+        name: "SigilLedger",
+        dependencies: ["SigilCore", .product(name: "Crypto", package: "swift-crypto")],
+        swiftSettings: upcoming
+    ),
+    .target(
+        name: "SigilStore",
+        dependencies: [
+            "SigilCore", "SigilLedger", "SigilKeys",
+            .product(name: "SQLKit", package: "sql-kit"),
+            .product(name: "SQLiteKit", package: "sqlite-kit"),
+        ],
+        swiftSettings: upcoming
+    ),
+    .target(
+        name: "SigilStorePostgres",
+        dependencies: [
+            "SigilStore",
+            .product(name: "PostgresKit", package: "postgres-kit"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ],
+        swiftSettings: upcoming
+    ),
+    .target(
+        name: "Sigil",
+        dependencies: [
+            "SigilCore", "SigilContainers", "SigilImaging", "SigilKeys", "SigilWatermark", "SigilProvenance",
+            "SigilLedger", "SigilStore", "SigilStorePostgres",
+        ],
+        swiftSettings: upcoming
+    ),
     .executableTarget(
         name: "sigil",
         dependencies: ["Sigil", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -34,6 +87,11 @@ var targets: [Target] = [
     .testTarget(
         name: "SigilContainersTests", dependencies: ["SigilContainers"], resources: [.copy("Resources")], swiftSettings: upcoming),
     .testTarget(name: "SigilImagingTests", dependencies: ["SigilImaging", "SigilContainers"], swiftSettings: upcoming),
+    .testTarget(name: "SigilKeysTests", dependencies: ["SigilKeys"], swiftSettings: upcoming),
+    .testTarget(name: "SigilWatermarkTests", dependencies: ["SigilWatermark", "SigilImaging"], swiftSettings: upcoming),
+    .testTarget(name: "SigilProvenanceTests", dependencies: ["SigilProvenance", "SigilImaging"], swiftSettings: upcoming),
+    .testTarget(name: "SigilLedgerTests", dependencies: ["SigilLedger"], swiftSettings: upcoming),
+    .testTarget(name: "SigilStoreTests", dependencies: ["SigilStore", "SigilStorePostgres"], swiftSettings: upcoming),
     .testTarget(name: "SigilTests", dependencies: ["Sigil", "sigil"], exclude: ["Resources"], swiftSettings: upcoming),
 ]
 
@@ -58,10 +116,22 @@ let package = Package(
         .library(name: "SigilCore", targets: ["SigilCore"]),
         .library(name: "SigilContainers", targets: ["SigilContainers"]),
         .library(name: "SigilImaging", targets: ["SigilImaging"]),
+        .library(name: "SigilWatermark", targets: ["SigilWatermark"]),
+        .library(name: "SigilProvenance", targets: ["SigilProvenance"]),
+        .library(name: "SigilLedger", targets: ["SigilLedger"]),
+        .library(name: "SigilStore", targets: ["SigilStore"]),
+        .library(name: "SigilStorePostgres", targets: ["SigilStorePostgres"]),
         .executable(name: "sigil", targets: ["sigil"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.0"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.0"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: targets
 )

@@ -55,14 +55,23 @@ public struct Labeler: Sendable {
         try ProduceID.validate(produceID)
         let label = try AIGCLabel.firstWrite(producer: policy.producer.rawValue, produceID: produceID, reservedCode1: policy.reservedCode1)
 
+        // Stage 1 — pixels: decode once when any pixel mark is on, apply them in order, re-encode in the source
+        // format and carry every metadata segment over. Later pixel marks (the watermark) hook in here.
         var bytes = input
         var painted: PaintedLabel?
-        if policy.marks.contains(.explicit) {
+        if policy.marks.contains(where: \.touchesPixels) {
             if header.isAnimated {
-                throw SigilError(.unsupportedFormat, "animated \(format.rawValue.uppercased()) cannot take an explicit label yet; label it with --marks implicit")
+                throw SigilError(.unsupportedFormat, "animated \(format.rawValue.uppercased()) cannot take pixel marks yet; label it with --marks implicit")
             }
-            (bytes, painted) = try paint(input, format: format, orientation: header.orientation)
+            var decoded = try decode(input, format: format)
+            if policy.marks.contains(.explicit) {
+                guard let font else { throw SigilError(.font, "no font loaded for the explicit label") }
+                painted = try ExplicitLabelPainter.paint(policy.explicit, font: font, on: &decoded.pixels, orientation: header.orientation)
+            }
+            bytes = try MetadataTransplant.transplant(from: input, into: try encode(decoded, format: format), format: format)
         }
+
+        // Stage 2 — metadata: the one Annex E label (6.1 c), updated in place, plus Sigil's record of the visible label.
         if policy.marks.contains(.implicit) {
             var extra: [XMPProperty] = []
             if let painted {
@@ -70,29 +79,29 @@ public struct Labeler: Sendable {
             }
             bytes = try LabelWriter.write(json: label.json, wrappedJSON: label.wrappedJSON, extra: extra, into: bytes)
         }
+
+        // Stage 3 — provenance over the final bytes (C2PA manifest) hooks in here: it must come last.
         return LabelOutcome(bytes: bytes, format: format, label: label, explicit: painted, marks: policy.marks, width: header.width, height: header.height)
     }
 
-    private func paint(_ input: [UInt8], format: ImageFormat, orientation: Int) throws -> ([UInt8], PaintedLabel) {
-        var decoded: DecodedImage
+    private func decode(_ input: [UInt8], format: ImageFormat) throws -> DecodedImage {
         switch format {
-        case .jpeg: decoded = try JPEGCodec.decode(input, maxPixels: policy.maxPixels)
-        case .png: decoded = try PNGCodec.decode(input, maxPixels: policy.maxPixels)
-        default: decoded = try WebPCodec.decode(input, maxPixels: policy.maxPixels)
+        case .jpeg: try JPEGCodec.decode(input, maxPixels: policy.maxPixels)
+        case .png: try PNGCodec.decode(input, maxPixels: policy.maxPixels)
+        default: try WebPCodec.decode(input, maxPixels: policy.maxPixels)
         }
-        guard let font else { throw SigilError(.font, "no font loaded for the explicit label") }
-        let painted = try ExplicitLabelPainter.paint(policy.explicit, font: font, on: &decoded.pixels, orientation: orientation)
-        let encoded: [UInt8]
+    }
+
+    private func encode(_ decoded: DecodedImage, format: ImageFormat) throws -> [UInt8] {
         switch format {
         case .jpeg:
             let quality = policy.jpegQuality ?? decoded.jpeg?.quality ?? 90
-            encoded = try JPEGCodec.encode(decoded.pixels, quality: quality, subsampling: decoded.jpeg?.subsampling ?? 2)
+            return try JPEGCodec.encode(decoded.pixels, quality: quality, subsampling: decoded.jpeg?.subsampling ?? JPEGCodec.Subsampling.s420)
         case .png:
-            encoded = try PNGCodec.encode(decoded.pixels)
+            return try PNGCodec.encode(decoded.pixels)
         default:
-            encoded = try WebPCodec.encode(decoded.pixels, lossless: decoded.webp?.lossless ?? false, quality: 90)
+            return try WebPCodec.encode(decoded.pixels, lossless: decoded.webp?.lossless ?? false, quality: 90)
         }
-        return (try MetadataTransplant.transplant(from: input, into: encoded, format: format), painted)
     }
 
     /// Labels `input` into `output`, atomically: the result is written to a temporary file beside `output`

@@ -10,6 +10,14 @@ public enum Mark: String, Sendable, Hashable, Codable, CaseIterable, CustomStrin
 
     public var description: String { rawValue }
 
+    /// Whether applying this mark changes pixels (and so needs a decode and re-encode).
+    public var touchesPixels: Bool {
+        switch self {
+        case .explicit: true
+        case .implicit: false
+        }
+    }
+
     /// Parses a comma-separated list such as `explicit,implicit`.
     ///
     /// - Throws: ``SigilError`` `.usage` naming an unknown mark and listing the known ones.

@@ -1,6 +1,15 @@
 /// The image container formats Sigil reads.
 public enum ImageFormat: String, Sendable, Hashable, Codable, CaseIterable {
-    case jpeg, png, webp, tiff, gif
+    /// JPEG (JFIF/Exif), `FF D8 FF`.
+    case jpeg
+    /// PNG, including APNG.
+    case png
+    /// WebP (RIFF): simple lossy, simple lossless or extended (VP8X).
+    case webp
+    /// TIFF, either byte order (not BigTIFF).
+    case tiff
+    /// GIF87a or GIF89a.
+    case gif
 
     /// The format's magic bytes at the start of `bytes`, or nil when none matches.
     static func sniff(_ bytes: [UInt8]) -> ImageFormat? {

@@ -5,8 +5,11 @@
 /// print(header.format, header.width, header.height)  // png 1024 768
 /// ```
 public struct ImageHeader: Sendable, Hashable {
+    /// The container format.
     public var format: ImageFormat
+    /// Stored width in pixels (before any EXIF orientation is applied; the WebP canvas for extended files).
     public var width: Int
+    /// Stored height in pixels.
     public var height: Int
     /// EXIF orientation 1...8, from JPEG APP1 Exif, PNG eXIf or the WebP EXIF chunk (and TIFF IFD0);
     /// 1 when absent or invalid.

@@ -26,13 +26,17 @@ public struct LabelCarrier: Sendable, Hashable {
 
     /// The carried value: one text, or loose properties.
     public enum Payload: Sendable, Hashable {
+        /// One text (JSON, wrapped JSON, `AIGC{…}` blob …) as the carrier holds it.
         case text(String)
+        /// Loose Annex E properties, in document order.
         case properties([Property])
     }
 
     /// One loose property of an ``Kind/xmpProperties`` carrier.
     public struct Property: Sendable, Hashable {
+        /// The property's local name, e.g. `Label`.
         public var key: String
+        /// The value with XML entities resolved.
         public var value: String
         public init(key: String, value: String) {
             self.key = key
@@ -40,6 +44,7 @@ public struct LabelCarrier: Sendable, Hashable {
         }
     }
 
+    /// What kind of site carries the label.
     public var kind: Kind
     /// Human-readable site, e.g. `JPEG APP1[0] XMP TC260:AIGC (element)` or `PNG tEXt[1] "AIGC"`.
     public var location: String

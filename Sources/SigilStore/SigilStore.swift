@@ -1,0 +1,2 @@
+@_exported import SigilCore
+@_exported import SigilLedger
