@@ -27,9 +27,10 @@ test: deps
 ## fuzz: libFuzzer over the container parsers (FUZZ_SECONDS, default 60)
 FUZZ_SECONDS ?= 60
 fuzz: deps
-	SIGIL_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz --product SigilFuzz
+	# -sanitize on the command line instruments every module, not only the harness (coverage-guided for real).
+	SIGIL_FUZZ=1 $(SWIFT) build -c release --scratch-path .build-fuzz --product SigilFuzz -Xswiftc -sanitize=fuzzer,address
 	mkdir -p .build-fuzz/corpus Fuzz/crashes
-	./.build-fuzz/debug/SigilFuzz .build-fuzz/corpus Fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -artifact_prefix=Fuzz/crashes/
+	SWIFT_BACKTRACE=enable=no ./.build-fuzz/release/SigilFuzz .build-fuzz/corpus Fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -artifact_prefix=Fuzz/crashes/
 
 ## bench: release-built benchmark beside exiftool and ImageMagick (figures for the README)
 bench: deps

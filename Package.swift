@@ -31,7 +31,7 @@ var targets: [Target] = [
     ),
     .target(
         name: "SigilWatermark",
-        dependencies: ["SigilCore", .product(name: "Crypto", package: "swift-crypto")],
+        dependencies: ["SigilCore", "SigilImaging", .product(name: "Crypto", package: "swift-crypto")],
         swiftSettings: upcoming
     ),
     .target(
@@ -98,7 +98,7 @@ var targets: [Target] = [
 // libFuzzer harnesses are built only by `make fuzz` (SIGIL_FUZZ=1), so ordinary builds never need the fuzzer runtime.
 if Context.environment["SIGIL_FUZZ"] == "1" {
     targets.append(.executableTarget(
-        name: "SigilFuzz", dependencies: ["SigilContainers", "SigilCore"], path: "Fuzz/Sources/SigilFuzz",
+        name: "SigilFuzz", dependencies: ["SigilContainers", "SigilCore", "SigilProvenance"], path: "Fuzz/Sources/SigilFuzz",
         exclude: ["FuzzerDriver.h"],
         swiftSettings: upcoming + [.unsafeFlags([
             "-sanitize=fuzzer,address", "-parse-as-library",

@@ -8,8 +8,33 @@ let package = Package(
     dependencies: [
         .package(name: "Sigil", path: ".."),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
     ],
     targets: [
+        // Watermark robustness/speed/false-positive tool (see benchmarks/WATERMARK.md).
+        .executableTarget(
+            name: "sigil-wm-bench",
+            dependencies: [
+                .product(name: "SigilWatermark", package: "Sigil"),
+                .product(name: "SigilImaging", package: "Sigil"),
+            ]
+        ),
+        // C2PA sign+embed and validate of a 12 MP JPEG beside c2pa-python and SHA-256 (decision 0202).
+        .executableTarget(
+            name: "sigil-c2pa-bench",
+            dependencies: [.product(name: "SigilProvenance", package: "Sigil"), .product(name: "SigilImaging", package: "Sigil")]
+        ),
+        // Generation-record log: appends/s (SQLite, PostgreSQL), proof and checkpoint latency (docs/SCALING.md).
+        .executableTarget(
+            name: "sigil-log-bench",
+            dependencies: [
+                .product(name: "SigilLedger", package: "Sigil"),
+                .product(name: "SigilStore", package: "Sigil"),
+                .product(name: "SigilStorePostgres", package: "Sigil"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .executableTarget(
             name: "sigil-bench",
             dependencies: [

@@ -13,6 +13,7 @@ packages=(
   fonts-wqy-microhei  # a CJK font for 「AI生成」 (fonts-noto-cjk also works)
   libimage-exiftool-perl  # interop tests: exiftool reads our labels
   imagemagick         # interop tests and the benchmark's anchor pipeline
+  postgresql          # the log store's PostgreSQL tests start a throwaway server (initdb, pg_ctl)
 )
 missing=()
 for p in "${packages[@]}"; do

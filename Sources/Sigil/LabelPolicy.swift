@@ -15,6 +15,17 @@ public struct LabelPolicy: Sendable, Hashable {
     public var maxPixels: Int = 100_000_000
     /// JPEG quality when the pixels are re-encoded; nil keeps the quality estimated from the source.
     public var jpegQuality: Int?
+    /// The provider's watermark key for the `watermark` mark; nil loads (or creates) `watermark.key` in the
+    /// default keystore when the mark is on.
+    public var watermarkKey: WatermarkKey?
+    /// The provenance keys (C2PA signer chain, SM2 label key) for the `c2pa` mark and the signed `ReservedCode1`;
+    /// nil loads (or creates) them in the default keystore when needed (``ProvenanceKeyLoader``).
+    public var provenanceKeys: ProvenanceKeys?
+    /// How `ReservedCode1` is signed when it is empty (decision 0200): SM3withSM2 by default, ES256, or nil to
+    /// leave it unsigned.
+    public var labelSignature: LabelSigner.Algorithm? = .sm2
+    /// The C2PA `softwareAgent` of `c2pa.created`: the model or service that generated the content.
+    public var softwareAgent = GeneratorInfo(name: "Sigil", version: SigilProvenanceVersion.current)
 
     public init(producer: ProviderCode) {
         self.producer = producer
@@ -34,4 +45,6 @@ public struct LabelOutcome: Sendable {
     public var marks: Set<Mark>
     public var width: Int
     public var height: Int
+    /// The label of the C2PA manifest embedded, when the `c2pa` mark was applied.
+    public var c2paManifest: String? = nil
 }

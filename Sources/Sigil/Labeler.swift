@@ -11,6 +11,14 @@ public struct Labeler: Sendable {
     public let policy: LabelPolicy
     /// The face the visible label is drawn with, loaded once (nil when the explicit mark is off).
     public let font: Font?
+    /// The keyed watermarker (nil when the watermark mark is off).
+    public let watermarker: Watermarker?
+    /// Set when a development watermark key was created for this labeler (the CLI warns).
+    public let watermarkKeyNotice: DevelopmentKeyNotice?
+    /// The provenance keys (nil when neither the `c2pa` mark nor a signed `ReservedCode1` needs them).
+    public let provenanceKeys: ProvenanceKeys?
+    /// Development provenance keys created for this labeler (the CLI warns).
+    public let provenanceKeyNotices: [DevelopmentKeyNotice]
 
     /// A labeler for `policy`. With the explicit mark on, the font is located (``ExplicitLabelSpec/fontPath``,
     /// else ``FontLocator``) and loaded here, so a bad font fails before any file is touched.
@@ -23,6 +31,24 @@ public struct Labeler: Sendable {
             font = try Font(path: path)
         } else {
             font = nil
+        }
+        if policy.marks.contains(.watermark) {
+            if let key = policy.watermarkKey {
+                (watermarker, watermarkKeyNotice) = (Watermarker(key: key), nil)
+            } else {
+                (watermarker, watermarkKeyNotice) = try WatermarkKeys.load()
+            }
+        } else {
+            (watermarker, watermarkKeyNotice) = (nil, nil)
+        }
+        if policy.marks.contains(.c2pa) || (policy.marks.contains(.implicit) && policy.labelSignature != nil && policy.reservedCode1.isEmpty) {
+            if let keys = policy.provenanceKeys {
+                (provenanceKeys, provenanceKeyNotices) = (keys, [])
+            } else {
+                (provenanceKeys, provenanceKeyNotices) = try ProvenanceKeyLoader.load()
+            }
+        } else {
+            (provenanceKeys, provenanceKeyNotices) = (nil, [])
         }
         self.policy = policy
     }
@@ -53,7 +79,7 @@ public struct Labeler: Sendable {
 
         let produceID = policy.produceID ?? ProduceID.generate()
         try ProduceID.validate(produceID)
-        let label = try AIGCLabel.firstWrite(producer: policy.producer.rawValue, produceID: produceID, reservedCode1: policy.reservedCode1)
+        var label = try AIGCLabel.firstWrite(producer: policy.producer.rawValue, produceID: produceID, reservedCode1: policy.reservedCode1)
 
         // Stage 1 — pixels: decode once when any pixel mark is on, apply them in order, re-encode in the source
         // format and carry every metadata segment over. Later pixel marks (the watermark) hook in here.
@@ -68,11 +94,21 @@ public struct Labeler: Sendable {
                 guard let font else { throw SigilError(.font, "no font loaded for the explicit label") }
                 painted = try ExplicitLabelPainter.paint(policy.explicit, font: font, on: &decoded.pixels, orientation: header.orientation)
             }
+            if policy.marks.contains(.watermark), let watermarker {
+                // The blind watermark goes on after the visible label and leaves the label's plate alone, so the
+                // label stays legible; its payload is the keyed hash of the ProduceID (see WatermarkKey).
+                let skip = painted.map { [Self.storedRegion($0.box, orientation: Orientation(exif: header.orientation), width: decoded.pixels.width, height: decoded.pixels.height)] } ?? []
+                try watermarker.embed(payload: watermarker.payload(forProduceID: produceID), into: &decoded.pixels, skipping: skip)
+            }
             bytes = try MetadataTransplant.transplant(from: input, into: try encode(decoded, format: format), format: format)
         }
 
         // Stage 2 — metadata: the one Annex E label (6.1 c), updated in place, plus Sigil's record of the visible label.
         if policy.marks.contains(.implicit) {
+            // ReservedCode1: the producer's signature over the label and the final image data (decision 0200).
+            if label.reservedCode1.isEmpty, let algorithm = policy.labelSignature, let keys = provenanceKeys {
+                label.reservedCode1 = try LabelSigner(keys: keys, algorithm: algorithm).sign(label, role: .producer, image: bytes)
+            }
             var extra: [XMPProperty] = []
             if let painted {
                 extra.append(XMPProperty(namespaceURI: Self.sigilNamespace, prefix: "sigil", name: Self.explicitProperty, value: ExplicitLabelRecord(painted: painted, fontPath: policy.explicit.fontPath).json))
@@ -80,8 +116,18 @@ public struct Labeler: Sendable {
             bytes = try LabelWriter.write(json: label.json, wrappedJSON: label.wrappedJSON, extra: extra, into: bytes)
         }
 
-        // Stage 3 — provenance over the final bytes (C2PA manifest) hooks in here: it must come last.
-        return LabelOutcome(bytes: bytes, format: format, label: label, explicit: painted, marks: policy.marks, width: header.width, height: header.height)
+        // Stage 3 — provenance over the final bytes (C2PA manifest): it must come last.
+        var manifest: String?
+        if policy.marks.contains(.c2pa), let keys = provenanceKeys, let asset = AssetFormat(rawValue: format.rawValue) {
+            var content = C2PASigner.Content(label: label)
+            content.softwareAgent = policy.softwareAgent
+            let signed = try C2PASigner(identity: keys.c2pa).sign(bytes, format: asset, content: content)
+            bytes = signed.bytes
+            manifest = signed.manifestLabel
+        }
+        return LabelOutcome(
+            bytes: bytes, format: format, label: label, explicit: painted, marks: policy.marks, width: header.width, height: header.height,
+            c2paManifest: manifest)
     }
 
     private func decode(_ input: [UInt8], format: ImageFormat) throws -> DecodedImage {
@@ -106,16 +152,29 @@ public struct Labeler: Sendable {
 
     /// Labels `input` into `output`, atomically: the result is written to a temporary file beside `output`
     /// and renamed over it, so a failure never leaves a half-written file.
+    ///
+    /// - Parameter durable: see ``FileIO/writeAtomically(_:to:durable:)``.
     @discardableResult
-    public func labelFile(at input: String, to output: String) throws -> LabelOutcome {
+    public func labelFile(at input: String, to output: String, durable: Bool = true) throws -> LabelOutcome {
         let bytes = try FileIO.read(input)
         do {
             let outcome = try label(bytes)
-            try FileIO.writeAtomically(outcome.bytes, to: output)
+            try FileIO.writeAtomically(outcome.bytes, to: output, durable: durable)
             return outcome
         } catch let error as SigilError {
             throw error.at(path: input)
         }
+    }
+
+    /// A display-coordinate box as a stored-pixel region (corners mapped through the EXIF orientation),
+    /// grown by a few pixels so the mark's interpolation does not touch the label's edge.
+    static func storedRegion(_ box: PaintedLabel.Box, orientation: Orientation, width: Int, height: Int) -> WatermarkRegion {
+        let a = orientation.storedPoint(displayX: box.x, displayY: box.y, storedWidth: width, storedHeight: height)
+        let b = orientation.storedPoint(displayX: box.x + box.width - 1, displayY: box.y + box.height - 1, storedWidth: width, storedHeight: height)
+        let grow = 2
+        let x0 = max(0, min(a.x, b.x) - grow), y0 = max(0, min(a.y, b.y) - grow)
+        let x1 = min(width, max(a.x, b.x) + 1 + grow), y1 = min(height, max(a.y, b.y) + 1 + grow)
+        return WatermarkRegion(x: x0, y: y0, width: max(0, x1 - x0), height: max(0, y1 - y0))
     }
 
     static func hexPrefix(_ bytes: [UInt8]) -> String {

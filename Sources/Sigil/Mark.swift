@@ -4,9 +4,15 @@ public enum Mark: String, Sendable, Hashable, Codable, CaseIterable, CustomStrin
     case explicit
     /// The file-metadata label of GB 45438 6.1 and Annex E (the `AIGC` field).
     case implicit
+    /// The blind, keyed pixel watermark (a content implicit label, Labeling Measures Art. 5) carrying a
+    /// 64-bit payload derived from the ProduceID.
+    case watermark
+    /// The C2PA manifest (Content Credentials): a signed `c2pa.created` / trainedAlgorithmicMedia claim bound to the
+    /// final bytes and carrying the AIGC label (SigilProvenance).
+    case c2pa
 
     /// Every mark this build supports; the default of `sigil label --marks`.
-    public static let supported: [Mark] = [.explicit, .implicit]
+    public static let supported: [Mark] = [.explicit, .implicit, .watermark, .c2pa]
 
     public var description: String { rawValue }
 
@@ -15,6 +21,8 @@ public enum Mark: String, Sendable, Hashable, Codable, CaseIterable, CustomStrin
         switch self {
         case .explicit: true
         case .implicit: false
+        case .watermark: true
+        case .c2pa: false
         }
     }
 

@@ -8,6 +8,14 @@ public struct Verifier: Sendable {
         public var decodePixels = true
         /// Pixel limit for decoding (decompression bombs).
         public var maxPixels = 100_000_000
+        /// The provider's watermark key; nil skips the watermark check (needs ``decodePixels``).
+        public var watermarkKey: WatermarkKey?
+        /// Validate the C2PA manifest and the signed AIGC label (no network either way).
+        public var checkProvenance = true
+        /// C2PA trust anchors (`--trust-anchors`); none makes every signer `valid-untrusted-signer`.
+        public var trustAnchors: TrustAnchors = .none
+        /// Public keys whose label signatures count as known (the keystore's, see ``ProvenanceKeystore/publicLabelKeys()``).
+        public var labelKeys: [[UInt8]] = []
         public init() {}
     }
 
@@ -83,7 +91,48 @@ public struct Verifier: Sendable {
             explicit = .init(record: record, presence: options.decodePixels ? presence(of: record, in: bytes, format: scan.format) : nil)
         }
         let label = labelled.lazy.compactMap(\.payload.label).first
-        return VerificationReport(format: scan.format, verdict: verdict, conformance: conformance, label: label, sites: sites, explicit: explicit, findings: fileFindings)
+        var report = VerificationReport(format: scan.format, verdict: verdict, conformance: conformance, label: label, sites: sites, explicit: explicit, findings: fileFindings)
+        if options.checkProvenance {
+            (report.c2pa, report.integrity) = provenance(of: bytes, label: label)
+        }
+        if options.decodePixels, let key = options.watermarkKey {
+            report.watermark = watermark(in: bytes, format: scan.format, key: key, produceID: label?.produceID)
+        }
+        return report
+    }
+
+    /// Looks for the keyed pixel watermark and compares its payload with the one the implicit label's
+    /// ProduceID implies (first 64 bits of HMAC-SHA256(key, ProduceID), see ``WatermarkKey``).
+    private func watermark(in bytes: [UInt8], format: ImageFormat?, key: WatermarkKey, produceID: String?) -> VerificationReport.Watermark? {
+        let decoded: DecodedImage
+        do {
+            switch format {
+            case .jpeg: decoded = try JPEGCodec.decode(bytes, maxPixels: options.maxPixels)
+            case .png: decoded = try PNGCodec.decode(bytes, maxPixels: options.maxPixels)
+            case .webp: decoded = try WebPCodec.decode(bytes, maxPixels: options.maxPixels)
+            default: return nil
+            }
+        } catch {
+            return nil
+        }
+        let watermarker = Watermarker(key: key)
+        let detection = watermarker.detect(in: decoded.pixels)
+        let matches: Bool? = if let produceID, let payload = detection.payload { watermarker.payload(forProduceID: produceID) == payload } else { nil }
+        return VerificationReport.Watermark(detection: detection, matchesProduceID: matches)
+    }
+
+    /// The C2PA manifest's verdict and the signed label's: the label's key counts as known when it is one of
+    /// ``Options/labelKeys`` or the key of a C2PA signer that chains to a trust anchor.
+    private func provenance(of bytes: [UInt8], label: AIGCLabel?) -> (C2PAReport, LabelIntegrity?) {
+        var c2pa = C2PAValidator(options: .init(trustAnchors: options.trustAnchors)).validate(bytes)
+        if let signed = c2pa.aigcLabel, let label, signed.produceID != label.produceID || signed.contentProducer != label.contentProducer || signed.label != label.label {
+            c2pa.addFailure(C2PAStatus(
+                .init("sigil.aigcLabel.mismatch"),
+                "the manifest's AIGC label (ProduceID \(signed.produceID)) is not the file's label (ProduceID \(label.produceID)): the manifest belongs to other content or was replayed"))
+        }
+        var keys = options.labelKeys
+        if c2pa.state == .valid, let spki = c2pa.signer?.publicKeySPKI { keys.append(spki) }
+        return (c2pa, label.map { LabelVerifier(knownKeys: keys).verify($0, in: bytes) })
     }
 
     private func presence(of record: ExplicitLabelRecord, in bytes: [UInt8], format: ImageFormat?) -> Double? {
@@ -131,10 +180,25 @@ public struct VerificationReport: Sendable {
     public var explicit: Explicit?
     /// File-level findings (structure, duplicates, disagreements); per-site findings sit in ``sites``.
     public var findings: [Finding]
+    /// The pixel watermark check; nil when pixels were not decoded or no watermark key was given.
+    public var watermark: Watermark? = nil
+    /// The C2PA manifest check; nil when provenance was not checked.
+    public var c2pa: C2PAReport? = nil
+    /// The signature in the label's `ReservedCode1`; nil when there is no label or provenance was not checked.
+    public var integrity: LabelIntegrity? = nil
+
+    /// What the keyed pixel watermark said.
+    public struct Watermark: Sendable {
+        public var detection: WatermarkDetection
+        /// Whether the watermark payload is the one the implicit label's ProduceID implies; nil without
+        /// a detected mark or a label.
+        public var matchesProduceID: Bool?
+    }
 
     /// Whether verification found a problem: no label, or any error-level finding.
     public var hasProblems: Bool {
-        verdict == .noLabel || conformance != .compliant || (explicit?.intact == false)
+        verdict == .noLabel || conformance != .compliant || (explicit?.intact == false) || c2pa?.state == .invalid
+            || integrity?.state == .invalid
     }
 
     /// Every finding, file-level then per site.
@@ -150,6 +214,9 @@ public struct VerificationReport: Sendable {
         members.append(.init("summary", .object(["en": .string(verdict.summary.en), "zh": .string(verdict.summary.zh)])))
         members.append(.init("implicit", .array(sites.map(\.json))))
         members.append(.init("explicit", explicit.map(\.json) ?? .null))
+        members.append(.init("c2pa", c2pa?.json ?? .null))
+        members.append(.init("integrity", integrity?.json ?? .null))
+        members.append(.init("watermark", watermark.map { .object($0.detection.jsonMembers + [.init("matchesProduceID", $0.matchesProduceID.map { .bool($0) } ?? .null)]) } ?? .null))
         members.append(.init("findings", .array(findings.map(\.jsonValue))))
         return .object(members)
     }

@@ -7,6 +7,8 @@ struct BatchLabeler {
     let labeler: Labeler
     let jobs: Int
     let json: Bool
+    /// Appends a generation record per labeled file, in batches; nil with `--no-record`.
+    var recorder: BatchRecorder? = nil
 
     static let extensions: Set<String> = ["jpg", "jpeg", "png", "webp"]
 
@@ -27,7 +29,7 @@ struct BatchLabeler {
                 next += 1
                 group.addTask {
                     let input = inputFolder + "/" + name, output = outputFolder + "/" + name
-                    do { return (name, .success(try labeler.labelFile(at: input, to: output))) }
+                    do { return (name, .success(try labeler.labelFile(at: input, to: output, durable: false))) }
                     catch let e as SigilError { return (name, .failure(e)) }
                     catch { return (name, .failure(SigilError(.io, "\(error)", path: input))) }
                 }
@@ -35,17 +37,23 @@ struct BatchLabeler {
             while next < min(max(jobs, 1), names.count) { submit() }
             while let (name, result) = try await group.next() {
                 results.append((name, result))
+                if case .success(let outcome) = result { try await recorder?.add(name: name, outcome: outcome, output: outputFolder + "/" + name) }
                 progress.advance(failed: (try? result.get()) == nil)
                 if next < names.count { submit() }
             }
         }
+        try await recorder?.flush()
+        FileIO.syncAll()  // one flush for the whole batch before success is reported
         progress.finish()
         results.sort { $0.name < $1.name }
         let failures = results.filter { (try? $0.result.get()) == nil }
+        let receipts = await recorder?.receipts ?? [:]
         if json {
             let items: [JSONValue] = results.map { item in
                 switch item.result {
-                case .success(let outcome): return outcome.json(input: inputFolder + "/" + item.name, output: outputFolder + "/" + item.name)
+                case .success(let outcome):
+                    let receipt = receipts[item.name]
+                    return outcome.json(input: inputFolder + "/" + item.name, output: outputFolder + "/" + item.name).appending(receipt.map { [.init("record", $0.json)] } ?? [])
                 case .failure(let error): return .object(["input": .string(inputFolder + "/" + item.name), "error": .object(["code": .string(error.code.rawValue), "message": .string(error.description)])])
                 }
             }

@@ -28,6 +28,12 @@ struct LabelCommand: AsyncParsableCommand {
     @Option(help: "JPEG quality when pixels are re-encoded (default: the source's estimated quality).") var quality: Int?
     @Option(help: "Parallel jobs for a folder (default: the number of cores).") var jobs: Int?
     @Flag(help: "Print the result as JSON.") var json = false
+    @Option(name: .customLong("data"), help: "Sigil's data directory (default: $SIGIL_DATA, else ~/.local/share/sigil); its keys/ hold watermark.key.") var dataDirectory: String?
+    @Option(name: .customLong("keys"), help: "A keystore directory to use instead of DATA/keys.") var keysDirectory: String?
+    @OptionGroup(title: "Generation record") var records: RecordOptions
+    @Option(name: .customLong("label-signature"), help: "How ReservedCode1 is signed: sm2 (SM3withSM2, default), es256, or none.") var labelSignature: String = "sm2"
+    @Option(name: .customLong("software-agent"), help: "The generator named in the C2PA manifest, as NAME or NAME/VERSION.") var softwareAgent: String?
+    @Option(name: .customLong("passphrase-file"), help: "The passphrase of encrypted provenance keys (else SIGIL_KEY_PASSPHRASE).") var passphraseFile: String?
 
     func policy() throws -> LabelPolicy {
         let code: ProviderCode
@@ -52,23 +58,50 @@ struct LabelCommand: AsyncParsableCommand {
         policy.explicit = ExplicitLabelSpec(text: text, position: position, marginFraction: margin, minimumInkHeightFraction: inkHeight, style: style, fontPath: font)
         policy.maxPixels = maxPixels
         policy.jpegQuality = quality
+        if policy.marks.contains(.watermark) {
+            let (watermarker, notice) = try WatermarkKeys.load(dataDirectory: dataDirectory, keysDirectory: keysDirectory)
+            if let notice { Terminal.warning(notice.description) }
+            policy.watermarkKey = watermarker.key
+        }
+        switch labelSignature {
+        case "sm2": policy.labelSignature = .sm2
+        case "es256": policy.labelSignature = .es256
+        case "none": policy.labelSignature = nil
+        default: throw SigilError(.usage, "unknown --label-signature \"\(labelSignature)\"; use sm2, es256 or none")
+        }
+        if let softwareAgent {
+            let parts = softwareAgent.split(separator: "/", maxSplits: 1).map(String.init)
+            guard let name = parts.first, !name.isEmpty else { throw SigilError(.usage, "--software-agent needs a name") }
+            policy.softwareAgent = GeneratorInfo(name: name, version: parts.count > 1 ? parts[1] : nil)
+        }
+        if policy.marks.contains(.c2pa) || (policy.marks.contains(.implicit) && policy.labelSignature != nil) {
+            let (keys, notices) = try ProvenanceKeyLoader.load(
+                dataDirectory: dataDirectory, keysDirectory: keysDirectory, passphrase: try ProvenanceKeyLoader.passphrase(file: passphraseFile))
+            for notice in notices { Terminal.warning(notice.description) }
+            policy.provenanceKeys = keys
+        }
         return policy
     }
 
     func run() async throws {
         let policy = try policy()
         let labeler = try Labeler(policy: policy)
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
-            try await BatchLabeler(labeler: labeler, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, json: json)
-                .run(inputFolder: input, outputFolder: output)
-            return
-        }
-        let outcome = try labeler.labelFile(at: input, to: output)
-        if json {
-            print(outcome.json(input: input, output: output).prettyPrinted)
-        } else {
-            print(outcome.summary(input: input, output: output))
+        try records.validate(policy: policy)
+        try await records.withKeeper(data: dataDirectory, keys: keysDirectory) { keeper in
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
+                let recorder = try keeper.map { BatchRecorder(keeper: $0, settings: try records.settings(), policy: policy) }
+                try await BatchLabeler(labeler: labeler, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, json: json, recorder: recorder)
+                    .run(inputFolder: input, outputFolder: output)
+                return
+            }
+            let outcome = try labeler.labelFile(at: input, to: output)
+            let receipt = try await records.keep(outcome, output: output, policy: policy, keeper: keeper)
+            if json {
+                print(outcome.json(input: input, output: output).appending([.init("record", receipt?.json ?? .null)]).prettyPrinted)
+            } else {
+                print(outcome.summary(input: input, output: output) + (receipt.map { "\n" + $0.summary } ?? ""))
+            }
         }
     }
 }
@@ -93,12 +126,14 @@ extension LabelOutcome {
         } else {
             members.append(.init("explicit", .null))
         }
+        members.append(.init("c2pa", .optional(c2paManifest)))
         return .object(members)
     }
 
     func summary(input: String, output: String) -> String {
         var lines = ["\(output): labeled \(format.rawValue.uppercased()) \(width)×\(height) (\(Mark.allCases.filter(marks.contains).map(\.rawValue).joined(separator: ", ")))"]
         if marks.contains(.implicit) { lines.append("  implicit  TC260:AIGC \(label.json)") }
+        if let c2paManifest { lines.append("  c2pa      manifest \(c2paManifest) (c2pa.created, trainedAlgorithmicMedia; signed ES256)") }
         if let p = explicit {
             lines.append("  explicit  「\(p.text)」 \(p.position.rawValue), ink height \(p.inkHeight) px = \(String(format: "%.1f", p.inkHeightFraction * 100)) % of the shortest side, contrast \(String(format: "%.1f", p.contrastRatio)):1")
         }

@@ -13,19 +13,39 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON (an array when several files are given).") var json = false
     @Flag(name: .customLong("no-decode"), help: "Do not decode pixels (skips the visible-label check).") var noDecode = false
     @Option(name: .customLong("max-pixels"), help: "Refuse to decode images with more pixels than this.") var maxPixels: Int = 100_000_000
+    @Option(name: .customLong("data"), help: "Sigil's data directory (default: $SIGIL_DATA, else ~/.local/share/sigil); its keys/ hold watermark.key.") var dataDirectory: String?
+    @Option(name: .customLong("keys"), help: "A keystore directory to use instead of DATA/keys.") var keysDirectory: String?
+    @Flag(name: .customLong("no-watermark"), help: "Do not look for the pixel watermark.") var noWatermark = false
+    @Option(name: .customLong("trust-anchors"), help: "PEM file of C2PA trust anchors (e.g. `sigil keys anchor` output); signers that chain to one are `valid`.") var trustAnchors: String?
+    @OptionGroup(title: "Generation record") var records: VerifyRecordOptions
 
     func run() async throws {
         var options = Verifier.Options()
         options.decodePixels = !noDecode
         options.maxPixels = maxPixels
+        if !noDecode && !noWatermark {
+            let (watermarker, notice) = try WatermarkKeys.load(dataDirectory: dataDirectory, keysDirectory: keysDirectory)
+            if let notice { Terminal.warning(notice.description) }
+            options.watermarkKey = watermarker.key
+        }
+        if let trustAnchors { options.trustAnchors = try TrustAnchors(pem: String(decoding: try FileIO.read(trustAnchors), as: UTF8.self)) }
+        options.labelKeys = ProvenanceKeyLoader.keystore(dataDirectory: dataDirectory, keysDirectory: keysDirectory).publicLabelKeys()
         let verifier = Verifier(options: options)
+        let keeper = try await records.openKeeper(data: dataDirectory, keys: keysDirectory)
+        let lookup = dataDirectory != nil || records.database != nil
         var reports: [JSONValue] = []
         var worst = ExitStatus.success
         for input in inputs {
             do {
-                let report = try verifier.verify(try FileIO.read(input))
-                if report.hasProblems { worst = max(worst, ExitStatus.problems) }
-                if json { reports.append(report.json(file: input)) } else { print(report.text(file: input)) }
+                let bytes = try FileIO.read(input)
+                let report = try verifier.verify(bytes)
+                let check = try await records.check(input: input, bytes: bytes, produceID: report.label?.produceID, lookup: lookup, keeper: keeper, data: dataDirectory, keys: keysDirectory)
+                if report.hasProblems || check?.hasProblems == true { worst = max(worst, ExitStatus.problems) }
+                if json {
+                    reports.append(report.json(file: input).appending(check?.jsonMembers ?? []))
+                } else {
+                    print(([report.text(file: input)] + (check?.lines ?? [])).joined(separator: "\n"))
+                }
             } catch let error as SigilError {
                 let e = error.path == nil ? error.at(path: input) : error
                 worst = ExitStatus.badInput
@@ -36,6 +56,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 }
             }
         }
+        try? await keeper?.close()
         if json { print((reports.count == 1 ? reports[0] : .array(reports)).prettyPrinted) }
         if worst != ExitStatus.success { throw ExitCode(worst) }
     }
@@ -62,6 +83,30 @@ extension VerificationReport {
             lines.append(line)
         } else {
             lines.append("  explicit     no record of a Sigil visible label (a visible label may still be present)")
+        }
+        if let c2pa {
+            var line = "  c2pa         \(c2pa.state.rawValue)"
+            if let signer = c2pa.signer { line += " — signed \(signer.algorithm ?? "") by \(signer.commonName ?? "?") (\(signer.organization ?? "no O="), issuer \(signer.issuer ?? "?"))" }
+            if let source = c2pa.digitalSourceType { line += "; \(source.split(separator: "/").last ?? "")" }
+            lines.append(line)
+            if !c2pa.failureCodes.isEmpty { lines.append("               failures: \(c2pa.failureCodes.joined(separator: ", "))") }
+            for failure in c2pa.hardFailures.prefix(3) { lines.append("               \(failure.explanation)") }
+        }
+        if let integrity { lines.append("  integrity    \(integrity.state.rawValue) (\(integrity.field)) — \(integrity.reason)") }
+        if let watermark {
+            let d = watermark.detection
+            var line = "  watermark    "
+            if let hex = d.payloadHex {
+                line += "detected, payload \(hex), confidence \(String(format: "%.4f", d.confidence))"
+                switch watermark.matchesProduceID {
+                case true?: line += "; matches the implicit label's ProduceID"
+                case false?: line += "; does NOT match the implicit label's ProduceID"
+                case nil: line += "; no ProduceID to compare"
+                }
+            } else {
+                line += "none found (with this key)"
+            }
+            lines.append(line)
         }
         for f in findings { lines.append("  \(f.severity.rawValue): \(f.code) — \(f.message)") }
         return lines.joined(separator: "\n")

@@ -18,7 +18,7 @@ struct CLITests {
         #expect(label.status == 0, "\(label.stderr)")
         let labelJSON = try JSONSerialization.jsonObject(with: Data(label.stdout.utf8)) as? [String: Any]
         #expect((labelJSON?["label"] as? [String: Any])?["ContentProducer"] as? String == producer)
-        #expect((labelJSON?["marks"] as? [String]) == ["explicit", "implicit"])
+        #expect((labelJSON?["marks"] as? [String]) == Mark.allCases.filter(Mark.supported.contains).map(\.rawValue))
 
         let verify = try TestSupport.run(sigil, ["verify", out, "--json"])
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")

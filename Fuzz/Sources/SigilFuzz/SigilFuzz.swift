@@ -10,6 +10,7 @@
 // Any crash, trap or sanitizer report is a bug: every parser must turn hostile input into SigilError or
 // findings. Crashing inputs go into Tests/SigilContainersTests/Resources/FuzzRegressions/.
 import SigilContainers
+import SigilProvenance
 
 private let label = #"{"Label":"1","ContentProducer":"001191000000000000000K10000","ProduceID":"fuzz","ReservedCode1":"","ContentPropagator":"001191000000000000000K10000","PropagateID":"fuzz","ReservedCode2":""}"#
 private let extra = [XMPProperty(namespaceURI: "https://sigil.invalid/ns/1.0/", prefix: "sigil", name: "Job", value: "fuzz & <job>")]
@@ -23,6 +24,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         for carrier in scan.carriers { _ = carrier.parsedPayload }
     }
     _ = try? CompressedImageData.bytes(of: bytes)
+    // Provenance parsers: CBOR, JUMBF, COSE, and the C2PA reader over every carrier (APP11, caBX, RIFF, ID3, BMFF).
+    _ = try? CBOR.decode(bytes)
+    _ = try? JUMBFSuperbox.parse(bytes)
+    _ = try? COSESign1.parse(bytes)
+    _ = try? ManifestStore(bytes: bytes)
+    _ = C2PAValidator().validate(bytes)
     _ = LabelWriter.readProperty(namespaceURI: LabelWriter.namespaceURI, name: "AIGC", in: bytes)
     if let written = try? LabelWriter.write(json: label, wrappedJSON: "{\"AIGC\":\(label)}", extra: extra, into: bytes) {
         // Whatever the writer accepts, the reader must find the label in afterwards.

@@ -1,0 +1,198 @@
+// sigil-wm-bench — fast loop and evidence tool for SigilWatermark.
+//
+//   sigil-wm-bench embed IN OUT HEX [--strength S]     PNG/JPEG/WebP in, PNG out
+//   sigil-wm-bench detect IN [--json]                  prints the payload hex or "none"
+//   sigil-wm-bench timeit IN HEX                       {"embed_s":..,"extract_s":..} in-process (no codecs)
+//   sigil-wm-bench fpr DIR... --count N [--seed S]     detection on N unmarked random crops/rescales
+//   sigil-wm-bench speed IN [--repeat R]               embed/detect MP/s on one image (in-process)
+//
+// The key is fixed for benchmarking (SHA-free derivation from the word "wmbench"), or --key HEX64.
+import Foundation
+import SigilImaging
+import SigilWatermark
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    exit(2)
+}
+
+var args = Array(CommandLine.arguments.dropFirst())
+@MainActor func option(_ name: String) -> String? {
+    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
+    let value = args[i + 1]
+    args.removeSubrange(i...(i + 1))
+    return value
+}
+@MainActor func flag(_ name: String) -> Bool {
+    guard let i = args.firstIndex(of: name) else { return false }
+    args.remove(at: i)
+    return true
+}
+
+let keyBytes: [UInt8] = {
+    if let hex = option("--key") {
+        var out: [UInt8] = []
+        var chars = Array(hex)
+        while chars.count >= 2 { out.append(UInt8(String(chars[0..<2]), radix: 16) ?? 0); chars.removeFirst(2) }
+        return out
+    }
+    return (0..<32).map { UInt8(($0 * 37 + 11) & 0xFF) }
+}()
+let key = try! WatermarkKey(bytes: keyBytes)
+let marker = Watermarker(key: key)
+
+func tryLoad(_ path: String) throws -> PixelBuffer {
+    guard let data = FileManager.default.contents(atPath: path) else { throw SigilError(.io, "cannot read \(path)") }
+    let bytes = [UInt8](data)
+    if bytes.starts(with: [0xFF, 0xD8]) { return try JPEGCodec.decode(bytes, maxPixels: 200_000_000).pixels }
+    if bytes.starts(with: [0x89, 0x50]) { return try PNGCodec.decode(bytes, maxPixels: 200_000_000).pixels }
+    return try WebPCodec.decode(bytes, maxPixels: 200_000_000).pixels
+}
+
+func load(_ path: String) -> PixelBuffer {
+    do { return try tryLoad(path) } catch { fail("\(path): \(error)") }
+}
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+func json(_ d: WatermarkDetection) -> String {
+    let payload = d.payloadHex.map { "\"\($0)\"" } ?? "null"
+    return "{\"detected\":\(d.detected),\"payload\":\(payload),\"bitAgreement\":\(d.bitAgreement),\"syncScore\":\(d.syncScore),\"scale\":\(d.scale ?? 0),\"rotation\":\(d.rotationDegrees ?? 0)}"
+}
+
+guard let command = args.first else { fail("usage: sigil-wm-bench embed|detect|timeit|fpr|speed ...") }
+args.removeFirst()
+switch command {
+case "embed":
+    let strength = Double(option("--strength") ?? "1") ?? 1
+    guard args.count == 3 else { fail("embed IN OUT HEX") }
+    var pixels = load(args[0])
+    do {
+        try marker.embed(payload: try Watermarker.parseHex(args[2]), into: &pixels, strength: strength)
+        let png = try PNGCodec.encode(pixels)
+        try Data(png).write(to: URL(fileURLWithPath: args[1]))
+    } catch { fail("\(error)") }
+case "detect":
+    let asJSON = flag("--json")
+    guard args.count >= 1 else { fail("detect IN") }
+    let d = marker.detect(in: load(args[0]))
+    print(asJSON ? json(d) : (d.payloadHex ?? "none"))
+case "timeit":
+    guard args.count >= 2 else { fail("timeit IN HEX") }
+    var pixels = load(args[0])
+    let payload = (try? Watermarker.parseHex(args[1])) ?? 0
+    let t0 = now()
+    try! marker.embed(payload: payload, into: &pixels)
+    let t1 = now()
+    _ = marker.detect(in: pixels)
+    let t2 = now()
+    print("{\"embed_s\":\(t1 - t0),\"extract_s\":\(t2 - t1)}")
+case "speed":
+    let repeats = Int(option("--repeat") ?? "3") ?? 3
+    let pixels = load(args[0])
+    var e = Double.infinity, d = Double.infinity
+    var ok = true
+    for _ in 0..<repeats {
+        var copy = pixels
+        let t0 = now()
+        try! marker.embed(payload: 0x0123_4567_89AB_CDEF, into: &copy)
+        let t1 = now()
+        let r = marker.detect(in: copy)
+        let t2 = now()
+        ok = ok && r.payload == 0x0123_4567_89AB_CDEF
+        e = min(e, t1 - t0)
+        d = min(d, t2 - t1)
+    }
+    let mp = Double(pixels.width * pixels.height) / 1e6
+    print(String(format: "%dx%d %.1f MP: embed %.3f s (%.1f MP/s), detect %.3f s (%.1f MP/s), roundtrip %@",
+                 pixels.width, pixels.height, mp, e, mp / e, d, mp / d, ok ? "ok" : "FAILED"))
+case "fpr":
+    let count = Int(option("--count") ?? "10000") ?? 10000
+    var rng = UInt64(option("--seed") ?? "1") ?? 1
+    func next() -> UInt64 {
+        rng &+= 0x9E37_79B9_7F4A_7C15
+        var z = rng
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    var sources: [(String, PixelBuffer)] = []
+    for dir in args {
+        let items = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [dir]
+        for name in items.sorted() {
+            let path = items == [dir] ? dir : dir + "/" + name
+            let lower = path.lowercased()
+            guard lower.hasSuffix(".png") || lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") || lower.hasSuffix(".webp") else { continue }
+            guard var p = try? tryLoad(path), p.width >= 64, p.height >= 64 else { continue }
+            if p.layout != .rgb && p.layout != .gray {
+                // Drop alpha for the test.
+                let c = p.channels
+                var rgb = [UInt8](); rgb.reserveCapacity(p.pixelCount * 3)
+                for i in 0..<p.pixelCount {
+                    if c == 2 { rgb += [p.bytes[i * 2], p.bytes[i * 2], p.bytes[i * 2]] } else { rgb += [p.bytes[i * 4], p.bytes[i * 4 + 1], p.bytes[i * 4 + 2]] }
+                }
+                p = PixelBuffer(width: p.width, height: p.height, layout: .rgb, bytes: rgb)
+            }
+            sources.append((path, p))
+        }
+    }
+    guard !sources.isEmpty else { fail("no images") }
+    FileHandle.standardError.write(Data("\(sources.count) source images\n".utf8))
+    let start = now()
+    var positives: [String] = []
+    var scores: [Double] = []
+    let jobs = 2
+    let results = await withTaskGroup(of: [(Bool, Double, String)].self) { group in
+        var plans: [[(Int, Int, Int, Int, Int, Int)]] = Array(repeating: [], count: jobs)
+        for i in 0..<count {
+            let s = Int(next() % UInt64(sources.count))
+            let src = sources[s].1
+            // Random crop of 10–100 % of each side, then random rescale 0.3–1.5 (nearest-area) of the crop.
+            let fw = 0.1 + 0.9 * uniform(), fh = 0.1 + 0.9 * uniform()
+            let cw = max(48, Int(Double(src.width) * fw)), ch = max(48, Int(Double(src.height) * fh))
+            let cx = Int(uniform() * Double(max(1, src.width - cw))), cy = Int(uniform() * Double(max(1, src.height - ch)))
+            let scale = Int(30 + uniform() * 120)
+            plans[i % jobs].append((s, min(cw, src.width), min(ch, src.height), cx, cy, scale))
+        }
+        let frozen = sources.map(\.1)
+        let names = sources.map(\.0)
+        for plan in plans {
+            group.addTask {
+                var out: [(Bool, Double, String)] = []
+                for (s, cw, ch, cx, cy, scale) in plan {
+                    let src = frozen[s]
+                    let c = src.channels
+                    let tw = max(40, cw * scale / 100), th = max(40, ch * scale / 100)
+                    var bytes = [UInt8](repeating: 0, count: tw * th * c)
+                    for y in 0..<th {
+                        let sy = cy + min(ch - 1, y * ch / th)
+                        for x in 0..<tw {
+                            let sx = cx + min(cw - 1, x * cw / tw)
+                            for k in 0..<c { bytes[(y * tw + x) * c + k] = src.bytes[(sy * src.width + sx) * c + k] }
+                        }
+                    }
+                    let crop = PixelBuffer(width: tw, height: th, layout: src.layout, bytes: bytes)
+                    let d = marker.detect(in: crop)
+                    out.append((d.detected, d.syncScore, "\(names[s]) crop \(cw)x\(ch)+\(cx)+\(cy) scale \(scale)%"))
+                }
+                return out
+            }
+        }
+        var all: [(Bool, Double, String)] = []
+        for await part in group { all += part }
+        return all
+    }
+    for (detected, score, what) in results {
+        scores.append(score)
+        if detected { positives.append(what) }
+    }
+    scores.sort()
+    let elapsed = now() - start
+    print("fpr: \(results.count) unmarked crops from \(sources.count) images, \(positives.count) detected (false positives), \(String(format: "%.0f", elapsed)) s")
+    print(String(format: "sync score on unmarked: median %.2f, 99th pct %.2f, max %.2f", scores[scores.count / 2], scores[scores.count * 99 / 100], scores.last ?? 0))
+    print("analytic bound per image: \(WatermarkDetection.falsePositiveBound)")
+    for p in positives { print("FALSE POSITIVE: \(p)") }
+default:
+    fail("unknown command \(command)")
+}

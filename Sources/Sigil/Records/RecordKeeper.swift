@@ -1,0 +1,213 @@
+import Crypto
+import Foundation
+@_exported import SigilLedger
+@_exported import SigilStore
+import SigilStorePostgres
+
+/// Keeps the provider's generation records (DSP Art. 10 and 16; Labeling Measures Art. 9): opens the log store
+/// (the SQLite file in the data directory, or PostgreSQL by URL), turns each ``LabelOutcome`` into a
+/// ``GenerationRecord``, appends it, integrates it into the signed transparency log and hands back its index and,
+/// on request, an offline inclusion proof.
+public struct RecordKeeper: Sendable {
+    /// Where the store lives.
+    public struct Location: Sendable, Hashable {
+        /// The data directory (SQLite file and keystore).
+        public var dataDirectory: DataDirectory
+        /// A keystore directory that replaces `<data>/keys`.
+        public var keysDirectory: String?
+        /// A PostgreSQL URL; nil uses `<data>/sigil.sqlite`.
+        public var databaseURL: String?
+
+        /// The SQLite file's name inside the data directory.
+        public static let sqliteFileName = "sigil.sqlite"
+
+        /// `--data`, `--keys` and `--database`, each falling back to the environment (`SIGIL_DATA`,
+        /// `SIGIL_DATABASE`) and then to the defaults.
+        public init(data: String? = nil, keys: String? = nil, database: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+            dataDirectory = DataDirectory.resolve(explicit: data, environment: environment)
+            keysDirectory = keys
+            let fromEnvironment = environment["SIGIL_DATABASE"].flatMap { $0.isEmpty ? nil : $0 }
+            databaseURL = database ?? fromEnvironment
+        }
+
+        /// The keystore holding the log's keys.
+        public var keystore: Keystore { keysDirectory.map { Keystore(directory: $0) } ?? dataDirectory.keystore }
+        /// The SQLite file path.
+        public var sqlitePath: String { dataDirectory.appending(Self.sqliteFileName) }
+        /// The database, for messages.
+        public var description: String { databaseURL.map(PostgresLogDatabase.redacted) ?? sqlitePath }
+    }
+
+    /// What the caller knows about a generation beyond the labeled file.
+    public struct Context: Sendable, Hashable {
+        public var serviceCategory: ServiceCategory
+        /// The model name and version.
+        public var model: String?
+        /// The provider's reference for the account (pseudonymized before it reaches the log).
+        public var accountReference: String?
+        /// For an explicit-label opt-out (Measures Art. 9): the user-agreement version.
+        public var optOutAgreement: String?
+        /// For an explicit-label opt-out: the provider's reference for the recipient (pseudonymized).
+        public var optOutRecipient: String?
+        /// The watermark payload embedded, when the watermark mark was applied.
+        public var watermarkPayload: [UInt8]?
+        /// SHA-256 of the embedded C2PA manifest, when there is one.
+        public var c2paManifestSHA256: [UInt8]?
+
+        public init(serviceCategory: ServiceCategory = .other, model: String? = nil, accountReference: String? = nil,
+                    optOutAgreement: String? = nil, optOutRecipient: String? = nil,
+                    watermarkPayload: [UInt8]? = nil, c2paManifestSHA256: [UInt8]? = nil) {
+            self.serviceCategory = serviceCategory
+            self.model = model
+            self.accountReference = accountReference
+            self.optOutAgreement = optOutAgreement
+            self.optOutRecipient = optOutRecipient
+            self.watermarkPayload = watermarkPayload
+            self.c2paManifestSHA256 = c2paManifestSHA256
+        }
+
+        /// Checks the opt-out fields come together.
+        ///
+        /// - Throws: ``SigilError`` `.usage`.
+        public func validate() throws {
+            if (optOutAgreement == nil) != (optOutRecipient == nil) {
+                throw SigilError(.usage, "an explicit-label opt-out needs both the agreement version and the recipient (Labeling Measures Art. 9)")
+            }
+        }
+    }
+
+    /// Where a record landed in the log.
+    public struct Receipt: Sendable, Hashable {
+        public var index: UInt64
+        public var leafHash: MerkleHash
+        /// The checkpoint that includes it, after integration.
+        public var checkpointSize: UInt64?
+        /// The offline proof, when asked for.
+        public var proof: TlogProof?
+
+        /// `{"index", "leafHash", "checkpointSize"}` for `sigil label --json`.
+        public var json: JSONValue {
+            .object([
+                .init("index", .number(String(index))),
+                .init("leafHash", .string(leafHash.hex)),
+                .init("checkpointSize", checkpointSize.map { .number(String($0)) } ?? .null),
+            ])
+        }
+    }
+
+    public let store: LogStore
+    public let location: Location
+    let pseudonymizer: Pseudonymizer?
+    /// Development keys created while opening (the CLI warns about each).
+    public let notices: [DevelopmentKeyNotice]
+
+    /// Opens the store at `location`, loading (or creating, with a notice) the log's signing key and the account
+    /// pseudonymization key, and integrating anything a crashed process left pending.
+    ///
+    /// - Throws: ``SigilError`` `.store`, `.schema`, `.usage` (origin or retention), `.invalidKey`.
+    public static func open(_ location: Location, origin: String? = nil, retentionDays: Int? = nil) async throws -> RecordKeeper {
+        let keystore = location.keystore
+        let (seed, signingNotice) = try LogKeys.signingKey(in: keystore)
+        let (pseudonymizer, pseudonymNotice) = try LogKeys.pseudonymizer(in: keystore)
+        let database = try await openDatabase(location)
+        do {
+            let store = try await LogStore.open(database, configuration: LogConfiguration(origin: origin, retentionDays: retentionDays, signingKey: seed))
+            return RecordKeeper(store: store, location: location, pseudonymizer: pseudonymizer, notices: [signingNotice, pseudonymNotice].compactMap { $0 })
+        } catch {
+            try? await database.close()
+            throw error
+        }
+    }
+
+    /// Opens an existing store for reading (verification): creates no database and no key. The signing key is
+    /// used when present (so pending entries are integrated); without it the store is read-only.
+    ///
+    /// - Returns: nil when there is no SQLite file at the location.
+    public static func openExisting(_ location: Location) async throws -> RecordKeeper? {
+        if location.databaseURL == nil, !FileManager.default.fileExists(atPath: location.sqlitePath) { return nil }
+        let keystore = location.keystore
+        let seed = keystore.contains(LogKeys.signingKeyItem) ? try LogKeys.signingKey(in: keystore, create: false).seed : nil
+        let pseudonymizer = keystore.contains(LogKeys.pseudonymizationKeyItem) ? try LogKeys.pseudonymizer(in: keystore, create: false).pseudonymizer : nil
+        let database = try await openDatabase(location)
+        do {
+            let store = try await LogStore.open(database, configuration: LogConfiguration(signingKey: seed))
+            return RecordKeeper(store: store, location: location, pseudonymizer: pseudonymizer, notices: [])
+        } catch {
+            try? await database.close()
+            throw error
+        }
+    }
+
+    /// The database at `location`: PostgreSQL for a URL, else the SQLite file (its directory created 0700).
+    public static func openDatabase(_ location: Location) async throws -> any LogDatabase {
+        if let url = location.databaseURL {
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw SigilError(.usage, "--database takes a PostgreSQL URL (postgres://user:password@host:port/database); the SQLite file lives in the data directory")
+            }
+            return try await PostgresLogDatabase.connect(url: url)
+        }
+        try location.dataDirectory.create()
+        return try await SQLiteLogDatabase.open(path: location.sqlitePath)
+    }
+
+    /// Closes the store.
+    public func close() async throws {
+        try await store.close()
+    }
+
+    /// The record of a labeled file.
+    ///
+    /// - Throws: ``SigilError`` `.invalidRecord` / `.usage` for bad context fields.
+    public func record(for outcome: LabelOutcome, context: Context, time: RecordTime = .now()) throws -> GenerationRecord {
+        try context.validate()
+        let pseudonymizer = try requirePseudonymizer()
+        var optOut: GenerationRecord.ExplicitLabelOptOut?
+        if let agreement = context.optOutAgreement, let recipient = context.optOutRecipient {
+            guard !outcome.marks.contains(.explicit) else {
+                throw SigilError(.usage, "an explicit-label opt-out was given but the explicit label was applied; drop it from --marks")
+            }
+            optOut = .init(agreementVersion: agreement, recipient: try pseudonymizer.tag(recipient, field: "recipient"))
+        }
+        let record = GenerationRecord(
+            produceID: outcome.label.produceID, producer: outcome.label.contentProducer, serviceCategory: context.serviceCategory,
+            model: context.model, account: try context.accountReference.map { try pseudonymizer.tag($0) }, time: time,
+            contentSHA256: Self.contentSHA256(outcome.bytes), perceptualHash: PerceptualHash.hash(imageBytes: outcome.bytes),
+            watermarkPayload: context.watermarkPayload, marks: outcome.marks.map(\.rawValue),
+            explicitLabelOptOut: optOut, c2paManifestSHA256: context.c2paManifestSHA256
+        )
+        try record.validate()
+        return record
+    }
+
+    /// Appends records (one transaction), integrates them and returns their receipts, with offline proofs when
+    /// `proofs` is true.
+    public func keep(_ records: [GenerationRecord], proofs: Bool = false) async throws -> [Receipt] {
+        let range = try await store.append(records)
+        let integration = try await store.integrate()
+        var receipts: [Receipt] = []
+        for (index, record) in zip(range, records) {
+            var receipt = Receipt(index: index, leafHash: try record.leafHash(), checkpointSize: integration.checkpoint.checkpoint.size)
+            if proofs { receipt.proof = try await store.tlogProof(index: index, size: integration.checkpoint.checkpoint.size) }
+            receipts.append(receipt)
+        }
+        return receipts
+    }
+
+    /// SHA-256 of a file's bytes, as records store it.
+    public static func contentSHA256(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
+
+    /// A record from one line of a bulk import (see ``GenerationRecord/init(importLine:pseudonymizer:now:)``).
+    public func record(importLine line: String, now: RecordTime) throws -> GenerationRecord {
+        try GenerationRecord(importLine: line, pseudonymizer: try requirePseudonymizer(), now: now)
+    }
+
+    /// The pseudonymous tag the log uses for an account reference (to look up what an account received).
+    public func accountTag(_ reference: String) throws -> String { try requirePseudonymizer().tag(reference) }
+
+    func requirePseudonymizer() throws -> Pseudonymizer {
+        guard let pseudonymizer else {
+            throw SigilError(.usage, "the account pseudonymization key \(LogKeys.pseudonymizationKeyItem) is not in the keystore \(location.keystore.directory)")
+        }
+        return pseudonymizer
+    }
+}

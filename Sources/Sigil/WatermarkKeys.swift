@@ -1,0 +1,44 @@
+import Foundation
+import SigilKeys
+import SigilWatermark
+
+/// Loads the provider's watermark key from the keystore (item `watermark.key`, 32 random bytes), creating a
+/// development key on first use.
+public enum WatermarkKeys {
+    /// Keystore item name of the watermark key.
+    public static let itemName = "watermark.key"
+
+    /// The watermarker for the keystore under `dataDirectory` (`--data DIR`), or directly in `keysDirectory`
+    /// (`--keys DIR`) when given. `notice` is set when a development key was just created.
+    ///
+    /// - Throws: ``SigilError`` `.io` when the keystore cannot be read or written, `.usage` when the stored
+    ///   key is not 32 bytes.
+    public static func load(dataDirectory: String? = nil, keysDirectory: String? = nil) throws -> (watermarker: Watermarker, notice: DevelopmentKeyNotice?) {
+        let keystore = keysDirectory.map { Keystore(directory: $0) } ?? DataDirectory.resolve(explicit: dataDirectory).keystore
+        let (bytes, created) = try keystore.readOrCreate(itemName) { WatermarkKey.generate().bytes }
+        let key: WatermarkKey
+        do {
+            key = try WatermarkKey(bytes: bytes)
+        } catch {
+            throw SigilError(.usage, "the watermark key \(keystore.path(of: itemName)) is \(bytes.count) bytes; it must be \(WatermarkKey.byteCount)")
+        }
+        return (Watermarker(key: key), created ? DevelopmentKeyNotice(name: itemName, path: keystore.path(of: itemName)) : nil)
+    }
+}
+
+extension WatermarkDetection {
+    /// The detection as JSON members (`detected`, `payload`, `confidence`, and the measurements behind them).
+    public var jsonMembers: [JSONValue.Member] {
+        var members: [JSONValue.Member] = [
+            .init("detected", .bool(detected)),
+            .init("payload", payloadHex.map { .string($0) } ?? .null),
+            .init("confidence", .number(String(format: "%.6f", confidence))),
+            .init("bitAgreement", .number(String(format: "%.4f", bitAgreement))),
+            .init("syncScore", .number(String(format: "%.2f", syncScore))),
+        ]
+        if let scale { members.append(.init("scale", .number(String(format: "%.4f", scale)))) }
+        if let rotationDegrees { members.append(.init("rotationDegrees", .number(String(format: "%.2f", rotationDegrees)))) }
+        members.append(.init("falsePositiveBound", .number(String(format: "%.3g", Self.falsePositiveBound))))
+        return members
+    }
+}

@@ -1,0 +1,183 @@
+import Crypto
+import Foundation
+
+/// Signs an asset with a C2PA manifest (spec 2.2, claim v2) and embeds the store where c2pa-rs looks for it.
+///
+/// The manifest holds `c2pa.actions.v2` (`c2pa.created`, digitalSourceType trainedAlgorithmicMedia, softwareAgent),
+/// the GB 45438 AIGC label (``AIGCAssertion``, when given) and a `c2pa.hash.data` hard binding whose one exclusion
+/// covers exactly the embedded store container; all three are `created_assertions`. The claim is signed ES256 with
+/// the certificate chain in the protected header.
+///
+/// ```swift
+/// let signed = try C2PASigner(identity: identity).sign(jpegBytes, format: .jpeg, content: .init(label: aigcLabel))
+/// ```
+public struct C2PASigner: Sendable {
+    /// What the manifest says about the content.
+    public struct Content: Sendable, Hashable {
+        /// The GB 45438 label to carry in the ``AIGCAssertion``; nil omits that assertion.
+        public var label: AIGCLabel?
+        /// The IPTC digital source type of `c2pa.created`.
+        public var digitalSourceType = DigitalSourceType.trainedAlgorithmicMedia
+        /// The software agent of `c2pa.created`: the generator (model or service) that made the content.
+        public var softwareAgent = GeneratorInfo(name: "Sigil", version: SigilProvenanceVersion.current)
+        /// `dc:title` of the claim (usually the file name).
+        public var title: String?
+
+        public init(label: AIGCLabel? = nil, title: String? = nil) {
+            self.label = label
+            self.title = title
+        }
+    }
+
+    /// The result of signing.
+    public struct Signed: Sendable {
+        /// The asset with the store embedded.
+        public var bytes: [UInt8]
+        /// The manifest label, `urn:c2pa:…`.
+        public var manifestLabel: String
+        /// The embedded store.
+        public var store: [UInt8]
+        /// The container bytes the data hash excludes.
+        public var exclusion: Range<Int>
+    }
+
+    public let identity: SigningIdentity
+    /// The claim generator name and version (`claim_generator_info`).
+    public var generator = GeneratorInfo(name: "Sigil", version: SigilProvenanceVersion.current)
+
+    public init(identity: SigningIdentity) {
+        self.identity = identity
+    }
+
+    /// Signs `asset` (replacing any manifest store already in it) and returns the signed bytes.
+    ///
+    /// - Parameters:
+    ///   - now: the time of `c2pa.created` (`when`).
+    ///   - manifestID: the UUID of the manifest label; random when nil.
+    /// - Throws: ``SigilError`` `.unsupportedFormat` for formats Sigil cannot write, container errors for damaged
+    ///   files, `.c2pa` when the store does not converge.
+    public func sign(_ asset: [UInt8], format: AssetFormat, content: Content, now: Date = Date(), manifestID: UUID = UUID()) throws -> Signed {
+        guard format.isWritable else { throw SigilError(.unsupportedFormat, "Sigil cannot embed a C2PA manifest in \(format.rawValue)") }
+        let base = try ManifestCarrier.remove(from: asset, format: format)
+        let label = "urn:c2pa:" + manifestID.uuidString.lowercased()
+        let instanceID = "xmp:iid:" + UUID().uuidString.lowercased()
+        let zeroHash = [UInt8](repeating: 0, count: 32)
+
+        // The container length depends on the store length, which depends (through CBOR integer widths) on the
+        // exclusion: iterate with placeholder hash and signature (both fixed-size) until the length is stable.
+        var storeLength = try build(label: label, instanceID: instanceID, exclusion: 0..<0, hash: zeroHash, content: content, now: now, sign: false).count
+        for _ in 0..<8 {
+            let placed = try ManifestCarrier.embed([UInt8](repeating: 0, count: storeLength), into: base, format: format)
+            let probe = try build(label: label, instanceID: instanceID, exclusion: placed.containerRange, hash: zeroHash, content: content, now: now, sign: false)
+            guard probe.count == storeLength else {
+                storeLength = probe.count
+                continue
+            }
+            let hash = DataHash.compute(placed.bytes, excluding: [placed.containerRange], alg: "sha256") ?? zeroHash
+            let store = try build(label: label, instanceID: instanceID, exclusion: placed.containerRange, hash: hash, content: content, now: now, sign: true)
+            guard store.count == storeLength else { break }
+            let final = try ManifestCarrier.embed(store, into: base, format: format)
+            guard final.containerRange == placed.containerRange else { break }
+            return Signed(bytes: final.bytes, manifestLabel: label, store: store, exclusion: final.containerRange)
+        }
+        throw SigilError(.c2pa, "the manifest store size did not converge while embedding it in \(format.rawValue)")
+    }
+
+    /// The manifest store for one asset.
+    func build(label: String, instanceID: String, exclusion: Range<Int>, hash: [UInt8], content: Content, now: Date, sign: Bool) throws -> [UInt8] {
+        var assertions: [(label: String, box: [UInt8])] = []
+        assertions.append(("c2pa.actions.v2", JUMBFBuilder.cborAssertion(label: "c2pa.actions.v2", actions(content, now: now))))
+        if let aigc = content.label {
+            assertions.append((AIGCAssertion.label, JUMBFBuilder.cborAssertion(label: AIGCAssertion.label, AIGCAssertion.cbor(for: aigc))))
+        }
+        let dataHash: CBOR = .map([
+            .init("exclusions", .array([.map([.init("start", .int(exclusion.lowerBound)), .init("length", .int(exclusion.count))])])),
+            .init("name", "jumbf manifest"),
+            .init("alg", "sha256"),
+            .init("hash", .bytes(hash)),
+            .init("pad", .bytes([])),
+        ])
+        assertions.append(("c2pa.hash.data", JUMBFBuilder.cborAssertion(label: "c2pa.hash.data", dataHash)))
+
+        let created: [CBOR] = assertions.map { assertion in
+            // A hashed URI covers the superbox without its 8-byte header.
+            .map([
+                .init("url", .text("self#jumbf=c2pa.assertions/\(assertion.label)")),
+                .init("hash", .bytes(Array(SHA256.hash(data: assertion.box[8...])))),
+            ])
+        }
+        var claimPairs: [CBOR.Pair] = [
+            .init("instanceID", .text(instanceID)),
+            .init("claim_generator_info", generator.cbor),
+            .init("signature", .text("self#jumbf=/c2pa/\(label)/c2pa.signature")),
+            .init("created_assertions", .array(created)),
+        ]
+        if let title = content.title { claimPairs.append(.init("dc:title", .text(title))) }
+        claimPairs.append(.init("alg", "sha256"))
+        let claim = CBOR.map(claimPairs).encoded()
+
+        var protectedPairs: [CBOR.Pair] = [.init(.int(COSESign1.HeaderLabel.alg), .int(COSEAlgorithm.es256.rawValue))]
+        let chain = identity.chainDER
+        protectedPairs.append(.init(.int(COSESign1.HeaderLabel.x5chain), chain.count == 1 ? .bytes(chain[0]) : .array(chain.map { .bytes($0) })))
+        let protectedBytes = CBOR.map(protectedPairs).encoded()
+        var signature = [UInt8](repeating: 0, count: 64)
+        if sign {
+            let tbs = COSESign1.toBeSigned(protectedBytes: protectedBytes, payload: claim)
+            signature = Array(try identity.privateKey.signature(for: tbs).rawRepresentation)
+        }
+        let cose = COSESign1(protectedBytes: protectedBytes, protected: .map(protectedPairs), unprotected: .map([]), payload: nil, signature: signature)
+
+        let manifest = JUMBFBuilder.superbox(type: JUMBFType.uuid("c2ma"), label: label, children: [
+            JUMBFBuilder.superbox(type: JUMBFType.uuid("c2as"), label: "c2pa.assertions", children: assertions.map(\.box)),
+            JUMBFBuilder.superbox(type: JUMBFType.uuid("c2cl"), label: "c2pa.claim.v2", children: [JUMBFBuilder.box("cbor", claim)]),
+            JUMBFBuilder.superbox(type: JUMBFType.uuid("c2cs"), label: "c2pa.signature", children: [JUMBFBuilder.box("cbor", cose.encoded())]),
+        ])
+        return JUMBFBuilder.superbox(type: JUMBFType.uuid("c2pa"), label: "c2pa", children: [manifest])
+    }
+
+    func actions(_ content: Content, now: Date) -> CBOR {
+        let action: CBOR = .map([
+            .init("action", "c2pa.created"),
+            .init("digitalSourceType", .text(content.digitalSourceType.rawValue)),
+            .init("softwareAgent", content.softwareAgent.cbor),
+            .init("when", .tagged(0, .text(Self.rfc3339(now)))),
+        ])
+        return .map([.init("actions", .array([action]))])
+    }
+
+    static func rfc3339(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+}
+
+/// A C2PA `generator-info-map`: a name and an optional version.
+public struct GeneratorInfo: Sendable, Hashable {
+    public var name: String
+    public var version: String?
+    public init(name: String, version: String? = nil) {
+        self.name = name
+        self.version = version
+    }
+
+    var cbor: CBOR {
+        var pairs: [CBOR.Pair] = [.init("name", .text(name))]
+        if let version { pairs.append(.init("version", .text(version))) }
+        return .map(pairs)
+    }
+}
+
+/// IPTC digital source types C2PA uses for AI output.
+public enum DigitalSourceType: String, Sendable, Hashable, CaseIterable {
+    case trainedAlgorithmicMedia = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
+    case compositeWithTrainedAlgorithmicMedia = "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia"
+    case algorithmicMedia = "http://cv.iptc.org/newscodes/digitalsourcetype/algorithmicMedia"
+    case trainedAlgorithmicData = "http://c2pa.org/digitalsourcetype/trainedAlgorithmicData"
+}
+
+/// The version Sigil writes into `claim_generator_info` and `softwareAgent`.
+public enum SigilProvenanceVersion {
+    public static let current = "0.4.0"
+}

@@ -1,0 +1,87 @@
+import SQLKit
+import SQLiteKit
+
+/// The embedded store: one SQLite file (`<data>/sigil.sqlite`) in WAL mode with `synchronous=FULL`, so a
+/// committed append survives a crash of the process or the machine.
+///
+/// Several processes may use the same file: writers take SQLite's write lock with `BEGIN IMMEDIATE` and wait up to
+/// ``busyTimeoutMilliseconds`` for it.
+public final class SQLiteLogDatabase: LogDatabase {
+    /// How long a writer waits for another process's transaction before failing.
+    public static let busyTimeoutMilliseconds = 60_000
+
+    public let dialect = StoreDialect.sqlite
+    public let location: String
+    private let connection: SQLiteConnection
+    private let lock = AsyncLock()
+
+    private init(connection: SQLiteConnection, location: String) {
+        self.connection = connection
+        self.location = location
+    }
+
+    /// Opens (creating when absent) the database file at `path`, or an in-memory database for `":memory:"`.
+    ///
+    /// - Throws: ``SigilError`` `.store` naming the path when SQLite cannot open it.
+    public static func open(path: String) async throws -> SQLiteLogDatabase {
+        let storage: SQLiteConnection.Storage = path == ":memory:" ? .memory : .file(path: path)
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(storage: storage)
+        } catch {
+            throw SigilError(.store, "cannot open the SQLite database: \(error)", path: path)
+        }
+        let database = SQLiteLogDatabase(connection: connection, location: path)
+        do {
+            let sql = connection.sql()
+            try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(busyTimeoutMilliseconds))").run()
+            if path != ":memory:" {
+                try await sql.raw("PRAGMA journal_mode = WAL").run()
+            }
+            try await sql.raw("PRAGMA synchronous = FULL").run()
+        } catch {
+            try? await connection.close()
+            throw SigilError(.store, "cannot configure the SQLite database: \(error)", path: path)
+        }
+        return database
+    }
+
+    public func withTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await lock.withLock {
+            let sql = connection.sql()
+            try await StoreFailure.wrap("begin a transaction", location) { try await sql.raw("BEGIN IMMEDIATE").run() }
+            do {
+                let result = try await body(sql)
+                try await StoreFailure.wrap("commit", location) { try await sql.raw("COMMIT").run() }
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    public func withConnection<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await lock.withLock { try await body(connection.sql()) }
+    }
+
+    public func close() async throws {
+        try await lock.withLock {
+            try await StoreFailure.wrap("close", location) { try await connection.close() }
+        }
+    }
+}
+
+/// Turns driver errors into ``SigilError`` `.store` naming the operation and the database.
+public enum StoreFailure {
+    /// Runs `body`; a non-``SigilError`` failure becomes `.store` with `operation` and `location` in the message.
+    public static func wrap<T>(_ operation: String, _ location: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as SigilError {
+            throw error
+        } catch {
+            throw SigilError(.store, "cannot \(operation) in \(location): \(String(reflecting: error))")
+        }
+    }
+}

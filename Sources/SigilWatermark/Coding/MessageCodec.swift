@@ -1,0 +1,42 @@
+import Crypto
+
+/// Turns a 64-bit payload into the coded bits the tile carries and back: payload ‖ 24-bit keyed tag,
+/// convolutionally encoded (``ConvolutionalCode``). The tag is HMAC-SHA256(tag key, payload) truncated, so
+/// a decode from an unmarked image (or with another key) passes only with probability 2⁻²⁴.
+struct MessageCodec: Sendable {
+    static let payloadBits = 64
+    static let tagBits = 24
+    static let infoBits = payloadBits + tagBits
+    static let codedBits = ConvolutionalCode.codedLength(infoBits: infoBits)
+
+    let tagKey: SymmetricKey
+
+    /// The info bits (MSB first): payload then tag.
+    func infoBits(payload: UInt64) -> [UInt8] {
+        let tag = self.tag(payload)
+        var bits: [UInt8] = []
+        for i in stride(from: 63, through: 0, by: -1) { bits.append(UInt8((payload >> UInt64(i)) & 1)) }
+        for i in stride(from: Self.tagBits - 1, through: 0, by: -1) { bits.append(UInt8((tag >> UInt32(i)) & 1)) }
+        return bits
+    }
+
+    /// The coded bits for `payload`.
+    func encode(payload: UInt64) -> [UInt8] { ConvolutionalCode.encode(infoBits(payload: payload)) }
+
+    /// Decodes soft coded values; returns the payload only when the keyed tag checks.
+    func decode(soft: [Float]) -> (payload: UInt64, tagValid: Bool) {
+        let bits = ConvolutionalCode.decode(soft, infoBits: Self.infoBits)
+        var payload: UInt64 = 0
+        for i in 0..<64 { payload = (payload << 1) | UInt64(bits[i]) }
+        var tag: UInt32 = 0
+        for i in 64..<Self.infoBits { tag = (tag << 1) | UInt32(bits[i]) }
+        return (payload, tag == self.tag(payload))
+    }
+
+    func tag(_ payload: UInt64) -> UInt32 {
+        var bytes: [UInt8] = []
+        for i in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8((payload >> UInt64(i)) & 0xFF)) }
+        let mac = Array(HMAC<SHA256>.authenticationCode(for: bytes, using: tagKey))
+        return (UInt32(mac[0]) << 16) | (UInt32(mac[1]) << 8) | UInt32(mac[2])
+    }
+}

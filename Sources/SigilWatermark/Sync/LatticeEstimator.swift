@@ -1,0 +1,171 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Finds the period lattice of the repeated tile from the autocorrelation of the whitened residual
+/// (the self-reference synchronisation of Kutter 1998): a tiled mark makes the autocorrelation peak at
+/// every lattice vector, so the two shortest independent peaks give scale, rotation and aspect at once.
+struct LatticeEstimator: Sendable {
+    /// Shortest and longest tile period (analysis pixels) searched.
+    var minPeriod: Double
+    var maxPeriod: Double
+    /// Half-width (frequency bins) of the local average the power spectrum is divided by.
+    static let spectralRadius = 3
+    /// Largest FFT side used for the autocorrelation.
+    static let maxTransform = 1024
+    /// How many bases to return.
+    var maxBases = 3
+
+    struct Peak: Sendable {
+        var lag: SIMD2<Double>
+        var value: Double
+    }
+
+    /// The autocorrelation of `plane` (unbiased: divided by the overlap count), as a lookup over lags
+    /// `-maxLag...maxLag` in both directions.
+    struct Autocorrelation: Sendable {
+        let maxLag: Int
+        let side: Int
+        let values: [Float]
+
+        func value(_ dx: Int, _ dy: Int) -> Float {
+            guard abs(dx) <= maxLag, abs(dy) <= maxLag else { return 0 }
+            return values[(dy + maxLag) * side + dx + maxLag]
+        }
+
+        /// Bilinear value at a fractional lag.
+        func value(at lag: SIMD2<Double>) -> Double {
+            let x0 = Int(floor(lag.x)), y0 = Int(floor(lag.y))
+            let fx = lag.x - Double(x0), fy = lag.y - Double(y0)
+            let v00 = Double(value(x0, y0)), v10 = Double(value(x0 + 1, y0))
+            let v01 = Double(value(x0, y0 + 1)), v11 = Double(value(x0 + 1, y0 + 1))
+            return (v00 * (1 - fx) + v10 * fx) * (1 - fy) + (v01 * (1 - fx) + v11 * fx) * fy
+        }
+    }
+
+    static func autocorrelation(of plane: Plane, maxLag: Int) -> Autocorrelation {
+        let w = nextPowerOfTwo(plane.width + maxLag), h = nextPowerOfTwo(plane.height + maxLag)
+        var spectrum = ComplexPlane(width: w, height: h)
+        for y in 0..<plane.height {
+            for x in 0..<plane.width { spectrum.re[y * w + x] = plane.values[y * plane.width + x] }
+        }
+        spectrum.fft2D(inverse: false)
+        var power = Plane(width: w, height: h)
+        for i in 0..<(w * h) {
+            power.values[i] = spectrum.re[i] * spectrum.re[i] + spectrum.im[i] * spectrum.im[i]
+            spectrum.im[i] = 0
+        }
+        // Spectral whitening: divide the power by its local average, so the tile's sharp lattice of spectral
+        // lines stands out against the host's smooth spectrum (the ACF then peaks at the lattice, not at the
+        // picture's own structure).
+        let whitenRadius = LatticeEstimator.spectralRadius
+        if whitenRadius > 0 {
+            let local = power.boxMean(radius: whitenRadius)
+            for i in 0..<(w * h) { spectrum.re[i] = power.values[i] / (local.values[i] + 1e-12) }
+            spectrum.re[0] = 0
+        } else {
+            spectrum.re = power.values
+        }
+        spectrum.fft2D(inverse: true)
+        let side = 2 * maxLag + 1
+        var values = [Float](repeating: 0, count: side * side)
+        let zero = spectrum.re[0]
+        guard zero > 0 else { return Autocorrelation(maxLag: maxLag, side: side, values: values) }
+        let full = Float(plane.width * plane.height)
+        for dy in -maxLag...maxLag {
+            for dx in -maxLag...maxLag {
+                let overlap = Float((plane.width - abs(dx)) * (plane.height - abs(dy)))
+                guard overlap > full * 0.15 else { continue }
+                let raw = spectrum.re[((dy + h) % h) * w + (dx + w) % w]
+                values[(dy + maxLag) * side + dx + maxLag] = raw / zero * full / overlap
+            }
+        }
+        return Autocorrelation(maxLag: maxLag, side: side, values: values)
+    }
+
+    /// Candidate lattice bases, best first.
+    func bases(of fullPlane: Plane) -> [LatticeBasis] {
+        let maxLag = Int(min(maxPeriod * 1.05, Double(min(fullPlane.width, fullPlane.height)) * 0.8))
+        guard maxLag > Int(minPeriod) + 2 else { return [] }
+        // Bound the transform at 1024² (about 0.1 s): a larger analysis image is centre-cropped for this step.
+        let plane = fullPlane.centreCropped(width: min(fullPlane.width, Self.maxTransform - maxLag), height: min(fullPlane.height, Self.maxTransform - maxLag))
+        let acf = Self.autocorrelation(of: plane, maxLag: maxLag)
+        let peaks = self.peaks(acf, maxLag: maxLag)
+        var scored: [(LatticeBasis, Double)] = []
+        let top = Array(peaks.prefix(10))
+        for i in 0..<top.count {
+            for j in (i + 1)..<max(top.count, i + 1) {
+                let p = top[i].lag, q = top[j].lag
+                let cross = abs(p.x * q.y - p.y * q.x)
+                guard cross > 0.4 * length(p) * length(q) else { continue }
+                var basis = LatticeBasis(a: p, b: q).reduced()
+                guard length(basis.a) >= minPeriod * 0.9, length(basis.b) <= maxPeriod * 1.1 else { continue }
+                basis = refine(basis, acf)
+                guard !scored.contains(where: { $0.0.isClose(to: basis, tolerance: 2) }) else { continue }
+                let lattice = [basis.a, basis.b, basis.a + basis.b, basis.a - basis.b]
+                let score = lattice.map { acf.value(at: $0) }.reduce(0, +)
+                scored.append((basis, score))
+            }
+        }
+        return scored.sorted { $0.1 > $1.1 }.prefix(maxBases).map(\.0)
+    }
+
+    /// Local maxima of the autocorrelation in the lag annulus, strongest first (one half-plane).
+    func peaks(_ acf: Autocorrelation, maxLag: Int) -> [Peak] {
+        var peaks: [Peak] = []
+        let minSq = minPeriod * minPeriod * 0.8, maxSq = maxPeriod * maxPeriod * 1.1
+        for dy in 0...maxLag {
+            for dx in -maxLag...maxLag {
+                if dy == 0 && dx <= 0 { continue }
+                let r2 = Double(dx * dx + dy * dy)
+                guard r2 >= minSq, r2 <= maxSq else { continue }
+                let v = acf.value(dx, dy)
+                guard v > 0 else { continue }
+                var isMax = true
+                outer: for ny in -2...2 {
+                    for nx in -2...2 where nx != 0 || ny != 0 {
+                        if acf.value(dx + nx, dy + ny) > v { isMax = false; break outer }
+                    }
+                }
+                if isMax { peaks.append(Peak(lag: subpixel(acf, dx, dy), value: Double(v))) }
+            }
+        }
+        return peaks.sorted { $0.value > $1.value }
+    }
+
+    func subpixel(_ acf: Autocorrelation, _ dx: Int, _ dy: Int) -> SIMD2<Double> {
+        func offset(_ m: Float, _ c: Float, _ p: Float) -> Double {
+            let denominator = m - 2 * c + p
+            guard denominator < 0 else { return 0 }
+            return Double(max(-0.5, min(0.5, 0.5 * (m - p) / denominator)))
+        }
+        let c = acf.value(dx, dy)
+        return SIMD2(Double(dx) + offset(acf.value(dx - 1, dy), c, acf.value(dx + 1, dy)),
+                     Double(dy) + offset(acf.value(dx, dy - 1), c, acf.value(dx, dy + 1)))
+    }
+
+    /// Sharpens each basis vector with the peaks at its multiples, which pin the period more finely.
+    func refine(_ basis: LatticeBasis, _ acf: Autocorrelation) -> LatticeBasis {
+        func sharpen(_ v: SIMD2<Double>) -> SIMD2<Double> {
+            var best = v
+            for k in 2...3 {
+                let target = v * Double(k)
+                guard abs(target.x) < Double(acf.maxLag - 3), abs(target.y) < Double(acf.maxLag - 3) else { break }
+                var bx = Int(target.x.rounded()), by = Int(target.y.rounded())
+                var bestValue = acf.value(bx, by)
+                for ny in -2...2 {
+                    for nx in -2...2 {
+                        let x = Int(target.x.rounded()) + nx, y = Int(target.y.rounded()) + ny
+                        if acf.value(x, y) > bestValue { bestValue = acf.value(x, y); bx = x; by = y }
+                    }
+                }
+                guard bestValue > 0 else { break }
+                best = subpixel(acf, bx, by) / Double(k)
+            }
+            return best
+        }
+        return LatticeBasis(a: sharpen(basis.a), b: sharpen(basis.b))
+    }
+}

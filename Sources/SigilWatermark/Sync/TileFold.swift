@@ -1,0 +1,72 @@
+/// The residual folded onto one tile: every analysis pixel is mapped through the lattice into tile
+/// coordinates and averaged into a `side·oversample` square grid of bins, so all repeats of the tile add up
+/// (and crops, which only remove repeats, cost SNR but not alignment). What remains unknown is a cyclic
+/// shift and one of the eight square symmetries, found by ``TileSynchronizer``.
+struct TileFold: Sendable {
+    static let oversample = 4
+    static let bins = TileLayout.side * oversample
+
+    /// Mean residual per bin (row-major, `bins × bins`).
+    var values: [Float]
+    /// How many pixels fell in the fullest bin (a measure of how much image there was).
+    var samples: Int
+
+    init(values: [Float], samples: Int) {
+        self.values = values
+        self.samples = samples
+    }
+
+    /// Folds `plane` along `basis` (tile coordinates = basis⁻¹ · pixel position).
+    init(plane: Plane, basis: LatticeBasis) {
+        let n = Self.bins
+        let det = basis.determinant
+        precondition(abs(det) > 1e-9, "degenerate lattice")
+        // Inverse of [a b] scaled to bin units.
+        let scale = Double(n) / det
+        let ixx = basis.b.y * scale, ixy = -basis.b.x * scale
+        let iyx = -basis.a.y * scale, iyy = basis.a.x * scale
+        var sums = [Float](repeating: 0, count: n * n)
+        var counts = [Int32](repeating: 0, count: n * n)
+        let w = plane.width
+        let bias = Double(n) * 1_000_000
+        plane.values.withUnsafeBufferPointer { src in
+            for y in 0..<plane.height {
+                var u = ixy * Double(y) + bias
+                var v = iyy * Double(y) + bias
+                let rowBase = y * w
+                for x in 0..<w {
+                    let bu = Int(u + 0.5) & (n - 1)
+                    let bv = Int(v + 0.5) & (n - 1)
+                    sums[bv * n + bu] += src[rowBase + x]
+                    counts[bv * n + bu] += 1
+                    u += ixx
+                    v += iyx
+                }
+            }
+        }
+        var most: Int32 = 0
+        for i in 0..<(n * n) {
+            if counts[i] > 0 { sums[i] /= Float(counts[i]) }
+            most = max(most, counts[i])
+        }
+        values = sums
+        samples = Int(most)
+    }
+
+    /// The fold seen through square symmetry `index` (0..<8): bit 0 transposes, bit 1 negates rows'
+    /// coordinate, bit 2 negates columns' coordinate (all modulo the grid).
+    func symmetry(_ index: Int) -> TileFold {
+        let n = Self.bins
+        var out = [Float](repeating: 0, count: n * n)
+        for v in 0..<n {
+            for u in 0..<n {
+                var su = u, sv = v
+                if index & 1 != 0 { swap(&su, &sv) }
+                if index & 2 != 0 { su = (n - su) & (n - 1) }
+                if index & 4 != 0 { sv = (n - sv) & (n - 1) }
+                out[v * n + u] = values[sv * n + su]
+            }
+        }
+        return TileFold(values: out, samples: samples)
+    }
+}

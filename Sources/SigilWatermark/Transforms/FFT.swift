@@ -1,0 +1,130 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An in-place radix-2 complex FFT over power-of-two lengths, with precomputed twiddles.
+///
+/// Pure value type: a plan holds only its tables, so one plan can be shared by concurrent tasks.
+struct FFTPlan: Sendable {
+    let count: Int
+    let log2Count: Int
+    private let cosTable: [Float]
+    private let sinTable: [Float]
+    private let bitReverse: [Int32]
+
+    /// A plan for `count` points. - Precondition: `count` is a power of two ≥ 2.
+    init(count: Int) {
+        precondition(count >= 2 && count & (count - 1) == 0, "FFT length must be a power of two")
+        self.count = count
+        log2Count = count.trailingZeroBitCount
+        cosTable = (0..<count / 2).map { Float(cos(2 * Double.pi * Double($0) / Double(count))) }
+        sinTable = (0..<count / 2).map { Float(sin(2 * Double.pi * Double($0) / Double(count))) }
+        let bits = count.trailingZeroBitCount
+        bitReverse = (0..<count).map { index in
+            var reversed = 0
+            var value = index
+            for _ in 0..<bits {
+                reversed = (reversed << 1) | (value & 1)
+                value >>= 1
+            }
+            return Int32(reversed)
+        }
+    }
+
+    /// Transforms `count` points at `re[offset...]`, `im[offset...]` in place.
+    /// `inverse` uses the conjugate twiddles and does not scale.
+    func transform(_ re: UnsafeMutablePointer<Float>, _ im: UnsafeMutablePointer<Float>, inverse: Bool) {
+        let n = count
+        bitReverse.withUnsafeBufferPointer { rev in
+            for i in 0..<n {
+                let j = Int(rev[i])
+                if j > i {
+                    swap(&re[i], &re[j])
+                    swap(&im[i], &im[j])
+                }
+            }
+        }
+        let sign: Float = inverse ? 1 : -1
+        cosTable.withUnsafeBufferPointer { cosT in
+            sinTable.withUnsafeBufferPointer { sinT in
+                var half = 1
+                while half < n {
+                    let step = n / (half * 2)
+                    var start = 0
+                    while start < n {
+                        var k = 0
+                        for j in start..<(start + half) {
+                            let wr = cosT[k]
+                            let wi = sign * sinT[k]
+                            let l = j + half
+                            let tr = re[l] * wr - im[l] * wi
+                            let ti = re[l] * wi + im[l] * wr
+                            re[l] = re[j] - tr
+                            im[l] = im[j] - ti
+                            re[j] += tr
+                            im[j] += ti
+                            k += step
+                        }
+                        start += half * 2
+                    }
+                    half *= 2
+                }
+            }
+        }
+    }
+}
+
+/// A complex 2-D array (row-major) with forward and inverse FFTs over power-of-two sides.
+struct ComplexPlane: Sendable {
+    let width: Int
+    let height: Int
+    var re: [Float]
+    var im: [Float]
+
+    init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+        re = [Float](repeating: 0, count: width * height)
+        im = [Float](repeating: 0, count: width * height)
+    }
+
+    /// 2-D FFT in place (rows, then columns through a scratch line). Inverse is unscaled.
+    mutating func fft2D(inverse: Bool) {
+        let rowPlan = FFTPlan(count: width)
+        let colPlan = height == width ? rowPlan : FFTPlan(count: height)
+        let w = width, h = height
+        re.withUnsafeMutableBufferPointer { rp in
+            im.withUnsafeMutableBufferPointer { ip in
+                for y in 0..<h {
+                    rowPlan.transform(rp.baseAddress! + y * w, ip.baseAddress! + y * w, inverse: inverse)
+                }
+                var colRe = [Float](repeating: 0, count: h)
+                var colIm = [Float](repeating: 0, count: h)
+                colRe.withUnsafeMutableBufferPointer { cr in
+                    colIm.withUnsafeMutableBufferPointer { ci in
+                        for x in 0..<w {
+                            for y in 0..<h {
+                                cr[y] = rp[y * w + x]
+                                ci[y] = ip[y * w + x]
+                            }
+                            colPlan.transform(cr.baseAddress!, ci.baseAddress!, inverse: inverse)
+                            for y in 0..<h {
+                                rp[y * w + x] = cr[y]
+                                ip[y * w + x] = ci[y]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The smallest power of two ≥ `value` (and ≥ 2).
+func nextPowerOfTwo(_ value: Int) -> Int {
+    var n = 2
+    while n < value { n <<= 1 }
+    return n
+}

@@ -1,0 +1,123 @@
+/// A single-channel floating-point image (row-major), the working surface of the DSP.
+struct Plane: Sendable {
+    let width: Int
+    let height: Int
+    var values: [Float]
+
+    init(width: Int, height: Int, values: [Float]) {
+        precondition(values.count == width * height, "plane size mismatch")
+        self.width = width
+        self.height = height
+        self.values = values
+    }
+
+    init(width: Int, height: Int, filling value: Float = 0) {
+        self.init(width: width, height: height, values: [Float](repeating: value, count: width * height))
+    }
+
+    subscript(x: Int, y: Int) -> Float {
+        get { values[y * width + x] }
+        set { values[y * width + x] = newValue }
+    }
+
+    /// The centred `width`×`height` window (or the whole plane when it is not larger).
+    func centreCropped(width w: Int, height h: Int) -> Plane {
+        guard w < width || h < height else { return self }
+        let cw = min(w, width), ch = min(h, height)
+        let x0 = (width - cw) / 2, y0 = (height - ch) / 2
+        var out = [Float](repeating: 0, count: cw * ch)
+        for y in 0..<ch {
+            for x in 0..<cw { out[y * cw + x] = values[(y + y0) * width + x + x0] }
+        }
+        return Plane(width: cw, height: ch, values: out)
+    }
+
+    /// Area-average downscale by an integer `factor` (edge blocks average what they cover).
+    func downscaled(by factor: Int) -> Plane {
+        guard factor > 1 else { return self }
+        let w = (width + factor - 1) / factor, h = (height + factor - 1) / factor
+        var sums = [Float](repeating: 0, count: w * h)
+        var counts = [Float](repeating: 0, count: w * h)
+        values.withUnsafeBufferPointer { src in
+            for y in 0..<height {
+                let row = (y / factor) * w
+                for x in 0..<width {
+                    sums[row + x / factor] += src[y * width + x]
+                    counts[row + x / factor] += 1
+                }
+            }
+        }
+        for i in 0..<(w * h) { sums[i] /= counts[i] }
+        return Plane(width: w, height: h, values: sums)
+    }
+
+    /// Box mean over a (2r+1)² window, edges clamped; separable running sums, O(pixels).
+    func boxMean(radius r: Int) -> Plane {
+        guard r > 0 else { return self }
+        var tmp = [Float](repeating: 0, count: values.count)   // row sums
+        let w = width, h = height
+        values.withUnsafeBufferPointer { src in
+            for y in 0..<h {
+                let base = y * w
+                var sum: Double = 0
+                for k in -r...r { sum += Double(src[base + min(max(k, 0), w - 1)]) }
+                for x in 0..<w {
+                    tmp[base + x] = Float(sum)
+                    sum += Double(src[base + min(x + r + 1, w - 1)]) - Double(src[base + max(x - r, 0)])
+                }
+            }
+        }
+        var out = [Float](repeating: 0, count: values.count)
+        let norm = 1 / Float((2 * r + 1) * (2 * r + 1))
+        for x in 0..<w {
+            var sum: Double = 0
+            for k in -r...r { sum += Double(tmp[min(max(k, 0), h - 1) * w + x]) }
+            for y in 0..<h {
+                out[y * w + x] = Float(sum) * norm
+                sum += Double(tmp[min(y + r + 1, h - 1) * w + x]) - Double(tmp[max(y - r, 0) * w + x])
+            }
+        }
+        return Plane(width: w, height: h, values: out)
+    }
+
+    /// The plane minus its local mean (the linear part of ``whitenedResidual``).
+    func highPassed(meanRadius: Int) -> Plane {
+        let mean = boxMean(radius: meanRadius)
+        var out = values
+        for i in 0..<out.count { out[i] -= mean.values[i] }
+        return Plane(width: width, height: height, values: out)
+    }
+
+    /// The detector's weighting of a residual sample whose neighbourhood has mean square `localEnergy`:
+    /// inverse variance, 4 / (RMS + 1)² — the optimal weight for a Gaussian host whose variance changes
+    /// across the picture (busy regions count less, flat ones more).
+    static func gain(localEnergy: Float) -> Float {
+        let rms = max(0, localEnergy).squareRoot() + 1
+        return 4 / (rms * rms)
+    }
+
+    /// The per-pixel gains ``whitenedResidual`` applies (``gain(localEnergy:)`` of the residual's local energy).
+    func whiteningGains(meanRadius: Int, normRadius: Int) -> Plane {
+        var squares = highPassed(meanRadius: meanRadius).values
+        for i in 0..<squares.count { squares[i] *= squares[i] }
+        var gains = Plane(width: width, height: height, values: squares).boxMean(radius: normRadius).values
+        for i in 0..<gains.count { gains[i] = Self.gain(localEnergy: gains[i]) }
+        return Plane(width: width, height: height, values: gains)
+    }
+
+    /// The whitened residual the detector works on: the plane minus its local mean, weighted by
+    /// ``gain(localEnergy:)`` and clipped, so strong edges and textures do not outvote the mark.
+    func whitenedResidual(meanRadius: Int, normRadius: Int, smoothRadius: Int = 0, clip: Float = 8) -> Plane {
+        let mean = boxMean(radius: meanRadius)
+        var residual = smoothRadius > 0 ? boxMean(radius: smoothRadius).values : values
+        for i in 0..<residual.count { residual[i] -= mean.values[i] }
+        var squares = residual
+        for i in 0..<squares.count { squares[i] *= squares[i] }
+        let energy = Plane(width: width, height: height, values: squares).boxMean(radius: normRadius)
+        for i in 0..<residual.count {
+            let v = residual[i] * Self.gain(localEnergy: energy.values[i])
+            residual[i] = min(max(v, -clip), clip)
+        }
+        return Plane(width: width, height: height, values: residual)
+    }
+}

@@ -1,0 +1,28 @@
+/// Sizes that tie the mark to the image: the cell pitch grows with the image so that the mark's spatial
+/// frequencies sit at the same place relative to the picture whatever its resolution (a screenshot or a
+/// downscale moves them by the same factor as the content), with a floor so small images keep cells
+/// large enough to live through JPEG after halving.
+enum WatermarkGeometry {
+    /// Smallest cell pitch in pixels.
+    static let minimumPitch: Double = 3
+    /// Cells across the shorter side, for images large enough.
+    static let cellsAcrossShortSide: Double = 96
+    /// Smallest image side the mark is embedded in.
+    static let minimumSide = 64
+
+    /// Cell pitch (pixels) for an image of this size.
+    static func pitch(width: Int, height: Int) -> Double {
+        max(minimumPitch, Double(min(width, height)) / cellsAcrossShortSide)
+    }
+
+    /// Tile period (pixels).
+    static func period(width: Int, height: Int) -> Double { pitch(width: width, height: height) * Double(TileLayout.side) }
+
+    /// Integer area-downscale factor the detector analyses at: the analysis image stays near 700 px on
+    /// its long side, but the expected pitch never falls under 4 analysis pixels.
+    static func analysisFactor(width: Int, height: Int) -> Int {
+        let bySize = (max(width, height) + 699) / 700
+        let byPitch = Int(pitch(width: width, height: height) / 4)
+        return max(1, min(bySize, byPitch))
+    }
+}

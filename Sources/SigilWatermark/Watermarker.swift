@@ -1,0 +1,126 @@
+import SigilImaging
+
+/// A rectangle of pixels the embedder leaves untouched (for example the visible label's plate).
+public struct WatermarkRegion: Sendable, Hashable {
+    public var x: Int
+    public var y: Int
+    public var width: Int
+    public var height: Int
+    /// Creates a region in buffer coordinates.
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
+    }
+}
+
+/// Sigil's blind image watermark: embeds a 64-bit payload into pixels and reads it back without the
+/// original, through re-compression, resizing, cropping, rotation and colour edits.
+///
+/// The mark is a keyed tile of ±1 chips (sync and convolutionally coded payload + keyed tag) repeated over
+/// the image at a pitch proportional to its size, shaped by a texture mask. The detector resynchronises
+/// with the tile's autocorrelation lattice and a keyed sync pattern. See `benchmarks/WATERMARK.md`.
+public struct Watermarker: Sendable {
+    /// The provider key this watermarker uses.
+    public let key: WatermarkKey
+    let layout: TileLayout
+    let codec: MessageCodec
+
+    /// A watermarker for one provider key.
+    public init(key: WatermarkKey) {
+        self.key = key
+        layout = TileLayout(key: key)
+        codec = MessageCodec(tagKey: key.derive("tag"))
+    }
+
+    /// Embeds `payload` into `pixels` in place.
+    ///
+    /// - Parameters:
+    ///   - skipping: regions (buffer coordinates) left unchanged, such as the visible label.
+    ///   - strength: multiplier on the default strength (1 ≈ 40.5 dB PSNR).
+    /// - Throws: ``SigilError`` `.usage` when the image is smaller than 64 px on a side.
+    public func embed(payload: UInt64, into pixels: inout PixelBuffer, skipping: [WatermarkRegion] = [], strength: Double = 1) throws {
+        guard min(pixels.width, pixels.height) >= WatermarkGeometry.minimumSide else {
+            throw SigilError(.usage, "the image is \(pixels.width)×\(pixels.height); the watermark needs at least \(WatermarkGeometry.minimumSide) pixels on each side")
+        }
+        var embedder = WatermarkEmbedder(layout: layout, codec: codec)
+        embedder.targetRMS *= Float(strength)
+        let colorChannels = pixels.layout.hasColor ? 3 : 1
+        let (width, height, channels) = (pixels.width, pixels.height, pixels.channels)
+        embedder.embed(payload: payload, into: &pixels.bytes, width: width, height: height, channels: channels, colorChannels: colorChannels, skipping: skipping)
+    }
+
+    /// Looks for a mark made with this key.
+    public func detect(in pixels: PixelBuffer) -> WatermarkDetection {
+        guard min(pixels.width, pixels.height) >= 32 else { return .none(syncScore: 0) }
+        let factor = WatermarkGeometry.analysisFactor(width: pixels.width, height: pixels.height)
+        let analysis = Self.analysisLuma(pixels, factor: factor)
+        let period = WatermarkGeometry.period(width: pixels.width, height: pixels.height) / Double(factor)
+        return WatermarkDetector(layout: layout, codec: codec).detect(analysis, identityPeriod: period)
+    }
+
+    /// The 64-bit payload Sigil embeds for a ProduceID (see ``WatermarkKey/payload(forProduceID:)``).
+    public func payload(forProduceID produceID: String) -> UInt64 { key.payload(forProduceID: produceID) }
+
+    /// 16 lowercase hex digits.
+    public static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// Parses 1–16 hex digits (an optional `0x` prefix allowed).
+    /// - Throws: ``SigilError`` `.usage` for anything else.
+    public static func parseHex(_ text: String) throws -> UInt64 {
+        var digits = Substring(text)
+        if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
+        guard !digits.isEmpty, digits.count <= 16, let value = UInt64(digits, radix: 16) else {
+            throw SigilError(.usage, "a watermark payload is up to 16 hex digits (64 bits), got \"\(text)\"")
+        }
+        return value
+    }
+
+    /// Luma averaged over `factor`×`factor` blocks, straight from the 8-bit bytes (no full-size float copy).
+    static func analysisLuma(_ pixels: PixelBuffer, factor: Int) -> Plane {
+        pixels.bytes.withUnsafeBufferPointer { src in
+            analysisLuma(src, width: pixels.width, height: pixels.height, channels: pixels.channels, color: pixels.layout.hasColor, factor: factor)
+        }
+    }
+
+    static func analysisLuma(_ src: UnsafeBufferPointer<UInt8>, width: Int, height: Int, channels: Int, color: Bool, factor: Int) -> Plane {
+        let w = (width + factor - 1) / factor, h = (height + factor - 1) / factor
+        var sums = [Float](repeating: 0, count: w * h)
+        sums.withUnsafeMutableBufferPointer { out in
+            for y in 0..<height {
+                let row = y * width * channels
+                let base = (y / factor) * w
+                var x = 0
+                for column in 0..<w {
+                    let end = min(x + factor, width)
+                    var acc: Float = 0
+                    if color {
+                        while x < end {
+                            let o = row + x * channels
+                            acc += 0.299 * Float(src[o]) + 0.587 * Float(src[o + 1]) + 0.114 * Float(src[o + 2])
+                            x += 1
+                        }
+                    } else {
+                        while x < end {
+                            acc += Float(src[row + x * channels])
+                            x += 1
+                        }
+                    }
+                    out[base + column] += acc
+                }
+            }
+            for row in 0..<h {
+                let rows = Float(min(factor, height - row * factor))
+                for column in 0..<w {
+                    let columns = Float(min(factor, width - column * factor))
+                    out[row * w + column] /= rows * columns
+                }
+            }
+        }
+        return Plane(width: w, height: h, values: sums)
+    }
+}

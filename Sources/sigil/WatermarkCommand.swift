@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import Sigil
+
+/// `sigil watermark embed|detect`: the blind watermark on its own (the harness drives these).
+struct WatermarkCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watermark",
+        abstract: "Embed or detect Sigil's blind, keyed image watermark (64-bit payload).",
+        discussion: "The key is the keystore item watermark.key (created as a development key on first use).",
+        subcommands: [Embed.self, Detect.self]
+    )
+
+    struct KeyOptions: ParsableArguments {
+        @Option(name: .customLong("data"), help: "Sigil's data directory (default: $SIGIL_DATA, else ~/.local/share/sigil).") var data: String?
+        @Option(name: .customLong("keys"), help: "A keystore directory to use instead of DATA/keys.") var keys: String?
+
+        func watermarker() throws -> Watermarker {
+            let (watermarker, notice) = try WatermarkKeys.load(dataDirectory: data, keysDirectory: keys)
+            if let notice { Terminal.warning(notice.description) }
+            return watermarker
+        }
+    }
+
+    static func decode(_ path: String, maxPixels: Int) throws -> DecodedImage {
+        let bytes = try FileIO.read(path)
+        do {
+            switch ImageHeader.sniff(bytes) {
+            case .jpeg: return try JPEGCodec.decode(bytes, maxPixels: maxPixels)
+            case .png: return try PNGCodec.decode(bytes, maxPixels: maxPixels)
+            case .webp: return try WebPCodec.decode(bytes, maxPixels: maxPixels)
+            default: throw SigilError(.unsupportedFormat, "not a JPEG, PNG or WebP file")
+            }
+        } catch let error as SigilError {
+            throw error.path == nil ? error.at(path: path) : error
+        }
+    }
+
+    struct Embed: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Embed a 64-bit payload; writes the output in the input's format (PNG when the output ends in .png).")
+        @Argument(help: "Input image (JPEG, PNG or WebP).") var input: String
+        @Argument(help: "Output image.") var output: String
+        @Option(help: "The payload: up to 16 hex digits.") var payload: String
+        @Option(help: "Strength multiplier (1 ≈ 40.5 dB PSNR).") var strength: Double = 1
+        @Option(name: .customLong("max-pixels"), help: "Refuse images with more pixels than this.") var maxPixels: Int = 100_000_000
+        @OptionGroup var keyOptions: KeyOptions
+
+        func run() async throws {
+            let value = try Watermarker.parseHex(payload)
+            guard strength > 0, strength <= 4 else { throw SigilError(.usage, "--strength must be in (0, 4]") }
+            let watermarker = try keyOptions.watermarker()
+            var decoded = try WatermarkCommand.decode(input, maxPixels: maxPixels)
+            try watermarker.embed(payload: value, into: &decoded.pixels, strength: strength)
+            let lower = output.lowercased()
+            let bytes: [UInt8]
+            if lower.hasSuffix(".png") {
+                bytes = try PNGCodec.encode(decoded.pixels)
+            } else if lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") {
+                bytes = try JPEGCodec.encode(decoded.pixels, quality: decoded.jpeg?.quality ?? 92, subsampling: decoded.jpeg?.subsampling ?? JPEGCodec.Subsampling.s420)
+            } else if lower.hasSuffix(".webp") {
+                bytes = try WebPCodec.encode(decoded.pixels, lossless: decoded.webp?.lossless ?? false, quality: 90)
+            } else {
+                throw SigilError(.usage, "the output must end in .png, .jpg, .jpeg or .webp")
+            }
+            try FileIO.writeAtomically(bytes, to: output)
+        }
+    }
+
+    struct Detect: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the payload as hex, or \"none\". Exits 0 either way (1 with --require).")
+        @Argument(help: "Image to examine.") var input: String
+        @Flag(help: "Print details as JSON.") var json = false
+        @Flag(help: "Exit 1 when no mark is found.") var require = false
+        @Option(name: .customLong("max-pixels"), help: "Refuse images with more pixels than this.") var maxPixels: Int = 100_000_000
+        @OptionGroup var keyOptions: KeyOptions
+
+        func run() async throws {
+            let watermarker = try keyOptions.watermarker()
+            let decoded = try WatermarkCommand.decode(input, maxPixels: maxPixels)
+            let detection = watermarker.detect(in: decoded.pixels)
+            if json {
+                print(JSONValue.object([.init("file", .string(input))] + detection.jsonMembers).prettyPrinted)
+            } else {
+                print(detection.payloadHex ?? "none")
+            }
+            if require && !detection.detected { throw ExitCode(ExitStatus.problems) }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import SigilContainers
+import Testing
+@testable import SigilProvenance
+
+@Suite struct SignedLabelTests {
+    static let producer = "001191110102MACQD9K64010000"
+
+    /// A labeled PNG whose ReservedCode1 is signed with `algorithm`.
+    static func signedImage(_ algorithm: LabelSigner.Algorithm, image name: String = "gray.png", produceID: String = "signed-0001") throws -> (bytes: [UInt8], label: AIGCLabel) {
+        let image = try ProvenanceTestSupport.example(name)
+        var label = try AIGCLabel.firstWrite(producer: producer, produceID: produceID)
+        label.reservedCode1 = try LabelSigner(keys: ProvenanceTestSupport.keys, algorithm: algorithm).sign(label, role: .producer, image: image)
+        try label.validateForWriting()
+        return (try LabelWriter.write(json: label.json, wrappedJSON: label.wrappedJSON, extra: [], into: image), label)
+    }
+
+    static func readLabel(_ bytes: [UInt8]) throws -> AIGCLabel {
+        let scan = try LabelScanner.scan(bytes)
+        for carrier in scan.carriers {
+            if let label = carrier.parsedPayload.label { return label }
+        }
+        throw SigilError(.malformed, "no label")
+    }
+
+    @Test(arguments: LabelSigner.Algorithm.allCases)
+    func signedLabelVerifiesAndStaysInTheAnnexECharset(algorithm: LabelSigner.Algorithm) throws {
+        let (bytes, label) = try Self.signedImage(algorithm)
+        #expect(AnnexECharset.firstViolation(in: label.reservedCode1) == nil)
+        #expect(label.reservedCode1.hasPrefix("{\"SecurityData\":{\"Version\":\"sigil/1\""))
+        let read = try Self.readLabel(bytes)
+        #expect(read == label)
+        let known = LabelVerifier(knownKeys: LabelVerifier.knownKeys(of: ProvenanceTestSupport.keys))
+        let result = known.verify(read, in: bytes)
+        #expect(result.state == .valid, "\(result.reason)")
+        #expect(result.keyKnown)
+        #expect(result.boundToContent)
+        #expect(result.algorithm == algorithm.rawValue)
+        // Without the keystore the embedded key still proves integrity, but is not known.
+        let stranger = LabelVerifier().verify(read, in: bytes)
+        #expect(stranger.state == .valid)
+        #expect(!stranger.keyKnown)
+    }
+
+    @Test(arguments: AIGCLabel.Key.allCases.filter { LabelSigner.Role.producer.fields.contains($0) })
+    func editingASignedFieldIsInvalid(key: AIGCLabel.Key) throws {
+        let (bytes, label) = try Self.signedImage(.sm2)
+        var edited = label
+        switch key {
+        case .label: edited.label = .possiblyAIGenerated
+        case .contentProducer: edited.contentProducer = "001191110108MA01234567890000"
+        default: edited.produceID = "forged-0001"
+        }
+        let result = LabelVerifier().verify(edited, in: bytes)
+        #expect(result.state == .invalid)
+        #expect(result.reason.contains("does not verify"))
+    }
+
+    @Test func propagationFieldsMayChangeWithoutBreakingTheProducerSignature() throws {
+        let (bytes, label) = try Self.signedImage(.sm2)
+        var propagated = label
+        propagated.contentPropagator = "001191110108MA01234567890000"
+        propagated.propagateID = "platform-42"
+        propagated.reservedCode2 = try LabelSigner(keys: ProvenanceTestSupport.keys).sign(propagated, role: .propagator, image: bytes)
+        #expect(LabelVerifier().verify(propagated, in: bytes).state == .valid)
+        #expect(LabelVerifier().verify(propagated, field: .reservedCode2, in: bytes).state == .valid)
+        // The propagator's signature covers the producer's signature too.
+        var stripped = propagated
+        stripped.reservedCode1 = ""
+        #expect(LabelVerifier().verify(stripped, field: .reservedCode2, in: bytes).state == .invalid)
+    }
+
+    @Test func aLabelCopiedOntoAnotherImageIsInvalid() throws {
+        let (_, label) = try Self.signedImage(.sm2)
+        let other = try ProvenanceTestSupport.example("alpha.png")
+        let forged = try LabelWriter.write(json: label.json, wrappedJSON: label.wrappedJSON, extra: [], into: other)
+        let result = LabelVerifier().verify(try Self.readLabel(forged), in: forged)
+        #expect(result.state == .invalid)
+        #expect(result.reason.contains("content binding"))
+    }
+
+    @Test func emptyOpaqueAndKeylessFields() throws {
+        let image = try ProvenanceTestSupport.example("gray.png")
+        var label = try AIGCLabel.firstWrite(producer: Self.producer, produceID: "x")
+        #expect(LabelVerifier().verify(label, in: image).state == .absent)
+        label.reservedCode1 = "e862483430d978cbf828b8b24296ef9328d843a0"
+        #expect(LabelVerifier().verify(label, in: image).state == .unknownKey)
+        label.reservedCode1 = try LabelSigner(keys: ProvenanceTestSupport.keys).sign(label, role: .producer, image: image)
+            .replacingOccurrences(of: #""KeyValue":"[^"]*","#, with: "", options: .regularExpression)
+        #expect(LabelVerifier().verify(label, in: image).state == .unknownKey)
+    }
+
+    /// A MiniMax-style value: SecurityData with a hex DER SM2 signature over the PG-202511A A.1 label message and
+    /// the public key as hex, with the guide's names spelled differently.
+    @Test func verifiesMiniMaxStyleSM2Signatures() throws {
+        let image = try ProvenanceTestSupport.example("gray.png")
+        let key = try SM2.PrivateKey.generate()
+        var label = try AIGCLabel.firstWrite(producer: Self.producer, produceID: "minimax-0001")
+        let message = "\"Label\":\"1\",\"ContentProducer\":\"\(Self.producer)\",\"ProduceID\":\"minimax-0001\""
+        let signature = try key.signature(for: Array(message.utf8))
+        func hex(_ b: [UInt8]) -> String { b.map { String(format: "%02X", $0) }.joined() }
+        label.reservedCode1 = "{\"SecurityData\":{\"TBSData\":{\"Type\":\"Md\"},\"SignatureValue\":\"\(hex(signature))\",\"PublicKey\":\"\(hex(try key.publicKey.point))\",\"SignAlg\":\"SM3withSM2\"}}"
+        #expect(AnnexECharset.firstViolation(in: label.reservedCode1) == nil)
+        let result = LabelVerifier().verify(label, in: image)
+        #expect(result.state == .valid, "\(result.reason)")
+        #expect(!result.boundToContent)
+        var edited = label
+        edited.produceID = "minimax-0002"
+        #expect(LabelVerifier().verify(edited, in: image).state == .invalid)
+        // With a known key and no KeyValue, the known key is used.
+        var keyless = label
+        keyless.reservedCode1 = "{\"SecurityData\":{\"Signature\":\"\(hex(signature))\"}}"
+        #expect(LabelVerifier().verify(keyless, in: image).state == .unknownKey)
+        #expect(LabelVerifier(knownKeys: [try key.publicKey.point]).verify(keyless, in: image).state == .valid)
+    }
+}

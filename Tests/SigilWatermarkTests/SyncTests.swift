@@ -1,0 +1,79 @@
+import Testing
+@testable import SigilWatermark
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("Sync: lattice estimation, folding and alignment")
+struct SyncTests {
+    /// A plane holding the key's tile (rendered bilinearly like the embedder) under `basis` and `origin`, plus noise.
+    static func tiledPlane(width: Int, height: Int, basis: LatticeBasis, origin: SIMD2<Double>, layout: TileLayout, noise: Float) -> Plane {
+        let chips = layout.chips(codedBits: MessageCodec(tagKey: WatermarkTestSupport.key.derive("tag")).encode(payload: 0x1234))
+        let k = Double(TileLayout.side)
+        let det = basis.determinant
+        var rng = KeyedGenerator(seed: 5)
+        var plane = Plane(width: width, height: height)
+        for y in 0..<height {
+            for x in 0..<width {
+                let p = SIMD2(Double(x), Double(y)) - origin
+                let s = (basis.b.y * p.x - basis.b.x * p.y) / det * k
+                let t = (-basis.a.y * p.x + basis.a.x * p.y) / det * k
+                let u0 = Int(floor(s)), v0 = Int(floor(t))
+                let fx = Float(s - floor(s)), fy = Float(t - floor(t))
+                func chip(_ u: Int, _ v: Int) -> Float {
+                    let n = TileLayout.side
+                    return chips[((v % n + n) % n) * n + (u % n + n) % n]
+                }
+                let value = (chip(u0, v0) * (1 - fx) + chip(u0 + 1, v0) * fx) * (1 - fy) + (chip(u0, v0 + 1) * (1 - fx) + chip(u0 + 1, v0 + 1) * fx) * fy
+                plane[x, y] = value + noise * (Float(rng.next() % 2001) / 1000 - 1)
+            }
+        }
+        return plane
+    }
+
+    @Test("Gauss reduction recovers the short basis")
+    func reduction() {
+        let basis = LatticeBasis(a: SIMD2(100, 5), b: SIMD2(-5, 100))
+        let skewed = LatticeBasis(a: basis.a + basis.b * 2, b: basis.b)
+        #expect(skewed.reduced().isClose(to: basis, tolerance: 1e-6))
+    }
+
+    @Test("autocorrelation finds a rotated, scaled tile lattice", arguments: [(0.0, 90.0), (3.0, 72.0), (-7.0, 110.0)])
+    func lattice(angle: Double, period: Double) {
+        let r = angle * Double.pi / 180
+        let basis = LatticeBasis(a: SIMD2(cos(r), sin(r)) * period, b: SIMD2(-sin(r), cos(r)) * period)
+        let layout = TileLayout(key: WatermarkTestSupport.key)
+        let plane = Self.tiledPlane(width: 400, height: 330, basis: basis, origin: SIMD2(13, 29), layout: layout, noise: 2)
+        let found = LatticeEstimator(minPeriod: 48, maxPeriod: 240).bases(of: plane)
+        #expect(found.contains { $0.isClose(to: basis, tolerance: 1.5) }, "found \(found)")
+    }
+
+    @Test("fold + sync recover shift, symmetry and payload", arguments: [0, 3, 6])
+    func alignment(symmetry: Int) {
+        let layout = TileLayout(key: WatermarkTestSupport.key)
+        let codec = MessageCodec(tagKey: WatermarkTestSupport.key.derive("tag"))
+        // Express the true lattice in one of the equivalent (transposed / negated) bases.
+        var a = SIMD2<Double>(80, 0), b = SIMD2<Double>(0, 80)
+        let truth = LatticeBasis(a: a, b: b)
+        if symmetry & 1 != 0 { swap(&a, &b) }
+        if symmetry & 2 != 0 { a = -a }
+        if symmetry & 4 != 0 { b = -b }
+        let plane = Self.tiledPlane(width: 300, height: 260, basis: truth, origin: SIMD2(37, 11), layout: layout, noise: 3)
+        let synchronizer = TileSynchronizer(layout: layout)
+        let aligned = synchronizer.align(TileFold(plane: plane, basis: LatticeBasis(a: a, b: b)))
+        #expect(aligned.score > 8)
+        let decoded = codec.decode(soft: layout.softBits(cellValues: synchronizer.cellValues(aligned)))
+        #expect(decoded.tagValid && decoded.payload == 0x1234)
+    }
+
+    @Test("the tile layout is keyed and deterministic")
+    func layoutKeyed() {
+        let a = TileLayout(key: WatermarkTestSupport.key), b = TileLayout(key: WatermarkTestSupport.key)
+        let c = TileLayout(key: WatermarkTestSupport.otherKey)
+        #expect(a.bitOfCell == b.bitOfCell && a.sign == b.sign)
+        #expect(a.sign != c.sign)
+        #expect(a.bitOfCell.filter { $0 < 0 }.count == TileLayout.syncCellCount)
+        #expect(Set(a.bitOfCell.filter { $0 >= 0 }).count == MessageCodec.codedBits)
+    }
+}

@@ -1,0 +1,85 @@
+import Testing
+import SigilImaging
+@testable import SigilWatermark
+
+@Suite("Watermarker: embed, detect, attacks, false positives")
+struct WatermarkerTests {
+    static let payload: UInt64 = 0x5167_AB01_9C3D_E2F4
+    static let marker = Watermarker(key: WatermarkTestSupport.key)
+
+    static func marked(_ name: String = "landscape.jpg") throws -> (original: PixelBuffer, marked: PixelBuffer) {
+        let original = try WatermarkTestSupport.example(name)
+        var marked = original
+        try marker.embed(payload: payload, into: &marked)
+        return (original, marked)
+    }
+
+    @Test("round trip, quality, and nothing read with another key")
+    func roundTrip() throws {
+        let (original, marked) = try Self.marked()
+        #expect(WatermarkTestSupport.psnr(original, marked) > 38)
+        let found = Self.marker.detect(in: marked)
+        #expect(found.detected && found.payload == Self.payload)
+        #expect(!Watermarker(key: WatermarkTestSupport.otherKey).detect(in: marked).detected)
+        #expect(!Self.marker.detect(in: original).detected)
+    }
+
+    @Test("survives JPEG, downscale, crops, rotation and their combination")
+    func attacks() throws {
+        let (_, m) = try Self.marked()
+        let w = m.width, h = m.height
+        let attacked: [(String, PixelBuffer)] = [
+            ("jpeg50", try WatermarkTestSupport.jpeg(m, quality: 50)),
+            ("resize50", WatermarkTestSupport.resized(m, width: w / 2, height: h / 2)),
+            ("crop-offcentre-56%", WatermarkTestSupport.cropped(m, x: w / 4, y: 0, width: w * 3 / 4, height: h * 3 / 4)),
+            ("rotate2", WatermarkTestSupport.rotated(m, degrees: 2)),
+            ("resize50+jpeg75", try WatermarkTestSupport.jpeg(WatermarkTestSupport.resized(m, width: w / 2, height: h / 2), quality: 75)),
+        ]
+        for (name, image) in attacked {
+            let found = Self.marker.detect(in: image)
+            #expect(found.payload == Self.payload, "\(name): \(found)")
+        }
+    }
+
+    @Test("alpha is untouched, grey images work, skipped regions stay identical")
+    func layoutsAndRegions() throws {
+        let rgb = try WatermarkTestSupport.example("meadow.webp")
+        var rgba = PixelBuffer(width: rgb.width, height: rgb.height, layout: .rgba, filling: [0, 0, 0, 200])
+        var gray = PixelBuffer(width: rgb.width, height: rgb.height, layout: .gray, filling: [0])
+        for i in 0..<rgb.pixelCount {
+            for c in 0..<3 { rgba.bytes[i * 4 + c] = rgb.bytes[i * 3 + c] }
+            gray.bytes[i] = rgb.bytes[i * 3 + 1]
+        }
+        let region = WatermarkRegion(x: 600, y: 400, width: 150, height: 60)
+        var markedRGBA = rgba
+        try Self.marker.embed(payload: Self.payload, into: &markedRGBA, skipping: [region])
+        #expect((0..<rgba.pixelCount).allSatisfy { markedRGBA.bytes[$0 * 4 + 3] == 200 })
+        for y in region.y..<(region.y + region.height) {
+            for x in region.x..<(region.x + region.width) {
+                #expect(markedRGBA.pixel(x: x, y: y) == rgba.pixel(x: x, y: y))
+            }
+        }
+        #expect(Self.marker.detect(in: markedRGBA).payload == Self.payload)
+        try Self.marker.embed(payload: Self.payload, into: &gray)
+        #expect(Self.marker.detect(in: gray).payload == Self.payload)
+        var tiny = PixelBuffer(width: 40, height: 300, layout: .rgb, filling: [1, 2, 3])
+        #expect(throws: SigilError.self) { try Self.marker.embed(payload: 1, into: &tiny) }
+    }
+
+    @Test("no detections on unmarked crops and rescales (small sample; the 10,000-image run is in benchmarks)")
+    func falsePositives() throws {
+        var rng = KeyedGenerator(seed: 2025)
+        var detections = 0
+        for name in ["landscape.jpg", "meadow.webp", "portrait-gradient.jpg", "rotated-exif6.jpg"] {
+            let image = try WatermarkTestSupport.example(name)
+            for _ in 0..<3 {
+                let w = 80 + Int(rng.next() % UInt64(image.width - 80)), h = 80 + Int(rng.next() % UInt64(image.height - 80))
+                let x = Int(rng.next() % UInt64(image.width - w + 1)), y = Int(rng.next() % UInt64(image.height - h + 1))
+                let crop = WatermarkTestSupport.cropped(image, x: x, y: y, width: w, height: h)
+                if Self.marker.detect(in: crop).detected { detections += 1 }
+            }
+        }
+        #expect(detections == 0)
+        #expect(WatermarkDetection.falsePositiveBound < 1e-6)
+    }
+}
