@@ -22,7 +22,8 @@ run: release
 ## test: the whole suite
 test: deps
 	$(SWIFT) build --build-tests -j $(JOBS)
-	$(SWIFT) test --skip-build
+	# Tests that create development keys write them under a throwaway data directory, never the user's.
+	rm -rf .build/test-data && SIGIL_DATA=$(CURDIR)/.build/test-data $(SWIFT) test --skip-build
 
 ## fuzz: libFuzzer over the container parsers (FUZZ_SECONDS, default 60)
 FUZZ_SECONDS ?= 60

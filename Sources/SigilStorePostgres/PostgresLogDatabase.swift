@@ -8,7 +8,9 @@ import SigilStore
 /// The log store on PostgreSQL (`--database postgres://user:password@host:port/database`): one connection, used
 /// by one operation at a time, with the same SQL as the SQLite store.
 public final class PostgresLogDatabase: LogDatabase {
+    /// The SQL dialect.
     public let dialect = StoreDialect.postgres
+    /// The database, for messages.
     public let location: String
     private let connection: PostgresConnection
     private let lock = AsyncLock()

@@ -16,6 +16,21 @@ import Testing
         #expect(try record.leafHash() == Merkle.leafHash(Array(expected.utf8)))
     }
 
+    /// The direct encoder writes exactly what the JSON value serializes to, escapes and all.
+    @Test(arguments: ["plain", #"quote " and backslash \ here"#, "模型 v2 — ünïcödé", "emoji 🎨", "slash / kept"])
+    func directEncodingMatchesTheJSONValue(model: String) throws {
+        for i in [0, 5, 7] {
+            var record = Fixtures.record(i)
+            record.model = model
+            record.watermarkPayload = i == 7 ? nil : [0xDE, 0xAD, 0xBE, 0xEF]
+            record.c2paManifestSHA256 = i == 5 ? Array(repeating: 0x0F, count: 32) : nil
+            record.perceptualHash = i == 0 ? nil : 0xFFFF_0000_FFFF_0000
+            let entry = try record.entry()
+            #expect(String(decoding: entry, as: UTF8.self) == record.json.serialized)
+            #expect(try GenerationRecord(entry: entry) == record)
+        }
+    }
+
     @Test func optOutRoundTrip() throws {
         let record = Fixtures.record(5)
         #expect(record.explicitLabelOptOut != nil)

@@ -304,6 +304,7 @@ struct StoreConformance {
         try await database.withTransaction { db in
             try await db.raw("UPDATE log_entries SET entry = \(bind: Data(forgedEntry)) WHERE idx = 5").run()
         }
+        await #expect(throws: SigilError(.inconsistentTree, "")) { _ = try await store.tlogProof(index: 5) }
         var audit = try await store.audit()
         #expect(!audit.isClean)
         #expect(audit.problems.contains { $0.contains("checkpoint of size 40") })

@@ -103,6 +103,20 @@ struct LogCommandTests {
         #expect(try TestSupport.run(sigil, ["label", sample("gray.png"), "-o", first, "--producer", producer, "--data", data, "--service-category", "robots"]).status == 2)
     }
 
+    @Test func folderBatchRecordsEveryFile() throws {
+        let dir = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("data").path, out = dir.appendingPathComponent("out").path
+        let run = try TestSupport.run(sigil, ["label", TestSupport.examples.path, "-o", out, "--producer", producer, "--data", data, "--json", "--marks", "implicit"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let files = (json(run.stdout)?["files"] as? [[String: Any]]) ?? []
+        let indices = files.compactMap { ($0["record"] as? [String: Any])?["index"] as? Int }.sorted()
+        #expect(!files.isEmpty && indices == Array(0..<files.count), "\(run.stdout)")
+        let audit = try TestSupport.run(sigil, ["log", "audit", "--data", data, "--json"])
+        #expect(json(audit.stdout)?["integratedSize"] as? Int == files.count)
+        #expect(audit.status == 0)
+    }
+
     @Test func bulkAppendReportsMalformedLines() throws {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -131,14 +145,19 @@ struct LogCommandTests {
         let outPath = dir.appendingPathComponent("append.out").path
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        // Records arrive on standard input, so the import cannot finish before it is killed however fast it is:
+        // a first part (more than one read buffer) until 8 batches are acknowledged, then the rest, killed mid-append.
+        let input = Pipe()
+        signal(SIGPIPE, SIG_IGN)  // the writer thread may still be writing when the child dies: EPIPE, not a crash
         let process = Process()
         process.executableURL = URL(fileURLWithPath: sigil)
-        process.arguments = ["log", "append", file, "--data", data, "--batch", "200"]
+        process.arguments = ["log", "append", "-", "--data", data, "--batch", "200"]
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = input
         try process.run()
-        // Wait for a few acknowledged batches, then kill -9 while it is still appending.
+        let lines = (0..<count).map(Self.importLine)
+        input.fileHandleForWriting.write(Data((lines[0..<12_000].joined(separator: "\n") + "\n").utf8))
         let deadline = ContinuousClock.now + .seconds(120)
         var acknowledged: [Range<Int>] = []
         while ContinuousClock.now < deadline, process.isRunning {
@@ -146,12 +165,17 @@ struct LogCommandTests {
             if acknowledged.count >= 8 { break }
             try await Task.sleep(for: .milliseconds(20))
         }
+        let rest = Data((lines[12_000...].joined(separator: "\n") + "\n").utf8)
+        let writer = input.fileHandleForWriting
+        Thread.detachNewThread { _ = try? writer.write(contentsOf: rest) }
+        try await Task.sleep(for: .milliseconds(150))
         let wasRunning = process.isRunning
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         try? out.close()
+        try? input.fileHandleForWriting.close()
         acknowledged = Self.acknowledged(in: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "")
-        #expect(wasRunning, "the import finished before it could be killed; make it larger")
+        #expect(wasRunning, "the import ended before it could be killed")
         #expect(acknowledged.count >= 8)
         let acknowledgedEnd = acknowledged.map(\.upperBound).max() ?? 0
 

@@ -10,8 +10,8 @@ import Glibc
 enum WatermarkTestSupport {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static let key = try! WatermarkKey(bytes: (0..<32).map { UInt8($0 &* 7 &+ 3) })
-    static let otherKey = try! WatermarkKey(bytes: (0..<32).map { UInt8($0 &* 11 &+ 5) })
+    static let key = try! WatermarkKey(bytes: (0..<32).map { UInt8(truncatingIfNeeded: $0 * 7 + 3) })
+    static let otherKey = try! WatermarkKey(bytes: (0..<32).map { UInt8(truncatingIfNeeded: $0 * 11 + 5) })
 
     /// A repository example photo, decoded (RGB).
     static func example(_ name: String) throws -> PixelBuffer {

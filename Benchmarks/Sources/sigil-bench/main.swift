@@ -61,7 +61,11 @@ let baseBytes = try FileIO.read(base.path)
 let megapixels = 12.0
 let config = packageRoot.appendingPathComponent("Tests/SigilTests/Resources/tc260.exiftool.config").path
 let font = try FontLocator.locate(explicit: nil)
+// GB 45438's two labels only, as the anchors do: no watermark, no C2PA, no ReservedCode1 signature
+// (those have their own benchmarks: sigil-wm-bench, sigil-c2pa-bench).
 var policy = LabelPolicy(producer: .development)
+policy.marks = [.explicit, .implicit]
+policy.labelSignature = nil
 policy.explicit.fontPath = font
 let label = try AIGCLabel.firstWrite(producer: ProviderCode.development.rawValue, produceID: ProduceID.generate())
 print("sigil-bench: 12 MP JPEG (\(baseBytes.count / 1024) KiB), \(metadataFiles) files metadata-only, \(rounds) rounds explicit; font \(font)")

@@ -80,28 +80,39 @@ struct Throughput {
     var entryBytes = 0
 }
 
-/// Appends `count` records in batches, integrates the backlog, then measures append+integrate per batch; raw
-/// INSERTs of the same rows into a table of the same shape are the anchor.
-func throughput(_ database: any LogDatabase, count: Int, batch: Int, label: String) async throws -> (Throughput, LogStore) {
+/// Appends `count` records in batches, integrates the backlog, then measures append+integrate per batch. The anchor:
+/// raw INSERTs of the same rows, same batching, into a table of the same shape and indexes, in another database on the
+/// same storage — what the database alone costs, without Sigil's sequencing, encoding and validation.
+func throughput(_ database: any LogDatabase, anchor anchorDatabase: any LogDatabase, count: Int, batch: Int, label: String) async throws -> (Throughput, LogStore) {
     var configuration = LogConfiguration(origin: origin, signingKey: signingKey)
     configuration.integrateOnOpen = false
     let store = try await LogStore.open(database, configuration: configuration)
     var result = Throughput()
     let records = (0..<count).map(record)
     result.entryBytes = try records.prefix(1000).reduce(0) { $0 + (try $1.entry().count) } / min(1000, count)
+    var encodeStart = ContinuousClock.now
+    var encoded = 0
+    for record in records.prefix(100_000) { encoded &+= try record.entry().count }
+    let encodeMicros = seconds(ContinuousClock.now - encodeStart) * 1e6 / Double(min(count, 100_000))
+    encodeStart = ContinuousClock.now
+    for record in records.prefix(100_000) { encoded &+= try GenerationRecord(entry: record.entry()).marks.count }
+    let parseMicros = seconds(ContinuousClock.now - encodeStart) * 1e6 / Double(min(count, 100_000)) - encodeMicros
+    say("  [\(label)] entry encoding (validate + canonical JSON): \(String(format: "%.1f", encodeMicros)) µs/record; strict parse: \(String(format: "%.1f", parseMicros)) µs/record (\(encoded % 10))")
 
     // Anchor: the same rows, the same batching, the same connection — bare INSERTs, no sequencing.
-    try await database.withTransaction { db in
+    try await anchorDatabase.withTransaction { db in
         try await db.raw("CREATE TABLE anchor (idx BIGINT PRIMARY KEY, produce_id TEXT NOT NULL, account TEXT, logged_at BIGINT NOT NULL, entry \(unsafeRaw: database.dialect == .postgres ? "BYTEA" : "BLOB") NOT NULL)").run()
+        try await db.raw("CREATE INDEX anchor_produce_id ON anchor (produce_id)").run()
+        try await db.raw("CREATE INDEX anchor_account ON anchor (account)").run()
     }
-    let anchorCount = min(count, 200_000)
+    let anchorCount = count - 10 * batch
     let anchorRows = try records.prefix(anchorCount).map { (produceID: $0.produceID, account: $0.account, entry: Data(try $0.entry())) }
     var start = ContinuousClock.now
     var position = 0
     while position < anchorCount {
         let chunk = anchorRows[position..<min(position + batch, anchorCount)]
         let base = position
-        try await database.withTransaction { db in
+        try await anchorDatabase.withTransaction { db in
             var insert = db.insert(into: "anchor").columns("idx", "produce_id", "account", "logged_at", "entry")
             for (offset, row) in chunk.enumerated() {
                 insert = insert.values(SQLBind(Int64(base + offset)), SQLBind(row.produceID), SQLBind(row.account), SQLBind(Int64(0)), SQLBind(row.entry))
@@ -111,7 +122,7 @@ func throughput(_ database: any LogDatabase, count: Int, batch: Int, label: Stri
         position += chunk.count
     }
     result.anchorPerSecond = Double(anchorCount) / seconds(ContinuousClock.now - start)
-    say("  [\(label)] anchor: raw batched INSERTs \(String(format: "%.0f", result.anchorPerSecond))/s (\(anchorCount) rows, batch \(batch))")
+    say("  [\(label)] anchor: raw batched INSERTs into the same schema \(String(format: "%.0f", result.anchorPerSecond))/s (\(anchorCount) rows, batch \(batch))")
 
     // Sigil: append (entry encoding + sequencing + insert, one transaction per batch).
     let appendCount = count - 10 * batch
@@ -129,6 +140,21 @@ func throughput(_ database: any LogDatabase, count: Int, batch: Int, label: Stri
     let integration = try await store.integrate()
     result.integrateSeconds = seconds(ContinuousClock.now - start)
     say("  [\(label)] integrate backlog of \(integration.added): \(String(format: "%.2f", result.integrateSeconds)) s (\(String(format: "%.0f", Double(integration.added) / result.integrateSeconds)) leaves/s)")
+
+    // Integration latency: one second of appends at the goal rate (10,000 entries) pending, then integrated.
+    var integrationLatency = Latency()
+    for round in 0..<5 {
+        let base = 20_000_000 + round * 10_000
+        var chunk = 0
+        while chunk < 10_000 {
+            try await store.append((base + chunk..<base + chunk + batch).map(record))
+            chunk += batch
+        }
+        let integrateStart = ContinuousClock.now
+        try await store.integrate()
+        integrationLatency.record(ContinuousClock.now - integrateStart)
+    }
+    say("  [\(label)] integrate 10,000 pending entries (one second at 10,000/s) and sign: \(integrationLatency.summary)")
 
     // Steady state: each batch appended and integrated (= acknowledged and in a signed checkpoint).
     start = ContinuousClock.now
@@ -229,6 +255,7 @@ func checkpointLatency(_ store: LogStore, label: String) async throws {
 
 struct BenchPostgres {
     let url: String
+    let anchorURL: String
     let stop: () -> Void
 
     static func start() throws -> BenchPostgres? {
@@ -259,7 +286,8 @@ struct BenchPostgres {
         // Default durability (fsync on, synchronous_commit on): the numbers are what a real deployment gets.
         try run(bin + "/pg_ctl", ["-D", directory + "/data", "-o", "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c shared_buffers=256MB", "-l", directory + "/log", "-w", "start"])
         try run(bin + "/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-q", "-c", "CREATE DATABASE bench"])
-        return BenchPostgres(url: "postgres://postgres@127.0.0.1:\(port)/bench") {
+        try run(bin + "/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-q", "-c", "CREATE DATABASE anchor"])
+        return BenchPostgres(url: "postgres://postgres@127.0.0.1:\(port)/bench", anchorURL: "postgres://postgres@127.0.0.1:\(port)/anchor") {
             try? run(bin + "/pg_ctl", ["-D", directory + "/data", "-m", "fast", "stop"])
             try? FileManager.default.removeItem(atPath: directory)
         }
@@ -275,7 +303,9 @@ defer { try? FileManager.default.removeItem(atPath: scratch) }
 say("sigil-log-bench: \(options.records) records, batch \(options.batch), \(ProcessInfo.processInfo.activeProcessorCount) cores")
 say("SQLite (WAL, synchronous=FULL):")
 let sqlite = try await SQLiteLogDatabase.open(path: scratch + "/sigil.sqlite")
-let (sqliteResult, sqliteStore) = try await throughput(sqlite, count: options.records, batch: options.batch, label: "sqlite")
+let sqliteAnchor = try await SQLiteLogDatabase.open(path: scratch + "/anchor.sqlite")
+let (sqliteResult, sqliteStore) = try await throughput(sqlite, anchor: sqliteAnchor, count: options.records, batch: options.batch, label: "sqlite")
+try await sqliteAnchor.close()
 say("  [sqlite] ratio appends/raw inserts: \(String(format: "%.2f", sqliteResult.appendsPerSecond / sqliteResult.anchorPerSecond))")
 let sqliteSize = try await sqliteStore.latestCheckpoint().checkpoint.size
 try await proofLatency(sqliteStore, size: sqliteSize, label: "sqlite", withEntries: true)
@@ -285,7 +315,7 @@ let audit = try await sqliteStore.audit()
 say("  [sqlite] audit of \(audit.entries) entries, \(audit.checkpoints) checkpoints: \(String(format: "%.1f", seconds(ContinuousClock.now - auditStart))) s, clean: \(audit.isClean)")
 let fileBytes = ((try? FileManager.default.attributesOfItem(atPath: scratch + "/sigil.sqlite")[.size] as? Int) ?? 0)
     + ((try? FileManager.default.attributesOfItem(atPath: scratch + "/sigil.sqlite-wal")[.size] as? Int) ?? 0)
-say("  [sqlite] database size: \(fileBytes / 1_048_576) MiB for \(audit.entries) entries (\(fileBytes / max(1, Int(audit.entries))) B/entry incl. anchor table)")
+say("  [sqlite] database size: \(fileBytes / 1_048_576) MiB for \(audit.entries) entries (\(fileBytes / max(1, Int(audit.entries))) B/entry: entry, indexes, tiles, checkpoints)")
 try await sqliteStore.close()
 
 if options.postgres {
@@ -293,11 +323,22 @@ if options.postgres {
         say("PostgreSQL (local server, fsync on, synchronous_commit on):")
         do {
             let postgres = try await PostgresLogDatabase.connect(url: server.url)
+            let anchor = try await PostgresLogDatabase.connect(url: server.anchorURL)
             let count = min(options.records, 500_000)
-            let (result, store) = try await throughput(postgres, count: count, batch: options.batch, label: "postgres")
+            let (result, store) = try await throughput(postgres, anchor: anchor, count: count, batch: options.batch, label: "postgres")
+            try await anchor.close()
             say("  [postgres] ratio appends/raw inserts: \(String(format: "%.2f", result.appendsPerSecond / result.anchorPerSecond))")
             try await proofLatency(store, size: try await store.latestCheckpoint().checkpoint.size, label: "postgres", withEntries: true)
             try await checkpointLatency(store, label: "postgres")
+            let sizes = try await postgres.withConnection { db in
+                try await db.raw("SELECT pg_total_relation_size('log_entries') AS entries, pg_total_relation_size('log_tiles') AS tiles, pg_total_relation_size('log_checkpoints') AS checkpoints, (SELECT COUNT(*) FROM log_entries) AS n").first()
+            }
+            if let sizes {
+                let n = max(1, try sizes.decode(column: "n", as: Int64.self))
+                let entries = try sizes.decode(column: "entries", as: Int64.self), tiles = try sizes.decode(column: "tiles", as: Int64.self)
+                let checkpoints = try sizes.decode(column: "checkpoints", as: Int64.self)
+                say("  [postgres] storage for \(n) entries: entries+indexes \(entries / n) B/entry, tiles \(tiles / n) B/entry, checkpoints \(checkpoints / 1024) KiB total")
+            }
             try await store.close()
         } catch {
             say("  [postgres] failed: \(error)")

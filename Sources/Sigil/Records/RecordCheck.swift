@@ -17,6 +17,7 @@ public struct RecordCheck: Sendable {
         /// A proof exists but no trusted key is available to check it.
         case unverifiable(String)
 
+        /// The status as `sigil verify --json` writes it.
         public var name: String {
             switch self {
             case .valid: "valid"
@@ -38,9 +39,11 @@ public struct RecordCheck: Sendable {
     /// A lookup error (store unreachable, …).
     public var lookupError: String?
 
+    /// The proof check's outcome.
     public var proofStatus: ProofStatus = .absent
     /// Where the proof came from: `given` (`--proof`), `attached` (`FILE.tlog-proof`) or `store`.
     public var proofSource: String?
+    /// The leaf index the proof is for.
     public var proofIndex: UInt64?
     /// The checkpoint the proof verified against.
     public var checkpoint: Checkpoint?

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 @_exported import SigilLedger
 @_exported import SigilStore
+import SigilProvenance
 import SigilStorePostgres
 
 /// Keeps the provider's generation records (DSP Art. 10 and 16; Labeling Measures Art. 9): opens the log store
@@ -40,6 +41,7 @@ public struct RecordKeeper: Sendable {
 
     /// What the caller knows about a generation beyond the labeled file.
     public struct Context: Sendable, Hashable {
+        /// The DSP Art. 17 service category.
         public var serviceCategory: ServiceCategory
         /// The model name and version.
         public var model: String?
@@ -78,7 +80,9 @@ public struct RecordKeeper: Sendable {
 
     /// Where a record landed in the log.
     public struct Receipt: Sendable, Hashable {
+        /// The record's index in the log.
         public var index: UInt64
+        /// SHA-256(0x00 ‖ entry).
         public var leafHash: MerkleHash
         /// The checkpoint that includes it, after integration.
         public var checkpointSize: UInt64?
@@ -95,7 +99,9 @@ public struct RecordKeeper: Sendable {
         }
     }
 
+    /// The log store.
     public let store: LogStore
+    /// Where the store is.
     public let location: Location
     let pseudonymizer: Pseudonymizer?
     /// Development keys created while opening (the CLI warns about each).
@@ -173,7 +179,7 @@ public struct RecordKeeper: Sendable {
             model: context.model, account: try context.accountReference.map { try pseudonymizer.tag($0) }, time: time,
             contentSHA256: Self.contentSHA256(outcome.bytes), perceptualHash: PerceptualHash.hash(imageBytes: outcome.bytes),
             watermarkPayload: context.watermarkPayload, marks: outcome.marks.map(\.rawValue),
-            explicitLabelOptOut: optOut, c2paManifestSHA256: context.c2paManifestSHA256
+            explicitLabelOptOut: optOut, c2paManifestSHA256: context.c2paManifestSHA256 ?? Self.manifestStoreSHA256(outcome)
         )
         try record.validate()
         return record
@@ -191,6 +197,13 @@ public struct RecordKeeper: Sendable {
             receipts.append(receipt)
         }
         return receipts
+    }
+
+    /// SHA-256 of the C2PA manifest store (its JUMBF bytes) embedded in a labeled file, when it carries one.
+    static func manifestStoreSHA256(_ outcome: LabelOutcome) -> [UInt8]? {
+        guard outcome.c2paManifest != nil, let format = AssetFormat.sniff(outcome.bytes),
+              let store = try? ManifestCarrier.find(in: outcome.bytes, format: format).first else { return nil }
+        return Array(SHA256.hash(data: store.bytes))
     }
 
     /// SHA-256 of a file's bytes, as records store it.

@@ -1,7 +1,10 @@
 /// A consistency proof (RFC 9162 §2.1.4): the hashes that show a tree of `oldSize` is a prefix of one of `newSize`.
 public struct ConsistencyProof: Sendable, Hashable {
+    /// Leaves in the older tree.
     public var oldSize: UInt64
+    /// Leaves in the newer tree.
     public var newSize: UInt64
+    /// The proof's hashes, in RFC 9162 order.
     public var hashes: [MerkleHash]
 
     public init(oldSize: UInt64, newSize: UInt64, hashes: [MerkleHash]) {

@@ -1,6 +1,8 @@
 /// An inclusion proof (RFC 9162 §2.1.3): the hashes that connect leaf `index` to the root of a tree of `treeSize`.
 public struct InclusionProof: Sendable, Hashable {
+    /// The leaf's index (0-based).
     public var index: UInt64
+    /// Leaves in the tree the proof is for.
     public var treeSize: UInt64
     /// Leaf sibling first, up to the root's child.
     public var hashes: [MerkleHash]

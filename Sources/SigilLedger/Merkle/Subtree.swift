@@ -3,7 +3,9 @@
 /// Every range RFC 9162's proof definitions produce starts at a multiple of its largest power-of-two part, so
 /// it splits into complete subtrees (``NodeID``s) along the binary digits of its length; its hash is their right fold.
 public struct Subtree: Sendable, Hashable, CustomStringConvertible {
+    /// The first leaf.
     public var start: UInt64
+    /// One past the last leaf.
     public var end: UInt64
 
     public init(start: UInt64, end: UInt64) {
@@ -12,6 +14,7 @@ public struct Subtree: Sendable, Hashable, CustomStringConvertible {
         self.end = end
     }
 
+    /// Leaves in the range.
     public var count: UInt64 { end - start }
     public var description: String { "[\(start), \(end))" }
 
@@ -46,7 +49,9 @@ public struct Subtree: Sendable, Hashable, CustomStringConvertible {
 /// Level 0 nodes are leaf hashes. A node exists in a tree of size `n` once `(index + 1) << level <= n`, and then
 /// its hash never changes — which is why tiles of such nodes are immutable.
 public struct NodeID: Sendable, Hashable, CustomStringConvertible {
+    /// Height: the node covers `2^level` leaves.
     public var level: Int
+    /// Position among the nodes of its level.
     public var index: UInt64
 
     public init(level: Int, index: UInt64) {

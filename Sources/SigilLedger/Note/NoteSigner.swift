@@ -2,6 +2,7 @@ import Crypto
 
 /// An Ed25519 key that signs notes (checkpoints) under a key name — for a log, its origin.
 public struct NoteSigner: Sendable {
+    /// The key name signatures carry.
     public let name: String
     private let key: Curve25519.Signing.PrivateKey
     /// The matching verifier (its vkey is what `sigil log vkey` prints).

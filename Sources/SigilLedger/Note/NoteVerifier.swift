@@ -8,7 +8,9 @@ public struct NoteVerifier: Sendable, Hashable, CustomStringConvertible {
     /// Signature type byte of plain Ed25519 note signatures.
     public static let ed25519Type: UInt8 = 0x01
 
+    /// The key name (a log's origin, or a witness's name).
     public let name: String
+    /// The 4-byte key ID signatures carry.
     public let keyID: UInt32
     /// The 32-byte Ed25519 public key.
     public let publicKey: [UInt8]

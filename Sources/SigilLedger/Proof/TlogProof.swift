@@ -19,6 +19,7 @@ public struct TlogProof: Sendable, Hashable {
 
     /// Opaque, unauthenticated data: Sigil stores the log entry so a verifier can recompute the leaf hash.
     public var extra: [UInt8]?
+    /// The entry's leaf index.
     public var index: UInt64
     /// Leaf sibling first, up to the root's child.
     public var hashes: [MerkleHash]

@@ -11,8 +11,11 @@ public struct TileID: Sendable, Hashable, CustomStringConvertible {
     /// The pseudo-level of entry bundles (`tile/entries/…`).
     public static let entriesLevel = -1
 
+    /// Tile level 0…63 (``entriesLevel`` for entry bundles).
     public var level: Int
+    /// Tile index within its level.
     public var index: UInt64
+    /// Hashes (or entries) in the tile: 256 when full.
     public var width: Int
 
     public init(level: Int, index: UInt64, width: Int = TileID.fullWidth) {
@@ -23,6 +26,7 @@ public struct TileID: Sendable, Hashable, CustomStringConvertible {
         self.width = width
     }
 
+    /// Whether the tile holds 256 hashes.
     public var isFull: Bool { width == Self.fullWidth }
 
     /// The tile's path under the log prefix: `tile/<L>/<N>[.p/<W>]` or `tile/entries/<N>[.p/<W>]`.

@@ -9,8 +9,12 @@ import SQLiteKit
 public final class SQLiteLogDatabase: LogDatabase {
     /// How long a writer waits for another process's transaction before failing.
     public static let busyTimeoutMilliseconds = 60_000
+    /// Page cache per connection, in KiB (an upper bound; SQLite allocates it as pages are used).
+    public static let cacheKiB = 262_144
 
+    /// The SQL dialect.
     public let dialect = StoreDialect.sqlite
+    /// The database, for messages.
     public let location: String
     private let connection: SQLiteConnection
     private let lock = AsyncLock()
@@ -39,6 +43,9 @@ public final class SQLiteLogDatabase: LogDatabase {
                 try await sql.raw("PRAGMA journal_mode = WAL").run()
             }
             try await sql.raw("PRAGMA synchronous = FULL").run()
+            // Up to 256 MiB of page cache keeps the ProduceID and account index pages of a large log in memory
+            // (SQLite's default is 2 MiB); appends into big indexes otherwise wait on reads.
+            try await sql.raw("PRAGMA cache_size = -\(unsafeRaw: String(cacheKiB))").run()
         } catch {
             try? await connection.close()
             throw SigilError(.store, "cannot configure the SQLite database: \(error)", path: path)

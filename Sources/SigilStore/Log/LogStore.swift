@@ -11,6 +11,7 @@ import SQLKit
 /// transaction — so a crash at any point leaves either the old or the new head, and the next open integrates what
 /// was pending. Each checkpoint extends the previous one, so the log never signs two inconsistent heads.
 public struct LogStore: Sendable {
+    /// The connection the log runs on.
     public let database: any LogDatabase
     /// The log's origin (also its signing key's name).
     public let origin: String
@@ -161,6 +162,7 @@ public struct LogStore: Sendable {
 
     /// A signed checkpoint as stored.
     public struct StoredCheckpoint: Sendable, Hashable {
+        /// The parsed checkpoint.
         public var checkpoint: Checkpoint
         /// The signed note, verbatim.
         public var note: String
@@ -324,6 +326,11 @@ public struct LogStore: Sendable {
         }
         let proof = try await inclusionProof(index: index, size: stored.checkpoint.size)
         let entry = try await entry(at: index)
+        // The entry must still be the one the tree committed to; a changed row would yield a proof that cannot verify.
+        let leaves = try await tiles([TileID(level: 0, index: index >> 8, width: Int(index & 255) + 1)])[0]
+        guard leaves.count > Int(index & 255), leaves[Int(index & 255)] == Merkle.leafHash(entry) else {
+            throw SigilError(.inconsistentTree, "entry \(index)'s stored bytes no longer match its leaf hash in the tree: the store was changed (run `sigil log audit`)")
+        }
         return TlogProof(extra: entry, index: index, hashes: proof.hashes, checkpointNote: stored.note)
     }
 

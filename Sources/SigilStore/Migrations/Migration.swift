@@ -3,7 +3,9 @@ import SQLKit
 /// One versioned step of the store's schema. Steps are applied in version order, each exactly once, inside the
 /// same transaction that records it in `sigil_schema_migrations`; a database newer than this build is refused.
 public struct Migration: Sendable {
+    /// The schema version this step brings the database to.
     public let version: Int
+    /// What the step does.
     public let name: String
     let apply: @Sendable (any SQLDatabase, StoreDialect) async throws -> Void
 

@@ -27,11 +27,13 @@ public struct GenerationRecord: Sendable, Hashable {
     public var produceID: String
     /// `ContentProducer`: the provider's code.
     public var producer: String
+    /// The DSP Art. 17 service category.
     public var serviceCategory: ServiceCategory
     /// The model (name and version) that generated the content, when known.
     public var model: String?
     /// The pseudonymous tag of the account the content was generated for.
     public var account: String?
+    /// When the content was generated (UTC).
     public var time: RecordTime
     /// SHA-256 of the delivered file's bytes.
     public var contentSHA256: [UInt8]
@@ -41,6 +43,7 @@ public struct GenerationRecord: Sendable, Hashable {
     public var watermarkPayload: [UInt8]?
     /// The marks applied (`explicit`, `implicit`, …), sorted.
     public var marks: [String]
+    /// Set when the content was delivered without the explicit label at the user's request.
     public var explicitLabelOptOut: ExplicitLabelOptOut?
     /// SHA-256 of the C2PA manifest embedded in the content, when there is one.
     public var c2paManifestSHA256: [UInt8]?
@@ -147,7 +150,7 @@ public struct GenerationRecord: Sendable, Hashable {
     /// - Throws: ``SigilError`` `.invalidRecord` when a field is invalid.
     public func entry() throws -> [UInt8] {
         try validate()
-        let bytes = Array(json.serialized.utf8)
+        let bytes = canonicalBytes()
         guard bytes.count <= EntryBundle.maximumEntrySize else {
             throw SigilError(.invalidRecord, "the record's entry is \(bytes.count) bytes, over the 65,535 a tlog-tiles entry can hold")
         }

@@ -100,7 +100,7 @@ struct LatticeEstimator: Sendable {
                 let p = top[i].lag, q = top[j].lag
                 let cross = abs(p.x * q.y - p.y * q.x)
                 guard cross > 0.4 * length(p) * length(q) else { continue }
-                var basis = LatticeBasis(a: p, b: q).reduced()
+                var basis = halved(LatticeBasis(a: p, b: q).reduced(), acf)
                 guard length(basis.a) >= minPeriod * 0.9, length(basis.b) <= maxPeriod * 1.1 else { continue }
                 basis = refine(basis, acf)
                 guard !scored.contains(where: { $0.0.isClose(to: basis, tolerance: 2) }) else { continue }
@@ -109,7 +109,15 @@ struct LatticeEstimator: Sendable {
                 scored.append((basis, score))
             }
         }
-        return scored.sorted { $0.1 > $1.1 }.prefix(maxBases).map(\.0)
+        // A sublattice (every other peak) scores as well as the lattice itself; among bases scoring within half of
+        // the best, prefer the finest (smallest cell).
+        let bestScore = scored.map(\.1).max() ?? 0
+        return scored.sorted { lhs, rhs in
+            let lStrong = lhs.1 >= 0.5 * bestScore, rStrong = rhs.1 >= 0.5 * bestScore
+            if lStrong != rStrong { return lStrong }
+            if lStrong { return abs(lhs.0.determinant) < abs(rhs.0.determinant) }
+            return lhs.1 > rhs.1
+        }.prefix(maxBases).map(\.0)
     }
 
     /// Local maxima of the autocorrelation in the lag annulus, strongest first (one half-plane).
@@ -144,6 +152,44 @@ struct LatticeEstimator: Sendable {
         let c = acf.value(dx, dy)
         return SIMD2(Double(dx) + offset(acf.value(dx - 1, dy), c, acf.value(dx + 1, dy)),
                      Double(dy) + offset(acf.value(dx, dy - 1), c, acf.value(dx, dy + 1)))
+    }
+
+    /// Replaces basis vectors by their halves or thirds while those are lattice peaks too: spectral whitening
+    /// can make the peak at twice the period the stronger one, and a pair of such peaks spans a sublattice.
+    func halved(_ basis: LatticeBasis, _ acf: Autocorrelation) -> LatticeBasis {
+        func shortest(_ v: SIMD2<Double>) -> SIMD2<Double> {
+            var v = v
+            var changed = true
+            while changed {
+                changed = false
+                for divisor in [2.0, 3.0] {
+                    let part = v / divisor
+                    guard length(part) >= minPeriod * 0.9 else { continue }
+                    let here = nearbyMaximum(acf, v), there = nearbyMaximum(acf, part)
+                    if there > 0.3 * here && there > 0 {
+                        v = part
+                        changed = true
+                        break
+                    }
+                }
+            }
+            return v
+        }
+        var current = basis
+        for _ in 0..<3 {
+            let next = LatticeBasis(a: shortest(current.a), b: shortest(current.b)).reduced()
+            if next.isClose(to: current, tolerance: 0.5) { return next }
+            current = next
+        }
+        return current
+    }
+
+    /// The largest autocorrelation value within ±1 lag of `lag` (peaks can be one pixel wide).
+    func nearbyMaximum(_ acf: Autocorrelation, _ lag: SIMD2<Double>) -> Double {
+        let x = Int(lag.x.rounded()), y = Int(lag.y.rounded())
+        var best = -Double.infinity
+        for dy in -1...1 { for dx in -1...1 { best = max(best, Double(acf.value(x + dx, y + dy))) } }
+        return best
     }
 
     /// Sharpens each basis vector with the peaks at its multiples, which pin the period more finely.
