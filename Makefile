@@ -15,9 +15,15 @@ build: deps
 release: deps
 	$(SWIFT) build -c release -j $(JOBS) --product sigil
 
-## run: label and verify every image in examples/, writing out/ and out/report.md
+## run: Sigil's main job on embedded defaults (SQLite and generated development keys under out/data):
+## label and verify every image in examples/ (out/report.md), label them again as a batch with a generation
+## record each in the transparency log, audit the log and print its signed checkpoint.
+RUN_ENV = SIGIL_DATA=$(CURDIR)/out/data
 run: release
-	./.build/release/sigil demo --examples examples --output out
+	$(RUN_ENV) ./.build/release/sigil demo --examples examples --output out
+	$(RUN_ENV) ./.build/release/sigil label examples -o out/batch
+	$(RUN_ENV) ./.build/release/sigil log audit
+	$(RUN_ENV) ./.build/release/sigil log checkpoint
 
 ## test: the whole suite
 test: deps
