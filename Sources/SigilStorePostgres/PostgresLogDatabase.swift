@@ -50,16 +50,7 @@ public final class PostgresLogDatabase: LogDatabase {
 
     public func withTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await lock.withLock {
-            let sql = connection.sql()
-            try await StoreFailure.wrap("begin a transaction", location) { try await sql.raw("BEGIN").run() }
-            do {
-                let result = try await body(sql)
-                try await StoreFailure.wrap("commit", location) { try await sql.raw("COMMIT").run() }
-                return result
-            } catch {
-                try? await sql.raw("ROLLBACK").run()
-                throw error
-            }
+            try await StoreFailure.transaction(on: connection.sql(), begin: "BEGIN", location, body)
         }
     }
 

@@ -55,16 +55,7 @@ public final class SQLiteLogDatabase: LogDatabase {
 
     public func withTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await lock.withLock {
-            let sql = connection.sql()
-            try await StoreFailure.wrap("begin a transaction", location) { try await sql.raw("BEGIN IMMEDIATE").run() }
-            do {
-                let result = try await body(sql)
-                try await StoreFailure.wrap("commit", location) { try await sql.raw("COMMIT").run() }
-                return result
-            } catch {
-                try? await sql.raw("ROLLBACK").run()
-                throw error
-            }
+            try await StoreFailure.transaction(on: connection.sql(), begin: "BEGIN IMMEDIATE", location, body)
         }
     }
 
@@ -82,6 +73,22 @@ public final class SQLiteLogDatabase: LogDatabase {
 /// Turns driver errors into ``SigilError`` `.store` naming the operation and the database.
 public enum StoreFailure {
     /// Runs `body`; a non-``SigilError`` failure becomes `.store` with `operation` and `location` in the message.
+    /// Runs `body` between `begin` and `COMMIT` on `sql`, rolling back when it throws: the one transaction shape
+    /// both drivers share (SQLite begins with `BEGIN IMMEDIATE`, PostgreSQL with `BEGIN`).
+    public static func transaction<T: Sendable>(
+        on sql: any SQLDatabase, begin: String, _ location: String, _ body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await wrap("begin a transaction", location) { try await sql.raw(SQLQueryString(begin)).run() }
+        do {
+            let result = try await body(sql)
+            try await wrap("commit", location) { try await sql.raw("COMMIT").run() }
+            return result
+        } catch {
+            try? await sql.raw("ROLLBACK").run()
+            throw error
+        }
+    }
+
     public static func wrap<T>(_ operation: String, _ location: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
