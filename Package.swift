@@ -76,9 +76,32 @@ var targets: [Target] = [
         ],
         swiftSettings: upcoming
     ),
+    .target(
+        name: "SigilServer",
+        dependencies: [
+            "Sigil",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "MultipartKit", package: "multipart-kit"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ],
+        resources: [.copy("Resources")],
+        swiftSettings: upcoming
+    ),
     .executableTarget(
         name: "sigil",
-        dependencies: ["Sigil", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        dependencies: [
+            "Sigil", "SigilServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
         swiftSettings: upcoming
     ),
 
@@ -92,6 +115,11 @@ var targets: [Target] = [
     .testTarget(name: "SigilProvenanceTests", dependencies: ["SigilProvenance", "SigilImaging"], swiftSettings: upcoming),
     .testTarget(name: "SigilLedgerTests", dependencies: ["SigilLedger"], swiftSettings: upcoming),
     .testTarget(name: "SigilStoreTests", dependencies: ["SigilStore", "SigilStorePostgres"], swiftSettings: upcoming),
+    .testTarget(
+        name: "SigilServerTests",
+        dependencies: ["SigilServer", "Sigil", .product(name: "HummingbirdTesting", package: "hummingbird")],
+        swiftSettings: upcoming
+    ),
     .testTarget(name: "SigilTests", dependencies: ["Sigil", "sigil"], exclude: ["Resources"], swiftSettings: upcoming),
 ]
 
@@ -121,6 +149,7 @@ let package = Package(
         .library(name: "SigilLedger", targets: ["SigilLedger"]),
         .library(name: "SigilStore", targets: ["SigilStore"]),
         .library(name: "SigilStorePostgres", targets: ["SigilStorePostgres"]),
+        .library(name: "SigilServer", targets: ["SigilServer"]),
         .executable(name: "sigil", targets: ["sigil"]),
     ],
     dependencies: [
@@ -132,6 +161,15 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.0"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: targets
 )

@@ -22,13 +22,21 @@ public struct Labeler: Sendable {
 
     /// A labeler for `policy`. With the explicit mark on, the font is located (``ExplicitLabelSpec/fontPath``,
     /// else ``FontLocator``) and loaded here, so a bad font fails before any file is touched.
-    public init(policy: LabelPolicy) throws {
+    ///
+    /// - Parameter preloadedFont: a font already loaded (a server labels many requests with one); used when the
+    ///   policy names no other font file.
+    public init(policy: LabelPolicy, preloadedFont: Font? = nil) throws {
         var policy = policy
         if policy.marks.contains(.explicit) {
             try policy.explicit.validate()
-            let path = try FontLocator.locate(explicit: policy.explicit.fontPath)
-            policy.explicit.fontPath = path
-            font = try Font(path: path)
+            if let preloadedFont, policy.explicit.fontPath == nil || policy.explicit.fontPath == preloadedFont.path {
+                policy.explicit.fontPath = preloadedFont.path
+                font = preloadedFont
+            } else {
+                let path = try FontLocator.locate(explicit: policy.explicit.fontPath)
+                policy.explicit.fontPath = path
+                font = try Font(path: path)
+            }
         } else {
             font = nil
         }

@@ -107,29 +107,6 @@ struct LabelCommand: AsyncParsableCommand {
 }
 
 extension LabelOutcome {
-    func json(input: String, output: String?) -> JSONValue {
-        var members: [JSONValue.Member] = [.init("input", .string(input))]
-        if let output { members.append(.init("output", .string(output))) }
-        members += [
-            .init("format", .string(format.rawValue)),
-            .init("width", .int(width)), .init("height", .int(height)),
-            .init("marks", .array(Mark.allCases.filter(marks.contains).map { .string($0.rawValue) })),
-            .init("label", marks.contains(.implicit) ? (try? JSONValue.parse(label.json)) ?? .null : .null),
-            .init("produceID", .string(label.produceID)),
-        ]
-        if let p = explicit {
-            members.append(.init("explicit", .object([
-                "text": .string(p.text), "position": .string(p.position.rawValue),
-                "box": .object(["x": .int(p.box.x), "y": .int(p.box.y), "width": .int(p.box.width), "height": .int(p.box.height)]),
-                "inkHeight": .int(p.inkHeight), "inkHeightFraction": .double(p.inkHeightFraction), "contrastRatio": .double(p.contrastRatio, digits: 2),
-            ])))
-        } else {
-            members.append(.init("explicit", .null))
-        }
-        members.append(.init("c2pa", .optional(c2paManifest)))
-        return .object(members)
-    }
-
     func summary(input: String, output: String) -> String {
         var lines = ["\(output): labeled \(format.rawValue.uppercased()) \(width)×\(height) (\(Mark.allCases.filter(marks.contains).map(\.rawValue).joined(separator: ", ")))"]
         if marks.contains(.implicit) { lines.append("  implicit  TC260:AIGC \(label.json)") }

@@ -61,14 +61,9 @@ struct RecordSettings: Sendable {
 
     /// The record context of one labeled file.
     func context(for outcome: LabelOutcome, policy: LabelPolicy) -> RecordKeeper.Context {
-        var payload: [UInt8]?
-        if outcome.marks.contains(.watermark), let key = policy.watermarkKey {
-            let value = key.payload(forProduceID: outcome.label.produceID)
-            payload = (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) }
-        }
-        return RecordKeeper.Context(
+        RecordKeeper.Context(
             serviceCategory: serviceCategory, model: model, accountReference: account,
-            optOutAgreement: optOutAgreement, optOutRecipient: recipient, watermarkPayload: payload
+            optOutAgreement: optOutAgreement, optOutRecipient: recipient, watermarkPayload: outcome.watermarkPayload(key: policy.watermarkKey)
         )
     }
 

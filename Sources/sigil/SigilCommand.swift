@@ -11,7 +11,10 @@ struct SigilCommand: AsyncParsableCommand {
         commandName: "sigil",
         abstract: "Label and verify AI-generated content as GB 45438-2025 prescribes.",
         discussion: "Exit codes: 0 success, 1 verify found problems, 2 usage error, 3 bad input.",
-        subcommands: [LabelCommand.self, VerifyCommand.self, DemoCommand.self, WatermarkCommand.self, LogCommand.self, KeysCommand.self]
+        subcommands: [
+            LabelCommand.self, VerifyCommand.self, DemoCommand.self, ServeCommand.self, APIKeyCommand.self, WatermarkCommand.self,
+            LogCommand.self, KeysCommand.self,
+        ]
     )
 
     static func main() async {

@@ -1,0 +1,42 @@
+import Foundation
+
+extension LabelOutcome {
+    /// The outcome as `sigil label --json` and `POST /v1/label` report it.
+    ///
+    /// - Parameters:
+    ///   - input: the input's name (a path, or the uploaded file's name); nil leaves it out.
+    ///   - output: where the labeled file went; nil leaves it out.
+    public func json(input: String?, output: String?) -> JSONValue {
+        var members: [JSONValue.Member] = []
+        if let input { members.append(.init("input", .string(input))) }
+        if let output { members.append(.init("output", .string(output))) }
+        members += [
+            .init("format", .string(format.rawValue)),
+            .init("width", .int(width)), .init("height", .int(height)),
+            .init("marks", .array(Mark.allCases.filter(marks.contains).map { .string($0.rawValue) })),
+            .init("label", marks.contains(.implicit) ? (try? JSONValue.parse(label.json)) ?? .null : .null),
+            .init("produceID", .string(label.produceID)),
+        ]
+        if let p = explicit {
+            members.append(.init("explicit", .object([
+                "text": .string(p.text), "position": .string(p.position.rawValue),
+                "box": .object(["x": .int(p.box.x), "y": .int(p.box.y), "width": .int(p.box.width), "height": .int(p.box.height)]),
+                "inkHeight": .int(p.inkHeight), "inkHeightFraction": .double(p.inkHeightFraction), "contrastRatio": .double(p.contrastRatio, digits: 2),
+            ])))
+        } else {
+            members.append(.init("explicit", .null))
+        }
+        members.append(.init("c2pa", .optional(c2paManifest)))
+        return .object(members)
+    }
+}
+
+extension LabelOutcome {
+    /// The 64-bit watermark payload embedded in this file, big-endian, as records keep it; nil when the watermark
+    /// mark was not applied.
+    public func watermarkPayload(key: WatermarkKey?) -> [UInt8]? {
+        guard marks.contains(.watermark), let key else { return nil }
+        let value = key.payload(forProduceID: label.produceID)
+        return (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) }
+    }
+}

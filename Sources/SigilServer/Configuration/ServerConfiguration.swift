@@ -1,0 +1,192 @@
+import Foundation
+import Sigil
+
+/// How `sigil serve` runs. Every setting comes from, in rising precedence: the defaults here, a JSON file
+/// (`--config` or `SIGIL_CONFIG`), the environment (`SIGIL_*`), and command-line flags.
+///
+/// ```json
+/// {"host": "0.0.0.0", "port": 8080, "database": "postgres://sigil@db/sigil", "workers": 4}
+/// ```
+public struct ServerConfiguration: Sendable, Hashable {
+    /// The address to listen on.
+    public var host = "127.0.0.1"
+    /// The port (0 picks a free one).
+    public var port = 8080
+    /// The data directory (SQLite file, keystore); nil resolves `SIGIL_DATA`, then the XDG default.
+    public var data: String?
+    /// A keystore directory that replaces `<data>/keys`.
+    public var keys: String?
+    /// A PostgreSQL URL; nil uses the SQLite file in the data directory.
+    public var database: String?
+    /// The `ContentProducer` for labels made with keys that carry no provider code.
+    public var producer: String?
+    /// The log's origin line, used when the log is created.
+    public var logOrigin: String?
+    /// The largest request body accepted (413 above it).
+    public var maxBodyBytes = 64 * 1024 * 1024
+    /// The largest image accepted, in pixels (checked from the header before decoding).
+    public var maxPixels = 100_000_000
+    /// Image jobs that run at once (default: the number of cores).
+    public var workers = ProcessInfo.processInfo.activeProcessorCount
+    /// Image jobs that may wait for a worker; more get 503 at once (default: 4 per worker).
+    public var queueDepth: Int?
+    /// How long a job may wait for a worker before it gets 503, in seconds.
+    public var queueTimeoutSeconds = 10.0
+    /// Connections idle longer than this are closed, in seconds.
+    public var idleTimeoutSeconds = 30.0
+    /// Public `POST /v1/verify` requests per client address per minute.
+    public var verifyPerMinute = 600
+    /// The burst a client may spend at once before the per-minute rate applies.
+    public var verifyBurst = 60
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted load balancer).
+    public var trustForwardedFor = false
+
+    public init() {}
+
+    /// The queue depth in force.
+    public var effectiveQueueDepth: Int { queueDepth ?? 4 * max(1, workers) }
+
+    /// The settings a file, the environment or the flags may give; nil leaves a setting alone.
+    public struct Overrides: Sendable, Hashable, Codable {
+        public var host: String?
+        public var port: Int?
+        public var data: String?
+        public var keys: String?
+        public var database: String?
+        public var producer: String?
+        public var logOrigin: String?
+        public var maxBodyBytes: Int?
+        public var maxPixels: Int?
+        public var workers: Int?
+        public var queueDepth: Int?
+        public var queueTimeoutSeconds: Double?
+        public var idleTimeoutSeconds: Double?
+        public var verifyPerMinute: Int?
+        public var verifyBurst: Int?
+        public var trustForwardedFor: Bool?
+
+        public init() {}
+    }
+
+    /// Applies `overrides` on top of this configuration.
+    public mutating func apply(_ o: Overrides) {
+        if let v = o.host { host = v }
+        if let v = o.port { port = v }
+        if let v = o.data { data = v }
+        if let v = o.keys { keys = v }
+        if let v = o.database { database = v }
+        if let v = o.producer { producer = v }
+        if let v = o.logOrigin { logOrigin = v }
+        if let v = o.maxBodyBytes { maxBodyBytes = v }
+        if let v = o.maxPixels { maxPixels = v }
+        if let v = o.workers { workers = v }
+        if let v = o.queueDepth { queueDepth = v }
+        if let v = o.queueTimeoutSeconds { queueTimeoutSeconds = v }
+        if let v = o.idleTimeoutSeconds { idleTimeoutSeconds = v }
+        if let v = o.verifyPerMinute { verifyPerMinute = v }
+        if let v = o.verifyBurst { verifyBurst = v }
+        if let v = o.trustForwardedFor { trustForwardedFor = v }
+    }
+
+    /// The environment variable of each setting.
+    public static let environmentNames: [String: String] = [
+        "host": "SIGIL_HOST", "port": "SIGIL_PORT", "data": "SIGIL_DATA", "keys": "SIGIL_KEYS", "database": "SIGIL_DATABASE",
+        "producer": "SIGIL_PRODUCER", "logOrigin": "SIGIL_LOG_ORIGIN", "maxBodyBytes": "SIGIL_MAX_BODY_BYTES",
+        "maxPixels": "SIGIL_MAX_PIXELS", "workers": "SIGIL_WORKERS", "queueDepth": "SIGIL_QUEUE_DEPTH",
+        "queueTimeoutSeconds": "SIGIL_QUEUE_TIMEOUT", "idleTimeoutSeconds": "SIGIL_IDLE_TIMEOUT",
+        "verifyPerMinute": "SIGIL_VERIFY_PER_MINUTE", "verifyBurst": "SIGIL_VERIFY_BURST", "trustForwardedFor": "SIGIL_TRUST_FORWARDED_FOR",
+    ]
+
+    /// Reads the overrides the environment gives.
+    ///
+    /// - Throws: ``SigilError`` `.usage` naming a variable whose value is not a number or boolean where one is needed.
+    public static func overrides(environment: [String: String]) throws -> Overrides {
+        var o = Overrides()
+        func value(_ key: String) -> String? { environmentNames[key].flatMap { environment[$0] }.flatMap { $0.isEmpty ? nil : $0 } }
+        func int(_ key: String) throws -> Int? {
+            guard let text = value(key) else { return nil }
+            guard let n = Int(text) else { throw SigilError(.usage, "\(environmentNames[key]!)=\(text) is not a whole number") }
+            return n
+        }
+        func double(_ key: String) throws -> Double? {
+            guard let text = value(key) else { return nil }
+            guard let n = Double(text) else { throw SigilError(.usage, "\(environmentNames[key]!)=\(text) is not a number") }
+            return n
+        }
+        o.host = value("host")
+        o.port = try int("port")
+        o.data = value("data")
+        o.keys = value("keys")
+        o.database = value("database")
+        o.producer = value("producer")
+        o.logOrigin = value("logOrigin")
+        o.maxBodyBytes = try int("maxBodyBytes")
+        o.maxPixels = try int("maxPixels")
+        o.workers = try int("workers")
+        o.queueDepth = try int("queueDepth")
+        o.queueTimeoutSeconds = try double("queueTimeoutSeconds")
+        o.idleTimeoutSeconds = try double("idleTimeoutSeconds")
+        o.verifyPerMinute = try int("verifyPerMinute")
+        o.verifyBurst = try int("verifyBurst")
+        if let text = value("trustForwardedFor") {
+            switch text.lowercased() {
+            case "1", "true", "yes": o.trustForwardedFor = true
+            case "0", "false", "no": o.trustForwardedFor = false
+            default: throw SigilError(.usage, "SIGIL_TRUST_FORWARDED_FOR=\(text) is not true or false")
+            }
+        }
+        return o
+    }
+
+    /// Reads a JSON configuration file.
+    ///
+    /// - Throws: ``SigilError`` `.io` when it cannot be read, `.usage` naming the problem when it is not a JSON
+    ///   object of known settings.
+    public static func overrides(file path: String) throws -> Overrides {
+        let bytes = try FileIO.read(path)
+        guard case .object(let members)? = try? JSONValue.parse(String(decoding: bytes, as: UTF8.self)) else {
+            throw SigilError(.usage, "the configuration file is not a JSON object", path: path)
+        }
+        let known = Set(environmentNames.keys)
+        if let unknown = members.first(where: { !known.contains($0.key) }) {
+            throw SigilError(.usage, "unknown setting \"\(unknown.key)\"; known: \(known.sorted().joined(separator: ", "))", path: path)
+        }
+        do {
+            let decoder = JSONDecoder()
+            return try decoder.decode(Overrides.self, from: Data(bytes))
+        } catch DecodingError.typeMismatch(_, let context), DecodingError.dataCorrupted(let context) {
+            throw SigilError(.usage, "setting \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" has the wrong type", path: path)
+        } catch {
+            throw SigilError(.usage, "cannot read the configuration: \(error)", path: path)
+        }
+    }
+
+    /// Defaults, then the file (`file` or `SIGIL_CONFIG`), then the environment, then `flags`; validated.
+    public static func load(file: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment, flags: Overrides = Overrides()) throws -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        if let path = file ?? environment["SIGIL_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            configuration.apply(try overrides(file: path))
+        }
+        configuration.apply(try overrides(environment: environment))
+        configuration.apply(flags)
+        try configuration.validate()
+        return configuration
+    }
+
+    /// Checks ranges and the producer code.
+    ///
+    /// - Throws: ``SigilError`` `.usage` naming the setting.
+    public func validate() throws {
+        guard (0...65535).contains(port) else { throw SigilError(.usage, "port \(port) is not 0…65535") }
+        guard maxBodyBytes > 0 else { throw SigilError(.usage, "maxBodyBytes must be positive") }
+        guard maxPixels > 0 else { throw SigilError(.usage, "maxPixels must be positive") }
+        guard workers > 0 else { throw SigilError(.usage, "workers must be at least 1") }
+        if let queueDepth, queueDepth < 0 { throw SigilError(.usage, "queueDepth must not be negative") }
+        guard queueTimeoutSeconds > 0, idleTimeoutSeconds > 0 else { throw SigilError(.usage, "timeouts must be positive") }
+        guard verifyPerMinute > 0, verifyBurst > 0 else { throw SigilError(.usage, "verifyPerMinute and verifyBurst must be positive") }
+        if let producer { _ = try ProviderCode(producer) }
+        if let database, !(database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")) {
+            throw SigilError(.usage, "database takes a PostgreSQL URL (postgres://user:password@host:port/database); SQLite lives in the data directory")
+        }
+    }
+}

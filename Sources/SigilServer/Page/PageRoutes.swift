@@ -1,0 +1,42 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Sigil
+
+/// The public verify page at `/`: GET shows the form, POST (the form's multipart upload) shows the verdict.
+struct PageRoutes: Sendable {
+    let service: SigilService
+    var api: APIRoutes { APIRoutes(service: service) }
+
+    func index(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        html(service.page.render())
+    }
+
+    func verify(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        do {
+            try await api.rateLimit(request, context)
+            let upload = try await Upload.read(request, limit: service.configuration.maxBodyBytes)
+            let (report, check) = try await api.verifyUpload(upload.bytes, decode: true)
+            return html(service.page.render(result: VerifyPage.model(report: report, check: check, filename: upload.filename)))
+        } catch let error as APIError {
+            return html(service.page.render(error: error.message), status: error.status)
+        } catch let error as SigilError {
+            let api = APIError(error)
+            return html(service.page.render(error: error.message), status: api.status)
+        }
+    }
+
+    /// `/static/style.css` and `/static/verify.js`.
+    func asset(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        let file = try context.parameters.require("file")
+        let types = ["style.css": "text/css; charset=utf-8", "verify.js": "text/javascript; charset=utf-8"]
+        guard let type = types[file] else { throw APIError(.notFound, "not-found", "no static file \(file)") }
+        return Response(status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=3600"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: try Resources.bytes(file))))
+    }
+
+    func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

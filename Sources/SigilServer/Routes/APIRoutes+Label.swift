@@ -1,0 +1,121 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Sigil
+
+extension APIRoutes {
+    /// The options `POST /v1/label` takes (the CLI's, camel-cased).
+    static let labelOptions: Set<String> = [
+        "producer", "produceID", "text", "position", "style", "margin", "inkHeight", "marks", "quality", "labelSignature",
+        "serviceCategory", "model", "account", "optOutAgreement", "recipient", "proof",
+    ]
+
+    /// `POST /v1/label` (scope `label`): the file in, the labeled file out, recorded in the log.
+    func label(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        let key = try await authenticate(request, .label)
+        let upload = try await Upload.read(request, limit: service.configuration.maxBodyBytes)
+        let options = upload.options
+        try options.check(known: Self.labelOptions)
+        let policy = try labelPolicy(options, key: key)
+        let context = RecordKeeper.Context(
+            serviceCategory: try options.string("serviceCategory").map { try ServiceCategory(parsing: $0) } ?? .other,
+            model: options.string("model"), accountReference: options.string("account"),
+            optOutAgreement: options.string("optOutAgreement"), optOutRecipient: options.string("recipient"))
+        try context.validate()
+        if context.optOutAgreement != nil, policy.marks.contains(.explicit) {
+            throw APIError(.badRequest, "usage", "optOutAgreement records content delivered without the explicit label; pass marks without explicit")
+        }
+        let labeler = try Labeler(policy: policy, preloadedFont: service.font)
+        let bytes = upload.bytes
+        let outcome = try await work { try labeler.label(bytes) }
+
+        var recordContext = context
+        recordContext.watermarkPayload = outcome.watermarkPayload(key: policy.watermarkKey)
+        let keeper = service.keeper
+        let record = try keeper.record(for: outcome, context: recordContext)
+        guard let receipt = try await keeper.keep([record], proofs: try options.bool("proof") ?? false).first else {
+            throw APIError(.internalServerError, "internal", "the log returned no receipt")
+        }
+        service.metrics.labeled(marks: Mark.allCases.filter(outcome.marks.contains).map(\.rawValue), format: outcome.format.rawValue)
+
+        var headers: HTTPFields = [
+            .sigilProduceID: outcome.label.produceID, .sigilLogIndex: String(receipt.index), .sigilLeafHash: receipt.leafHash.hex,
+            .sigilMarks: Mark.allCases.filter(outcome.marks.contains).map(\.rawValue).joined(separator: ","),
+        ]
+        if let size = receipt.checkpointSize { headers[.sigilCheckpointSize] = String(size) }
+        guard Self.wantsJSON(request) else {
+            return Self.file(outcome.bytes, format: outcome.format, headers: headers)
+        }
+        var members: [JSONValue.Member] = [.init("record", receipt.json)]
+        if let proof = receipt.proof { members.append(.init("proof", .string(proof.text))) }
+        members.append(.init("file", .string(Data(outcome.bytes).base64EncodedString())))
+        return Self.json(outcome.json(input: upload.filename, output: nil).appending(members), headers: headers)
+    }
+
+    /// The label policy of a request: the key's provider code (or the server's) as producer, this provider's keys,
+    /// and the CLI's options.
+    func labelPolicy(_ options: RequestOptions, key: APIKey) throws -> LabelPolicy {
+        let own = try key.providerCode.map(ProviderCode.init) ?? service.producer
+        if let asked = options.string("producer"), asked != own.rawValue {
+            throw APIError.forbidden("this key labels as \(own.rawValue); it may not label as \(asked)")
+        }
+        var policy = LabelPolicy(producer: own)
+        if let marks = options.string("marks") { policy.marks = try Mark.parseList(marks) }
+        if let produceID = options.string("produceID") {
+            try ProduceID.validate(produceID)
+            policy.produceID = produceID
+        }
+        var spec = ExplicitLabelSpec()
+        if let text = options.string("text") { spec.text = text }
+        if let position = options.string("position") {
+            guard let p = LabelPosition(rawValue: position) else {
+                throw APIError(.badRequest, "usage", "unknown position \"\(position)\"; use one of \(LabelPosition.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            spec.position = p
+        }
+        if let style = options.string("style") {
+            guard let s = LabelStyle(rawValue: style) else { throw APIError(.badRequest, "usage", "unknown style \"\(style)\"; use plate or outline") }
+            spec.style = s
+        }
+        if let margin = try options.double("margin") {
+            guard (0...0.25).contains(margin) else { throw APIError(.badRequest, "usage", "margin must be between 0 and 0.25 of the shortest side") }
+            spec.marginFraction = margin
+        }
+        if let ink = try options.double("inkHeight") {
+            guard ink >= 0.05, ink <= 0.5 else { throw APIError(.badRequest, "usage", "inkHeight \(ink) is outside 0.05…0.5 (GB 45438 5.2 asks for at least 0.05 of the shortest side)") }
+            spec.minimumInkHeightFraction = ink
+        }
+        policy.explicit = spec
+        if let quality = try options.int("quality") {
+            guard (1...100).contains(quality) else { throw APIError(.badRequest, "usage", "quality must be 1…100") }
+            policy.jpegQuality = quality
+        }
+        switch options.string("labelSignature") ?? "sm2" {
+        case "sm2": policy.labelSignature = .sm2
+        case "es256": policy.labelSignature = .es256
+        case "none": policy.labelSignature = nil
+        case let other: throw APIError(.badRequest, "usage", "unknown labelSignature \"\(other)\"; use sm2, es256 or none")
+        }
+        policy.maxPixels = service.configuration.maxPixels
+        policy.watermarkKey = service.watermarkKey
+        policy.provenanceKeys = service.provenanceKeys
+        return policy
+    }
+
+    /// `GET /v1/records/{produceID}` (scope `label` or `auditor`): every record logged for a ProduceID, each with
+    /// its offline proof.
+    func records(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        _ = try await authenticate(request, .label, .auditor)
+        let produceID = try context.parameters.require("produceID")
+        try ProduceID.validate(produceID)
+        let found = try await service.keeper.store.records(produceID: produceID)
+        guard !found.isEmpty else { throw APIError(.notFound, "not-found", "no record for ProduceID \(produceID) in this log") }
+        var items: [JSONValue] = []
+        for (index, record) in found {
+            let proof = try await service.keeper.store.tlogProof(index: index)
+            items.append(.object([.init("index", .number(String(index))), .init("fields", record.json), .init("proof", .string(proof.text))]))
+        }
+        return Self.json(.object([.init("produceID", .string(produceID)), .init("records", .array(items))]))
+    }
+}

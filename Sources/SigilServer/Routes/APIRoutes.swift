@@ -1,0 +1,146 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Sigil
+
+/// The JSON API's handlers. Each route authenticates (or rate-limits, for public ones), reads its input with
+/// limits, runs image work through the ``WorkLimiter``, and answers in the shapes `openapi.json` documents.
+struct APIRoutes: Sendable {
+    let service: SigilService
+
+    // MARK: Authentication
+
+    /// The API key of the request, which must grant one of `scopes`.
+    ///
+    /// - Throws: ``APIError`` 401 without a valid bearer token, 403 when the key lacks every scope.
+    func authenticate(_ request: Request, _ scopes: APIKey.Scope...) async throws -> APIKey {
+        guard let header = request.headers[.authorization] else {
+            throw APIError.unauthorized("this route needs an API key: send Authorization: Bearer <token> (sigil apikey create)")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", let token = APIKeyToken(parsing: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+            throw APIError.unauthorized("the Authorization header is not `Bearer sgk_…`")
+        }
+        guard let key = try await service.keyCache.authenticate(token) else {
+            throw APIError.unauthorized("the API key is unknown or revoked")
+        }
+        guard scopes.contains(where: key.allows) else {
+            throw APIError.forbidden("the key \(key.id) (\(key.scopes.map(\.rawValue).joined(separator: ","))) lacks the \(scopes.map(\.rawValue).joined(separator: " or ")) scope")
+        }
+        return key
+    }
+
+    /// The client's address for rate limits: the peer, or the first `X-Forwarded-For` hop behind a trusted proxy.
+    func client(_ request: Request, _ context: SigilRequestContext) -> String {
+        if service.configuration.trustForwardedFor, let forwarded = request.headers[.xForwardedFor],
+           let first = forwarded.split(separator: ",").first {
+            return first.trimmingCharacters(in: .whitespaces)
+        }
+        return context.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    func rateLimit(_ request: Request, _ context: SigilRequestContext) async throws {
+        if let wait = await service.verifyRate.take(client(request, context)) {
+            service.metrics.refused(reason: "rate")
+            throw APIError(.tooManyRequests, "rate-limited", "too many verifications from this address; retry in \(wait) s",
+                           headers: [.retryAfter: String(wait)])
+        }
+    }
+
+    /// Runs image work on a worker, mapping refusals to 503.
+    func work<T: Sendable>(_ job: @escaping @Sendable () throws -> T) async throws -> T {
+        do {
+            return try await service.limiter.run(job)
+        } catch let refusal as WorkLimiter.Refusal {
+            service.metrics.refused(reason: "overload")
+            throw refusal.apiError
+        }
+    }
+
+    static func wantsJSON(_ request: Request) -> Bool {
+        (request.headers[.accept] ?? "").contains("application/json")
+    }
+
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: value.prettyPrinted + "\n")))
+    }
+
+    static func file(_ bytes: [UInt8], format: ImageFormat?, headers: HTTPFields) -> Response {
+        var fields = headers
+        fields[.contentType] = format.map(Self.mediaType) ?? "application/octet-stream"
+        return Response(status: .ok, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func mediaType(_ format: ImageFormat) -> String {
+        switch format {
+        case .jpeg: "image/jpeg"
+        case .png: "image/png"
+        case .webp: "image/webp"
+        case .tiff: "image/tiff"
+        case .gif: "image/gif"
+        default: "application/octet-stream"
+        }
+    }
+
+    // MARK: Health and metrics
+
+    func health(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        Self.json(.object(["status": "ok"]))
+    }
+
+    /// Ready when the store answers and the server is not draining.
+    func ready(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        if await service.lifecycle.draining {
+            return Self.json(.object(["status": "draining"]), status: .serviceUnavailable)
+        }
+        do {
+            let next = try await service.keeper.store.nextIndex()
+            let load = await service.limiter.load
+            return Self.json(.object([
+                "status": "ready", "database": .string(service.keeper.store.database.dialect.rawValue),
+                "logSize": .number(String(next)), "running": .int(load.running), "waiting": .int(load.waiting),
+            ]))
+        } catch {
+            return Self.json(.object(["status": "store-unavailable", "error": .string("\(error)")]), status: .serviceUnavailable)
+        }
+    }
+
+    func metrics(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: service.metrics.exposition())))
+    }
+
+    func openAPI(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: try Resources.bytes("openapi.json"))))
+    }
+}
+
+extension HTTPField.Name {
+    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+    static let sigilProduceID = HTTPField.Name("Sigil-Produce-ID")!
+    static let sigilLogIndex = HTTPField.Name("Sigil-Log-Index")!
+    static let sigilLeafHash = HTTPField.Name("Sigil-Leaf-Hash")!
+    static let sigilCheckpointSize = HTTPField.Name("Sigil-Checkpoint-Size")!
+    static let sigilMarks = HTTPField.Name("Sigil-Marks")!
+    static let sigilLabel = HTTPField.Name("Sigil-Label")!
+    static let sigilBasis = HTTPField.Name("Sigil-Basis")!
+    static let sigilPropagateID = HTTPField.Name("Sigil-Propagate-ID")!
+    static let sigilNotice = HTTPField.Name("Sigil-Notice")!
+    static let sigilNoticeZh = HTTPField.Name("Sigil-Notice-Zh")!
+}
+
+/// The module's bundled files (page template, stylesheet, script, OpenAPI document).
+enum Resources {
+    static func bytes(_ name: String) throws -> [UInt8] {
+        guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Resources") else {
+            throw SigilError(.io, "the server's bundled resource \(name) is missing")
+        }
+        return try FileIO.read(url.path)
+    }
+
+    static func text(_ name: String) throws -> String { String(decoding: try bytes(name), as: UTF8.self) }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import UnixSignals
+import Sigil
+
+/// Sigil's HTTP service: the JSON API under `/v1`, the log's tiles and proofs, health and metrics, and the public
+/// verify page at `/`. Built on Hummingbird 2; ``SigilService`` holds the state.
+public enum SigilServer {
+    /// The router with every route and middleware.
+    public static func router(service: SigilService) -> Router<SigilRequestContext> {
+        let router = Router(context: SigilRequestContext.self)
+        router.add(middleware: MetricsMiddleware(metrics: service.metrics))
+        router.add(middleware: ErrorMiddleware())
+        let api = APIRoutes(service: service)
+        router.post("/v1/label", use: api.label)
+        router.get("/v1/records/:produceID", use: api.records)
+        router.post("/v1/verify", use: api.verify)
+        router.post("/v1/propagate", use: api.propagate)
+        router.get("/v1/log/checkpoint", use: api.checkpoint)
+        router.get("/v1/log/tile/**", use: api.tile)
+        router.get("/v1/log/proof/:index", use: api.proof)
+        router.get("/healthz", use: api.health)
+        router.get("/readyz", use: api.ready)
+        router.get("/metrics", use: api.metrics)
+        router.get("/openapi.json", use: api.openAPI)
+        let page = PageRoutes(service: service)
+        router.get("/", use: page.index)
+        router.post("/", use: page.verify)
+        router.get("/static/:file", use: page.asset)
+        return router
+    }
+
+    /// The application on the configured address.
+    public static func application(
+        service: SigilService, logger: Logger = Logger(label: "sigil.server"),
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let configuration = service.configuration
+        return Application(
+            router: router(service: service),
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeoutSeconds * 1000)))),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sigil"),
+            onServerRunning: onServerRunning,
+            logger: logger
+        )
+    }
+
+    /// Runs until SIGTERM or SIGINT, then shuts down gracefully: the listener closes, in-flight requests finish
+    /// (each acknowledged record was committed before its response), image workers drain, and the store closes.
+    ///
+    /// - Parameter onListening: called with the bound host and port once the server accepts connections.
+    public static func run(service: SigilService, logger: Logger = Logger(label: "sigil.server"),
+                           onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }) async throws {
+        let configured = service.configuration
+        let app = application(service: service, logger: logger) { channel in
+            await onListening(channel.localAddress?.ipAddress ?? configured.host, channel.localAddress?.port ?? configured.port)
+        }
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            await service.close()
+            throw error
+        }
+        await service.close()
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Logging
+import Sigil
+
+/// Everything a running server shares between requests: the store and its log, the API keys, the provider's keys,
+/// the loaded font, the limits and the metrics. Opened once by ``open(_:logger:)``; each ``SigilServer`` route reads
+/// it, and nothing in it is global.
+public struct SigilService: Sendable {
+    public let configuration: ServerConfiguration
+    /// The generation records and the transparency log.
+    public let keeper: RecordKeeper
+    /// The API keys (same database).
+    public let apiKeys: APIKeyStore
+    let keyCache: APIKeyCache
+    /// Bounds image work.
+    public let limiter: WorkLimiter
+    let verifyRate: RateLimiter
+    public let metrics: ServerMetrics
+    let watermarkKey: WatermarkKey
+    let provenanceKeys: ProvenanceKeys
+    let font: Font
+    /// The ContentProducer for keys without a provider code.
+    let producer: ProviderCode
+    /// The verifier for uploaded files (this provider's watermark key and label keys).
+    let verifier: Verifier
+    let page: VerifyPage
+    let lifecycle: Lifecycle
+    /// Development keys created while opening (the CLI prints each).
+    public let notices: [DevelopmentKeyNotice]
+    /// The admin key created on first start — its token is shown once, here, and never stored.
+    public let firstAdminToken: APIKeyToken?
+
+    /// Opens the store (creating the SQLite file on first start), loads or creates the keys, and creates the first
+    /// admin API key when the store has no live one.
+    ///
+    /// - Throws: ``SigilError`` for a bad configuration, an unreachable database or unreadable keys.
+    public static func open(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "sigil.server")) async throws -> SigilService {
+        try configuration.validate()
+        let location = RecordKeeper.Location(data: configuration.data, keys: configuration.keys, database: configuration.database)
+        let dataPath = location.dataDirectory.path
+        try location.dataDirectory.create()
+        let (watermarker, watermarkNotice) = try WatermarkKeys.load(dataDirectory: dataPath, keysDirectory: configuration.keys)
+        let (provenance, provenanceNotices) = try ProvenanceKeyLoader.load(
+            dataDirectory: dataPath, keysDirectory: configuration.keys, passphrase: try ProvenanceKeyLoader.passphrase())
+        let font = try Font(path: try FontLocator.locate(explicit: nil))
+        let keeper = try await RecordKeeper.open(location, origin: configuration.logOrigin)
+        do {
+            let apiKeys = APIKeyStore(database: keeper.store.database)
+            var adminToken: APIKeyToken?
+            if try await !apiKeys.hasLiveKey(scope: .admin) {
+                adminToken = try await apiKeys.create(name: "first admin (created on first start)", scopes: [.admin]).token
+                logger.notice("created the first admin API key; its token was printed once and is stored only as a hash")
+            }
+            var options = Verifier.Options()
+            options.maxPixels = configuration.maxPixels
+            options.watermarkKey = watermarker.key
+            options.labelKeys = ProvenanceKeyLoader.keystore(dataDirectory: dataPath, keysDirectory: configuration.keys).publicLabelKeys()
+            return SigilService(
+                configuration: configuration, keeper: keeper, apiKeys: apiKeys, keyCache: APIKeyCache(store: apiKeys),
+                limiter: WorkLimiter(workers: configuration.workers, queueDepth: configuration.effectiveQueueDepth,
+                                     queueTimeout: .milliseconds(Int(configuration.queueTimeoutSeconds * 1000))),
+                verifyRate: RateLimiter(perMinute: configuration.verifyPerMinute, burst: configuration.verifyBurst),
+                metrics: ServerMetrics(), watermarkKey: watermarker.key, provenanceKeys: provenance, font: font,
+                producer: try configuration.producer.map(ProviderCode.init) ?? .development,
+                verifier: Verifier(options: options), page: try VerifyPage(), lifecycle: Lifecycle(),
+                notices: ([watermarkNotice] + provenanceNotices).compactMap { $0 } + keeper.notices, firstAdminToken: adminToken)
+        } catch {
+            try? await keeper.close()
+            throw error
+        }
+    }
+
+    /// Stops taking image work, waits for running jobs, and closes the store. Call after the HTTP server has drained.
+    public func close() async {
+        await lifecycle.setDraining()
+        await limiter.shutdown()
+        try? await keeper.close()
+    }
+}
+
+/// Whether the server still takes work (`/readyz` says 503 once it drains).
+actor Lifecycle {
+    private(set) var draining = false
+    func setDraining() { draining = true }
+}

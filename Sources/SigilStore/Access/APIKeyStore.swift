@@ -1,0 +1,99 @@
+import Foundation
+import SQLKit
+import SigilCore
+
+/// The API keys in the store, next to the log (same database, SQLite or PostgreSQL).
+public struct APIKeyStore: Sendable {
+    /// The database.
+    public let database: any LogDatabase
+
+    /// A key store on an open, migrated database (``LogStore/open(_:configuration:)`` migrates).
+    public init(database: any LogDatabase) {
+        self.database = database
+    }
+
+    /// Creates a key and returns it with its token — the only time the secret is available.
+    ///
+    /// - Throws: ``SigilError`` `.usage` for an empty scope list, a propagate scope without a provider code or a bad
+    ///   code; `.store` when the database refuses.
+    public func create(name: String, scopes: [APIKey.Scope], providerCode: String? = nil, now: RecordTime = .now()) async throws -> (key: APIKey, token: APIKeyToken) {
+        guard !scopes.isEmpty else { throw SigilError(.usage, "an API key needs at least one scope") }
+        if let providerCode { _ = try ProviderCode(providerCode) }
+        if scopes.contains(.propagate), providerCode == nil {
+            throw SigilError(.usage, "a propagate key needs the platform's own provider code (--provider-code), which it writes into ContentPropagator")
+        }
+        let token = APIKeyToken.generate()
+        let key = APIKey(id: token.id, name: name, scopes: Array(Set(scopes)).sorted(), providerCode: providerCode, createdAt: now)
+        let location = database.location
+        try await database.withTransaction { db in
+            try await StoreFailure.wrap("create API key", location) {
+                try await db.insert(into: "api_keys")
+                    .columns("id", "name", "scopes", "provider_code", "secret_sha256", "created_at", "revoked_at")
+                    .values(SQLBind(key.id), SQLBind(key.name), SQLBind(key.scopes.map(\.rawValue).joined(separator: ",")),
+                            SQLBind(key.providerCode), SQLBind(Data(token.secretHash)), SQLBind(now.milliseconds), SQLLiteral.null)
+                    .run()
+            }
+        }
+        return (key, token)
+    }
+
+    /// Every key, oldest first (revoked ones included).
+    public func list() async throws -> [APIKey] {
+        let location = database.location
+        return try await database.withConnection { db in
+            try await StoreFailure.wrap("list API keys", location) {
+                try await db.raw("SELECT id, name, scopes, provider_code, created_at, revoked_at FROM api_keys ORDER BY created_at, id").all()
+                    .map(Self.key(from:))
+            }
+        }
+    }
+
+    /// Revokes a key (effective at once on this server; other servers' caches expire within ``APIKeyCache/lifetime``).
+    ///
+    /// - Throws: ``SigilError`` `.notFound` when no live key has that id.
+    public func revoke(id: String, now: RecordTime = .now()) async throws {
+        let location = database.location
+        let changed: Bool = try await database.withTransaction { db in
+            try await StoreFailure.wrap("revoke API key", location) {
+                guard try await db.raw("SELECT id FROM api_keys WHERE id = \(bind: id) AND revoked_at IS NULL").first() != nil else { return false }
+                try await db.raw("UPDATE api_keys SET revoked_at = \(bind: now.milliseconds) WHERE id = \(bind: id)").run()
+                return true
+            }
+        }
+        guard changed else { throw SigilError(.notFound, "no live API key has id \(id) (see sigil apikey list)") }
+    }
+
+    /// The live key a bearer token belongs to; nil for an unknown, revoked or wrong token. The secret's hash is
+    /// compared in constant time.
+    public func authenticate(_ token: APIKeyToken) async throws -> APIKey? {
+        let location = database.location
+        let found: (APIKey, [UInt8])? = try await database.withConnection { db in
+            try await StoreFailure.wrap("look up API key", location) {
+                guard let row = try await db.raw("SELECT id, name, scopes, provider_code, created_at, revoked_at, secret_sha256 FROM api_keys WHERE id = \(bind: token.id)").first() else { return nil }
+                return (try Self.key(from: row), [UInt8](try row.decode(column: "secret_sha256", as: Data.self)))
+            }
+        }
+        guard let (key, stored) = found, key.revokedAt == nil else { return nil }
+        let given = token.secretHash
+        guard stored.count == given.count else { return nil }
+        var difference: UInt8 = 0
+        for (a, b) in zip(stored, given) { difference |= a ^ b }
+        return difference == 0 ? key : nil
+    }
+
+    /// Whether any live key has `scope` (the server creates the first admin key when none does).
+    public func hasLiveKey(scope: APIKey.Scope) async throws -> Bool {
+        try await list().contains { $0.revokedAt == nil && $0.scopes.contains(scope) }
+    }
+
+    static func key(from row: any SQLRow) throws -> APIKey {
+        APIKey(
+            id: try row.decode(column: "id", as: String.self),
+            name: try row.decode(column: "name", as: String.self),
+            scopes: try row.decode(column: "scopes", as: String.self).split(separator: ",").map { APIKey.Scope(rawValue: String($0)) },
+            providerCode: try row.decode(column: "provider_code", as: String?.self),
+            createdAt: RecordTime(milliseconds: try row.decode(column: "created_at", as: Int64.self)),
+            revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(RecordTime.init(milliseconds:))
+        )
+    }
+}

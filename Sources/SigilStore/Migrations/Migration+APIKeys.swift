@@ -1,0 +1,17 @@
+import SQLKit
+
+extension Migration {
+    /// Version 3: `api_keys` — the HTTP API's keys. Only a SHA-256 of each secret is stored; the secret is shown once
+    /// when the key is created. Keys are revoked, never deleted, so the audit trail keeps who could do what.
+    static let apiKeys = Migration(version: 3, name: "api keys") { db, _ in
+        try await db.create(table: "api_keys")
+            .column("id", type: .text, .primaryKey(autoIncrement: false), .notNull)
+            .column("name", type: .text, .notNull)
+            .column("scopes", type: .text, .notNull)
+            .column("provider_code", type: .text)
+            .column("secret_sha256", type: .blob, .notNull)
+            .column("created_at", type: .bigint, .notNull)
+            .column("revoked_at", type: .bigint)
+            .run()
+    }
+}
