@@ -106,21 +106,30 @@ var targets: [Target] = [
     ),
 
     // MARK: Tests
+    // Helpers the test targets share: paths, running programs, a throwaway PostgreSQL server.
+    .target(name: "SigilTestSupport", path: "Tests/SigilTestSupport", swiftSettings: upcoming),
     .testTarget(name: "SigilCoreTests", dependencies: ["SigilCore"], swiftSettings: upcoming),
     .testTarget(
         name: "SigilContainersTests", dependencies: ["SigilContainers"], resources: [.copy("Resources")], swiftSettings: upcoming),
     .testTarget(name: "SigilImagingTests", dependencies: ["SigilImaging", "SigilContainers"], swiftSettings: upcoming),
     .testTarget(name: "SigilKeysTests", dependencies: ["SigilKeys"], swiftSettings: upcoming),
     .testTarget(name: "SigilWatermarkTests", dependencies: ["SigilWatermark", "SigilImaging"], swiftSettings: upcoming),
-    .testTarget(name: "SigilProvenanceTests", dependencies: ["SigilProvenance", "SigilImaging"], swiftSettings: upcoming),
+    .testTarget(name: "SigilProvenanceTests", dependencies: ["SigilProvenance", "SigilImaging", "SigilTestSupport"], swiftSettings: upcoming),
     .testTarget(name: "SigilLedgerTests", dependencies: ["SigilLedger"], swiftSettings: upcoming),
-    .testTarget(name: "SigilStoreTests", dependencies: ["SigilStore", "SigilStorePostgres"], swiftSettings: upcoming),
+    .testTarget(name: "SigilStoreTests", dependencies: ["SigilStore", "SigilStorePostgres", "SigilTestSupport"], swiftSettings: upcoming),
     .testTarget(
         name: "SigilServerTests",
-        dependencies: ["SigilServer", "Sigil", .product(name: "HummingbirdTesting", package: "hummingbird")],
+        dependencies: [
+            "SigilServer", "Sigil", "sigil", "SigilTestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "SQLKit", package: "sql-kit"),
+        ],
         swiftSettings: upcoming
     ),
-    .testTarget(name: "SigilTests", dependencies: ["Sigil", "sigil"], exclude: ["Resources"], swiftSettings: upcoming),
+    .testTarget(name: "SigilTests", dependencies: ["Sigil", "sigil", "SigilTestSupport"], exclude: ["Resources"], swiftSettings: upcoming),
 ]
 
 // libFuzzer harnesses are built only by `make fuzz` (SIGIL_FUZZ=1), so ordinary builds never need the fuzzer runtime.

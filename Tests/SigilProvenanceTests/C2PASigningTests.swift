@@ -1,6 +1,7 @@
 import Foundation
 import SigilContainers
 import Testing
+import SigilTestSupport
 @testable import SigilProvenance
 
 /// Media for every format Sigil writes C2PA into: the shared fixtures when present, else synthetic files.

@@ -1,4 +1,5 @@
 import Testing
+import SigilTestSupport
 @testable import SigilProvenance
 
 @Suite struct CBORTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SigilTestSupport
 @testable import SigilProvenance
 
 /// Sigil's reader against c2pa-rs's recorded verdicts (`.check.json` beside every file in `fixtures/c2pa/`,

@@ -1,5 +1,6 @@
 import Crypto
 import Testing
+import SigilTestSupport
 @testable import SigilProvenance
 
 @Suite struct JUMBFTests {

@@ -3,6 +3,7 @@ import SigilKeys
 import SwiftASN1
 import Testing
 import X509
+import SigilTestSupport
 @testable import SigilProvenance
 
 @Suite struct KeysTests {

@@ -1,6 +1,7 @@
 import Foundation
 import SigilKeys
 import X509
+import SigilTestSupport
 @testable import SigilProvenance
 
 /// Paths, media and keys shared by the provenance tests.
@@ -35,38 +36,9 @@ enum ProvenanceTestSupport {
     static var anchors: TrustAnchors { TrustAnchors(certificates: [development.root]) }
     static var anchorPEM: String { PEM.encode(development.root.derBytes, label: "CERTIFICATE") }
 
-    /// A fresh temporary folder.
-    static func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-provenance-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func run(_ executable: String, _ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let dir = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let outURL = dir.appendingPathComponent("out"), errURL = dir.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try? out.close()
-        try? err.close()
-        return Run(status: process.terminationStatus, stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "", stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
-    }
+    static func temporaryFolder() throws -> URL { try TestPaths.temporaryFolder() }
+    typealias Run = TestProcess.Run
+    static func run(_ executable: String, _ arguments: [String]) throws -> Run { try TestProcess.run(executable, arguments) }
 
     /// The oracle's verdict for `bytes` (written to a temporary file named `name`).
     static func oracleVerdict(_ bytes: [UInt8], name: String, trustAnchors: String? = nil) throws -> (verdict: String, json: String) {

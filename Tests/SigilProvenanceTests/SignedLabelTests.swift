@@ -1,6 +1,7 @@
 import Foundation
 import SigilContainers
 import Testing
+import SigilTestSupport
 @testable import SigilProvenance
 
 @Suite struct SignedLabelTests {

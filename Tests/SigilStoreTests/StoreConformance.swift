@@ -3,6 +3,7 @@ import SQLKit
 import SigilStore
 import SigilStorePostgres
 import Testing
+import SigilTestSupport
 
 /// The backends the conformance suite runs on.
 enum Backend: String, Sendable, CustomTestStringConvertible {

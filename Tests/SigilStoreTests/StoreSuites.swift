@@ -1,4 +1,5 @@
 import Testing
+import SigilTestSupport
 
 /// The conformance suite on the embedded default: a real SQLite file per test.
 @Suite struct SQLiteStoreTests {

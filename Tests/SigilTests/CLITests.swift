@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Sigil
+import SigilTestSupport
 
 /// The `sigil` command-line contract: arguments, JSON, exit codes (0 ok, 1 problems, 2 usage, 3 bad input).
 @Suite(.enabled(if: TestSupport.sigilBinary != nil, "the sigil executable is not built"))

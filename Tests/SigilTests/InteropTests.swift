@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Sigil
+import SigilTestSupport
 
 /// Other tools read what Sigil writes: exiftool finds TC260:AIGC, Pillow decodes identical pixels.
 @Suite struct InteropTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Sigil
+import SigilTestSupport
 
 /// `sigil keys` and the provenance members of `label`/`verify` (`c2pa`, `integrity`, `--trust-anchors`).
 @Suite(.enabled(if: TestSupport.sigilBinary != nil, "the sigil executable is not built"))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Sigil
+import SigilTestSupport
 
 @Suite struct LabelerTests {
     static let samples = ["landscape.jpg", "portrait-gradient.jpg", "rotated-exif6.jpg", "alpha.png", "gray.png", "meadow.webp"]

@@ -4,6 +4,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import SigilTestSupport
 #endif
 
 /// `sigil label` records, `sigil log …`, and `sigil verify` with records and offline proofs — through the binary.

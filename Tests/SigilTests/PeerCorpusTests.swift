@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Sigil
+import SigilTestSupport
 
 /// The reader agrees with the golden verdicts of `../shared/fixtures/aigc-peers/INDEX.json` for every image
 /// file there: AigcTotal's verdicts where it gives one, the cited peers' expectations otherwise.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Sigil
+import SigilTestSupport
 
 /// The tamper matrix of issue 4: every way to forge or break provenance is detected and named by `Verifier`.
 @Suite struct ProvenanceTamperTests {

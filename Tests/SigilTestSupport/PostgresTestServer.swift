@@ -7,9 +7,9 @@ import Glibc
 /// loopback port, and a watchdog shell that stops the server and deletes the directory when the test process
 /// exits (however it exits). Uses Debian's `postgresql` package (`/usr/lib/postgresql/<version>/bin`); as root,
 /// the server runs as the `postgres` user, because `initdb` refuses root.
-struct PostgresTestServer: Sendable {
-    let port: Int
-    let directory: String
+public struct PostgresTestServer: Sendable {
+    public let port: Int
+    public let directory: String
 
     /// The newest `/usr/lib/postgresql/<version>/bin` holding `initdb` and `pg_ctl`.
     static let binDirectory: String? = {
@@ -23,7 +23,7 @@ struct PostgresTestServer: Sendable {
     }()
 
     /// Whether the tests can start a server here.
-    static var available: Bool { binDirectory != nil }
+    public static var available: Bool { binDirectory != nil }
 
     /// Starts the server once per process; every test awaits the same start.
     actor Starter {
@@ -38,13 +38,13 @@ struct PostgresTestServer: Sendable {
         }
     }
 
-    struct TestServerError: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
+    public struct TestServerError: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
     }
 
     /// A URL for a fresh, empty database on the shared server.
-    static func freshDatabaseURL() async throws -> String {
+    public static func freshDatabaseURL() async throws -> String {
         let server = try await Starter.shared.server()
         let name = "sigil_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         try await server.psql("CREATE DATABASE \(name)")
@@ -111,7 +111,7 @@ struct PostgresTestServer: Sendable {
     }
 
     /// Runs one SQL statement with psql.
-    func psql(_ sql: String) async throws {
+    public func psql(_ sql: String) async throws {
         guard let bin = Self.binDirectory else { return }
         try await run(bin + "/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
     }
@@ -120,7 +120,7 @@ struct PostgresTestServer: Sendable {
     static let closeInheritedDescriptors = #"for fd in /proc/self/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-" 2>/dev/null; fi; done; exec "$@""#
 
     /// A TCP port nobody listens on right now (bind to port 0, read it back, close).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestServerError(message: "socket() failed") }
         defer { close(fd) }
