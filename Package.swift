@@ -120,7 +120,7 @@ var targets: [Target] = [
     .testTarget(
         name: "SigilServerTests",
         dependencies: [
-            "SigilServer", "Sigil", "sigil", "SigilTestSupport",
+            "SigilServer", "Sigil", "SigilImaging", "sigil", "SigilTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -1,0 +1,119 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Sigil
+import SigilImaging
+import SigilTestSupport
+import Testing
+
+/// `sigil serve` as a process: first start, graceful shutdown, and two servers on one PostgreSQL database.
+@Suite("sigil serve processes", .serialized, .enabled(if: TestPaths.sigilBinary != nil, "needs the built sigil executable"))
+struct ProcessTests {
+    @Test("first start prints an admin key once; SIGTERM lets an in-flight label finish and keeps its record")
+    func firstStartAndGracefulShutdown() async throws {
+        let dir = try TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("data").path
+        let server = try await ServeProcess.start(["--data", data, "--workers", "1"], in: dir)
+        let log = server.log
+        let token = try #require(log.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("sgk_") }.map(String.init), "\(log)")
+        #expect(log.contains("Sigil is serving on http://127.0.0.1:\(server.port)/"))
+        #expect(FileManager.default.fileExists(atPath: data + "/sigil.sqlite"))
+
+        // A 4 MP image takes long enough in a debug build to still be in flight when SIGTERM arrives.
+        let (width, height) = (2400, 1700)
+        var bytes = [UInt8](repeating: 0, count: width * height * 3)
+        for y in 0..<height { for x in 0..<width { let i = (y * width + x) * 3; bytes[i] = UInt8(x % 251); bytes[i + 1] = UInt8(y % 241); bytes[i + 2] = UInt8((x + y) % 239) } }
+        let pixels = PixelBuffer(width: width, height: height, layout: .rgb, bytes: bytes)
+        let jpeg = try JPEGCodec.encode(pixels, quality: 90, subsampling: JPEGCodec.Subsampling.s420)
+        let client = server.client()
+        let request = Task { try await client.post("/v1/label", jpeg, type: "image/jpeg", token: token) }
+        try await Task.sleep(for: .milliseconds(400))
+        let terminatedAt = ContinuousClock.now
+        server.terminate()
+        let response = try await request.value
+        let answeredAt = ContinuousClock.now
+        #expect(answeredAt > terminatedAt)
+        #expect(response.status == .ok, "\(response.text)")
+        let produceID = try #require(response.headers[HTTPField.Name("Sigil-Produce-ID")!])
+        try? await client.shutdown()
+        #expect(try await server.waitForExit() == 0, "\(server.log)")
+
+        // The acknowledged record is in the store, and a restart prints no second admin key.
+        let keeper = try #require(try await RecordKeeper.openExisting(RecordKeeper.Location(data: data)))
+        #expect(try await keeper.store.records(produceID: produceID).count == 1)
+        #expect(try await keeper.store.audit().isClean)
+        try await keeper.close()
+        let again = try await ServeProcess.start(["--data", data], in: dir)
+        #expect(!again.log.contains("sgk_"))
+        again.terminate()
+        #expect(try await again.waitForExit() == 0)
+    }
+
+    @Test("two servers on one PostgreSQL database label concurrently into one consistent log",
+          .enabled(if: PostgresTestServer.available, "needs Debian's postgresql package"))
+    func twoServersOnePostgres() async throws {
+        let dir = try TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = try await PostgresTestServer.freshDatabaseURL()
+        let keys = dir.appendingPathComponent("keys").path
+        let sigil = try #require(TestPaths.sigilBinary)
+        let created = try TestProcess.run(sigil, ["apikey", "create", "--scope", "label", "--name", "load", "--json", "--database", url, "--keys", keys, "--data", dir.appendingPathComponent("admin").path])
+        #expect(created.status == 0, "\(created.stderr)")
+        let token = try #require((try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["token"] as? String)
+
+        let a = try await ServeProcess.start(["--database", url, "--keys", keys, "--data", dir.appendingPathComponent("a").path], in: dir)
+        let b = try await ServeProcess.start(["--database", url, "--keys", keys, "--data", dir.appendingPathComponent("b").path], in: dir)
+        let image = try FileIO.read(TestPaths.examples.appendingPathComponent("gray.png").path)
+        let perServer = 6
+        let indices: [UInt64] = try await withThrowingTaskGroup(of: [UInt64].self) { group in
+            for server in [a, b] {
+                for _ in 0..<2 {
+                    group.addTask {
+                        let client = server.client()
+                        var got: [UInt64] = []
+                        for _ in 0..<(perServer / 2) {
+                            let response = try await client.post("/v1/label?marks=implicit", image, type: "image/png", token: token)
+                            guard response.status == .ok, let index = response.headers[HTTPField.Name("Sigil-Log-Index")!].flatMap(UInt64.init) else {
+                                throw HarnessError("label failed: \(response.status) \(response.text)")
+                            }
+                            got.append(index)
+                        }
+                        try await client.shutdown()
+                        return got
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(indices.count == 2 * perServer)
+        #expect(Set(indices) == Set(0..<UInt64(2 * perServer)), "every index once, none skipped: \(indices.sorted())")
+
+        // Both servers serve the same signed tree, and the audit recomputes it clean.
+        let notes = try await [a, b].asyncMap { server in
+            let client = server.client()
+            defer { Task { try? await client.shutdown() } }
+            return try await client.get("/v1/log/checkpoint").text
+        }
+        let sizes = try notes.map { try Checkpoint(text: try SignedNote(parsing: $0).text).size }
+        #expect(sizes.allSatisfy { $0 == UInt64(2 * perServer) }, "\(sizes)")
+        a.terminate()
+        b.terminate()
+        #expect(try await a.waitForExit() == 0)
+        #expect(try await b.waitForExit() == 0)
+        let keeper = try await RecordKeeper.open(RecordKeeper.Location(data: dir.appendingPathComponent("admin").path, keys: keys, database: url))
+        let audit = try await keeper.store.audit()
+        try await keeper.close()
+        #expect(audit.isClean, "\(audit.problems)")
+        #expect(audit.entries == UInt64(2 * perServer))
+        #expect(audit.integratedSize == UInt64(2 * perServer))
+    }
+}
+
+extension Array {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var out: [T] = []
+        for element in self { out.append(try await transform(element)) }
+        return out
+    }
+}
