@@ -1,0 +1,53 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Sigil
+import SigilServer
+import SigilTestSupport
+import Testing
+
+/// The public verify page in Debian's headless Chromium: load it, choose a labeled file in the real file input,
+/// press the button, read the verdict the server rendered.
+@Suite("Verify page in a browser", .serialized, .enabled(if: HeadlessChromium.executable != nil, "needs Debian's chromium package"))
+struct BrowserTests {
+    @Test("a person uploads a labeled file and reads the verdict, in Chinese and English")
+    func uploadAndReadVerdict() async throws {
+        let harness = try await ServerHarness.start()
+        let dir = try TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try await harness.run { client in
+            let port = try #require(client.port)
+            let labeled = try await client.post("/v1/label", try ServerHarness.example("landscape.jpg"), token: harness.labelToken)
+            #expect(labeled.status == .ok)
+            let file = dir.appendingPathComponent("generated.jpg")
+            try Data(labeled.bytes).write(to: file)
+
+            let browser = try HeadlessChromium()
+            defer { browser.close() }
+            let page = try await browser.open("http://127.0.0.1:\(port)/")
+            _ = try await browser.waitFor("document.getElementById('file') ? true : null", session: page)
+            let document = try await browser.send("DOM.getDocument", session: page)
+            let root = try #require((document["root"] as? [String: Any])?["nodeId"] as? Int)
+            let input = try #require(try await browser.send("DOM.querySelector", ["nodeId": root, "selector": "#file"], session: page)["nodeId"] as? Int)
+            try await browser.send("DOM.setFileInputFiles", ["nodeId": input, "files": [file.path]], session: page)
+            #expect(try await browser.evaluate("document.getElementById('chosen').textContent", session: page) as? String == "generated.jpg")
+            _ = try await browser.evaluate("document.getElementById('check').click()", session: page)
+
+            let verdict = try await browser.waitFor("document.querySelector('#result') ? document.querySelector('#result').dataset.verdict : null", session: page)
+            #expect(verdict as? String == "ai-generated")
+            let heading = try #require(try await browser.evaluate("document.getElementById('verdict').innerText", session: page) as? String)
+            #expect(heading.contains("该内容为人工智能生成合成内容"))
+            #expect(heading.contains("This content is AI-generated."))
+            let record = try await browser.evaluate("document.getElementById('record').innerText", session: page) as? String
+            #expect(record?.hasPrefix("#0") == true)
+            let proof = try await browser.evaluate("document.getElementById('proof').innerText", session: page) as? String
+            #expect(proof?.contains("valid") == true)
+
+            // `SIGIL_SCREENSHOT=path` keeps a picture of the page (the README's screenshot comes from here).
+            if let path = ProcessInfo.processInfo.environment["SIGIL_SCREENSHOT"] {
+                let shot = try await browser.send("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true], session: page)
+                if let data = (shot["data"] as? String).flatMap({ Data(base64Encoded: $0) }) { try data.write(to: URL(fileURLWithPath: path)) }
+            }
+        }
+    }
+}
