@@ -1,8 +1,8 @@
-# Sigil — the two commands: `make run` (label and verify the samples on embedded defaults) and `make test`.
+# Sigil — the two commands: `make run` (the service on embedded defaults) and `make test`.
 SWIFT ?= swift
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build release run test fuzz bench clean
+.PHONY: all deps build release run demo test fuzz bench load clean
 
 all: build
 
@@ -15,15 +15,18 @@ build: deps
 release: deps
 	$(SWIFT) build -c release -j $(JOBS) --product sigil
 
-## run: Sigil's main job on embedded defaults (SQLite and generated development keys under out/data):
-## label and verify every image in examples/ (out/report.md), label them again as a batch with a generation
-## record each in the transparency log, audit the log and print its signed checkpoint.
+## run: Sigil's main job on embedded defaults (SQLite and generated development keys under out/data): label and
+## verify every image in examples/ (out/report.md) with a generation record each in the transparency log, then serve
+## the HTTP API and the public verify page on http://127.0.0.1:8080/ until Ctrl-C. The first start prints an admin
+## API key once. HOST/PORT override the address.
 RUN_ENV = SIGIL_DATA=$(CURDIR)/out/data
+HOST ?= 127.0.0.1
+PORT ?= 8080
 run: release
 	$(RUN_ENV) ./.build/release/sigil demo --examples examples --output out
 	$(RUN_ENV) ./.build/release/sigil label examples -o out/batch
-	$(RUN_ENV) ./.build/release/sigil log audit
 	$(RUN_ENV) ./.build/release/sigil log checkpoint
+	$(RUN_ENV) ./.build/release/sigil serve --host $(HOST) --port $(PORT)
 
 ## test: the whole suite
 test: deps
@@ -42,6 +45,11 @@ fuzz: deps
 ## bench: release-built benchmark beside exiftool and ImageMagick (figures for the README)
 bench: deps
 	cd Benchmarks && $(SWIFT) build -c release -j $(JOBS) && ./.build/release/sigil-bench
+
+## load: a bounded load run on loopback (release server, wrk; LOAD_SECONDS per phase, default 30) — see README
+LOAD_SECONDS ?= 30
+load: release
+	bash scripts/load.sh $(LOAD_SECONDS)
 
 clean:
 	rm -rf .build .build-fuzz out

@@ -14,6 +14,8 @@ packages=(
   libimage-exiftool-perl  # interop tests: exiftool reads our labels
   imagemagick         # interop tests and the benchmark's anchor pipeline
   postgresql          # the log store's PostgreSQL tests start a throwaway server (initdb, pg_ctl)
+  chromium            # the verify page's browser test (headless, DevTools over a pipe)
+  wrk                 # the HTTP load script (make load)
 )
 missing=()
 for p in "${packages[@]}"; do

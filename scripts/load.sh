@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# A bounded load run on loopback: starts a release `sigil serve` on a throwaway data directory, then drives
+# POST /v1/verify and POST /v1/label with wrk on a 1 MP JPEG for a fixed time each, sampling the server's memory
+# and CPU. Prints a Markdown table (also written to out/load/report.md). Usage: scripts/load.sh [SECONDS] [CONNECTIONS]
+set -euo pipefail
+seconds=${1:-30}
+connections=${2:-4}
+root=$(cd "$(dirname "$0")/.." && pwd)
+sigil=$root/.build/release/sigil
+work=$root/out/load
+rm -rf "$work" && mkdir -p "$work"
+command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk, or make deps)" >&2; exit 2; }
+[ -x "$sigil" ] || { echo "build first: make release" >&2; exit 2; }
+
+# A 1 MP photo-like JPEG (1224×816) from the sample landscape.
+convert "$root/examples/landscape.jpg" -resize '1224x816!' -quality 90 "$work/1mp.jpg"
+
+SIGIL_VERIFY_PER_MINUTE=100000000 SIGIL_VERIFY_BURST=100000000 \
+  "$sigil" serve --data "$work/data" --port 0 --ready-file "$work/ready" >"$work/serve.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+for _ in $(seq 600); do [ -s "$work/ready" ] && break; sleep 0.1; done
+[ -s "$work/ready" ] || { cat "$work/serve.log"; exit 1; }
+address=$(cat "$work/ready")
+token=$(grep -o 'sgk_[A-Za-z0-9_-]*' "$work/serve.log" | head -1)
+curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: image/jpeg' --data-binary @"$work/1mp.jpg" \
+  "http://$address/v1/label" -o "$work/labeled.jpg"
+
+# Sample RSS (kB) and CPU ticks once a second while the phases run.
+( while kill -0 $pid 2>/dev/null; do
+    rss=$(awk '/VmRSS/ {print $2}' /proc/$pid/status 2>/dev/null || echo 0)
+    echo "$(date +%s) $rss" >>"$work/rss.txt"; sleep 1
+  done ) &
+sampler=$!
+ticks() { awk '{print $14 + $15}' /proc/$pid/stat; }
+hz=$(getconf CLK_TCK)
+
+phase() { # name path file token
+  local before after start end
+  before=$(ticks); start=$(date +%s.%N)
+  LOAD_FILE=$3 LOAD_TOKEN=$4 wrk -t1 -c"$connections" -d"${seconds}s" --timeout 10s -s "$root/scripts/load-post.lua" "http://$address$2" \
+    | grep '^RESULT' | sed "s/^RESULT/$1/" >>"$work/results.txt"
+  after=$(ticks); end=$(date +%s.%N)
+  echo "$1 cores=$(awk -v a="$after" -v b="$before" -v hz="$hz" -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", (a - b) / hz / (e - s) }')" >>"$work/cpu.txt"
+}
+phase verify /v1/verify "$work/labeled.jpg" ""
+phase label /v1/label "$work/1mp.jpg" "$token"
+kill $sampler 2>/dev/null || true
+
+{
+  echo "| route | requests | req/s | p50 ms | p99 ms | max ms | non-2xx | socket errors | server CPU (cores) |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  while read -r name rest; do
+    declare -A v=(); for kv in $rest; do v[${kv%%=*}]=${kv#*=}; done
+    cpu=$(grep "^$name " "$work/cpu.txt" | sed 's/.*cores=//')
+    echo "| $name | ${v[requests]} | ${v[rps]} | ${v[p50_ms]} | ${v[p99_ms]} | ${v[max_ms]} | ${v[non2xx]} | ${v[socket_errors]} | $cpu |"
+  done <"$work/results.txt"
+  n=$(wc -l <"$work/rss.txt")
+  first=$(awk 'NR==1 {print $2}' "$work/rss.txt"); last=$(tail -1 "$work/rss.txt" | awk '{print $2}')
+  tenth=$(awk -v n="$n" 'NR==int(n/10)+1 {print $2}' "$work/rss.txt")
+  max=$(awk '{ if ($2 > m) m = $2 } END { print m }' "$work/rss.txt")
+  echo
+  echo "Server RSS over ${n} s: first $((first / 1024)) MiB, at 10 % $((tenth / 1024)) MiB, max $((max / 1024)) MiB, last $((last / 1024)) MiB ($connections connections, ${seconds} s per route, 1224×816 JPEG)."
+} | tee "$work/report.md"
