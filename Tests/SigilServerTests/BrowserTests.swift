@@ -25,12 +25,23 @@ struct BrowserTests {
             let browser = try HeadlessChromium()
             defer { browser.close() }
             let page = try await browser.open("http://127.0.0.1:\(port)/")
-            _ = try await browser.waitFor("document.getElementById('file') ? true : null", session: page)
-            let document = try await browser.send("DOM.getDocument", session: page)
-            let root = try #require((document["root"] as? [String: Any])?["nodeId"] as? Int)
-            let input = try #require(try await browser.send("DOM.querySelector", ["nodeId": root, "selector": "#file"], session: page)["nodeId"] as? Int)
-            try await browser.send("DOM.setFileInputFiles", ["nodeId": input, "files": [file.path]], session: page)
-            #expect(try await browser.evaluate("document.getElementById('chosen').textContent", session: page) as? String == "generated.jpg")
+            let loaded = "document.readyState === 'complete' && location.port === '\(port)' && document.getElementById('file') ? true : null"
+            _ = try await browser.waitFor(loaded, session: page)
+            // Node ids die if the document is replaced under us (a slow first load); fetch them again until the file is set.
+            var chosen: String?
+            for _ in 0..<20 where chosen != "generated.jpg" {
+                do {
+                    let document = try await browser.send("DOM.getDocument", ["depth": 0], session: page)
+                    let root = try #require((document["root"] as? [String: Any])?["nodeId"] as? Int)
+                    let input = try #require(try await browser.send("DOM.querySelector", ["nodeId": root, "selector": "#file"], session: page)["nodeId"] as? Int)
+                    try await browser.send("DOM.setFileInputFiles", ["nodeId": input, "files": [file.path]], session: page)
+                    chosen = try await browser.evaluate("document.getElementById('chosen').textContent", session: page) as? String
+                } catch let error as HeadlessChromium.CDPError {
+                    _ = error
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+            }
+            #expect(chosen == "generated.jpg")
             _ = try await browser.evaluate("document.getElementById('check').click()", session: page)
 
             let verdict = try await browser.waitFor("document.querySelector('#result') ? document.querySelector('#result').dataset.verdict : null", session: page)
