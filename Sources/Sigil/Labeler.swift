@@ -139,11 +139,10 @@ public struct Labeler: Sendable {
     }
 
     private func decode(_ input: [UInt8], format: ImageFormat) throws -> DecodedImage {
-        switch format {
-        case .jpeg: try JPEGCodec.decode(input, maxPixels: policy.maxPixels)
-        case .png: try PNGCodec.decode(input, maxPixels: policy.maxPixels)
-        default: try WebPCodec.decode(input, maxPixels: policy.maxPixels)
+        guard let decoded = try DecodedImage.decode(input, format: format, maxPixels: policy.maxPixels) else {
+            throw SigilError(.unsupportedFormat, "\(format.rawValue.uppercased()) pixels cannot be decoded")
         }
+        return decoded
     }
 
     private func encode(_ decoded: DecodedImage, format: ImageFormat) throws -> [UInt8] {

@@ -84,37 +84,32 @@ public struct Verifier: Sendable {
             conformance = .compliant
         }
 
+        let explicitRecord = LabelWriter.readProperty(namespaceURI: Labeler.sigilNamespace, name: Labeler.explicitProperty, in: bytes)
+            .flatMap(ExplicitLabelRecord.parse)
+        // The pixel checks share one decode (a damaged image just skips them).
+        var decoded: DecodedImage?
+        if options.decodePixels, explicitRecord != nil || options.watermarkKey != nil {
+            decoded = (try? DecodedImage.decode(bytes, format: scan.format, maxPixels: options.maxPixels)) ?? nil
+        }
         var explicit: VerificationReport.Explicit?
-        if let text = LabelWriter.readProperty(namespaceURI: Labeler.sigilNamespace, name: Labeler.explicitProperty, in: bytes),
-            let record = ExplicitLabelRecord.parse(text)
-        {
-            explicit = .init(record: record, presence: options.decodePixels ? presence(of: record, in: bytes, format: scan.format) : nil)
+        if let record = explicitRecord {
+            explicit = .init(record: record, presence: decoded.flatMap { presence(of: record, in: $0, bytes: bytes) })
         }
         let label = labelled.lazy.compactMap(\.payload.label).first
         var report = VerificationReport(format: scan.format, verdict: verdict, conformance: conformance, label: label, sites: sites, explicit: explicit, findings: fileFindings)
         if options.checkProvenance {
             (report.c2pa, report.integrity) = provenance(of: bytes, label: label)
         }
-        if options.decodePixels, let key = options.watermarkKey {
-            report.watermark = watermark(in: bytes, format: scan.format, key: key, produceID: label?.produceID)
+        if let key = options.watermarkKey, let decoded {
+            report.watermark = watermark(in: decoded, key: key, produceID: label?.produceID)
         }
+        report.perceptualHash = decoded.map { PerceptualHash.hash($0.pixels) }
         return report
     }
 
     /// Looks for the keyed pixel watermark and compares its payload with the one the implicit label's
     /// ProduceID implies (first 64 bits of HMAC-SHA256(key, ProduceID), see ``WatermarkKey``).
-    private func watermark(in bytes: [UInt8], format: ImageFormat?, key: WatermarkKey, produceID: String?) -> VerificationReport.Watermark? {
-        let decoded: DecodedImage
-        do {
-            switch format {
-            case .jpeg: decoded = try JPEGCodec.decode(bytes, maxPixels: options.maxPixels)
-            case .png: decoded = try PNGCodec.decode(bytes, maxPixels: options.maxPixels)
-            case .webp: decoded = try WebPCodec.decode(bytes, maxPixels: options.maxPixels)
-            default: return nil
-            }
-        } catch {
-            return nil
-        }
+    private func watermark(in decoded: DecodedImage, key: WatermarkKey, produceID: String?) -> VerificationReport.Watermark {
         let watermarker = Watermarker(key: key)
         let detection = watermarker.detect(in: decoded.pixels)
         let matches: Bool? = if let produceID, let payload = detection.payload { watermarker.payload(forProduceID: produceID) == payload } else { nil }
@@ -135,16 +130,9 @@ public struct Verifier: Sendable {
         return (c2pa, label.map { LabelVerifier(knownKeys: keys).verify($0, in: bytes) })
     }
 
-    private func presence(of record: ExplicitLabelRecord, in bytes: [UInt8], format: ImageFormat?) -> Double? {
+    private func presence(of record: ExplicitLabelRecord, in decoded: DecodedImage, bytes: [UInt8]) -> Double? {
         do {
             let header = try ImageHeader.read(bytes)
-            let decoded: DecodedImage
-            switch format {
-            case .jpeg: decoded = try JPEGCodec.decode(bytes, maxPixels: options.maxPixels)
-            case .png: decoded = try PNGCodec.decode(bytes, maxPixels: options.maxPixels)
-            case .webp: decoded = try WebPCodec.decode(bytes, maxPixels: options.maxPixels)
-            default: return nil
-            }
             return try ExplicitLabelPainter.presence(of: record.painted, fontPath: record.fontPath, in: decoded.pixels, orientation: header.orientation)
         } catch {
             return nil
@@ -186,6 +174,8 @@ public struct VerificationReport: Sendable {
     public var c2pa: C2PAReport? = nil
     /// The signature in the label's `ReservedCode1`; nil when there is no label or provenance was not checked.
     public var integrity: LabelIntegrity? = nil
+    /// The perceptual hash of the decoded pixels, when the pixel checks decoded them (for the record check).
+    public var perceptualHash: UInt64? = nil
 
     /// What the keyed pixel watermark said.
     public struct Watermark: Sendable {

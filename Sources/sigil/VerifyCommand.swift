@@ -39,7 +39,7 @@ struct VerifyCommand: AsyncParsableCommand {
             do {
                 let bytes = try FileIO.read(input)
                 let report = try verifier.verify(bytes)
-                let check = try await records.check(input: input, bytes: bytes, produceID: report.label?.produceID, lookup: lookup, keeper: keeper, data: dataDirectory, keys: keysDirectory)
+                let check = try await records.check(input: input, bytes: bytes, produceID: report.label?.produceID, perceptualHash: report.perceptualHash, lookup: lookup, keeper: keeper, data: dataDirectory, keys: keysDirectory)
                 if report.hasProblems || check?.hasProblems == true { worst = max(worst, ExitStatus.problems) }
                 if json {
                     reports.append(report.json(file: input).appending(check?.jsonMembers ?? []))

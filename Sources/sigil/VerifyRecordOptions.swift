@@ -18,7 +18,7 @@ struct VerifyRecordOptions: ParsableArguments {
     }
 
     /// Checks one file's record and proof; nil when there is nothing to check (no lookup, no proof).
-    func check(input: String, bytes: [UInt8], produceID: String?, lookup: Bool, keeper: RecordKeeper?, data: String?, keys: String?) async throws -> RecordCheck? {
+    func check(input: String, bytes: [UInt8], produceID: String?, perceptualHash: UInt64?, lookup: Bool, keeper: RecordKeeper?, data: String?, keys: String?) async throws -> RecordCheck? {
         var given: (proof: TlogProof, source: String)?
         if let proof {
             given = (try RecordCheck.readProof(proof), "given")
@@ -28,7 +28,7 @@ struct VerifyRecordOptions: ParsableArguments {
         guard lookup || given != nil else { return nil }
         let verifiers = try logKey.map { [try VerifierKeyOption.parse($0)] } ?? []
         let keystore = RecordKeeper.Location(data: data, keys: keys).keystore
-        var check = await RecordCheck.check(bytes: bytes, produceID: produceID, proof: given, keeper: keeper, verifiers: verifiers, keystore: keystore)
+        var check = await RecordCheck.check(bytes: bytes, produceID: produceID, proof: given, keeper: keeper, verifiers: verifiers, keystore: keystore, perceptualHash: perceptualHash)
         if lookup && keeper == nil {
             check.lookedUp = true
             check.lookupError = "no log at \(RecordKeeper.Location(data: data, keys: keys, database: database).description)"

@@ -40,17 +40,7 @@ public enum PerceptualHash {
 
     /// The hash of an encoded JPEG, PNG or WebP file, or nil when it cannot be decoded.
     public static func hash(imageBytes bytes: [UInt8], maxPixels: Int = 100_000_000) -> UInt64? {
-        let decoded: DecodedImage
-        do {
-            switch ImageHeader.sniff(bytes) {
-            case .jpeg?: decoded = try JPEGCodec.decode(bytes, maxPixels: maxPixels)
-            case .png?: decoded = try PNGCodec.decode(bytes, maxPixels: maxPixels)
-            case .webp?: decoded = try WebPCodec.decode(bytes, maxPixels: maxPixels)
-            default: return nil
-            }
-        } catch {
-            return nil
-        }
+        guard let decoded = (try? DecodedImage.decode(bytes, format: ImageHeader.sniff(bytes), maxPixels: maxPixels)) ?? nil else { return nil }
         return hash(decoded.pixels)
     }
 

@@ -118,8 +118,10 @@ public struct RecordCheck: Sendable {
     ///   - keeper: the open store, when `--data`/`--database` asked for a lookup.
     ///   - verifiers: trusted log keys (`--log-key`); empty uses the local keystore's log key.
     ///   - keystore: the keystore to find the local log key in.
+    ///   - perceptualHash: the file's perceptual hash when the caller already has it
+    ///     (``VerificationReport/perceptualHash``); computed from `bytes` otherwise.
     public static func check(bytes: [UInt8], produceID: String?, proof given: (proof: TlogProof, source: String)?, keeper: RecordKeeper?,
-                             verifiers: [NoteVerifier], keystore: Keystore?) async -> RecordCheck {
+                             verifiers: [NoteVerifier], keystore: Keystore?, perceptualHash: UInt64? = nil) async -> RecordCheck {
         var check = RecordCheck()
         let sha = Array(SHA256.hash(data: bytes))
         var proof = given
@@ -131,7 +133,7 @@ public struct RecordCheck: Sendable {
                     if let match = found.last(where: { $0.record.contentSHA256 == sha }) ?? found.last {
                         check.record = (match.index, match.record)
                         check.sha256Matches = match.record.contentSHA256 == sha
-                        if let recorded = match.record.perceptualHash, let current = PerceptualHash.hash(imageBytes: bytes) {
+                        if let recorded = match.record.perceptualHash, let current = perceptualHash ?? PerceptualHash.hash(imageBytes: bytes) {
                             check.perceptualDistance = PerceptualHash.distance(recorded, current)
                         }
                         if proof == nil {

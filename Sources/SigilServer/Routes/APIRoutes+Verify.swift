@@ -22,7 +22,8 @@ extension APIRoutes {
         var verifier = service.verifier
         verifier.options.decodePixels = decode
         let report = try await work { [verifier] in try verifier.verify(bytes) }
-        let check = await RecordCheck.check(bytes: bytes, produceID: report.label?.produceID, proof: nil, keeper: service.keeper, verifiers: [], keystore: nil)
+        let check = await RecordCheck.check(bytes: bytes, produceID: report.label?.produceID, proof: nil, keeper: service.keeper, verifiers: [], keystore: nil,
+                                          perceptualHash: report.perceptualHash)
         service.metrics.verified(verdict: report.verdict.rawValue)
         return (report, check)
     }
