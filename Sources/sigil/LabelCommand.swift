@@ -44,35 +44,18 @@ struct LabelCommand: AsyncParsableCommand {
             code = .development
         }
         var policy = LabelPolicy(producer: code)
-        if let marks { policy.marks = try Mark.parseList(marks) }
-        policy.produceID = produceID
-        if let produceID { try ProduceID.validate(produceID) }
-        guard let position = LabelPosition(rawValue: position) else {
-            throw SigilError(.usage, "unknown position \"\(self.position)\"; use one of \(LabelPosition.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        guard let style = LabelStyle(rawValue: style) else { throw SigilError(.usage, "unknown style \"\(self.style)\"; use plate or outline") }
-        guard inkHeight >= 0.05 else { throw SigilError(.usage, "--ink-height \(inkHeight) is below GB 45438 5.2's minimum of 0.05 of the shortest side") }
-        guard (0...0.25).contains(margin) else { throw SigilError(.usage, "--margin must be between 0 and 0.25 of the shortest side") }
+        var options = LabelOptions()
+        (options.marks, options.produceID, options.text, options.position, options.style) = (marks, produceID, text, position, style)
+        (options.margin, options.inkHeight, options.quality) = (margin, inkHeight, quality)
+        (options.labelSignature, options.softwareAgent) = (labelSignature, softwareAgent)
+        try options.apply(to: &policy)
+        policy.explicit.fontPath = font
         guard maxPixels > 0 else { throw SigilError(.usage, "--max-pixels must be positive") }
-        if let quality, !(1...100).contains(quality) { throw SigilError(.usage, "--quality must be 1…100") }
-        policy.explicit = ExplicitLabelSpec(text: text, position: position, marginFraction: margin, minimumInkHeightFraction: inkHeight, style: style, fontPath: font)
         policy.maxPixels = maxPixels
-        policy.jpegQuality = quality
         if policy.marks.contains(.watermark) {
             let (watermarker, notice) = try WatermarkKeys.load(dataDirectory: dataDirectory, keysDirectory: keysDirectory)
             if let notice { Terminal.warning(notice.description) }
             policy.watermarkKey = watermarker.key
-        }
-        switch labelSignature {
-        case "sm2": policy.labelSignature = .sm2
-        case "es256": policy.labelSignature = .es256
-        case "none": policy.labelSignature = nil
-        default: throw SigilError(.usage, "unknown --label-signature \"\(labelSignature)\"; use sm2, es256 or none")
-        }
-        if let softwareAgent {
-            let parts = softwareAgent.split(separator: "/", maxSplits: 1).map(String.init)
-            guard let name = parts.first, !name.isEmpty else { throw SigilError(.usage, "--software-agent needs a name") }
-            policy.softwareAgent = GeneratorInfo(name: name, version: parts.count > 1 ? parts[1] : nil)
         }
         if policy.marks.contains(.c2pa) || (policy.marks.contains(.implicit) && policy.labelSignature != nil) {
             let (keys, notices) = try ProvenanceKeyLoader.load(

@@ -61,42 +61,12 @@ extension APIRoutes {
             throw APIError.forbidden("this key labels as \(own.rawValue); it may not label as \(asked)")
         }
         var policy = LabelPolicy(producer: own)
-        if let marks = options.string("marks") { policy.marks = try Mark.parseList(marks) }
-        if let produceID = options.string("produceID") {
-            try ProduceID.validate(produceID)
-            policy.produceID = produceID
-        }
-        var spec = ExplicitLabelSpec()
-        if let text = options.string("text") { spec.text = text }
-        if let position = options.string("position") {
-            guard let p = LabelPosition(rawValue: position) else {
-                throw APIError(.badRequest, "usage", "unknown position \"\(position)\"; use one of \(LabelPosition.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            spec.position = p
-        }
-        if let style = options.string("style") {
-            guard let s = LabelStyle(rawValue: style) else { throw APIError(.badRequest, "usage", "unknown style \"\(style)\"; use plate or outline") }
-            spec.style = s
-        }
-        if let margin = try options.double("margin") {
-            guard (0...0.25).contains(margin) else { throw APIError(.badRequest, "usage", "margin must be between 0 and 0.25 of the shortest side") }
-            spec.marginFraction = margin
-        }
-        if let ink = try options.double("inkHeight") {
-            guard ink >= 0.05, ink <= 0.5 else { throw APIError(.badRequest, "usage", "inkHeight \(ink) is outside 0.05…0.5 (GB 45438 5.2 asks for at least 0.05 of the shortest side)") }
-            spec.minimumInkHeightFraction = ink
-        }
-        policy.explicit = spec
-        if let quality = try options.int("quality") {
-            guard (1...100).contains(quality) else { throw APIError(.badRequest, "usage", "quality must be 1…100") }
-            policy.jpegQuality = quality
-        }
-        switch options.string("labelSignature") ?? "sm2" {
-        case "sm2": policy.labelSignature = .sm2
-        case "es256": policy.labelSignature = .es256
-        case "none": policy.labelSignature = nil
-        case let other: throw APIError(.badRequest, "usage", "unknown labelSignature \"\(other)\"; use sm2, es256 or none")
-        }
+        var label = LabelOptions()
+        (label.marks, label.produceID, label.text, label.position, label.style) =
+            (options.string("marks"), options.string("produceID"), options.string("text"), options.string("position"), options.string("style"))
+        (label.margin, label.inkHeight, label.quality) = (try options.double("margin"), try options.double("inkHeight"), try options.int("quality"))
+        label.labelSignature = options.string("labelSignature")
+        try label.apply(to: &policy)
         policy.maxPixels = service.configuration.maxPixels
         policy.watermarkKey = service.watermarkKey
         policy.provenanceKeys = service.provenanceKeys

@@ -1,0 +1,75 @@
+import Foundation
+
+/// The labeling options that arrive as text — `sigil label`'s flags and `POST /v1/label`'s parameters — checked
+/// in one place and applied to a ``LabelPolicy``. A nil option leaves the policy's default.
+public struct LabelOptions: Sendable, Hashable {
+    /// Comma list of marks (`explicit,implicit,watermark,c2pa`).
+    public var marks: String?
+    public var produceID: String?
+    /// The visible label's wording.
+    public var text: String?
+    /// A ``LabelPosition`` name.
+    public var position: String?
+    /// `plate` or `outline`.
+    public var style: String?
+    /// Margin as a fraction of the shortest side, 0…0.25.
+    public var margin: Double?
+    /// Glyph ink height as a fraction of the shortest side, 0.05…0.5.
+    public var inkHeight: Double?
+    /// JPEG quality when pixels are re-encoded, 1…100.
+    public var quality: Int?
+    /// How ReservedCode1 is signed: `sm2`, `es256` or `none`.
+    public var labelSignature: String?
+    /// The generator named in the C2PA manifest, `NAME` or `NAME/VERSION`.
+    public var softwareAgent: String?
+
+    public init() {}
+
+    /// Checks every option and sets it on `policy`.
+    ///
+    /// - Throws: ``SigilError`` `.usage` naming the option and what it accepts.
+    public func apply(to policy: inout LabelPolicy) throws {
+        if let marks { policy.marks = try Mark.parseList(marks) }
+        if let produceID {
+            try ProduceID.validate(produceID)
+            policy.produceID = produceID
+        }
+        if let text { policy.explicit.text = text }
+        if let position {
+            guard let value = LabelPosition(rawValue: position) else {
+                throw SigilError(.usage, "unknown position \"\(position)\"; use one of \(LabelPosition.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            policy.explicit.position = value
+        }
+        if let style {
+            guard let value = LabelStyle(rawValue: style) else { throw SigilError(.usage, "unknown style \"\(style)\"; use plate or outline") }
+            policy.explicit.style = value
+        }
+        if let margin {
+            guard (0...0.25).contains(margin) else { throw SigilError(.usage, "the margin must be between 0 and 0.25 of the shortest side") }
+            policy.explicit.marginFraction = margin
+        }
+        if let inkHeight {
+            guard inkHeight >= 0.05, inkHeight <= 0.5 else {
+                throw SigilError(.usage, "ink height \(inkHeight) is outside 0.05…0.5 of the shortest side (GB 45438 5.2 asks for at least 0.05)")
+            }
+            policy.explicit.minimumInkHeightFraction = inkHeight
+        }
+        if let quality {
+            guard (1...100).contains(quality) else { throw SigilError(.usage, "the JPEG quality must be 1…100") }
+            policy.jpegQuality = quality
+        }
+        switch labelSignature {
+        case nil: break
+        case "sm2": policy.labelSignature = .sm2
+        case "es256": policy.labelSignature = .es256
+        case "none": policy.labelSignature = nil
+        case let other?: throw SigilError(.usage, "unknown label signature \"\(other)\"; use sm2, es256 or none")
+        }
+        if let softwareAgent {
+            let parts = softwareAgent.split(separator: "/", maxSplits: 1).map(String.init)
+            guard let name = parts.first, !name.isEmpty else { throw SigilError(.usage, "the software agent needs a name") }
+            policy.softwareAgent = GeneratorInfo(name: name, version: parts.count > 1 ? parts[1] : nil)
+        }
+    }
+}
