@@ -257,6 +257,9 @@ struct APITests {
             #expect(leaves == hashes)
             #expect(try await client.get("/v1/log/tile/0/000.p/4").status == .notFound)
             #expect(try await client.get("/v1/log/tile/0/000").status == .notFound)
+            // Indices near 2^64 are refused, not overflowed.
+            #expect(try await client.get("/v1/log/tile/0/x018/x446/x744/x073/x709/x551/615").status == .notFound)
+            #expect(try await client.get("/v1/log/tile/entries/x018/x446/x744/x073/x709/x551/615.p/255").status == .notFound)
         }
     }
 

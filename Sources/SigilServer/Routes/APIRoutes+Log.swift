@@ -27,7 +27,7 @@ extension APIRoutes {
         var body: [UInt8] = []
         if id.level == TileID.entriesLevel {
             let (start, overflow) = id.index.multipliedReportingOverflow(by: UInt64(TileID.fullWidth))
-            guard !overflow, start + UInt64(id.width) <= size else {
+            guard !overflow, start <= size, UInt64(id.width) <= size - start else {
                 throw APIError(.notFound, "not-found", "\(path) is beyond the checkpoint of \(size) entries")
             }
             for index in start..<(start + UInt64(id.width)) {
@@ -36,13 +36,9 @@ extension APIRoutes {
                 body += [UInt8(entry.count >> 8), UInt8(entry.count & 0xFF)] + entry
             }
         } else {
-            // A tile of level L and index N covers 256^L * (N*256 + W) leaves.
-            var needed: UInt64? = UInt64(id.width)
-            for _ in 0..<id.level { needed = needed.flatMap { n in let (m, o) = n.multipliedReportingOverflow(by: 256); return o ? nil : m } }
-            let base = id.index.multipliedReportingOverflow(by: UInt64(TileID.fullWidth))
-            var covered: UInt64? = base.overflow ? nil : base.partialValue
-            for _ in 0..<id.level { covered = covered.flatMap { n in let (m, o) = n.multipliedReportingOverflow(by: 256); return o ? nil : m } }
-            guard let needed, let covered, covered + needed <= size else {
+            // A tile of level L, index N and width W needs the first 256^L × (256·N + W) leaves signed.
+            let (base, overflow) = id.index.multipliedReportingOverflow(by: UInt64(TileID.fullWidth))
+            guard !overflow, base <= UInt64.max - UInt64(id.width), let needed = Self.leaves(base + UInt64(id.width), level: id.level), needed <= size else {
                 throw APIError(.notFound, "not-found", "\(path) is beyond the checkpoint of \(size) entries")
             }
             let hashes = try await service.keeper.store.tile(level: id.level, index: id.index)
@@ -51,6 +47,17 @@ extension APIRoutes {
         }
         return Response(status: .ok, headers: [.contentType: "application/octet-stream", .cacheControl: "public, max-age=31536000, immutable"],
                         body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// `count` level-L hashes as leaves (256^L × count); nil on overflow.
+    static func leaves(_ count: UInt64, level: Int) -> UInt64? {
+        var n = count
+        for _ in 0..<level {
+            let (m, overflow) = n.multipliedReportingOverflow(by: 256)
+            if overflow { return nil }
+            n = m
+        }
+        return n
     }
 
     /// `GET /v1/log/proof/{index}[?size=N]`: the entry's offline proof (c2sp.org/tlog-proof).

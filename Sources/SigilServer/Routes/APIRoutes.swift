@@ -70,19 +70,8 @@ struct APIRoutes: Sendable {
 
     static func file(_ bytes: [UInt8], format: ImageFormat?, headers: HTTPFields) -> Response {
         var fields = headers
-        fields[.contentType] = format.map(Self.mediaType) ?? "application/octet-stream"
+        fields[.contentType] = format.flatMap { AssetFormat(rawValue: $0.rawValue)?.mimeType } ?? "application/octet-stream"
         return Response(status: .ok, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
-
-    static func mediaType(_ format: ImageFormat) -> String {
-        switch format {
-        case .jpeg: "image/jpeg"
-        case .png: "image/png"
-        case .webp: "image/webp"
-        case .tiff: "image/tiff"
-        case .gif: "image/gif"
-        default: "application/octet-stream"
-        }
     }
 
     // MARK: Health and metrics
