@@ -69,10 +69,20 @@ var targets: [Target] = [
         swiftSettings: upcoming
     ),
     .target(
+        name: "SigilCompliance",
+        dependencies: [
+            "SigilCore", "SigilStore", "SigilKeys",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "SQLKit", package: "sql-kit"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        swiftSettings: upcoming
+    ),
+    .target(
         name: "Sigil",
         dependencies: [
             "SigilCore", "SigilContainers", "SigilImaging", "SigilKeys", "SigilWatermark", "SigilProvenance",
-            "SigilLedger", "SigilStore", "SigilStorePostgres",
+            "SigilLedger", "SigilStore", "SigilStorePostgres", "SigilCompliance",
         ],
         swiftSettings: upcoming
     ),
@@ -158,6 +168,7 @@ let package = Package(
         .library(name: "SigilLedger", targets: ["SigilLedger"]),
         .library(name: "SigilStore", targets: ["SigilStore"]),
         .library(name: "SigilStorePostgres", targets: ["SigilStorePostgres"]),
+        .library(name: "SigilCompliance", targets: ["SigilCompliance"]),
         .library(name: "SigilServer", targets: ["SigilServer"]),
         .executable(name: "sigil", targets: ["sigil"]),
     ],

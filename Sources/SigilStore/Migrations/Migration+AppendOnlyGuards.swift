@@ -5,32 +5,12 @@ extension Migration {
     /// or a careless query — can rewrite history. (Someone who drops the triggers still cannot do it unnoticed:
     /// `sigil log audit` recomputes every root and checks every signature.)
     static let appendOnlyGuards = Migration(version: 2, name: "append-only guards") { db, dialect in
-        let guarded = ["log_entries", "log_checkpoints"]
-        switch dialect {
-        case .sqlite:
-            for table in guarded {
-                for operation in ["UPDATE", "DELETE"] {
-                    try await db.raw("""
-                        CREATE TRIGGER \(ident: "\(table)_no_\(operation.lowercased())") BEFORE \(unsafeRaw: operation) ON \(ident: table)
-                        BEGIN SELECT RAISE(ABORT, \(unsafeRaw: "'\(table) is append-only'")); END
-                        """).run()
-                }
-            }
-        case .postgres:
+        if dialect == .postgres {
             try await db.raw("""
                 CREATE FUNCTION sigil_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$
                 """).run()
-            for table in guarded {
-                try await db.raw("""
-                    CREATE TRIGGER \(ident: "\(table)_append_only") BEFORE UPDATE OR DELETE ON \(ident: table)
-                    FOR EACH ROW EXECUTE FUNCTION sigil_append_only()
-                    """).run()
-                try await db.raw("""
-                    CREATE TRIGGER \(ident: "\(table)_no_truncate") BEFORE TRUNCATE ON \(ident: table)
-                    FOR EACH STATEMENT EXECUTE FUNCTION sigil_append_only()
-                    """).run()
-            }
         }
+        try await appendOnly(["log_entries", "log_checkpoints"], db: db, dialect: dialect)
     }
 }

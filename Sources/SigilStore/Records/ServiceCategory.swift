@@ -14,10 +14,14 @@ public enum ServiceCategory: String, Sendable, Hashable, CaseIterable, CustomStr
 
     public var description: String { rawValue }
 
-    /// Parses a category name.
+    /// Parses a category name; `scene` is accepted for `immersive-scene` (the generation API's spelling).
     ///
     /// - Throws: ``SigilError`` `.usage` listing the known names.
     public init(parsing text: String) throws {
+        if text == "scene" {
+            self = .immersiveScene
+            return
+        }
         guard let category = ServiceCategory(rawValue: text) else {
             throw SigilError(.usage, "unknown service category \"\(text)\"; use one of \(Self.allCases.map(\.rawValue).joined(separator: ", ")) (DSP Art. 17)")
         }
