@@ -82,14 +82,14 @@ var targets: [Target] = [
         name: "Sigil",
         dependencies: [
             "SigilCore", "SigilContainers", "SigilImaging", "SigilKeys", "SigilWatermark", "SigilProvenance",
-            "SigilLedger", "SigilStore", "SigilStorePostgres", "SigilCompliance",
+            "SigilLedger", "SigilStore", "SigilStorePostgres",
         ],
         swiftSettings: upcoming
     ),
     .target(
         name: "SigilServer",
         dependencies: [
-            "Sigil",
+            "Sigil", "SigilCompliance",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "MultipartKit", package: "multipart-kit"),
@@ -108,7 +108,7 @@ var targets: [Target] = [
     .executableTarget(
         name: "sigil",
         dependencies: [
-            "Sigil", "SigilServer",
+            "Sigil", "SigilServer", "SigilCompliance",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],

@@ -27,6 +27,8 @@ public struct ComplianceService: Sendable {
     public let complaints: ComplaintStore
     public let agreements: AgreementStore
     public let counters: ActivityCounters
+    /// Batches the public verification counts.
+    public let tally: VerificationTally
     public let audit: AuditLog
     public let sms: any SMSSender
     public let identityVerifier: (any IdentityVerifier)?
@@ -43,6 +45,7 @@ public struct ComplianceService: Sendable {
         complaints = ComplaintStore(database: database, vault: vault, responseDays: configuration.complaintResponseDays)
         agreements = AgreementStore(database: database)
         counters = ActivityCounters(database: database)
+        tally = VerificationTally(counters: counters)
         audit = AuditLog(database: database)
         self.sms = sms
         self.identityVerifier = identityVerifier

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Sigil
+import SigilCompliance
 
 /// Everything a running server shares between requests: the store and its log, the API keys, the provider's keys,
 /// the loaded font, the limits and the metrics. Opened once by ``open(_:logger:)``; each ``SigilServer`` route reads
@@ -11,6 +12,8 @@ public struct SigilService: Sendable {
     public let keeper: RecordKeeper
     /// The API keys (same database).
     public let apiKeys: APIKeyStore
+    /// Accounts, consents, generations, screening, complaints, agreements and the audit log (same database).
+    public let compliance: ComplianceService
     let keyCache: APIKeyCache
     /// Bounds image work.
     public let limiter: WorkLimiter
@@ -51,29 +54,50 @@ public struct SigilService: Sendable {
                 adminToken = try await apiKeys.create(name: "first admin (created on first start)", scopes: [.admin]).token
                 logger.notice("created the first admin API key; its token was printed once and is stored only as a hash")
             }
+            let (vault, vaultNotice) = try PersonalDataVault.load(from: location.keystore)
+            var duties = ComplianceService.Configuration()
+            duties.complaintResponseDays = configuration.complaintResponseDays
+            duties.requireGeneration = configuration.requireGeneration
+            duties.screeningReloadInterval = .milliseconds(Int64(configuration.screeningReloadSeconds * 1000))
+            let sms: any SMSSender = try configuration.smsGatewayURL.map { try HTTPSMSGateway(url: Self.url($0), token: configuration.smsGatewayToken) }
+                ?? DevelopmentSMSSender(logger: logger, outbox: location.dataDirectory.appending("dev-sms.jsonl"))
+            if configuration.smsGatewayURL == nil {
+                logger.notice("no SMS gateway configured: one-time codes go to the log and \(location.dataDirectory.appending("dev-sms.jsonl")) (development only)")
+            }
+            let identity: (any IdentityVerifier)? = try configuration.identityServiceURL.map {
+                HTTPIdentityVerifier(url: try Self.url($0), token: configuration.identityServiceToken)
+            }
+            let compliance = ComplianceService(database: keeper.store.database, vault: vault, sms: sms, identityVerifier: identity,
+                                               configuration: duties, logger: logger)
             var options = Verifier.Options()
             options.maxPixels = configuration.maxPixels
             options.watermarkKey = watermarker.key
             options.labelKeys = ProvenanceKeyLoader.keystore(dataDirectory: dataPath, keysDirectory: configuration.keys).publicLabelKeys()
             return SigilService(
-                configuration: configuration, keeper: keeper, apiKeys: apiKeys, keyCache: APIKeyCache(store: apiKeys),
+                configuration: configuration, keeper: keeper, apiKeys: apiKeys, compliance: compliance, keyCache: APIKeyCache(store: apiKeys),
                 limiter: WorkLimiter(workers: configuration.workers, queueDepth: configuration.effectiveQueueDepth,
                                      queueTimeout: .milliseconds(Int(configuration.queueTimeoutSeconds * 1000))),
                 verifyRate: RateLimiter(perMinute: configuration.verifyPerMinute, burst: configuration.verifyBurst),
                 metrics: ServerMetrics(), watermarkKey: watermarker.key, provenanceKeys: provenance, font: font,
                 producer: try configuration.producer.map(ProviderCode.init) ?? .development,
                 verifier: Verifier(options: options), page: try VerifyPage(), lifecycle: Lifecycle(),
-                notices: ([watermarkNotice] + provenanceNotices).compactMap { $0 } + keeper.notices, firstAdminToken: adminToken)
+                notices: ([watermarkNotice, vaultNotice] + provenanceNotices).compactMap { $0 } + keeper.notices, firstAdminToken: adminToken)
         } catch {
             try? await keeper.close()
             throw error
         }
     }
 
+    static func url(_ text: String) throws -> URL {
+        guard let url = URL(string: text) else { throw SigilError(.usage, "\(text) is not a URL") }
+        return url
+    }
+
     /// Stops taking image work, waits for running jobs, and closes the store. Call after the HTTP server has drained.
     public func close() async {
         await lifecycle.setDraining()
         await limiter.shutdown()
+        try? await compliance.tally.flush()
         try? await keeper.close()
     }
 }

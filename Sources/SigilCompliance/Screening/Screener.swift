@@ -57,6 +57,9 @@ public struct Screener: Sendable {
         imageHashes = hashes
     }
 
+    /// Whether the library holds image hashes (so a caller can skip hashing outputs when it does not).
+    public var hasImageRules: Bool { !imageHashes.isEmpty }
+
     /// The rules `text` hits, each rule once, in library order.
     public func screen(text: String) -> [Hit] {
         var hit = Set<Int>()

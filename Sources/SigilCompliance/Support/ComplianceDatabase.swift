@@ -64,7 +64,7 @@ extension RecordTime {
     var iso: String { description }
 
     /// Parses an RFC 3339 / ISO 8601 date-time, or a plain `YYYY-MM-DD` (midnight UTC).
-    static func parse(_ text: String, field: String) throws -> RecordTime {
+    public static func parse(_ text: String, field: String) throws -> RecordTime {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let plain = ISO8601DateFormatter()

@@ -40,6 +40,20 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var verifyBurst = 60
     /// Take the client address from `X-Forwarded-For` (only behind a trusted load balancer).
     public var trustForwardedFor = false
+    /// Days the provider publishes for answering a complaint (DSP Art. 12).
+    public var complaintResponseDays = 15
+    /// Refuse `POST /v1/label` without a `generationId` from `POST /v1/generations`.
+    public var requireGeneration = false
+    /// How often a server looks for a newer screening library, in seconds.
+    public var screeningReloadSeconds = 1.0
+    /// The SMS gateway (docs/DUTIES.md); nil writes codes to the log and `<data>/dev-sms.jsonl` instead.
+    public var smsGatewayURL: String?
+    /// The bearer token for the SMS gateway.
+    public var smsGatewayToken: String?
+    /// The identity-verification service (docs/DUTIES.md); nil sends every account to manual review.
+    public var identityServiceURL: String?
+    /// The bearer token for the identity-verification service.
+    public var identityServiceToken: String?
 
     public init() {}
 
@@ -64,6 +78,13 @@ public struct ServerConfiguration: Sendable, Hashable {
         public var verifyPerMinute: Int?
         public var verifyBurst: Int?
         public var trustForwardedFor: Bool?
+        public var complaintResponseDays: Int?
+        public var requireGeneration: Bool?
+        public var screeningReloadSeconds: Double?
+        public var smsGatewayURL: String?
+        public var smsGatewayToken: String?
+        public var identityServiceURL: String?
+        public var identityServiceToken: String?
 
         public init() {}
     }
@@ -86,6 +107,13 @@ public struct ServerConfiguration: Sendable, Hashable {
         if let v = o.verifyPerMinute { verifyPerMinute = v }
         if let v = o.verifyBurst { verifyBurst = v }
         if let v = o.trustForwardedFor { trustForwardedFor = v }
+        if let v = o.complaintResponseDays { complaintResponseDays = v }
+        if let v = o.requireGeneration { requireGeneration = v }
+        if let v = o.screeningReloadSeconds { screeningReloadSeconds = v }
+        if let v = o.smsGatewayURL { smsGatewayURL = v }
+        if let v = o.smsGatewayToken { smsGatewayToken = v }
+        if let v = o.identityServiceURL { identityServiceURL = v }
+        if let v = o.identityServiceToken { identityServiceToken = v }
     }
 
     /// The environment variable of each setting.
@@ -95,6 +123,10 @@ public struct ServerConfiguration: Sendable, Hashable {
         "maxPixels": "SIGIL_MAX_PIXELS", "workers": "SIGIL_WORKERS", "queueDepth": "SIGIL_QUEUE_DEPTH",
         "queueTimeoutSeconds": "SIGIL_QUEUE_TIMEOUT", "idleTimeoutSeconds": "SIGIL_IDLE_TIMEOUT",
         "verifyPerMinute": "SIGIL_VERIFY_PER_MINUTE", "verifyBurst": "SIGIL_VERIFY_BURST", "trustForwardedFor": "SIGIL_TRUST_FORWARDED_FOR",
+        "complaintResponseDays": "SIGIL_COMPLAINT_RESPONSE_DAYS", "requireGeneration": "SIGIL_REQUIRE_GENERATION",
+        "screeningReloadSeconds": "SIGIL_SCREENING_RELOAD", "smsGatewayURL": "SIGIL_SMS_GATEWAY_URL",
+        "smsGatewayToken": "SIGIL_SMS_GATEWAY_TOKEN", "identityServiceURL": "SIGIL_IDENTITY_SERVICE_URL",
+        "identityServiceToken": "SIGIL_IDENTITY_SERVICE_TOKEN",
     ]
 
     /// Reads the overrides the environment gives.
@@ -128,13 +160,22 @@ public struct ServerConfiguration: Sendable, Hashable {
         o.idleTimeoutSeconds = try double("idleTimeoutSeconds")
         o.verifyPerMinute = try int("verifyPerMinute")
         o.verifyBurst = try int("verifyBurst")
-        if let text = value("trustForwardedFor") {
+        func bool(_ key: String) throws -> Bool? {
+            guard let text = value(key) else { return nil }
             switch text.lowercased() {
-            case "1", "true", "yes": o.trustForwardedFor = true
-            case "0", "false", "no": o.trustForwardedFor = false
-            default: throw SigilError(.usage, "SIGIL_TRUST_FORWARDED_FOR=\(text) is not true or false")
+            case "1", "true", "yes": return true
+            case "0", "false", "no": return false
+            default: throw SigilError(.usage, "\(environmentNames[key]!)=\(text) is not true or false")
             }
         }
+        o.trustForwardedFor = try bool("trustForwardedFor")
+        o.complaintResponseDays = try int("complaintResponseDays")
+        o.requireGeneration = try bool("requireGeneration")
+        o.screeningReloadSeconds = try double("screeningReloadSeconds")
+        o.smsGatewayURL = value("smsGatewayURL")
+        o.smsGatewayToken = value("smsGatewayToken")
+        o.identityServiceURL = value("identityServiceURL")
+        o.identityServiceToken = value("identityServiceToken")
         return o
     }
 
@@ -184,6 +225,13 @@ public struct ServerConfiguration: Sendable, Hashable {
         if let queueDepth, queueDepth < 0 { throw SigilError(.usage, "queueDepth must not be negative") }
         guard queueTimeoutSeconds > 0, idleTimeoutSeconds > 0 else { throw SigilError(.usage, "timeouts must be positive") }
         guard verifyPerMinute > 0, verifyBurst > 0 else { throw SigilError(.usage, "verifyPerMinute and verifyBurst must be positive") }
+        guard (1...365).contains(complaintResponseDays) else { throw SigilError(.usage, "complaintResponseDays must be 1…365") }
+        guard screeningReloadSeconds >= 0 else { throw SigilError(.usage, "screeningReloadSeconds must not be negative") }
+        for (name, url) in [("smsGatewayURL", smsGatewayURL), ("identityServiceURL", identityServiceURL)] {
+            if let url, URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true {
+                throw SigilError(.usage, "\(name) must be an http or https URL")
+            }
+        }
         if let producer { _ = try ProviderCode(producer) }
         if let database, !(database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")) {
             throw SigilError(.usage, "database takes a PostgreSQL URL (postgres://user:password@host:port/database); SQLite lives in the data directory")

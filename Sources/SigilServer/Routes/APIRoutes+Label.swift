@@ -3,12 +3,13 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import Sigil
+import SigilCompliance
 
 extension APIRoutes {
     /// The options `POST /v1/label` takes (the CLI's, camel-cased).
     static let labelOptions: Set<String> = [
         "producer", "produceID", "text", "position", "style", "margin", "inkHeight", "marks", "quality", "labelSignature",
-        "serviceCategory", "model", "account", "optOutAgreement", "recipient", "proof",
+        "serviceCategory", "model", "account", "optOutAgreement", "recipient", "proof", "generationId",
     ]
 
     /// `POST /v1/label` (scope `label`): the file in, the labeled file out, recorded in the log.
@@ -18,13 +19,46 @@ extension APIRoutes {
         let options = upload.options
         try options.check(known: Self.labelOptions)
         let policy = try labelPolicy(options, key: key)
+        let duties = service.compliance
+        var generation: Generation?
+        if let generationID = options.string("generationId") {
+            generation = try await duties.checkLabel(generationID: generationID)
+        } else if duties.configuration.requireGeneration {
+            throw SigilError(.refused, "this server labels only authorised generations: pass generationId from POST /v1/generations")
+        }
+        var category = try options.string("serviceCategory").map { try ServiceCategory(parsing: $0) } ?? generation?.category ?? .other
+        var accountReference = options.string("account")
+        if let generation {
+            if let asked = options.string("serviceCategory"), try ServiceCategory(parsing: asked) != generation.category {
+                throw APIError(.badRequest, "usage", "serviceCategory \(asked) differs from generation \(generation.id)'s \(generation.category.contractName)")
+            }
+            if let asked = accountReference, asked != generation.account {
+                throw APIError(.badRequest, "usage", "account \(asked) differs from generation \(generation.id)'s account")
+            }
+            accountReference = generation.account
+            category = generation.category
+        } else if let reference = accountReference, reference.hasPrefix("acc_"), let account = try await duties.accounts.get(reference),
+                  let refusal = account.refusal {
+            throw SigilError(.refused, refusal)
+        }
         let context = RecordKeeper.Context(
-            serviceCategory: try options.string("serviceCategory").map { try ServiceCategory(parsing: $0) } ?? .other,
-            model: options.string("model"), accountReference: options.string("account"),
+            serviceCategory: category, model: options.string("model"), accountReference: accountReference,
             optOutAgreement: options.string("optOutAgreement"), optOutRecipient: options.string("recipient"))
         try context.validate()
-        if context.optOutAgreement != nil, policy.marks.contains(.explicit) {
-            throw APIError(.badRequest, "usage", "optOutAgreement records content delivered without the explicit label; pass marks without explicit")
+        if let agreement = context.optOutAgreement {
+            if policy.marks.contains(.explicit) {
+                throw APIError(.badRequest, "usage", "optOutAgreement records content delivered without the explicit label; pass marks without explicit")
+            }
+            guard try await duties.agreements.exists(agreement) else {
+                throw FieldError("optOutAgreement", "agreement version \(agreement) is not published (POST /v1/agreements); an opt-out is accepted only under a recorded version")
+            }
+        }
+        let screener = try await duties.screeningCache.current()
+        if screener.hasImageRules {
+            let bytes = upload.bytes
+            if let hash = try await work({ PerceptualHash.hash(imageBytes: bytes) }) {
+                try await duties.screenOutput(perceptualHash: hash, subject: generation?.id ?? "label", account: accountReference)
+            }
         }
         let labeler = try Labeler(policy: policy, preloadedFont: service.font)
         let bytes = upload.bytes
@@ -36,6 +70,9 @@ extension APIRoutes {
         let record = try keeper.record(for: outcome, context: recordContext)
         guard let receipt = try await keeper.keep([record], proofs: try options.bool("proof") ?? false).first else {
             throw APIError(.internalServerError, "internal", "the log returned no receipt")
+        }
+        if let generation {
+            try await duties.generations.addOutput(generation.id, produceID: outcome.label.produceID, logIndex: receipt.index)
         }
         service.metrics.labeled(marks: Mark.allCases.filter(outcome.marks.contains).map(\.rawValue), format: outcome.format.rawValue)
 

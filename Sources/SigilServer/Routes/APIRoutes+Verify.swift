@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import Sigil
+import SigilCompliance
 
 extension APIRoutes {
     static let verifyOptions: Set<String> = ["decode"]
@@ -25,6 +26,7 @@ extension APIRoutes {
         let check = await RecordCheck.check(bytes: bytes, produceID: report.label?.produceID, proof: nil, keeper: service.keeper, verifiers: [], keystore: nil,
                                           perceptualHash: report.perceptualHash)
         service.metrics.verified(verdict: report.verdict.rawValue)
+        try? await service.compliance.tally.count(verdict: report.verdict.rawValue)
         return (report, check)
     }
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Sigil
+import SigilCompliance
 
 /// An error the API reports as `{"error": {"code", "message"}}` with an HTTP status.
 public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConvertible {
@@ -13,19 +14,30 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
     public var message: String
     /// Extra headers (`Retry-After`, `WWW-Authenticate`).
     public var headers: HTTPFields = [:]
+    /// The request field at fault, for 422 answers about one field.
+    public var field: String?
 
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, headers: HTTPFields = [:]) {
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, headers: HTTPFields = [:], field: String? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers
+        self.field = field
+    }
+
+    /// 422 naming the field.
+    public init(_ error: FieldError) {
+        self.init(.unprocessableContent, "invalid-field", error.description, field: error.field)
     }
 
     public var description: String { "\(status.code) \(code): \(message)" }
 
     /// The JSON body.
     public var body: JSONValue {
-        .object(["error": .object(["code": .string(code), "message": .string(message)])])
+        var members: [JSONValue.Member] = [.init("code", .string(code))]
+        if let field { members.append(.init("field", .string(field))) }
+        members.append(.init("message", .string(message)))
+        return .object([.init("error", .object(members))])
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -44,6 +56,9 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
         case .tooLarge: status = .contentTooLarge
         case .notFound: status = .notFound
         case .expired: status = .gone
+        case .refused: status = .forbidden
+        case .conflict: status = .conflict
+        case .unavailable: status = .badGateway
         case .store, .schema: status = .serviceUnavailable
         case .io, .font: status = .internalServerError
         default: status = .unprocessableContent
@@ -72,6 +87,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as APIError {
             throw error
         } catch let error as SigilError {
+            throw APIError(error)
+        } catch let error as FieldError {
             throw APIError(error)
         } catch let error as HTTPError {
             let code: String = switch error.status {

@@ -42,6 +42,16 @@ public struct ServerMetrics: Sendable {
         Counter(label: "sigil_verifications_total", dimensions: [("verdict", verdict)], factory: factory).increment()
     }
 
+    /// A generation authorisation and its decision.
+    func generation(decision: String) {
+        Counter(label: "sigil_generations_total", dimensions: [("decision", decision)], factory: factory).increment()
+    }
+
+    /// A complaint received through the public channel.
+    func complaint(kind: String) {
+        Counter(label: "sigil_complaints_total", dimensions: [("kind", kind)], factory: factory).increment()
+    }
+
     /// A propagation and the tier written.
     func propagated(label: String) {
         Counter(label: "sigil_propagations_total", dimensions: [("label", label)], factory: factory).increment()
