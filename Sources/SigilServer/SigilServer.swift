@@ -55,6 +55,17 @@ public enum SigilServer {
         router.get("/", use: page.index)
         router.post("/", use: page.verify)
         router.get("/static/:file", use: page.asset)
+        router.post("/report", use: page.report)
+        let admin = AdminRoutes(service: service)
+        router.get("/admin", use: admin.index)
+        router.post("/admin/login", use: admin.login)
+        router.post("/admin/logout", use: admin.logout)
+        router.get("/admin/accounts", use: admin.accounts)
+        router.post("/admin/accounts/:id/review", use: admin.review)
+        router.get("/admin/reports", use: admin.reports)
+        router.post("/admin/reports/:id/status", use: admin.moveReport)
+        router.get("/admin/audit", use: admin.audit)
+        router.get("/admin/audit/export", use: admin.export)
         return router
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Mustache
 import Sigil
 import SigilCompliance
 
@@ -27,6 +28,7 @@ public struct SigilService: Sendable {
     /// The verifier for uploaded files (this provider's watermark key and label keys).
     let verifier: Verifier
     let page: VerifyPage
+    let adminTemplate: MustacheTemplate
     let lifecycle: Lifecycle
     /// Development keys created while opening (the CLI prints each).
     public let notices: [DevelopmentKeyNotice]
@@ -80,7 +82,8 @@ public struct SigilService: Sendable {
                 verifyRate: RateLimiter(perMinute: configuration.verifyPerMinute, burst: configuration.verifyBurst),
                 metrics: ServerMetrics(), watermarkKey: watermarker.key, provenanceKeys: provenance, font: font,
                 producer: try configuration.producer.map(ProviderCode.init) ?? .development,
-                verifier: Verifier(options: options), page: try VerifyPage(), lifecycle: Lifecycle(),
+                verifier: Verifier(options: options), page: try VerifyPage(responseDays: configuration.complaintResponseDays),
+                adminTemplate: try MustacheTemplate(string: try Resources.text("admin.mustache")), lifecycle: Lifecycle(),
                 notices: ([watermarkNotice, vaultNotice] + provenanceNotices).compactMap { $0 } + keeper.notices, firstAdminToken: adminToken)
         } catch {
             try? await keeper.close()

@@ -4,15 +4,15 @@ import Sigil
 
 /// The readable form of the filing report (`sigil audit export`, `GET /v1/audit/export` with `Accept: text/html`):
 /// the labeling-method statement in Chinese and English, then one table per section of the JSON report.
-struct AuditReportPage {
+public struct AuditReportPage: Sendable {
     let template: MustacheTemplate
 
-    init() throws {
+    public init() throws {
         template = try MustacheTemplate(string: try Resources.text("audit.mustache"))
     }
 
     /// The page for a report made by `AuditExport.build`.
-    func render(_ report: JSONValue) -> String {
+    public func render(_ report: JSONValue) -> String {
         var sections: [[String: Any]] = []
         let titles: [(String, String)] = [
             ("labels", "标识 Labels"), ("verifications", "核验 Verifications"), ("accounts", "账户 Accounts"),

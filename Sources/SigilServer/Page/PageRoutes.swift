@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import Sigil
+import SigilCompliance
 
 /// The public verify page at `/`: GET shows the form, POST (the form's multipart upload) shows the verdict.
 struct PageRoutes: Sendable {
@@ -24,6 +25,23 @@ struct PageRoutes: Sendable {
         } catch let error as SigilError {
             let api = APIError(error)
             return html(service.page.render(error: error.message), status: api.status)
+        }
+    }
+
+    /// `POST /report` (the page's complaint form): files it and shows the receipt with its deadline.
+    func report(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        do {
+            try await api.rateLimit(request, context)
+            let form = try await FormBody.read(request)
+            let complaint = try await service.compliance.complaints.submit(
+                kind: form["kind"], category: form["category"], description: form["description"], contact: form["contact"],
+                produceID: form["produceID"], contentURL: form["contentUrl"])
+            service.metrics.complaint(kind: complaint.kind.rawValue)
+            return html(service.page.render(receipt: ["id": complaint.id, "dueAt": complaint.dueAt.description]), status: .created)
+        } catch let error as FieldError {
+            return html(service.page.render(reportError: error.description), status: .unprocessableContent)
+        } catch let error as APIError {
+            return html(service.page.render(reportError: error.message), status: error.status)
         }
     }
 

@@ -6,15 +6,20 @@ import Sigil
 /// its ``RecordCheck``, in Chinese and English.
 struct VerifyPage: Sendable {
     let template: MustacheTemplate
+    /// The published complaint deadline, shown beside the form.
+    let responseDays: Int
 
-    init() throws {
+    init(responseDays: Int) throws {
         template = try MustacheTemplate(string: try Resources.text("index.mustache"))
+        self.responseDays = responseDays
     }
 
-    func render(result: [String: Any]? = nil, error: String? = nil) -> String {
-        var model: [String: Any] = [:]
+    func render(result: [String: Any]? = nil, error: String? = nil, receipt: [String: Any]? = nil, reportError: String? = nil) -> String {
+        var model: [String: Any] = ["responseDays": responseDays]
         if let result { model["result"] = result }
         if let error { model["error"] = ["message": error] }
+        if let receipt { model["receipt"] = receipt }
+        if let reportError { model["reportError"] = reportError }
         return template.render(model)
     }
 

@@ -1,0 +1,185 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+import NIOCore
+import Sigil
+import SigilCompliance
+
+/// The admin pages under `/admin`: sign in with an API key (admin, reviewer or auditor), then the real-name review
+/// queue (admins decide), the complaints queue with deadlines (reviewers and admins move them), and the audit
+/// trail and filing report (auditors and admins). Every action goes through the same stores as the API and lands
+/// in the audit log.
+///
+/// The session is the API key itself in an `HttpOnly`, `SameSite=Strict` cookie scoped to `/admin`; every form
+/// carries a token derived from it, so another site can neither read the key nor post a form with it.
+struct AdminRoutes: Sendable {
+    static let cookie = "sigil_admin"
+    let service: SigilService
+    var template: MustacheTemplate { service.adminTemplate }
+
+    struct Session {
+        var key: APIKey
+        var token: String
+        var csrf: String
+    }
+
+    static func csrf(for token: String) -> String {
+        LowerHex.encode(Array(SHA256.hash(data: Array("sigil/admin/csrf\n\(token)".utf8))).prefix(16))
+    }
+
+    /// The signed-in key, or nil.
+    func session(_ request: Request) async throws -> Session? {
+        guard let header = request.headers[.cookie] else { return nil }
+        for part in header.split(separator: ";") {
+            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2, pair[0] == Self.cookie, let token = APIKeyToken(parsing: pair[1]) else { continue }
+            guard let key = try await service.keyCache.authenticate(token),
+                  key.allows(.admin) || key.allows(.reviewer) || key.allows(.auditor) else { return nil }
+            return Session(key: key, token: pair[1], csrf: Self.csrf(for: pair[1]))
+        }
+        return nil
+    }
+
+    /// The session of a form post, with its CSRF token checked.
+    func formSession(_ request: Request) async throws -> (Session, FormBody)? {
+        guard let session = try await session(request) else { return nil }
+        let form = try await FormBody.read(request)
+        guard let given = form["csrf"], given == session.csrf else {
+            throw APIError(.forbidden, "forbidden", "the form's token is missing or stale; reload the page")
+        }
+        return (session, form)
+    }
+
+    func page(_ model: [String: Any], session: Session?, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var model = model
+        if let session {
+            model["signedIn"] = true
+            model["keyName"] = session.key.name
+            model["keyScopes"] = session.key.scopes.map(\.rawValue).joined(separator: ", ")
+            model["csrf"] = session.csrf
+            model["isAdmin"] = session.key.allows(.admin)
+            model["canReview"] = session.key.allows(.reviewer)
+            model["canAudit"] = session.key.allows(.auditor)
+        }
+        var fields = headers
+        fields[.contentType] = "text/html; charset=utf-8"
+        fields[.cacheControl] = "no-store"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: template.render(model))))
+    }
+
+    static func redirect(_ location: String, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.location] = location
+        return Response(status: .seeOther, headers: fields)
+    }
+
+    // MARK: Routes
+
+    /// `GET /admin`: the sign-in form, or the overview.
+    func index(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        guard let session = try await session(request) else { return page(["login": true], session: nil) }
+        let counts = try await service.compliance.accounts.counts()
+        let open = try await service.compliance.complaints.list(openOnly: true)
+        let now = RecordTime.now()
+        return page([
+            "overview": true, "pending": counts["pending"] ?? 0, "verified": counts["verified"] ?? 0,
+            "openReports": open.count, "overdueReports": open.filter { $0.isOverdue(at: now) }.count,
+        ], session: session)
+    }
+
+    /// `POST /admin/login` (form: `token`).
+    func login(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request)
+        guard let text = form["token"]?.trimmingCharacters(in: .whitespaces), let token = APIKeyToken(parsing: text),
+              let key = try await service.keyCache.authenticate(token),
+              key.allows(.admin) || key.allows(.reviewer) || key.allows(.auditor) else {
+            return page(["login": true, "error": "The key is unknown, revoked, or lacks the admin, reviewer or auditor scope."], session: nil, status: .unauthorized)
+        }
+        try await service.compliance.audit.record(actor: APIRoutes.actor(key), action: "admin.sign-in", subject: key.id)
+        return Self.redirect("/admin", headers: [.setCookie: "\(Self.cookie)=\(text); Path=/admin; HttpOnly; SameSite=Strict"])
+    }
+
+    /// `POST /admin/logout`.
+    func logout(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        Self.redirect("/admin", headers: [.setCookie: "\(Self.cookie)=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0"])
+    }
+
+    /// `GET /admin/accounts`: the pending queue (and the latest decided accounts).
+    func accounts(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        guard let session = try await session(request) else { return Self.redirect("/admin") }
+        let pending = try await service.compliance.accounts.list(status: .pending)
+        let recent = try await service.compliance.accounts.list(limit: 50).filter { $0.status != .pending }
+        func row(_ a: Account) -> [String: Any] {
+            ["id": a.id, "kind": a.kind.rawValue, "name": a.nameMasked, "phone": a.phoneMasked, "identity": a.identityMasked,
+             "identityCheck": a.identityCheck.rawValue, "phoneConfirmed": a.phoneConfirmedAt != nil, "status": a.status.rawValue,
+             "reason": a.statusReason ?? "", "created": a.createdAt.description]
+        }
+        return page(["accountsPage": true, "pendingAccounts": pending.map(row), "noPending": pending.isEmpty, "recentAccounts": recent.map(row),
+                     "flash": request.uri.queryParameters["done"].map { "Account \($0) updated." } ?? ""], session: session)
+    }
+
+    /// `POST /admin/accounts/{id}/review` (form: `decision`, `note`, `csrf`; admins only).
+    func review(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        guard let (session, form) = try await formSession(request) else { return Self.redirect("/admin") }
+        guard session.key.allows(.admin) else { throw APIError.forbidden("reviewing accounts needs the admin scope") }
+        let id = try context.parameters.require("id")
+        let approve = form["decision"] == "approve"
+        guard approve || form["decision"] == "reject" else { throw FieldError("decision", "must be approve or reject") }
+        if !approve, form["note"] == nil { throw FieldError("note", "a rejection needs a note saying why") }
+        _ = try await service.compliance.accounts.review(id, approve: approve, note: form["note"], actor: APIRoutes.actor(session.key))
+        return Self.redirect("/admin/accounts?done=\(id)")
+    }
+
+    /// `GET /admin/reports`: open complaints by deadline, overdue first in red.
+    func reports(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        guard let session = try await session(request) else { return Self.redirect("/admin") }
+        let now = RecordTime.now()
+        let list = try await service.compliance.complaints.list()
+        let rows: [[String: Any]] = list.map { c in
+            ["id": c.id, "kind": c.kind.rawValue, "category": c.category, "description": String(c.description.prefix(300)), "status": c.status.rawValue,
+             "due": c.dueAt.description, "overdue": c.isOverdue(at: now), "open": !c.status.isClosed, "received": c.status == .received,
+             "reviewing": c.status == .reviewing, "response": c.response ?? ""]
+        }
+        return page(["reportsPage": true, "reports": rows, "noReports": rows.isEmpty, "responseDays": service.compliance.complaints.responseDays], session: session)
+    }
+
+    /// `POST /admin/reports/{id}/status` (form: `status`, `response`, `csrf`; reviewers and admins).
+    func moveReport(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        guard let (session, form) = try await formSession(request) else { return Self.redirect("/admin") }
+        guard session.key.allows(.reviewer) else { throw APIError.forbidden("handling complaints needs the reviewer scope") }
+        guard let status = form["status"].flatMap(Complaint.Status.init(rawValue:)) else { throw FieldError("status", "must be reviewing, resolved or rejected") }
+        _ = try await service.compliance.complaints.transition(try context.parameters.require("id"), to: status, response: form["response"], note: nil,
+                                                               actor: APIRoutes.actor(session.key))
+        return Self.redirect("/admin/reports")
+    }
+
+    /// `GET /admin/audit`: the newest audit events, the chain check, and the export form.
+    func audit(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        guard let session = try await session(request) else { return Self.redirect("/admin") }
+        guard session.key.allows(.auditor) else { throw APIError.forbidden("the audit trail needs the auditor scope") }
+        let events = try await service.compliance.audit.latest(limit: 200)
+        let problems = try await service.compliance.audit.verify()
+        let rows: [[String: Any]] = events.map { e in
+            ["sequence": String(e.sequence), "time": e.time.description, "actor": e.actor, "action": e.action, "subject": e.subject,
+             "detail": e.detail.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")]
+        }
+        let today = String(RecordTime.now().description.prefix(10))
+        return page(["auditPage": true, "events": rows, "chainIntact": problems.isEmpty, "problems": problems, "today": today], session: session)
+    }
+
+    /// `GET /admin/audit/export?from=&to=`: the readable filing report.
+    func export(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        guard let session = try await session(request) else { return Self.redirect("/admin") }
+        guard session.key.allows(.auditor) else { throw APIError.forbidden("the filing report needs the auditor scope") }
+        let query = request.uri.queryParameters
+        let export = try AuditExport(from: try RecordTime.parse(String(query["from"] ?? ""), field: "from"),
+                                     to: try RecordTime.parse(String(query["to"] ?? ""), field: "to"))
+        try await service.compliance.tally.flush()
+        let report = try await export.build(log: service.keeper.store, compliance: service.compliance, producer: service.producer.rawValue)
+        try await service.compliance.audit.record(actor: APIRoutes.actor(session.key), action: "audit.export", subject: "\(export.from)/\(export.to)")
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: try AuditReportPage().render(report))))
+    }
+}
