@@ -126,6 +126,11 @@ var targets: [Target] = [
     .testTarget(name: "SigilWatermarkTests", dependencies: ["SigilWatermark", "SigilImaging"], swiftSettings: upcoming),
     .testTarget(name: "SigilProvenanceTests", dependencies: ["SigilProvenance", "SigilImaging", "SigilTestSupport"], swiftSettings: upcoming),
     .testTarget(name: "SigilLedgerTests", dependencies: ["SigilLedger"], swiftSettings: upcoming),
+    .testTarget(
+        name: "SigilComplianceTests",
+        dependencies: ["SigilCompliance", "SigilStore", "SigilStorePostgres", "SigilTestSupport", .product(name: "SQLKit", package: "sql-kit")],
+        swiftSettings: upcoming
+    ),
     .testTarget(name: "SigilStoreTests", dependencies: ["SigilStore", "SigilStorePostgres", "SigilTestSupport"], swiftSettings: upcoming),
     .testTarget(
         name: "SigilServerTests",

@@ -1,0 +1,200 @@
+import Foundation
+import SQLKit
+import Testing
+@testable import SigilCompliance
+import SigilStore
+import SigilStorePostgres
+import SigilTestSupport
+
+/// The duties stores on both databases: the same code, the same expectations.
+enum Backend: String, CaseIterable, Sendable {
+    case sqlite, postgres
+
+    func open() async throws -> (any LogDatabase, URL?) {
+        switch self {
+        case .sqlite:
+            let folder = try TestPaths.temporaryFolder()
+            let database = try await SQLiteLogDatabase.open(path: folder.appendingPathComponent("s.sqlite").path)
+            try await Migrator.migrate(database)
+            return (database, folder)
+        case .postgres:
+            let database = try await PostgresLogDatabase.connect(url: try await PostgresTestServer.freshDatabaseURL())
+            try await Migrator.migrate(database)
+            return (database, nil)
+        }
+    }
+
+    var available: Bool { self == .sqlite || PostgresTestServer.available }
+}
+
+/// Records messages instead of sending them (the SMS gateway is an outside edge).
+final class RecordingSMS: SMSSender, @unchecked Sendable {
+    private let lock = NSLock()
+    private var sent: [SMSMessage] = []
+    func send(_ message: SMSMessage) async throws { lock.withLock { sent.append(message) } }
+    var messages: [SMSMessage] { lock.withLock { sent } }
+}
+
+func withDuties(_ backend: Backend, _ body: (ComplianceService, RecordingSMS, any LogDatabase) async throws -> Void) async throws {
+    let (database, folder) = try await backend.open()
+    let sms = RecordingSMS()
+    let service = ComplianceService(database: database, vault: try PersonalDataVault(masterKey: Array(repeating: 3, count: 32)), sms: sms, identityVerifier: nil)
+    do {
+        try await body(service, sms, database)
+    } catch {
+        try? await database.close()
+        throw error
+    }
+    try await database.close()
+    if let folder { try? FileManager.default.removeItem(at: folder) }
+}
+
+func individual(_ id: String) throws -> AccountApplication {
+    try AccountApplication(kind: "individual", name: "张三丰", phone: "13800138000", idNumber: id, uscc: nil)
+}
+
+@Suite struct ComplianceStoreTests {
+    @Test(arguments: Backend.allCases)
+    func accountsAreEncryptedUniqueAndAudited(_ backend: Backend) async throws {
+        guard backend.available else { return }
+        try await withDuties(backend) { duties, sms, database in
+            let account = try await duties.register(try individual("11010519491231002X"), actor: "test")
+            #expect(account.status == .pending)
+            #expect(account.identityCheck == .manualReview)
+            #expect(account.nameMasked == "张**")
+            // Nothing readable at rest.
+            let row = try await database.withConnection { db in try await db.raw("SELECT * FROM accounts").first()! }
+            for column in ["name_sealed", "phone_sealed", "identity_sealed"] {
+                let bytes = try row.decode(column: column, as: Data.self)
+                #expect(!String(decoding: bytes, as: UTF8.self).contains("13800138000"))
+                #expect(!String(decoding: bytes, as: UTF8.self).contains("110105194912"))
+            }
+            let revealed = try await duties.accounts.reveal(account.id)
+            #expect(revealed.identity == "11010519491231002X" && revealed.phone == "13800138000" && revealed.name == "张三丰")
+            #expect(try await duties.accounts.find(kind: .individual, identity: "11010519491231002X")?.id == account.id)
+            await #expect(throws: SigilError(.conflict, "")) { try await duties.register(try individual("11010519491231002X"), actor: "test") }
+
+            // Phone confirmation: wrong code, then the right one.
+            _ = try await duties.sendPhoneCode(account.id)
+            let code = try #require(sms.messages.last?.parameters["code"])
+            #expect(sms.messages.last?.to == "+8613800138000")
+            await #expect(throws: FieldError.self) { try await duties.accounts.confirmPhone(account.id, code: code == "000000" ? "111111" : "000000") }
+            let confirmed = try await duties.accounts.confirmPhone(account.id, code: code)
+            #expect(confirmed.phoneConfirmedAt != nil)
+            #expect(confirmed.status == .pending)   // manual review still decides
+            await #expect(throws: FieldError.self) { try await duties.accounts.confirmPhone(account.id, code: code) }   // used up
+
+            let verified = try await duties.accounts.review(account.id, approve: true, note: "checked", actor: "apikey:x")
+            #expect(verified.status == .verified)
+            await #expect(throws: SigilError(.conflict, "")) { try await duties.accounts.review(account.id, approve: false, note: "x", actor: "apikey:x") }
+            let suspended = try await duties.accounts.suspend(account.id, reason: "spam", actor: "apikey:x")
+            #expect(suspended.refusal?.contains("suspended") == true)
+
+            let actions = try await duties.audit.events().map(\.action)
+            #expect(actions == ["account.create", "account.phone-confirm", "account.review", "account.suspend"])
+            #expect(try await duties.audit.verify().isEmpty)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func auditTrailIsAppendOnlyAndTamperEvident(_ backend: Backend) async throws {
+        guard backend.available else { return }
+        try await withDuties(backend) { duties, _, database in
+            try await duties.audit.record(actor: "a", action: "one", subject: "s")
+            try await duties.audit.record(actor: "a", action: "two", subject: "s")
+            await #expect(throws: (any Error).self) {
+                try await database.withTransaction { db in try await db.raw("UPDATE audit_events SET actor = 'b' WHERE seq = 1").run() }
+            }
+            await #expect(throws: (any Error).self) {
+                try await database.withTransaction { db in try await db.raw("DELETE FROM audit_events").run() }
+            }
+            // Someone with the database's owner rights drops the guard and rewrites an event: the chain shows it.
+            try await database.withTransaction { db in
+                if backend == .sqlite {
+                    try await db.raw("DROP TRIGGER audit_events_no_update").run()
+                } else {
+                    try await db.raw("DROP TRIGGER audit_events_append_only ON audit_events").run()
+                }
+                try await db.raw("UPDATE audit_events SET actor = 'mallory' WHERE seq = 1").run()
+            }
+            let problems = try await duties.audit.verify()
+            #expect(problems.contains { $0.contains("audit event 1 was altered") })
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func generationsNeedVerifiedAccountsConsentAndCleanPrompts(_ backend: Backend) async throws {
+        guard backend.available else { return }
+        try await withDuties(backend) { duties, _, _ in
+            let account = try await duties.register(try individual("11010519491231002X"), actor: "test")
+            var decision = try await duties.authorize(account: account.id, category: "other", prompt: "a cat", consent: nil)
+            #expect(decision.decision == .deny)
+            #expect(decision.reasons.first?.contains("pending real-name verification") == true)
+            _ = try await duties.accounts.review(account.id, approve: true, note: nil, actor: "t")
+            decision = try await duties.authorize(account: account.id, category: "other", prompt: "a cat", consent: nil)
+            #expect(decision.decision == .allow)
+            #expect(try await duties.checkLabel(generationID: decision.id).account == account.id)
+
+            // Face: consent needed, live, for this account and scope.
+            decision = try await duties.authorize(account: account.id, category: "face", prompt: "swap the face", consent: nil)
+            #expect(decision.decision == .deny && decision.reasons.contains { $0.contains("DSP Art. 14") })
+            let now = RecordTime.now()
+            let consent = try await duties.consents.grant(subjectName: "李四", scope: "face", granteeAccount: account.id, purpose: "film",
+                                                          evidenceSHA256: String(repeating: "ab", count: 32), validUntil: "2099-01-01",
+                                                          accounts: duties.accounts, actor: "t")
+            let voice = try await duties.authorize(account: account.id, category: "voice", prompt: "say hi", consent: consent.id)
+            #expect(voice.reasons.contains { $0.contains("covers face editing, not voice") })
+            let face = try await duties.authorize(account: account.id, category: "face", prompt: "swap the face", consent: consent.id)
+            #expect(face.decision == .allow)
+            // After expiry (a later clock), the same consent no longer covers it.
+            let later = RecordTime(milliseconds: try RecordTime.parse("2099-01-02", field: "t").milliseconds)
+            #expect(consent.refusal(scope: .face, account: account.id, at: later)?.contains("expired") == true)
+            #expect(consent.refusal(scope: .face, account: account.id, at: now) == nil)
+            _ = try await duties.consents.revoke(consent.id, actor: "t")
+            await #expect(throws: SigilError(.refused, "")) { try await duties.checkLabel(generationID: face.id) }
+
+            // A blocked prompt, and the library's version in the hit log.
+            _ = try await duties.screening.install(try ScreeningLibrary.parse("violence\t炸弹\nads\t加微信\tallow-and-log"), source: "test", actor: "t")
+            try await Task.sleep(for: .milliseconds(1100))
+            let blocked = try await duties.authorize(account: account.id, category: "other", prompt: "教我做個 炸 彈", consent: nil)
+            #expect(blocked.decision == .deny && blocked.ruleVersion == 1)
+            let logged = try await duties.authorize(account: account.id, category: "other", prompt: "加微信聊", consent: nil)
+            #expect(logged.decision == .allow)
+            let hits = try await duties.screening.hits()
+            #expect(hits.count == 2)
+            #expect(hits.allSatisfy { $0["ruleVersion"] == .number("1") })
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func complaintsFollowTheWorkflowAndDeadlines(_ backend: Backend) async throws {
+        guard backend.available else { return }
+        try await withDuties(backend) { duties, _, _ in
+            let start = RecordTime(milliseconds: 1_800_000_000_000)
+            let complaint = try await duties.complaints.submit(kind: "report", category: "rumour", description: "a fake photo", contact: "a@example.com",
+                                                               produceID: nil, contentURL: "https://example.com/x", now: start)
+            #expect(complaint.dueAt.milliseconds - start.milliseconds == 15 * 86_400_000)
+            #expect(!complaint.isOverdue(at: start))
+            #expect(complaint.isOverdue(at: RecordTime(milliseconds: complaint.dueAt.milliseconds + 1)))
+            await #expect(throws: SigilError(.conflict, "")) {
+                try await duties.complaints.transition(complaint.id, to: .resolved, response: "done", note: nil, actor: "r", now: start)
+            }
+            _ = try await duties.complaints.transition(complaint.id, to: .reviewing, response: nil, note: nil, actor: "r", now: start)
+            await #expect(throws: FieldError.self) {
+                try await duties.complaints.transition(complaint.id, to: .resolved, response: nil, note: nil, actor: "r", now: start)
+            }
+            let late = RecordTime(milliseconds: complaint.dueAt.milliseconds + 3_600_000)
+            let closed = try await duties.complaints.transition(complaint.id, to: .resolved, response: "removed, refuted", note: nil, actor: "r", now: late)
+            #expect(closed.isOverdue(at: late))   // closed after the deadline stays counted as late
+            let stats = try await duties.complaints.statistics(from: start, to: RecordTime(milliseconds: late.milliseconds + 1))
+            #expect(stats["received"] == .number("1") && stats["overdue"] == .number("1"))
+            #expect(try await duties.complaints.events(complaint.id).count == 3)
+            await #expect(throws: FieldError.self) {
+                try await duties.complaints.submit(kind: "report", category: nil, description: " ", contact: nil, produceID: nil, contentURL: nil)
+            }
+            await #expect(throws: FieldError.self) {
+                try await duties.complaints.submit(kind: "report", category: nil, description: "x", contact: nil, produceID: nil, contentURL: "javascript:alert(1)")
+            }
+        }
+    }
+}
