@@ -107,19 +107,21 @@ public struct ConsentStore: Sendable {
     public func attachEvidence(_ id: String, bytes: [UInt8], actor: String, now: RecordTime = .now()) async throws -> Consent {
         let digest = LowerHex.encode(Array(SHA256.hash(data: bytes)))
         let dialect = store.dialect
-        return try await store.write("check consent evidence") { db in
+        // A mismatch is audited too, so the transaction commits and the error is thrown after it.
+        let outcome: Result<Consent, FieldError> = try await store.write("check consent evidence") { db in
             guard let row = try await db.raw("SELECT * FROM consents WHERE id = \(bind: id)").first() else { throw SigilError(.notFound, "no consent \(id.prefix(40))") }
             var consent = try Self.consent(from: row)
             guard constantTimeEqual(digest, consent.evidenceSHA256) else {
                 try await AuditLog.append(on: db, dialect: dialect, actor: actor, action: "consent.evidence-mismatch", subject: id,
                                           detail: ["given": digest, "registered": consent.evidenceSHA256], time: now)
-                throw FieldError("evidence", "the file's SHA-256 is \(digest), but the consent registered \(consent.evidenceSHA256): the form or recording is not the one consented to")
+                return .failure(FieldError("evidence", "the file's SHA-256 is \(digest), but the consent registered \(consent.evidenceSHA256): the form or recording is not the one consented to"))
             }
             try await db.raw("UPDATE consents SET evidence_checked_at = \(bind: now.milliseconds) WHERE id = \(bind: id)").run()
             try await AuditLog.append(on: db, dialect: dialect, actor: actor, action: "consent.evidence-checked", subject: id, detail: ["sha256": digest], time: now)
             consent.evidenceCheckedAt = now
-            return consent
+            return .success(consent)
         }
+        return try outcome.get()
     }
 
     /// Revokes a consent at once: generations citing it are denied from now on.

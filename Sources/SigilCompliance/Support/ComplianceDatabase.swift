@@ -11,12 +11,23 @@ struct ComplianceDatabase: Sendable {
 
     func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let location = database.location
-        return try await database.withTransaction { db in try await StoreFailure.wrap(operation, location) { try await body(db) } }
+        return try await database.withTransaction { db in try await Self.wrap(operation, location) { try await body(db) } }
     }
 
     func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let location = database.location
-        return try await database.withConnection { db in try await StoreFailure.wrap(operation, location) { try await body(db) } }
+        return try await database.withConnection { db in try await Self.wrap(operation, location) { try await body(db) } }
+    }
+
+    /// ``StoreFailure/wrap(_:_:_:)``, letting a ``FieldError`` through as itself.
+    static func wrap<T>(_ operation: String, _ location: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as FieldError {
+            throw error
+        } catch {
+            return try await StoreFailure.wrap(operation, location) { throw error }
+        }
     }
 }
 
