@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Sigil
 import SigilServer
 import SigilTestSupport
@@ -59,6 +60,59 @@ struct BrowserTests {
                 let shot = try await browser.send("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true], session: page)
                 if let data = (shot["data"] as? String).flatMap({ Data(base64Encoded: $0) }) { try data.write(to: URL(fileURLWithPath: path)) }
             }
+        }
+    }
+
+    @Test("an admin signs in, approves a pending account with a note, and finds the decision in the audit trail")
+    func adminReviewFlow() async throws {
+        let harness = try await ServerHarness.start()
+        try await harness.run { client in
+            let port = try #require(client.port)
+            let created = try await client.send(.post, "/v1/accounts", ["kind": "individual", "name": "赵六", "phone": "13600136000", "idNumber": testIDNumber(40)],
+                                                token: harness.labelToken)
+            let id = try #require(try created.json()["id"] as? String)
+
+            let browser = try HeadlessChromium()
+            defer { browser.close() }
+            let page = try await browser.open("http://127.0.0.1:\(port)/admin")
+            _ = try await browser.waitFor("document.readyState === 'complete' && document.getElementById('token') ? true : null", session: page)
+            // A wrong key is refused on the page.
+            _ = try await browser.evaluate("document.getElementById('token').value = 'sgk_0000000000000000_nope'; document.getElementById('login-button').click()", session: page)
+            let refused = try await browser.waitFor("document.getElementById('error') ? document.getElementById('error').innerText : null", session: page)
+            #expect((refused as? String)?.contains("unknown") == true)
+            _ = try await browser.evaluate("document.getElementById('token').value = '\(harness.adminToken)'; document.getElementById('login-button').click()", session: page)
+            let pending = try await browser.waitFor("document.getElementById('pending-count') ? document.getElementById('pending-count').innerText : null", session: page)
+            #expect(pending as? String == "1")
+
+            _ = try await browser.evaluate("document.getElementById('nav-accounts').click()", session: page)
+            let row = try await browser.waitFor("document.getElementById('account-\(id)') ? document.getElementById('account-\(id)').innerText : null", session: page)
+            let text = try #require(row as? String)
+            #expect(text.contains("赵*") && text.contains("136****6000") && !text.contains("13600136000"))
+            _ = try await browser.evaluate("""
+                const row = document.getElementById('account-\(id)');
+                row.querySelector('input[name=note]').value = 'ID card and selfie checked';
+                row.querySelector('button.approve').click();
+                """, session: page)
+            let flash = try await browser.waitFor("document.getElementById('flash') ? document.getElementById('flash').innerText : null", session: page)
+            #expect((flash as? String)?.contains(id) == true)
+            let recent = try await browser.evaluate("document.getElementById('recent-accounts').innerText", session: page) as? String
+            #expect(recent?.contains("verified") == true && recent?.contains("ID card and selfie checked") == true)
+            #expect(try await browser.evaluate("document.getElementById('no-pending') !== null", session: page) as? Bool == true)
+
+            let account = try await client.get("/v1/accounts/\(id)", token: harness.adminToken)
+            #expect(try account.json()["status"] as? String == "verified")
+
+            _ = try await browser.evaluate("document.getElementById('nav-audit').click()", session: page)
+            let chain = try await browser.waitFor("document.getElementById('audit-events') ? document.getElementById('chain').innerText : null", session: page)
+            #expect((chain as? String)?.contains("intact") == true)
+            let actions = try await browser.evaluate("[...document.querySelectorAll('#audit-events td.action')].map(e => e.innerText).join(',')", session: page) as? String
+            #expect(actions?.contains("account.review") == true && actions?.contains("admin.sign-in") == true)
+
+            // A form posted without the page's token (another site's forgery) is refused.
+            let forged = try await client.execute(uri: "/admin/accounts/\(id)/review", method: .post,
+                                                  headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "sigil_admin=\(harness.adminToken)"],
+                                                  body: ByteBuffer(string: "decision=reject&note=x"))
+            #expect(forged.status == .forbidden)
         }
     }
 }

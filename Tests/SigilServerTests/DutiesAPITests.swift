@@ -441,3 +441,52 @@ enum SHA256Hex {
         return digest.map { String(format: "%02x", $0) }.joined()
     }
 }
+
+@Suite("Duties from the command line", .enabled(if: TestPaths.sigilBinary != nil, "needs the built sigil executable"))
+struct DutiesCommandTests {
+    @Test("sigil screening load installs a library a running server picks up; sigil audit export writes JSON and HTML")
+    func screeningLoadAndAuditExport() async throws {
+        let sigil = try #require(TestPaths.sigilBinary)
+        let harness = try await ServerHarness.start { $0.screeningReloadSeconds = 0 }
+        let data = harness.directory.appendingPathComponent("data").path
+        let work = try TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: work) }
+        try await harness.run { client in
+            let account = try await DutiesAPITests.verifiedAccount(client, harness, n: 50)
+            let before = try await client.send(.post, "/v1/generations", ["account": account, "category": "dialogue", "prompt": "写一篇 假 新 闻"], token: harness.labelToken)
+            #expect(try before.json()["decision"] as? String == "allow")
+
+            let bad = work.appendingPathComponent("bad.tsv")
+            try "rumour\t假新闻\nrumour\n".write(to: bad, atomically: true, encoding: .utf8)
+            let refused = try TestProcess.run(sigil, ["screening", "load", bad.path, "--data", data])
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("line 2"))
+
+            let file = work.appendingPathComponent("library.tsv")
+            try "# rumours\nrumour\t假新闻\nfraud\tre:代开.{0,4}发票\treview\n".write(to: file, atomically: true, encoding: .utf8)
+            let loaded = try TestProcess.run(sigil, ["screening", "load", file.path, "--data", data, "--json"])
+            #expect(loaded.status == 0, "\(loaded.stderr)")
+            #expect(loaded.stdout.contains("\"version\": 1") && loaded.stdout.contains("\"phrases\": 1"))
+
+            let after = try await client.send(.post, "/v1/generations", ["account": account, "category": "dialogue", "prompt": "写一篇 假 新 闻"], token: harness.labelToken)
+            #expect(try after.json()["decision"] as? String == "deny")
+
+            let today = String(RecordTime.now().description.prefix(10))
+            let tomorrow = String(RecordTime(milliseconds: RecordTime.now().milliseconds + 86_400_000).description.prefix(10))
+            let out = work.appendingPathComponent("report").path
+            let exported = try TestProcess.run(sigil, ["audit", "export", "--from", today, "--to", tomorrow, "-o", out, "--data", data])
+            #expect(exported.status == 0, "\(exported.stderr)")
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + ".json"))) as? [String: Any]
+            let screening = json?["screening"] as? [String: Any]
+            #expect((screening?["libraries"] as? [Any])?.count == 1)
+            #expect(screening?["total"] as? Int == 1)
+            #expect((json?["generations"] as? [[String: Any]])?.count == 2)
+            let html = try String(contentsOfFile: out + ".html", encoding: .utf8)
+            #expect(html.contains("标识方法说明") && html.contains("screening.install"))
+            let verified = try TestProcess.run(sigil, ["audit", "verify", "--data", data])
+            #expect(verified.status == 0 && verified.stdout.contains("intact"))
+            let listed = try TestProcess.run(sigil, ["account", "list", "--status", "verified", "--data", data])
+            #expect(listed.stdout.contains(account))
+        }
+    }
+}
