@@ -2,7 +2,7 @@
 SWIFT ?= swift
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build release run demo test fuzz bench load clean
+.PHONY: all deps build release run demo test fuzz bench bench-duties load clean
 
 all: build
 
@@ -41,6 +41,10 @@ fuzz: deps
 	SIGIL_FUZZ=1 $(SWIFT) build -c release --scratch-path .build-fuzz --product SigilFuzz -Xswiftc -sanitize=fuzzer,address
 	mkdir -p .build-fuzz/corpus Fuzz/crashes
 	SWIFT_BACKTRACE=enable=no ./.build-fuzz/release/SigilFuzz .build-fuzz/corpus Fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -artifact_prefix=Fuzz/crashes/
+
+## bench-duties: prompt screening and generation authorisation beside their anchors (docs/DUTIES.md)
+bench-duties: deps
+	cd Benchmarks && $(SWIFT) build -c release -j $(JOBS) --product sigil-duties-bench && ./.build/release/sigil-duties-bench
 
 ## bench: release-built benchmark beside exiftool and ImageMagick (figures for the README)
 bench: deps

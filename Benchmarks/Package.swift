@@ -35,6 +35,16 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // Provider duties on the request path: prompt screening beside a per-phrase scan, authorisation beside an INSERT.
+        .executableTarget(
+            name: "sigil-duties-bench",
+            dependencies: [
+                .product(name: "SigilCompliance", package: "Sigil"),
+                .product(name: "SigilStore", package: "Sigil"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .executableTarget(
             name: "sigil-bench",
             dependencies: [

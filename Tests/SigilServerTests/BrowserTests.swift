@@ -78,14 +78,14 @@ struct BrowserTests {
             _ = try await browser.waitFor("document.readyState === 'complete' && document.getElementById('token') ? true : null", session: page)
             // A wrong key is refused on the page.
             _ = try await browser.evaluate("document.getElementById('token').value = 'sgk_0000000000000000_nope'; document.getElementById('login-button').click()", session: page)
-            let refused = try await browser.waitFor("document.getElementById('error') ? document.getElementById('error').innerText : null", session: page)
+            let refused = try await browser.waitFor("document.readyState === 'complete' && document.getElementById('error') ? document.getElementById('error').textContent : null", session: page)
             #expect((refused as? String)?.contains("unknown") == true)
             _ = try await browser.evaluate("document.getElementById('token').value = '\(harness.adminToken)'; document.getElementById('login-button').click()", session: page)
-            let pending = try await browser.waitFor("document.getElementById('pending-count') ? document.getElementById('pending-count').innerText : null", session: page)
+            let pending = try await browser.waitFor("document.readyState === 'complete' && document.getElementById('pending-count') ? document.getElementById('pending-count').textContent : null", session: page)
             #expect(pending as? String == "1")
 
             _ = try await browser.evaluate("document.getElementById('nav-accounts').click()", session: page)
-            let row = try await browser.waitFor("document.getElementById('account-\(id)') ? document.getElementById('account-\(id)').innerText : null", session: page)
+            let row = try await browser.waitFor("document.readyState === 'complete' && document.getElementById('account-\(id)') ? document.getElementById('account-\(id)').textContent : null", session: page)
             let text = try #require(row as? String)
             #expect(text.contains("赵*") && text.contains("136****6000") && !text.contains("13600136000"))
             _ = try await browser.evaluate("""
@@ -93,9 +93,10 @@ struct BrowserTests {
                 row.querySelector('input[name=note]').value = 'ID card and selfie checked';
                 row.querySelector('button.approve').click();
                 """, session: page)
-            let flash = try await browser.waitFor("document.getElementById('flash') ? document.getElementById('flash').innerText : null", session: page)
-            #expect((flash as? String)?.contains(id) == true)
-            let recent = try await browser.evaluate("document.getElementById('recent-accounts').innerText", session: page) as? String
+            let flash = try await browser.waitFor("document.readyState === 'complete' && document.getElementById('flash') ? document.getElementById('flash').textContent : null", session: page)
+            let location = try await browser.evaluate("location.href", session: page)
+            #expect((flash as? String)?.contains(id) == true, "flash: \(String(describing: flash)); at \(String(describing: location))")
+            let recent = try await browser.evaluate("document.getElementById('recent-accounts').textContent", session: page) as? String
             #expect(recent?.contains("verified") == true && recent?.contains("ID card and selfie checked") == true)
             #expect(try await browser.evaluate("document.getElementById('no-pending') !== null", session: page) as? Bool == true)
 
@@ -103,9 +104,9 @@ struct BrowserTests {
             #expect(try account.json()["status"] as? String == "verified")
 
             _ = try await browser.evaluate("document.getElementById('nav-audit').click()", session: page)
-            let chain = try await browser.waitFor("document.getElementById('audit-events') ? document.getElementById('chain').innerText : null", session: page)
+            let chain = try await browser.waitFor("document.readyState === 'complete' && document.getElementById('audit-events') ? document.getElementById('chain').textContent : null", session: page)
             #expect((chain as? String)?.contains("intact") == true)
-            let actions = try await browser.evaluate("[...document.querySelectorAll('#audit-events td.action')].map(e => e.innerText).join(',')", session: page) as? String
+            let actions = try await browser.evaluate("[...document.querySelectorAll('#audit-events td.action')].map(e => e.textContent).join(',')", session: page) as? String
             #expect(actions?.contains("account.review") == true && actions?.contains("admin.sign-in") == true)
 
             // A form posted without the page's token (another site's forgery) is refused.

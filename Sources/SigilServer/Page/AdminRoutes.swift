@@ -54,6 +54,9 @@ struct AdminRoutes: Sendable {
 
     func page(_ model: [String: Any], session: Session?, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var model = model
+        // Strings are sequences to Mustache: a section over one would repeat per character, so sections test flags.
+        model["hasError"] = (model["error"] as? String).map { !$0.isEmpty } ?? false
+        model["hasFlash"] = (model["flash"] as? String).map { !$0.isEmpty } ?? false
         if let session {
             model["signedIn"] = true
             model["keyName"] = session.key.name

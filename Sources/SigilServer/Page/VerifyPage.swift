@@ -19,7 +19,7 @@ struct VerifyPage: Sendable {
         if let result { model["result"] = result }
         if let error { model["error"] = ["message": error] }
         if let receipt { model["receipt"] = receipt }
-        if let reportError { model["reportError"] = reportError }
+        if let reportError { model["reportError"] = ["message": reportError] }
         return template.render(model)
     }
 
