@@ -53,7 +53,10 @@ public struct SigilService: Sendable {
             let apiKeys = APIKeyStore(database: keeper.store.database)
             var adminToken: APIKeyToken?
             if try await !apiKeys.hasLiveKey(scope: .admin) {
-                adminToken = try await apiKeys.create(name: "first admin (created on first start)", scopes: [.admin]).token
+                let created = try await apiKeys.create(name: "first admin (created on first start)", scopes: [.admin])
+                adminToken = created.token
+                try await AuditLog(database: keeper.store.database).record(actor: "system", action: "apikey.create", subject: created.key.id,
+                                                                           detail: ["scopes": "admin", "name": created.key.name])
                 logger.notice("created the first admin API key; its token was printed once and is stored only as a hash")
             }
             let (vault, vaultNotice) = try PersonalDataVault.load(from: location.keystore)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Sigil
+import SigilCompliance
 import SigilServer
 
 struct ServeCommand: AsyncParsableCommand {
@@ -82,11 +83,12 @@ struct APIKeyCommand: AsyncParsableCommand {
         @Option(name: .customLong("keys"), help: "A keystore directory to use instead of DATA/keys.") var keys: String?
         @Option(help: "A PostgreSQL URL (postgres://…) instead of DATA/sigil.sqlite; also $SIGIL_DATABASE.") var database: String?
 
-        func withStore<T>(_ body: (APIKeyStore) async throws -> T) async throws -> T {
+        /// Opens the store; `body` gets the keys and the audit log (key changes are admin actions and are audited).
+        func withStore<T>(_ body: (APIKeyStore, AuditLog) async throws -> T) async throws -> T {
             let keeper = try await RecordKeeper.open(RecordKeeper.Location(data: data, keys: keys, database: database))
             for notice in keeper.notices { Terminal.warning(notice.description) }
             do {
-                let result = try await body(APIKeyStore(database: keeper.store.database))
+                let result = try await body(APIKeyStore(database: keeper.store.database), AuditLog(database: keeper.store.database))
                 try await keeper.close()
                 return result
             } catch {
@@ -106,7 +108,12 @@ struct APIKeyCommand: AsyncParsableCommand {
 
         func run() async throws {
             let scopes = try scope.split(separator: ",").map { try APIKey.Scope(parsing: String($0)) }
-            let (key, token) = try await store.withStore { try await $0.create(name: name, scopes: scopes, providerCode: providerCode) }
+            let (key, token) = try await store.withStore { keys, audit in
+                let created = try await keys.create(name: name, scopes: scopes, providerCode: providerCode)
+                try await audit.record(actor: "cli", action: "apikey.create", subject: created.key.id,
+                                       detail: ["scopes": created.key.scopes.map(\.rawValue).joined(separator: ","), "name": created.key.name])
+                return created
+            }
             if json {
                 print(key.json.appending([.init("token", .string(token.description))]).prettyPrinted)
             } else {
@@ -121,7 +128,7 @@ struct APIKeyCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let keys = try await store.withStore { try await $0.list() }
+            let keys = try await store.withStore { keys, _ in try await keys.list() }
             if json {
                 print(JSONValue.array(keys.map(\.json)).prettyPrinted)
                 return
@@ -140,7 +147,10 @@ struct APIKeyCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            try await store.withStore { try await $0.revoke(id: id) }
+            try await store.withStore { keys, audit in
+                try await keys.revoke(id: id)
+                try await audit.record(actor: "cli", action: "apikey.revoke", subject: id)
+            }
             print("revoked \(id)")
         }
     }

@@ -145,6 +145,7 @@ struct DutiesAPITests {
             #expect(try audit.json()["chainIntact"] as? Bool == true)
             let actions = (try audit.json()["events"] as? [[String: Any]])?.compactMap { $0["action"] as? String } ?? []
             #expect(actions.contains("account.review") && actions.contains("account.suspend") && actions.filter { $0 == "account.create" }.count == 2)
+            #expect(actions.last == "apikey.create")   // the oldest event: the first admin key, created when the store was opened
             #expect(try await client.get("/v1/audit/events", token: harness.labelToken).status == .forbidden)
         }
     }
