@@ -45,7 +45,7 @@ public struct DevelopmentSMSSender: SMSSender {
         var line = try JSONEncoder.sorted.encode(message)
         line.append(0x0A)
         guard let handle = FileHandle(forWritingAtPath: outbox) ?? {
-            FileManager.default.createFile(atPath: outbox, contents: nil, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(atPath: outbox, contents: nil, attributes: [.posixPermissions: 0o600])
             return FileHandle(forWritingAtPath: outbox)
         }() else {
             throw SigilError(.io, "cannot open the development SMS outbox", path: outbox)
