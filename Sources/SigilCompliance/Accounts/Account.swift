@@ -46,9 +46,6 @@ public struct Account: Sendable, Hashable {
     public var createdAt: RecordTime
     public var updatedAt: RecordTime
 
-    /// Whether the account may generate and label.
-    public var isUsable: Bool { status == .verified }
-
     /// Why the account may not generate, or nil when it may.
     public var refusal: String? {
         switch status {

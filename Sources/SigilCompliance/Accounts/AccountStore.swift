@@ -197,7 +197,7 @@ public struct AccountStore: Sendable {
                 try await db.raw("DELETE FROM phone_codes WHERE account_id = \(bind: id)").run()
                 return .failure(FieldError("code", "the code expired; ask for a new one"))
             }
-            guard constantTimeEqual(try pending.decode(column: "code_hash", as: String.self), given) else {
+            guard ConstantTime.equal(try pending.decode(column: "code_hash", as: String.self).utf8, given.utf8) else {
                 if attempts + 1 >= Int64(Self.maximumCodeAttempts) {
                     try await db.raw("DELETE FROM phone_codes WHERE account_id = \(bind: id)").run()
                     return .failure(FieldError("code", "wrong code; that was the last attempt, ask for a new one"))
@@ -256,12 +256,4 @@ public struct AccountStore: Sendable {
             createdAt: RecordTime(milliseconds: try row.decode(column: "created_at", as: Int64.self)),
             updatedAt: RecordTime(milliseconds: try row.decode(column: "updated_at", as: Int64.self)))
     }
-}
-
-func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8), y = Array(b.utf8)
-    guard x.count == y.count else { return false }
-    var difference: UInt8 = 0
-    for (p, q) in zip(x, y) { difference |= p ^ q }
-    return difference == 0
 }

@@ -11,11 +11,6 @@ public struct ActivityCounters: Sendable {
         store = ComplianceDatabase(database: database)
     }
 
-    /// Adds one verification with `verdict` on the day of `time`, at once (``VerificationTally`` batches them).
-    public func countVerification(verdict: String, time: RecordTime = .now()) async throws {
-        try await add([String(time.description.prefix(10)) + "|" + verdict: 1])
-    }
-
     /// Verifications on days in `[from, to)`, by verdict.
     public func verifications(from: RecordTime, to: RecordTime) async throws -> JSONValue {
         let first = String(from.description.prefix(10)), last = String(to.description.prefix(10))

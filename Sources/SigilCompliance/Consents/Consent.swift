@@ -26,9 +26,6 @@ public struct Consent: Sendable, Hashable {
     public var createdAt: RecordTime
     public var revokedAt: RecordTime?
 
-    /// Whether the consent is live at `time`: not revoked and not expired.
-    public func isLive(at time: RecordTime) -> Bool { revokedAt == nil && time < validUntil }
-
     /// Why the consent does not cover a `scope` edit by `account` at `time`, or nil when it does.
     public func refusal(scope wanted: Scope, account: String, at time: RecordTime) -> String? {
         if let revokedAt { return "consent \(id) was revoked at \(revokedAt)" }
@@ -111,7 +108,7 @@ public struct ConsentStore: Sendable {
         let outcome: Result<Consent, FieldError> = try await store.write("check consent evidence") { db in
             guard let row = try await db.raw("SELECT * FROM consents WHERE id = \(bind: id)").first() else { throw SigilError(.notFound, "no consent \(id.prefix(40))") }
             var consent = try Self.consent(from: row)
-            guard constantTimeEqual(digest, consent.evidenceSHA256) else {
+            guard ConstantTime.equal(digest.utf8, consent.evidenceSHA256.utf8) else {
                 try await AuditLog.append(on: db, dialect: dialect, actor: actor, action: "consent.evidence-mismatch", subject: id,
                                           detail: ["given": digest, "registered": consent.evidenceSHA256], time: now)
                 return .failure(FieldError("evidence", "the file's SHA-256 is \(digest), but the consent registered \(consent.evidenceSHA256): the form or recording is not the one consented to"))

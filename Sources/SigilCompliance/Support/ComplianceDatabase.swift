@@ -71,9 +71,6 @@ enum TextField {
 }
 
 extension RecordTime {
-    /// ISO 8601 with milliseconds, UTC.
-    var iso: String { description }
-
     /// Parses an RFC 3339 / ISO 8601 date-time, or a plain `YYYY-MM-DD` (midnight UTC).
     public static func parse(_ text: String, field: String) throws -> RecordTime {
         let formatter = ISO8601DateFormatter()

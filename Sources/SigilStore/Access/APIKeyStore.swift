@@ -74,11 +74,7 @@ public struct APIKeyStore: Sendable {
             }
         }
         guard let (key, stored) = found, key.revokedAt == nil else { return nil }
-        let given = token.secretHash
-        guard stored.count == given.count else { return nil }
-        var difference: UInt8 = 0
-        for (a, b) in zip(stored, given) { difference |= a ^ b }
-        return difference == 0 ? key : nil
+        return ConstantTime.equal(stored, token.secretHash) ? key : nil
     }
 
     /// Whether any live key has `scope` (the server creates the first admin key when none does).
