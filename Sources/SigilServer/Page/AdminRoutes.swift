@@ -31,15 +31,10 @@ struct AdminRoutes: Sendable {
 
     /// The signed-in key, or nil.
     func session(_ request: Request) async throws -> Session? {
-        guard let header = request.headers[.cookie] else { return nil }
-        for part in header.split(separator: ";") {
-            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard pair.count == 2, pair[0] == Self.cookie, let token = APIKeyToken(parsing: pair[1]) else { continue }
-            guard let key = try await service.keyCache.authenticate(token),
-                  key.allows(.admin) || key.allows(.reviewer) || key.allows(.auditor) else { return nil }
-            return Session(key: key, token: pair[1], csrf: Self.csrf(for: pair[1]))
-        }
-        return nil
+        guard let value = request.cookies[Self.cookie]?.value, let token = APIKeyToken(parsing: value),
+              let key = try await service.keyCache.authenticate(token),
+              key.allows(.admin) || key.allows(.reviewer) || key.allows(.auditor) else { return nil }
+        return Session(key: key, token: value, csrf: Self.csrf(for: value))
     }
 
     /// The session of a form post, with its CSRF token checked.
@@ -72,10 +67,15 @@ struct AdminRoutes: Sendable {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: template.render(model))))
     }
 
-    static func redirect(_ location: String, headers: HTTPFields = [:]) -> Response {
-        var fields = headers
-        fields[.location] = location
-        return Response(status: .seeOther, headers: fields)
+    static func redirect(_ location: String, cookie: Cookie? = nil) -> Response {
+        var response = Response(status: .seeOther, headers: [.location: location])
+        if let cookie { response.setCookie(cookie) }
+        return response
+    }
+
+    /// The session cookie: readable by no script, sent by no other site, only under `/admin`.
+    static func sessionCookie(_ value: String, maxAge: Int? = nil) -> Cookie {
+        Cookie(name: cookie, value: value, maxAge: maxAge, path: "/admin", httpOnly: true, sameSite: .strict)
     }
 
     // MARK: Routes
@@ -101,12 +101,12 @@ struct AdminRoutes: Sendable {
             return page(["login": true, "error": "The key is unknown, revoked, or lacks the admin, reviewer or auditor scope."], session: nil, status: .unauthorized)
         }
         try await service.compliance.audit.record(actor: APIRoutes.actor(key), action: "admin.sign-in", subject: key.id)
-        return Self.redirect("/admin", headers: [.setCookie: "\(Self.cookie)=\(text); Path=/admin; HttpOnly; SameSite=Strict"])
+        return Self.redirect("/admin", cookie: Self.sessionCookie(text))
     }
 
     /// `POST /admin/logout`.
     func logout(_ request: Request, context: SigilRequestContext) async throws -> Response {
-        Self.redirect("/admin", headers: [.setCookie: "\(Self.cookie)=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0"])
+        Self.redirect("/admin", cookie: Self.sessionCookie("", maxAge: 0))
     }
 
     /// `GET /admin/accounts`: the pending queue (and the latest decided accounts).
