@@ -165,9 +165,9 @@ public struct ComplianceService: Sendable {
         return generation
     }
 
-    /// Screens an output image's perceptual hash; logs the hits and throws `.refused` on a block or review hit.
-    public func screenOutput(perceptualHash: UInt64, subject: String, account: String?, now: RecordTime = .now()) async throws {
-        let screener = try await screeningCache.current()
+    /// Screens an output image's perceptual hash with `screener` (the caller's current one); logs the hits and
+    /// throws `.refused` on a block or review hit.
+    public func screenOutput(perceptualHash: UInt64, screener: Screener, subject: String, account: String?, now: RecordTime = .now()) async throws {
         let hits = screener.screen(perceptualHash: perceptualHash)
         guard !hits.isEmpty else { return }
         try await screening.log(hits, stage: "output", subject: subject, account: account, version: screener.version, now: now)

@@ -53,21 +53,23 @@ extension APIRoutes {
                 throw FieldError("optOutAgreement", "agreement version \(agreement) is not published (POST /v1/agreements); an opt-out is accepted only under a recorded version")
             }
         }
+        // Output screening compares the generated image as it came, before labels change its pixels (the visible label
+        // and the watermark move its perceptual hash by more than a blocklist's distance), and before labeling work.
+        let bytes = upload.bytes
         let screener = try await duties.screeningCache.current()
-        if screener.hasImageRules {
-            let bytes = upload.bytes
-            if let hash = try await work({ PerceptualHash.hash(imageBytes: bytes) }) {
-                try await duties.screenOutput(perceptualHash: hash, subject: generation?.id ?? "label", account: accountReference)
-            }
+        if screener.hasImageRules, let hash = try await work({ PerceptualHash.hash(imageBytes: bytes) }) {
+            try await duties.screenOutput(perceptualHash: hash, screener: screener, subject: generation?.id ?? "label", account: accountReference)
         }
         let labeler = try Labeler(policy: policy, preloadedFont: service.font)
-        let bytes = upload.bytes
-        let outcome = try await work { try labeler.label(bytes) }
-
-        var recordContext = context
-        recordContext.watermarkPayload = outcome.watermarkPayload(key: policy.watermarkKey)
         let keeper = service.keeper
-        let record = try keeper.record(for: outcome, context: recordContext)
+        let watermarkKey = policy.watermarkKey
+        // The record (its SHA-256 and perceptual hash decode the output) is made on the worker, beside the labeling.
+        let (outcome, record) = try await work {
+            let outcome = try labeler.label(bytes)
+            var recordContext = context
+            recordContext.watermarkPayload = outcome.watermarkPayload(key: watermarkKey)
+            return (outcome, try keeper.record(for: outcome, context: recordContext))
+        }
         guard let receipt = try await keeper.keep([record], proofs: try options.bool("proof") ?? false).first else {
             throw APIError(.internalServerError, "internal", "the log returned no receipt")
         }
