@@ -23,9 +23,7 @@ public struct AuditExport: Sendable {
         let labels = try await labelStatistics(log)
         let checkpoint = try await checkpoints(log)
         let auditProblems = try await compliance.audit.verify()
-        let events = try await compliance.audit.events(from: from, to: to, limit: 100_000)
-        var actions: [String: Int] = [:]
-        for event in events { actions[event.action, default: 0] += 1 }
+        let actions = try await compliance.audit.counts(from: from, to: to)
         return .object([
             .init("report", .string("Sigil labeling and provider-duties report")),
             .init("period", .object([.init("from", .string(from.description)), .init("to", .string(to.description))])),
@@ -40,10 +38,10 @@ public struct AuditExport: Sendable {
             .init("consents", try await compliance.consents.statistics(from: from, to: to)),
             .init("screening", try await compliance.screening.statistics(from: from, to: to)),
             .init("complaints", try await compliance.complaints.statistics(from: from, to: to)),
-            .init("refutations", .int(try await compliance.complaints.refutations(limit: 100_000).filter { from <= $0.createdAt && $0.createdAt < to }.count)),
+            .init("refutations", .int(try await compliance.complaints.refutationCount(from: from, to: to))),
             .init("agreements", .array(try await compliance.agreements.list())),
             .init("audit", .object([
-                .init("events", .int(events.count)),
+                .init("events", .int(actions.values.reduce(0, +))),
                 .init("byAction", .object(actions.sorted { $0.key < $1.key }.map { .init($0.key, .int($0.value)) })),
                 .init("chainIntact", .bool(auditProblems.isEmpty)),
                 .init("problems", .array(auditProblems.map(JSONValue.string))),

@@ -86,6 +86,19 @@ public struct AuditLog: Sendable {
         }
     }
 
+    /// How many events each action has in `[from, to)`.
+    public func counts(from: RecordTime, to: RecordTime) async throws -> [String: Int] {
+        try await store.read("count audit events") { db in
+            var counts: [String: Int] = [:]
+            for row in try await db.raw("""
+                SELECT action, COUNT(*) AS n FROM audit_events WHERE time >= \(bind: from.milliseconds) AND time < \(bind: to.milliseconds) GROUP BY action
+                """).all() {
+                counts[try row.decode(column: "action", as: String.self)] = Int(try row.decode(column: "n", as: Int64.self))
+            }
+            return counts
+        }
+    }
+
     /// The newest `limit` events, newest first.
     public func latest(limit: Int = 100) async throws -> [AuditEvent] {
         try await store.read("read the audit log") { db in

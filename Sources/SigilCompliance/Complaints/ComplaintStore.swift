@@ -170,6 +170,14 @@ public struct ComplaintStore: Sendable {
         }
     }
 
+    /// How many refutations were recorded in `[from, to)`.
+    public func refutationCount(from: RecordTime, to: RecordTime) async throws -> Int {
+        try await store.read("count refutations") { db in
+            Int(try await db.raw("SELECT COUNT(*) AS n FROM refutations WHERE created_at >= \(bind: from.milliseconds) AND created_at < \(bind: to.milliseconds)")
+                .first()?.decode(column: "n", as: Int64.self) ?? 0)
+        }
+    }
+
     /// Complaints received in `[from, to)`: counts by kind and status, how many closed late or are overdue, and
     /// the median and longest hours to close.
     public func statistics(from: RecordTime, to: RecordTime) async throws -> JSONValue {
