@@ -39,7 +39,15 @@ struct LogStoreOptions: ParsableArguments {
 
     /// Opens the store, warning about development keys created on the way; runs `body` and closes it.
     func withKeeper<T>(_ body: (RecordKeeper) async throws -> T) async throws -> T {
-        let keeper = try await RecordKeeper.open(location, origin: origin, retentionDays: retentionDays)
+        try await location.withKeeper(origin: origin, retentionDays: retentionDays, body)
+    }
+}
+
+extension RecordKeeper.Location {
+    /// Opens the store here, warning about development keys created on the way; runs `body` and closes the store,
+    /// also when `body` throws. Every CLI command that reads or writes the store goes through this.
+    func withKeeper<T>(origin: String? = nil, retentionDays: Int? = nil, _ body: (RecordKeeper) async throws -> T) async throws -> T {
+        let keeper = try await RecordKeeper.open(self, origin: origin, retentionDays: retentionDays)
         for notice in keeper.notices { Terminal.warning(notice.description) }
         do {
             let result = try await body(keeper)

@@ -85,15 +85,8 @@ struct APIKeyCommand: AsyncParsableCommand {
 
         /// Opens the store; `body` gets the keys and the audit log (key changes are admin actions and are audited).
         func withStore<T>(_ body: (APIKeyStore, AuditLog) async throws -> T) async throws -> T {
-            let keeper = try await RecordKeeper.open(RecordKeeper.Location(data: data, keys: keys, database: database))
-            for notice in keeper.notices { Terminal.warning(notice.description) }
-            do {
-                let result = try await body(APIKeyStore(database: keeper.store.database), AuditLog(database: keeper.store.database))
-                try await keeper.close()
-                return result
-            } catch {
-                try? await keeper.close()
-                throw error
+            try await RecordKeeper.Location(data: data, keys: keys, database: database).withKeeper { keeper in
+                try await body(APIKeyStore(database: keeper.store.database), AuditLog(database: keeper.store.database))
             }
         }
     }
