@@ -72,6 +72,13 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
 
     static func forbidden(_ message: String) -> APIError { APIError(.forbidden, "forbidden", message) }
 
+    /// 400 `unknown-<kind>` for the first of `names` a route does not take (a typo would otherwise be ignored).
+    static func refuseUnknown(_ names: some Sequence<String>, known: Set<String>, kind: String) throws {
+        if let unknown = names.sorted().first(where: { !known.contains($0) }) {
+            throw APIError(.badRequest, "unknown-\(kind)", "unknown \(kind) \"\(unknown)\"; this route takes \(known.sorted().joined(separator: ", "))")
+        }
+    }
+
     static func overloaded(_ message: String, retryAfter: Int = 1) -> APIError {
         APIError(.serviceUnavailable, "overloaded", message, headers: [.retryAfter: String(retryAfter)])
     }

@@ -47,9 +47,7 @@ struct JSONBody: Sendable {
 
     /// Refuses members the route does not take.
     func check(known: Set<String>) throws {
-        if let unknown = members.keys.sorted().first(where: { !known.contains($0) }) {
-            throw APIError(.badRequest, "unknown-field", "unknown field \"\(unknown)\"; this route takes \(known.sorted().joined(separator: ", "))")
-        }
+        try APIError.refuseUnknown(members.keys, known: known, kind: "field")
     }
 
     /// A string member; nil when absent or null.

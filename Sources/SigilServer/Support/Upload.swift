@@ -155,9 +155,7 @@ struct RequestOptions: Sendable {
 
     /// Refuses options the route does not know (a typo would otherwise be ignored silently).
     func check(known: Set<String>) throws {
-        if let unknown = values.keys.sorted().first(where: { !known.contains($0) }) {
-            throw APIError(.badRequest, "unknown-option", "unknown option \"\(unknown)\"; this route takes \(known.sorted().joined(separator: ", "))")
-        }
+        try APIError.refuseUnknown(values.keys, known: known, kind: "option")
     }
 
     func string(_ name: String) -> String? { values[name].flatMap { $0.isEmpty ? nil : $0 } }
