@@ -56,8 +56,11 @@ func phrase(_ random: inout SplitMix) -> String {
 }
 var lines: [String] = (0..<phraseCount).map { "cat\(($0 % 12))\t\(phrase(&random))" }
 lines += (0..<20).map { "fraud\tre:代开.{0,4}发票\($0)" }
+let parseStart = ContinuousClock.now
 let library = try ScreeningLibrary.parse(lines.joined(separator: "\n"))
+let compileStart = ContinuousClock.now
 let screener = Screener(library: library, version: 1)
+let compileEnd = ContinuousClock.now
 let normalizer = TextNormalizer()
 let phrases = library.rules.enumerated().filter { $0.element.kind == .phrase }.map { (rule: $0.offset, text: normalizer.normalizedString($0.element.pattern)) }
 let prompts: [String] = (0..<promptCount).map { i in
@@ -66,6 +69,7 @@ let prompts: [String] = (0..<promptCount).map { i in
     if i % 7 == 0 { text += " Ｐｌｅａｓｅ draw a CAT " }
     return text
 }
+say(String(format: "library parse %.0f ms, compile (what a server does on reload) %.0f ms", seconds(compileStart - parseStart) * 1000, seconds(compileEnd - compileStart) * 1000))
 say("library: \(phrases.count) phrases + 20 regexes; \(prompts.count) prompts of ~200 characters; \(ProcessInfo.processInfo.activeProcessorCount) cores")
 
 // 1. Screening versus the per-phrase anchor.
