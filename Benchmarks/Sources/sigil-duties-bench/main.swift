@@ -36,20 +36,10 @@ while let argument = arguments.popFirst() {
 }
 
 // A deterministic generator, so runs compare.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-var random = SplitMix(state: 45438)
+var random = SplitMix64(seed: 45438)
 let han = Array("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质")
 let latin = Array("abcdefghijklmnopqrstuvwxyz")
-func phrase(_ random: inout SplitMix) -> String {
+func phrase(_ random: inout SplitMix64) -> String {
     let length = Int.random(in: 2...6, using: &random)
     let alphabet = Bool.random(using: &random) || Int.random(in: 0..<4, using: &random) > 0 ? han : latin
     return String((0..<length).map { _ in alphabet.randomElement(using: &random)! }) + (alphabet == latin ? String(latin.randomElement(using: &random)!) : "")
