@@ -28,7 +28,15 @@ struct ProcessTests {
         let jpeg = try JPEGCodec.encode(pixels, quality: 90, subsampling: JPEGCodec.Subsampling.s420)
         let client = server.client()
         let request = Task { try await client.post("/v1/label", jpeg, type: "image/jpeg", token: token) }
-        try await Task.sleep(for: .milliseconds(400))
+        // Terminate only once the label is running on the worker (a fixed wait raced the upload on a loaded machine).
+        let probe = server.client()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            let ready = try await probe.get("/readyz")
+            if ready.text.contains("\"running\" : 1") || ready.text.contains("\"running\": 1") { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try? await probe.shutdown()
         let terminatedAt = ContinuousClock.now
         server.terminate()
         let response = try await request.value
