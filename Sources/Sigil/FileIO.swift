@@ -5,32 +5,64 @@ public enum FileIO {
     /// Largest input Sigil reads into memory (2 GiB).
     public static let maximumFileSize = 2 << 30
 
+    /// Reads a whole file.
+    ///
+    /// - Throws: ``SigilError`` `.io` naming the path (missing, a folder, unreadable), `.tooLarge` over
+    ///   ``maximumFileSize``.
     public static func read(_ path: String) throws -> [UInt8] {
+        let (fd, size) = try openForReading(path)
+        defer { close(fd) }
+        return try read(fd, count: size, at: 0, path: path)
+    }
+
+    /// Opens `path` for reading and returns its descriptor (the caller closes it) and size.
+    ///
+    /// - Throws: as ``read(_:)``.
+    public static func openForReading(_ path: String) throws -> (fd: Int32, size: Int) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let reason = errno == ENOENT ? "no such file" : "cannot be opened for reading: \(String(cString: strerror(errno)))"
             throw SigilError(.io, reason, path: path)
         }
-        defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw SigilError(.io, "cannot be examined: \(String(cString: strerror(errno)))", path: path) }
-        guard info.st_mode & S_IFMT != S_IFDIR else { throw SigilError(.io, "is a directory", path: path) }
+        guard fstat(fd, &info) == 0 else {
+            close(fd)
+            throw SigilError(.io, "cannot be examined: \(String(cString: strerror(errno)))", path: path)
+        }
+        guard info.st_mode & S_IFMT != S_IFDIR else {
+            close(fd)
+            throw SigilError(.io, "is a directory", path: path)
+        }
         let size = Int(info.st_size)
-        guard size <= maximumFileSize else { throw SigilError(.tooLarge, "is \(size) bytes, over Sigil's \(maximumFileSize)-byte input limit", path: path) }
-        if size == 0 { return [] }
-        // One read(2) loop straight into the array: no Data, no second copy.
+        guard size <= maximumFileSize else {
+            close(fd)
+            throw SigilError(.tooLarge, "is \(size) bytes, over Sigil's \(maximumFileSize)-byte input limit", path: path)
+        }
+        return (fd, size)
+    }
+
+    /// Reads up to `count` bytes at `offset` of an open file (fewer only at its end), straight into the array.
+    public static func read(_ fd: Int32, count: Int, at offset: Int, path: String) throws -> [UInt8] {
+        if count <= 0 { return [] }
         var failure: Int32 = 0
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            count = 0
-            while count < size {
-                let n = Foundation.read(fd, buffer.baseAddress! + count, size - count)
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, filled in
+            filled = 0
+            while filled < count {
+                let n = pread(fd, buffer.baseAddress! + filled, count - filled, off_t(offset + filled))
                 if n < 0 { if errno == EINTR { continue }; failure = errno; break }
                 if n == 0 { break }
-                count += n
+                filled += n
             }
         }
         guard failure == 0 else { throw SigilError(.io, "cannot be read: \(String(cString: strerror(failure)))", path: path) }
         return bytes
+    }
+
+    /// One piece of a file being written: bytes in memory, or a byte range of an open file that the kernel
+    /// copies without bringing it into this process (`sendfile(2)`).
+    public enum Part: Sendable {
+        case bytes([UInt8])
+        case copy(from: Int32, range: Range<Int>)
     }
 
     /// Writes `bytes` to a temporary file in the destination's folder, then renames it over `path`: readers see
@@ -39,33 +71,78 @@ public enum FileIO {
     /// - Parameter durable: `fsync` the file before the rename, so that it also survives a power loss. A batch
     ///   writes with `false` and calls ``syncAll()`` once before it reports success.
     public static func writeAtomically(_ bytes: [UInt8], to path: String, durable: Bool = true) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        try writeAtomically([.bytes(bytes)], to: path, durable: durable)
+    }
+
+    /// Writes `parts` in order to a temporary file in the destination's folder, then renames it over `path`, as
+    /// ``writeAtomically(_:to:durable:)-([UInt8],_,_)`` does.
+    ///
+    /// - Throws: ``SigilError`` `.io` naming `path`; `.truncated` when a source file ends before a copied range.
+    public static func writeAtomically(_ parts: [Part], to path: String, durable: Bool = true) throws {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        var info = stat()
+        guard stat(directory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
             throw SigilError(.io, "the output folder \(directory) does not exist", path: path)
         }
-        let temporary = directory + "/." + url.lastPathComponent + ".sigil-\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let temporary = directory + "/." + name + ".sigil-\(UInt32.random(in: 0...UInt32.max)).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw SigilError(.io, "cannot create a temporary file in \(directory): \(String(cString: strerror(errno)))", path: path) }
         var ok = false
         defer {
             if !ok { unlink(temporary) }
         }
-        let written = bytes.withUnsafeBytes { buffer -> Bool in
+        do {
+            defer { close(fd) }
+            for part in parts {
+                switch part {
+                case .bytes(let bytes): try write(bytes, to: fd, path: path)
+                case .copy(let source, let range): try copy(range, from: source, to: fd, path: path)
+                }
+            }
+            guard !durable || fsync(fd) == 0 else { throw SigilError(.io, "cannot flush the file to disk: \(String(cString: strerror(errno)))", path: path) }
+        }
+        guard rename(temporary, path) == 0 else { throw SigilError(.io, "cannot rename the temporary file into place: \(String(cString: strerror(errno)))", path: path) }
+        ok = true
+    }
+
+    private static func write(_ bytes: [UInt8], to fd: Int32, path: String) throws {
+        try bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
                 let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n <= 0 { return false }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw SigilError(.io, "writing \(bytes.count) bytes failed: \(String(cString: strerror(errno)))", path: path) }
                 offset += n
             }
-            return true
         }
-        let synced = !durable || fsync(fd) == 0
-        close(fd)
-        guard written, synced else { throw SigilError(.io, "writing \(bytes.count) bytes failed: \(String(cString: strerror(errno)))", path: path) }
-        guard rename(temporary, path) == 0 else { throw SigilError(.io, "cannot rename the temporary file into place: \(String(cString: strerror(errno)))", path: path) }
-        ok = true
+    }
+
+    /// Copies `range` of `source` to the end of `fd`: `sendfile(2)` (page cache to page cache), or `pread`/`write`
+    /// where the kernel cannot.
+    private static func copy(_ range: Range<Int>, from source: Int32, to fd: Int32, path: String) throws {
+        var offset = range.lowerBound
+        while offset < range.upperBound {
+            var position = off_t(offset)
+            let n = sendfile(fd, source, &position, range.upperBound - offset)
+            if n > 0 { offset += n; continue }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && (errno == EINVAL || errno == ENOSYS) { break }
+            guard n == 0 else { throw SigilError(.io, "copying the image data failed: \(String(cString: strerror(errno)))", path: path) }
+            throw SigilError(.truncated, "the source file ended at offset \(offset) while \(range.upperBound) bytes were being copied", offset: offset)
+        }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while offset < range.upperBound {
+            let n = buffer.withUnsafeMutableBytes { pread(source, $0.baseAddress!, min($0.count, range.upperBound - offset), off_t(offset)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                if n == 0 { throw SigilError(.truncated, "the source file ended at offset \(offset) while \(range.upperBound) bytes were being copied", offset: offset) }
+                throw SigilError(.io, "reading the image data failed: \(String(cString: strerror(errno)))", path: path)
+            }
+            try write(Array(buffer[..<n]), to: fd, path: path)
+            offset += n
+        }
     }
 
     /// Flushes every file written so far to stable storage (one `sync(2)` for a whole batch).

@@ -70,24 +70,9 @@ public struct Labeler: Sendable {
     /// - Throws: ``SigilError`` naming the structure and offset for damaged or unsupported input, `.tooLarge`
     ///   for images over ``LabelPolicy/maxPixels``, `.invalidExplicitLabel` for wording or sizes GB 5.2 forbids.
     public func label(_ input: [UInt8]) throws -> LabelOutcome {
-        guard let format = ImageHeader.sniff(input) else {
-            throw SigilError(.unsupportedFormat, input.isEmpty ? "the file is empty" : "not a JPEG, PNG or WebP file (unrecognised signature \(Self.hexPrefix(input)))")
-        }
-        guard [.jpeg, .png, .webp].contains(format) else {
-            throw SigilError(.unsupportedFormat, "\(format.rawValue.uppercased()) files can be verified but not labeled; convert to PNG, JPEG or WebP")
-        }
-        let header = try ImageHeader.read(input)
-        guard header.width > 0, header.height > 0 else {
-            throw SigilError(.malformed, "the \(format.rawValue.uppercased()) header declares a \(header.width)×\(header.height) image")
-        }
-        let (pixelCount, overflow) = header.width.multipliedReportingOverflow(by: header.height)
-        guard !overflow, pixelCount <= policy.maxPixels else {
-            throw SigilError(.tooLarge, "the \(format.rawValue.uppercased()) header declares \(header.width)×\(header.height) pixels, over the limit of \(policy.maxPixels) (raise it with --max-pixels)")
-        }
-
-        let produceID = policy.produceID ?? ProduceID.generate()
-        try ProduceID.validate(produceID)
-        var label = try AIGCLabel.firstWrite(producer: policy.producer.rawValue, produceID: produceID, reservedCode1: policy.reservedCode1)
+        let (format, header) = try checkHeader(input)
+        var label = try newLabel()
+        let produceID = label.produceID
 
         // Stage 1 — pixels: decode once when any pixel mark is on, apply them in order, re-encode in the source
         // format and carry every metadata segment over. Later pixel marks (the watermark) hook in here.
@@ -138,6 +123,32 @@ public struct Labeler: Sendable {
             c2paManifest: manifest)
     }
 
+    /// The format and header of a file to label, checked: a labelable format, a real size within ``LabelPolicy/maxPixels``.
+    func checkHeader(_ input: [UInt8]) throws -> (ImageFormat, ImageHeader) {
+        guard let format = ImageHeader.sniff(input) else {
+            throw SigilError(.unsupportedFormat, input.isEmpty ? "the file is empty" : "not a JPEG, PNG or WebP file (unrecognised signature \(Self.hexPrefix(input)))")
+        }
+        guard [.jpeg, .png, .webp].contains(format) else {
+            throw SigilError(.unsupportedFormat, "\(format.rawValue.uppercased()) files can be verified but not labeled; convert to PNG, JPEG or WebP")
+        }
+        let header = try ImageHeader.read(input)
+        guard header.width > 0, header.height > 0 else {
+            throw SigilError(.malformed, "the \(format.rawValue.uppercased()) header declares a \(header.width)×\(header.height) image")
+        }
+        let (pixelCount, overflow) = header.width.multipliedReportingOverflow(by: header.height)
+        guard !overflow, pixelCount <= policy.maxPixels else {
+            throw SigilError(.tooLarge, "the \(format.rawValue.uppercased()) header declares \(header.width)×\(header.height) pixels, over the limit of \(policy.maxPixels) (raise it with --max-pixels)")
+        }
+        return (format, header)
+    }
+
+    /// The first-write Annex E label for one file: the policy's producer and ProduceID (a new one when it names none).
+    func newLabel() throws -> AIGCLabel {
+        let produceID = policy.produceID ?? ProduceID.generate()
+        try ProduceID.validate(produceID)
+        return try AIGCLabel.firstWrite(producer: policy.producer.rawValue, produceID: produceID, reservedCode1: policy.reservedCode1)
+    }
+
     private func decode(_ input: [UInt8], format: ImageFormat) throws -> DecodedImage {
         guard let decoded = try DecodedImage.decode(input, format: format, maxPixels: policy.maxPixels) else {
             throw SigilError(.unsupportedFormat, "\(format.rawValue.uppercased()) pixels cannot be decoded")
@@ -154,22 +165,6 @@ public struct Labeler: Sendable {
             return try PNGCodec.encode(decoded.pixels)
         default:
             return try WebPCodec.encode(decoded.pixels, lossless: decoded.webp?.lossless ?? false, quality: 90)
-        }
-    }
-
-    /// Labels `input` into `output`, atomically: the result is written to a temporary file beside `output`
-    /// and renamed over it, so a failure never leaves a half-written file.
-    ///
-    /// - Parameter durable: see ``FileIO/writeAtomically(_:to:durable:)``.
-    @discardableResult
-    public func labelFile(at input: String, to output: String, durable: Bool = true) throws -> LabelOutcome {
-        let bytes = try FileIO.read(input)
-        do {
-            let outcome = try label(bytes)
-            try FileIO.writeAtomically(outcome.bytes, to: output, durable: durable)
-            return outcome
-        } catch let error as SigilError {
-            throw error.at(path: input)
         }
     }
 

@@ -29,14 +29,10 @@ public enum LabelWriter {
     /// byte-identical.
     ///
     /// - Throws: ``SigilError`` `.capacity` when a JPEG XMP segment would exceed 65533 bytes; `.unsupportedFormat`
-    ///   for TIFF, GIF and unknown bytes; `.truncated`/`.malformed` for a damaged container or an XMP packet
-    ///   that cannot be edited.
+    ///   for TIFF, GIF and unknown bytes; `.truncated`/`.malformed` for a damaged container (a JPEG whose
+    ///   compressed data runs to the end of the file without EOI included) or an XMP packet that cannot be edited.
     public static func write(json: String, wrappedJSON: String, extra: [XMPProperty], into bytes: [UInt8]) throws -> [UInt8] {
-        var assignments = [XMPEditor.Assignment(namespaceURI: namespaceURI, preferredPrefix: prefix, name: "AIGC", value: json, matchAnyNamespace: true)]
-        for property in extra {
-            assignments.append(XMPEditor.Assignment(
-                namespaceURI: property.namespaceURI, preferredPrefix: property.prefix, name: property.name, value: property.value, matchAnyNamespace: false))
-        }
+        let assignments = self.assignments(json: json, extra: extra)
         switch ImageFormat.sniff(bytes) {
         case .jpeg: return try JPEGLabelWriter.write(assignments, into: bytes)
         case .png: return try PNGLabelWriter.write(assignments, json: json, wrappedJSON: wrappedJSON, into: bytes)
@@ -46,6 +42,41 @@ public enum LabelWriter {
         case nil:
             throw SigilError(.unsupportedFormat, "unrecognised image format: the first bytes match no JPEG, PNG, WebP, TIFF or GIF signature", offset: 0)
         }
+    }
+
+    /// A JPEG's labeled header, computed from the file's leading bytes alone: what a writer needs to label a file
+    /// on disk without reading its compressed image data, which it then copies unchanged after ``JPEGHeader/bytes``.
+    public struct JPEGHeader: Sendable {
+        /// The new header: every byte before the first SOS, with the label written as ``write(json:wrappedJSON:extra:into:)`` would.
+        public var bytes: [UInt8]
+        /// Where the compressed image data (the first SOS and everything after it) starts in the original file.
+        public var imageDataOffset: Int
+    }
+
+    /// The labeled header of a JPEG from its leading bytes (see ``JPEGHeader``). The caller checks that the file
+    /// is complete (it ends with EOI) before relying on it.
+    ///
+    /// - Parameters:
+    ///   - leadingBytes: the first bytes of the file; `isWholeFile` says whether they are all of it.
+    /// - Returns: nil when `leadingBytes` ends before the first SOS of a longer file: read more and ask again.
+    /// - Throws: as ``write(json:wrappedJSON:extra:into:)`` for a damaged header.
+    public static func jpegHeader(json: String, extra: [XMPProperty], leadingBytes: [UInt8], isWholeFile: Bool) throws -> JPEGHeader? {
+        guard ImageFormat.sniff(leadingBytes) == .jpeg else {
+            throw SigilError(.unsupportedFormat, "not a JPEG file: it does not start with SOI (FF D8)", offset: 0)
+        }
+        guard let plan = try JPEGLabelWriter.headerEdits(assignments(json: json, extra: extra), in: leadingBytes, isWholeFile: isWholeFile) else {
+            return nil
+        }
+        return JPEGHeader(bytes: splice(Array(leadingBytes[..<plan.imageData]), plan.edits), imageDataOffset: plan.imageData)
+    }
+
+    static func assignments(json: String, extra: [XMPProperty]) -> [XMPEditor.Assignment] {
+        var assignments = [XMPEditor.Assignment(namespaceURI: namespaceURI, preferredPrefix: prefix, name: "AIGC", value: json, matchAnyNamespace: true)]
+        for property in extra {
+            assignments.append(XMPEditor.Assignment(
+                namespaceURI: property.namespaceURI, preferredPrefix: property.prefix, name: property.name, value: property.value, matchAnyNamespace: false))
+        }
+        return assignments
     }
 
     /// Reads back the extra property values Sigil wrote (for verify): the value of `namespaceURI`/`name` in the

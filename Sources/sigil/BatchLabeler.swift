@@ -22,6 +22,7 @@ struct BatchLabeler {
         var results: [(name: String, result: Result<LabelOutcome, SigilError>)] = []
         results.reserveCapacity(names.count)
         let labeler = self.labeler
+        let keepBytes = recorder != nil  // a record hashes the labeled file; without one, a JPEG's data need not be read
         try await withThrowingTaskGroup(of: (String, Result<LabelOutcome, SigilError>).self) { group in
             var next = 0
             func submit() {
@@ -29,7 +30,7 @@ struct BatchLabeler {
                 next += 1
                 group.addTask {
                     let input = inputFolder + "/" + name, output = outputFolder + "/" + name
-                    do { return (name, .success(try labeler.labelFile(at: input, to: output, durable: false))) }
+                    do { return (name, .success(try labeler.labelFile(at: input, to: output, durable: false, keepBytes: keepBytes))) }
                     catch let e as SigilError { return (name, .failure(e)) }
                     catch { return (name, .failure(SigilError(.io, "\(error)", path: input))) }
                 }

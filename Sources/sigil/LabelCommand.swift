@@ -78,7 +78,7 @@ struct LabelCommand: AsyncParsableCommand {
                     .run(inputFolder: input, outputFolder: output)
                 return
             }
-            let outcome = try labeler.labelFile(at: input, to: output)
+            let outcome = try labeler.labelFile(at: input, to: output, keepBytes: keeper != nil)
             let receipt = try await records.keep(outcome, output: output, policy: policy, keeper: keeper)
             if json {
                 print(outcome.json(input: input, output: output).appending([.init("record", receipt?.json ?? .null)]).prettyPrinted)

@@ -36,6 +36,71 @@ import SigilTestSupport
         #expect(report.explicit == nil)
     }
 
+    /// A metadata-only policy whose label depends on the header alone (no ReservedCode1 signature).
+    static func headerOnlyPolicy(_ produceID: String) throws -> LabelPolicy {
+        var policy = try TestSupport.policy([.implicit], produceID: produceID)
+        policy.labelSignature = nil
+        return policy
+    }
+
+    @Test("A file labeled from its header alone is the file a whole-file label gives", arguments: ["landscape.jpg", "portrait-gradient.jpg", "rotated-exif6.jpg"])
+    func headerOnlyFileLabelMatchesWholeFileLabel(_ name: String) throws {
+        let dir = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = TestSupport.examples.appendingPathComponent(name)
+        let labeler = try Labeler(policy: try Self.headerOnlyPolicy("header-\(name)"))
+        let out = dir.appendingPathComponent(name)
+        let outcome = try labeler.labelFile(at: source.path, to: out.path, keepBytes: false)
+        #expect(outcome.bytes.isEmpty, "the header-only path was taken")
+        #expect(outcome.width > 0 && outcome.height > 0)
+        #expect(try TestSupport.read(out) == labeler.label(try TestSupport.read(source)).bytes)
+        #expect(try Verifier().verify(try TestSupport.read(out)).label?.produceID == "header-\(name)")
+    }
+
+    @Test func headerOnlyLabelReadsPastLongAPPSegments() throws {
+        // Three 60 KB APP2 segments push the first SOS past the 64 KiB first read.
+        let dir = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let jpeg = try TestSupport.read(TestSupport.examples.appendingPathComponent("landscape.jpg"))
+        let app2: [UInt8] = [0xFF, 0xE2, 0xEA, 0x62] + Array("SIGILTEST\0".utf8) + [UInt8](repeating: 0x5A, count: 60_000 - 10)
+        let big = Array(jpeg[..<2]) + app2 + app2 + app2 + Array(jpeg[2...])
+        let input = dir.appendingPathComponent("big.jpg"), out = dir.appendingPathComponent("out.jpg")
+        try FileIO.writeAtomically(big, to: input.path)
+        let labeler = try Labeler(policy: try Self.headerOnlyPolicy("big-header"))
+        let outcome = try labeler.labelFile(at: input.path, to: out.path, keepBytes: false)
+        #expect(outcome.bytes.isEmpty)
+        let written = try TestSupport.read(out)
+        #expect(written == (try labeler.label(big)).bytes)
+        #expect(try CompressedImageData.bytes(of: written) == CompressedImageData.bytes(of: big))
+    }
+
+    @Test func headerOnlyLabelLeavesOtherJPEGsToTheWholeFilePath() throws {
+        let dir = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let jpeg = try TestSupport.read(TestSupport.examples.appendingPathComponent("landscape.jpg"))
+        let labeler = try Labeler(policy: try Self.headerOnlyPolicy("trailer"))
+        // Bytes after EOI (a camera's trailer) are kept, through the whole-file path.
+        let trailer = Array("TRAILER-AFTER-EOI".utf8)
+        let withTrailer = dir.appendingPathComponent("trailer.jpg"), out = dir.appendingPathComponent("out.jpg")
+        try FileIO.writeAtomically(jpeg + trailer, to: withTrailer.path)
+        let outcome = try labeler.labelFile(at: withTrailer.path, to: out.path, keepBytes: false)
+        #expect(!outcome.bytes.isEmpty, "the whole-file path decided")
+        #expect(try TestSupport.read(out).suffix(trailer.count + 2).elementsEqual([0xFF, 0xD9] + trailer))
+        // A truncated file is refused, and nothing is written.
+        let cut = dir.appendingPathComponent("cut.jpg"), cutOut = dir.appendingPathComponent("cut-out.jpg")
+        try FileIO.writeAtomically(Array(jpeg.prefix(jpeg.count / 2)), to: cut.path)
+        do {
+            _ = try labeler.labelFile(at: cut.path, to: cutOut.path, keepBytes: false)
+            Issue.record("a truncated JPEG was labeled")
+        } catch let error as SigilError {
+            #expect(error.code == .truncated)
+            #expect(error.message.contains("without EOI"), "\(error)")
+            #expect(error.path == cut.path)
+        }
+        #expect(!FileManager.default.fileExists(atPath: cutOut.path))
+        #expect(try Set(FileManager.default.contentsOfDirectory(atPath: dir.path)) == ["trailer.jpg", "out.jpg", "cut.jpg"], "no temporary file left behind")
+    }
+
     @Test func relabelingUpdatesTheOneLabelInPlace() throws {
         let input = try TestSupport.read(TestSupport.examples.appendingPathComponent("alpha.png"))
         let first = try Labeler(policy: try TestSupport.policy([.implicit], produceID: "first")).label(input)

@@ -1,8 +1,25 @@
 /// Writes the label into a JPEG's APP1 XMP segment.
 enum JPEGLabelWriter {
     static func write(_ assignments: [XMPEditor.Assignment], into bytes: [UInt8]) throws -> [UInt8] {
+        guard let plan = try headerEdits(assignments, in: bytes, isWholeFile: true) else {
+            throw SigilError(.malformed, "JPEG file has no SOS segment; Sigil writes only into complete files", offset: 2)
+        }
+        try JPEGStructure.requireComplete(bytes)
+        return LabelWriter.splice(bytes, plan.edits)
+    }
+
+    /// The edits that write the label, all within the header (before the first SOS), and the offset of that SOS
+    /// (where the compressed image data begins).
+    ///
+    /// - Parameters:
+    ///   - bytes: the whole file, or its leading bytes when `isWholeFile` is false.
+    /// - Returns: nil when `bytes` is a prefix that ends before the first SOS (read more and ask again).
+    static func headerEdits(
+        _ assignments: [XMPEditor.Assignment], in bytes: [UInt8], isWholeFile: Bool
+    ) throws -> (edits: [(range: Range<Int>, bytes: [UInt8])], imageData: Int)? {
         let structure = try JPEGStructure(bytes, headerOnly: true)
         guard let sos = structure.segments.firstIndex(where: { $0.marker == 0xDA }) else {
+            guard isWholeFile else { return nil }
             throw structure.damage.first ?? SigilError(.malformed, "JPEG file has no SOS segment; Sigil writes only into complete files", offset: 2)
         }
         let header = structure.segments[..<sos]
@@ -27,7 +44,7 @@ enum JPEGLabelWriter {
             }
             edits.append((insertAt..<insertAt, try makeSegment(XMPEditor.newPacket(assignments), at: insertAt)))
         }
-        return LabelWriter.splice(bytes, edits)
+        return (edits, structure.segments[sos].fillStart)
     }
 
     /// An APP1 segment holding `packet`.

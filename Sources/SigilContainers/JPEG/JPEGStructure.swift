@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The marker segments of a JPEG file, with their byte ranges, so readers can inspect them and writers can
 /// splice around them without touching any other byte.
 struct JPEGStructure {
@@ -49,7 +53,8 @@ struct JPEGStructure {
         }
     }
 
-    /// Walks the file. With `headerOnly` it stops at the first SOS.
+    /// Walks the file. With `headerOnly` it stops at the first SOS, whose segment then ends at its header: no
+    /// entropy-coded data is scanned, so `bytes` may be just the file's leading bytes.
     ///
     /// - Throws: `.unsupportedFormat` only when the file does not start with SOI.
     init(_ bytes: [UInt8], headerOnly: Bool = false) throws {
@@ -92,13 +97,17 @@ struct JPEGStructure {
                 // tolerated: the scan data is not Sigil's concern, the markers after it are.
                 let headerEnd = lengthOK ? j + 2 + bytes.u16be(j + 2) : j + 2
                 let payload = lengthOK ? (j + 4)..<headerEnd : headerEnd..<headerEnd
+                if headerOnly {
+                    // The header is all a header reader or writer needs: no scan of the entropy-coded data.
+                    segments.append(Segment(marker: marker, offset: j, fillStart: i, end: headerEnd, payload: payload))
+                    return
+                }
                 guard let next = Self.nextMarker(in: bytes, from: headerEnd) else {
                     segments.append(Segment(marker: marker, offset: j, fillStart: i, end: n, payload: payload))
                     damage.append(SigilError(.truncated, "JPEG entropy-coded data after SOS at offset \(j) runs to the end of the file without EOI", offset: j))
                     return
                 }
                 segments.append(Segment(marker: marker, offset: j, fillStart: i, end: next, payload: payload))
-                if headerOnly { return }
                 i = next
                 continue
             }
@@ -125,18 +134,33 @@ struct JPEGStructure {
     }
 
     /// The next marker after entropy-coded data starting at `start`: skips stuffed `FF 00`, RSTn and fill bytes.
+    /// Uses `memchr` to find each `FF`, so the scan runs at memory speed.
     static func nextMarker(in bytes: [UInt8], from start: Int) -> Int? {
         bytes.withUnsafeBufferPointer { p -> Int? in
+            guard let base = p.baseAddress else { return nil }
             var i = max(start, 0)
             let n = p.count
             while i + 1 < n {
-                if p[i] != 0xFF { i += 1; continue }
+                guard let hit = memchr(base + i, 0xFF, n - i - 1) else { return nil }
+                i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                 let b = p[i + 1]
                 if b == 0x00 || (0xD0...0xD7).contains(b) { i += 2; continue }
                 if b == 0xFF { i += 1; continue }
                 return i
             }
             return nil
+        }
+    }
+
+    /// Requires a whole JPEG file to be complete: it ends with EOI, or a walk of the whole file finds EOI (with
+    /// trailing data after it, which writers keep).
+    ///
+    /// - Throws: the walk's first damage (`.truncated` when the entropy-coded data runs to the end of the file).
+    static func requireComplete(_ bytes: [UInt8]) throws {
+        if bytes.count >= 4, bytes[bytes.count - 2] == 0xFF, bytes[bytes.count - 1] == 0xD9 { return }
+        let full = try JPEGStructure(bytes)
+        if full.end == nil {
+            throw full.damage.first ?? SigilError(.truncated, "JPEG file ends at offset \(bytes.count) without EOI", offset: bytes.count)
         }
     }
 
