@@ -17,6 +17,7 @@ let package = Package(
             dependencies: [
                 .product(name: "SigilWatermark", package: "Sigil"),
                 .product(name: "SigilImaging", package: "Sigil"),
+                .product(name: "SigilCore", package: "Sigil"),
             ]
         ),
         // C2PA sign+embed and validate of a 12 MP JPEG beside c2pa-python and SHA-256 (decision 0202).

@@ -18,6 +18,15 @@ enum WatermarkGeometry {
     /// Tile period (pixels).
     static func period(width: Int, height: Int) -> Double { pitch(width: width, height: height) * Double(TileLayout.side) }
 
+    /// The tile periods (pixels) a received image of this size may carry, likeliest first: the one its own size
+    /// implies, and, when that is the floor pitch, also the period of a larger image (pitch ∝ size) scaled down to
+    /// this size — a downscaled picture cannot tell the two apart.
+    static func candidatePeriods(width: Int, height: Int) -> [Double] {
+        let own = period(width: width, height: height)
+        let proportional = Double(min(width, height)) / cellsAcrossShortSide * Double(TileLayout.side)
+        return proportional < own - 1e-9 ? [own, proportional] : [own]
+    }
+
     /// Integer area-downscale factor the detector analyses at: the analysis image stays near 700 px on
     /// its long side, but the expected pitch never falls under 4 analysis pixels.
     static func analysisFactor(width: Int, height: Int) -> Int {

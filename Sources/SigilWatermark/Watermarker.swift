@@ -56,8 +56,8 @@ public struct Watermarker: Sendable {
         guard min(pixels.width, pixels.height) >= 32 else { return .none(syncScore: 0) }
         let factor = WatermarkGeometry.analysisFactor(width: pixels.width, height: pixels.height)
         let analysis = Self.analysisLuma(pixels, factor: factor)
-        let period = WatermarkGeometry.period(width: pixels.width, height: pixels.height) / Double(factor)
-        return WatermarkDetector(layout: layout, codec: codec).detect(analysis, identityPeriod: period)
+        let periods = WatermarkGeometry.candidatePeriods(width: pixels.width, height: pixels.height).map { $0 / Double(factor) }
+        return WatermarkDetector(layout: layout, codec: codec).detect(analysis, periods: periods)
     }
 
     /// The 64-bit payload Sigil embeds for a ProduceID (see ``WatermarkKey/payload(forProduceID:)``).

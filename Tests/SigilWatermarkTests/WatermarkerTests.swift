@@ -41,6 +41,53 @@ struct WatermarkerTests {
         }
     }
 
+    @Test("small pictures halved and cropped, rotations to 5°, aspect changes")
+    func geometry() throws {
+        // A 450 × 300 picture has the floor pitch; halved, its tile is the proportional one the detector also tries.
+        var small = WatermarkTestSupport.resized(try WatermarkTestSupport.example("landscape.jpg"), width: 450, height: 300)
+        try Self.marker.embed(payload: Self.payload, into: &small)
+        #expect(WatermarkGeometry.candidatePeriods(width: 225, height: 150).count == 2)
+        #expect(WatermarkGeometry.candidatePeriods(width: 960, height: 640).count == 1)
+        let (_, m) = try Self.marked()
+        let attacked: [(String, PixelBuffer)] = [
+            ("small-resize50", WatermarkTestSupport.resized(small, width: 225, height: 150)),
+            ("small-crop90", WatermarkTestSupport.cropped(small, x: 11, y: 7, width: 428, height: 285)),
+            ("rotate5", WatermarkTestSupport.rotated(m, degrees: 5)),
+            ("rotate-4", WatermarkTestSupport.rotated(m, degrees: -4)),
+            ("aspect-y0.8", WatermarkTestSupport.resized(m, width: m.width, height: m.height * 4 / 5)),
+        ]
+        for (name, image) in attacked {
+            let found = Self.marker.detect(in: image)
+            #expect(found.payload == Self.payload, "\(name): \(found)")
+        }
+    }
+
+    @Test("near black and white the mark steps back")
+    func clippedRegionsTakeLittle() throws {
+        var image = try WatermarkTestSupport.example("landscape.jpg")
+        let black = 0..<(image.width * 3 / 10)
+        for y in 0..<image.height {
+            for x in black { for c in 0..<3 { image.bytes[(y * image.width + x) * 3 + c] = 0 } }
+        }
+        var marked = image
+        try Self.marker.embed(payload: Self.payload, into: &marked)
+        func meanChange(_ columns: Range<Int>) -> Double {
+            var sum = 0.0, n = 0.0
+            for y in 32..<(image.height - 32) {
+                for x in columns {
+                    let i = (y * image.width + x) * 3
+                    sum += abs(Double(marked.bytes[i + 1]) - Double(image.bytes[i + 1]))
+                    n += 1
+                }
+            }
+            return sum / n
+        }
+        let inBlack = meanChange(32..<(black.upperBound - 32)), inPhoto = meanChange((black.upperBound + 32)..<(image.width - 32))
+        #expect(inPhoto > 0.5)
+        #expect(inBlack < 0.1 * inPhoto, "black \(inBlack), photo \(inPhoto)")
+        #expect(Self.marker.detect(in: marked).payload == Self.payload)
+    }
+
     @Test("alpha is untouched, grey images work, skipped regions stay identical")
     func layoutsAndRegions() throws {
         let rgb = try WatermarkTestSupport.example("meadow.webp")

@@ -8,6 +8,7 @@
 //
 // The key is fixed for benchmarking (SHA-free derivation from the word "wmbench"), or --key HEX64.
 import Foundation
+import SigilCore
 import SigilImaging
 import SigilWatermark
 
@@ -108,14 +109,8 @@ case "speed":
                  pixels.width, pixels.height, mp, e, mp / e, d, mp / d, ok ? "ok" : "FAILED"))
 case "fpr":
     let count = Int(option("--count") ?? "10000") ?? 10000
-    var rng = UInt64(option("--seed") ?? "1") ?? 1
-    func next() -> UInt64 {
-        rng &+= 0x9E37_79B9_7F4A_7C15
-        var z = rng
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var rng = SplitMix64(seed: UInt64(option("--seed") ?? "1") ?? 1)
+    func next() -> UInt64 { rng.next() }
     func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
     var sources: [(String, PixelBuffer)] = []
     for dir in args {

@@ -15,11 +15,16 @@ struct WatermarkDetector: Sendable {
     let codec: MessageCodec
     let synchronizer: TileSynchronizer
 
-    static let maxDecodes = 8
-    /// Tile-period multipliers tried for crops to 100 %, 90 %, 75 % and 56 % of the area.
-    static let cropScales: [Double] = [1, 1 / 0.9.squareRoot(), 1 / 0.75.squareRoot(), 1 / 0.5625.squareRoot()]
+    static let maxDecodes = 9
+    /// Tile-period multipliers tried for crops to 100 %, 90 %, 75 %, 56 % and 50 % of the area.
+    static let cropScales: [Double] = [1, 1 / 0.9.squareRoot(), 1 / 0.75.squareRoot(), 1 / 0.5625.squareRoot(), 1 / 0.5.squareRoot()]
     /// Rotations (degrees) tried around each of those.
-    static let rotations: [Double] = [0, -1, 1, -2, 2, -3, 3]
+    static let rotations: [Double] = [0, -1, 1, -2, 2, -3, 3, -4, 4, -5, 5]
+    /// Aspect changes tried (x and y period multipliers, uncropped and unrotated): one side stretched or squeezed
+    /// by a quarter or a third, as a careless resize to another frame does.
+    static let aspects: [SIMD2<Double>] = [
+        SIMD2(1.25, 1), SIMD2(0.8, 1), SIMD2(1, 1.25), SIMD2(1, 0.8), SIMD2(4.0 / 3, 1), SIMD2(0.75, 1), SIMD2(1, 4.0 / 3), SIMD2(1, 0.75),
+    ]
     static var falsePositiveBound: Double { Double(maxDecodes) / Double(1 << MessageCodec.tagBits) }
 
     init(layout: TileLayout, codec: MessageCodec) {
@@ -33,43 +38,68 @@ struct WatermarkDetector: Sendable {
         var alignment: TileSynchronizer.Alignment
     }
 
-    func detect(_ analysis: Plane, identityPeriod: Double) -> WatermarkDetection {
+    /// Looks for the mark in an analysis plane.
+    ///
+    /// - Parameter periods: the tile periods (analysis pixels) the image's size implies, likeliest first (see
+    ///   ``WatermarkGeometry/candidatePeriods(width:height:)``); the first is the reference for reported scales.
+    func detect(_ analysis: Plane, periods: [Double]) -> WatermarkDetection {
+        guard let identityPeriod = periods.first else { return .none(syncScore: 0) }
         // The mark is smooth at the scale of its cell pitch, so the local mean it is measured against spans about
         // two cells (a high-pass just below the mark's band, where natural images have most of their energy).
-        let pitch = identityPeriod / Double(TileLayout.side)
-        let radii = Self.whiteningRadii(pitch: pitch)
-        let residual = analysis.whitenedResidual(meanRadius: radii.mean, normRadius: radii.norm)
+        var residuals: [Int: Plane] = [:]
+        func residual(period: Double) -> Plane {
+            let radii = Self.whiteningRadii(pitch: period / Double(TileLayout.side))
+            if let cached = residuals[radii.mean] { return cached }
+            let plane = analysis.whitenedResidual(meanRadius: radii.mean, normRadius: radii.norm)
+            residuals[radii.mean] = plane
+            return plane
+        }
         // Hypotheses, cheapest and likeliest first, stopping at the first decode whose keyed tag checks:
-        // 1. the geometry the image's size implies (exact after any aspect-preserving resize);
-        // 2. that geometry for a crop of a larger image (crops shrink the short side, not the tile) and small
+        // 1. the geometries the image's size implies (exact after any aspect-preserving resize);
+        // 2. those geometries for a crop of a larger image (crops shrink the short side, not the tile) and small
         //    rotations of both, ranked by sync score;
         // 3. the lattices the spectrally whitened autocorrelation finds (any scale, rotation, aspect change).
-        // At most 1 + 4 + 3 = ``maxDecodes`` decodes are attempted per image.
+        // At most 2 + 4 + 3 = ``maxDecodes`` decodes are attempted per image.
         var tried: [LatticeBasis] = []
         var bestScore = -Double.infinity
-        func attempt(_ bases: [LatticeBasis], decodes: Int) -> WatermarkDetection? {
-            let fresh = bases.filter { basis in !tried.contains { $0.isClose(to: basis, tolerance: 1.5) } }
-            tried += fresh
-            let candidates = fresh.map { Candidate(basis: $0, alignment: synchronizer.align(TileFold(plane: residual, basis: $0))) }
-                .sorted { $0.alignment.score > $1.alignment.score }
+        func attempt(_ bases: [(LatticeBasis, Double)], decodes: Int) -> WatermarkDetection? {
+            let fresh = bases.filter { basis, _ in !tried.contains { $0.isClose(to: basis, tolerance: 1.5) } }
+            tried += fresh.map(\.0)
+            let candidates = fresh.map { basis, period in
+                Candidate(basis: basis, alignment: synchronizer.align(TileFold(plane: residual(period: period), basis: basis)))
+            }.sorted { $0.alignment.score > $1.alignment.score }
             bestScore = max(bestScore, candidates.first?.alignment.score ?? bestScore)
             for candidate in candidates.prefix(decodes) {
                 if let found = decode(candidate, identityPeriod: identityPeriod) { return found }
             }
             return nil
         }
-        if let found = attempt([.axisAligned(period: identityPeriod)], decodes: 1) { return found }
-        var grid: [LatticeBasis] = []
-        for scale in Self.cropScales {
-            for degrees in Self.rotations {
-                let r = degrees * Double.pi / 180, period = identityPeriod * scale
-                grid.append(LatticeBasis(a: SIMD2(cos(r), sin(r)) * period, b: SIMD2(-sin(r), cos(r)) * period))
+        let bases = periods.prefix(2)
+        if let found = attempt(bases.map { (.axisAligned(period: $0), $0) }, decodes: 2) { return found }
+        var grid: [(LatticeBasis, Double)] = []
+        for (k, base) in bases.enumerated() {
+            // At the floor pitch (two bases) the first base is a small picture's own tile, which a crop leaves as
+            // it is; crops of a larger picture scale the second.
+            for scale in bases.count > 1 && k == 0 ? [1] : Self.cropScales {
+                for degrees in Self.rotations {
+                    let r = degrees * Double.pi / 180, period = base * scale
+                    grid.append((LatticeBasis(a: SIMD2(cos(r), sin(r)) * period, b: SIMD2(-sin(r), cos(r)) * period), period))
+                }
+            }
+        }
+        for base in bases.suffix(1) {
+            for aspect in Self.aspects {
+                grid.append((LatticeBasis(a: SIMD2(aspect.x * base, 0), b: SIMD2(0, aspect.y * base)), base * min(aspect.x, aspect.y)))
             }
         }
         if let found = attempt(grid, decodes: 4) { return found }
         let shortSide = Double(min(analysis.width, analysis.height))
-        let estimator = LatticeEstimator(minPeriod: Double(TileLayout.side) * 3, maxPeriod: min(shortSide * 0.75, 420))
-        if let found = attempt(estimator.bases(of: residual), decodes: 3) { return found }
+        let smallest = bases.min() ?? identityPeriod
+        // Tiles shorter than 3 px per cell exist only in downscaled small pictures (the second base).
+        let minPeriod = bases.count > 1 ? min(Double(TileLayout.side) * 3, smallest * 0.7) : Double(TileLayout.side) * 3
+        let estimator = LatticeEstimator(minPeriod: minPeriod, maxPeriod: min(shortSide * 0.75, 420))
+        let plane = residual(period: smallest)
+        if let found = attempt(estimator.bases(of: plane).map { ($0, smallest) }, decodes: 3) { return found }
         return .none(syncScore: bestScore.isFinite ? bestScore : 0)
     }
 

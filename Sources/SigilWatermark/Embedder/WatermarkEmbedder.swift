@@ -19,15 +19,21 @@ struct WatermarkEmbedder: Sendable {
         let k = TileLayout.side
         let blockSize = max(8, Int(pitch.rounded()))
         let mask = bytes.withUnsafeBufferPointer { src in
-            PerceptualMask(width: width, height: height, blockSize: blockSize, targetRMS: targetRMS, fieldPower: Self.fieldPower) { y, line in
+            PerceptualMask(width: width, height: height, blockSize: blockSize, targetRMS: targetRMS, fieldPower: Self.fieldPower) { y, line, room in
                 let row = y * width * channels
                 if colorChannels == 3 {
                     for x in 0..<width {
                         let o = row + x * channels
-                        line[x] = 0.299 * Float(src[o]) + 0.587 * Float(src[o + 1]) + 0.114 * Float(src[o + 2])
+                        let r = src[o], g = src[o + 1], b = src[o + 2]
+                        line[x] = 0.299 * Float(r) + 0.587 * Float(g) + 0.114 * Float(b)
+                        room[x] = Float(min(min(r, g, b), 255 - max(r, g, b)))
                     }
                 } else {
-                    for x in 0..<width { line[x] = Float(src[row + x * channels]) }
+                    for x in 0..<width {
+                        let v = src[row + x * channels]
+                        line[x] = Float(v)
+                        room[x] = Float(min(v, 255 - v))
+                    }
                 }
             }
         }

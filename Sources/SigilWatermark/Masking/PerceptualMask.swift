@@ -18,21 +18,33 @@ struct PerceptualMask: Sendable {
     static let floor: Float = 0.35
     static let ceiling: Float = 2.4
 
-    /// Measures activity on `luma` (a callback giving the 8-bit luma of one row) and scales the map so
-    /// that amplitude² × `fieldPower` averages to `targetRMS`².
-    init(width: Int, height: Int, blockSize: Int, targetRMS: Float, fieldPower: Float, luma: (Int, inout [Float]) -> Void) {
+    /// Headroom (levels) at which a block takes its full amplitude; below it the amplitude falls towards
+    /// ``clippedShare`` of it.
+    static let fullHeadroom: Float = 16
+    static let clippedShare: Float = 0.15
+
+    /// Measures activity on `luma` (a callback giving the 8-bit luma of one row, and each pixel's headroom: how
+    /// far its darkest channel is from 0 and its brightest from 255) and scales the map so that
+    /// amplitude² × `fieldPower` averages to `targetRMS`².
+    ///
+    /// Blocks near black or white get less: a change there is clipped in some channel anyway, and it is where
+    /// structural similarity notices a change most (its luminance and contrast terms have nothing to hide it in).
+    init(width: Int, height: Int, blockSize: Int, targetRMS: Float, fieldPower: Float, luma: (Int, inout [Float], inout [Float]) -> Void) {
         self.blockSize = blockSize
         columns = (width + blockSize - 1) / blockSize
         rows = (height + blockSize - 1) / blockSize
         var sum = [Double](repeating: 0, count: columns * rows)
         var sumSq = [Double](repeating: 0, count: columns * rows)
         var count = [Double](repeating: 0, count: columns * rows)
+        var headroom = [Double](repeating: 0, count: columns * rows)
         var line = [Float](repeating: 0, count: width)
+        var room = [Float](repeating: 0, count: width)
         // Activity = std of the detail (luma minus its horizontal 3-tap mean), so smooth gradients count as flat.
         for y in 0..<height {
-            luma(y, &line)
+            luma(y, &line, &room)
             let base = (y / blockSize) * columns
             for x in 0..<width {
+                headroom[base + x / blockSize] += Double(room[x])
                 let left = line[max(x - 1, 0)], right = line[min(x + 1, width - 1)]
                 let detail = Double(line[x] - (left + right + line[x]) / 3)
                 let b = base + x / blockSize
@@ -66,7 +78,11 @@ struct PerceptualMask: Sendable {
         }
         var raw = smooth.map { Float(pow(Double($0) + 1.0, 0.75)) }
         let mean = raw.reduce(0, +) / Float(raw.count)
-        for i in 0..<raw.count { raw[i] = min(max(raw[i] / mean, Self.floor), Self.ceiling) }
+        for i in 0..<raw.count {
+            let room = Float(headroom[i] / count[i])
+            let share = min(1, Self.clippedShare + (1 - Self.clippedShare) * room / Self.fullHeadroom)
+            raw[i] = min(max(raw[i] / mean, Self.floor), Self.ceiling) * share
+        }
         let power = raw.reduce(0) { $0 + $1 * $1 } / Float(raw.count)
         let gain = targetRMS / (power * fieldPower).squareRoot()
         amplitude = raw.map { $0 * gain }
