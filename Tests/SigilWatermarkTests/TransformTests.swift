@@ -19,6 +19,31 @@ struct TransformTests {
         for i in 0..<original.count { #expect(abs(signal.re[i] / Float(32 * 16) - original[i]) < 1e-4) }
     }
 
+    @Test("2-D FFT equals the direct DFT over batches of columns, and skipping zero rows changes nothing")
+    func fft2DMatchesDirectDFT() {
+        // 40 columns: two full batches of 16 and a partial one of 8 (the plane is 64 wide, 8 high).
+        let w = 64, h = 8, filledRows = 5
+        var rng = KeyedGenerator(seed: 11)
+        var plane = ComplexPlane(width: w, height: h)
+        for y in 0..<filledRows { for x in 0..<40 { plane.re[y * w + x] = Float(rng.next() % 2000) / 1000 - 1 } }
+        let input = plane.re
+        var skipped = plane
+        plane.fft2D(inverse: false)
+        skipped.fft2D(inverse: false, nonzeroRows: filledRows)
+        #expect(skipped.re == plane.re && skipped.im == plane.im)
+        for (u, v) in [(0, 0), (3, 1), (17, 5), (40, 7), (63, 2)] {
+            var re = 0.0, im = 0.0
+            for y in 0..<h {
+                for x in 0..<w {
+                    let angle = -2 * Double.pi * (Double(u * x) / Double(w) + Double(v * y) / Double(h))
+                    re += Double(input[y * w + x]) * cos(angle)
+                    im += Double(input[y * w + x]) * sin(angle)
+                }
+            }
+            #expect(abs(Double(plane.re[v * w + u]) - re) < 1e-3 && abs(Double(plane.im[v * w + u]) - im) < 1e-3, "bin (\(u), \(v))")
+        }
+    }
+
     @Test("FFT of a cosine puts energy at its frequency")
     func fftFrequency() {
         let n = 64

@@ -51,7 +51,7 @@ struct LatticeEstimator: Sendable {
         for y in 0..<plane.height {
             for x in 0..<plane.width { spectrum.re[y * w + x] = plane.values[y * plane.width + x] }
         }
-        spectrum.fft2D(inverse: false)
+        spectrum.fft2D(inverse: false, nonzeroRows: plane.height)
         var power = Plane(width: w, height: h)
         for i in 0..<(w * h) {
             power.values[i] = spectrum.re[i] * spectrum.re[i] + spectrum.im[i] * spectrum.im[i]

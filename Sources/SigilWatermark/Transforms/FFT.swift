@@ -90,30 +90,49 @@ struct ComplexPlane: Sendable {
         im = [Float](repeating: 0, count: width * height)
     }
 
-    /// 2-D FFT in place (rows, then columns through a scratch line). Inverse is unscaled.
-    mutating func fft2D(inverse: Bool) {
+    /// Columns gathered per pass of the column transforms: 16 floats are one 64-byte cache line of a row.
+    static let columnBatch = 16
+
+    /// 2-D FFT in place (rows, then columns through scratch lines gathered a cache line at a time). Inverse is
+    /// unscaled.
+    ///
+    /// - Parameter nonzeroRows: rows at and after this index are known to be zero on input (zero padding), so
+    ///   their row transforms are skipped; they are zero on output of that pass too.
+    mutating func fft2D(inverse: Bool, nonzeroRows: Int? = nil) {
         let rowPlan = FFTPlan(count: width)
         let colPlan = height == width ? rowPlan : FFTPlan(count: height)
         let w = width, h = height
+        let batch = Self.columnBatch
         re.withUnsafeMutableBufferPointer { rp in
             im.withUnsafeMutableBufferPointer { ip in
-                for y in 0..<h {
+                for y in 0..<min(h, nonzeroRows ?? h) {
                     rowPlan.transform(rp.baseAddress! + y * w, ip.baseAddress! + y * w, inverse: inverse)
                 }
-                var colRe = [Float](repeating: 0, count: h)
-                var colIm = [Float](repeating: 0, count: h)
+                var colRe = [Float](repeating: 0, count: h * batch)
+                var colIm = [Float](repeating: 0, count: h * batch)
                 colRe.withUnsafeMutableBufferPointer { cr in
                     colIm.withUnsafeMutableBufferPointer { ci in
-                        for x in 0..<w {
+                        var x0 = 0
+                        while x0 < w {
+                            let n = min(batch, w - x0)
                             for y in 0..<h {
-                                cr[y] = rp[y * w + x]
-                                ci[y] = ip[y * w + x]
+                                let row = y * w + x0
+                                for c in 0..<n {
+                                    cr[c * h + y] = rp[row + c]
+                                    ci[c * h + y] = ip[row + c]
+                                }
                             }
-                            colPlan.transform(cr.baseAddress!, ci.baseAddress!, inverse: inverse)
+                            for c in 0..<n {
+                                colPlan.transform(cr.baseAddress! + c * h, ci.baseAddress! + c * h, inverse: inverse)
+                            }
                             for y in 0..<h {
-                                rp[y * w + x] = cr[y]
-                                ip[y * w + x] = ci[y]
+                                let row = y * w + x0
+                                for c in 0..<n {
+                                    rp[row + c] = cr[c * h + y]
+                                    ip[row + c] = ci[c * h + y]
+                                }
                             }
+                            x0 += n
                         }
                     }
                 }
