@@ -175,3 +175,42 @@ struct AccountReviewCommand: AsyncParsableCommand {
         print(account.json.prettyPrinted)
     }
 }
+
+/// `sigil agreement …`: the user-agreement versions an explicit-label opt-out may cite (Labeling Measures Arts. 8–9).
+struct AgreementCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agreement",
+        abstract: "Publish and list user-agreement versions (Labeling Measures Arts. 8–9).",
+        subcommands: [AgreementPublishCommand.self, AgreementListCommand.self]
+    )
+}
+
+struct AgreementPublishCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "publish",
+        abstract: "Record a version of the user agreement and the SHA-256 of its text.",
+        discussion: "A published version is never changed; `sigil label --opt-out-agreement` and POST /v1/label accept only published versions."
+    )
+    @Argument(help: "The version's name, as opt-outs will cite it (e.g. tos-2025-09).") var version: String
+    @Argument(help: "The agreement's text as published (any file; its SHA-256 is recorded).") var file: String
+    @OptionGroup var store: LogStoreOptions
+
+    func run() async throws {
+        let digest = LowerHex.encode(RecordKeeper.contentSHA256(try FileIO.read(file)))
+        let agreements = try await store.withCompliance { _, compliance in
+            try await compliance.agreements.publish(version: version, sha256: digest, actor: "cli")
+            return try await compliance.agreements.list()
+        }
+        print(JSONValue.object([.init("agreements", .array(agreements))]).prettyPrinted)
+    }
+}
+
+struct AgreementListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Print the published versions as JSON.")
+    @OptionGroup var store: LogStoreOptions
+
+    func run() async throws {
+        let agreements = try await store.withCompliance { _, compliance in try await compliance.agreements.list() }
+        print(JSONValue.object([.init("agreements", .array(agreements))]).prettyPrinted)
+    }
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Sigil
+import SigilCompliance
 
 /// `sigil label`'s generation-record options: what goes into the record beside the labeled file, and where the log is.
 struct RecordOptions: ParsableArguments {
@@ -121,10 +122,17 @@ actor BatchRecorder {
 }
 
 extension RecordOptions {
-    /// Opens the log (unless `--no-record`), runs `body`, and closes the log.
+    /// Opens the log (unless `--no-record`), checks an opt-out's agreement version against it, runs `body`, and
+    /// closes the log.
     func withKeeper(data: String?, keys: String?, _ body: (RecordKeeper?) async throws -> Void) async throws {
         let keeper = try await open(data: data, keys: keys)
         do {
+            if let agreement = optOutAgreement, let keeper {
+                // As POST /v1/label does: an opt-out is accepted only under a version an admin published.
+                guard try await AgreementStore(database: keeper.store.database).exists(agreement) else {
+                    throw SigilError(.usage, "--opt-out-agreement \(agreement) is not a published agreement version (publish it with `sigil agreement publish` or POST /v1/agreements); Labeling Measures Art. 9 accepts an opt-out only under a recorded agreement")
+                }
+            }
             try await body(keeper)
             try await keeper?.close()
         } catch {

@@ -13,7 +13,7 @@ struct SigilCommand: AsyncParsableCommand {
         discussion: "Exit codes: 0 success, 1 verify found problems, 2 usage error, 3 bad input.",
         subcommands: [
             LabelCommand.self, VerifyCommand.self, DemoCommand.self, ServeCommand.self, APIKeyCommand.self, WatermarkCommand.self,
-            LogCommand.self, KeysCommand.self, ScreeningCommand.self, AuditCommand.self, AccountCommand.self,
+            LogCommand.self, KeysCommand.self, ScreeningCommand.self, AuditCommand.self, AccountCommand.self, AgreementCommand.self,
         ]
     )
 

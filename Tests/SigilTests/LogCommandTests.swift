@@ -32,8 +32,20 @@ struct LogCommandTests {
         let record1 = json(label1.stdout)?["record"] as? [String: Any]
         #expect(record1?["index"] as? Int == 0)
         #expect(label1.stderr.contains("log/ed25519.key"))
-        let label2 = try TestSupport.run(sigil, ["label", sample("landscape.jpg"), "-o", second, "--producer", producer, "--data", data, "--json",
-                                                 "--marks", "implicit", "--opt-out-agreement", "tos-2025-09", "--recipient", "user-9", "--write-proof"])
+        // An opt-out cites a published agreement version (Labeling Measures Art. 9): refused before, accepted after.
+        let optOutArguments = ["label", sample("landscape.jpg"), "-o", second, "--producer", producer, "--data", data, "--json",
+                               "--marks", "implicit", "--opt-out-agreement", "tos-2025-09", "--recipient", "user-9", "--write-proof"]
+        let unpublished = try TestSupport.run(sigil, optOutArguments)
+        #expect(unpublished.status == 2 && unpublished.stderr.contains("tos-2025-09 is not a published agreement version"), "\(unpublished.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: second))
+        let terms = dir.appendingPathComponent("terms.txt")
+        try Data("用户协议 2025-09".utf8).write(to: terms)
+        let publish = try TestSupport.run(sigil, ["agreement", "publish", "tos-2025-09", terms.path, "--data", data])
+        #expect(publish.status == 0, "\(publish.stderr)")
+        let listed = ((json(publish.stdout)?["agreements"] as? [[String: Any]])?.first)
+        #expect(listed?["version"] as? String == "tos-2025-09")
+        #expect(listed?["sha256"] as? String == LowerHex.encode(RecordKeeper.contentSHA256(Array("用户协议 2025-09".utf8))))
+        let label2 = try TestSupport.run(sigil, optOutArguments)
         #expect(label2.status == 0, "\(label2.stderr)")
         let record2 = json(label2.stdout)?["record"] as? [String: Any]
         #expect(record2?["index"] as? Int == 1)

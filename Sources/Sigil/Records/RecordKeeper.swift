@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
-@_exported import SigilLedger
-@_exported import SigilStore
+import SigilLedger
+import SigilStore
 import SigilProvenance
 import SigilStorePostgres
 
