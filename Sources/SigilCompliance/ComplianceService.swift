@@ -93,7 +93,9 @@ public struct ComplianceService: Sendable {
     /// Decides whether `account` may generate `category` content from `prompt`, and records the decision.
     ///
     /// Denied when: the account is not verified (DSP Art. 9); a face or voice category lacks a live consent granted
-    /// to this account for that scope (Art. 14); the prompt hits a `block` or `review` rule (Art. 10).
+    /// to this account for that scope (Art. 14); the prompt hits a `block` rule (Art. 10). Held (decision `review`)
+    /// when nothing but `review` rules stand in the way, until a reviewer decides
+    /// (``GenerationStore/review(_:approve:note:actor:now:)``).
     ///
     /// - Throws: ``FieldError`` for a missing or malformed field (`account`, `category`, `prompt`, `consent`).
     public func authorize(account accountID: String?, category categoryText: String?, prompt: String?, consent consentID: String?,
@@ -122,11 +124,14 @@ public struct ComplianceService: Sendable {
         }
         let screener = try await screeningCache.current()
         let hits = screener.screen(text: prompt)
+        var held: [String] = []
         for hit in hits where hit.action != .allowAndLog {
-            reasons.append("screening: the prompt hits a \(hit.category) rule (\(hit.action.rawValue), library v\(screener.version))")
+            let reason = "screening: the prompt hits a \(hit.category) rule (\(hit.action.rawValue), library v\(screener.version))"
+            if hit.action == .review { held.append(reason) } else { reasons.append(reason) }
         }
+        let decision: Generation.Decision = !reasons.isEmpty ? .deny : held.isEmpty ? .allow : .review
         let generation = Generation(id: Identifier.make("gen"), account: account.id, category: category, consent: consentID,
-                                    decision: reasons.isEmpty ? .allow : .deny, reasons: reasons, ruleVersion: screener.version, createdAt: now)
+                                    decision: decision, reasons: reasons + held, ruleVersion: screener.version, createdAt: now)
         try await generations.save(generation, prompt: prompt, hits: hits)
         return generation
     }
@@ -148,10 +153,12 @@ public struct ComplianceService: Sendable {
         guard Identifier.isValid(generationID, prefix: "gen"), let generation = try await generations.get(generationID) else {
             throw FieldError("generationId", "no generation \(generationID.prefix(40)); authorise one with POST /v1/generations")
         }
-        guard generation.decision == .allow else {
-            throw SigilError(.refused, "generation \(generationID) was denied: \(generation.reasons.joined(separator: "; "))")
+        switch generation.decision {
+        case .allow: break
+        case .review: throw SigilError(.refused, "generation \(generationID) is held for review: \(generation.reasons.joined(separator: "; "))")
+        case .deny: throw SigilError(.refused, "generation \(generationID) was denied: \(generation.reasons.joined(separator: "; "))")
         }
-        guard now.milliseconds - generation.createdAt.milliseconds <= GenerationStore.lifetimeMilliseconds else {
+        guard now.milliseconds - generation.authorisedAt.milliseconds <= GenerationStore.lifetimeMilliseconds else {
             throw SigilError(.refused, "generation \(generationID) was authorised more than 24 hours ago; authorise the request again")
         }
         let account = try await accounts.require(generation.account)

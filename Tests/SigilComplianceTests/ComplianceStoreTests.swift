@@ -167,6 +167,44 @@ func individual(_ id: String) throws -> AccountApplication {
     }
 
     @Test(arguments: Backend.allCases)
+    func reviewRulesHoldGenerationsUntilAReviewerDecides(_ backend: Backend) async throws {
+        guard backend.available else { return }
+        try await withDuties(backend) { duties, _, _ in
+            let account = try await duties.register(try individual("11010519491231002X"), actor: "test")
+            _ = try await duties.accounts.review(account.id, approve: true, note: nil, actor: "t")
+            _ = try await duties.screening.install(try ScreeningLibrary.parse("violence\t炸弹\nfraud\tre:代开.{0,4}发票\treview"), source: "test", actor: "t")
+            try await Task.sleep(for: .milliseconds(1100))
+            // A review hit alone holds the request; a block hit beside it denies it outright.
+            let created = RecordTime(milliseconds: RecordTime.now().milliseconds - 30 * 3600 * 1000)
+            let held = try await duties.authorize(account: account.id, category: "other", prompt: "可以代开 发票吗", consent: nil, now: created)
+            #expect(held.decision == .review)
+            #expect(held.reasons.count == 1 && held.reasons[0].contains("fraud rule (review"))
+            let denied = try await duties.authorize(account: account.id, category: "other", prompt: "代开发票 炸弹", consent: nil)
+            #expect(denied.decision == .deny)
+            await #expect(throws: SigilError(.refused, "")) { try await duties.checkLabel(generationID: held.id) }
+
+            // The reviewer's queue shows the prompt (unsealed); only held generations are in it.
+            let queue = try await duties.generations.held()
+            #expect(queue.map(\.generation.id) == [held.id])
+            #expect(queue.first?.prompt == "可以代开 发票吗")
+            await #expect(throws: FieldError.self) { try await duties.generations.review(held.id, approve: false, note: nil, actor: "reviewer-1") }
+            await #expect(throws: SigilError(.conflict, "")) { try await duties.generations.review(denied.id, approve: true, note: nil, actor: "reviewer-1") }
+
+            // Approval is recorded and audited; the 24-hour window opens at the review, not at the 30-hour-old request.
+            let approved = try await duties.generations.review(held.id, approve: true, note: "invoice wording in a film script", actor: "reviewer-1")
+            #expect(approved.decision == .allow && approved.review?.reviewer == "reviewer-1")
+            let reread = try #require(try await duties.generations.get(held.id))
+            #expect(reread.decision == .allow && reread.review?.note == "invoice wording in a film script")
+            #expect(try await duties.checkLabel(generationID: held.id).id == held.id)
+            #expect(try await duties.generations.held().isEmpty)
+            await #expect(throws: SigilError(.conflict, "")) { try await duties.generations.review(held.id, approve: false, note: "no", actor: "reviewer-2") }
+            let events = try await duties.audit.events(limit: 50)
+            #expect(events.contains { $0.action == "generation.review" && $0.subject == held.id && $0.actor == "reviewer-1" })
+            #expect(try await duties.audit.verify().isEmpty)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func complaintsFollowTheWorkflowAndDeadlines(_ backend: Backend) async throws {
         guard backend.available else { return }
         try await withDuties(backend) { duties, _, _ in

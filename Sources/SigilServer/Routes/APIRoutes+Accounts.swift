@@ -56,6 +56,13 @@ extension APIRoutes {
     /// `POST /v1/accounts/{id}/review` (scope `admin`) `{decision: "approve"|"reject", note}`.
     func reviewAccount(_ request: Request, context: SigilRequestContext) async throws -> Response {
         let key = try await authenticate(request, .admin)
+        let (approve, note) = try await Self.reviewDecision(request)
+        let account = try await service.compliance.accounts.review(try context.parameters.require("id"), approve: approve, note: note, actor: Self.actor(key))
+        return Self.json(account.json)
+    }
+
+    /// A review's body, `{decision: approve|reject, note?}`; a rejection needs a note saying why.
+    static func reviewDecision(_ request: Request) async throws -> (approve: Bool, note: String?) {
         let body = try await JSONBody.read(request)
         try body.check(known: ["decision", "note"])
         let approve: Bool
@@ -66,8 +73,7 @@ extension APIRoutes {
         }
         let note = try body.string("note")
         if !approve, (note ?? "").trimmingCharacters(in: .whitespaces).isEmpty { throw FieldError("note", "a rejection needs a note saying why (it is shown to the user)") }
-        let account = try await service.compliance.accounts.review(try context.parameters.require("id"), approve: approve, note: note, actor: Self.actor(key))
-        return Self.json(account.json)
+        return (approve, note)
     }
 
     /// `POST /v1/accounts/{id}/suspend` (scope `admin`) `{reason}`.
@@ -140,6 +146,36 @@ extension APIRoutes {
         let generation = try await service.compliance.authorize(account: try body.string("account"), category: try body.string("category"),
                                                                 prompt: try body.string("prompt"), consent: try body.string("consent"))
         service.metrics.generation(decision: generation.decision.rawValue)
+        return Self.json(generation.json)
+    }
+
+    /// `GET /v1/generations/{id}` (scope `label`, `admin`, `reviewer` or `auditor`): the decision as it stands now.
+    func generation(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        _ = try await authenticate(request, .label, .admin, .reviewer, .auditor)
+        let id = try context.parameters.require("id")
+        guard let generation = try await service.compliance.generations.get(id) else { throw SigilError(.notFound, "no generation \(id.prefix(40))") }
+        return Self.json(generation.json)
+    }
+
+    /// `GET /v1/generations/held` (scope `reviewer` or `admin`): generations held by a screening `review` rule,
+    /// oldest first, each with its prompt for the reviewer to read.
+    func heldGenerations(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        _ = try await authenticate(request, .reviewer, .admin)
+        let held = try await service.compliance.generations.held()
+        return Self.json(.object([.init("held", .array(held.map { item in
+            item.generation.json.appending([
+                .init("account", .string(item.generation.account)), .init("prompt", .string(item.prompt)),
+                .init("createdAt", .string(item.generation.createdAt.description)),
+            ])
+        }))]))
+    }
+
+    /// `POST /v1/generations/{id}/review` (scope `reviewer` or `admin`) `{decision: approve|reject, note?}`: decides
+    /// a held generation; approving opens its 24-hour labeling window.
+    func reviewGeneration(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        let key = try await authenticate(request, .reviewer, .admin)
+        let (approve, note) = try await Self.reviewDecision(request)
+        let generation = try await service.compliance.generations.review(try context.parameters.require("id"), approve: approve, note: note, actor: Self.actor(key))
         return Self.json(generation.json)
     }
 }

@@ -16,5 +16,5 @@ public struct Migration: Sendable {
     }
 
     /// Every migration this build knows, oldest first.
-    public static let all: [Migration] = [.createLog, .appendOnlyGuards, .apiKeys, .providerDuties]
+    public static let all: [Migration] = [.createLog, .appendOnlyGuards, .apiKeys, .providerDuties, .generationReviews]
 }
