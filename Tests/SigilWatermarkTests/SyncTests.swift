@@ -58,7 +58,7 @@ struct SyncTests {
         #expect(found.contains(where: sameLattice), "found \(found)")
     }
 
-    @Test("fold + sync recover shift, symmetry and payload", arguments: [0, 3, 6])
+    @Test("fold + sync recover shift, symmetry and payload", arguments: 0..<8)
     func alignment(symmetry: Int) {
         let layout = TileLayout(key: WatermarkTestSupport.key)
         let codec = MessageCodec(tagKey: WatermarkTestSupport.key.derive("tag"))

@@ -51,12 +51,22 @@ struct LatticeEstimator: Sendable {
         for y in 0..<plane.height {
             for x in 0..<plane.width { spectrum.re[y * w + x] = plane.values[y * plane.width + x] }
         }
-        spectrum.fft2D(inverse: false, nonzeroRows: plane.height)
+        // The input is real, so its spectrum is Hermitian: F(−k) = conj F(k). Columns beyond w/2 are not
+        // transformed; their power is read from the mirrored bin.
+        let half = w / 2
+        spectrum.fft2D(inverse: false, nonzeroRows: plane.height, columns: 0..<(half + 1))
         var power = Plane(width: w, height: h)
-        for i in 0..<(w * h) {
-            power.values[i] = spectrum.re[i] * spectrum.re[i] + spectrum.im[i] * spectrum.im[i]
-            spectrum.im[i] = 0
+        for y in 0..<h {
+            for x in 0...half {
+                let i = y * w + x
+                power.values[i] = spectrum.re[i] * spectrum.re[i] + spectrum.im[i] * spectrum.im[i]
+            }
         }
+        for y in 0..<h {
+            let mirrorRow = ((h - y) % h) * w
+            for x in (half + 1)..<w { power.values[y * w + x] = power.values[mirrorRow + (w - x)] }
+        }
+        for i in 0..<(w * h) { spectrum.im[i] = 0 }
         // Spectral whitening: divide the power by its local average, so the tile's sharp lattice of spectral
         // lines stands out against the host's smooth spectrum (the ACF then peaks at the lattice, not at the
         // picture's own structure).
@@ -68,7 +78,9 @@ struct LatticeEstimator: Sendable {
         } else {
             spectrum.re = power.values
         }
-        spectrum.fft2D(inverse: true)
+        // The autocorrelation is point-symmetric (r(−d) = r(d)), so only lags with dx ≥ 0 are transformed and the
+        // others are read from their mirror.
+        spectrum.fft2D(inverse: true, columns: 0..<(maxLag + 1))
         let side = 2 * maxLag + 1
         var values = [Float](repeating: 0, count: side * side)
         let zero = spectrum.re[0]
@@ -78,7 +90,8 @@ struct LatticeEstimator: Sendable {
             for dx in -maxLag...maxLag {
                 let overlap = Float((plane.width - abs(dx)) * (plane.height - abs(dy)))
                 guard overlap > full * 0.15 else { continue }
-                let raw = spectrum.re[((dy + h) % h) * w + (dx + w) % w]
+                let (mx, my) = dx < 0 ? (-dx, -dy) : (dx, dy)
+                let raw = spectrum.re[((my + h) % h) * w + mx]
                 values[(dy + maxLag) * side + dx + maxLag] = raw / zero * full / overlap
             }
         }

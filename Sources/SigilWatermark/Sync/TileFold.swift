@@ -29,18 +29,23 @@ struct TileFold: Sendable {
         var counts = [Int32](repeating: 0, count: n * n)
         let w = plane.width
         let bias = Double(n) * 1_000_000
+        let height = plane.height
         plane.values.withUnsafeBufferPointer { src in
-            for y in 0..<plane.height {
-                var u = ixy * Double(y) + bias
-                var v = iyy * Double(y) + bias
-                let rowBase = y * w
-                for x in 0..<w {
-                    let bu = Int(u + 0.5) & (n - 1)
-                    let bv = Int(v + 0.5) & (n - 1)
-                    sums[bv * n + bu] += src[rowBase + x]
-                    counts[bv * n + bu] += 1
-                    u += ixx
-                    v += iyx
+            sums.withUnsafeMutableBufferPointer { sum in
+                counts.withUnsafeMutableBufferPointer { count in
+                    for y in 0..<height {
+                        var u = ixy * Double(y) + bias
+                        var v = iyy * Double(y) + bias
+                        let rowBase = y * w
+                        for x in 0..<w {
+                            // Both bin coordinates are masked into 0..<n, so the index is always in range.
+                            let bin = (Int(v + 0.5) & (n - 1)) * n + (Int(u + 0.5) & (n - 1))
+                            sum[bin] += src[rowBase + x]
+                            count[bin] += 1
+                            u += ixx
+                            v += iyx
+                        }
+                    }
                 }
             }
         }
@@ -56,7 +61,13 @@ struct TileFold: Sendable {
     /// The fold seen through square symmetry `index` (0..<8): bit 0 transposes, bit 1 negates rows'
     /// coordinate, bit 2 negates columns' coordinate (all modulo the grid).
     func symmetry(_ index: Int) -> TileFold {
-        let n = Self.bins
+        TileFold(values: Self.oriented(values, index), samples: samples)
+    }
+
+    /// A bins × bins grid seen through square symmetry `index` (see ``symmetry(_:)``). The symmetries are signed
+    /// permutations of the coordinates, so applied to a grid's DFT they give the DFT of the oriented grid.
+    static func oriented(_ grid: [Float], _ index: Int) -> [Float] {
+        let n = bins
         var out = [Float](repeating: 0, count: n * n)
         for v in 0..<n {
             for u in 0..<n {
@@ -64,9 +75,9 @@ struct TileFold: Sendable {
                 if index & 1 != 0 { swap(&su, &sv) }
                 if index & 2 != 0 { su = (n - su) & (n - 1) }
                 if index & 4 != 0 { sv = (n - sv) & (n - 1) }
-                out[v * n + u] = values[sv * n + su]
+                out[v * n + u] = grid[sv * n + su]
             }
         }
-        return TileFold(values: out, samples: samples)
+        return out
     }
 }

@@ -1,5 +1,5 @@
 /// Finds where the tile starts inside a fold, and in which of the eight orientations, by cyclic
-/// cross-correlation with the keyed sync pattern (one small FFT per orientation), then reads every cell
+/// cross-correlation with the keyed sync pattern (one forward FFT, one inverse per orientation), then reads every cell
 /// with a matched (tent) filter.
 struct TileSynchronizer: Sendable {
     struct Alignment: Sendable {
@@ -47,12 +47,16 @@ struct TileSynchronizer: Sendable {
     /// The best orientation and shift of `fold`.
     func align(_ fold: TileFold) -> Alignment {
         let n = TileFold.bins
-        var best: Alignment?
+        // One forward transform: each orientation's spectrum is the fold's spectrum with its bins permuted the
+        // same way (the symmetries are signed permutations of the coordinates).
+        var spectrum = ComplexPlane(width: n, height: n)
+        spectrum.re = fold.values
+        spectrum.fft2D(inverse: false)
+        var best: (symmetry: Int, shift: (u: Int, v: Int), score: Double)?
         for index in 0..<8 {
-            let oriented = fold.symmetry(index)
             var plane = ComplexPlane(width: n, height: n)
-            plane.re = oriented.values
-            plane.fft2D(inverse: false)
+            plane.re = TileFold.oriented(spectrum.re, index)
+            plane.im = TileFold.oriented(spectrum.im, index)
             for i in 0..<(n * n) {
                 let r = plane.re[i] * templateRe[i] - plane.im[i] * templateIm[i]
                 let m = plane.re[i] * templateIm[i] + plane.im[i] * templateRe[i]
@@ -71,10 +75,11 @@ struct TileSynchronizer: Sendable {
             let sd = (sq / Double(n * n) - mean * mean).squareRoot()
             let score = sd > 0 ? (peak - mean) / sd : 0
             if best == nil || score > best!.score {
-                best = Alignment(symmetry: index, shift: (at % n, at / n), score: score, fold: oriented)
+                best = (index, (at % n, at / n), score)
             }
         }
-        return best!
+        let chosen = best!
+        return Alignment(symmetry: chosen.symmetry, shift: chosen.shift, score: chosen.score, fold: fold.symmetry(chosen.symmetry))
     }
 
     /// Soft chip value of every cell under `alignment` (tent-weighted sum around each cell centre).

@@ -96,9 +96,12 @@ struct ComplexPlane: Sendable {
     /// 2-D FFT in place (rows, then columns through scratch lines gathered a cache line at a time). Inverse is
     /// unscaled.
     ///
-    /// - Parameter nonzeroRows: rows at and after this index are known to be zero on input (zero padding), so
-    ///   their row transforms are skipped; they are zero on output of that pass too.
-    mutating func fft2D(inverse: Bool, nonzeroRows: Int? = nil) {
+    /// - Parameters:
+    ///   - nonzeroRows: rows at and after this index are known to be zero on input (zero padding), so their row
+    ///     transforms are skipped; they are zero on output of that pass too.
+    ///   - columns: only these columns get the column transform (the caller reads no others, or fills them by a
+    ///     symmetry it knows); the rest hold the row pass's output.
+    mutating func fft2D(inverse: Bool, nonzeroRows: Int? = nil, columns: Range<Int>? = nil) {
         let rowPlan = FFTPlan(count: width)
         let colPlan = height == width ? rowPlan : FFTPlan(count: height)
         let w = width, h = height
@@ -112,9 +115,10 @@ struct ComplexPlane: Sendable {
                 var colIm = [Float](repeating: 0, count: h * batch)
                 colRe.withUnsafeMutableBufferPointer { cr in
                     colIm.withUnsafeMutableBufferPointer { ci in
-                        var x0 = 0
-                        while x0 < w {
-                            let n = min(batch, w - x0)
+                        let wanted = (columns ?? 0..<w).clamped(to: 0..<w)
+                        var x0 = wanted.lowerBound
+                        while x0 < wanted.upperBound {
+                            let n = min(batch, wanted.upperBound - x0)
                             for y in 0..<h {
                                 let row = y * w + x0
                                 for c in 0..<n {

@@ -69,12 +69,24 @@ struct Plane: Sendable {
         }
         var out = [Float](repeating: 0, count: values.count)
         let norm = 1 / Float((2 * r + 1) * (2 * r + 1))
-        for x in 0..<w {
-            var sum: Double = 0
-            for k in -r...r { sum += Double(tmp[min(max(k, 0), h - 1) * w + x]) }
-            for y in 0..<h {
-                out[y * w + x] = Float(sum) * norm
-                sum += Double(tmp[min(y + r + 1, h - 1) * w + x]) - Double(tmp[max(y - r, 0) * w + x])
+        // The vertical pass slides one row of column sums down the plane, so every access runs along a row; each
+        // column's sums are added in the same order as a column-by-column pass would.
+        var sums = [Double](repeating: 0, count: w)
+        tmp.withUnsafeBufferPointer { t in
+            out.withUnsafeMutableBufferPointer { o in
+                sums.withUnsafeMutableBufferPointer { s in
+                    for k in -r...r {
+                        let row = min(max(k, 0), h - 1) * w
+                        for x in 0..<w { s[x] += Double(t[row + x]) }
+                    }
+                    for y in 0..<h {
+                        let add = min(y + r + 1, h - 1) * w, drop = max(y - r, 0) * w, at = y * w
+                        for x in 0..<w {
+                            o[at + x] = Float(s[x]) * norm
+                            s[x] += Double(t[add + x]) - Double(t[drop + x])
+                        }
+                    }
+                }
             }
         }
         return Plane(width: w, height: h, values: out)
