@@ -65,6 +65,8 @@ public enum SigilServer {
         router.post("/admin/logout", use: admin.logout)
         router.get("/admin/accounts", use: admin.accounts)
         router.post("/admin/accounts/:id/review", use: admin.review)
+        router.get("/admin/generations", use: admin.generations)
+        router.post("/admin/generations/:id/review", use: admin.reviewGeneration)
         router.get("/admin/reports", use: admin.reports)
         router.post("/admin/reports/:id/status", use: admin.moveReport)
         router.get("/admin/audit", use: admin.audit)

@@ -330,6 +330,26 @@ struct DutiesAPITests {
             #expect(try await client.get("/v1/generations/\(heldID)", token: harness.labelToken).json()["decision"] as? String == "allow")
             #expect(try await client.get("/v1/generations/gen_00000000000000000000000000000000", token: harness.labelToken).status == .notFound)
             #expect(try await client.post("/v1/label?generationId=\(heldID)", other, token: harness.labelToken).status == .ok)
+
+            // The same queue on the admin pages: the prompt is shown, and a denial there needs a note and the page's token.
+            let second = try await client.send(.post, "/v1/generations", ["account": account, "category": "other", "prompt": "代开 增值税发票"], token: harness.labelToken)
+            let secondID = try #require(try second.json()["generationId"] as? String)
+            let cookie = "sigil_admin=\(reviewer)"
+            let adminPage = try await client.execute(uri: "/admin/generations", method: .get, headers: [.cookie: cookie])
+            #expect(adminPage.status == .ok)
+            #expect(adminPage.text.contains("generation-\(secondID)") && adminPage.text.contains("代开 增值税发票") && !adminPage.text.contains("generation-\(heldID)"))
+            let csrf = try #require(adminPage.text.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
+            let form = { (body: String) in
+                try await client.execute(uri: "/admin/generations/\(secondID)/review", method: .post,
+                                         headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body))
+            }
+            #expect(try await form("decision=reject&note=&csrf=\(csrf)").status == .unprocessableContent)
+            #expect(try await form("decision=reject&note=not+in+a+script").status == .forbidden, "no page token")
+            let denied = try await form("decision=reject&note=not+in+a+script&csrf=\(csrf)")
+            #expect(denied.status == .seeOther && denied.headers[.location] == "/admin/generations?done=\(secondID)")
+            let after = try await client.get("/v1/generations/\(secondID)", token: harness.labelToken)
+            #expect(try after.json()["decision"] as? String == "deny")
+            #expect((try after.json()["review"] as? [String: Any])?["note"] as? String == "not in a script")
             let logged = try await client.send(.post, "/v1/generations", ["account": account, "category": "other", "prompt": "加 微 信 领取"], token: harness.labelToken)
             #expect(try logged.json()["decision"] as? String == "allow")
 
@@ -340,7 +360,7 @@ struct DutiesAPITests {
 
             let hits = try await client.get("/v1/screening/hits", token: harness.adminToken)
             let list = try #require(try hits.json()["hits"] as? [[String: Any]])
-            #expect(list.count == 6)
+            #expect(list.count == 7)
             #expect(Set(list.compactMap { $0["stage"] as? String }) == ["prompt", "output"])
             #expect(list.allSatisfy { $0["ruleVersion"] as? Int == 1 })
 

@@ -85,9 +85,10 @@ struct AdminRoutes: Sendable {
         guard let session = try await session(request) else { return page(["login": true], session: nil) }
         let counts = try await service.compliance.accounts.counts()
         let open = try await service.compliance.complaints.list(openOnly: true)
+        let held = try await service.compliance.generations.held().count
         let now = RecordTime.now()
         return page([
-            "overview": true, "pending": counts["pending"] ?? 0, "verified": counts["verified"] ?? 0,
+            "overview": true, "pending": counts["pending"] ?? 0, "verified": counts["verified"] ?? 0, "held": held,
             "openReports": open.count, "overdueReports": open.filter { $0.isOverdue(at: now) }.count,
         ], session: session)
     }
@@ -123,16 +124,48 @@ struct AdminRoutes: Sendable {
                      "flash": request.uri.queryParameters["done"].map { "Account \($0) updated." } ?? ""], session: session)
     }
 
-    /// `POST /admin/accounts/{id}/review` (form: `decision`, `note`, `csrf`; admins only).
-    func review(_ request: Request, context: SigilRequestContext) async throws -> Response {
-        guard let (session, form) = try await formSession(request) else { return Self.redirect("/admin") }
-        guard session.key.allows(.admin) else { throw APIError.forbidden("reviewing accounts needs the admin scope") }
-        let id = try context.parameters.require("id")
+    /// A review form, checked: the page's token, `scope` on the key, `decision` approve or reject, and a note for a
+    /// rejection. Nil when nobody is signed in.
+    func reviewForm(_ request: Request, context: SigilRequestContext, scope: APIKey.Scope, refusal: String)
+        async throws -> (session: Session, id: String, approve: Bool, note: String?)? {
+        guard let (session, form) = try await formSession(request) else { return nil }
+        guard session.key.allows(scope) else { throw APIError.forbidden(refusal) }
         let approve = form["decision"] == "approve"
         guard approve || form["decision"] == "reject" else { throw FieldError("decision", "must be approve or reject") }
-        if !approve, form["note"] == nil { throw FieldError("note", "a rejection needs a note saying why") }
-        _ = try await service.compliance.accounts.review(id, approve: approve, note: form["note"], actor: APIRoutes.actor(session.key))
-        return Self.redirect("/admin/accounts?done=\(id)")
+        let note = form["note"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        if !approve, note == nil { throw FieldError("note", "a rejection needs a note saying why") }
+        return (session, try context.parameters.require("id"), approve, note)
+    }
+
+    /// `POST /admin/accounts/{id}/review` (form: `decision`, `note`, `csrf`; admins only).
+    func review(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        guard let form = try await reviewForm(request, context: context, scope: .admin, refusal: "reviewing accounts needs the admin scope") else {
+            return Self.redirect("/admin")
+        }
+        _ = try await service.compliance.accounts.review(form.id, approve: form.approve, note: form.note, actor: APIRoutes.actor(form.session.key))
+        return Self.redirect("/admin/accounts?done=\(form.id)")
+    }
+
+    /// `GET /admin/generations`: generations held by a screening `review` rule, oldest first, with their prompts.
+    func generations(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        guard let session = try await session(request) else { return Self.redirect("/admin") }
+        guard session.key.allows(.reviewer) else { throw APIError.forbidden("held generations need the reviewer scope") }
+        let held = try await service.compliance.generations.held()
+        let rows: [[String: Any]] = held.map { item in
+            ["id": item.generation.id, "account": item.generation.account, "category": item.generation.category.contractName,
+             "prompt": item.prompt, "reasons": item.generation.reasons.joined(separator: "; "), "created": item.generation.createdAt.description]
+        }
+        return page(["generationsPage": true, "held": rows, "noHeld": rows.isEmpty,
+                     "flash": request.uri.queryParameters["done"].map { "Generation \($0) decided." } ?? ""], session: session)
+    }
+
+    /// `POST /admin/generations/{id}/review` (form: `decision`, `note`, `csrf`; reviewers and admins).
+    func reviewGeneration(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        guard let form = try await reviewForm(request, context: context, scope: .reviewer, refusal: "deciding held generations needs the reviewer scope") else {
+            return Self.redirect("/admin")
+        }
+        _ = try await service.compliance.generations.review(form.id, approve: form.approve, note: form.note, actor: APIRoutes.actor(form.session.key))
+        return Self.redirect("/admin/generations?done=\(form.id)")
     }
 
     /// `GET /admin/reports`: open complaints by deadline, overdue first in red.
