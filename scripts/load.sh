@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A bounded load run on loopback: starts a release `sigil serve` on a throwaway data directory, then drives
-# POST /v1/verify and POST /v1/label with wrk on a 1 MP JPEG for a fixed time each, sampling the server's memory
+# POST /v1/verify (on the labeled file, then on the unlabeled one: every watermark sync stage runs there) and
+# POST /v1/label with wrk on a 1 MP JPEG for a fixed time each, sampling the server's memory
 # and CPU. Prints a Markdown table (also written to out/load/report.md). Usage: scripts/load.sh [SECONDS] [CONNECTIONS]
 set -euo pipefail
 seconds=${1:-30}
@@ -44,6 +45,7 @@ phase() { # name path file token
   echo "$1 cores=$(awk -v a="$after" -v b="$before" -v hz="$hz" -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", (a - b) / hz / (e - s) }')" >>"$work/cpu.txt"
 }
 phase verify /v1/verify "$work/labeled.jpg" ""
+phase verify-unmarked /v1/verify "$work/1mp.jpg" ""
 phase label /v1/label "$work/1mp.jpg" "$token"
 kill $sampler 2>/dev/null || true
 
