@@ -40,30 +40,7 @@ public enum ContainerSegments {
     ///
     /// - Throws: ``SigilError`` `.unsupportedFormat` when the file does not start with SOI.
     public static func jpegHeader(_ bytes: [UInt8]) throws -> [ContainerSegment] {
-        guard bytes.matches([0xFF, 0xD8], at: 0) else {
-            throw SigilError(.unsupportedFormat, "not a JPEG file: it does not start with SOI (FF D8)", offset: 0)
-        }
-        var out = [ContainerSegment(name: "SOI", marker: 0xD8, range: 0..<2, payload: 2..<2)]
-        var i = 2
-        // Each iteration moves `i` forward by at least two bytes or stops.
-        while bytes.has(4, at: i), bytes[i] == 0xFF {
-            var j = i
-            while bytes.has(2, at: j + 1), bytes[j + 1] == 0xFF { j += 1 }
-            guard bytes.has(4, at: j) else { break }
-            let marker = bytes[j + 1]
-            if marker == 0x01 || (0xD0...0xD9).contains(marker) {
-                out.append(ContainerSegment(name: JPEGStructure.name(of: marker), marker: marker, range: j..<(j + 2), payload: (j + 2)..<(j + 2)))
-                if marker == 0xD9 { break }
-                i = j + 2
-                continue
-            }
-            let length = bytes.u16be(j + 2)
-            guard length >= 2, length - 2 <= bytes.count - (j + 4) else { break }
-            out.append(ContainerSegment(name: JPEGStructure.name(of: marker), marker: marker, range: j..<(j + 2 + length), payload: (j + 4)..<(j + 2 + length)))
-            if marker == 0xDA { break }
-            i = j + 2 + length
-        }
-        return out
+        [ContainerSegment(name: "SOI", marker: 0xD8, range: 0..<2, payload: 2..<2)] + (try jpeg(bytes, headerOnly: true).segments)
     }
 
     /// The PNG chunks up to and including IEND (CRCs not verified), and the damage found.
