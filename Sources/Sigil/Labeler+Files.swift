@@ -40,17 +40,17 @@ extension Labeler {
         defer { close(fd) }
         guard size >= 4, try FileIO.read(fd, count: 2, at: size - 2, path: input) == [0xFF, 0xD9] else { return nil }
         let label = try newLabel()
-        var count = min(size, 1 << 16)
+        var leading = try FileIO.read(fd, count: min(size, 1 << 16), at: 0, path: input)
+        guard ImageHeader.sniff(leading) == .jpeg else { return nil }
         while true {
-            let leading = try FileIO.read(fd, count: count, at: 0, path: input)
-            guard ImageHeader.sniff(leading) == .jpeg else { return nil }
-            if let header = try LabelWriter.jpegHeader(json: label.json, extra: [], leadingBytes: leading, isWholeFile: count == size) {
+            if let header = try LabelWriter.jpegHeader(json: label.json, extra: [], leadingBytes: leading, isWholeFile: leading.count == size) {
                 let (format, image) = try checkHeader(leading)
                 try FileIO.writeAtomically(
                     [.bytes(header.bytes), .copy(from: fd, range: header.imageDataOffset..<size)], to: output, durable: durable)
                 return LabelOutcome(bytes: [], format: format, label: label, explicit: nil, marks: policy.marks, width: image.width, height: image.height)
             }
-            count = min(size, count * 4)
+            // Longer APP segments: read on from where the last read ended, four times as much.
+            leading += try FileIO.read(fd, count: min(size, leading.count * 4) - leading.count, at: leading.count, path: input)
         }
     }
 }

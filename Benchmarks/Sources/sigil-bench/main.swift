@@ -86,11 +86,16 @@ metaPolicy.marks = [.implicit]
 let metaLabeler = try Labeler(policy: metaPolicy)
 FileIO.syncAll()  // the inputs just written are flushed before anything is timed
 
+/// Empties `folder` (each batch writes into a folder of its own).
+func freshFolder(_ folder: URL) throws {
+    try? FileManager.default.removeItem(at: folder)
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+}
+
 /// One metadata-only batch as `sigil label DIR -o DIR --no-record` runs it on one core: atomic writes per file,
 /// the compressed data copied by the kernel; `durable` adds the batch's one sync(2).
 @MainActor func sigilBatch(into folder: URL, durable: Bool) throws -> Timing {
-    try? FileManager.default.removeItem(at: folder)
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try freshFolder(folder)
     var timing = Timing()
     for (i, path) in inputs.enumerated() {
         try timing.measure { try metaLabeler.labelFile(at: path, to: folder.appendingPathComponent("f\(i).jpg").path, durable: false, keepBytes: false) }
@@ -101,8 +106,7 @@ FileIO.syncAll()  // the inputs just written are flushed before anything is time
 
 /// exiftool writing the same label into copies of the same files, in one process; `durable` adds a sync(2).
 @MainActor func exiftoolBatch(into folder: URL, durable: Bool) throws -> Double {
-    try? FileManager.default.removeItem(at: folder)
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try freshFolder(folder)
     let start = ContinuousClock.now
     try sh(["exiftool", "-config", config, "-q", "-XMP-TC260:AIGC=\(label.json)", "-o", folder.path + "/"] + inputs)
     if durable { FileIO.syncAll() }
@@ -111,8 +115,7 @@ FileIO.syncAll()  // the inputs just written are flushed before anything is time
 
 /// The same batch on `workers` threads, as `sigil label DIR -o DIR --jobs N` spreads it over the cores.
 @MainActor func sigilParallelBatch(into folder: URL, workers: Int) throws -> Double {
-    try? FileManager.default.removeItem(at: folder)
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try freshFolder(folder)
     let files = inputs, labeler = metaLabeler
     let failures = Mutex(0)
     let start = ContinuousClock.now
@@ -129,8 +132,7 @@ FileIO.syncAll()  // the inputs just written are flushed before anything is time
 
 /// The floor any writer of a new file pays here: GNU cp (copy_file_range) of the same files, one process.
 @MainActor func copyBatch(into folder: URL) throws -> Double {
-    try? FileManager.default.removeItem(at: folder)
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try freshFolder(folder)
     let start = ContinuousClock.now
     try sh(["cp"] + inputs + [folder.path + "/"])
     return seconds(ContinuousClock.now - start)
@@ -154,12 +156,8 @@ let exifFilesPerSecond = Double(metadataFiles) / exifSeconds
 let sigilDurableFilesPerSecond = Double(metadataFiles) / seconds(sigilDurable.total)
 let exifDurableFilesPerSecond = Double(metadataFiles) / exifDurableSeconds
 // The labeled files hold the label and the same compressed data (checked, not assumed).
-func imageData(_ bytes: [UInt8]) throws -> ArraySlice<UInt8> {
-    guard let sos = try ContainerSegments.jpegHeader(bytes).first(where: { $0.marker == 0xDA }) else { throw SigilError(.malformed, "no SOS") }
-    return bytes[sos.range.lowerBound...]
-}
 let check = try FileIO.read(sigilOut.appendingPathComponent("f0.jpg").path)
-guard try Verifier().verify(check).verdict == .aiGenerated, try imageData(check).elementsEqual(try imageData(baseBytes)) else {
+guard try Verifier().verify(check).verdict == .aiGenerated, try CompressedImageData.bytes(of: check) == CompressedImageData.bytes(of: baseBytes) else {
     throw SigilError(.io, "the metadata-only output does not verify or its image data changed")
 }
 
