@@ -93,9 +93,11 @@ public struct AccountStore: Sendable {
 
     /// A reviewer's decision on a pending account: approve makes it verified, reject makes it rejected.
     ///
-    /// - Throws: ``SigilError`` `.notFound`, or `.conflict` when the account is not pending.
+    /// - Throws: ``FieldError`` on `note` for a rejection without one; ``SigilError`` `.notFound`, or `.conflict` when
+    ///   the account is not pending.
     public func review(_ id: String, approve: Bool, note: String?, actor: String, now: RecordTime = .now()) async throws -> Account {
-        try await transition(id, to: approve ? .verified : .rejected, from: [.pending], reason: note, actor: actor,
+        let note = try TextField.reviewNote(note, approve: approve)
+        return try await transition(id, to: approve ? .verified : .rejected, from: [.pending], reason: note, actor: actor,
                              action: "account.review", detail: ["decision": approve ? "approve" : "reject"], now: now)
     }
 

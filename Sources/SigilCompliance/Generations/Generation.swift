@@ -115,7 +115,7 @@ public struct GenerationStore: Sendable {
     /// - Throws: `.notFound` for an unknown ID; `.conflict` when the generation is not held; ``FieldError`` on
     ///   `note` when a denial has none (the requester is told why).
     public func review(_ id: String, approve: Bool, note: String?, actor: String, now: RecordTime = .now()) async throws -> Generation {
-        let note = try TextField.check(note, field: "note", limit: 2000, required: !approve)
+        let note = try TextField.reviewNote(note, approve: approve)
         let dialect = store.dialect
         return try await store.write("review a generation") { db in
             guard let row = try await db.raw("SELECT * FROM generations WHERE id = \(bind: id)\(unsafeRaw: dialect == .postgres ? " FOR UPDATE" : "")").first() else {

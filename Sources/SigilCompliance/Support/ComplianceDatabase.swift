@@ -68,6 +68,14 @@ enum TextField {
     static func require(_ text: String?, field: String, limit: Int) throws -> String {
         try check(text, field: field, limit: limit, required: true)!
     }
+
+    /// A reviewer's note: optional on approval; a rejection needs one, because it is shown to the person refused.
+    static func reviewNote(_ note: String?, approve: Bool) throws -> String? {
+        if !approve, (note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw FieldError("note", "a rejection needs a note saying why (it is shown to the user)")
+        }
+        return try check(note, field: "note", limit: 2000, required: false)
+    }
 }
 
 extension RecordTime {

@@ -124,17 +124,15 @@ struct AdminRoutes: Sendable {
                      "flash": request.uri.queryParameters["done"].map { "Account \($0) updated." } ?? ""], session: session)
     }
 
-    /// A review form, checked: the page's token, `scope` on the key, `decision` approve or reject, and a note for a
-    /// rejection. Nil when nobody is signed in.
+    /// A review form, checked: the page's token, `scope` on the key, and `decision` approve or reject (the stores
+    /// require a note for a rejection). Nil when nobody is signed in.
     func reviewForm(_ request: Request, context: SigilRequestContext, scope: APIKey.Scope, refusal: String)
         async throws -> (session: Session, id: String, approve: Bool, note: String?)? {
         guard let (session, form) = try await formSession(request) else { return nil }
         guard session.key.allows(scope) else { throw APIError.forbidden(refusal) }
         let approve = form["decision"] == "approve"
         guard approve || form["decision"] == "reject" else { throw FieldError("decision", "must be approve or reject") }
-        let note = form["note"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-        if !approve, note == nil { throw FieldError("note", "a rejection needs a note saying why") }
-        return (session, try context.parameters.require("id"), approve, note)
+        return (session, try context.parameters.require("id"), approve, form["note"])
     }
 
     /// `POST /admin/accounts/{id}/review` (form: `decision`, `note`, `csrf`; admins only).
