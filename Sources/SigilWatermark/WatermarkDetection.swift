@@ -32,7 +32,8 @@ public struct WatermarkDetection: Sendable, Hashable {
     }
 
     /// Upper bound of the probability that an unmarked image (or one marked with another key) is reported
-    /// as detected: the number of candidate decodes times 2⁻²⁴ for the keyed tag.
+    /// as detected: the number of candidate decodes, times the messages each decode checks, times 2⁻²⁴ for the
+    /// keyed tag.
     public static var falsePositiveBound: Double { WatermarkDetector.falsePositiveBound }
 
     /// The payload as 16 lowercase hex digits.

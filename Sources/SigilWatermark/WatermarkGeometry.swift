@@ -27,6 +27,27 @@ enum WatermarkGeometry {
         return proportional < own - 1e-9 ? [own, proportional] : [own]
     }
 
+    /// One-sided stretches the detector tries: a careless resize into another frame scales one side by a quarter
+    /// or a third and leaves the other.
+    static let stretches: [Double] = [0.75, 0.8, 1.25, 4.0 / 3]
+
+    /// The tile's x and y periods (pixels) if this received image is a picture with one side scaled by one of the
+    /// ``stretches``. The original picture's size, and with it the pitch, follows from the received size and the
+    /// stretch; the stretched side's period is scaled by it.
+    static func aspectPeriods(width: Int, height: Int) -> [SIMD2<Double>] {
+        var out: [SIMD2<Double>] = []
+        for stretch in stretches {
+            let (w, h) = (Double(width), Double(height))
+            // x stretched: the original was w / stretch wide.
+            let px = period(width: Int((w / stretch).rounded()), height: height)
+            out.append(SIMD2(px * stretch, px))
+            // y stretched.
+            let py = period(width: width, height: Int((h / stretch).rounded()))
+            out.append(SIMD2(py, py * stretch))
+        }
+        return out
+    }
+
     /// Integer area-downscale factor the detector analyses at: the analysis image stays near 700 px on
     /// its long side, but the expected pitch never falls under 4 analysis pixels.
     static func analysisFactor(width: Int, height: Int) -> Int {

@@ -57,7 +57,8 @@ public struct Watermarker: Sendable {
         let factor = WatermarkGeometry.analysisFactor(width: pixels.width, height: pixels.height)
         let analysis = Self.analysisLuma(pixels, factor: factor)
         let periods = WatermarkGeometry.candidatePeriods(width: pixels.width, height: pixels.height).map { $0 / Double(factor) }
-        return WatermarkDetector(layout: layout, codec: codec).detect(analysis, periods: periods)
+        let stretched = WatermarkGeometry.aspectPeriods(width: pixels.width, height: pixels.height).map { $0 / Double(factor) }
+        return WatermarkDetector(layout: layout, codec: codec).detect(analysis, periods: periods, aspectPeriods: stretched)
     }
 
     /// The 64-bit payload Sigil embeds for a ProduceID (see ``WatermarkKey/payload(forProduceID:)``).

@@ -8,11 +8,11 @@ import Glibc
 @Suite("Sync: lattice estimation, folding and alignment")
 struct SyncTests {
     /// A plane holding the key's tile (rendered bilinearly like the embedder) under `basis` and `origin`, plus noise.
-    static func tiledPlane(width: Int, height: Int, basis: LatticeBasis, origin: SIMD2<Double>, layout: TileLayout, noise: Float) -> Plane {
+    static func tiledPlane(width: Int, height: Int, basis: LatticeBasis, origin: SIMD2<Double>, layout: TileLayout, noise: Float, seed: UInt64 = 5) -> Plane {
         let chips = layout.chips(codedBits: MessageCodec(tagKey: WatermarkTestSupport.key.derive("tag")).encode(payload: 0x1234))
         let k = Double(TileLayout.side)
         let det = basis.determinant
-        var rng = KeyedGenerator(seed: 5)
+        var rng = KeyedGenerator(seed: seed)
         var plane = Plane(width: width, height: height)
         for y in 0..<height {
             for x in 0..<width {

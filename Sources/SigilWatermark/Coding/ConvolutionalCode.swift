@@ -66,4 +66,79 @@ enum ConvolutionalCode {
         }
         return Array(bits.prefix(infoBits))
     }
+
+    /// The `listSize` most likely information sequences for `soft`, best first (the parallel list Viterbi
+    /// algorithm of Seshadri & Sundberg, IEEE Trans. Commun. 1994): every state keeps its `listSize` best
+    /// paths instead of one, so the runners-up to the maximum-likelihood path can be checked against an outer
+    /// error-detecting code. With `listSize` 1 this is ``decode(_:infoBits:)``.
+    static func decodeList(_ soft: [Float], infoBits: Int, listSize: Int) -> [[UInt8]] {
+        let steps = infoBits + constraintLength - 1
+        precondition(soft.count == steps * generators.count, "soft vector has the wrong length")
+        precondition(listSize >= 1, "the list needs at least one entry")
+        let states = stateCount, list = listSize
+        let high = constraintLength - 2
+        // Branch sign of each output bit for (state, input), as in decode(_:infoBits:).
+        var sign0 = [Float](repeating: 0, count: states * 2), sign1 = sign0
+        for state in 0..<states {
+            for input in 0..<2 {
+                let register = (state << 1) | input
+                sign0[state * 2 + input] = Float(((register & generators[0]).nonzeroBitCount & 1) * 2 - 1)
+                sign1[state * 2 + input] = Float(((register & generators[1]).nonzeroBitCount & 1) * 2 - 1)
+            }
+        }
+        let negative: Float = -.greatestFiniteMagnitude
+        // metric[state * list + rank], each state's ranks in descending order; unused ranks hold `negative`.
+        var metric = [Float](repeating: negative, count: states * list)
+        metric[0] = 0
+        var next = metric
+        // Per (step, state, rank): the predecessor's dropped high bit and its rank, packed as rank << 1 | bit.
+        var back = [UInt16](repeating: 0, count: steps * states * list)
+        for step in 0..<steps {
+            let s0 = soft[step * 2], s1 = soft[step * 2 + 1]
+            let tail = step >= infoBits
+            for target in 0..<states {
+                let input = target & 1
+                let base = (step * states + target) * list
+                if tail && input == 1 {
+                    for r in 0..<list { next[target * list + r] = negative }
+                    continue
+                }
+                // The two predecessors differ in the bit the shift drops; each contributes its sorted list
+                // plus one branch metric, so the target's list is a merge of two sorted lists.
+                let p0 = target >> 1, p1 = p0 | (states >> 1)
+                let b0 = sign0[p0 * 2 + input] * s0 + sign1[p0 * 2 + input] * s1
+                let b1 = sign0[p1 * 2 + input] * s0 + sign1[p1 * 2 + input] * s1
+                var i = 0, j = 0
+                for r in 0..<list {
+                    let m0 = i < list && metric[p0 * list + i] > negative ? metric[p0 * list + i] + b0 : negative
+                    let m1 = j < list && metric[p1 * list + j] > negative ? metric[p1 * list + j] + b1 : negative
+                    if m0 == negative && m1 == negative {
+                        next[target * list + r] = negative
+                    } else if m0 >= m1 {
+                        next[target * list + r] = m0
+                        back[base + r] = UInt16(i << 1)
+                        i += 1
+                    } else {
+                        next[target * list + r] = m1
+                        back[base + r] = UInt16(j << 1 | 1)
+                        j += 1
+                    }
+                }
+            }
+            swap(&metric, &next)
+        }
+        var paths: [[UInt8]] = []
+        for rank in 0..<list where metric[rank] > negative {
+            var state = 0, k = rank
+            var bits = [UInt8](repeating: 0, count: steps)
+            for step in stride(from: steps - 1, through: 0, by: -1) {
+                bits[step] = UInt8(state & 1)
+                let entry = Int(back[(step * states + state) * list + k])
+                state = (state >> 1) | ((entry & 1) << high)
+                k = entry >> 1
+            }
+            paths.append(Array(bits.prefix(infoBits)))
+        }
+        return paths
+    }
 }

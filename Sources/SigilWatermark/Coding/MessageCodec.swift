@@ -2,7 +2,7 @@ import Crypto
 
 /// Turns a 64-bit payload into the coded bits the tile carries and back: payload ‖ 24-bit keyed tag,
 /// convolutionally encoded (``ConvolutionalCode``). The tag is HMAC-SHA256(tag key, payload) truncated, so
-/// a decode from an unmarked image (or with another key) passes only with probability 2⁻²⁴.
+/// a decoded message from an unmarked image (or with another key) passes only with probability 2⁻²⁴.
 struct MessageCodec: Sendable {
     static let payloadBits = 64
     static let tagBits = 24
@@ -24,13 +24,24 @@ struct MessageCodec: Sendable {
     func encode(payload: UInt64) -> [UInt8] { ConvolutionalCode.encode(infoBits(payload: payload)) }
 
     /// Decodes soft coded values; returns the payload only when the keyed tag checks.
-    func decode(soft: [Float]) -> (payload: UInt64, tagValid: Bool) {
-        let bits = ConvolutionalCode.decode(soft, infoBits: Self.infoBits)
-        var payload: UInt64 = 0
-        for i in 0..<64 { payload = (payload << 1) | UInt64(bits[i]) }
-        var tag: UInt32 = 0
-        for i in 64..<Self.infoBits { tag = (tag << 1) | UInt32(bits[i]) }
-        return (payload, tag == self.tag(payload))
+    ///
+    /// - Parameter listSize: how many of the code's most likely sequences are checked against the tag, best
+    ///   first. Each extra candidate is one more chance for noise to pass the tag, so the false-positive
+    ///   probability of one call is at most `listSize` × 2⁻²⁴.
+    func decode(soft: [Float], listSize: Int = 1) -> (payload: UInt64, tagValid: Bool) {
+        let candidates = listSize == 1
+            ? [ConvolutionalCode.decode(soft, infoBits: Self.infoBits)]
+            : ConvolutionalCode.decodeList(soft, infoBits: Self.infoBits, listSize: listSize)
+        var first: UInt64?
+        for bits in candidates {
+            var payload: UInt64 = 0
+            for i in 0..<64 { payload = (payload << 1) | UInt64(bits[i]) }
+            var tag: UInt32 = 0
+            for i in 64..<Self.infoBits { tag = (tag << 1) | UInt32(bits[i]) }
+            if tag == self.tag(payload) { return (payload, true) }
+            if first == nil { first = payload }
+        }
+        return (first ?? 0, false)
     }
 
     func tag(_ payload: UInt64) -> UInt32 {

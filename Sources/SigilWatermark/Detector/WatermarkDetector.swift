@@ -8,24 +8,22 @@ import Darwin
 /// unchanged geometry, plus those the autocorrelation finds) → fold → align with the sync pattern →
 /// soft cells → Viterbi → keyed tag check.
 ///
-/// At most ``maxDecodes`` candidate alignments are decoded per image, and a decode counts only when its
-/// 24-bit keyed tag matches, so the false-positive probability per image is at most maxDecodes × 2⁻²⁴.
+/// At most ``maxDecodes`` candidate alignments are decoded per image, each decode checks the ``listSize`` most
+/// likely messages, and one counts only when its 24-bit keyed tag matches, so the false-positive probability per
+/// image is at most maxDecodes × listSize × 2⁻²⁴.
 struct WatermarkDetector: Sendable {
     let layout: TileLayout
     let codec: MessageCodec
     let synchronizer: TileSynchronizer
 
     static let maxDecodes = 9
+    /// How many of the code's most likely messages each decode checks against the keyed tag.
+    static let listSize = 8
     /// Tile-period multipliers tried for crops to 100 %, 90 %, 75 %, 56 % and 50 % of the area.
     static let cropScales: [Double] = [1, 1 / 0.9.squareRoot(), 1 / 0.75.squareRoot(), 1 / 0.5625.squareRoot(), 1 / 0.5.squareRoot()]
     /// Rotations (degrees) tried around each of those.
     static let rotations: [Double] = [0, -1, 1, -2, 2, -3, 3, -4, 4, -5, 5]
-    /// Aspect changes tried (x and y period multipliers, uncropped and unrotated): one side stretched or squeezed
-    /// by a quarter or a third, as a careless resize to another frame does.
-    static let aspects: [SIMD2<Double>] = [
-        SIMD2(1.25, 1), SIMD2(0.8, 1), SIMD2(1, 1.25), SIMD2(1, 0.8), SIMD2(4.0 / 3, 1), SIMD2(0.75, 1), SIMD2(1, 4.0 / 3), SIMD2(1, 0.75),
-    ]
-    static var falsePositiveBound: Double { Double(maxDecodes) / Double(1 << MessageCodec.tagBits) }
+    static var falsePositiveBound: Double { Double(maxDecodes * listSize) / Double(1 << MessageCodec.tagBits) }
 
     init(layout: TileLayout, codec: MessageCodec) {
         self.layout = layout
@@ -40,12 +38,16 @@ struct WatermarkDetector: Sendable {
 
     /// Looks for the mark in an analysis plane.
     ///
-    /// - Parameter periods: the tile periods (analysis pixels) the image's size implies, likeliest first (see
-    ///   ``WatermarkGeometry/candidatePeriods(width:height:)``); the first is the reference for reported scales.
-    func detect(_ analysis: Plane, periods: [Double]) -> WatermarkDetection {
+    /// - Parameters:
+    ///   - periods: the tile periods (analysis pixels) the image's size implies, likeliest first (see
+    ///     ``WatermarkGeometry/candidatePeriods(width:height:)``); the first is the reference for reported scales.
+    ///   - aspectPeriods: the tile's x and y periods (analysis pixels) if one side of the picture was stretched or
+    ///     squeezed (see ``WatermarkGeometry/aspectPeriods(width:height:)``).
+    func detect(_ analysis: Plane, periods: [Double], aspectPeriods: [SIMD2<Double>] = []) -> WatermarkDetection {
         guard let identityPeriod = periods.first else { return .none(syncScore: 0) }
-        // The mark is smooth at the scale of its cell pitch, so the local mean it is measured against spans about
-        // two cells (a high-pass just below the mark's band, where natural images have most of their energy).
+        // The local mean the mark is measured against spans about one cell (± half a cell): a high-pass that keeps
+        // the cell-to-cell changes that carry the chips and removes the smooth host, where natural images have most
+        // of their energy (a mean over ± one or two cells passed more host and did worse after compression).
         var residuals: [Int: Plane] = [:]
         func residual(period: Double) -> Plane {
             let radii = Self.whiteningRadii(pitch: period / Double(TileLayout.side))
@@ -57,13 +59,19 @@ struct WatermarkDetector: Sendable {
         // Hypotheses, cheapest and likeliest first, stopping at the first decode whose keyed tag checks:
         // 1. the geometries the image's size implies (exact after any aspect-preserving resize);
         // 2. those geometries for a crop of a larger image (crops shrink the short side, not the tile) and small
-        //    rotations of both, ranked by sync score;
+        //    rotations of both, and one side of the picture stretched or squeezed, ranked by sync score;
         // 3. the lattices the spectrally whitened autocorrelation finds (any scale, rotation, aspect change).
         // At most 2 + 4 + 3 = ``maxDecodes`` decodes are attempted per image.
         var tried: [LatticeBasis] = []
         var bestScore = -Double.infinity
         func attempt(_ bases: [(LatticeBasis, Double)], decodes: Int) -> WatermarkDetection? {
-            let fresh = bases.filter { basis, _ in !tried.contains { $0.isClose(to: basis, tolerance: 1.5) } }
+            // A basis close to one an earlier stage tried is skipped; within a stage only exact repeats are (a
+            // degree of rotation moves a tile corner by about as much as the earlier stages' tolerance).
+            var fresh: [(LatticeBasis, Double)] = []
+            for (basis, period) in bases where !tried.contains(where: { $0.isClose(to: basis, tolerance: 1.5) })
+                && !fresh.contains(where: { $0.0.isClose(to: basis, tolerance: 1e-6) }) {
+                fresh.append((basis, period))
+            }
             tried += fresh.map(\.0)
             let candidates = fresh.map { basis, period in
                 Candidate(basis: basis, alignment: synchronizer.align(TileFold(plane: residual(period: period), basis: basis)))
@@ -87,10 +95,8 @@ struct WatermarkDetector: Sendable {
                 }
             }
         }
-        for base in bases.suffix(1) {
-            for aspect in Self.aspects {
-                grid.append((LatticeBasis(a: SIMD2(aspect.x * base, 0), b: SIMD2(0, aspect.y * base)), base * min(aspect.x, aspect.y)))
-            }
+        for stretched in aspectPeriods {
+            grid.append((LatticeBasis(a: SIMD2(stretched.x, 0), b: SIMD2(0, stretched.y)), min(stretched.x, stretched.y)))
         }
         if let found = attempt(grid, decodes: 4) { return found }
         let shortSide = Double(min(analysis.width, analysis.height))
@@ -106,7 +112,7 @@ struct WatermarkDetector: Sendable {
     /// Reads the cells under one alignment and decodes them; nil unless the keyed tag checks.
     private func decode(_ candidate: Candidate, identityPeriod: Double) -> WatermarkDetection? {
         let soft = layout.softBits(cellValues: synchronizer.cellValues(candidate.alignment))
-        let decoded = codec.decode(soft: soft)
+        let decoded = codec.decode(soft: soft, listSize: Self.listSize)
         guard decoded.tagValid else { return nil }
         let coded = codec.encode(payload: decoded.payload)
         var agree = 0
@@ -122,7 +128,7 @@ struct WatermarkDetector: Sendable {
     /// Local-mean and normalisation radii of the whitening for an analysis cell pitch (shared with the
     /// embedder's informed step so both see the same statistic).
     static func whiteningRadii(pitch: Double) -> (mean: Int, norm: Int) {
-        let radius = max(2, Int(pitch.rounded()))
+        let radius = max(2, Int((pitch / 2).rounded()))
         return (radius, 2 * radius)
     }
 
