@@ -70,7 +70,8 @@ enum ConvolutionalCode {
     /// The `listSize` most likely information sequences for `soft`, best first (the parallel list Viterbi
     /// algorithm of Seshadri & Sundberg, IEEE Trans. Commun. 1994): every state keeps its `listSize` best
     /// paths instead of one, so the runners-up to the maximum-likelihood path can be checked against an outer
-    /// error-detecting code. With `listSize` 1 this is ``decode(_:infoBits:)``.
+    /// error-detecting code. Its first entry has the maximum-likelihood metric, as ``decode(_:infoBits:)``'s result
+    /// does (a tie may break the other way).
     static func decodeList(_ soft: [Float], infoBits: Int, listSize: Int) -> [[UInt8]] {
         let steps = infoBits + constraintLength - 1
         precondition(soft.count == steps * generators.count, "soft vector has the wrong length")
