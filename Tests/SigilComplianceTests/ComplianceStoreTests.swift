@@ -152,6 +152,15 @@ func individual(_ id: String) throws -> AccountApplication {
             #expect(consent.refusal(scope: .face, account: account.id, at: now) == nil)
             _ = try await duties.consents.revoke(consent.id, actor: "t")
             await #expect(throws: SigilError(.refused, "")) { try await duties.checkLabel(generationID: face.id) }
+            // The admin page's list: newest first, masked, with the revocation.
+            let second = try await duties.consents.grant(subjectName: "王五", scope: "voice", granteeAccount: account.id, purpose: "dub",
+                                                         evidenceSHA256: String(repeating: "cd", count: 32), validUntil: "2099-01-01",
+                                                         accounts: duties.accounts, actor: "t")
+            let listed = try await duties.consents.list()
+            #expect(listed.map(\.id) == [second.id, consent.id])
+            #expect(listed.last?.revokedAt != nil && listed.first?.revokedAt == nil)
+            #expect(!listed.contains { $0.subjectMasked.contains("李四") || $0.subjectMasked.contains("王五") })
+            #expect(try await duties.consents.list(limit: 1).map(\.id) == [second.id])
 
             // A blocked prompt, and the library's version in the hit log.
             _ = try await duties.screening.install(try ScreeningLibrary.parse("violence\t炸弹\nads\t加微信\tallow-and-log"), source: "test", actor: "t")

@@ -103,11 +103,25 @@ struct BrowserTests {
             let account = try await client.get("/v1/accounts/\(id)", token: harness.adminToken)
             #expect(try account.json()["status"] as? String == "verified")
 
+            // A consent for the now verified account, revoked from the consents page.
+            let granted = try await client.send(.post, "/v1/consents", ["subjectName": "钱七", "scope": "voice", "granteeAccount": id, "purpose": "audiobook",
+                                                                        "evidenceSha256": String(repeating: "0f", count: 32), "validUntil": "2099-01-01"], token: harness.labelToken)
+            let consent = try #require(try granted.json()["id"] as? String)
+            _ = try await browser.evaluate("document.getElementById('nav-consents').click()", session: page)
+            let consentRow = try await browser.waitFor("document.readyState === 'complete' && document.getElementById('consent-\(consent)') ? document.getElementById('consent-\(consent)').textContent : null", session: page)
+            #expect((consentRow as? String)?.contains("live") == true && (consentRow as? String)?.contains("钱七") == false)
+            _ = try await browser.evaluate("document.querySelector('#consent-\(consent) form.revoke-form button').click()", session: page)
+            let revokedFlash = try await browser.waitFor("document.readyState === 'complete' && document.getElementById('flash') ? document.getElementById('flash').textContent : null", session: page)
+            #expect((revokedFlash as? String)?.contains(consent) == true)
+            let revokedRow = try await browser.evaluate("document.getElementById('consent-\(consent)').textContent", session: page) as? String
+            #expect(revokedRow?.contains("revoked") == true)
+            #expect(try await client.get("/v1/consents/\(consent)", token: harness.labelToken).json()["status"] as? String == "revoked")
+
             _ = try await browser.evaluate("document.getElementById('nav-audit').click()", session: page)
             let chain = try await browser.waitFor("document.readyState === 'complete' && document.getElementById('audit-events') ? document.getElementById('chain').textContent : null", session: page)
             #expect((chain as? String)?.contains("intact") == true)
             let actions = try await browser.evaluate("[...document.querySelectorAll('#audit-events td.action')].map(e => e.textContent).join(',')", session: page) as? String
-            #expect(actions?.contains("account.review") == true && actions?.contains("admin.sign-in") == true)
+            #expect(actions?.contains("account.review") == true && actions?.contains("admin.sign-in") == true && actions?.contains("consent.revoke") == true)
 
             // A form posted without the page's token (another site's forgery) is refused.
             let forged = try await client.execute(uri: "/admin/accounts/\(id)/review", method: .post,

@@ -5,7 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import Sigil
 import SigilCompliance
-import SigilServer
+@testable import SigilServer
 import SigilTestSupport
 import Testing
 
@@ -267,9 +267,33 @@ struct DutiesAPITests {
             let unknown = try await client.post("/v1/label?generationId=gen_00000000000000000000000000000000", try ServerHarness.example("landscape.jpg"), token: harness.labelToken)
             #expect(try unknown.errorField() == "generationId")
 
+            // The admin page lists the consent, masked, with the checked evidence; revoking there needs the admin scope
+            // and the page's token.
+            let reviewer = try await harness.service.apiKeys.create(name: "consent reviewer", scopes: [.reviewer]).token.description
+            let reviewerPage = try await client.execute(uri: "/admin/consents", method: .get, headers: [.cookie: "sigil_admin=\(reviewer)"])
+            #expect(reviewerPage.status == .ok)
+            #expect(reviewerPage.text.contains("consent-\(consent)") && reviewerPage.text.contains("file checked") && !reviewerPage.text.contains("revoke-form"))
+            #expect(!reviewerPage.text.contains("李四"), "the depicted person's name is masked")
+            let cookie = "sigil_admin=\(harness.adminToken)"
+            let consentsPage = try await client.execute(uri: "/admin/consents", method: .get, headers: [.cookie: cookie])
+            #expect(consentsPage.text.contains("revoke-form") && consentsPage.text.contains(digest))
+            let csrf = try #require(consentsPage.text.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
+            let reviewerCSRF = AdminRoutes.csrf(for: reviewer)   // the page shows a reviewer no form to take it from
+            let revoke = { (cookie: String, body: String) in
+                try await client.execute(uri: "/admin/consents/\(consent)/revoke", method: .post,
+                                         headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body))
+            }
+            #expect(try await revoke("sigil_admin=\(reviewer)", "csrf=\(reviewerCSRF)").status == .forbidden)
+            #expect(try await revoke(cookie, "").status == .forbidden, "no page token")
+            #expect(try await client.get("/v1/consents/\(consent)", token: harness.labelToken).json()["status"] as? String == "live")
+
             // Revoked: the same generation is refused at label time, and new ones are denied.
-            #expect(try await client.send(.delete, "/v1/consents/\(consent)", token: harness.labelToken).status == .ok)
+            let revoked = try await revoke(cookie, "csrf=\(csrf)")
+            #expect(revoked.status == .seeOther && revoked.headers[.location] == "/admin/consents?revoked=\(consent)")
+            #expect(try await client.get("/v1/consents/\(consent)", token: harness.labelToken).json()["status"] as? String == "revoked")
             #expect(try await client.send(.delete, "/v1/consents/\(consent)", token: harness.labelToken).status == .conflict)
+            let afterPage = try await client.execute(uri: "/admin/consents", method: .get, headers: [.cookie: cookie])
+            #expect(afterPage.text.contains("revoked ") && !afterPage.text.contains("revoke-form"))
             let afterRevoke = try await client.post("/v1/label?generationId=\(generation)", try ServerHarness.example("landscape.jpg"), token: harness.labelToken)
             #expect(afterRevoke.status == .forbidden)
             #expect(afterRevoke.text.contains("revoked"))
@@ -363,6 +387,13 @@ struct DutiesAPITests {
             #expect(list.count == 7)
             #expect(Set(list.compactMap { $0["stage"] as? String }) == ["prompt", "output"])
             #expect(list.allSatisfy { $0["ruleVersion"] as? Int == 1 })
+            // The same hits on the admin page: one row each, with stage and category, and never the text that matched.
+            let hitsPage = try await client.execute(uri: "/admin/screening", method: .get, headers: [.cookie: cookie])
+            #expect(hitsPage.status == .ok)
+            #expect(hitsPage.text.components(separatedBy: "<td class=\"action\">").count - 1 == 7)
+            #expect(hitsPage.text.contains("<td>violence</td>") && hitsPage.text.contains("<td>known-image</td>") && hitsPage.text.contains("<td>output</td>"))
+            #expect(!hitsPage.text.contains("炸弹") && !hitsPage.text.contains("代开"))
+            #expect(try await client.execute(uri: "/admin/screening", method: .get).status == .seeOther, "signed out")
 
             // Version 2 drops the image and the phrase: picked up without a restart.
             #expect(try await put("fraud\tre:代开.{0,4}发票\treview\n", harness.adminToken).status == .created)

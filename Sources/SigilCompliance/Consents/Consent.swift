@@ -143,6 +143,13 @@ public struct ConsentStore: Sendable {
         }
     }
 
+    /// The newest consents, newest first.
+    public func list(limit: Int = 100) async throws -> [Consent] {
+        try await store.read("list consents") { db in
+            try await db.raw("SELECT * FROM consents ORDER BY created_at DESC, id DESC LIMIT \(bind: Int64(limit))").all().map(Self.consent(from:))
+        }
+    }
+
     /// Counts of consents created in `[from, to)` and revoked in it, by scope.
     public func statistics(from: RecordTime, to: RecordTime) async throws -> JSONValue {
         try await store.read("count consents") { db in

@@ -8,8 +8,9 @@ import Sigil
 import SigilCompliance
 
 /// The admin pages under `/admin`: sign in with an API key (admin, reviewer or auditor), then the real-name review
-/// queue (admins decide), the complaints queue with deadlines (reviewers and admins move them), and the audit
-/// trail and filing report (auditors and admins). Every action goes through the same stores as the API and lands
+/// queue (admins decide), held prompts (reviewers decide), the consents of depicted people (admins revoke), the
+/// screening hits, the complaints queue with deadlines (reviewers and admins move them), and the audit trail and
+/// filing report (auditors and admins). Every action goes through the same stores as the API and lands
 /// in the audit log.
 ///
 /// The session is the API key itself in an `HttpOnly`, `SameSite=Strict` cookie scoped to `/admin`; every form
@@ -164,6 +165,49 @@ struct AdminRoutes: Sendable {
         }
         _ = try await service.compliance.generations.review(form.id, approve: form.approve, note: form.note, actor: APIRoutes.actor(form.session.key))
         return Self.redirect("/admin/generations?done=\(form.id)")
+    }
+
+    /// `GET /admin/consents`: the newest consents of depicted people, live or not (reviewers, auditors and admins;
+    /// admins can revoke).
+    func consents(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        guard let session = try await session(request) else { return Self.redirect("/admin") }
+        let now = RecordTime.now()
+        let rows: [[String: Any]] = try await service.compliance.consents.list(limit: 200).map { c in
+            let live = c.refusal(scope: c.scope, account: c.granteeAccount, at: now) == nil
+            return ["id": c.id, "subject": c.subjectMasked, "scope": c.scope.rawValue, "grantee": c.granteeAccount, "purpose": c.purpose,
+                    "evidence": c.evidenceSHA256, "evidenceChecked": c.evidenceCheckedAt != nil, "validUntil": c.validUntil.description,
+                    "created": c.createdAt.description, "live": live,
+                    "status": c.revokedAt.map { "revoked \($0)" } ?? (live ? "live" : "expired")]
+        }
+        return page(["consentsPage": true, "consents": rows, "noConsents": rows.isEmpty,
+                     "flash": request.uri.queryParameters["revoked"].map { "Consent \($0) revoked." } ?? ""], session: session)
+    }
+
+    /// `POST /admin/consents/{id}/revoke` (form: `csrf`; admins only): revokes at once, as `DELETE /v1/consents/{id}`.
+    func revokeConsent(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        guard let (session, _) = try await formSession(request) else { return Self.redirect("/admin") }
+        guard session.key.allows(.admin) else { throw APIError.forbidden("revoking a consent needs the admin scope") }
+        let id = try context.parameters.require("id")
+        guard try await service.compliance.consents.get(id) != nil else { throw SigilError(.notFound, "no consent \(id.prefix(40))") }
+        _ = try await service.compliance.consents.revoke(id, actor: APIRoutes.actor(session.key))
+        return Self.redirect("/admin/consents?revoked=\(id)")
+    }
+
+    /// `GET /admin/screening`: the newest screening hits (which rule matched at which stage; never the text itself).
+    func screening(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        guard let session = try await session(request) else { return Self.redirect("/admin") }
+        let rows: [[String: Any]] = try await service.compliance.screening.hits(limit: 200).map { hit in
+            func text(_ key: String) -> String {
+                switch hit[key] {
+                case .string(let value)?: value
+                case .number(let value)?: value
+                default: ""
+                }
+            }
+            return ["time": text("time"), "stage": text("stage"), "subject": text("subject"), "category": text("category"),
+                    "kind": text("kind"), "action": text("action"), "rule": "\(text("ruleVersion"))/\(text("rule"))"]
+        }
+        return page(["screeningPage": true, "hits": rows, "noHits": rows.isEmpty], session: session)
     }
 
     /// `GET /admin/reports`: open complaints by deadline, overdue first in red.
