@@ -60,6 +60,16 @@ public struct Keystore: Sendable, Hashable {
         }
     }
 
+    /// Removes a named item; an absent one is not an error.
+    ///
+    /// - Throws: ``SigilError`` `.io` when the file exists and cannot be removed.
+    public func remove(_ name: String) throws {
+        let p = path(of: name)
+        guard unlink(p) == 0 || errno == ENOENT else {
+            throw SigilError(.io, "cannot remove key \(name): \(String(cString: strerror(errno)))", path: p)
+        }
+    }
+
     /// Reads a named item, or creates it with `make` when absent. Creation is race-safe across processes:
     /// the first writer wins and everyone reads its bytes.
     ///

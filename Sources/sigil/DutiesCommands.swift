@@ -214,3 +214,46 @@ struct AgreementListCommand: AsyncParsableCommand {
         print(JSONValue.object([.init("agreements", .array(agreements))]).prettyPrinted)
     }
 }
+
+/// `sigil pii …`: the key that seals personal data at rest.
+struct PIICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pii",
+        abstract: "Manage the personal-data key (names, phone and ID numbers, consent subjects, prompts).",
+        subcommands: [PIIRotateCommand.self]
+    )
+}
+
+struct PIIRotateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate",
+        abstract: "Re-seal all personal data under a new key, in one transaction.",
+        discussion: """
+            Stop every server on this database first: one still running would keep sealing with the old key. The \
+            old key is kept as compliance/pii-retired-FINGERPRINT.key, because backups taken before the rotation \
+            need it; destroy it when they expire. Pending phone codes are dropped (their holders ask for a new \
+            one). If the rotation is interrupted, servers refuse to start until this command is run again, which \
+            finishes it.
+            """
+    )
+    @OptionGroup var store: LogStoreOptions
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func run() async throws {
+        let keystore = store.location.keystore
+        let outcome = try await store.withKeeper { keeper in
+            try await PersonalDataRotation(database: keeper.store.database).rotate(keystore: keystore, actor: "cli")
+        }
+        if json {
+            print(outcome.json.prettyPrinted)
+        } else if outcome.resumed {
+            print("finished an interrupted rotation: key \(outcome.oldFingerprint) → \(outcome.newFingerprint); the old key is kept at \(outcome.retiredKeyPath)")
+        } else {
+            print("""
+                re-sealed \(outcome.accounts) accounts, \(outcome.consents) consents, \(outcome.generations) prompts and \(outcome.complaints) complaint \
+                contacts under key \(outcome.newFingerprint) (was \(outcome.oldFingerprint)); dropped \(outcome.phoneCodesCleared) pending phone codes
+                the old key is kept at \(outcome.retiredKeyPath): destroy it when the backups taken before now expire
+                """)
+        }
+    }
+}

@@ -14,6 +14,7 @@ struct SigilCommand: AsyncParsableCommand {
         subcommands: [
             LabelCommand.self, VerifyCommand.self, DemoCommand.self, ServeCommand.self, APIKeyCommand.self, WatermarkCommand.self,
             LogCommand.self, KeysCommand.self, ScreeningCommand.self, AuditCommand.self, AccountCommand.self, AgreementCommand.self,
+            PIICommand.self,
         ]
     )
 

@@ -116,6 +116,33 @@ struct LogCommandTests {
         #expect(try TestSupport.run(sigil, ["label", sample("gray.png"), "-o", first, "--producer", producer, "--data", data, "--service-category", "robots"]).status == 2)
     }
 
+    @Test func piiRotateRetiresTheOldKeyAndFinishesInterruptedRotations() throws {
+        let dir = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("data").path
+        #expect(try TestSupport.run(sigil, ["account", "list", "--data", data]).status == 0)   // creates the development key
+        let keyPath = try #require(FileManager.default.enumerator(atPath: data)?.compactMap { $0 as? String }.first { $0.hasSuffix("compliance/pii.key") })
+        let key = data + "/" + keyPath
+        let original = try Data(contentsOf: URL(fileURLWithPath: key))
+
+        let rotated = try TestSupport.run(sigil, ["pii", "rotate", "--data", data, "--json"])
+        #expect(rotated.status == 0, "\(rotated.stderr)")
+        let outcome = try #require(json(rotated.stdout))
+        let retired = try #require(outcome["retiredKey"] as? String)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: retired)) == original)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: key)) != original)
+        #expect(outcome["resumed"] as? Bool == false && outcome["oldFingerprint"] as? String != outcome["newFingerprint"] as? String)
+
+        // A leftover next key (a rotation cut short) stops every command that opens the vault until rotate runs again.
+        try Data((String(repeating: "5a", count: 32) + "\n").utf8).write(to: URL(fileURLWithPath: key + ".next"))
+        let blocked = try TestSupport.run(sigil, ["account", "list", "--data", data])
+        #expect(blocked.status == 3 && blocked.stderr.contains("sigil pii rotate"), "\(blocked.stderr)")
+        let finished = try TestSupport.run(sigil, ["pii", "rotate", "--data", data])
+        #expect(finished.status == 0 && finished.stdout.contains("re-sealed 0 accounts"), "\(finished.stdout)\(finished.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: key + ".next"))
+        #expect(try TestSupport.run(sigil, ["account", "list", "--data", data]).status == 0)
+    }
+
     @Test func folderBatchRecordsEveryFile() throws {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -15,6 +15,8 @@ public struct PersonalDataVault: Sendable {
     public static let keyItem = "compliance/pii.key"
     private let encryptionKey: SymmetricKey
     private let lookupKey: SymmetricKey
+    /// 16 hex digits naming the key (derived one-way from it), for audit events and retired key files.
+    public let fingerprint: String
 
     /// A vault on a 32-byte master key.
     ///
@@ -26,19 +28,36 @@ public struct PersonalDataVault: Sendable {
         let master = SymmetricKey(data: masterKey)
         encryptionKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Array("sigil/pii/aes-gcm/v1".utf8), outputByteCount: 32)
         lookupKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Array("sigil/pii/lookup/v1".utf8), outputByteCount: 32)
+        let named = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Array("sigil/pii/fingerprint/v1".utf8), outputByteCount: 8)
+        fingerprint = named.withUnsafeBytes { LowerHex.encode(Array($0)) }
+    }
+
+    /// A vault on a key file's text (64 hex digits), named `name` in `keystore` for the error.
+    ///
+    /// - Throws: ``SigilError`` `.invalidKey` naming the file when it is not 64 hex digits.
+    public init(keyFile: [UInt8], name: String, keystore: Keystore) throws {
+        let text = String(decoding: keyFile, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let bytes = LowerHex.decode(text), bytes.count == 32 else {
+            throw SigilError(.invalidKey, "the key \(name) in \(keystore.directory) is not 64 hex digits", path: keystore.path(of: name))
+        }
+        try self.init(masterKey: bytes)
     }
 
     /// The vault of a keystore, its key created on first use (the notice says so, as for the other dev keys).
+    ///
+    /// - Throws: ``SigilError`` `.invalidKey` for a malformed key file, or while a key rotation is unfinished
+    ///   (``PersonalDataRotation``): the rows may already be sealed under the next key.
     public static func load(from keystore: Keystore) throws -> (vault: PersonalDataVault, notice: DevelopmentKeyNotice?) {
+        guard !keystore.contains(PersonalDataRotation.nextKeyItem) else {
+            throw SigilError(.invalidKey, "a rotation of the personal-data key was interrupted (\(PersonalDataRotation.nextKeyItem) exists); run `sigil pii rotate` to finish it",
+                             path: keystore.path(of: PersonalDataRotation.nextKeyItem))
+        }
         let (raw, created) = try keystore.readOrCreate(keyItem) {
             let key = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
             return Array((LowerHex.encode(key) + "\n").utf8)
         }
-        let text = String(decoding: raw, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let bytes = LowerHex.decode(text), bytes.count == 32 else {
-            throw SigilError(.invalidKey, "the key \(keyItem) in \(keystore.directory) is not 64 hex digits", path: keystore.path(of: keyItem))
-        }
-        return (try PersonalDataVault(masterKey: bytes), created ? DevelopmentKeyNotice(name: keyItem, path: keystore.path(of: keyItem)) : nil)
+        return (try PersonalDataVault(keyFile: raw, name: keyItem, keystore: keystore),
+                created ? DevelopmentKeyNotice(name: keyItem, path: keystore.path(of: keyItem)) : nil)
     }
 
     /// `value` sealed for `context` (for example `accounts/acc_…/phone`): nonce, ciphertext and tag.
