@@ -25,12 +25,14 @@ public struct PersonalDataRotation: Sendable {
 
     /// What one rotation changed.
     public struct Outcome: Sendable, Hashable {
+        /// Rows re-sealed, by table.
         public var accounts = 0
         public var consents = 0
         public var generations = 0
         public var complaints = 0
         /// Pending phone codes dropped (their holders ask for a new one).
         public var phoneCodesCleared = 0
+        /// ``PersonalDataVault/fingerprint`` of the key replaced and of its replacement.
         public var oldFingerprint = ""
         public var newFingerprint = ""
         /// Where the old key was kept.
@@ -38,6 +40,7 @@ public struct PersonalDataRotation: Sendable {
         /// Whether this run finished an interrupted rotation instead of starting one.
         public var resumed = false
 
+        /// The outcome as `sigil pii rotate --json` prints it.
         public var json: JSONValue {
             .object([
                 .init("accounts", .int(accounts)), .init("consents", .int(consents)), .init("generations", .int(generations)),
@@ -50,6 +53,7 @@ public struct PersonalDataRotation: Sendable {
 
     let store: ComplianceDatabase
 
+    /// A rotation of the personal data in `database`.
     public init(database: any LogDatabase) {
         store = ComplianceDatabase(database: database)
     }
