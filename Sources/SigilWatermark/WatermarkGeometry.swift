@@ -33,17 +33,19 @@ enum WatermarkGeometry {
 
     /// The tile's x and y periods (pixels) if this received image is a picture with one side scaled by one of the
     /// ``stretches``. The original picture's size, and with it the pitch, follows from the received size and the
-    /// stretch; the stretched side's period is scaled by it.
+    /// stretch; the stretched side's period is scaled by it. Two stretches can imply the same periods (one side
+    /// squeezed or the other widened, when the short side is the other one); each appears once.
     static func aspectPeriods(width: Int, height: Int) -> [SIMD2<Double>] {
         var out: [SIMD2<Double>] = []
+        let (w, h) = (Double(width), Double(height))
         for stretch in stretches {
-            let (w, h) = (Double(width), Double(height))
-            // x stretched: the original was w / stretch wide.
+            // x stretched: the original was w / stretch wide; y stretched: h / stretch high.
             let px = period(width: Int((w / stretch).rounded()), height: height)
-            out.append(SIMD2(px * stretch, px))
-            // y stretched.
             let py = period(width: width, height: Int((h / stretch).rounded()))
-            out.append(SIMD2(py, py * stretch))
+            for periods in [SIMD2(px * stretch, px), SIMD2(py, py * stretch)]
+            where !out.contains(where: { abs($0.x - periods.x) < 1e-6 && abs($0.y - periods.y) < 1e-6 }) {
+                out.append(periods)
+            }
         }
         return out
     }

@@ -31,9 +31,9 @@ public struct AccountStore: Sendable {
             phoneMasked: application.phone.masked, identityMasked: application.identityMasked, identityCheck: identityCheck,
             phoneConfirmedAt: nil, statusReason: checkReason, createdAt: now, updatedAt: now)
         let identityLookup = vault.lookup(application.kind.rawValue + ":" + application.identity, domain: "identity")
-        let name = try vault.seal(application.name, context: "accounts/\(id)/name")
-        let phone = try vault.seal(application.phone.rawValue, context: "accounts/\(id)/phone")
-        let identity = try vault.seal(application.identity, context: "accounts/\(id)/identity")
+        let name = try vault.seal(application.name, context: SealedField.accountName.context(id))
+        let phone = try vault.seal(application.phone.rawValue, context: SealedField.accountPhone.context(id))
+        let identity = try vault.seal(application.identity, context: SealedField.accountIdentity.context(id))
         let phoneLookup = vault.lookup(application.phone.rawValue, domain: "phone")
         let dialect = store.dialect
         try await store.write("create an account") { db in
@@ -176,7 +176,7 @@ public struct AccountStore: Sendable {
             try await db.insert(into: "phone_codes").columns("account_id", "code_hash", "expires_at", "attempts", "sent_at")
                 .values(SQLBind(id), SQLBind(hash), SQLBind(now.milliseconds + Self.codeLifetimeMilliseconds), SQLBind(Int64(0)), SQLBind(now.milliseconds))
                 .run()
-            let phone = try vault.open([UInt8](try row.decode(column: "phone_sealed", as: Data.self)), context: "accounts/\(id)/phone")
+            let phone = try vault.open([UInt8](try row.decode(column: "phone_sealed", as: Data.self)), context: SealedField.accountPhone.context(id))
             return (code, phone)
         }
     }
@@ -229,10 +229,10 @@ public struct AccountStore: Sendable {
             guard let row = try await db.raw("SELECT name_sealed, phone_sealed, identity_sealed FROM accounts WHERE id = \(bind: id)").first() else {
                 throw SigilError(.notFound, "no account \(id.prefix(40))")
             }
-            func open(_ column: String, _ field: String) throws -> String {
-                try vault.open([UInt8](try row.decode(column: column, as: Data.self)), context: "accounts/\(id)/\(field)")
+            func open(_ field: SealedField) throws -> String {
+                try vault.open([UInt8](try row.decode(column: field.column, as: Data.self)), context: field.context(id))
             }
-            return (try open("name_sealed", "name"), try open("phone_sealed", "phone"), try open("identity_sealed", "identity"))
+            return (try open(.accountName), try open(.accountPhone), try open(.accountIdentity))
         }
     }
 

@@ -40,7 +40,7 @@ public struct ComplaintStore: Sendable {
         let due = RecordTime(milliseconds: now.milliseconds + Int64(responseDays) * 86_400_000)
         let complaint = Complaint(id: id, kind: kind, category: category, description: description, produceID: produceID, contentURL: contentURL,
                                   status: .received, response: nil, createdAt: now, dueAt: due, updatedAt: now, closedAt: nil)
-        let sealedContact = try contact.map { try vault.seal($0, context: "complaints/\(id)/contact") }
+        let sealedContact = try contact.map { try vault.seal($0, context: SealedField.complaintContact.context(id)) }
         let dialect = store.dialect
         try await store.write("file a complaint") { db in
             try await db.insert(into: "complaints")

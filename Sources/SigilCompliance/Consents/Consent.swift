@@ -35,6 +35,16 @@ public struct Consent: Sendable, Hashable {
         return nil
     }
 
+    /// Where a consent stands at `time`.
+    public enum State: String, Sendable, Hashable {
+        case live, expired, revoked
+    }
+
+    /// Revoked, expired, or live at `time`.
+    public func state(at time: RecordTime) -> State {
+        revokedAt != nil ? .revoked : (time < validUntil ? .live : .expired)
+    }
+
     public var json: JSONValue {
         var members: [JSONValue.Member] = [
             .init("id", .string(id)), .init("subjectName", .string(subjectMasked)), .init("scope", .string(scope.rawValue)),
@@ -42,7 +52,7 @@ public struct Consent: Sendable, Hashable {
             .init("evidenceSha256", .string(evidenceSHA256)),
             .init("evidenceChecked", .bool(evidenceCheckedAt != nil)),
             .init("validUntil", .string(validUntil.description)), .init("createdAt", .string(createdAt.description)),
-            .init("status", .string(revokedAt != nil ? "revoked" : (RecordTime.now() < validUntil ? "live" : "expired"))),
+            .init("status", .string(state(at: .now()).rawValue)),
         ]
         if let revokedAt { members.append(.init("revokedAt", .string(revokedAt.description))) }
         return .object(members)
@@ -82,7 +92,7 @@ public struct ConsentStore: Sendable {
         let id = Identifier.make("con")
         let consent = Consent(id: id, subjectMasked: Masking.name(subject), scope: scope, granteeAccount: grantee, purpose: purpose,
                               evidenceSHA256: evidence, evidenceCheckedAt: nil, validUntil: until, createdAt: now, revokedAt: nil)
-        let sealed = try vault.seal(subject, context: "consents/\(id)/subject")
+        let sealed = try vault.seal(subject, context: SealedField.consentSubject.context(id))
         let dialect = store.dialect
         try await store.write("register a consent") { db in
             try await db.insert(into: "consents")

@@ -73,7 +73,7 @@ public struct GenerationStore: Sendable {
 
     /// Stores a decision with its (encrypted) prompt and screening hits, in one transaction.
     func save(_ generation: Generation, prompt: String, hits: [Screener.Hit]) async throws {
-        let sealed = try vault.seal(prompt, context: "generations/\(generation.id)/prompt")
+        let sealed = try vault.seal(prompt, context: SealedField.generationPrompt.context(generation.id))
         let digest = LowerHex.encode(Array(SHA256.hash(data: Array(prompt.utf8))))
         let reasons = String(decoding: try JSONEncoder.sorted.encode(generation.reasons), as: UTF8.self)
         try await store.write("record a generation decision") { db in
@@ -146,7 +146,7 @@ public struct GenerationStore: Sendable {
         return try rows.map { row in
             let generation = try Self.generation(from: row)
             let sealed = [UInt8](try row.decode(column: "prompt_sealed", as: Data.self))
-            return (generation, try vault.open(sealed, context: "generations/\(generation.id)/prompt"))
+            return (generation, try vault.open(sealed, context: SealedField.generationPrompt.context(generation.id)))
         }
     }
 

@@ -116,56 +116,50 @@ public struct PersonalDataRotation: Sendable {
     /// Whether `vault` opens the first sealed value the database holds (true when it holds none).
     func opensStoredData(_ vault: PersonalDataVault) async throws -> Bool {
         try await store.read("probe the personal-data key") { db in
-            for (table, column, field) in [("accounts", "name_sealed", "name"), ("consents", "subject_sealed", "subject"),
-                                           ("generations", "prompt_sealed", "prompt"), ("complaints", "contact_sealed", "contact")] {
-                if let row = try await db.raw("SELECT id, \(ident: column) FROM \(ident: table) WHERE \(ident: column) IS NOT NULL ORDER BY id LIMIT 1").first() {
+            for field in SealedField.all {
+                let row = try await db.raw("""
+                    SELECT id, \(ident: field.column) FROM \(ident: field.table) WHERE \(ident: field.column) IS NOT NULL ORDER BY id LIMIT 1
+                    """).first()
+                if let row {
                     let id = try row.decode(column: "id", as: String.self)
-                    let sealed = [UInt8](try row.decode(column: column, as: Data.self))
-                    return (try? vault.open(sealed, context: "\(table)/\(id)/\(field)")) != nil
+                    let sealed = [UInt8](try row.decode(column: field.column, as: Data.self))
+                    return (try? vault.open(sealed, context: field.context(id))) != nil
                 }
             }
             return true
         }
     }
 
-    /// The transaction: every sealed field and lookup hash from `old` to `new`.
+    /// The transaction: every ``SealedField`` and every lookup hash from `old` to `new`.
     public func reseal(from old: PersonalDataVault, to new: PersonalDataVault, actor: String, now: RecordTime = .now()) async throws -> Outcome {
         let dialect = store.dialect
         return try await store.write("rotate the personal-data key") { db in
-            var outcome = Outcome(oldFingerprint: old.fingerprint, newFingerprint: new.fingerprint)
-            func reseal(_ row: any SQLRow, _ table: String, _ column: String, _ field: String, id: String) throws -> Data? {
-                guard let bytes = try row.decode(column: column, as: Data?.self) else { return nil }
-                let context = "\(table)/\(id)/\(field)"
-                return Data(try new.seal(try old.open([UInt8](bytes), context: context), context: context))
+            var rows: [String: Set<String>] = [:]
+            for field in SealedField.all {
+                for row in try await db.raw("SELECT id, \(ident: field.column) FROM \(ident: field.table)").all() {
+                    let id = try row.decode(column: "id", as: String.self)
+                    guard let bytes = try row.decode(column: field.column, as: Data?.self) else { continue }
+                    let plain = try old.open([UInt8](bytes), context: field.context(id))
+                    try await db.update(field.table).set(field.column, to: SQLBind(Data(try new.seal(plain, context: field.context(id)))))
+                        .where("id", .equal, SQLBind(id)).run()
+                    rows[field.table, default: []].insert(id)
+                }
             }
-            for row in try await db.raw("SELECT id, kind, name_sealed, phone_sealed, identity_sealed FROM accounts").all() {
+            // The keyed lookups of accounts, from the values just re-sealed.
+            for row in try await db.raw("SELECT id, kind, phone_sealed, identity_sealed FROM accounts").all() {
                 let id = try row.decode(column: "id", as: String.self)
                 let kind = try row.decode(column: "kind", as: String.self)
-                let identity = try old.open([UInt8](try row.decode(column: "identity_sealed", as: Data.self)), context: "accounts/\(id)/identity")
-                let phone = try old.open([UInt8](try row.decode(column: "phone_sealed", as: Data.self)), context: "accounts/\(id)/phone")
+                let phone = try new.open([UInt8](try row.decode(column: "phone_sealed", as: Data.self)), context: SealedField.accountPhone.context(id))
+                let identity = try new.open([UInt8](try row.decode(column: "identity_sealed", as: Data.self)), context: SealedField.accountIdentity.context(id))
                 try await db.update("accounts")
-                    .set("name_sealed", to: SQLBind(try reseal(row, "accounts", "name_sealed", "name", id: id)))
-                    .set("phone_sealed", to: SQLBind(Data(try new.seal(phone, context: "accounts/\(id)/phone"))))
-                    .set("identity_sealed", to: SQLBind(Data(try new.seal(identity, context: "accounts/\(id)/identity"))))
                     .set("identity_lookup", to: SQLBind(new.lookup(kind + ":" + identity, domain: "identity")))
                     .set("phone_lookup", to: SQLBind(new.lookup(phone, domain: "phone")))
                     .where("id", .equal, SQLBind(id))
                     .run()
-                outcome.accounts += 1
             }
-            for (table, column, field) in [("consents", "subject_sealed", "subject"), ("generations", "prompt_sealed", "prompt"),
-                                           ("complaints", "contact_sealed", "contact")] {
-                for row in try await db.raw("SELECT id, \(ident: column) FROM \(ident: table)").all() {
-                    let id = try row.decode(column: "id", as: String.self)
-                    guard let sealed = try reseal(row, table, column, field, id: id) else { continue }
-                    try await db.update(table).set(column, to: SQLBind(sealed)).where("id", .equal, SQLBind(id)).run()
-                    switch table {
-                    case "consents": outcome.consents += 1
-                    case "generations": outcome.generations += 1
-                    default: outcome.complaints += 1
-                    }
-                }
-            }
+            var outcome = Outcome(accounts: rows["accounts"]?.count ?? 0, consents: rows["consents"]?.count ?? 0,
+                                  generations: rows["generations"]?.count ?? 0, complaints: rows["complaints"]?.count ?? 0,
+                                  oldFingerprint: old.fingerprint, newFingerprint: new.fingerprint)
             outcome.phoneCodesCleared = Int(try await db.raw("SELECT COUNT(*) AS n FROM phone_codes").first()?.decode(column: "n", as: Int64.self) ?? 0)
             try await db.raw("DELETE FROM phone_codes").run()
             try await AuditLog.append(on: db, dialect: dialect, actor: actor, action: "pii.rotate", subject: new.fingerprint, detail: [

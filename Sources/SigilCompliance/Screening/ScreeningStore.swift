@@ -72,22 +72,47 @@ public struct ScreeningStore: Sendable {
         }
     }
 
+    /// One logged hit: which rule of which library version matched at which stage (never the matched text).
+    public struct LoggedHit: Sendable, Hashable {
+        public var time: RecordTime
+        public var stage: String
+        public var subject: String
+        public var ruleVersion: Int
+        public var rule: Int
+        public var kind: String
+        public var category: String
+        public var action: String
+
+        /// The hit as `GET /v1/screening/hits` returns it.
+        public var json: JSONValue {
+            .object([
+                .init("time", .string(time.description)), .init("stage", .string(stage)), .init("subject", .string(subject)),
+                .init("ruleVersion", .int(ruleVersion)), .init("rule", .int(rule)), .init("kind", .string(kind)),
+                .init("category", .string(category)), .init("action", .string(action)),
+            ])
+        }
+    }
+
     /// The newest hits, newest first.
-    public func hits(limit: Int = 100) async throws -> [JSONValue] {
+    public func logged(limit: Int = 100) async throws -> [LoggedHit] {
         try await store.read("read screening hits") { db in
             try await db.raw("SELECT * FROM screening_hits ORDER BY time DESC LIMIT \(bind: Int64(limit))").all().map { row in
-                .object([
-                    .init("time", .string(RecordTime(milliseconds: try row.decode(column: "time", as: Int64.self)).description)),
-                    .init("stage", .string(try row.decode(column: "stage", as: String.self))),
-                    .init("subject", .string(try row.decode(column: "subject", as: String.self))),
-                    .init("ruleVersion", .number(String(try row.decode(column: "rule_version", as: Int64.self)))),
-                    .init("rule", .number(String(try row.decode(column: "rule_index", as: Int64.self)))),
-                    .init("kind", .string(try row.decode(column: "kind", as: String.self))),
-                    .init("category", .string(try row.decode(column: "category", as: String.self))),
-                    .init("action", .string(try row.decode(column: "action", as: String.self))),
-                ])
+                LoggedHit(
+                    time: RecordTime(milliseconds: try row.decode(column: "time", as: Int64.self)),
+                    stage: try row.decode(column: "stage", as: String.self),
+                    subject: try row.decode(column: "subject", as: String.self),
+                    ruleVersion: Int(try row.decode(column: "rule_version", as: Int64.self)),
+                    rule: Int(try row.decode(column: "rule_index", as: Int64.self)),
+                    kind: try row.decode(column: "kind", as: String.self),
+                    category: try row.decode(column: "category", as: String.self),
+                    action: try row.decode(column: "action", as: String.self))
             }
         }
+    }
+
+    /// The newest hits as JSON, newest first (``LoggedHit/json``).
+    public func hits(limit: Int = 100) async throws -> [JSONValue] {
+        try await logged(limit: limit).map(\.json)
     }
 
     /// Hits in `[from, to)` by stage, category and action.

@@ -173,11 +173,11 @@ struct AdminRoutes: Sendable {
         guard let session = try await session(request) else { return Self.redirect("/admin") }
         let now = RecordTime.now()
         let rows: [[String: Any]] = try await service.compliance.consents.list(limit: 200).map { c in
-            let live = c.refusal(scope: c.scope, account: c.granteeAccount, at: now) == nil
+            let state = c.state(at: now)
             return ["id": c.id, "subject": c.subjectMasked, "scope": c.scope.rawValue, "grantee": c.granteeAccount, "purpose": c.purpose,
                     "evidence": c.evidenceSHA256, "evidenceChecked": c.evidenceCheckedAt != nil, "validUntil": c.validUntil.description,
-                    "created": c.createdAt.description, "live": live,
-                    "status": c.revokedAt.map { "revoked \($0)" } ?? (live ? "live" : "expired")]
+                    "created": c.createdAt.description, "live": state == .live,
+                    "status": c.revokedAt.map { "revoked \($0)" } ?? state.rawValue]
         }
         return page(["consentsPage": true, "consents": rows, "noConsents": rows.isEmpty,
                      "flash": request.uri.queryParameters["revoked"].map { "Consent \($0) revoked." } ?? ""], session: session)
@@ -188,7 +188,6 @@ struct AdminRoutes: Sendable {
         guard let (session, _) = try await formSession(request) else { return Self.redirect("/admin") }
         guard session.key.allows(.admin) else { throw APIError.forbidden("revoking a consent needs the admin scope") }
         let id = try context.parameters.require("id")
-        guard try await service.compliance.consents.get(id) != nil else { throw SigilError(.notFound, "no consent \(id.prefix(40))") }
         _ = try await service.compliance.consents.revoke(id, actor: APIRoutes.actor(session.key))
         return Self.redirect("/admin/consents?revoked=\(id)")
     }
@@ -196,16 +195,9 @@ struct AdminRoutes: Sendable {
     /// `GET /admin/screening`: the newest screening hits (which rule matched at which stage; never the text itself).
     func screening(_ request: Request, context: SigilRequestContext) async throws -> Response {
         guard let session = try await session(request) else { return Self.redirect("/admin") }
-        let rows: [[String: Any]] = try await service.compliance.screening.hits(limit: 200).map { hit in
-            func text(_ key: String) -> String {
-                switch hit[key] {
-                case .string(let value)?: value
-                case .number(let value)?: value
-                default: ""
-                }
-            }
-            return ["time": text("time"), "stage": text("stage"), "subject": text("subject"), "category": text("category"),
-                    "kind": text("kind"), "action": text("action"), "rule": "\(text("ruleVersion"))/\(text("rule"))"]
+        let rows: [[String: Any]] = try await service.compliance.screening.logged(limit: 200).map { hit in
+            ["time": hit.time.description, "stage": hit.stage, "subject": hit.subject, "category": hit.category, "kind": hit.kind,
+             "action": hit.action, "rule": "\(hit.ruleVersion)/\(hit.rule)"]
         }
         return page(["screeningPage": true, "hits": rows, "noHits": rows.isEmpty], session: session)
     }

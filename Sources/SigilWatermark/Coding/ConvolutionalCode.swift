@@ -22,63 +22,23 @@ enum ConvolutionalCode {
         return out
     }
 
-    /// Maximum-likelihood decode of `soft` (length ``codedLength(infoBits:)``) back to `infoBits` bits.
+    /// Maximum-likelihood decode of `soft` (length ``codedLength(infoBits:)``) back to `infoBits` bits: the
+    /// first entry of ``decodeList(_:infoBits:listSize:)`` with a list of one.
     static func decode(_ soft: [Float], infoBits: Int) -> [UInt8] {
-        let steps = infoBits + constraintLength - 1
-        precondition(soft.count == steps * generators.count, "soft vector has the wrong length")
-        let states = stateCount
-        // Output bits for (state, input): register = (state << 1 | input), state = last 6 inputs.
-        var outputs = [[Float]](repeating: [0, 0], count: states * 2)
-        for state in 0..<states {
-            for input in 0..<2 {
-                let register = (state << 1) | input
-                outputs[state * 2 + input] = generators.map { Float(((register & $0).nonzeroBitCount & 1) * 2 - 1) }
-            }
-        }
-        let negative: Float = -.greatestFiniteMagnitude
-        var metric = [Float](repeating: negative, count: states)
-        metric[0] = 0
-        var survivors = [UInt8](repeating: 0, count: steps * states)   // chosen predecessor's dropped bit
-        var next = [Float](repeating: negative, count: states)
-        for step in 0..<steps {
-            let s0 = soft[step * 2], s1 = soft[step * 2 + 1]
-            for i in 0..<states { next[i] = negative }
-            for state in 0..<states where metric[state] > negative {
-                for input in 0..<2 {
-                    if step >= infoBits && input == 1 { continue }
-                    let o = outputs[state * 2 + input]
-                    let m = metric[state] + o[0] * s0 + o[1] * s1
-                    let target = ((state << 1) | input) & (states - 1)
-                    if m > next[target] {
-                        next[target] = m
-                        survivors[step * states + target] = UInt8(state >> (constraintLength - 2))
-                    }
-                }
-            }
-            swap(&metric, &next)
-        }
-        var state = 0
-        var bits = [UInt8](repeating: 0, count: steps)
-        for step in stride(from: steps - 1, through: 0, by: -1) {
-            bits[step] = UInt8(state & 1)
-            let dropped = Int(survivors[step * states + state])
-            state = (state >> 1) | (dropped << (constraintLength - 2))
-        }
-        return Array(bits.prefix(infoBits))
+        decodeList(soft, infoBits: infoBits, listSize: 1)[0]
     }
 
     /// The `listSize` most likely information sequences for `soft`, best first (the parallel list Viterbi
     /// algorithm of Seshadri & Sundberg, IEEE Trans. Commun. 1994): every state keeps its `listSize` best
     /// paths instead of one, so the runners-up to the maximum-likelihood path can be checked against an outer
-    /// error-detecting code. Its first entry has the maximum-likelihood metric, as ``decode(_:infoBits:)``'s result
-    /// does (a tie may break the other way).
+    /// error-detecting code. The first entry is the maximum-likelihood path.
     static func decodeList(_ soft: [Float], infoBits: Int, listSize: Int) -> [[UInt8]] {
         let steps = infoBits + constraintLength - 1
         precondition(soft.count == steps * generators.count, "soft vector has the wrong length")
         precondition(listSize >= 1, "the list needs at least one entry")
         let states = stateCount, list = listSize
         let high = constraintLength - 2
-        // Branch sign of each output bit for (state, input), as in decode(_:infoBits:).
+        // Branch sign of each output bit for (state, input): register = (state << 1 | input), state = last 6 inputs.
         var sign0 = [Float](repeating: 0, count: states * 2), sign1 = sign0
         for state in 0..<states {
             for input in 0..<2 {

@@ -29,11 +29,8 @@ struct MessageCodec: Sendable {
     ///   first. Each extra candidate is one more chance for noise to pass the tag, so the false-positive
     ///   probability of one call is at most `listSize` × 2⁻²⁴.
     func decode(soft: [Float], listSize: Int = 1) -> (payload: UInt64, tagValid: Bool) {
-        let candidates = listSize == 1
-            ? [ConvolutionalCode.decode(soft, infoBits: Self.infoBits)]
-            : ConvolutionalCode.decodeList(soft, infoBits: Self.infoBits, listSize: listSize)
         var first: UInt64?
-        for bits in candidates {
+        for bits in ConvolutionalCode.decodeList(soft, infoBits: Self.infoBits, listSize: listSize) {
             var payload: UInt64 = 0
             for i in 0..<64 { payload = (payload << 1) | UInt64(bits[i]) }
             var tag: UInt32 = 0

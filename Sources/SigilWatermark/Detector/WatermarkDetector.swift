@@ -65,13 +65,7 @@ struct WatermarkDetector: Sendable {
         var tried: [LatticeBasis] = []
         var bestScore = -Double.infinity
         func attempt(_ bases: [(LatticeBasis, Double)], decodes: Int) -> WatermarkDetection? {
-            // A basis close to one an earlier stage tried is skipped; within a stage only exact repeats are (a
-            // degree of rotation moves a tile corner by about as much as the earlier stages' tolerance).
-            var fresh: [(LatticeBasis, Double)] = []
-            for (basis, period) in bases where !tried.contains(where: { $0.isClose(to: basis, tolerance: 1.5) })
-                && !fresh.contains(where: { $0.0.isClose(to: basis, tolerance: 1e-6) }) {
-                fresh.append((basis, period))
-            }
+            let fresh = bases.filter { basis, _ in !tried.contains { $0.isClose(to: basis, tolerance: 1.5) } }
             tried += fresh.map(\.0)
             let candidates = fresh.map { basis, period in
                 Candidate(basis: basis, alignment: synchronizer.align(TileFold(plane: residual(period: period), basis: basis)))
