@@ -19,6 +19,10 @@ public enum FileIO {
     ///
     /// - Throws: as ``read(_:)``.
     public static func openForReading(_ path: String) throws -> (fd: Int32, size: Int) {
+        try openFile(path, limit: maximumFileSize)
+    }
+
+    private static func openFile(_ path: String, limit: Int) throws -> (fd: Int32, size: Int) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let reason = errno == ENOENT ? "no such file" : "cannot be opened for reading: \(String(cString: strerror(errno)))"
@@ -34,28 +38,24 @@ public enum FileIO {
             throw SigilError(.io, "is a directory", path: path)
         }
         let size = Int(info.st_size)
-        guard size <= maximumFileSize else {
+        guard size <= limit else {
             close(fd)
-            throw SigilError(.tooLarge, "is \(size) bytes, over Sigil's \(maximumFileSize)-byte input limit", path: path)
+            throw SigilError(.tooLarge, "is \(size) bytes, over Sigil's \(limit)-byte limit for reading a file into memory", path: path)
         }
         return (fd, size)
+    }
+
+    /// Opens `path` for reading without the in-memory size limit: for readers that stream (``FileByteSource``).
+    ///
+    /// - Throws: as ``read(_:)`` but never `.tooLarge`.
+    public static func openForStreaming(_ path: String) throws -> (fd: Int32, size: Int) {
+        try openFile(path, limit: Int.max)
     }
 
     /// Reads up to `count` bytes at `offset` of an open file (fewer only at its end), straight into the array.
     public static func read(_ fd: Int32, count: Int, at offset: Int, path: String) throws -> [UInt8] {
         if count <= 0 { return [] }
-        var failure: Int32 = 0
-        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, filled in
-            filled = 0
-            while filled < count {
-                let n = pread(fd, buffer.baseAddress! + filled, count - filled, off_t(offset + filled))
-                if n < 0 { if errno == EINTR { continue }; failure = errno; break }
-                if n == 0 { break }
-                filled += n
-            }
-        }
-        guard failure == 0 else { throw SigilError(.io, "cannot be read: \(String(cString: strerror(failure)))", path: path) }
-        return bytes
+        return try FileByteSource(descriptor: fd, count: Int.max, path: path).read(offset..<(offset + count))
     }
 
     /// One piece of a file being written: bytes in memory, or a byte range of an open file that the kernel
@@ -129,7 +129,7 @@ public enum FileIO {
             if n > 0 { offset += n; continue }
             if n < 0 && errno == EINTR { continue }
             if n < 0 && (errno == EINVAL || errno == ENOSYS) { break }
-            guard n == 0 else { throw SigilError(.io, "copying the image data failed: \(String(cString: strerror(errno)))", path: path) }
+            guard n == 0 else { throw SigilError(.io, "copying unchanged bytes failed: \(String(cString: strerror(errno)))", path: path) }
             throw SigilError(.truncated, "the source file ended at offset \(offset) while \(range.upperBound) bytes were being copied", offset: offset)
         }
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -138,7 +138,7 @@ public enum FileIO {
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else {
                 if n == 0 { throw SigilError(.truncated, "the source file ended at offset \(offset) while \(range.upperBound) bytes were being copied", offset: offset) }
-                throw SigilError(.io, "reading the image data failed: \(String(cString: strerror(errno)))", path: path)
+                throw SigilError(.io, "reading unchanged bytes failed: \(String(cString: strerror(errno)))", path: path)
             }
             try write(Array(buffer[..<n]), to: fd, path: path)
             offset += n

@@ -11,7 +11,7 @@ extension LabelOutcome {
         if let input { members.append(.init("input", .string(input))) }
         if let output { members.append(.init("output", .string(output))) }
         members += [
-            .init("format", .string(format.rawValue)),
+            .init("format", .string(format.id)),
             .init("width", .int(width)), .init("height", .int(height)),
             .init("marks", .array(Mark.allCases.filter(marks.contains).map { .string($0.rawValue) })),
             .init("label", marks.contains(.implicit) ? (try? JSONValue.parse(label.json)) ?? .null : .null),

@@ -26,6 +26,8 @@ public struct LabelPolicy: Sendable, Hashable {
     public var labelSignature: LabelSigner.Algorithm? = .sm2
     /// The C2PA `softwareAgent` of `c2pa.created`: the model or service that generated the content.
     public var softwareAgent = GeneratorInfo(name: "Sigil", version: SigilProvenanceVersion.current)
+    /// The formats Sigil reads and writes; a program that adds its own format passes an extended registry.
+    public var registry: MediaRegistry = .standard
 
     public init(producer: ProviderCode) {
         self.producer = producer
@@ -36,13 +38,14 @@ public struct LabelPolicy: Sendable, Hashable {
 public struct LabelOutcome: Sendable {
     /// The labeled file.
     public var bytes: [UInt8]
-    public var format: ImageFormat
+    public var format: MediaFormat
     /// The implicit label written, when the `implicit` mark was applied.
     public var label: AIGCLabel
     /// The visible label, when the `explicit` mark was applied.
     public var explicit: PaintedLabel?
     /// The marks applied.
     public var marks: Set<Mark>
+    /// The image's stored size; 0 for content that is not an image.
     public var width: Int
     public var height: Int
     /// The label of the C2PA manifest embedded, when the `c2pa` mark was applied.

@@ -4,10 +4,10 @@ extension Labeler {
     /// Labels `input` into `output`, atomically: the result is written to a temporary file beside `output`
     /// and renamed over it, so a failure never leaves a half-written file.
     ///
-    /// A metadata-only label of a JPEG (the `implicit` mark alone, with no `ReservedCode1` signature to compute
-    /// over the image data) reads only the file's header and its last two bytes when `keepBytes` is false: the
-    /// compressed image data is copied by the kernel (`sendfile(2)`), never read into this process. A file that
-    /// does not end with EOI takes the whole-file path, which refuses it when it is truncated.
+    /// A metadata-only label (the `implicit` mark alone, with no `ReservedCode1` signature to compute over the
+    /// essence) of a format with a ``StreamingLabelWriting`` handler (JPEG, WAV) reads only the file's structure
+    /// when `keepBytes` is false: the essence is copied by the kernel (`sendfile(2)`), never read into this
+    /// process, so memory stays flat in the file's length. Other files take the whole-file path.
     ///
     /// - Parameters:
     ///   - durable: see ``FileIO/writeAtomically(_:to:durable:)-([UInt8],_,_)``.
@@ -16,7 +16,7 @@ extension Labeler {
     @discardableResult
     public func labelFile(at input: String, to output: String, durable: Bool = true, keepBytes: Bool = true) throws -> LabelOutcome {
         do {
-            if !keepBytes, labelsHeaderOnly, let outcome = try labelJPEGHeader(at: input, to: output, durable: durable) {
+            if !keepBytes, labelsHeaderOnly, let outcome = try labelStreaming(at: input, to: output, durable: durable) {
                 return outcome
             }
             let bytes = try FileIO.read(input)
@@ -28,29 +28,41 @@ extension Labeler {
         }
     }
 
-    /// Whether this policy's label depends on the file's header alone.
+    /// Whether this policy's label depends on the file's structure alone.
     var labelsHeaderOnly: Bool {
         policy.marks == [.implicit] && (policy.labelSignature == nil || !policy.reservedCode1.isEmpty)
     }
 
-    /// The header-only path of ``labelFile(at:to:durable:keepBytes:)``; nil when the file is not a complete JPEG
+    /// The streaming path of ``labelFile(at:to:durable:keepBytes:)``; nil when the format has no streaming writer
     /// (the whole-file path then decides).
-    private func labelJPEGHeader(at input: String, to output: String, durable: Bool) throws -> LabelOutcome? {
-        let (fd, size) = try FileIO.openForReading(input)
+    private func labelStreaming(at input: String, to output: String, durable: Bool) throws -> LabelOutcome? {
+        let (fd, size) = try FileIO.openForStreaming(input)
         defer { close(fd) }
-        guard size >= 4, try FileIO.read(fd, count: 2, at: size - 2, path: input) == [0xFF, 0xD9] else { return nil }
+        let source = FileByteSource(descriptor: fd, count: size, path: input)
+        let head = try source.read(0..<min(size, MediaRegistry.sniffLength))
+        guard let identified = registry.identify(head), let writer = identified.handler as? any StreamingLabelWriting else { return nil }
         let label = try newLabel()
-        var leading = try FileIO.read(fd, count: min(size, 1 << 16), at: 0, path: input)
-        guard ImageHeader.sniff(leading) == .jpeg else { return nil }
-        while true {
-            if let header = try LabelWriter.jpegHeader(json: label.json, extra: [], leadingBytes: leading, isWholeFile: leading.count == size) {
-                let (format, image) = try checkHeader(leading)
-                try FileIO.writeAtomically(
-                    [.bytes(header.bytes), .copy(from: fd, range: header.imageDataOffset..<size)], to: output, durable: durable)
-                return LabelOutcome(bytes: [], format: format, label: label, explicit: nil, marks: policy.marks, width: image.width, height: image.height)
+        var outcome = LabelOutcome(bytes: [], format: identified.format, label: label, explicit: nil, marks: [.implicit], width: 0, height: 0)
+        let plan = try writer.labelEdits(LabelAssignment(label), in: source)
+        if identified.format.kind == .image {
+            // The header is all a size check needs: read on, four times as much each time, until it parses.
+            var leading = try source.read(0..<min(size, 1 << 16))
+            while true {
+                do {
+                    let header = try checkImageHeader(leading, format: identified.format)
+                    (outcome.width, outcome.height) = (header.width, header.height)
+                    break
+                } catch let error as SigilError where error.code == .truncated && leading.count < size {
+                    leading += try source.read(leading.count..<min(size, leading.count * 4))
+                }
             }
-            // Longer APP segments: read on from where the last read ended, four times as much.
-            leading += try FileIO.read(fd, count: min(size, leading.count * 4) - leading.count, at: leading.count, path: input)
         }
+        try FileIO.writeAtomically(plan.pieces.map { piece in
+            switch piece {
+            case .bytes(let bytes): .bytes(bytes)
+            case .original(let range): .copy(from: fd, range: range)
+            }
+        }, to: output, durable: durable)
+        return outcome
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Labels image files as GB 45438-2025 prescribes: the visible label (5.2) and the file-metadata label
-/// (6.1, Annex E), in one pass, without touching anything else in the file.
+/// Labels files as GB 45438-2025 prescribes: the visible label (5.2, images) and the file-metadata label
+/// (6.1, Annex E, every format with a label writer), in one pass, without touching anything else in the file.
 ///
 /// A metadata-only label never decodes pixels and leaves the compressed image data byte-identical.
 /// With the explicit mark the pixels are decoded, the label painted, and the image re-encoded in its own
@@ -65,81 +65,118 @@ public struct Labeler: Sendable {
     public static let sigilNamespace = "urn:sigil:ns:1.0/"
     static let explicitProperty = "ExplicitLabel"
 
-    /// Labels one file's bytes.
+    /// The formats this labeler reads and writes (``MediaRegistry/standard`` unless the policy names another).
+    public var registry: MediaRegistry { policy.registry }
+
+    /// The marks this build applies to content of `kind`: pixel marks need an image; the implicit label and
+    /// C2PA go into every format whose handler writes them.
+    public static func marks(for kind: MediaKind) -> Set<Mark> {
+        switch kind {
+        case .image: Set(Mark.supported)
+        default: Set(Mark.supported.filter { !$0.touchesPixels })
+        }
+    }
+
+    /// Labels one file's bytes: the format is sniffed, then the marks the policy asks for that its kind takes
+    /// (see ``marks(for:)``) are applied: pixel marks first (images), then the one file-metadata label, then the
+    /// C2PA manifest over the final bytes. ``LabelOutcome/marks`` says which were applied.
     ///
     /// - Throws: ``SigilError`` naming the structure and offset for damaged or unsupported input, `.tooLarge`
     ///   for images over ``LabelPolicy/maxPixels``, `.invalidExplicitLabel` for wording or sizes GB 5.2 forbids.
     public func label(_ input: [UInt8]) throws -> LabelOutcome {
-        let (format, header) = try checkHeader(input)
+        let identified = try checkFormat(input)
         var label = try newLabel()
-        let produceID = label.produceID
+        let marks = policy.marks.intersection(Self.marks(for: identified.format.kind))
+        var outcome = LabelOutcome(bytes: input, format: identified.format, label: label, explicit: nil, marks: marks, width: 0, height: 0)
 
-        // Stage 1 — pixels: decode once when any pixel mark is on, apply them in order, re-encode in the source
-        // format and carry every metadata segment over. Later pixel marks (the watermark) hook in here.
-        var bytes = input
-        var painted: PaintedLabel?
-        if policy.marks.contains(where: \.touchesPixels) {
-            if header.isAnimated {
-                throw SigilError(.unsupportedFormat, "animated \(format.rawValue.uppercased()) cannot take pixel marks yet; label it with --marks implicit")
-            }
-            var decoded = try decode(input, format: format)
-            if policy.marks.contains(.explicit) {
-                guard let font else { throw SigilError(.font, "no font loaded for the explicit label") }
-                painted = try ExplicitLabelPainter.paint(policy.explicit, font: font, on: &decoded.pixels, orientation: header.orientation)
-            }
-            if policy.marks.contains(.watermark), let watermarker {
-                // The blind watermark goes on after the visible label and leaves the label's plate alone, so the
-                // label stays legible; its payload is the keyed hash of the ProduceID (see WatermarkKey).
-                let skip = painted.map { [Self.storedRegion($0.box, orientation: Orientation(exif: header.orientation), width: decoded.pixels.width, height: decoded.pixels.height)] } ?? []
-                try watermarker.embed(payload: watermarker.payload(forProduceID: produceID), into: &decoded.pixels, skipping: skip)
-            }
-            bytes = try MetadataTransplant.transplant(from: input, into: try encode(decoded, format: format), format: format)
+        // Stage 1 — content: the kind's own marks (pixels for images).
+        if identified.format.kind == .image {
+            try labelPixels(&outcome)
         }
+        var bytes = outcome.bytes
 
         // Stage 2 — metadata: the one Annex E label (6.1 c), updated in place, plus Sigil's record of the visible label.
-        if policy.marks.contains(.implicit) {
-            // ReservedCode1: the producer's signature over the label and the final image data (decision 0200).
+        if marks.contains(.implicit) {
+            // ReservedCode1: the producer's signature over the label and the final essence (decision 0200).
             if label.reservedCode1.isEmpty, let algorithm = policy.labelSignature, let keys = provenanceKeys {
                 label.reservedCode1 = try LabelSigner(keys: keys, algorithm: algorithm).sign(label, role: .producer, image: bytes)
             }
             var extra: [XMPProperty] = []
-            if let painted {
+            if let painted = outcome.explicit {
                 extra.append(XMPProperty(namespaceURI: Self.sigilNamespace, prefix: "sigil", name: Self.explicitProperty, value: ExplicitLabelRecord(painted: painted, fontPath: policy.explicit.fontPath).json))
             }
-            bytes = try LabelWriter.write(json: label.json, wrappedJSON: label.wrappedJSON, extra: extra, into: bytes)
+            guard let writer = identified.handler as? any LabelWriting else {
+                let writable = registry.formats(with: (any LabelWriting).self).map(\.displayName).joined(separator: ", ")
+                throw SigilError(.unsupportedFormat, "Sigil verifies \(identified.format.displayName) files but does not write labels into them yet (it writes \(writable))")
+            }
+            bytes = try writer.writeLabel(LabelAssignment(label, extra: extra), into: bytes)
         }
 
         // Stage 3 — provenance over the final bytes (C2PA manifest): it must come last.
-        var manifest: String?
-        if policy.marks.contains(.c2pa), let keys = provenanceKeys, let asset = AssetFormat(rawValue: format.rawValue) {
-            var content = C2PASigner.Content(label: label)
-            content.softwareAgent = policy.softwareAgent
-            let signed = try C2PASigner(identity: keys.c2pa).sign(bytes, format: asset, content: content)
-            bytes = signed.bytes
-            manifest = signed.manifestLabel
+        if marks.contains(.c2pa), let keys = provenanceKeys {
+            if let carrier = identified.handler as? any ManifestCarrying, carrier.embedsManifests {
+                var content = C2PASigner.Content(label: label)
+                content.softwareAgent = policy.softwareAgent
+                let signed = try C2PASigner(identity: keys.c2pa).sign(bytes, format: identified.format, content: content, registry: registry)
+                bytes = signed.bytes
+                outcome.c2paManifest = signed.manifestLabel
+            } else {
+                outcome.marks.remove(.c2pa)
+            }
         }
-        return LabelOutcome(
-            bytes: bytes, format: format, label: label, explicit: painted, marks: policy.marks, width: header.width, height: header.height,
-            c2paManifest: manifest)
+        outcome.bytes = bytes
+        outcome.label = label
+        return outcome
     }
 
-    /// The format and header of a file to label, checked: a labelable format, a real size within ``LabelPolicy/maxPixels``.
-    func checkHeader(_ input: [UInt8]) throws -> (ImageFormat, ImageHeader) {
-        guard let format = ImageHeader.sniff(input) else {
-            throw SigilError(.unsupportedFormat, input.isEmpty ? "the file is empty" : "not a JPEG, PNG or WebP file (unrecognised signature \(Self.hexPrefix(input)))")
+    /// The image stage: the header checked (a real size within ``LabelPolicy/maxPixels``), and when a pixel mark
+    /// is on, the pixels decoded once, the marks applied in order, re-encoded in the source format with every
+    /// metadata segment carried over.
+    private func labelPixels(_ outcome: inout LabelOutcome) throws {
+        let input = outcome.bytes
+        let header = try checkImageHeader(input, format: outcome.format)
+        (outcome.width, outcome.height) = (header.width, header.height)
+        guard outcome.marks.contains(where: \.touchesPixels) else { return }
+        let format = outcome.format
+        if header.isAnimated {
+            throw SigilError(.unsupportedFormat, "animated \(format.displayName) cannot take pixel marks yet; label it with --marks implicit")
         }
-        guard [.jpeg, .png, .webp].contains(format) else {
-            throw SigilError(.unsupportedFormat, "\(format.rawValue.uppercased()) files can be verified but not labeled; convert to PNG, JPEG or WebP")
+        let codec = try ImageCodecs.codec(for: format)
+        var decoded = try codec.decode(input, maxPixels: policy.maxPixels)
+        if outcome.marks.contains(.explicit) {
+            guard let font else { throw SigilError(.font, "no font loaded for the explicit label") }
+            outcome.explicit = try ExplicitLabelPainter.paint(policy.explicit, font: font, on: &decoded.pixels, orientation: header.orientation)
         }
-        let header = try ImageHeader.read(input)
+        if outcome.marks.contains(.watermark), let watermarker {
+            // The blind watermark goes on after the visible label and leaves the label's plate alone, so the
+            // label stays legible; its payload is the keyed hash of the ProduceID (see WatermarkKey).
+            let skip = outcome.explicit.map { [Self.storedRegion($0.box, orientation: Orientation(exif: header.orientation), width: decoded.pixels.width, height: decoded.pixels.height)] } ?? []
+            try watermarker.embed(payload: watermarker.payload(forProduceID: outcome.label.produceID), into: &decoded.pixels, skipping: skip)
+        }
+        outcome.bytes = try MetadataTransplant.transplant(from: input, into: try codec.encode(decoded, policy: policy), format: format, registry: registry)
+    }
+
+    /// The handler and format of a file to label: a format the registry knows whose handler writes labels.
+    func checkFormat(_ input: [UInt8]) throws -> MediaRegistry.Identified {
+        guard let identified = registry.identify(input) else { throw registry.unrecognised(input) }
+        guard identified.handler is any LabelWriting else {
+            let writable = registry.formats(with: (any LabelWriting).self).map(\.displayName).joined(separator: ", ")
+            throw SigilError(.unsupportedFormat, "\(identified.format.displayName) files can be verified but not labeled; Sigil labels \(writable)")
+        }
+        return identified
+    }
+
+    /// An image's header, checked: a real size within ``LabelPolicy/maxPixels``.
+    func checkImageHeader(_ input: [UInt8], format: MediaFormat) throws -> ImageHeader {
+        let header = try ImageHeader.read(input, registry: registry)
         guard header.width > 0, header.height > 0 else {
-            throw SigilError(.malformed, "the \(format.rawValue.uppercased()) header declares a \(header.width)×\(header.height) image")
+            throw SigilError(.malformed, "the \(format.displayName) header declares a \(header.width)×\(header.height) image")
         }
         let (pixelCount, overflow) = header.width.multipliedReportingOverflow(by: header.height)
         guard !overflow, pixelCount <= policy.maxPixels else {
-            throw SigilError(.tooLarge, "the \(format.rawValue.uppercased()) header declares \(header.width)×\(header.height) pixels, over the limit of \(policy.maxPixels) (raise it with --max-pixels)")
+            throw SigilError(.tooLarge, "the \(format.displayName) header declares \(header.width)×\(header.height) pixels, over the limit of \(policy.maxPixels) (raise it with --max-pixels)")
         }
-        return (format, header)
+        return header
     }
 
     /// The first-write Annex E label for one file: the policy's producer and ProduceID (a new one when it names none).
@@ -147,25 +184,6 @@ public struct Labeler: Sendable {
         let produceID = policy.produceID ?? ProduceID.generate()
         try ProduceID.validate(produceID)
         return try AIGCLabel.firstWrite(producer: policy.producer.rawValue, produceID: produceID, reservedCode1: policy.reservedCode1)
-    }
-
-    private func decode(_ input: [UInt8], format: ImageFormat) throws -> DecodedImage {
-        guard let decoded = try DecodedImage.decode(input, format: format, maxPixels: policy.maxPixels) else {
-            throw SigilError(.unsupportedFormat, "\(format.rawValue.uppercased()) pixels cannot be decoded")
-        }
-        return decoded
-    }
-
-    private func encode(_ decoded: DecodedImage, format: ImageFormat) throws -> [UInt8] {
-        switch format {
-        case .jpeg:
-            let quality = policy.jpegQuality ?? decoded.jpeg?.quality ?? 90
-            return try JPEGCodec.encode(decoded.pixels, quality: quality, subsampling: decoded.jpeg?.subsampling ?? JPEGCodec.Subsampling.s420)
-        case .png:
-            return try PNGCodec.encode(decoded.pixels)
-        default:
-            return try WebPCodec.encode(decoded.pixels, lossless: decoded.webp?.lossless ?? false, quality: 90)
-        }
     }
 
     /// A display-coordinate box as a stored-pixel region (corners mapped through the EXIF orientation),

@@ -81,8 +81,8 @@ public struct Propagator: Sendable {
     ///   PropagateID outside Annex E j).
     public func propagate(_ bytes: [UInt8], request: Request) throws -> Outcome {
         let report = try verifier.verify(bytes)
-        guard let format = report.format, [.jpeg, .png, .webp].contains(format) else {
-            throw SigilError(.unsupportedFormat, "\(report.format?.rawValue.uppercased() ?? "this") files can be verified but not labeled; propagation writes a label")
+        guard let format = report.format, verifier.options.registry.handler(for: format) is any LabelWriting else {
+            throw SigilError(.unsupportedFormat, "\(report.format?.displayName ?? "this") files can be verified but not labeled; propagation writes a label")
         }
         let propagateID = request.propagateID ?? ProduceID.generate()
         try ProduceID.validate(propagateID)
@@ -123,7 +123,7 @@ public struct Propagator: Sendable {
         if let signer {
             label.reservedCode2 = try signer.sign(label, role: .propagator, image: bytes)
         }
-        let written = try LabelWriter.write(json: label.json, wrappedJSON: label.wrappedJSON, extra: [], into: bytes)
+        let written = try LabelWriter.write(LabelAssignment(label), into: bytes, registry: verifier.options.registry)
         let summary = value.verdict.summary
         return Outcome(bytes: written, label: label, basis: basis, reasons: reasons, notice: Notice(zh: summary.zh, en: summary.en), received: report)
     }

@@ -16,6 +16,8 @@ public struct Verifier: Sendable {
         public var trustAnchors: TrustAnchors = .none
         /// Public keys whose label signatures count as known (the keystore's, see ``ProvenanceKeystore/publicLabelKeys()``).
         public var labelKeys: [[UInt8]] = []
+        /// The formats Sigil reads (``MediaRegistry/standard`` unless a program adds its own).
+        public var registry: MediaRegistry = .standard
         public init() {}
     }
 
@@ -27,10 +29,13 @@ public struct Verifier: Sendable {
 
     /// Verifies one file's bytes.
     ///
-    /// - Throws: ``SigilError`` `.unsupportedFormat` only when the bytes are no image format Sigil reads;
-    ///   damaged files produce a report with findings instead.
+    /// Any format the registry knows is verified: its labels where its handler reads them, its C2PA manifest
+    /// where its handler carries one, the pixel checks for images.
+    ///
+    /// - Throws: ``SigilError`` `.unsupportedFormat` only when no format of the registry recognises the bytes (the
+    ///   message names what was seen); damaged files produce a report with findings instead.
     public func verify(_ bytes: [UInt8]) throws -> VerificationReport {
-        let scan = try LabelScanner.scan(bytes)
+        let scan = try LabelScanner.scan(bytes, registry: options.registry)
         var sites: [VerificationReport.Site] = []
         var fileFindings = scan.findings
         for carrier in scan.carriers {
@@ -46,7 +51,7 @@ public struct Verifier: Sendable {
             }
             var findings = payload.findings
             if !carrier.standard {
-                findings.append(Finding(.nonstandardSite, .warning, "\(carrier.location) is not a site the TC260 image guide (PG-20259A) defines", location: carrier.location))
+                findings.append(Finding(.nonstandardSite, .warning, "\(carrier.location) is not a site the TC260 guide for \(scan.format?.displayName ?? "this format") files defines", location: carrier.location))
             }
             sites.append(.init(carrier: carrier, payload: payload, findings: findings))
         }
@@ -84,7 +89,7 @@ public struct Verifier: Sendable {
             conformance = .compliant
         }
 
-        let explicitRecord = LabelWriter.readProperty(namespaceURI: Labeler.sigilNamespace, name: Labeler.explicitProperty, in: bytes)
+        let explicitRecord = LabelWriter.readProperty(namespaceURI: Labeler.sigilNamespace, name: Labeler.explicitProperty, in: bytes, registry: options.registry)
             .flatMap(ExplicitLabelRecord.parse)
         // The pixel checks share one decode (a damaged image just skips them).
         var decoded: DecodedImage?
@@ -119,7 +124,9 @@ public struct Verifier: Sendable {
     /// The C2PA manifest's verdict and the signed label's: the label's key counts as known when it is one of
     /// ``Options/labelKeys`` or the key of a C2PA signer that chains to a trust anchor.
     private func provenance(of bytes: [UInt8], label: AIGCLabel?) -> (C2PAReport, LabelIntegrity?) {
-        var c2pa = C2PAValidator(options: .init(trustAnchors: options.trustAnchors)).validate(bytes)
+        var validation = C2PAValidator.Options(trustAnchors: options.trustAnchors)
+        validation.registry = options.registry
+        var c2pa = C2PAValidator(options: validation).validate(bytes)
         if let signed = c2pa.aigcLabel, let label, signed.produceID != label.produceID || signed.contentProducer != label.contentProducer || signed.label != label.label {
             c2pa.addFailure(C2PAStatus(
                 .init("sigil.aigcLabel.mismatch"),
@@ -132,7 +139,7 @@ public struct Verifier: Sendable {
 
     private func presence(of record: ExplicitLabelRecord, in decoded: DecodedImage, bytes: [UInt8]) -> Double? {
         do {
-            let header = try ImageHeader.read(bytes)
+            let header = try ImageHeader.read(bytes, registry: options.registry)
             return try ExplicitLabelPainter.presence(of: record.painted, fontPath: record.fontPath, in: decoded.pixels, orientation: header.orientation)
         } catch {
             return nil
@@ -159,7 +166,7 @@ public struct VerificationReport: Sendable {
         public var intact: Bool? { presence.map { $0 >= Self.intactThreshold } }
     }
 
-    public var format: ImageFormat?
+    public var format: MediaFormat?
     public var verdict: Verdict
     public var conformance: Conformance
     /// The first well-formed label, the one the verdict rests on.
@@ -198,7 +205,8 @@ public struct VerificationReport: Sendable {
     public func json(file: String?) -> JSONValue {
         var members: [JSONValue.Member] = []
         if let file { members.append(.init("file", .string(file))) }
-        members.append(.init("format", .optional(format?.rawValue)))
+        members.append(.init("format", .optional(format?.id)))
+        members.append(.init("kind", .optional(format?.kind.rawValue)))
         members.append(.init("verdict", .string(verdict.rawValue)))
         members.append(.init("conformance", .string(conformance.rawValue)))
         members.append(.init("summary", .object(["en": .string(verdict.summary.en), "zh": .string(verdict.summary.zh)])))

@@ -1,5 +1,10 @@
 // Error constructors the container parsers share: every message names the structure and the offset.
 
+extension SigilError.Code {
+    /// A C2PA manifest store cannot be built, embedded or placed in its container.
+    public static let c2pa = SigilError.Code("c2pa")
+}
+
 extension SigilError {
     /// `structure` at `offset` needs `needed` bytes but fewer remain.
     static func truncated(_ structure: String, at offset: Int, needs needed: Int, remaining: Int) -> SigilError {

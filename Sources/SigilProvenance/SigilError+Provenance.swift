@@ -5,8 +5,6 @@ extension SigilError.Code {
     public static let jumbf = SigilError.Code("jumbf")
     /// A COSE_Sign1 structure (RFC 9052) is malformed or uses an algorithm Sigil does not verify.
     public static let cose = SigilError.Code("cose")
-    /// A C2PA manifest store cannot be built or embedded.
-    public static let c2pa = SigilError.Code("c2pa")
     /// A key or certificate is missing, malformed or does not meet the profile it must meet.
     public static let keys = SigilError.Code("keys")
     /// A private key is passphrase-encrypted and no (or the wrong) passphrase was given.

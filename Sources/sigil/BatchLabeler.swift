@@ -10,13 +10,23 @@ struct BatchLabeler {
     /// Appends a generation record per labeled file, in batches; nil with `--no-record`.
     var recorder: BatchRecorder? = nil
 
-    static let extensions: Set<String> = ["jpg", "jpeg", "png", "webp"]
+    /// The files of `folder` whose first bytes a label-writing handler of `registry` recognises (never by name).
+    static func labelable(in folder: String, registry: MediaRegistry) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder).sorted().filter { name in
+            guard !name.hasPrefix("."), let (fd, size) = try? FileIO.openForStreaming(folder + "/" + name) else { return false }
+            defer { close(fd) }
+            guard let head = try? FileIO.read(fd, count: min(size, MediaRegistry.sniffLength), at: 0, path: name) else { return false }
+            return registry.identify(head)?.handler is any LabelWriting
+        }
+    }
 
     func run(inputFolder: String, outputFolder: String) async throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: inputFolder)
-            .filter { Self.extensions.contains(($0 as NSString).pathExtension.lowercased()) }
-            .sorted()
-        guard !names.isEmpty else { throw SigilError(.usage, "no JPEG, PNG or WebP files in \(inputFolder)") }
+        let registry = labeler.registry
+        let names = try Self.labelable(in: inputFolder, registry: registry)
+        guard !names.isEmpty else {
+            let formats = registry.formats(with: (any LabelWriting).self).map(\.displayName).joined(separator: ", ")
+            throw SigilError(.usage, "no files Sigil labels (\(formats)) in \(inputFolder)")
+        }
         try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
         let progress = Progress(total: names.count, enabled: Terminal.stderrIsTTY && !json)
         var results: [(name: String, result: Result<LabelOutcome, SigilError>)] = []

@@ -19,9 +19,8 @@ struct DemoCommand: AsyncParsableCommand {
         let labeler = try Labeler(policy: policy)
         let verifier = Verifier()
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        let names = try FileManager.default.contentsOfDirectory(atPath: examples)
-            .filter { BatchLabeler.extensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
-        guard !names.isEmpty else { throw SigilError(.usage, "no sample images in \(examples)") }
+        let names = try BatchLabeler.labelable(in: examples, registry: labeler.registry)
+        guard !names.isEmpty else { throw SigilError(.usage, "no sample media in \(examples)") }
 
         var rows: [String] = []
         var problems = 0

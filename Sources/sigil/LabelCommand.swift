@@ -91,7 +91,8 @@ struct LabelCommand: AsyncParsableCommand {
 
 extension LabelOutcome {
     func summary(input: String, output: String) -> String {
-        var lines = ["\(output): labeled \(format.rawValue.uppercased()) \(width)×\(height) (\(Mark.allCases.filter(marks.contains).map(\.rawValue).joined(separator: ", ")))"]
+        let size = format.kind == .image ? " \(width)×\(height)" : ""
+        var lines = ["\(output): labeled \(format.displayName)\(size) (\(Mark.allCases.filter(marks.contains).map(\.rawValue).joined(separator: ", ")))"]
         if marks.contains(.implicit) { lines.append("  implicit  TC260:AIGC \(label.json)") }
         if let c2paManifest { lines.append("  c2pa      manifest \(c2paManifest) (c2pa.created, trainedAlgorithmicMedia; signed ES256)") }
         if let p = explicit {

@@ -67,7 +67,7 @@ extension VerificationReport {
     func text(file: String) -> String {
         var lines: [String] = []
         lines.append("\(file): \(verdict.rawValue) — \(verdict.summary.en) \(verdict.summary.zh)")
-        lines.append("  format       \(format?.rawValue ?? "unknown"); conformance: \(conformance.rawValue)")
+        lines.append("  format       \(format?.displayName ?? "unknown"); conformance: \(conformance.rawValue)")
         if sites.isEmpty { lines.append("  implicit     none found") }
         for (i, site) in sites.enumerated() {
             lines.append("  implicit[\(i)]  \(site.carrier.location) at offset \(site.carrier.offset), \(site.payload.form.rawValue) JSON")

@@ -6,7 +6,7 @@ import SigilTestSupport
 
 /// Media for every format Sigil writes C2PA into: the shared fixtures when present, else synthetic files.
 enum SigningMedia {
-    static func bytes(_ format: AssetFormat) throws -> (name: String, bytes: [UInt8]) {
+    static func bytes(_ format: MediaFormat) throws -> (name: String, bytes: [UInt8]) {
         let F = ProvenanceTestSupport.self
         switch format {
         case .jpeg: return ("landscape.jpg", try F.example("landscape.jpg"))
@@ -14,7 +14,7 @@ enum SigningMedia {
         case .webp: return ("meadow.webp", try F.example("meadow.webp"))
         case .wav: return ("tone.wav", F.hasFixtures ? try F.fixture("source.wav") : wav())
         case .mp3: return ("tone.mp3", F.hasFixtures ? try F.fixture("source.mp3") : mp3())
-        case .bmff: return ("clip.mp4", try F.fixture("source.mp4"))
+        default: return ("clip.mp4", try F.fixture("source.mp4"))
         }
     }
 
@@ -37,9 +37,9 @@ enum SigningMedia {
 }
 
 @Suite struct C2PASigningTests {
-    static let writable: [AssetFormat] = [.jpeg, .png, .webp, .wav, .mp3]
+    static let writable: [MediaFormat] = [.jpeg, .png, .webp, .wav, .mp3]
 
-    static func sign(_ format: AssetFormat, label: AIGCLabel? = nil) throws -> C2PASigner.Signed {
+    static func sign(_ format: MediaFormat, label: AIGCLabel? = nil) throws -> C2PASigner.Signed {
         let (name, bytes) = try SigningMedia.bytes(format)
         var content = C2PASigner.Content(label: label, title: name)
         content.softwareAgent = GeneratorInfo(name: "ExampleDiffusionModel", version: "1.0")
@@ -49,7 +49,7 @@ enum SigningMedia {
     static let label = try! AIGCLabel.firstWrite(producer: "001191110102MACQD9K64010000", produceID: "c2pa-test-0001")
 
     @Test(arguments: writable)
-    func ourReaderValidatesWhatWeSign(format: AssetFormat) throws {
+    func ourReaderValidatesWhatWeSign(format: MediaFormat) throws {
         let signed = try Self.sign(format, label: Self.label)
         let report = C2PAValidator().validate(signed.bytes)
         #expect(report.state == .validUntrustedSigner, "\(report.failure)")
@@ -60,7 +60,7 @@ enum SigningMedia {
         #expect(report.aigcLabel == Self.label)
         #expect(report.signer?.organization == "Sigil Test")
         #expect(report.activeManifest == signed.manifestLabel)
-        #expect(AssetFormat.sniff(signed.bytes) == format)
+        #expect(MediaRegistry.standard.format(of: signed.bytes) == format)
 
         var options = C2PAValidator.Options(trustAnchors: ProvenanceTestSupport.anchors)
         options.validationTime = Date()
@@ -69,7 +69,7 @@ enum SigningMedia {
     }
 
     @Test(arguments: writable)
-    func resigningReplacesTheStore(format: AssetFormat) throws {
+    func resigningReplacesTheStore(format: MediaFormat) throws {
         let first = try Self.sign(format)
         let second = try C2PASigner(identity: ProvenanceTestSupport.development.identity).sign(first.bytes, format: format, content: .init(label: Self.label))
         #expect(try ManifestCarrier.find(in: second.bytes, format: format).count == 1)
@@ -99,9 +99,9 @@ enum SigningMedia {
 
     /// Random damage inside the embedded store (and truncation anywhere) ends in a report, never a crash or a hang.
     @Test(arguments: writable)
-    func damagedStoresNeverCrash(format: AssetFormat) throws {
+    func damagedStoresNeverCrash(format: MediaFormat) throws {
         let signed = try Self.sign(format, label: Self.label)
-        var generator = SplitMix64(seed: UInt64(format.rawValue.count) * 7919)
+        var generator = SplitMix64(seed: UInt64(format.id.count) * 7919)
         for round in 0..<300 {
             var bytes = signed.bytes
             if round % 10 == 9 {
@@ -120,7 +120,7 @@ enum SigningMedia {
     // MARK: Interop with c2pa-rs (the oracle); skipped when the bench venv is absent.
 
     @Test(.enabled(if: ProvenanceTestSupport.hasOracle), arguments: writable)
-    func c2paRSAcceptsWhatWeSign(format: AssetFormat) throws {
+    func c2paRSAcceptsWhatWeSign(format: MediaFormat) throws {
         let signed = try Self.sign(format, label: Self.label)
         let name = try SigningMedia.bytes(format).name
         let untrusted = try ProvenanceTestSupport.oracleVerdict(signed.bytes, name: name)

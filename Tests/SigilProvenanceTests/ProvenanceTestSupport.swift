@@ -57,3 +57,8 @@ enum ProvenanceTestSupport {
         return (verdict, result.stdout)
     }
 }
+
+extension FixedWidthInteger {
+    /// The little-endian bytes of this integer.
+    var littleEndianArray: [UInt8] { withUnsafeBytes(of: self.littleEndian) { Array($0) } }
+}

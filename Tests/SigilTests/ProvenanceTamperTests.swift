@@ -171,7 +171,7 @@ import SigilTestSupport
 
     /// The file with its claim-signature COSE changed by `edit` (the store re-embedded).
     static func replacingSignature(in bytes: [UInt8], _ edit: (inout COSESign1) throws -> Void) throws -> [UInt8] {
-        let format = try #require(AssetFormat.sniff(bytes))
+        let format = try #require(MediaRegistry.standard.format(of: bytes))
         let embedded = try #require(try ManifestCarrier.find(in: bytes, format: format).first)
         let store = try ManifestStore(bytes: embedded.bytes)
         let manifest = try #require(store.activeManifest)

@@ -201,8 +201,8 @@ public struct RecordKeeper: Sendable {
 
     /// SHA-256 of the C2PA manifest store (its JUMBF bytes) embedded in a labeled file, when it carries one.
     static func manifestStoreSHA256(_ outcome: LabelOutcome) -> [UInt8]? {
-        guard outcome.c2paManifest != nil, let format = AssetFormat.sniff(outcome.bytes),
-              let store = try? ManifestCarrier.find(in: outcome.bytes, format: format).first else { return nil }
+        guard outcome.c2paManifest != nil, let carrier = MediaRegistry.standard.handler(for: outcome.format) as? any ManifestCarrying,
+              let store = try? carrier.findManifestStores(in: outcome.bytes).first else { return nil }
         return Array(SHA256.hash(data: store.bytes))
     }
 

@@ -1,3 +1,4 @@
+import SigilContainers
 /// The `c2pa.hash.bmff` hard bindings of MP4/MOV/HEIF assets (validation only).
 ///
 /// Exclusions name boxes by a restricted xpath (`/moov/trak/mdia/minf/stbl/stco`) with optional conditions (`length`,
@@ -8,45 +9,7 @@
 /// Observed against c2pa-rs output (fixtures signed.mp4, video1.mp4, legacy.mp4). Merkle trees (fragmented MP4) are
 /// not supported.
 enum BMFFHash {
-    struct Node {
-        var path: String
-        var range: Range<Int>
-        var headerSize: Int
-        var depth: Int
-    }
-
-    static let containers: Set<String> = ["moov", "trak", "mdia", "minf", "stbl", "edts", "mvex", "moof", "traf", "meta", "dinf", "udta", "mfra", "iprp", "ipco", "sinf", "schi"]
-
-    /// Every box, depth first, with its path.
-    static func walk(_ bytes: [UInt8], _ range: Range<Int>, path: String, depth: Int, into out: inout [Node]) throws {
-        guard depth < 16 else { return }
-        var i = range.lowerBound
-        // Each iteration moves `i` forward by at least 8 bytes or stops.
-        while range.upperBound - i >= 8 {
-            var size = UInt64(bytes.u32be(i))
-            let type = String(decoding: bytes[(i + 4)..<(i + 8)].map { (0x20...0x7E).contains($0) ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
-            var header = 8
-            if size == 1 {
-                guard range.upperBound - i >= 16 else { throw SigilError(.truncated, "BMFF box '\(type)' at offset \(i) is missing its 64-bit size", offset: i) }
-                size = bytes[(i + 8)..<(i + 16)].reduce(0) { $0 << 8 | UInt64($1) }
-                header = 16
-            } else if size == 0 {
-                size = UInt64(range.upperBound - i)
-            }
-            guard size >= UInt64(header), size <= UInt64(range.upperBound - i) else {
-                throw SigilError(.truncated, "BMFF box '\(type)' at offset \(i) declares \(size) bytes but \(range.upperBound - i) remain", offset: i)
-            }
-            let node = Node(path: path + "/" + type, range: i..<(i + Int(size)), headerSize: header, depth: depth)
-            out.append(node)
-            if containers.contains(type) {
-                let childStart = i + header + (type == "meta" ? 4 : 0)
-                if childStart <= node.range.upperBound {
-                    try walk(bytes, childStart..<node.range.upperBound, path: node.path, depth: depth + 1, into: &out)
-                }
-            }
-            i = node.range.upperBound
-        }
-    }
+    typealias Node = BMFFBox
 
     /// Whether `node` meets the exclusion's conditions.
     static func matches(_ exclusion: CBOR, _ node: Node, in bytes: [UInt8]) -> Bool {
@@ -93,7 +56,7 @@ enum BMFFHash {
         }
         var nodes: [Node] = []
         do {
-            try walk(asset, 0..<asset.count, path: "", depth: 0, into: &nodes)
+            nodes = try BMFFWalker.tree(asset)
         } catch {
             report.failure.append(C2PAStatus(.bmffHashMismatch, url: url, "the BMFF boxes do not parse: \(error)"))
             return
@@ -136,7 +99,7 @@ enum BMFFHash {
 
 /// The `c2pa.hash.boxes` hard binding. Sigil does not validate it yet; it reports that plainly.
 enum BoxHash {
-    static func check(_ value: CBOR?, alg: String?, asset: [UInt8], format: AssetFormat, store: EmbeddedManifestStore, url: String, report: inout C2PAReport) {
+    static func check(_ value: CBOR?, alg: String?, asset: [UInt8], format: MediaFormat, store: EmbeddedManifestStore, url: String, report: inout C2PAReport) {
         report.failure.append(C2PAStatus(.boxesHashUnknownBox, url: url, "Sigil does not validate c2pa.hash.boxes bindings yet"))
     }
 }

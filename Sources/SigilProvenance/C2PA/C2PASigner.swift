@@ -1,3 +1,4 @@
+import SigilContainers
 import Crypto
 import Foundation
 
@@ -56,9 +57,13 @@ public struct C2PASigner: Sendable {
     ///   - manifestID: the UUID of the manifest label; random when nil.
     /// - Throws: ``SigilError`` `.unsupportedFormat` for formats Sigil cannot write, container errors for damaged
     ///   files, `.c2pa` when the store does not converge.
-    public func sign(_ asset: [UInt8], format: AssetFormat, content: Content, now: Date = Date(), manifestID: UUID = UUID()) throws -> Signed {
-        guard format.isWritable else { throw SigilError(.unsupportedFormat, "Sigil cannot embed a C2PA manifest in \(format.rawValue)") }
-        let base = try ManifestCarrier.remove(from: asset, format: format)
+    public func sign(
+        _ asset: [UInt8], format: MediaFormat, content: Content, now: Date = Date(), manifestID: UUID = UUID(), registry: MediaRegistry = .standard
+    ) throws -> Signed {
+        guard let carrier = registry.handler(for: format) as? any ManifestCarrying, carrier.embedsManifests else {
+            throw SigilError(.unsupportedFormat, "Sigil cannot embed a C2PA manifest in \(format.displayName)")
+        }
+        let base = try carrier.removeManifestStores(from: asset)
         let label = "urn:c2pa:" + manifestID.uuidString.lowercased()
         let instanceID = "xmp:iid:" + UUID().uuidString.lowercased()
         let zeroHash = [UInt8](repeating: 0, count: 32)
@@ -67,7 +72,7 @@ public struct C2PASigner: Sendable {
         // exclusion: iterate with placeholder hash and signature (both fixed-size) until the length is stable.
         var storeLength = try build(label: label, instanceID: instanceID, exclusion: 0..<0, hash: zeroHash, content: content, now: now, sign: false).count
         for _ in 0..<8 {
-            let placed = try ManifestCarrier.embed([UInt8](repeating: 0, count: storeLength), into: base, format: format)
+            let placed = try carrier.embedManifestStore([UInt8](repeating: 0, count: storeLength), into: base)
             let probe = try build(label: label, instanceID: instanceID, exclusion: placed.containerRange, hash: zeroHash, content: content, now: now, sign: false)
             guard probe.count == storeLength else {
                 storeLength = probe.count
@@ -76,11 +81,11 @@ public struct C2PASigner: Sendable {
             let hash = DataHash.compute(placed.bytes, excluding: [placed.containerRange], alg: "sha256") ?? zeroHash
             let store = try build(label: label, instanceID: instanceID, exclusion: placed.containerRange, hash: hash, content: content, now: now, sign: true)
             guard store.count == storeLength else { break }
-            let final = try ManifestCarrier.embed(store, into: base, format: format)
+            let final = try carrier.embedManifestStore(store, into: base)
             guard final.containerRange == placed.containerRange else { break }
             return Signed(bytes: final.bytes, manifestLabel: label, store: store, exclusion: final.containerRange)
         }
-        throw SigilError(.c2pa, "the manifest store size did not converge while embedding it in \(format.rawValue)")
+        throw SigilError(.c2pa, "the manifest store size did not converge while embedding it in \(format.displayName)")
     }
 
     /// The manifest store for one asset.

@@ -1,3 +1,4 @@
+import SigilContainers
 import Crypto
 import Foundation
 
@@ -17,6 +18,8 @@ public struct C2PAValidator: Sendable {
         public var acceptedEKUs: CertificateProfile.AcceptedEKUs = .c2paRSDefault
         /// The time certificates are checked against when there is no time stamp; now when nil.
         public var validationTime: Date?
+        /// The formats whose manifest carriers are asked (``MediaRegistry/standard`` by default).
+        public var registry: MediaRegistry = .standard
         public init(trustAnchors: TrustAnchors = .none) {
             self.trustAnchors = trustAnchors
         }
@@ -31,14 +34,16 @@ public struct C2PAValidator: Sendable {
     static let hardBindingLabels: Set<String> = ["c2pa.hash.data", "c2pa.hash.boxes", "c2pa.hash.bmff", "c2pa.hash.bmff.v2", "c2pa.hash.bmff.v3", "c2pa.hash.collection.data"]
 
     /// Validates the manifest store embedded in `asset`.
-    public func validate(_ asset: [UInt8], format: AssetFormat? = nil) -> C2PAReport {
-        guard let format = format ?? AssetFormat.sniff(asset) else { return C2PAReport(state: .absent) }
+    public func validate(_ asset: [UInt8], format: MediaFormat? = nil) -> C2PAReport {
+        guard let format = format ?? options.registry.format(of: asset),
+            let carrier = options.registry.handler(for: format) as? any ManifestCarrying
+        else { return C2PAReport(state: .absent) }
         let stores: [EmbeddedManifestStore]
         do {
-            stores = try ManifestCarrier.find(in: asset, format: format)
+            stores = try carrier.findManifestStores(in: asset)
         } catch {
             var report = C2PAReport(state: .invalid)
-            report.error = "the \(format.rawValue) container cannot be read: \(error)"
+            report.error = "the \(format.displayName) container cannot be read: \(error)"
             report.failure.append(C2PAStatus(.generalError, report.error!))
             return report
         }
@@ -52,13 +57,13 @@ public struct C2PAValidator: Sendable {
     }
 
     /// Validates a standalone store (a `.c2pa` sidecar) against `asset`.
-    public func validate(store bytes: [UInt8], sidecarFor asset: [UInt8], format: AssetFormat) -> C2PAReport {
+    public func validate(store bytes: [UInt8], sidecarFor asset: [UInt8], format: MediaFormat) -> C2PAReport {
         var report = C2PAReport(state: .invalid)
         report.location = "sidecar"
         return validate(store: EmbeddedManifestStore(bytes: bytes, containerRange: asset.count..<asset.count, location: "sidecar"), in: asset, format: format, report: report)
     }
 
-    func validate(store embedded: EmbeddedManifestStore, in asset: [UInt8], format: AssetFormat, report initial: C2PAReport) -> C2PAReport {
+    func validate(store embedded: EmbeddedManifestStore, in asset: [UInt8], format: MediaFormat, report initial: C2PAReport) -> C2PAReport {
         var report = initial
         let store: ManifestStore
         do {
@@ -87,7 +92,7 @@ struct ManifestValidation {
     let validator: C2PAValidator
     let store: ManifestStore
     let asset: [UInt8]
-    let format: AssetFormat
+    let format: MediaFormat
     let embedded: EmbeddedManifestStore
 
     var options: C2PAValidator.Options { validator.options }

@@ -1,3 +1,4 @@
+import SigilContainers
 /// A parsed C2PA manifest store: the `c2pa` JUMBF superbox and its manifests, the active one last.
 public struct ManifestStore: Sendable {
     /// The store's bytes, which every range in ``root`` and ``manifests`` points into.

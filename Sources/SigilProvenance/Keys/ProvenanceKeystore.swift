@@ -1,3 +1,4 @@
+import SigilContainers
 import Crypto
 import Foundation
 import SigilKeys

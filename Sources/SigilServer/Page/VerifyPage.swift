@@ -1,6 +1,7 @@
 import Foundation
 import Mustache
 import Sigil
+import SigilContainers
 
 /// The public verify page: one Mustache template, rendered with a plain-words model of a ``VerificationReport`` and
 /// its ``RecordCheck``, in Chinese and English.
@@ -15,7 +16,7 @@ struct VerifyPage: Sendable {
     }
 
     func render(result: [String: Any]? = nil, error: String? = nil, receipt: [String: Any]? = nil, reportError: String? = nil) -> String {
-        var model: [String: Any] = ["responseDays": responseDays]
+        var model: [String: Any] = ["responseDays": responseDays, "accept": MediaRegistry.standard.mimeTypes.joined(separator: ",")]
         if let result { model["result"] = result }
         if let error { model["error"] = ["message": error] }
         if let receipt { model["receipt"] = receipt }
@@ -81,7 +82,7 @@ struct VerifyPage: Sendable {
         return [
             "verdict": report.verdict.rawValue, "verdictClass": verdictClass,
             "summaryZh": report.verdict.summary.zh, "summaryEn": report.verdict.summary.en,
-            "conformance": report.conformance.rawValue, "format": report.format?.rawValue.uppercased() ?? "?",
+            "conformance": report.conformance.rawValue, "format": report.format?.displayName ?? "?",
             "filename": filename ?? "upload",
             "labels": labels,
             "findings": report.findings.map { ["severity": $0.severity.rawValue, "message": $0.message] },

@@ -76,7 +76,7 @@ extension APIRoutes {
         if let generation {
             try await duties.generations.addOutput(generation.id, produceID: outcome.label.produceID, logIndex: receipt.index)
         }
-        service.metrics.labeled(marks: Mark.allCases.filter(outcome.marks.contains).map(\.rawValue), format: outcome.format.rawValue)
+        service.metrics.labeled(marks: Mark.allCases.filter(outcome.marks.contains).map(\.rawValue), format: outcome.format.id)
 
         var headers: HTTPFields = [
             .sigilProduceID: outcome.label.produceID, .sigilLogIndex: String(receipt.index), .sigilLeafHash: receipt.leafHash.hex,

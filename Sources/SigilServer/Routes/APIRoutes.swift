@@ -68,9 +68,9 @@ struct APIRoutes: Sendable {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: value.prettyPrinted + "\n")))
     }
 
-    static func file(_ bytes: [UInt8], format: ImageFormat?, headers: HTTPFields) -> Response {
+    static func file(_ bytes: [UInt8], format: MediaFormat?, headers: HTTPFields) -> Response {
         var fields = headers
-        fields[.contentType] = format.flatMap { AssetFormat(rawValue: $0.rawValue)?.mimeType } ?? "application/octet-stream"
+        fields[.contentType] = format?.mimeType ?? "application/octet-stream"
         return Response(status: .ok, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
@@ -104,7 +104,7 @@ struct APIRoutes: Sendable {
 
     func openAPI(_ request: Request, context: SigilRequestContext) async throws -> Response {
         Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: try Resources.bytes("openapi.json"))))
+                 body: .init(byteBuffer: ByteBuffer(bytes: try OpenAPIDocument.bytes(registry: .standard))))
     }
 }
 

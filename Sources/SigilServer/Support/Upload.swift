@@ -14,7 +14,8 @@ struct Upload: Sendable {
     var options: RequestOptions
 
     /// The media types a file may arrive as.
-    static let acceptedTypes = ["application/octet-stream", "image/jpeg", "image/png", "image/webp", "image/tiff", "image/gif", "multipart/form-data"]
+    /// Every media type of ``MediaRegistry/standard``, plus raw bytes and multipart forms.
+    static let acceptedTypes = ["application/octet-stream", "multipart/form-data"] + MediaRegistry.standard.mimeTypes
 
     /// Reads the body (at most `limit` bytes).
     ///
@@ -27,7 +28,7 @@ struct Upload: Sendable {
         let contentType = request.headers[.contentType] ?? ""
         let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         guard mediaType.isEmpty || acceptedTypes.contains(mediaType) else {
-            throw APIError(.unsupportedMediaType, "unsupported-media-type", "send the file as the raw body (image/jpeg, image/png, image/webp or application/octet-stream) or as multipart/form-data; got \(mediaType)")
+            throw APIError(.unsupportedMediaType, "unsupported-media-type", "send the file as the raw body (a media type Sigil reads, such as image/jpeg, audio/wav or video/mp4, or application/octet-stream) or as multipart/form-data; got \(mediaType)")
         }
         var options = RequestOptions(query: request.uri.queryParameters.map { (String($0.key), String($0.value)) })
         let buffer: ByteBuffer

@@ -1,0 +1,46 @@
+extension MediaFormat {
+    /// WAV: a RIFF/WAVE form (PCM or any codec WAVE carries).
+    public static let wav = MediaFormat(id: "wav", displayName: "WAV", kind: .audio, mimeTypes: ["audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave"], extensions: ["wav", "wave"])
+}
+
+/// WAV: the label is a top-level RIFF chunk `AIGC` holding the Annex E JSON (PG-202510A); some writers mirror it in
+/// `LIST/INFO`, which Sigil reads (and reports) but never writes. C2PA sits in a RIFF `C2PA` chunk. The essence is
+/// the `data` chunk's payload. Labels are written by editing chunk headers only (``StreamingLabelWriting``).
+public struct WAVFormat: LabelReading, StreamingLabelWriting, EssenceLocating, ManifestCarrying {
+    public init() {}
+    public var formats: [MediaFormat] { [.wav] }
+
+    public func identify(_ prefix: [UInt8]) -> MediaFormat? {
+        RIFFStructure.isRIFF(prefix, form: "WAVE") ? .wav : nil
+    }
+
+    public func scanLabels(_ bytes: [UInt8], into scan: inout ContainerScan) {
+        RIFFLabels.scan(bytes, form: "WAVE", name: "WAV", into: &scan)
+    }
+
+    public func writeLabel(_ label: LabelAssignment, into bytes: [UInt8]) throws -> [UInt8] {
+        try labelEdits(label, in: MemoryByteSource(bytes)).apply(to: bytes)
+    }
+
+    public func labelEdits(_ label: LabelAssignment, in source: any ByteSource) throws -> EditPlan {
+        try RIFFLabels.edits(label, in: source, form: "WAVE", name: "WAV", before: "data")
+    }
+
+    public func essenceRanges(in source: any ByteSource) throws -> [Range<Int>] {
+        let structure = try RIFFStructure(source, form: "WAVE", name: "WAV")
+        guard let data = structure.first("data") else {
+            throw structure.damage.first ?? SigilError(.malformed, "WAV file has no data chunk", offset: 12)
+        }
+        return [data.data]
+    }
+
+    public func findManifestStores(in bytes: [UInt8]) throws -> [EmbeddedManifestStore] {
+        try RIFFManifestCarrier.find(bytes, form: "WAVE", name: "WAV")
+    }
+    public func removeManifestStores(from bytes: [UInt8]) throws -> [UInt8] {
+        try RIFFManifestCarrier.remove(bytes, form: "WAVE", name: "WAV")
+    }
+    public func embedManifestStore(_ store: [UInt8], into bytes: [UInt8]) throws -> (bytes: [UInt8], containerRange: Range<Int>) {
+        try RIFFManifestCarrier.embed(store, into: bytes, form: "WAVE", name: "WAV")
+    }
+}

@@ -1,0 +1,67 @@
+/// A manifest store found in an asset: its bytes and the container bytes that a `c2pa.hash.data` exclusion covers.
+public struct EmbeddedManifestStore: Sendable, Hashable {
+    /// The JUMBF bytes of the store (reassembled when split over segments).
+    public var bytes: [UInt8]
+    /// The container bytes that hold the store (APP11 segments with markers, the whole `caBX` chunk, the `C2PA` chunk
+    /// without its pad byte, the GEOB object data).
+    public var containerRange: Range<Int>
+    /// Where the store was found, for messages.
+    public var location: String
+
+    public init(bytes: [UInt8], containerRange: Range<Int>, location: String) {
+        self.bytes = bytes
+        self.containerRange = containerRange
+        self.location = location
+    }
+}
+
+/// Byte helpers the formats' manifest carriers share.
+enum ManifestStoreBytes {
+    /// The JUMBF type UUID of a C2PA manifest store: `c2pa` followed by the ISO JUMBF suffix.
+    static let storeType: [UInt8] = Array("c2pa".utf8) + [0x00, 0x11, 0x00, 0x10, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71]
+
+    /// Whether `bytes` start with a JUMBF superbox whose description names the C2PA manifest-store type.
+    static func isStore(_ bytes: [UInt8]) -> Bool {
+        // jumb header (8) + jumd header (8) + type UUID (16).
+        bytes.count >= 32 && bytes.matches(ascii: "jumb", at: 4) && bytes.matches(ascii: "jumd", at: 12) && bytes.matches(storeType, at: 16)
+    }
+
+    /// `bytes` without the given (non-overlapping) ranges.
+    static func cut(_ bytes: [UInt8], _ ranges: [Range<Int>]) -> [UInt8] {
+        guard !ranges.isEmpty else { return bytes }
+        var plan = EditPlan(sourceLength: bytes.count)
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) where !plan.edits.contains(where: { $0.range.overlaps(range) }) {
+            plan.remove(range)
+        }
+        return plan.apply(to: bytes)
+    }
+}
+
+/// C2PA manifest stores in any format, through the format's ``ManifestCarrying`` handler.
+public enum ManifestCarrier {
+    static func carrier(for format: MediaFormat, registry: MediaRegistry) throws -> any ManifestCarrying {
+        guard let carrier = registry.handler(for: format) as? any ManifestCarrying else {
+            throw SigilError(.unsupportedFormat, "Sigil does not read C2PA manifests in \(format.displayName) files")
+        }
+        return carrier
+    }
+
+    /// Every manifest store in `bytes` (C2PA allows exactly one; several are reported as such by the validator).
+    ///
+    /// - Throws: ``SigilError`` when the container is too damaged to walk or carries no C2PA.
+    public static func find(in bytes: [UInt8], format: MediaFormat, registry: MediaRegistry = .standard) throws -> [EmbeddedManifestStore] {
+        try carrier(for: format, registry: registry).findManifestStores(in: bytes)
+    }
+
+    /// `bytes` without any manifest store.
+    public static func remove(from bytes: [UInt8], format: MediaFormat, registry: MediaRegistry = .standard) throws -> [UInt8] {
+        try carrier(for: format, registry: registry).removeManifestStores(from: bytes)
+    }
+
+    /// `bytes` with `store` embedded where c2pa-rs puts it, and the container bytes the data hash must exclude.
+    public static func embed(
+        _ store: [UInt8], into bytes: [UInt8], format: MediaFormat, registry: MediaRegistry = .standard
+    ) throws -> (bytes: [UInt8], containerRange: Range<Int>) {
+        try carrier(for: format, registry: registry).embedManifestStore(store, into: bytes)
+    }
+}

@@ -1,0 +1,109 @@
+/// A format's handler: how Sigil recognises one container format. Everything else a format can do is a separate,
+/// optional capability protocol below; a handler adopts the ones its format supports, and ``MediaRegistry`` finds
+/// them with a cast (`registry.handler(for: bytes) as? any LabelReading`).
+///
+/// One handler lives in one folder under `Sources/SigilContainers/Formats/<Format>/` and is listed once in
+/// ``MediaRegistry/standard``. The article "Adding a format" in the `Sigil` documentation walks through it.
+public protocol MediaFormatHandler: Sendable {
+    /// The formats this handler recognises: usually one; ISO BMFF tells MP4, MOV, M4A and HEIF apart by brand.
+    var formats: [MediaFormat] { get }
+
+    /// The format of a file whose first bytes are `prefix` (up to ``MediaRegistry/sniffLength`` bytes, fewer for
+    /// a short file), or nil when they are not this handler's. Reads magic numbers only: never allocates in
+    /// proportion to a declared length.
+    func identify(_ prefix: [UInt8]) -> MediaFormat?
+}
+
+/// A format whose files can hold GB 45438-2025 file-metadata labels that Sigil reads: every site, including
+/// the non-standard ones real generators use.
+public protocol LabelReading: MediaFormatHandler {
+    /// Appends every AIGC carrier in `bytes` and every structural finding (damage, trailing data) to `scan`.
+    /// Never throws: damage becomes findings, and carriers found before it are kept.
+    func scanLabels(_ bytes: [UInt8], into scan: inout ContainerScan)
+}
+
+/// A format Sigil writes the one file-metadata label into, in the site its TC260 guide names, replacing any
+/// label already there (GB 45438 6.1 c) and leaving the essence byte-identical.
+public protocol LabelWriting: MediaFormatHandler {
+    /// `bytes` with `label` written.
+    ///
+    /// - Throws: ``SigilError`` for a damaged container or a label that does not fit the site.
+    func writeLabel(_ label: LabelAssignment, into bytes: [UInt8]) throws -> [UInt8]
+}
+
+/// A format whose label can be written by reading only its structure: the handler returns the edits and the
+/// caller copies every untouched span with the kernel, so labeling a file costs memory in proportion to its
+/// metadata, never to its length.
+public protocol StreamingLabelWriting: LabelWriting {
+    /// The edits that write `label` into the file `source` reads.
+    ///
+    /// - Throws: ``SigilError`` for a damaged container (naming the structure and offset).
+    func labelEdits(_ label: LabelAssignment, in source: any ByteSource) throws -> EditPlan
+}
+
+/// A format with a first XMP packet Sigil can read back (its own `sigil:` properties).
+public protocol XMPPacketLocating: MediaFormatHandler {
+    /// The bytes of the first XMP packet, or nil.
+    func firstXMPPacket(in bytes: [UInt8]) -> [UInt8]?
+}
+
+/// A format with a header that tells an image's size and orientation without decoding pixels.
+public protocol ImageHeaderReading: MediaFormatHandler {
+    /// The header of `bytes`.
+    ///
+    /// - Throws: ``SigilError`` `.truncated`/`.malformed` naming the structure and offset.
+    func imageHeader(_ bytes: [UInt8]) throws -> ImageHeader
+}
+
+/// A format whose essence (compressed image data, audio frames, video samples) Sigil can single out: what a
+/// metadata-only label must leave byte-identical and what a signed label binds to.
+public protocol EssenceLocating: MediaFormatHandler {
+    /// The byte ranges of the essence, in file order.
+    ///
+    /// - Throws: ``SigilError`` when the container holds no essence or is too damaged to walk.
+    func essenceRanges(in source: any ByteSource) throws -> [Range<Int>]
+}
+
+/// A format that carries a C2PA manifest store (C2PA 2.x, "Embedding manifests into assets").
+public protocol ManifestCarrying: MediaFormatHandler {
+    /// Every manifest store in `bytes`.
+    func findManifestStores(in bytes: [UInt8]) throws -> [EmbeddedManifestStore]
+    /// Whether Sigil can embed a store in this format (BMFF is read-only for now).
+    var embedsManifests: Bool { get }
+    /// `bytes` without any manifest store.
+    func removeManifestStores(from bytes: [UInt8]) throws -> [UInt8]
+    /// `bytes` with `store` embedded where c2pa-rs puts it, and the container bytes a data hash must exclude.
+    /// `bytes` holds no store already.
+    func embedManifestStore(_ store: [UInt8], into bytes: [UInt8]) throws -> (bytes: [UInt8], containerRange: Range<Int>)
+}
+
+extension ManifestCarrying {
+    public var embedsManifests: Bool { true }
+}
+
+/// What a label writer writes: the Annex E JSON (bare, for keyed sites), the wrapped `{"AIGC":{…}}` form (for
+/// sites without a key), and extra XMP properties where the format carries XMP (Sigil's record of the visible
+/// label).
+public struct LabelAssignment: Sendable, Hashable {
+    public var json: String
+    public var wrappedJSON: String
+    public var extra: [XMPProperty]
+
+    public init(json: String, wrappedJSON: String, extra: [XMPProperty] = []) {
+        self.json = json
+        self.wrappedJSON = wrappedJSON
+        self.extra = extra
+    }
+
+    /// The assignment for `label`.
+    public init(_ label: AIGCLabel, extra: [XMPProperty] = []) {
+        self.init(json: label.json, wrappedJSON: label.wrappedJSON, extra: extra)
+    }
+}
+
+/// An image format whose metadata Sigil carries over to a re-encoded copy of the pixels (after the visible label
+/// or the watermark changed them), so only the pixels change.
+public protocol MetadataTransplanting: MediaFormatHandler {
+    /// `encoded` (a fresh encode of the same format) with `original`'s metadata.
+    func transplantMetadata(from original: [UInt8], into encoded: [UInt8]) throws -> [UInt8]
+}

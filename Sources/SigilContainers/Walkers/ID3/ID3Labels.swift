@@ -1,0 +1,55 @@
+/// The GB 45438 label in an ID3v2 tag: `TXXX` frames whose description is `AIGC` (PG-202510A).
+enum ID3Labels {
+    static func scan(_ bytes: [UInt8], into scan: inout ContainerScan) {
+        let tag: ID3Tag?
+        do {
+            tag = try ID3Tag.read(bytes)
+        } catch let error as SigilError {
+            scan.findings.append(Finding(error.code == .truncated ? .structureTruncated : .structureMalformed, .error, error.message, location: "ID3v2 tag", offset: error.offset ?? 0))
+            return
+        } catch {
+            return
+        }
+        guard let tag else { return }
+        for (index, frame) in tag.frames.enumerated() where frame.id == "TXXX" || frame.id == "TXX" {
+            guard let (description, value) = userText(bytes, frame.data), description.uppercased().contains("AIGC") else { continue }
+            scan.carriers.append(LabelCarrier(
+                kind: .id3UserText, location: "ID3v2.\(tag.major) TXXX[\(index)] \"\(description)\"", offset: frame.data.lowerBound, length: frame.data.count,
+                keyed: true, standard: description == "AIGC", payload: .text(value)))
+        }
+    }
+
+    /// A `TXXX` frame's description and value (ID3v2.3/2.4 §4.2.6): an encoding byte, then two strings.
+    static func userText(_ bytes: [UInt8], _ data: Range<Int>) -> (String, String)? {
+        guard data.count >= 2 else { return nil }
+        let encoding = bytes[data.lowerBound]
+        let body = Array(bytes[(data.lowerBound + 1)..<data.upperBound])
+        let wide = encoding == 1 || encoding == 2
+        var split: Int?
+        if wide {
+            var i = 0
+            while i + 1 < body.count {
+                if body[i] == 0 && body[i + 1] == 0 { split = i; break }
+                i += 2
+            }
+        } else {
+            split = body.firstIndex(of: 0)
+        }
+        guard let split else { return nil }
+        let first = Array(body[..<split]), second = Array(body[(split + (wide ? 2 : 1))...])
+        func decode(_ b: [UInt8]) -> String {
+            switch encoding {
+            case 1:
+                if b.starts(with: [0xFE, 0xFF]) { return TextDecoding.utf16(b.dropFirst(2), bigEndian: true) }
+                if b.starts(with: [0xFF, 0xFE]) { return TextDecoding.utf16(b.dropFirst(2), bigEndian: false) }
+                return TextDecoding.utf16(b, bigEndian: false)
+            case 2: return TextDecoding.utf16(b, bigEndian: true)
+            default:
+                var trimmed = b
+                while trimmed.last == 0 { trimmed.removeLast() }
+                return TextDecoding.utf8OrLatin1(trimmed)
+            }
+        }
+        return (decode(first), TextDecoding.trimmingTrailingPadding(decode(second)))
+    }
+}
