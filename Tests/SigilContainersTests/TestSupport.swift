@@ -208,3 +208,22 @@ extension LabelCarrier {
         return nil
     }
 }
+
+extension Build {
+    // MARK: WAV
+
+    /// A `fmt ` chunk for 8 kHz mono 16-bit PCM.
+    static let wavFormat = riffChunk("fmt ", [1, 0, 1, 0, 0x40, 0x1F, 0, 0, 0x80, 0x3E, 0, 0, 2, 0, 16, 0])
+
+    /// A WAV of `chunks` (after `fmt `), and a `data` chunk of `samples` bytes when `data` is true.
+    static func wav(_ chunks: [[UInt8]] = [], samples: Int = 1601, data: Bool = true) -> [UInt8] {
+        var body = Array("WAVE".utf8) + wavFormat + chunks.flatMap { $0 }
+        if data { body += riffChunk("data", (0..<samples).map { UInt8(truncatingIfNeeded: $0 &* 37) }) }
+        return Array("RIFF".utf8) + UInt32(body.count).littleEndianBytes(4) + body
+    }
+
+    /// A `LIST/INFO` chunk of `(id, text)` items.
+    static func info(_ items: [(String, String)]) -> [UInt8] {
+        riffChunk("LIST", Array("INFO".utf8) + items.flatMap { riffChunk($0.0, Array($0.1.utf8) + [0]) })
+    }
+}
