@@ -134,7 +134,7 @@ public struct Verifier: Sendable {
         }
         var keys = options.labelKeys
         if c2pa.state == .valid, let spki = c2pa.signer?.publicKeySPKI { keys.append(spki) }
-        return (c2pa, label.map { LabelVerifier(knownKeys: keys).verify($0, in: bytes) })
+        return (c2pa, label.map { LabelVerifier(knownKeys: keys, registry: options.registry).verify($0, in: bytes) })
     }
 
     private func presence(of record: ExplicitLabelRecord, in decoded: DecodedImage, bytes: [UInt8]) -> Double? {

@@ -28,7 +28,8 @@ import SigilTestSupport
     func signedLabelVerifiesAndStaysInTheAnnexECharset(algorithm: LabelSigner.Algorithm) throws {
         let (bytes, label) = try Self.signedImage(algorithm)
         #expect(AnnexECharset.firstViolation(in: label.reservedCode1) == nil)
-        #expect(label.reservedCode1.hasPrefix("{\"SecurityData\":{\"Version\":\"sigil/1\""))
+        #expect(label.reservedCode1.hasPrefix("{\"SecurityData\":{\"Version\":\"sigil/2\""))
+        #expect(label.reservedCode1.contains("\"CntSel\":\"sigil:essence:image\""))
         let read = try Self.readLabel(bytes)
         #expect(read == label)
         let known = LabelVerifier(knownKeys: LabelVerifier.knownKeys(of: ProvenanceTestSupport.keys))
@@ -113,5 +114,70 @@ import SigilTestSupport
         keyless.reservedCode1 = "{\"SecurityData\":{\"Signature\":\"\(hex(signature))\"}}"
         #expect(LabelVerifier().verify(keyless, in: image).state == .unknownKey)
         #expect(LabelVerifier(knownKeys: [try key.publicKey.point]).verify(keyless, in: image).state == .valid)
+    }
+}
+
+/// Labels signed by the previous release (`sigil/1`, `sigil:image-data`) and labels on audio.
+@Suite struct SignedLabelVersionTests {
+    static let producer = SignedLabelTests.producer
+
+    /// The `sigil/1` value exactly as the previous release built it: the same message and binding, named as it
+    /// named them.
+    static func legacyValue(_ label: AIGCLabel, image: [UInt8]) throws -> String {
+        let keys = ProvenanceTestSupport.keys
+        let digest = SM3.hash(try CompressedImageData.bytes(of: image))
+        let binding = LabelSigner.Binding(type: "SM3", selection: "sigil:image-data", digest: LabelSigner.hex(digest))
+        let message = Array(LabelSigner.message(label: label, fields: ["Label", "ContentProducer", "ProduceID"], bindings: [binding]).utf8)
+        let signature = try keys.sm2.signature(for: message)
+        return #"{"SecurityData":{"Version":"sigil/1","TBSData":{"Type":"Md","Fields":["Label","ContentProducer","ProduceID"]},"Bindings":[{"BType":"SM3","CntSel":"sigil:image-data","Bnd":""#
+            + binding.digest + #""}],"SignAlg":"SM3withSM2","KeyValue":""# + Data(keys.sm2Public.point).base64EncodedString()
+            + #"","Signature":""# + Data(signature).base64EncodedString() + #""}}"#
+    }
+
+    @Test func versionOneLabelsStillVerify() throws {
+        let image = try ProvenanceTestSupport.example("gray.png")
+        var label = try AIGCLabel.firstWrite(producer: Self.producer, produceID: "legacy-0001")
+        label.reservedCode1 = try Self.legacyValue(label, image: image)
+        let bytes = try LabelWriter.write(LabelAssignment(label), into: image)
+        let result = LabelVerifier(knownKeys: LabelVerifier.knownKeys(of: ProvenanceTestSupport.keys)).verify(label, in: bytes)
+        #expect(result.state == .valid, "\(result.reason)")
+        #expect(result.boundToContent)
+        #expect(result.form == "sigil/1")
+    }
+
+    static func wav(samples: Int = 4000, seed: UInt8 = 1) -> [UInt8] {
+        let fmt: [UInt8] = [1, 0, 1, 0, 0x40, 0x1F, 0, 0, 0x80, 0x3E, 0, 0, 2, 0, 16, 0]
+        let data = (0..<samples).map { UInt8(truncatingIfNeeded: $0 &* Int(seed) &+ 7) }
+        let body = Array("WAVEfmt ".utf8) + UInt32(fmt.count).littleEndianArray + fmt + Array("data".utf8) + UInt32(data.count).littleEndianArray + data
+        return Array("RIFF".utf8) + UInt32(body.count).littleEndianArray + body
+    }
+
+    @Test(arguments: LabelSigner.Algorithm.allCases)
+    func audioLabelsBindToTheAudioFrames(algorithm: LabelSigner.Algorithm) throws {
+        let wav = Self.wav()
+        var label = try AIGCLabel.firstWrite(producer: Self.producer, produceID: "audio-0001")
+        label.reservedCode1 = try LabelSigner(keys: ProvenanceTestSupport.keys, algorithm: algorithm).sign(label, role: .producer, image: wav)
+        #expect(label.reservedCode1.contains(#""CntSel":"sigil:essence:audio""#))
+        let bytes = try LabelWriter.write(LabelAssignment(label), into: wav)
+        let verifier = LabelVerifier(knownKeys: LabelVerifier.knownKeys(of: ProvenanceTestSupport.keys))
+        let result = verifier.verify(label, in: bytes)
+        #expect(result.state == .valid, "\(result.reason)")
+        #expect(result.boundToContent)
+        // Other samples: the binding fails.
+        let other = try LabelWriter.write(LabelAssignment(label), into: Self.wav(seed: 3))
+        #expect(verifier.verify(label, in: other).state == .invalid)
+        // The same label copied onto an image names the wrong kind.
+        let image = try LabelWriter.write(LabelAssignment(label), into: try ProvenanceTestSupport.example("gray.png"))
+        let copied = verifier.verify(label, in: image)
+        #expect(copied.state == .invalid)
+        #expect(copied.reason.contains("audio content but the file is image"))
+    }
+
+    @Test func essenceDigestsStreamInChunks() throws {
+        let wav = Self.wav(samples: 3_000_001)
+        let (format, digest) = try EssenceDigest.digest(of: MemoryByteSource(wav), type: "SM3")
+        #expect(format == .wav)
+        let dataStart = wav.count - 3_000_001
+        #expect(digest == SM3.hash(Array(wav[dataStart...])), "chunked SM3 equals one-shot SM3 over the data chunk")
     }
 }

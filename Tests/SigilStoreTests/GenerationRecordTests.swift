@@ -10,10 +10,29 @@ import Testing
             contentSHA256: Array(repeating: 0xAB, count: 32), perceptualHash: 0x0123_4567_89AB_CDEF, watermarkPayload: [1, 2, 3, 4, 5, 6, 7, 8],
             marks: ["implicit", "explicit", "watermark"], explicitLabelOptOut: nil, c2paManifestSHA256: nil
         )
-        let expected = #"{"v":1,"produceID":"0199a3b2c4d5e6f708192a3b4c5d6e7f","producer":"001191110102MACQD9K64010000","serviceCategory":"face","model":"portrait-v2","account":"acct-0123456789abcdef0123456789abcdef","time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentPHash":"0123456789abcdef","watermark":"0102030405060708","marks":["explicit","implicit","watermark"],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#
+        let expected = #"{"v":2,"produceID":"0199a3b2c4d5e6f708192a3b4c5d6e7f","producer":"001191110102MACQD9K64010000","serviceCategory":"face","model":"portrait-v2","account":"acct-0123456789abcdef0123456789abcdef","time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentFingerprint":{"type":"image-dct64","value":"0123456789abcdef"},"watermark":"0102030405060708","marks":["explicit","implicit","watermark"],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#
         #expect(String(decoding: try record.entry(), as: UTF8.self) == expected)
         #expect(try GenerationRecord(entry: Array(expected.utf8)) == record)
         #expect(try record.leafHash() == Merkle.leafHash(Array(expected.utf8)))
+    }
+
+    /// A format 1 entry, as the previous release wrote it (the example of docs/RECORDS.md before format 2): it is
+    /// read, keeps its image hash, and re-encodes to the same bytes, so logs made by that release still verify.
+    @Test func formatOneEntriesStillReadAndReencodeByteForByte() throws {
+        let v1 = #"{"v":1,"produceID":"0199a3b2c4d5e6f708192a3b4c5d6e7f","producer":"001191110102MACQD9K64010000","serviceCategory":"face","model":"portrait-v2","account":"acct-0123456789abcdef0123456789abcdef","time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentPHash":"0123456789abcdef","watermark":"0102030405060708","marks":["explicit","implicit","watermark"],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#
+        let record = try GenerationRecord(entry: Array(v1.utf8))
+        #expect(record.version == 1)
+        #expect(record.perceptualHash == 0x0123_4567_89AB_CDEF)
+        #expect(record.fingerprint == .image(0x0123_4567_89AB_CDEF))
+        #expect(String(decoding: try record.entry(), as: UTF8.self) == v1)
+        #expect(record.json.serialized == v1)
+        var audio = record
+        audio.fingerprint = ContentFingerprint(type: "audio-chroma", value: [1, 2, 3])
+        #expect(throws: SigilError(.invalidRecord, ""), "format 1 holds only an image hash") { try audio.entry() }
+        audio.version = 2
+        let entry = try audio.entry()
+        #expect(String(decoding: entry, as: UTF8.self).contains(#""contentFingerprint":{"type":"audio-chroma","value":"010203"}"#))
+        #expect(try GenerationRecord(entry: entry) == audio)
     }
 
     /// The direct encoder writes exactly what the JSON value serializes to, escapes and all.
@@ -49,6 +68,9 @@ import Testing
         #"{"v":1,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"ABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABAB","contentPHash":null,"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
         #"{"v":1,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentPHash":null,"watermark":null,"marks":["implicit","explicit"],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
         #"{"v":1,"producer":"p","produceID":"a","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentPHash":null,"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
+        #"{"v":2,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentFingerprint":{"value":"00","type":"x"},"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
+        #"{"v":2,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentFingerprint":{"type":"image-dct64","value":"00"},"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
+        #"{"v":3,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentFingerprint":null,"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
         "not json",
     ])
     func malformedEntries(text: String) {

@@ -105,7 +105,7 @@ import SigilTestSupport
         let moved = try LabelWriter.write(json: source.label.json, wrappedJSON: source.label.wrappedJSON, extra: [], into: target)
         let report = try Self.verify(moved)
         #expect(report.integrity?.state == .invalid)
-        #expect(report.integrity?.reason.contains("copied from another image") == true)
+        #expect(report.integrity?.reason.contains("copied from other content") == true)
         #expect(report.c2pa?.state == .absent)
     }
 

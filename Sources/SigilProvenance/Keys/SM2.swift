@@ -156,6 +156,30 @@ public enum SM3 {
         precondition(ok == 1 && length == 32, "libcrypto has no SM3")
         return out
     }
+
+    /// An incremental SM3 digest, for content read in chunks (memory stays flat in the content's length).
+    public final class Hasher {
+        private let context: OpaquePointer
+
+        public init() {
+            context = EVP_MD_CTX_new()
+            precondition(EVP_DigestInit_ex(context, EVP_sm3(), nil) == 1, "libcrypto has no SM3")
+        }
+
+        deinit { EVP_MD_CTX_free(context) }
+
+        public func update(_ bytes: [UInt8]) {
+            bytes.withUnsafeBufferPointer { _ = EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
+        }
+
+        /// The digest; the hasher is spent afterwards.
+        public func finalize() -> [UInt8] {
+            var out = [UInt8](repeating: 0, count: 32)
+            var length: UInt32 = 0
+            precondition(EVP_DigestFinal_ex(context, &out, &length) == 1 && length == 32, "SM3 failed")
+            return out
+        }
+    }
 }
 
 /// The few DER encodings Sigil builds by hand.

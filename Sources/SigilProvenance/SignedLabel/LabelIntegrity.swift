@@ -59,9 +59,12 @@ public struct LabelIntegrity: Sendable, Hashable {
 public struct LabelVerifier: Sendable {
     /// Public keys the verifier trusts: SM2 points (65 bytes) and P-256 x9.63 points (65 bytes) or SPKI DER.
     public var knownKeys: [[UInt8]]
+    /// The formats whose essence a content binding is checked against.
+    public var registry: MediaRegistry
 
-    public init(knownKeys: [[UInt8]] = []) {
+    public init(knownKeys: [[UInt8]] = [], registry: MediaRegistry = .standard) {
         self.knownKeys = knownKeys
+        self.registry = registry
     }
 
     /// The keys of a keystore: its SM2 public point and its C2PA signer's public key.
@@ -80,7 +83,7 @@ public struct LabelVerifier: Sendable {
             return LabelIntegrity(state: .unknownKey, field: field, reason: "\(field) holds an opaque value (\(value.count) characters) that is not a SecurityData object; it cannot be verified", form: "opaque")
         }
         let security = json["SecurityData"] ?? Self.find(json, key: "securitydata") ?? json
-        if security["Version"]?.stringValue == LabelSigner.version {
+        if let version = security["Version"]?.stringValue, LabelSigner.versions.contains(version) {
             return verifySigil(label, security: security, field: field, file: file)
         }
         return verifyForeign(label, security: security, field: field, file: file)
@@ -89,7 +92,7 @@ public struct LabelVerifier: Sendable {
     // MARK: Sigil's own format
 
     func verifySigil(_ label: AIGCLabel, security: JSONValue, field: String, file: [UInt8]) -> LabelIntegrity {
-        var result = LabelIntegrity(state: .invalid, field: field, reason: "", algorithm: security["SignAlg"]?.stringValue, form: LabelSigner.version)
+        var result = LabelIntegrity(state: .invalid, field: field, reason: "", algorithm: security["SignAlg"]?.stringValue, form: security["Version"]?.stringValue ?? LabelSigner.version)
         func fail(_ why: String) -> LabelIntegrity {
             result.reason = why
             return result
@@ -134,17 +137,28 @@ public struct LabelVerifier: Sendable {
         }
         // The binding: the content now must digest to what was signed.
         for binding in bindings {
-            guard binding.selection == LabelSigner.contentSelection else { return fail("the content selection \(binding.selection) is not one Sigil knows") }
-            guard let content = try? CompressedImageData.bytes(of: file), let digest = LabelSigner.Binding.digest(content, type: binding.type) else {
-                return fail("the image data to check the content binding against cannot be read")
+            let kind: MediaKind
+            if binding.selection == LabelSigner.legacyContentSelection {
+                kind = .image
+            } else if binding.selection.hasPrefix(LabelSigner.contentSelectionPrefix),
+                let named = MediaKind(rawValue: String(binding.selection.dropFirst(LabelSigner.contentSelectionPrefix.count))) {
+                kind = named
+            } else {
+                return fail("the content selection \(binding.selection) is not one Sigil knows")
+            }
+            guard let (format, digest) = try? EssenceDigest.digest(of: MemoryByteSource(file), type: binding.type, registry: registry) else {
+                return fail("the essence to check the content binding against cannot be read")
+            }
+            guard format.kind == kind else {
+                return fail("the content binding covers \(kind) content but the file is \(format.kind) (\(format.displayName)): the label was copied from other content")
             }
             guard LabelSigner.hex(digest) == binding.digest.lowercased() else {
-                return fail("the content binding does not match: the pixels changed after signing, or the label was copied from another image")
+                return fail("the content binding does not match: the \(kind == .image ? "pixels" : "content") changed after signing, or the label was copied from other content")
             }
             result.boundToContent = true
         }
         result.state = .valid
-        result.reason = "\(result.algorithm ?? "") signature over \(fields.joined(separator: ", "))\(bindings.isEmpty ? "" : " and the image data") verifies with the \(result.keyKnown ? "known" : "embedded (unpinned)") key"
+        result.reason = "\(result.algorithm ?? "") signature over \(fields.joined(separator: ", "))\(bindings.isEmpty ? "" : " and the content's essence") verifies with the \(result.keyKnown ? "known" : "embedded (unpinned)") key"
         return result
     }
 

@@ -8,15 +8,17 @@ import SigilContainers
 /// The value is one compact JSON object (Annex E j) safe: no space, no backslash):
 ///
 /// ```
-/// {"SecurityData":{"Version":"sigil/1","TBSData":{"Type":"Md","Fields":["Label","ContentProducer","ProduceID"]},
-///  "Bindings":[{"BType":"SM3","CntSel":"sigil:image-data","Bnd":"<hex digest>"}],
+/// {"SecurityData":{"Version":"sigil/2","TBSData":{"Type":"Md","Fields":["Label","ContentProducer","ProduceID"]},
+///  "Bindings":[{"BType":"SM3","CntSel":"sigil:essence:image","Bnd":"<hex digest>"}],
 ///  "SignAlg":"SM3withSM2","KeyValue":"<base64 public point>","Signature":"<base64>"}}
 /// ```
 ///
 /// The signed message is PG-202511A A.1's label message, `"Label":"1","ContentProducer":"…","ProduceID":"…"`
 /// (the listed fields, each `"Key":"value"` as Annex E serialises it, joined by commas), followed by
-/// `,"BType":"…","CntSel":"…","Bnd":"…"` for each binding. The binding digests the compressed image data
-/// (``CompressedImageData``), which metadata edits keep and pixel edits change.
+/// `,"BType":"…","CntSel":"…","Bnd":"…"` for each binding. The binding digests the file's essence
+/// (``EssenceDigest``: compressed image data, audio frames, …), which metadata edits keep and content edits change;
+/// its content selection names the kind, `sigil:essence:<kind>` (decision 0205). Labels signed by version 1
+/// (`sigil/1`, `sigil:image-data`, the same bytes for images) still verify.
 public struct LabelSigner: Sendable {
     /// Who signs: the producer (`ReservedCode1`) or a propagator (`ReservedCode2`).
     public enum Role: String, Sendable, Hashable {
@@ -41,9 +43,15 @@ public struct LabelSigner: Sendable {
         case es256 = "ES256"
     }
 
-    /// The content-selection name of ``CompressedImageData``.
-    public static let contentSelection = "sigil:image-data"
-    public static let version = "sigil/1"
+    /// The content selection for the essence of content of `kind` (`sigil:essence:audio`).
+    public static func contentSelection(for kind: MediaKind) -> String { contentSelectionPrefix + kind.rawValue }
+    static let contentSelectionPrefix = "sigil:essence:"
+    /// Version 1's content selection: the compressed image data, the essence of an image.
+    public static let legacyContentSelection = "sigil:image-data"
+    /// The `Version` Sigil writes.
+    public static let version = "sigil/2"
+    /// The versions Sigil verifies.
+    public static let versions = ["sigil/1", version]
 
     public var algorithm: Algorithm
     public let keys: ProvenanceKeys
@@ -57,9 +65,18 @@ public struct LabelSigner: Sendable {
     /// the label describes; metadata in it does not matter).
     ///
     /// - Throws: ``SigilError`` when the image data cannot be extracted or signing fails.
-    public func sign(_ label: AIGCLabel, role: Role, image: [UInt8]) throws -> String {
-        let content = try CompressedImageData.bytes(of: image)
-        let binding = Binding(type: algorithm == .sm2 ? "SM3" : "SHA256", selection: Self.contentSelection, digest: Self.hex(Binding.digest(content, type: algorithm == .sm2 ? "SM3" : "SHA256") ?? []))
+    public func sign(_ label: AIGCLabel, role: Role, image: [UInt8], registry: MediaRegistry = .standard) throws -> String {
+        try sign(label, role: role, content: MemoryByteSource(image), registry: registry)
+    }
+
+    /// The `ReservedCode1`/`ReservedCode2` value for `label` bound to the file `content` reads: its essence is
+    /// digested in chunks, so a multi-gigabyte file costs flat memory.
+    ///
+    /// - Throws: ``SigilError`` when the essence cannot be singled out or signing fails.
+    public func sign(_ label: AIGCLabel, role: Role, content: any ByteSource, registry: MediaRegistry = .standard) throws -> String {
+        let type = algorithm == .sm2 ? "SM3" : "SHA256"
+        let (format, digest) = try EssenceDigest.digest(of: content, type: type, registry: registry)
+        let binding = Binding(type: type, selection: Self.contentSelection(for: format.kind), digest: Self.hex(digest))
         let fields = role.fields
         let message = Array(Self.message(label: label, fields: fields.map(\.rawValue), bindings: [binding]).utf8)
         let signature: [UInt8]

@@ -4,7 +4,7 @@ extension GenerationRecord {
     func canonicalBytes() -> [UInt8] {
         var out = CanonicalWriter()
         out.raw(#"{"v":"#)
-        out.decimal(Int64(Self.formatVersion))
+        out.decimal(Int64(version))
         out.raw(#","produceID":"#)
         out.string(produceID)
         out.raw(#","producer":"#)
@@ -19,13 +19,20 @@ extension GenerationRecord {
         out.time(time)
         out.raw(#"","contentSHA256":""#)
         out.hex(contentSHA256)
-        out.raw(#"","contentPHash":"#)
-        if let perceptualHash {
-            out.raw("\"")
-            out.hex((0..<8).map { UInt8(truncatingIfNeeded: perceptualHash >> (56 - 8 * $0)) })
-            out.raw("\"")
+        if version == 1 {
+            out.raw(#"","contentPHash":"#)
+            out.optionalHex(fingerprint?.value)
         } else {
-            out.raw("null")
+            out.raw(#"","contentFingerprint":"#)
+            if let fingerprint {
+                out.raw(#"{"type":"#)
+                out.string(fingerprint.type)
+                out.raw(#","value":""#)
+                out.hex(fingerprint.value)
+                out.raw(#""}"#)
+            } else {
+                out.raw("null")
+            }
         }
         out.raw(#","watermark":"#)
         out.optionalHex(watermarkPayload)

@@ -5,8 +5,12 @@
 /// The log stores the record's ``entry``: canonical JSON, one byte form per record (see `docs/RECORDS.md`).
 /// Accounts and recipients appear only as pseudonymous tags (``Pseudonymizer``), never as raw personal data.
 public struct GenerationRecord: Sendable, Hashable {
-    /// The entry format version written in the `v` member.
-    public static let formatVersion = 1
+    /// The entry format version written in the `v` member of new records. Version 2 replaced version 1's
+    /// image-only `contentPHash` with a typed `contentFingerprint`; version 1 entries are still read, and re-encode
+    /// byte for byte (decision 0206).
+    public static let formatVersion = 2
+    /// Every version this build reads.
+    public static let readableVersions = [1, 2]
     /// Longest model name, agreement version or mark name accepted.
     public static let maximumFieldLength = 256
 
@@ -37,8 +41,18 @@ public struct GenerationRecord: Sendable, Hashable {
     public var time: RecordTime
     /// SHA-256 of the delivered file's bytes.
     public var contentSHA256: [UInt8]
-    /// 64-bit DCT perceptual hash of the decoded image, when it is an image Sigil decodes.
-    public var perceptualHash: UInt64?
+    /// A perceptual fingerprint of the content, typed by kind (an image's 64-bit DCT hash, …), when Sigil
+    /// computes one for it.
+    public var fingerprint: ContentFingerprint?
+    /// The entry format this record is encoded in (``formatVersion`` for new records; 1 for records read from
+    /// version 1 entries, so they re-encode to the same bytes).
+    public var version: Int = GenerationRecord.formatVersion
+
+    /// 64-bit DCT perceptual hash of the decoded image: ``fingerprint`` when it is of that type.
+    public var perceptualHash: UInt64? {
+        get { fingerprint?.imageHash }
+        set { fingerprint = newValue.map(ContentFingerprint.image) }
+    }
     /// The watermark payload embedded in the content, when a watermark was applied.
     public var watermarkPayload: [UInt8]?
     /// The marks applied (`explicit`, `implicit`, …), sorted.
@@ -51,8 +65,8 @@ public struct GenerationRecord: Sendable, Hashable {
     /// A record; call ``validate()`` (or read ``entry``, which validates) before logging it.
     public init(
         produceID: String, producer: String, serviceCategory: ServiceCategory = .other, model: String? = nil, account: String? = nil,
-        time: RecordTime, contentSHA256: [UInt8], perceptualHash: UInt64? = nil, watermarkPayload: [UInt8]? = nil,
-        marks: [String], explicitLabelOptOut: ExplicitLabelOptOut? = nil, c2paManifestSHA256: [UInt8]? = nil
+        time: RecordTime, contentSHA256: [UInt8], perceptualHash: UInt64? = nil, fingerprint: ContentFingerprint? = nil,
+        watermarkPayload: [UInt8]? = nil, marks: [String], explicitLabelOptOut: ExplicitLabelOptOut? = nil, c2paManifestSHA256: [UInt8]? = nil
     ) {
         self.produceID = produceID
         self.producer = producer
@@ -61,7 +75,7 @@ public struct GenerationRecord: Sendable, Hashable {
         self.account = account
         self.time = time
         self.contentSHA256 = contentSHA256
-        self.perceptualHash = perceptualHash
+        self.fingerprint = fingerprint ?? perceptualHash.map(ContentFingerprint.image)
         self.watermarkPayload = watermarkPayload
         self.marks = marks.sorted()
         self.explicitLabelOptOut = explicitLabelOptOut
@@ -105,6 +119,13 @@ public struct GenerationRecord: Sendable, Hashable {
                 throw SigilError(.invalidRecord, "explicitLabelOptOut: the content carries the explicit label, so there is nothing to opt out of")
             }
         }
+        guard Self.readableVersions.contains(version) else { throw SigilError(.invalidRecord, "v: format \(version) is not one this build writes") }
+        if let fingerprint {
+            guard version >= 2 || fingerprint.imageHash != nil else {
+                throw SigilError(.invalidRecord, "contentFingerprint: a format 1 record holds only an image's 64-bit perceptual hash")
+            }
+            try fingerprint.validate()
+        }
         if let c2paManifestSHA256, c2paManifestSHA256.count != 32 {
             throw SigilError(.invalidRecord, "c2paManifestSHA256: a SHA-256 is 32 bytes, not \(c2paManifestSHA256.count)")
         }
@@ -125,7 +146,7 @@ public struct GenerationRecord: Sendable, Hashable {
     /// The record as the JSON value written to the log, members in the fixed order of format version 1.
     public var json: JSONValue {
         var members: [JSONValue.Member] = [
-            .init("v", .int(Self.formatVersion)),
+            .init("v", .int(version)),
             .init("produceID", .string(produceID)),
             .init("producer", .string(producer)),
             .init("serviceCategory", .string(serviceCategory.rawValue)),
@@ -133,7 +154,7 @@ public struct GenerationRecord: Sendable, Hashable {
             .init("account", .optional(account)),
             .init("time", .string(time.description)),
             .init("contentSHA256", .string(LowerHex.encode(contentSHA256))),
-            .init("contentPHash", .optional(perceptualHash.map(Self.hex64))),
+            version == 1 ? .init("contentPHash", .optional(perceptualHash.map(Self.hex64))) : .init("contentFingerprint", fingerprint?.json ?? .null),
             .init("watermark", .optional(watermarkPayload.map { LowerHex.encode($0) })),
             .init("marks", .array(marks.map { .string($0) })),
         ]
@@ -177,13 +198,12 @@ public struct GenerationRecord: Sendable, Hashable {
             throw SigilError(.invalidRecord, "the entry is not JSON: \(error)")
         }
         guard let members = value.members else { throw SigilError(.invalidRecord, "the entry is not a JSON object") }
-        let expected = ["v", "produceID", "producer", "serviceCategory", "model", "account", "time", "contentSHA256", "contentPHash",
-                        "watermark", "marks", "explicitLabelOptOut", "c2paManifestSHA256"]
-        guard members.map(\.key) == expected else {
-            throw SigilError(.invalidRecord, "the entry's members are \(members.map(\.key).joined(separator: ",")); format 1 has exactly \(expected.joined(separator: ",")) in that order")
+        guard case .number(let digits)? = value["v"], let version = Int(digits), Self.readableVersions.contains(version), value["v"] == .int(version) else {
+            throw SigilError(.invalidRecord, "the entry's format version is \(value["v"]?.serialized ?? "missing"); this build reads \(Self.readableVersions.map(String.init).joined(separator: " and "))")
         }
-        guard value["v"] == .int(Self.formatVersion) else {
-            throw SigilError(.invalidRecord, "the entry's format version is \(value["v"]!.serialized); this build reads \(Self.formatVersion)")
+        let expected = Self.members(version: version)
+        guard members.map(\.key) == expected else {
+            throw SigilError(.invalidRecord, "the entry's members are \(members.map(\.key).joined(separator: ",")); format \(version) has exactly \(expected.joined(separator: ",")) in that order")
         }
         let record = try Self(fields: value, requireTags: true)
         guard try record.entry() == entry else {
@@ -226,9 +246,12 @@ public struct GenerationRecord: Sendable, Hashable {
         } else {
             time = defaultTime!
         }
-        var perceptual: UInt64?
+        var fingerprint: ContentFingerprint?
         if let bytes = try hex("contentPHash", bytes: 8) {
-            perceptual = bytes.reduce(0) { $0 << 8 | UInt64($1) }
+            fingerprint = .image(bytes.reduce(0) { $0 << 8 | UInt64($1) })
+        }
+        if let member = value["contentFingerprint"], member != .null {
+            fingerprint = try ContentFingerprint(json: member)
         }
         var marks: [String] = []
         switch value["marks"] {
@@ -259,9 +282,10 @@ public struct GenerationRecord: Sendable, Hashable {
         self.init(
             produceID: try string("produceID")!, producer: try string("producer")!, serviceCategory: serviceCategory,
             model: try string("model", required: false), account: try tag(try string("account", required: false), field: "account"),
-            time: time, contentSHA256: sha, perceptualHash: perceptual, watermarkPayload: try hex("watermark"),
+            time: time, contentSHA256: sha, fingerprint: fingerprint, watermarkPayload: try hex("watermark"),
             marks: marks, explicitLabelOptOut: optOut, c2paManifestSHA256: try hex("c2paManifestSHA256", bytes: 32)
         )
+        if case .number(let digits)? = value["v"], let v = Int(digits) { version = v } else if value["contentPHash"] != nil { version = 1 }
         if requireTags {
             // Entries were validated when written; a stored entry that breaks the rules is reported, not trusted.
             try validate()
@@ -281,17 +305,25 @@ public struct GenerationRecord: Sendable, Hashable {
             throw SigilError(.invalidRecord, "not JSON: \(error)")
         }
         guard let members = value.members else { throw SigilError(.invalidRecord, "not a JSON object") }
-        let known: Set<String> = ["v", "produceID", "producer", "serviceCategory", "model", "account", "time", "contentSHA256", "contentPHash",
-                                  "watermark", "marks", "explicitLabelOptOut", "c2paManifestSHA256"]
+        let known = Set(Self.members(version: 1) + Self.members(version: 2))
         if let unknown = members.first(where: { !known.contains($0.key) }) {
             throw SigilError(.invalidRecord, "unknown member \"\(unknown.key)\"")
         }
         guard Set(members.map(\.key)).count == members.count else { throw SigilError(.invalidRecord, "a member appears twice") }
-        if let v = value["v"], v != .int(Self.formatVersion) {
-            throw SigilError(.invalidRecord, "v: format \(v.serialized) is not \(Self.formatVersion)")
+        if let v = value["v"], !Self.readableVersions.map({ JSONValue.int($0) }).contains(v) {
+            throw SigilError(.invalidRecord, "v: format \(v.serialized) is not one of \(Self.readableVersions.map(String.init).joined(separator: ", "))")
+        }
+        if value["contentPHash"] != nil && value["contentFingerprint"] != nil {
+            throw SigilError(.invalidRecord, "contentPHash (format 1) and contentFingerprint (format 2) cannot both be given")
         }
         try self.init(fields: value, requireTags: false, pseudonymizer: pseudonymizer, defaultTime: now)
         try validate()
+    }
+
+    /// The members of an entry of format `version`, in order.
+    static func members(version: Int) -> [String] {
+        ["v", "produceID", "producer", "serviceCategory", "model", "account", "time", "contentSHA256", version == 1 ? "contentPHash" : "contentFingerprint",
+         "watermark", "marks", "explicitLabelOptOut", "c2paManifestSHA256"]
     }
 
     static func hex64(_ value: UInt64) -> String {

@@ -1,0 +1,61 @@
+/// A perceptual fingerprint of generated content, typed so that each kind of media brings its own: similar
+/// content has close fingerprints, so a record can be found for a file whose labels were stripped or whose bytes
+/// were re-encoded. In a format 2 entry: `{"type":"image-dct64","value":"<hex>"}`.
+public struct ContentFingerprint: Sendable, Hashable {
+    /// What the fingerprint is: a lower-case name that says the media kind and the algorithm.
+    public var type: String
+    /// The fingerprint's bytes (at most 4096).
+    public var value: [UInt8]
+
+    /// The 64-bit DCT perceptual hash of a decoded image (version 1's `contentPHash`).
+    public static let imageDCT64 = "image-dct64"
+    /// The longest fingerprint accepted.
+    public static let maximumLength = 4096
+
+    public init(type: String, value: [UInt8]) {
+        self.type = type
+        self.value = value
+    }
+
+    /// An image's 64-bit DCT perceptual hash.
+    public static func image(_ hash: UInt64) -> ContentFingerprint {
+        ContentFingerprint(type: imageDCT64, value: (0..<8).map { UInt8(truncatingIfNeeded: hash >> (56 - 8 * $0)) })
+    }
+
+    /// The image hash, when this is one.
+    public var imageHash: UInt64? {
+        guard type == Self.imageDCT64, value.count == 8 else { return nil }
+        return value.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// Checks the type name and the length.
+    ///
+    /// - Throws: ``SigilError`` `.invalidRecord`.
+    public func validate() throws {
+        guard !type.isEmpty, type.utf8.count <= 64, type.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }) else {
+            throw SigilError(.invalidRecord, "contentFingerprint.type: \"\(type.prefix(40))\" is not a fingerprint type (a–z, 0–9, '-')")
+        }
+        guard !value.isEmpty, value.count <= Self.maximumLength else {
+            throw SigilError(.invalidRecord, "contentFingerprint.value: \(value.count) bytes; 1…\(Self.maximumLength) are accepted")
+        }
+        if type == Self.imageDCT64, value.count != 8 {
+            throw SigilError(.invalidRecord, "contentFingerprint: an \(Self.imageDCT64) fingerprint is 8 bytes, not \(value.count)")
+        }
+    }
+
+    var json: JSONValue {
+        .object([.init("type", .string(type)), .init("value", .string(LowerHex.encode(value)))])
+    }
+
+    init(json: JSONValue) throws {
+        guard let members = json.members, members.map(\.key) == ["type", "value"],
+              case .string(let type)? = json["type"], case .string(let hex)? = json["value"] else {
+            throw SigilError(.invalidRecord, "contentFingerprint: expected null or an object with exactly the members type, value")
+        }
+        guard let value = LowerHex.decode(hex) else {
+            throw SigilError(.invalidRecord, "contentFingerprint.value: not lower-case hexadecimal")
+        }
+        self.init(type: type, value: value)
+        try validate()
+    }
+}
