@@ -2,7 +2,7 @@
 SWIFT ?= swift
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build release run demo test fuzz bench bench-duties load clean
+.PHONY: all deps build release run demo test fuzz fuzz-formats bench bench-duties load clean
 
 all: build
 
@@ -41,6 +41,17 @@ fuzz: deps
 	SIGIL_FUZZ=1 $(SWIFT) build -c release --scratch-path .build-fuzz --product SigilFuzz -Xswiftc -sanitize=fuzzer,address
 	mkdir -p .build-fuzz/corpus Fuzz/crashes
 	SWIFT_BACKTRACE=enable=no ./.build-fuzz/release/SigilFuzz .build-fuzz/corpus Fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -artifact_prefix=Fuzz/crashes/
+
+## fuzz-formats: one libFuzzer run per registered format (FUZZ_SECONDS each), the input handed to that format's handler
+FORMATS ?= jpeg png webp tiff gif wav mp3 mp4
+fuzz-formats: deps
+	SIGIL_FUZZ=1 $(SWIFT) build -c release --scratch-path .build-fuzz --product SigilFuzz -Xswiftc -sanitize=fuzzer,address
+	mkdir -p Fuzz/crashes
+	for f in $(FORMATS); do \
+	  mkdir -p .build-fuzz/corpus-$$f; \
+	  SIGIL_FUZZ_FORMAT=$$f SWIFT_BACKTRACE=enable=no ./.build-fuzz/release/SigilFuzz .build-fuzz/corpus-$$f Fuzz/corpus \
+	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -artifact_prefix=Fuzz/crashes/$$f- || exit 1; \
+	done
 
 ## bench-duties: prompt screening and generation authorisation beside their anchors (docs/DUTIES.md)
 bench-duties: deps

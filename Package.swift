@@ -16,6 +16,9 @@ var targets: [Target] = [
     // OpenSSL 3's libcrypto, for SM2/SM3 only (PG-202511A signatures); everything else uses swift-crypto.
     .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
+    // copy_file_range(2), which Glibc's Swift module does not expose.
+    .target(name: "CSigilIO"),
+
     // MARK: Library modules
     .target(name: "SigilCore", swiftSettings: upcoming),
     .target(name: "SigilContainers", dependencies: ["SigilCore", "CZlib"], swiftSettings: upcoming),
@@ -82,7 +85,7 @@ var targets: [Target] = [
         name: "Sigil",
         dependencies: [
             "SigilCore", "SigilContainers", "SigilImaging", "SigilKeys", "SigilWatermark", "SigilProvenance",
-            "SigilLedger", "SigilStore", "SigilStorePostgres",
+            "SigilLedger", "SigilStore", "SigilStorePostgres", "CSigilIO",
         ],
         swiftSettings: upcoming
     ),

@@ -1,3 +1,4 @@
+import CSigilIO
 import Foundation
 
 /// File reading and atomic writing with errors that name the path.
@@ -119,10 +120,19 @@ public enum FileIO {
         }
     }
 
-    /// Copies `range` of `source` to the end of `fd`: `sendfile(2)` (page cache to page cache), or `pread`/`write`
-    /// where the kernel cannot.
+    /// Copies `range` of `source` to the end of `fd`: `copy_file_range(2)` (in the kernel, shared extents where
+    /// the file system can), else `sendfile(2)` (page cache to page cache), else `pread`/`write`.
     private static func copy(_ range: Range<Int>, from source: Int32, to fd: Int32, path: String) throws {
         var offset = range.lowerBound
+        while offset < range.upperBound {
+            var position = Int64(offset)
+            let n = sigil_copy_file_range(source, &position, fd, range.upperBound - offset)
+            if n > 0 { offset += n; continue }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && [EXDEV, EINVAL, ENOSYS, EOPNOTSUPP, EBADF].contains(errno) { break }
+            guard n == 0 else { throw SigilError(.io, "copying unchanged bytes failed: \(String(cString: strerror(errno)))", path: path) }
+            throw SigilError(.truncated, "the source file ended at offset \(offset) while \(range.upperBound) bytes were being copied", offset: offset)
+        }
         while offset < range.upperBound {
             var position = off_t(offset)
             let n = sendfile(fd, source, &position, range.upperBound - offset)

@@ -4,10 +4,11 @@ extension Labeler {
     /// Labels `input` into `output`, atomically: the result is written to a temporary file beside `output`
     /// and renamed over it, so a failure never leaves a half-written file.
     ///
-    /// A metadata-only label (the `implicit` mark alone, with no `ReservedCode1` signature to compute over the
-    /// essence) of a format with a ``StreamingLabelWriting`` handler (JPEG, WAV) reads only the file's structure
-    /// when `keepBytes` is false: the essence is copied by the kernel (`sendfile(2)`), never read into this
-    /// process, so memory stays flat in the file's length. Other files take the whole-file path.
+    /// A metadata-only label (the `implicit` mark alone) of a format with a ``StreamingLabelWriting`` handler
+    /// (JPEG, WAV) streams when `keepBytes` is false: the file's structure is read, the `ReservedCode1` signature
+    /// (when on) digests the essence in chunks, and the essence is copied by the kernel (`copy_file_range(2)`),
+    /// never held in this process, so memory stays flat in the file's length. Other files take the whole-file
+    /// path.
     ///
     /// - Parameters:
     ///   - durable: see ``FileIO/writeAtomically(_:to:durable:)-([UInt8],_,_)``.
@@ -28,9 +29,9 @@ extension Labeler {
         }
     }
 
-    /// Whether this policy's label depends on the file's structure alone.
+    /// Whether this policy's label leaves the essence alone (so the file can stream).
     var labelsHeaderOnly: Bool {
-        policy.marks == [.implicit] && (policy.labelSignature == nil || !policy.reservedCode1.isEmpty)
+        policy.marks == [.implicit]
     }
 
     /// The streaming path of ``labelFile(at:to:durable:keepBytes:)``; nil when the format has no streaming writer
@@ -41,7 +42,10 @@ extension Labeler {
         let source = FileByteSource(descriptor: fd, count: size, path: input)
         let head = try source.read(0..<min(size, MediaRegistry.sniffLength))
         guard let identified = registry.identify(head), let writer = identified.handler as? any StreamingLabelWriting else { return nil }
-        let label = try newLabel()
+        var label = try newLabel()
+        if label.reservedCode1.isEmpty, let algorithm = policy.labelSignature, let keys = provenanceKeys {
+            label.reservedCode1 = try LabelSigner(keys: keys, algorithm: algorithm).sign(label, role: .producer, content: source, registry: registry)
+        }
         var outcome = LabelOutcome(bytes: [], format: identified.format, label: label, explicit: nil, marks: [.implicit], width: 0, height: 0)
         let plan = try writer.labelEdits(LabelAssignment(label), in: source)
         if identified.format.kind == .image {

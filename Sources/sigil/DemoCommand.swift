@@ -34,7 +34,9 @@ struct DemoCommand: AsyncParsableCommand {
             let after = try verifier.verify(try FileIO.read(out))
             if after.hasProblems { problems += 1 }
             let p = outcome.explicit
-            rows.append("| \(name) | \(outcome.width)×\(outcome.height) | \(before.verdict.rawValue) | \(after.verdict.rawValue) | \(after.conformance.rawValue) | \(p.map { String(format: "%.1f %%", $0.inkHeightFraction * 100) } ?? "–") | \(after.explicit?.presence.map { String(format: "%.2f", $0) } ?? "–") | \(outcome.label.produceID) | \(Int((Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15).rounded())) ms |")
+            let size = outcome.format.kind == .image ? "\(outcome.width)×\(outcome.height)" : "\(try FileIO.read(input).count / 1024) KiB"
+            let marks = Mark.allCases.filter(outcome.marks.contains).map(\.rawValue).joined(separator: ", ")
+            rows.append("| \(name) | \(outcome.format.displayName) (\(outcome.format.kind)) | \(size) | \(marks) | \(before.verdict.rawValue) | \(after.verdict.rawValue) | \(after.conformance.rawValue) | \(p.map { String(format: "%.1f %%", $0.inkHeightFraction * 100) } ?? "–") | \(after.explicit?.presence.map { String(format: "%.2f", $0) } ?? "–") | \(outcome.label.produceID) | \(Int((Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15).rounded())) ms |")
             print("\(out): \(after.verdict.rawValue), \(after.conformance.rawValue)")
         }
         let report = """
@@ -42,8 +44,8 @@ struct DemoCommand: AsyncParsableCommand {
 
             Producer code: `\(code)`\(code == .development ? " (development code — not a real provider)" : "")
 
-            | file | size | verdict before | verdict after | conformance | ink height | label visible | ProduceID | time |
-            |---|---|---|---|---|---|---|---|---|
+            | file | format | size | marks | verdict before | verdict after | conformance | ink height | label visible | ProduceID | time |
+            |---|---|---|---|---|---|---|---|---|---|---|
             \(rows.joined(separator: "\n"))
 
             Labeled files are in `\(output)/`. Check any of them with `sigil verify FILE`.

@@ -7,10 +7,50 @@
 //   SWIFT_BACKTRACE=enable=no .build-fuzz/release/SigilFuzz .build-fuzz/corpus Fuzz/corpus \
 //       -max_total_time=60 -rss_limit_mb=4096 -artifact_prefix=Fuzz/crashes/
 //
+// One target per format: with SIGIL_FUZZ_FORMAT=<id> (`make fuzz-formats` runs each registered format in turn)
+// the input is handed straight to that format's handler, so inputs whose magic the mutator broke still reach its
+// walker, and its streaming writer is checked against its in-memory writer.
+//
 // Any crash, trap or sanitizer report is a bug: every parser must turn hostile input into SigilError or
 // findings. Crashing inputs go into Tests/SigilContainersTests/Resources/FuzzRegressions/.
+import Foundation
 import SigilContainers
 import SigilProvenance
+
+/// The handler `SIGIL_FUZZ_FORMAT` names; nil fuzzes every format through the registry's sniffing.
+private let target: (any MediaFormatHandler)? = ProcessInfo.processInfo.environment["SIGIL_FUZZ_FORMAT"].flatMap { id in
+    MediaRegistry.standard.format(id: id).flatMap { MediaRegistry.standard.handler(for: $0) }
+}
+
+/// One handler's capabilities over `bytes`, whatever their magic says.
+private func fuzzHandler(_ handler: any MediaFormatHandler, _ bytes: [UInt8]) {
+    _ = handler.identify(bytes)
+    var scan = ContainerScan(format: handler.formats.first)
+    (handler as? any LabelReading)?.scanLabels(bytes, into: &scan)
+    for carrier in scan.carriers { _ = carrier.parsedPayload }
+    _ = try? (handler as? any ImageHeaderReading)?.imageHeader(bytes)
+    _ = try? (handler as? any EssenceLocating)?.essenceRanges(in: MemoryByteSource(bytes))
+    _ = (handler as? any XMPPacketLocating)?.firstXMPPacket(in: bytes)
+    if let carrier = handler as? any ManifestCarrying {
+        _ = try? carrier.findManifestStores(in: bytes)
+        if carrier.embedsManifests, let removed = try? carrier.removeManifestStores(from: bytes) {
+            _ = try? carrier.embedManifestStore(Array(bytes.prefix(64)), into: removed)
+        }
+    }
+    let assignment = LabelAssignment(json: label, wrappedJSON: "{\"AIGC\":\(label)}", extra: extra)
+    if let writer = handler as? any LabelWriting, let written = try? writer.writeLabel(assignment, into: bytes) {
+        var again = ContainerScan(format: handler.formats.first)
+        (handler as? any LabelReading)?.scanLabels(written, into: &again)
+        guard again.carriers.contains(where: { $0.parsedPayload.value(of: .produceID) == "fuzz" }) else {
+            fatalError("\(handler.formats[0].id): the written label does not read back (\(bytes.count) input bytes)")
+        }
+        if let streaming = handler as? any StreamingLabelWriting {
+            guard let plan = try? streaming.labelEdits(assignment, in: MemoryByteSource(bytes)), plan.apply(to: bytes) == written else {
+                fatalError("\(handler.formats[0].id): the streaming edits differ from the in-memory write (\(bytes.count) input bytes)")
+            }
+        }
+    }
+}
 
 private let label = #"{"Label":"1","ContentProducer":"001191000000000000000K10000","ProduceID":"fuzz","ReservedCode1":"","ContentPropagator":"001191000000000000000K10000","PropagateID":"fuzz","ReservedCode2":""}"#
 private let extra = [XMPProperty(namespaceURI: "https://sigil.invalid/ns/1.0/", prefix: "sigil", name: "Job", value: "fuzz & <job>")]
@@ -18,6 +58,10 @@ private let extra = [XMPProperty(namespaceURI: "https://sigil.invalid/ns/1.0/", 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    if let target {
+        fuzzHandler(target, bytes)
+        return 0
+    }
     _ = ImageHeader.sniff(bytes)
     _ = try? ImageHeader.read(bytes)
     if let scan = try? LabelScanner.scan(bytes) {

@@ -7,7 +7,7 @@
 public struct GenerationRecord: Sendable, Hashable {
     /// The entry format version written in the `v` member of new records. Version 2 replaced version 1's
     /// image-only `contentPHash` with a typed `contentFingerprint`; version 1 entries are still read, and re-encode
-    /// byte for byte (decision 0206).
+    /// byte for byte (decision 0308).
     public static let formatVersion = 2
     /// Every version this build reads.
     public static let readableVersions = [1, 2]

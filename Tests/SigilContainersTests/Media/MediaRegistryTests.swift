@@ -103,3 +103,36 @@ import Testing
         #expect(throws: SigilError.self) { try LabelWriter.write(ConformanceSample.labelA, into: Build.wav(data: false)) }
     }
 }
+
+@Suite struct MP3LabelTests {
+    static func syncsafe(_ n: Int) -> [UInt8] { [UInt8((n >> 21) & 0x7F), UInt8((n >> 14) & 0x7F), UInt8((n >> 7) & 0x7F), UInt8(n & 0x7F)] }
+
+    /// An ID3v2.4 tag with one TXXX frame, then an MPEG frame header.
+    static func mp3(description: String, value: String, encoding: UInt8 = 3) -> [UInt8] {
+        let body: [UInt8] = [encoding] + Array(description.utf8) + [0] + Array(value.utf8)
+        let frame = Array("TXXX".utf8) + syncsafe(body.count) + [0, 0] + body
+        return Array("ID3".utf8) + [4, 0, 0] + syncsafe(frame.count) + frame + [0xFF, 0xFB, 0x90, 0x64] + [UInt8](repeating: 0, count: 100)
+    }
+
+    @Test func theTXXXAIGCFrameIsRead() throws {
+        let scan = try LabelScanner.scan(Self.mp3(description: "AIGC", value: Build.sampleJSON))
+        #expect(scan.format == .mp3)
+        #expect(scan.carriers.count == 1)
+        #expect(scan.carriers.first?.kind == .id3UserText)
+        #expect(scan.carriers.first?.standard == true)
+        #expect(scan.carriers.first?.parsedPayload.label?.produceID == "abc123")
+    }
+
+    @Test func anotherDescriptionIsNotALabelAndAVariantIsNonstandard() throws {
+        #expect(try LabelScanner.scan(Self.mp3(description: "comment", value: Build.sampleJSON)).carriers.isEmpty)
+        let variant = try LabelScanner.scan(Self.mp3(description: "aigc_label", value: Build.sampleJSON))
+        #expect(variant.carriers.first?.standard == false)
+    }
+
+    @Test func aTruncatedTagIsAFinding() throws {
+        let mp3 = Self.mp3(description: "AIGC", value: Build.sampleJSON)
+        let scan = try LabelScanner.scan(Array(mp3.prefix(40)))
+        #expect(scan.carriers.isEmpty)
+        #expect(scan.findings.contains { $0.code == .structureTruncated })
+    }
+}

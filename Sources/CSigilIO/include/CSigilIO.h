@@ -1,0 +1,8 @@
+// Kernel calls Glibc's Swift module does not expose (they need _GNU_SOURCE).
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+/// copy_file_range(2) from `in` at *in_offset to `out` at its file position; -1 with errno on failure
+/// (ENOSYS where the kernel or libc lacks it).
+long sigil_copy_file_range(int in, int64_t *in_offset, int out, size_t length);
