@@ -82,14 +82,14 @@ var targets: [Target] = [
         name: "Sigil",
         dependencies: [
             "SigilCore", "SigilContainers", "SigilImaging", "SigilKeys", "SigilWatermark", "SigilProvenance",
-            "SigilLedger", "SigilStore", "SigilStorePostgres",
+            "SigilLedger", "SigilStore",
         ],
         swiftSettings: upcoming
     ),
     .target(
         name: "SigilServer",
         dependencies: [
-            "Sigil", "SigilCompliance",
+            "Sigil", "SigilCompliance", "SigilStorePostgres",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "MultipartKit", package: "multipart-kit"),
@@ -108,7 +108,7 @@ var targets: [Target] = [
     .executableTarget(
         name: "sigil",
         dependencies: [
-            "Sigil", "SigilServer", "SigilCompliance",
+            "Sigil", "SigilServer", "SigilCompliance", "SigilStorePostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
@@ -135,7 +135,7 @@ var targets: [Target] = [
     .testTarget(
         name: "SigilServerTests",
         dependencies: [
-            "SigilServer", "Sigil", "SigilImaging", "sigil", "SigilTestSupport",
+            "SigilServer", "Sigil", "SigilImaging", "SigilStorePostgres", "sigil", "SigilTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -3,6 +3,7 @@ import Logging
 import Mustache
 import Sigil
 import SigilCompliance
+import SigilStorePostgres
 
 /// Everything a running server shares between requests: the store and its log, the API keys, the provider's keys,
 /// the loaded font, the limits and the metrics. Opened once by ``open(_:logger:)``; each ``SigilServer`` route reads
@@ -41,7 +42,7 @@ public struct SigilService: Sendable {
     /// - Throws: ``SigilError`` for a bad configuration, an unreachable database or unreadable keys.
     public static func open(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "sigil.server")) async throws -> SigilService {
         try configuration.validate()
-        let location = RecordKeeper.Location(data: configuration.data, keys: configuration.keys, database: configuration.database)
+        let location = RecordKeeper.Location(data: configuration.data, keys: configuration.keys, database: configuration.database, drivers: [.postgres])
         let dataPath = location.dataDirectory.path
         try location.dataDirectory.create()
         let (watermarker, watermarkNotice) = try WatermarkKeys.load(dataDirectory: dataPath, keysDirectory: configuration.keys)

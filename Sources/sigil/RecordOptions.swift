@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Sigil
 import SigilCompliance
+import SigilStorePostgres
 
 /// `sigil label`'s generation-record options: what goes into the record beside the labeled file, and where the log is.
 struct RecordOptions: ParsableArguments {
@@ -39,7 +40,7 @@ struct RecordOptions: ParsableArguments {
     /// Opens the log, or nil with `--no-record`.
     func open(data: String?, keys: String?) async throws -> RecordKeeper? {
         guard !noRecord else { return nil }
-        let keeper = try await RecordKeeper.open(RecordKeeper.Location(data: data, keys: keys, database: database), origin: logOrigin)
+        let keeper = try await RecordKeeper.open(RecordKeeper.Location(data: data, keys: keys, database: database, drivers: [.postgres]), origin: logOrigin)
         for notice in keeper.notices { Terminal.warning(notice.description) }
         return keeper
     }

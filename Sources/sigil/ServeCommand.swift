@@ -4,6 +4,7 @@ import Logging
 import Sigil
 import SigilCompliance
 import SigilServer
+import SigilStorePostgres
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -85,7 +86,7 @@ struct APIKeyCommand: AsyncParsableCommand {
 
         /// Opens the store; `body` gets the keys and the audit log (key changes are admin actions and are audited).
         func withStore<T>(_ body: (APIKeyStore, AuditLog) async throws -> T) async throws -> T {
-            try await RecordKeeper.Location(data: data, keys: keys, database: database).withKeeper { keeper in
+            try await RecordKeeper.Location(data: data, keys: keys, database: database, drivers: [.postgres]).withKeeper { keeper in
                 try await body(APIKeyStore(database: keeper.store.database), AuditLog(database: keeper.store.database))
             }
         }
