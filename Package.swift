@@ -69,6 +69,15 @@ var targets: [Target] = [
         swiftSettings: upcoming
     ),
     .target(
+        name: "SigilAccess",
+        dependencies: [
+            "SigilCore", "SigilLedger", "SigilStore",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "SQLKit", package: "sql-kit"),
+        ],
+        swiftSettings: upcoming
+    ),
+    .target(
         name: "SigilCompliance",
         dependencies: [
             "SigilCore", "SigilStore", "SigilKeys",
@@ -89,7 +98,7 @@ var targets: [Target] = [
     .target(
         name: "SigilServer",
         dependencies: [
-            "Sigil", "SigilCompliance", "SigilStorePostgres",
+            "Sigil", "SigilAccess", "SigilCompliance", "SigilStorePostgres",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "MultipartKit", package: "multipart-kit"),
@@ -108,7 +117,7 @@ var targets: [Target] = [
     .executableTarget(
         name: "sigil",
         dependencies: [
-            "Sigil", "SigilServer", "SigilCompliance", "SigilStorePostgres",
+            "Sigil", "SigilAccess", "SigilServer", "SigilCompliance", "SigilStorePostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
@@ -128,14 +137,14 @@ var targets: [Target] = [
     .testTarget(name: "SigilLedgerTests", dependencies: ["SigilLedger"], swiftSettings: upcoming),
     .testTarget(
         name: "SigilComplianceTests",
-        dependencies: ["SigilCompliance", "SigilStore", "SigilStorePostgres", "SigilTestSupport", .product(name: "SQLKit", package: "sql-kit")],
+        dependencies: ["SigilCompliance", "SigilAccess", "SigilStore", "SigilStorePostgres", "SigilTestSupport", .product(name: "SQLKit", package: "sql-kit")],
         swiftSettings: upcoming
     ),
     .testTarget(name: "SigilStoreTests", dependencies: ["SigilStore", "SigilStorePostgres", "SigilTestSupport"], swiftSettings: upcoming),
     .testTarget(
         name: "SigilServerTests",
         dependencies: [
-            "SigilServer", "Sigil", "SigilImaging", "SigilStorePostgres", "sigil", "SigilTestSupport",
+            "SigilServer", "Sigil", "SigilAccess", "SigilImaging", "SigilStorePostgres", "sigil", "SigilTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -173,6 +182,7 @@ let package = Package(
         .library(name: "SigilLedger", targets: ["SigilLedger"]),
         .library(name: "SigilStore", targets: ["SigilStore"]),
         .library(name: "SigilStorePostgres", targets: ["SigilStorePostgres"]),
+        .library(name: "SigilAccess", targets: ["SigilAccess"]),
         .library(name: "SigilCompliance", targets: ["SigilCompliance"]),
         .library(name: "SigilServer", targets: ["SigilServer"]),
         .executable(name: "sigil", targets: ["sigil"]),

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Mustache
 import Sigil
+import SigilAccess
 import SigilCompliance
 import SigilStorePostgres
 
@@ -51,7 +52,8 @@ public struct SigilService: Sendable {
         let font = try Font(path: try FontLocator.locate(explicit: nil))
         let keeper = try await RecordKeeper.open(location, origin: configuration.logOrigin)
         do {
-            let apiKeys = APIKeyStore(database: keeper.store.database)
+            try await ComplianceSchema.migrate(keeper.store.database)
+            let apiKeys = try await APIKeyStore.open(keeper.store.database)
             var adminToken: APIKeyToken?
             if try await !apiKeys.hasLiveKey(scope: .admin) {
                 let created = try await apiKeys.create(name: "first admin (created on first start)", scopes: [.admin])

@@ -130,6 +130,7 @@ extension RecordOptions {
         do {
             if let agreement = optOutAgreement, let keeper {
                 // As POST /v1/label does: an opt-out is accepted only under a version an admin published.
+                try await ComplianceSchema.migrate(keeper.store.database)
                 guard try await AgreementStore(database: keeper.store.database).exists(agreement) else {
                     throw SigilError(.usage, "--opt-out-agreement \(agreement) is not a published agreement version (publish it with `sigil agreement publish` or POST /v1/agreements); Labeling Measures Art. 9 accepts an opt-out only under a recorded agreement")
                 }

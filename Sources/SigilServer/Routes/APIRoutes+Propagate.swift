@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import Sigil
+import SigilAccess
 
 extension APIRoutes {
     static let propagateOptions: Set<String> = ["declared", "propagateID", "decode"]

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import Sigil
+import SigilAccess
 
 /// The JSON API's handlers. Each route authenticates (or rate-limits, for public ones), reads its input with
 /// limits, runs image work through the ``WorkLimiter``, and answers in the shapes `openapi.json` documents.
