@@ -114,8 +114,10 @@ var targets: [Target] = [
         resources: [.copy("Resources")],
         swiftSettings: upcoming
     ),
+    // The CLI's module is SigilCLI (Sources/Sigil and Sources/sigil would collide on a case-insensitive disk); its
+    // product, and so the binary, is still `sigil`.
     .executableTarget(
-        name: "sigil",
+        name: "SigilCLI",
         dependencies: [
             "Sigil", "SigilAccess", "SigilServer", "SigilCompliance", "SigilStorePostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -144,7 +146,7 @@ var targets: [Target] = [
     .testTarget(
         name: "SigilServerTests",
         dependencies: [
-            "SigilServer", "Sigil", "SigilAccess", "SigilImaging", "SigilStorePostgres", "sigil", "SigilTestSupport",
+            "SigilServer", "Sigil", "SigilAccess", "SigilImaging", "SigilStorePostgres", "SigilCLI", "SigilTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -153,7 +155,7 @@ var targets: [Target] = [
         ],
         swiftSettings: upcoming
     ),
-    .testTarget(name: "SigilTests", dependencies: ["Sigil", "sigil", "SigilTestSupport"], exclude: ["Resources"], swiftSettings: upcoming),
+    .testTarget(name: "SigilTests", dependencies: ["Sigil", "SigilCLI", "SigilTestSupport"], exclude: ["Resources"], swiftSettings: upcoming),
 ]
 
 // libFuzzer harnesses are built only by `make fuzz` (SIGIL_FUZZ=1), so ordinary builds never need the fuzzer runtime.
@@ -185,7 +187,7 @@ let package = Package(
         .library(name: "SigilAccess", targets: ["SigilAccess"]),
         .library(name: "SigilCompliance", targets: ["SigilCompliance"]),
         .library(name: "SigilServer", targets: ["SigilServer"]),
-        .executable(name: "sigil", targets: ["sigil"]),
+        .executable(name: "sigil", targets: ["SigilCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
