@@ -72,6 +72,15 @@ var targets: [Target] = [
         swiftSettings: upcoming
     ),
     .target(
+        name: "SigilAccess",
+        dependencies: [
+            "SigilCore", "SigilLedger", "SigilStore",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "SQLKit", package: "sql-kit"),
+        ],
+        swiftSettings: upcoming
+    ),
+    .target(
         name: "SigilCompliance",
         dependencies: [
             "SigilCore", "SigilStore", "SigilKeys",
@@ -85,14 +94,14 @@ var targets: [Target] = [
         name: "Sigil",
         dependencies: [
             "SigilCore", "SigilContainers", "SigilImaging", "SigilKeys", "SigilWatermark", "SigilProvenance",
-            "SigilLedger", "SigilStore", "SigilStorePostgres", "CSigilIO",
+            "SigilLedger", "SigilStore", "CSigilIO",
         ],
         swiftSettings: upcoming
     ),
     .target(
         name: "SigilServer",
         dependencies: [
-            "Sigil", "SigilCompliance",
+            "Sigil", "SigilAccess", "SigilCompliance", "SigilStorePostgres",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "MultipartKit", package: "multipart-kit"),
@@ -108,10 +117,12 @@ var targets: [Target] = [
         resources: [.copy("Resources")],
         swiftSettings: upcoming
     ),
+    // The CLI's module is SigilCLI (Sources/Sigil and Sources/sigil would collide on a case-insensitive disk); its
+    // product, and so the binary, is still `sigil`.
     .executableTarget(
-        name: "sigil",
+        name: "SigilCLI",
         dependencies: [
-            "Sigil", "SigilServer", "SigilCompliance",
+            "Sigil", "SigilAccess", "SigilServer", "SigilCompliance", "SigilStorePostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
@@ -131,14 +142,14 @@ var targets: [Target] = [
     .testTarget(name: "SigilLedgerTests", dependencies: ["SigilLedger"], swiftSettings: upcoming),
     .testTarget(
         name: "SigilComplianceTests",
-        dependencies: ["SigilCompliance", "SigilStore", "SigilStorePostgres", "SigilTestSupport", .product(name: "SQLKit", package: "sql-kit")],
+        dependencies: ["SigilCompliance", "SigilAccess", "SigilStore", "SigilStorePostgres", "SigilTestSupport", .product(name: "SQLKit", package: "sql-kit")],
         swiftSettings: upcoming
     ),
     .testTarget(name: "SigilStoreTests", dependencies: ["SigilStore", "SigilStorePostgres", "SigilTestSupport"], swiftSettings: upcoming),
     .testTarget(
         name: "SigilServerTests",
         dependencies: [
-            "SigilServer", "Sigil", "SigilImaging", "sigil", "SigilTestSupport",
+            "SigilServer", "Sigil", "SigilAccess", "SigilImaging", "SigilStorePostgres", "SigilCLI", "SigilTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -147,7 +158,7 @@ var targets: [Target] = [
         ],
         swiftSettings: upcoming
     ),
-    .testTarget(name: "SigilTests", dependencies: ["Sigil", "sigil", "SigilTestSupport"], exclude: ["Resources"], swiftSettings: upcoming),
+    .testTarget(name: "SigilTests", dependencies: ["Sigil", "SigilCLI", "SigilTestSupport"], exclude: ["Resources"], swiftSettings: upcoming),
 ]
 
 // libFuzzer harnesses are built only by `make fuzz` (SIGIL_FUZZ=1), so ordinary builds never need the fuzzer runtime.
@@ -176,9 +187,10 @@ let package = Package(
         .library(name: "SigilLedger", targets: ["SigilLedger"]),
         .library(name: "SigilStore", targets: ["SigilStore"]),
         .library(name: "SigilStorePostgres", targets: ["SigilStorePostgres"]),
+        .library(name: "SigilAccess", targets: ["SigilAccess"]),
         .library(name: "SigilCompliance", targets: ["SigilCompliance"]),
         .library(name: "SigilServer", targets: ["SigilServer"]),
-        .executable(name: "sigil", targets: ["sigil"]),
+        .executable(name: "sigil", targets: ["SigilCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -11,7 +11,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
     ],
     targets: [
-        // Watermark robustness/speed/false-positive tool (see benchmarks/WATERMARK.md).
+        // Watermark robustness/speed/false-positive tool (see Benchmarks/WATERMARK.md).
         .executableTarget(
             name: "sigil-wm-bench",
             dependencies: [

@@ -3,10 +3,11 @@
 ///
 /// Equality compares codes only, as `CertificateError` does in swift-certificates.
 public struct SigilError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What went wrong, as a value a caller can switch on. Extensible without breaking API.
+    /// What went wrong, as a value a caller can switch on. Extensible without breaking API: Sigil's modules add
+    /// codes (`package` access), callers only compare against them.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         public let rawValue: String
-        public init(_ rawValue: String) { self.rawValue = rawValue }
+        package init(_ rawValue: String) { self.rawValue = rawValue }
         public var description: String { rawValue }
 
         /// A label value breaks Annex E (empty required field, charset).

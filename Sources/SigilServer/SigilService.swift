@@ -2,7 +2,9 @@ import Foundation
 import Logging
 import Mustache
 import Sigil
+import SigilAccess
 import SigilCompliance
+import SigilStorePostgres
 
 /// Everything a running server shares between requests: the store and its log, the API keys, the provider's keys,
 /// the loaded font, the limits and the metrics. Opened once by ``open(_:logger:)``; each ``SigilServer`` route reads
@@ -41,7 +43,7 @@ public struct SigilService: Sendable {
     /// - Throws: ``SigilError`` for a bad configuration, an unreachable database or unreadable keys.
     public static func open(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "sigil.server")) async throws -> SigilService {
         try configuration.validate()
-        let location = RecordKeeper.Location(data: configuration.data, keys: configuration.keys, database: configuration.database)
+        let location = RecordKeeper.Location(data: configuration.data, keys: configuration.keys, database: configuration.database, drivers: [.postgres])
         let dataPath = location.dataDirectory.path
         try location.dataDirectory.create()
         let (watermarker, watermarkNotice) = try WatermarkKeys.load(dataDirectory: dataPath, keysDirectory: configuration.keys)
@@ -50,7 +52,8 @@ public struct SigilService: Sendable {
         let font = try Font(path: try FontLocator.locate(explicit: nil))
         let keeper = try await RecordKeeper.open(location, origin: configuration.logOrigin)
         do {
-            let apiKeys = APIKeyStore(database: keeper.store.database)
+            try await ComplianceSchema.migrate(keeper.store.database)
+            let apiKeys = try await APIKeyStore.open(keeper.store.database)
             var adminToken: APIKeyToken?
             if try await !apiKeys.hasLiveKey(scope: .admin) {
                 let created = try await apiKeys.create(name: "first admin (created on first start)", scopes: [.admin])

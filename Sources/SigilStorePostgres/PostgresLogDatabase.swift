@@ -42,11 +42,7 @@ public final class PostgresLogDatabase: LogDatabase {
     }
 
     /// The URL with its password replaced by `***`, for messages.
-    public static func redacted(_ url: String) -> String {
-        guard let scheme = url.range(of: "://"), let at = url.range(of: "@", range: scheme.upperBound..<url.endIndex),
-              let colon = url.range(of: ":", range: scheme.upperBound..<at.lowerBound) else { return url }
-        return String(url[..<colon.upperBound]) + "***" + String(url[at.lowerBound...])
-    }
+    public static func redacted(_ url: String) -> String { LogDatabaseDriver.redacted(url) }
 
     public func withTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await lock.withLock {
@@ -63,4 +59,9 @@ public final class PostgresLogDatabase: LogDatabase {
             try await StoreFailure.wrap("close", location) { try await connection.close() }
         }
     }
+}
+
+extension LogDatabaseDriver {
+    /// PostgreSQL URLs (`postgres://`, `postgresql://`) for ``LogDatabaseDriver``.
+    public static let postgres = LogDatabaseDriver(schemes: ["postgres", "postgresql"]) { try await PostgresLogDatabase.connect(url: $0) }
 }

@@ -10,17 +10,22 @@ import SigilTestSupport
 enum Backend: String, CaseIterable, Sendable {
     case sqlite, postgres
 
+    /// A fresh database with the log's and the duties' tables.
     func open() async throws -> (any LogDatabase, URL?) {
+        let (database, folder) = try await openEmpty()
+        try await Migrator.migrate(database)
+        try await ComplianceSchema.migrate(database)
+        return (database, folder)
+    }
+
+    /// A fresh database without any table.
+    func openEmpty() async throws -> (any LogDatabase, URL?) {
         switch self {
         case .sqlite:
             let folder = try TestPaths.temporaryFolder()
-            let database = try await SQLiteLogDatabase.open(path: folder.appendingPathComponent("s.sqlite").path)
-            try await Migrator.migrate(database)
-            return (database, folder)
+            return (try await SQLiteLogDatabase.open(path: folder.appendingPathComponent("s.sqlite").path), folder)
         case .postgres:
-            let database = try await PostgresLogDatabase.connect(url: try await PostgresTestServer.freshDatabaseURL())
-            try await Migrator.migrate(database)
-            return (database, nil)
+            return (try await PostgresLogDatabase.connect(url: try await PostgresTestServer.freshDatabaseURL()), nil)
         }
     }
 

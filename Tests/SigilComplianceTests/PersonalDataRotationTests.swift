@@ -71,6 +71,7 @@ struct PersonalDataRotationTests {
         let keystore = Keystore(directory: folder.appendingPathComponent("keys").path)
         let database = try await SQLiteLogDatabase.open(path: folder.appendingPathComponent("s.sqlite").path)
         try await Migrator.migrate(database)
+        try await ComplianceSchema.migrate(database)
         do {
             try await keyFileSteps(keystore: keystore, database: database)
         } catch {

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import SQLKit
 import Sigil
+import SigilAccess
 import SigilServer
 import SigilTestSupport
 import Testing

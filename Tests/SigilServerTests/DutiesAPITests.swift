@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Sigil
+import SigilAccess
 import SigilCompliance
 @testable import SigilServer
 import SigilTestSupport

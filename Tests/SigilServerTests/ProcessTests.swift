@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Sigil
 import SigilImaging
+import SigilStorePostgres
 import SigilTestSupport
 import Testing
 
@@ -109,7 +110,7 @@ struct ProcessTests {
         b.terminate()
         #expect(try await a.waitForExit() == 0)
         #expect(try await b.waitForExit() == 0)
-        let keeper = try await RecordKeeper.open(RecordKeeper.Location(data: dir.appendingPathComponent("admin").path, keys: keys, database: url))
+        let keeper = try await RecordKeeper.open(RecordKeeper.Location(data: dir.appendingPathComponent("admin").path, keys: keys, database: url, drivers: [.postgres]))
         let audit = try await keeper.store.audit()
         try await keeper.close()
         #expect(audit.isClean, "\(audit.problems)")

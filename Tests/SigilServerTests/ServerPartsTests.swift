@@ -1,5 +1,6 @@
 import Foundation
 import Sigil
+import SigilAccess
 import SigilServer
 import SigilTestSupport
 import Testing

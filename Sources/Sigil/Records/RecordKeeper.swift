@@ -3,30 +3,35 @@ import Foundation
 import SigilLedger
 import SigilStore
 import SigilProvenance
-import SigilStorePostgres
 
 /// Keeps the provider's generation records (DSP Art. 10 and 16; Labeling Measures Art. 9): opens the log store
-/// (the SQLite file in the data directory, or PostgreSQL by URL), turns each ``LabelOutcome`` into a
+/// (the SQLite file in the data directory, or a database by URL through a ``LogDatabaseDriver`` the caller hands
+/// in), turns each ``LabelOutcome`` into a
 /// ``GenerationRecord``, appends it, integrates it into the signed transparency log and hands back its index and,
 /// on request, an offline inclusion proof.
 public struct RecordKeeper: Sendable {
     /// Where the store lives.
-    public struct Location: Sendable, Hashable {
+    public struct Location: Sendable {
         /// The data directory (SQLite file and keystore).
         public var dataDirectory: DataDirectory
         /// A keystore directory that replaces `<data>/keys`.
         public var keysDirectory: String?
-        /// A PostgreSQL URL; nil uses `<data>/sigil.sqlite`.
+        /// A database URL (PostgreSQL); nil uses `<data>/sigil.sqlite`.
         public var databaseURL: String?
+        /// The drivers that open ``databaseURL`` (the CLI and the server pass `.postgres` from `SigilStorePostgres`).
+        public var drivers: [LogDatabaseDriver]
 
         /// The SQLite file's name inside the data directory.
         public static let sqliteFileName = "sigil.sqlite"
 
         /// `--data`, `--keys` and `--database`, each falling back to the environment (`SIGIL_DATA`,
-        /// `SIGIL_DATABASE`) and then to the defaults.
-        public init(data: String? = nil, keys: String? = nil, database: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        /// `SIGIL_DATABASE`) and then to the defaults. `drivers` open database URLs; without one, only the SQLite
+        /// file can be opened.
+        public init(data: String? = nil, keys: String? = nil, database: String? = nil, drivers: [LogDatabaseDriver] = [],
+                    environment: [String: String] = ProcessInfo.processInfo.environment) {
             dataDirectory = DataDirectory.resolve(explicit: data, environment: environment)
             keysDirectory = keys
+            self.drivers = drivers
             let fromEnvironment = environment["SIGIL_DATABASE"].flatMap { $0.isEmpty ? nil : $0 }
             databaseURL = database ?? fromEnvironment
         }
@@ -36,7 +41,7 @@ public struct RecordKeeper: Sendable {
         /// The SQLite file path.
         public var sqlitePath: String { dataDirectory.appending(Self.sqliteFileName) }
         /// The database, for messages.
-        public var description: String { databaseURL.map(PostgresLogDatabase.redacted) ?? sqlitePath }
+        public var description: String { databaseURL.map(LogDatabaseDriver.redacted) ?? sqlitePath }
     }
 
     /// What the caller knows about a generation beyond the labeled file.
@@ -144,13 +149,17 @@ public struct RecordKeeper: Sendable {
         }
     }
 
-    /// The database at `location`: PostgreSQL for a URL, else the SQLite file (its directory created 0700).
+    /// The database at `location`: a URL through the location's driver for it, else the SQLite file (its directory
+    /// created 0700).
     public static func openDatabase(_ location: Location) async throws -> any LogDatabase {
         if let url = location.databaseURL {
-            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
-                throw SigilError(.usage, "--database takes a PostgreSQL URL (postgres://user:password@host:port/database); the SQLite file lives in the data directory")
+            guard let driver = location.drivers.first(where: { $0.opens(url) }) else {
+                let known = location.drivers.flatMap(\.schemes).map { "\($0)://" }
+                throw SigilError(.usage, known.isEmpty
+                    ? "this program opens no database URLs (\(LogDatabaseDriver.redacted(url))); the SQLite file lives in the data directory"
+                    : "--database takes a \(known.joined(separator: " or ")) URL (postgres://user:password@host:port/database); the SQLite file lives in the data directory")
             }
-            return try await PostgresLogDatabase.connect(url: url)
+            return try await driver.connect(url)
         }
         try location.dataDirectory.create()
         return try await SQLiteLogDatabase.open(path: location.sqlitePath)

@@ -5,6 +5,7 @@ import Hummingbird
 import Mustache
 import NIOCore
 import Sigil
+import SigilAccess
 import SigilCompliance
 
 /// The admin pages under `/admin`: sign in with an API key (admin, reviewer or auditor), then the real-name review

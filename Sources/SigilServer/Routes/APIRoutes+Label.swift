@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import Sigil
+import SigilAccess
 import SigilCompliance
 
 extension APIRoutes {
@@ -14,7 +15,7 @@ extension APIRoutes {
 
     /// `POST /v1/label` (scope `label`): the file in, the labeled file out, recorded in the log.
     func label(_ request: Request, context: SigilRequestContext) async throws -> Response {
-        let key = try await authenticate(request, .label)
+        let key = try context.requireAPIKey()
         let upload = try await Upload.read(request, limit: service.configuration.maxBodyBytes)
         let options = upload.options
         try options.check(known: Self.labelOptions)
@@ -115,7 +116,6 @@ extension APIRoutes {
     /// `GET /v1/records/{produceID}` (scope `label` or `auditor`): every record logged for a ProduceID, each with
     /// its offline proof.
     func records(_ request: Request, context: SigilRequestContext) async throws -> Response {
-        _ = try await authenticate(request, .label, .auditor)
         let produceID = try context.parameters.require("produceID")
         try ProduceID.validate(produceID)
         let found = try await service.keeper.store.records(produceID: produceID)

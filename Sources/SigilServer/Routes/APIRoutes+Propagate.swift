@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import Sigil
+import SigilAccess
 
 extension APIRoutes {
     static let propagateOptions: Set<String> = ["declared", "propagateID", "decode"]
@@ -12,7 +13,7 @@ extension APIRoutes {
     /// (the key's provider code), `PropagateID` and a signed `ReservedCode2` into the one label, and returns the
     /// file with the notice the platform must show.
     func propagate(_ request: Request, context: SigilRequestContext) async throws -> Response {
-        let key = try await authenticate(request, .propagate)
+        let key = try context.requireAPIKey()
         guard let code = key.providerCode else {
             throw APIError.forbidden("the key \(key.id) has no provider code to write as ContentPropagator; create a propagate key with --provider-code")
         }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import Sigil
+import SigilAccess
 import SigilCompliance
 
 extension APIRoutes {
@@ -29,7 +30,6 @@ extension APIRoutes {
     /// `GET /v1/reports` (scope `reviewer`, `admin` or `auditor`): complaints by deadline, with overdue flags;
     /// `?open=true` keeps the open ones.
     func reports(_ request: Request, context: SigilRequestContext) async throws -> Response {
-        _ = try await authenticate(request, .reviewer, .admin, .auditor)
         let open = request.uri.queryParameters["open"].map { $0 == "true" || $0 == "1" } ?? false
         let now = RecordTime.now()
         let list = try await service.compliance.complaints.list(openOnly: open)
@@ -42,7 +42,7 @@ extension APIRoutes {
 
     /// `POST /v1/reports/{id}/status` (scope `reviewer` or `admin`) `{status, response?, note?}`.
     func moveReport(_ request: Request, context: SigilRequestContext) async throws -> Response {
-        let key = try await authenticate(request, .reviewer, .admin)
+        let key = try context.requireAPIKey()
         let body = try await JSONBody.read(request)
         try body.check(known: ["status", "response", "note"])
         guard let text = try body.string("status"), let status = Complaint.Status(rawValue: text) else {
@@ -59,7 +59,7 @@ extension APIRoutes {
     /// `POST /v1/refutations` (scope `reviewer` or `admin`) `{title, statement, produceIDs, complaint?, reportedTo?}`
     /// → 201: a rumour refutation linked to records in the log.
     func createRefutation(_ request: Request, context: SigilRequestContext) async throws -> Response {
-        let key = try await authenticate(request, .reviewer, .admin)
+        let key = try context.requireAPIKey()
         let body = try await JSONBody.read(request)
         try body.check(known: ["title", "statement", "produceIDs", "complaint", "reportedTo"])
         let store = service.keeper.store
@@ -79,7 +79,7 @@ extension APIRoutes {
 
     /// `POST /v1/agreements` (scope `admin`) `{version, sha256}`: publishes a user-agreement version.
     func publishAgreement(_ request: Request, context: SigilRequestContext) async throws -> Response {
-        let key = try await authenticate(request, .admin)
+        let key = try context.requireAPIKey()
         let body = try await JSONBody.read(request)
         try body.check(known: ["version", "sha256"])
         try await service.compliance.agreements.publish(version: try body.string("version"), sha256: try body.string("sha256"), actor: Self.actor(key))
@@ -93,7 +93,7 @@ extension APIRoutes {
 
     /// `PUT /v1/screening/library` (scope `admin`): installs a library in the text form (`category<TAB>pattern`).
     func installLibrary(_ request: Request, context: SigilRequestContext) async throws -> Response {
-        let key = try await authenticate(request, .admin)
+        let key = try context.requireAPIKey()
         let buffer = try await request.body.collect(upTo: 64 * 1024 * 1024)
         guard let text = String(validating: Array(buffer: buffer), as: UTF8.self) else {
             throw APIError(.badRequest, "bad-library", "the library is not UTF-8 text")
@@ -105,13 +105,11 @@ extension APIRoutes {
 
     /// `GET /v1/screening/hits` (scope `admin`, `reviewer` or `auditor`): the newest hits.
     func screeningHits(_ request: Request, context: SigilRequestContext) async throws -> Response {
-        _ = try await authenticate(request, .admin, .reviewer, .auditor)
         return Self.json(.object([.init("hits", .array(try await service.compliance.screening.hits()))]))
     }
 
     /// `GET /v1/audit/events` (scope `admin` or `auditor`): the newest audit events and whether the chain holds.
     func auditEvents(_ request: Request, context: SigilRequestContext) async throws -> Response {
-        _ = try await authenticate(request, .admin, .auditor)
         let events = try await service.compliance.audit.latest(limit: 500)
         let problems = try await service.compliance.audit.verify()
         return Self.json(.object([
@@ -123,7 +121,7 @@ extension APIRoutes {
     /// `GET /v1/audit/export?from=&to=` (scope `admin` or `auditor`): the filing report, as JSON or (for
     /// `Accept: text/html`) the readable page.
     func auditExport(_ request: Request, context: SigilRequestContext) async throws -> Response {
-        let key = try await authenticate(request, .admin, .auditor)
+        let key = try context.requireAPIKey()
         let query = request.uri.queryParameters
         guard let fromText = query["from"], let toText = query["to"] else { throw FieldError("from", "give from and to (dates, e.g. 2026-01-01)") }
         let export = try AuditExport(from: try RecordTime.parse(String(fromText), field: "from"), to: try RecordTime.parse(String(toText), field: "to"))

@@ -3,33 +3,14 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import Sigil
+import SigilAccess
 
-/// The JSON API's handlers. Each route authenticates (or rate-limits, for public ones), reads its input with
-/// limits, runs image work through the ``WorkLimiter``, and answers in the shapes `openapi.json` documents.
+/// The JSON API's handlers. Keyed routes sit behind ``APIKeyAuthentication`` (public ones rate-limit), read input with
+/// limits, run image work through the ``WorkLimiter``, and answer in the shapes `openapi.json` documents.
 struct APIRoutes: Sendable {
     let service: SigilService
 
-    // MARK: Authentication
-
-    /// The API key of the request, which must grant one of `scopes`.
-    ///
-    /// - Throws: ``APIError`` 401 without a valid bearer token, 403 when the key lacks every scope.
-    func authenticate(_ request: Request, _ scopes: APIKey.Scope...) async throws -> APIKey {
-        guard let header = request.headers[.authorization] else {
-            throw APIError.unauthorized("this route needs an API key: send Authorization: Bearer <token> (sigil apikey create)")
-        }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", let token = APIKeyToken(parsing: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
-            throw APIError.unauthorized("the Authorization header is not `Bearer sgk_…`")
-        }
-        guard let key = try await service.keyCache.authenticate(token) else {
-            throw APIError.unauthorized("the API key is unknown or revoked")
-        }
-        guard scopes.contains(where: key.allows) else {
-            throw APIError.forbidden("the key \(key.id) (\(key.scopes.map(\.rawValue).joined(separator: ","))) lacks the \(scopes.map(\.rawValue).joined(separator: " or ")) scope")
-        }
-        return key
-    }
+    // MARK: Rate limits
 
     /// The client's address for rate limits: the peer, or the first `X-Forwarded-For` hop behind a trusted proxy.
     func client(_ request: Request, _ context: SigilRequestContext) -> String {

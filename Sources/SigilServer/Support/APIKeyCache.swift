@@ -1,5 +1,6 @@
 import Foundation
 import Sigil
+import SigilAccess
 
 /// Authenticated keys for a short time, so a busy server does not read the store on every request. Revocation
 /// drops the entry on the server that revokes; other servers see it within ``lifetime`` (decision 0402).

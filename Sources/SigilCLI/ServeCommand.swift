@@ -2,8 +2,10 @@ import ArgumentParser
 import Foundation
 import Logging
 import Sigil
+import SigilAccess
 import SigilCompliance
 import SigilServer
+import SigilStorePostgres
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -85,8 +87,9 @@ struct APIKeyCommand: AsyncParsableCommand {
 
         /// Opens the store; `body` gets the keys and the audit log (key changes are admin actions and are audited).
         func withStore<T>(_ body: (APIKeyStore, AuditLog) async throws -> T) async throws -> T {
-            try await RecordKeeper.Location(data: data, keys: keys, database: database).withKeeper { keeper in
-                try await body(APIKeyStore(database: keeper.store.database), AuditLog(database: keeper.store.database))
+            try await RecordKeeper.Location(data: data, keys: keys, database: database, drivers: [.postgres]).withKeeper { keeper in
+                try await ComplianceSchema.migrate(keeper.store.database)
+                return try await body(try await APIKeyStore.open(keeper.store.database), AuditLog(database: keeper.store.database))
             }
         }
     }

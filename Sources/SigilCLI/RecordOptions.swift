@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Sigil
 import SigilCompliance
+import SigilStorePostgres
 
 /// `sigil label`'s generation-record options: what goes into the record beside the labeled file, and where the log is.
 struct RecordOptions: ParsableArguments {
@@ -39,7 +40,7 @@ struct RecordOptions: ParsableArguments {
     /// Opens the log, or nil with `--no-record`.
     func open(data: String?, keys: String?) async throws -> RecordKeeper? {
         guard !noRecord else { return nil }
-        let keeper = try await RecordKeeper.open(RecordKeeper.Location(data: data, keys: keys, database: database), origin: logOrigin)
+        let keeper = try await RecordKeeper.open(RecordKeeper.Location(data: data, keys: keys, database: database, drivers: [.postgres]), origin: logOrigin)
         for notice in keeper.notices { Terminal.warning(notice.description) }
         return keeper
     }
@@ -129,6 +130,7 @@ extension RecordOptions {
         do {
             if let agreement = optOutAgreement, let keeper {
                 // As POST /v1/label does: an opt-out is accepted only under a version an admin published.
+                try await ComplianceSchema.migrate(keeper.store.database)
                 guard try await AgreementStore(database: keeper.store.database).exists(agreement) else {
                     throw SigilError(.usage, "--opt-out-agreement \(agreement) is not a published agreement version (publish it with `sigil agreement publish` or POST /v1/agreements); Labeling Measures Art. 9 accepts an opt-out only under a recorded agreement")
                 }

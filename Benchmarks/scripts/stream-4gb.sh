@@ -3,7 +3,7 @@
 # the release `sigil`, as a provider runs it, beside `cp` of the same file in the same run; report wall time, peak
 # RSS (GNU time's %M) and the ratio to cp. Writes Benchmarks/results/stream-4gb.json.
 #
-#   make release && bash Benchmarks/Scripts/stream-4gb.sh [WORKDIR]
+#   make release && bash Benchmarks/scripts/stream-4gb.sh [WORKDIR]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 sigil="$root/.build/release/sigil"
@@ -71,7 +71,7 @@ rows = {"cp --sparse=never (before)": cp[0], "cp --sparse=never (after)": cp[1],
         "sigil label --marks implicit --label-signature none": parse(uns),
         "sigil label --marks implicit (SM3withSM2 ReservedCode1 over the audio frames)": parse(sig)}
 for r in rows.values(): r["vsCp"] = round(r["wallSeconds"] / anchor, 2) if anchor > 0 else None
-json.dump({"command": "make release && bash Benchmarks/Scripts/stream-4gb.sh", "fileBytes": int(size),
+json.dump({"command": "make release && bash Benchmarks/scripts/stream-4gb.sh", "fileBytes": int(size),
            "container": "RIFF/WAVE, 16-bit stereo 48 kHz, sparse data chunk", "cores": int(cores), "kernel": kernel,
            "anchor": "fastest cp --sparse=never of the same file in this run", "rows": rows}, open(out, "w"), indent=2)
 print(open(out).read())

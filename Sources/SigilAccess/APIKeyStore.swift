@@ -1,15 +1,31 @@
 import Foundation
 import SQLKit
 import SigilCore
+import SigilLedger
+import SigilStore
 
-/// The API keys in the store, next to the log (same database, SQLite or PostgreSQL).
+/// The API keys, in their own table beside the log (same database, SQLite or PostgreSQL), on their own
+/// ``MigrationTrack`` (`sigil_access_migrations`).
 public struct APIKeyStore: Sendable {
     /// The database.
     public let database: any LogDatabase
 
-    /// A key store on an open, migrated database (``LogStore/open(_:configuration:)`` migrates).
+    /// The API keys' migrations. A database made before the split created `api_keys` as log version 3; its first
+    /// migration here records that as applied, keeping every key.
+    public static let schema = MigrationTrack(
+        name: "access", table: "sigil_access_migrations", migrations: [.apiKeys], adopted: [3: 1])
+
+    /// A key store on a database whose ``schema`` is current.
     public init(database: any LogDatabase) {
         self.database = database
+    }
+
+    /// Brings the keys' table up to date and returns the store.
+    ///
+    /// - Throws: ``SigilError`` `.schema`, `.store`.
+    public static func open(_ database: any LogDatabase) async throws -> APIKeyStore {
+        try await Migrator.migrate(database, track: schema)
+        return APIKeyStore(database: database)
     }
 
     /// Creates a key and returns it with its token — the only time the secret is available.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Sigil
+import SigilAccess
 
 /// `sigil`: label and verify AI-generated content (GB 45438-2025).
 ///

@@ -10,6 +10,7 @@ extension LogStoreOptions {
     /// runs `body` and closes the store.
     func withCompliance<T>(_ body: (RecordKeeper, ComplianceService) async throws -> T) async throws -> T {
         try await withKeeper { keeper in
+            try await ComplianceSchema.migrate(keeper.store.database)
             let (vault, notice) = try PersonalDataVault.load(from: location.keystore)
             if let notice { Terminal.warning(notice.description) }
             let compliance = ComplianceService(database: keeper.store.database, vault: vault,
@@ -242,7 +243,8 @@ struct PIIRotateCommand: AsyncParsableCommand {
     func run() async throws {
         let keystore = store.location.keystore
         let outcome = try await store.withKeeper { keeper in
-            try await PersonalDataRotation(database: keeper.store.database).rotate(keystore: keystore, actor: "cli")
+            try await ComplianceSchema.migrate(keeper.store.database)
+            return try await PersonalDataRotation(database: keeper.store.database).rotate(keystore: keystore, actor: "cli")
         }
         if json {
             print(outcome.json.prettyPrinted)

@@ -1,12 +1,13 @@
 import SQLKit
+import SigilStore
 
 extension Migration {
-    /// Version 4: the provider's duties beyond labels (DSP Arts. 9–14, Labeling Measures Art. 9), used by
-    /// `SigilCompliance`: accounts with encrypted personal data, one-time phone codes, consents, generation
+    /// Compliance version 1 (log version 4 before the split): the provider's duties beyond labels (DSP Arts. 9–14,
+    /// Labeling Measures Art. 9): accounts with encrypted personal data, one-time phone codes, consents, generation
     /// authorisations and their outputs, screening libraries and hits, complaints and their events, rumour
     /// refutations, user-agreement versions, verification counts, and the hash-chained audit log, which is
     /// append-only like the transparency log.
-    static let providerDuties = Migration(version: 4, name: "provider duties") { db, dialect in
+    static let providerDuties = Migration(version: 1, name: "provider duties") { db, dialect in
         try await db.create(table: "accounts")
             .column("id", type: .text, .primaryKey(autoIncrement: false), .notNull)
             .column("kind", type: .text, .notNull)
@@ -147,29 +148,5 @@ extension Migration {
             .run()
         try await db.create(index: "audit_events_by_time").on("audit_events").column("time").run()
         try await appendOnly(["audit_events", "complaint_events", "screening_hits", "generation_outputs"], db: db, dialect: dialect)
-    }
-
-    /// Triggers refusing UPDATE and DELETE (and TRUNCATE on PostgreSQL) on `tables`.
-    static func appendOnly(_ tables: [String], db: any SQLDatabase, dialect: StoreDialect) async throws {
-        for table in tables {
-            switch dialect {
-            case .sqlite:
-                for operation in ["UPDATE", "DELETE"] {
-                    try await db.raw("""
-                        CREATE TRIGGER \(ident: "\(table)_no_\(operation.lowercased())") BEFORE \(unsafeRaw: operation) ON \(ident: table)
-                        BEGIN SELECT RAISE(ABORT, \(unsafeRaw: "'\(table) is append-only'")); END
-                        """).run()
-                }
-            case .postgres:
-                try await db.raw("""
-                    CREATE TRIGGER \(ident: "\(table)_append_only") BEFORE UPDATE OR DELETE ON \(ident: table)
-                    FOR EACH ROW EXECUTE FUNCTION sigil_append_only()
-                    """).run()
-                try await db.raw("""
-                    CREATE TRIGGER \(ident: "\(table)_no_truncate") BEFORE TRUNCATE ON \(ident: table)
-                    FOR EACH STATEMENT EXECUTE FUNCTION sigil_append_only()
-                    """).run()
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Sigil
+import SigilStorePostgres
 
 /// `sigil verify`'s generation-record options: the record lookup and the offline transparency-log proof.
 struct VerifyRecordOptions: ParsableArguments {
@@ -14,7 +15,7 @@ struct VerifyRecordOptions: ParsableArguments {
     /// Opens the log for a lookup when `--data` or `--database` was given (nil otherwise, or when no log exists there).
     func openKeeper(data: String?, keys: String?) async throws -> RecordKeeper? {
         guard data != nil || database != nil else { return nil }
-        return try await RecordKeeper.openExisting(RecordKeeper.Location(data: data, keys: keys, database: database))
+        return try await RecordKeeper.openExisting(RecordKeeper.Location(data: data, keys: keys, database: database, drivers: [.postgres]))
     }
 
     /// Checks one file's record and proof; nil when there is nothing to check (no lookup, no proof).

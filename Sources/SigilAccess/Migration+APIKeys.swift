@@ -1,9 +1,10 @@
 import SQLKit
+import SigilStore
 
 extension Migration {
-    /// Version 3: `api_keys` — the HTTP API's keys. Only a SHA-256 of each secret is stored; the secret is shown once
+    /// Access version 1 (log version 3 before the split): `api_keys` — the HTTP API's keys. Only a SHA-256 of each secret is stored; the secret is shown once
     /// when the key is created. Keys are revoked, never deleted, so the audit trail keeps who could do what.
-    static let apiKeys = Migration(version: 3, name: "api keys") { db, _ in
+    static let apiKeys = Migration(version: 1, name: "api keys") { db, _ in
         try await db.create(table: "api_keys")
             .column("id", type: .text, .primaryKey(autoIncrement: false), .notNull)
             .column("name", type: .text, .notNull)

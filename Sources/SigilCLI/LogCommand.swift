@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Sigil
+import SigilStorePostgres
 
 /// `sigil log …`: the generation-record transparency log.
 struct LogCommand: AsyncParsableCommand {
@@ -34,7 +35,7 @@ struct LogStoreOptions: ParsableArguments {
     var retentionDays: Int?
 
     var location: RecordKeeper.Location {
-        RecordKeeper.Location(data: dataDirectory, keys: keysDirectory, database: database)
+        RecordKeeper.Location(data: dataDirectory, keys: keysDirectory, database: database, drivers: [.postgres])
     }
 
     /// Opens the store, warning about development keys created on the way; runs `body` and closes it.

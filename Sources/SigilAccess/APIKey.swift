@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import SigilCore
 import SigilLedger
+import SigilStore
 
 /// An HTTP API key: who it is for, what it may do, and, for a platform's key, the provider code it writes into
 /// `ContentPropagator`. The secret itself is never stored; see ``APIKeyStore``.
