@@ -24,9 +24,8 @@ struct VerifyCommand: AsyncParsableCommand {
         options.decodePixels = !noDecode
         options.maxPixels = maxPixels
         if !noDecode && !noWatermark {
-            let (watermarker, notice) = try WatermarkKeys.load(dataDirectory: dataDirectory, keysDirectory: keysDirectory)
-            if let notice { Terminal.warning(notice.description) }
-            options.watermarkKey = watermarker.key
+            // A read creates no key: without watermark.key there is no watermark of ours to look for.
+            options.watermarkKey = try WatermarkKeys.existing(dataDirectory: dataDirectory, keysDirectory: keysDirectory)
         }
         if let trustAnchors { options.trustAnchors = try TrustAnchors(pem: String(decoding: try FileIO.read(trustAnchors), as: UTF8.self)) }
         options.labelKeys = ProvenanceKeyLoader.keystore(dataDirectory: dataDirectory, keysDirectory: keysDirectory).publicLabelKeys()
