@@ -31,6 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-body"), help: "Largest request body in bytes (default 64 MiB).") var maxBody: Int?
     @Option(name: .customLong("max-pixels"), help: "Largest image in pixels (default 100 MP).") var maxPixels: Int?
     @Option(name: .customLong("log-origin"), help: "The log's origin, used when the log is created.") var logOrigin: String?
+    @Option(name: .customLong("trusted-proxies"), help: "Comma-separated addresses of the proxies in front of the server; behind them the client is the right-most X-Forwarded-For address that is not a proxy (also $SIGIL_TRUSTED_PROXIES).") var trustedProxies: String?
     @Option(name: .customLong("ready-file"), help: "Write the bound address (host:port) to this file once listening.") var readyFile: String?
 
     func run() async throws {
@@ -46,6 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
         flags.maxBodyBytes = maxBody
         flags.maxPixels = maxPixels
         flags.logOrigin = logOrigin
+        flags.trustedProxies = trustedProxies.map(SigilServer.parseAddressList)
         let configuration = try ServerConfiguration.load(file: config, flags: flags)
         var logger = Logger(label: "sigil.server")
         logger.logLevel = .info

@@ -21,6 +21,8 @@ public struct SigilService: Sendable {
     /// Bounds image work.
     public let limiter: WorkLimiter
     let verifyRate: RateLimiter
+    /// ``ServerConfiguration/trustedProxies``, normalized.
+    let trustedProxies: Set<String>
     public let metrics: ServerMetrics
     let watermarkKey: WatermarkKey
     let provenanceKeys: ProvenanceKeys
@@ -86,6 +88,7 @@ public struct SigilService: Sendable {
                 limiter: WorkLimiter(workers: configuration.workers, queueDepth: configuration.effectiveQueueDepth,
                                      queueTimeout: .milliseconds(Int(configuration.queueTimeoutSeconds * 1000))),
                 verifyRate: RateLimiter(perMinute: configuration.verifyPerMinute, burst: configuration.verifyBurst),
+                trustedProxies: Set(configuration.trustedProxies.map(ClientAddress.normalize)),
                 metrics: ServerMetrics(), watermarkKey: watermarker.key, provenanceKeys: provenance, font: font,
                 producer: try configuration.producer.map(ProviderCode.init) ?? .development,
                 verifier: Verifier(options: options), page: try VerifyPage(responseDays: configuration.complaintResponseDays),

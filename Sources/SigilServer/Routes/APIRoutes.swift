@@ -12,13 +12,11 @@ struct APIRoutes: Sendable {
 
     // MARK: Rate limits
 
-    /// The client's address for rate limits: the peer, or the first `X-Forwarded-For` hop behind a trusted proxy.
+    /// The client's address for rate limits: the peer, or behind a trusted proxy the right-most `X-Forwarded-For`
+    /// address that is not a trusted proxy (``ClientAddress``).
     func client(_ request: Request, _ context: SigilRequestContext) -> String {
-        if service.configuration.trustForwardedFor, let forwarded = request.headers[.xForwardedFor],
-           let first = forwarded.split(separator: ",").first {
-            return first.trimmingCharacters(in: .whitespaces)
-        }
-        return context.remoteAddress?.ipAddress ?? "unknown"
+        ClientAddress.resolve(peer: context.remoteAddress?.ipAddress, forwarded: request.headers[values: .xForwardedFor],
+                              trusted: service.trustedProxies)
     }
 
     func rateLimit(_ request: Request, _ context: SigilRequestContext) async throws {
