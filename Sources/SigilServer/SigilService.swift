@@ -64,6 +64,11 @@ public struct SigilService: Sendable {
                                                                            detail: ["scopes": "admin", "name": created.key.name])
                 logger.notice("created the first admin API key; its token was printed once and is stored only as a hash")
             }
+            if !configuration.requireGeneration {
+                logger.warning("duties are off (--no-duties): POST /v1/label labels without a generation, so no real-name account, consent or prompt screening is checked")
+                try await AuditLog(database: keeper.store.database).record(actor: "system", action: AuditExport.dutiesOffAction, subject: "server",
+                                                                           detail: ["requireGeneration": "false"])
+            }
             let (vault, vaultNotice) = try PersonalDataVault.load(from: location.keystore)
             var duties = ComplianceService.Configuration()
             duties.complaintResponseDays = configuration.complaintResponseDays

@@ -43,8 +43,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var trustedProxies: [String] = []
     /// Days the provider publishes for answering a complaint (DSP Art. 12).
     public var complaintResponseDays = 15
-    /// Refuse `POST /v1/label` without a `generationId` from `POST /v1/generations`.
-    public var requireGeneration = false
+    /// The provider's duties: `POST /v1/label` needs a `generationId` from `POST /v1/generations` (a verified
+    /// account, consent, screening). On by default; `sigil serve --no-duties` turns it off for a pure labeling
+    /// deployment, which is logged, audited and shown in `/readyz`.
+    public var requireGeneration = true
     /// How often a server looks for a newer screening library, in seconds.
     public var screeningReloadSeconds = 1.0
     /// The SMS gateway (docs/DUTIES.md); nil writes codes to the log and `<data>/dev-sms.jsonl` instead.

@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import Sigil
 import SigilAccess
+import SigilCompliance
 
 /// The JSON API's handlers. Keyed routes sit behind ``APIKeyAuthentication`` (public ones rate-limit), read input with
 /// limits, run image work through the ``WorkLimiter``, and answer in the shapes `openapi.json` documents.
@@ -69,6 +70,7 @@ struct APIRoutes: Sendable {
             let load = await service.limiter.load
             return Self.json(.object([
                 "status": "ready", "database": .string(service.keeper.store.database.dialect.rawValue),
+                "duties": .string(service.compliance.configuration.requireGeneration ? "on" : "off"),
                 "logSize": .number(String(next)), "running": .int(load.running), "waiting": .int(load.waiting),
             ]))
         } catch {
