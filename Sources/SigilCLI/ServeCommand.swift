@@ -32,6 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-pixels"), help: "Largest image in pixels (default 100 MP).") var maxPixels: Int?
     @Option(name: .customLong("log-origin"), help: "The log's origin, used when the log is created.") var logOrigin: String?
     @Option(name: .customLong("trusted-proxies"), help: "Comma-separated addresses of the proxies in front of the server; behind them the client is the right-most X-Forwarded-For address that is not a proxy (also $SIGIL_TRUSTED_PROXIES).") var trustedProxies: String?
+    @Flag(name: .customLong("development"), help: "Development mode: run with development keys (created on first use) and the development SMS sender, which a production start refuses. Never in production.") var development = false
     @Flag(name: .customLong("no-duties"), help: "Label without a generation (no account, consent or screening check): a pure labeling deployment. Logged at start, audited and shown in /readyz.") var noDuties = false
     @Option(name: .customLong("ready-file"), help: "Write the bound address (host:port) to this file once listening.") var readyFile: String?
 
@@ -49,6 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
         flags.maxPixels = maxPixels
         flags.logOrigin = logOrigin
         if noDuties { flags.requireGeneration = false }
+        if development { flags.development = true }
         flags.trustedProxies = trustedProxies.map(SigilServer.parseAddressList)
         let configuration = try ServerConfiguration.load(file: config, flags: flags)
         var logger = Logger(label: "sigil.server")

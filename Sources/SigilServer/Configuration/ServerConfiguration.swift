@@ -58,6 +58,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// The bearer token for the identity-verification service.
     public var identityServiceToken: String?
 
+    /// Development mode (`sigil serve --development`): runs with development keys and the development SMS sender,
+    /// which a production start refuses.
+    public var development = false
+
     public init() {}
 
     /// The queue depth in force.
@@ -88,6 +92,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         public var smsGatewayToken: String?
         public var identityServiceURL: String?
         public var identityServiceToken: String?
+        public var development: Bool?
 
         public init() {}
     }
@@ -117,6 +122,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         if let v = o.smsGatewayToken { smsGatewayToken = v }
         if let v = o.identityServiceURL { identityServiceURL = v }
         if let v = o.identityServiceToken { identityServiceToken = v }
+        if let v = o.development { development = v }
     }
 
     /// The environment variable of each setting.
@@ -129,7 +135,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         "complaintResponseDays": "SIGIL_COMPLAINT_RESPONSE_DAYS", "requireGeneration": "SIGIL_REQUIRE_GENERATION",
         "screeningReloadSeconds": "SIGIL_SCREENING_RELOAD", "smsGatewayURL": "SIGIL_SMS_GATEWAY_URL",
         "smsGatewayToken": "SIGIL_SMS_GATEWAY_TOKEN", "identityServiceURL": "SIGIL_IDENTITY_SERVICE_URL",
-        "identityServiceToken": "SIGIL_IDENTITY_SERVICE_TOKEN",
+        "identityServiceToken": "SIGIL_IDENTITY_SERVICE_TOKEN", "development": "SIGIL_DEVELOPMENT",
     ]
 
     /// Reads the overrides the environment gives.
@@ -179,6 +185,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         o.smsGatewayToken = value("smsGatewayToken")
         o.identityServiceURL = value("identityServiceURL")
         o.identityServiceToken = value("identityServiceToken")
+        o.development = try bool("development")
         return o
     }
 
