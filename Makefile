@@ -17,8 +17,9 @@ release: deps
 
 ## run: Sigil's main job on embedded defaults (SQLite and generated development keys under out/data): label and
 ## verify every image in examples/ (out/report.md) with a generation record each in the transparency log, then serve
-## the HTTP API and the public verify page on http://127.0.0.1:8080/ until Ctrl-C. The first start prints an admin
-## API key once. HOST/PORT override the address.
+## the HTTP API and the public verify page on http://127.0.0.1:8080/ until Ctrl-C, in development mode
+## (--development: development keys and SMS sender). The first start prints an admin API key once. HOST/PORT override
+## the address.
 RUN_ENV = SIGIL_DATA=$(CURDIR)/out/data
 HOST ?= 127.0.0.1
 PORT ?= 8080
@@ -26,7 +27,8 @@ run: release
 	$(RUN_ENV) ./.build/release/sigil demo --examples examples --output out
 	$(RUN_ENV) ./.build/release/sigil label examples -o out/batch
 	$(RUN_ENV) ./.build/release/sigil log checkpoint
-	$(RUN_ENV) ./.build/release/sigil serve --host $(HOST) --port $(PORT)
+	@echo "make run: starting sigil serve --development (development keys and the development SMS sender; never in production)"
+	$(RUN_ENV) ./.build/release/sigil serve --development --host $(HOST) --port $(PORT)
 
 ## test: the whole suite
 test: deps

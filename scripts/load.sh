@@ -17,7 +17,7 @@ command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk, or mak
 convert "$root/examples/landscape.jpg" -resize '1224x816!' -quality 90 "$work/1mp.jpg"
 
 SIGIL_VERIFY_PER_MINUTE=100000000 SIGIL_VERIFY_BURST=100000000 \
-  "$sigil" serve --data "$work/data" --port 0 --ready-file "$work/ready" >"$work/serve.log" 2>&1 &
+  "$sigil" serve --development --no-duties --data "$work/data" --port 0 --ready-file "$work/ready" >"$work/serve.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 600); do [ -s "$work/ready" ] && break; sleep 0.1; done

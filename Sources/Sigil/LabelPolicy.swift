@@ -15,11 +15,11 @@ public struct LabelPolicy: Sendable, Hashable {
     public var maxPixels: Int = 100_000_000
     /// JPEG quality when the pixels are re-encoded; nil keeps the quality estimated from the source.
     public var jpegQuality: Int?
-    /// The provider's watermark key for the `watermark` mark; nil loads (or creates) `watermark.key` in the
-    /// default keystore when the mark is on.
+    /// The provider's watermark key, required by the `watermark` mark (``WatermarkKeys/load(dataDirectory:keysDirectory:)``
+    /// reads it from a keystore; ``Labeler`` reads none).
     public var watermarkKey: WatermarkKey?
-    /// The provenance keys (C2PA signer chain, SM2 label key) for the `c2pa` mark and the signed `ReservedCode1`;
-    /// nil loads (or creates) them in the default keystore when needed (``ProvenanceKeyLoader``).
+    /// The provenance keys (C2PA signer chain, SM2 label key), required by the `c2pa` mark and the signed
+    /// `ReservedCode1` (``ProvenanceKeyLoader`` reads them from a keystore; ``Labeler`` reads none).
     public var provenanceKeys: ProvenanceKeys?
     /// How `ReservedCode1` is signed when it is empty (decision 0200): SM3withSM2 by default, ES256, or nil to
     /// leave it unsigned.

@@ -21,7 +21,10 @@ public struct Labeler: Sendable {
     public let provenanceKeyNotices: [DevelopmentKeyNotice]
 
     /// A labeler for `policy`. With the explicit mark on, the font is located (``ExplicitLabelSpec/fontPath``,
-    /// else ``FontLocator``) and loaded here, so a bad font fails before any file is touched.
+    /// else ``FontLocator``) and loaded here, so a bad font fails before any file is touched. The watermark and
+    /// provenance keys come in the policy; nothing is read from or written to a keystore.
+    ///
+    /// - Throws: ``SigilError`` `.usage` when a mark needs a key the policy lacks, `.font`, `.invalidExplicitLabel`.
     ///
     /// - Parameter preloadedFont: a font already loaded (a server labels many requests with one); used when the
     ///   policy names no other font file.
@@ -40,23 +43,25 @@ public struct Labeler: Sendable {
         } else {
             font = nil
         }
+        // Keys come with the policy: the labeler reads and writes no keystore (the CLI and the server load or create
+        // them with WatermarkKeys and ProvenanceKeyLoader, and warn about development keys).
+        watermarkKeyNotice = nil
+        provenanceKeyNotices = []
         if policy.marks.contains(.watermark) {
-            if let key = policy.watermarkKey {
-                (watermarker, watermarkKeyNotice) = (Watermarker(key: key), nil)
-            } else {
-                (watermarker, watermarkKeyNotice) = try WatermarkKeys.load()
+            guard let key = policy.watermarkKey else {
+                throw SigilError(.usage, "the watermark mark needs LabelPolicy.watermarkKey (WatermarkKeys.load reads it from a keystore)")
             }
+            watermarker = Watermarker(key: key)
         } else {
-            (watermarker, watermarkKeyNotice) = (nil, nil)
+            watermarker = nil
         }
         if policy.marks.contains(.c2pa) || (policy.marks.contains(.implicit) && policy.labelSignature != nil && policy.reservedCode1.isEmpty) {
-            if let keys = policy.provenanceKeys {
-                (provenanceKeys, provenanceKeyNotices) = (keys, [])
-            } else {
-                (provenanceKeys, provenanceKeyNotices) = try ProvenanceKeyLoader.load()
+            guard let keys = policy.provenanceKeys else {
+                throw SigilError(.usage, "the c2pa mark and signed labels need LabelPolicy.provenanceKeys (ProvenanceKeyLoader.load reads them from a keystore)")
             }
+            provenanceKeys = keys
         } else {
-            (provenanceKeys, provenanceKeyNotices) = (nil, [])
+            provenanceKeys = nil
         }
         self.policy = policy
     }

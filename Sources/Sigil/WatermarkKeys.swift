@@ -14,15 +14,30 @@ public enum WatermarkKeys {
     /// - Throws: ``SigilError`` `.io` when the keystore cannot be read or written, `.usage` when the stored
     ///   key is not 32 bytes.
     public static func load(dataDirectory: String? = nil, keysDirectory: String? = nil) throws -> (watermarker: Watermarker, notice: DevelopmentKeyNotice?) {
-        let keystore = keysDirectory.map { Keystore(directory: $0) } ?? DataDirectory.resolve(explicit: dataDirectory).keystore
+        let keystore = Self.keystore(dataDirectory: dataDirectory, keysDirectory: keysDirectory)
         let (bytes, created) = try keystore.readOrCreate(itemName) { WatermarkKey.generate().bytes }
-        let key: WatermarkKey
+        return (Watermarker(key: try key(bytes, keystore: keystore)), created ? DevelopmentKeyNotice(name: itemName, path: keystore.path(of: itemName)) : nil)
+    }
+
+    /// The stored key, or nil when the keystore has none: for readers (`sigil verify`), which never create one.
+    ///
+    /// - Throws: ``SigilError`` `.io` when the key cannot be read, `.usage` when it is not 32 bytes.
+    public static func existing(dataDirectory: String? = nil, keysDirectory: String? = nil) throws -> WatermarkKey? {
+        let keystore = Self.keystore(dataDirectory: dataDirectory, keysDirectory: keysDirectory)
+        guard keystore.contains(itemName) else { return nil }
+        return try key(try keystore.read(itemName), keystore: keystore)
+    }
+
+    static func keystore(dataDirectory: String?, keysDirectory: String?) -> Keystore {
+        keysDirectory.map { Keystore(directory: $0) } ?? DataDirectory.resolve(explicit: dataDirectory).keystore
+    }
+
+    static func key(_ bytes: [UInt8], keystore: Keystore) throws -> WatermarkKey {
         do {
-            key = try WatermarkKey(bytes: bytes)
+            return try WatermarkKey(bytes: bytes)
         } catch {
             throw SigilError(.usage, "the watermark key \(keystore.path(of: itemName)) is \(bytes.count) bytes; it must be \(WatermarkKey.byteCount)")
         }
-        return (Watermarker(key: key), created ? DevelopmentKeyNotice(name: itemName, path: keystore.path(of: itemName)) : nil)
     }
 }
 

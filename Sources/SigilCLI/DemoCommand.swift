@@ -15,7 +15,12 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let code = try (producer ?? ProcessInfo.processInfo.environment["SIGIL_PRODUCER"]).map(ProviderCode.init) ?? .development
-        let policy = LabelPolicy(producer: code)
+        var policy = LabelPolicy(producer: code)
+        // The labeler reads no keystore: the demo loads (or creates, with a warning) the development keys.
+        let (watermarker, watermarkNotice) = try WatermarkKeys.load()
+        let (provenanceKeys, provenanceNotices) = try ProvenanceKeyLoader.load()
+        for notice in [watermarkNotice].compactMap({ $0 }) + provenanceNotices { Terminal.warning(notice.description) }
+        (policy.watermarkKey, policy.provenanceKeys) = (watermarker.key, provenanceKeys)
         let labeler = try Labeler(policy: policy)
         let verifier = Verifier()
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)

@@ -31,6 +31,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-body"), help: "Largest request body in bytes (default 64 MiB).") var maxBody: Int?
     @Option(name: .customLong("max-pixels"), help: "Largest image in pixels (default 100 MP).") var maxPixels: Int?
     @Option(name: .customLong("log-origin"), help: "The log's origin, used when the log is created.") var logOrigin: String?
+    @Option(name: .customLong("trusted-proxies"), help: "Comma-separated addresses of the proxies in front of the server; behind them the client is the right-most X-Forwarded-For address that is not a proxy (also $SIGIL_TRUSTED_PROXIES).") var trustedProxies: String?
+    @Flag(name: .customLong("development"), help: "Development mode: run with development keys (created on first use) and the development SMS sender, which a production start refuses. Never in production.") var development = false
+    @Flag(name: .customLong("no-duties"), help: "Label without a generation (no account, consent or screening check): a pure labeling deployment. Logged at start, audited and shown in /readyz.") var noDuties = false
     @Option(name: .customLong("ready-file"), help: "Write the bound address (host:port) to this file once listening.") var readyFile: String?
 
     func run() async throws {
@@ -46,11 +49,17 @@ struct ServeCommand: AsyncParsableCommand {
         flags.maxBodyBytes = maxBody
         flags.maxPixels = maxPixels
         flags.logOrigin = logOrigin
+        if noDuties { flags.requireGeneration = false }
+        if development { flags.development = true }
+        flags.trustedProxies = trustedProxies.map(SigilServer.parseAddressList)
         let configuration = try ServerConfiguration.load(file: config, flags: flags)
         var logger = Logger(label: "sigil.server")
         logger.logLevel = .info
         let service = try await SigilService.open(configuration, logger: logger)
         for notice in service.notices { Terminal.warning(notice.description) }
+        if !configuration.requireGeneration {
+            Terminal.warning("duties are off (--no-duties): labels are made without checking an account, consent or prompt screening")
+        }
         if configuration.producer == nil { Terminal.warning("no producer configured: keys without a provider code label as the development code \(ProviderCode.development)") }
         if let token = service.firstAdminToken {
             FileHandle.standardOutput.write(Data("""

@@ -24,9 +24,8 @@ struct VerifyCommand: AsyncParsableCommand {
         options.decodePixels = !noDecode
         options.maxPixels = maxPixels
         if !noDecode && !noWatermark {
-            let (watermarker, notice) = try WatermarkKeys.load(dataDirectory: dataDirectory, keysDirectory: keysDirectory)
-            if let notice { Terminal.warning(notice.description) }
-            options.watermarkKey = watermarker.key
+            // A read creates no key: without watermark.key there is no watermark of ours to look for.
+            options.watermarkKey = try WatermarkKeys.existing(dataDirectory: dataDirectory, keysDirectory: keysDirectory)
         }
         if let trustAnchors { options.trustAnchors = try TrustAnchors(pem: String(decoding: try FileIO.read(trustAnchors), as: UTF8.self)) }
         options.labelKeys = ProvenanceKeyLoader.keystore(dataDirectory: dataDirectory, keysDirectory: keysDirectory).publicLabelKeys()
@@ -42,7 +41,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 let check = try await records.check(input: input, bytes: bytes, produceID: report.label?.produceID, perceptualHash: report.perceptualHash, lookup: lookup, keeper: keeper, data: dataDirectory, keys: keysDirectory)
                 if report.hasProblems || check?.hasProblems == true { worst = max(worst, ExitStatus.problems) }
                 if json {
-                    reports.append(report.json(file: input).appending(check?.jsonMembers ?? []))
+                    reports.append(report.json(file: input).appending((check?.jsonMembers ?? []) + DevelopmentKeys.jsonMembers(report.c2pa?.signer)))
                 } else {
                     print(([report.text(file: input)] + (check?.lines ?? [])).joined(separator: "\n"))
                 }
@@ -89,6 +88,7 @@ extension VerificationReport {
             if let signer = c2pa.signer { line += " — signed \(signer.algorithm ?? "") by \(signer.commonName ?? "?") (\(signer.organization ?? "no O="), issuer \(signer.issuer ?? "?"))" }
             if let source = c2pa.digitalSourceType { line += "; \(source.split(separator: "/").last ?? "")" }
             lines.append(line)
+            if let signer = c2pa.signer, DevelopmentKeys.isDevelopment(signer) { lines.append("               \(DevelopmentKeys.signedNotice)") }
             if !c2pa.failureCodes.isEmpty { lines.append("               failures: \(c2pa.failureCodes.joined(separator: ", "))") }
             for failure in c2pa.hardFailures.prefix(3) { lines.append("               \(failure.explanation)") }
         }

@@ -13,8 +13,8 @@ public struct ComplianceService: Sendable {
         public var complaintResponseDays = 15
         /// How often a server looks for a newer screening library.
         public var screeningReloadInterval: Duration = .seconds(1)
-        /// Whether `/v1/label` refuses requests without a `generationId`.
-        public var requireGeneration = false
+        /// Whether `/v1/label` refuses requests without a `generationId` (the default; off only by an explicit choice).
+        public var requireGeneration = true
 
         public init() {}
     }

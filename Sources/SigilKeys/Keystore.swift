@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 @_exported import SigilCore
 
@@ -84,9 +85,28 @@ public struct Keystore: Sendable, Hashable {
         try write(temporaryName, bytes)
         let temporary = path(of: temporaryName)
         defer { unlink(temporary) }
-        if link(temporary, p) == 0 { return (bytes, true) }
+        if link(temporary, p) == 0 {
+            try markDevelopment(name, bytes)
+            return (bytes, true)
+        }
         guard errno == EEXIST else { throw SigilError(.io, "cannot create key \(name): \(String(cString: strerror(errno)))", path: p) }
         return (try read(name), false)
+    }
+
+    /// The marker beside an item created on first use: `<name>.development`, holding the SHA-256 of the bytes it
+    /// marks, so replacing the key file with a provisioned one (by any means) ends its development status.
+    public static func developmentMarker(_ name: String) -> String { name + ".development" }
+
+    /// Marks `name` (holding `bytes`) as a development key.
+    func markDevelopment(_ name: String, _ bytes: [UInt8]) throws {
+        try write(Self.developmentMarker(name), Array(SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined().utf8))
+    }
+
+    /// Whether `name` is a development key Sigil created on first use and nobody has replaced since.
+    public func isDevelopment(_ name: String) -> Bool {
+        guard contains(name), contains(Self.developmentMarker(name)),
+              let bytes = try? read(name), let marker = try? read(Self.developmentMarker(name)) else { return false }
+        return String(decoding: marker, as: UTF8.self) == SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
     static func makeDirectory(_ path: String) throws {

@@ -83,6 +83,9 @@ public enum SigilServer {
         return router
     }
 
+    /// A comma-separated address list (`--trusted-proxies`), as ``ServerConfiguration/trustedProxies`` takes it.
+    public static func parseAddressList(_ text: String) -> [String] { ClientAddress.parseList(text) }
+
     /// The application on the configured address.
     public static func application(
         service: SigilService, logger: Logger = Logger(label: "sigil.server"),

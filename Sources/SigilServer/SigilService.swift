@@ -21,6 +21,8 @@ public struct SigilService: Sendable {
     /// Bounds image work.
     public let limiter: WorkLimiter
     let verifyRate: RateLimiter
+    /// ``ServerConfiguration/trustedProxies``, normalized.
+    let trustedProxies: Set<String>
     public let metrics: ServerMetrics
     let watermarkKey: WatermarkKey
     let provenanceKeys: ProvenanceKeys
@@ -52,6 +54,17 @@ public struct SigilService: Sendable {
         let font = try Font(path: try FontLocator.locate(explicit: nil))
         let keeper = try await RecordKeeper.open(location, origin: configuration.logOrigin)
         do {
+            let (vault, vaultNotice) = try PersonalDataVault.load(from: location.keystore)
+            // Production mode: development keys and the development SMS sender need --development. Checked before
+            // the first admin key is made, so a refused start shows no token it then loses.
+            let development = Self.developmentParts(configuration, keystore: location.keystore, provenance: provenance,
+                                                    notices: ([watermarkNotice, vaultNotice] + provenanceNotices).compactMap { $0 } + keeper.notices)
+            if !development.isEmpty {
+                guard configuration.development else {
+                    throw SigilError(.usage, "sigil serve refuses development keys and senders outside development mode: \(development.joined(separator: "; ")). Provision real ones (sigil keys, smsGatewayURL) or start with --development")
+                }
+                logger.warning("development mode (--development): \(development.joined(separator: "; "))")
+            }
             try await ComplianceSchema.migrate(keeper.store.database)
             let apiKeys = try await APIKeyStore.open(keeper.store.database)
             var adminToken: APIKeyToken?
@@ -62,7 +75,11 @@ public struct SigilService: Sendable {
                                                                            detail: ["scopes": "admin", "name": created.key.name])
                 logger.notice("created the first admin API key; its token was printed once and is stored only as a hash")
             }
-            let (vault, vaultNotice) = try PersonalDataVault.load(from: location.keystore)
+            if !configuration.requireGeneration {
+                logger.warning("duties are off (--no-duties): POST /v1/label labels without a generation, so no real-name account, consent or prompt screening is checked")
+                try await AuditLog(database: keeper.store.database).record(actor: "system", action: AuditExport.dutiesOffAction, subject: "server",
+                                                                           detail: ["requireGeneration": "false"])
+            }
             var duties = ComplianceService.Configuration()
             duties.complaintResponseDays = configuration.complaintResponseDays
             duties.requireGeneration = configuration.requireGeneration
@@ -70,7 +87,7 @@ public struct SigilService: Sendable {
             let sms: any SMSSender = try configuration.smsGatewayURL.map { try HTTPSMSGateway(url: Self.url($0), token: configuration.smsGatewayToken) }
                 ?? DevelopmentSMSSender(logger: logger, outbox: location.dataDirectory.appending("dev-sms.jsonl"))
             if configuration.smsGatewayURL == nil {
-                logger.notice("no SMS gateway configured: one-time codes go to the log and \(location.dataDirectory.appending("dev-sms.jsonl")) (development only)")
+                logger.notice("no SMS gateway configured: one-time messages go, masked, to the log and \(location.dataDirectory.appending("dev-sms.jsonl")) (development mode only)")
             }
             let identity: (any IdentityVerifier)? = try configuration.identityServiceURL.map {
                 HTTPIdentityVerifier(url: try Self.url($0), token: configuration.identityServiceToken)
@@ -86,6 +103,7 @@ public struct SigilService: Sendable {
                 limiter: WorkLimiter(workers: configuration.workers, queueDepth: configuration.effectiveQueueDepth,
                                      queueTimeout: .milliseconds(Int(configuration.queueTimeoutSeconds * 1000))),
                 verifyRate: RateLimiter(perMinute: configuration.verifyPerMinute, burst: configuration.verifyBurst),
+                trustedProxies: Set(configuration.trustedProxies.map(ClientAddress.normalize)),
                 metrics: ServerMetrics(), watermarkKey: watermarker.key, provenanceKeys: provenance, font: font,
                 producer: try configuration.producer.map(ProviderCode.init) ?? .development,
                 verifier: Verifier(options: options), page: try VerifyPage(responseDays: configuration.complaintResponseDays),
@@ -95,6 +113,22 @@ public struct SigilService: Sendable {
             try? await keeper.close()
             throw error
         }
+    }
+
+    /// The development parts a server would run with: keys created on first use (now or before, and not replaced
+    /// since), the development C2PA chain, the development SMS sender.
+    static func developmentParts(_ configuration: ServerConfiguration, keystore: Keystore, provenance: ProvenanceKeys,
+                                 notices: [DevelopmentKeyNotice]) -> [String] {
+        var items = notices.map(\.name)
+        for item in DevelopmentKeys.marked([WatermarkKeys.itemName, LogKeys.signingKeyItem, LogKeys.pseudonymizationKeyItem, PersonalDataVault.keyItem],
+                                           in: keystore) where !items.contains(item) {
+            items.append(item)
+        }
+        if DevelopmentKeys.isDevelopment(provenance), !items.contains(where: { $0.hasPrefix("c2pa") }) {
+            items.append("c2pa signer (development CA chain, O=\(DevelopmentKeys.organization))")
+        }
+        if configuration.smsGatewayURL == nil { items.append("the development SMS sender (no smsGatewayURL)") }
+        return items
     }
 
     static func url(_ text: String) throws -> URL {

@@ -197,7 +197,10 @@ struct DutiesAPITests {
             let id = try #require(try created.json()["id"] as? String)
             #expect(try await client.send(.post, "/v1/accounts/\(id)/phone/code", token: harness.labelToken).status == .accepted)
             let outbox = try String(contentsOfFile: harness.directory.appendingPathComponent("data/dev-sms.jsonl").path, encoding: .utf8)
-            #expect(outbox.contains("+8613800138000") && outbox.contains("phone-verification"))
+            // … masked: neither the number nor the code is written in plain text.
+            #expect(outbox.contains("+86138****8000") && outbox.contains("phone-verification"), "\(outbox)")
+            #expect(!outbox.contains("13800138000"))
+            #expect(outbox.firstMatch(of: #/\d{6}/#) == nil, "the one-time code is masked: \(outbox)")
         }
     }
 

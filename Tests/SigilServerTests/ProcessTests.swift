@@ -15,7 +15,7 @@ struct ProcessTests {
         let dir = try TestPaths.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let data = dir.appendingPathComponent("data").path
-        let server = try await ServeProcess.start(["--data", data, "--workers", "1"], in: dir)
+        let server = try await ServeProcess.start(["--development", "--data", data, "--workers", "1", "--no-duties"], in: dir)
         let log = server.log
         let token = try #require(log.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("sgk_") }.map(String.init), "\(log)")
         #expect(log.contains("Sigil is serving on http://127.0.0.1:\(server.port)/"))
@@ -53,7 +53,7 @@ struct ProcessTests {
         #expect(try await keeper.store.records(produceID: produceID).count == 1)
         #expect(try await keeper.store.audit().isClean)
         try await keeper.close()
-        let again = try await ServeProcess.start(["--data", data], in: dir)
+        let again = try await ServeProcess.start(["--development", "--data", data, "--no-duties"], in: dir)
         #expect(!again.log.contains("sgk_"))
         again.terminate()
         #expect(try await again.waitForExit() == 0)
@@ -71,8 +71,8 @@ struct ProcessTests {
         #expect(created.status == 0, "\(created.stderr)")
         let token = try #require((try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["token"] as? String)
 
-        let a = try await ServeProcess.start(["--database", url, "--keys", keys, "--data", dir.appendingPathComponent("a").path], in: dir)
-        let b = try await ServeProcess.start(["--database", url, "--keys", keys, "--data", dir.appendingPathComponent("b").path], in: dir)
+        let a = try await ServeProcess.start(["--development", "--database", url, "--keys", keys, "--data", dir.appendingPathComponent("a").path, "--no-duties"], in: dir)
+        let b = try await ServeProcess.start(["--development", "--database", url, "--keys", keys, "--data", dir.appendingPathComponent("b").path, "--no-duties"], in: dir)
         let image = try FileIO.read(TestPaths.examples.appendingPathComponent("gray.png").path)
         let perServer = 6
         let indices: [UInt64] = try await withThrowingTaskGroup(of: [UInt64].self) { group in

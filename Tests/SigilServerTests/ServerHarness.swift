@@ -25,6 +25,11 @@ struct ServerHarness: Sendable {
         configuration.port = 0
         configuration.data = directory.appendingPathComponent("data").path
         configuration.producer = "001191110102MACQD9K64010000"
+        // Most tests label without authorising a generation first, as `sigil serve --no-duties` does; the duties'
+        // own tests turn them back on.
+        configuration.requireGeneration = false
+        // A fresh data directory gets development keys, and no SMS gateway is configured.
+        configuration.development = true
         adjust(&configuration)
         let service = try await SigilService.open(configuration)
         guard let admin = service.firstAdminToken else { throw HarnessError("a fresh store must create the first admin key") }

@@ -14,10 +14,13 @@ enum TestSupport {
 
     static let producer = try! ProviderCode("001191110102MACQD9K64010000")
 
+    /// A policy with the keys of the test data directory (`SIGIL_DATA`), loaded as the CLI loads them.
     static func policy(_ marks: Set<Mark> = Set(Mark.supported), produceID: String? = nil) throws -> LabelPolicy {
         var p = LabelPolicy(producer: producer)
         p.marks = marks
         p.produceID = produceID
+        if marks.contains(.watermark) { p.watermarkKey = try WatermarkKeys.load().watermarker.key }
+        if marks.contains(.c2pa) || p.labelSignature != nil { p.provenanceKeys = try ProvenanceKeyLoader.load().keys }
         return p
     }
 

@@ -18,6 +18,9 @@ public struct AuditExport: Sendable {
         self.to = to
     }
 
+    /// The audit action of a server started with `--no-duties`.
+    public static let dutiesOffAction = "server.duties-off"
+
     /// Builds the report as JSON.
     public func build(log: LogStore, compliance: ComplianceService, producer: String, generatedAt: RecordTime = .now()) async throws -> JSONValue {
         let labels = try await labelStatistics(log)
@@ -31,6 +34,10 @@ public struct AuditExport: Sendable {
             .init("producer", .string(producer)),
             .init("log", .object([.init("origin", .string(log.origin))] + checkpoint)),
             .init("labelingMethod", Self.statement(producer: producer)),
+            .init("duties", .object([
+                .init("serverStartsWithoutDuties", .int(actions[Self.dutiesOffAction] ?? 0)),
+                .init("note", .string("A server started with --no-duties labels without checking a generation (account, consent, screening); each such start is an audit event \(Self.dutiesOffAction).")),
+            ])),
             .init("labels", labels),
             .init("verifications", try await compliance.counters.verifications(from: from, to: to)),
             .init("accounts", .object(try await compliance.accounts.counts().sorted { $0.key < $1.key }.map { .init($0.key, .int($0.value)) })),

@@ -26,9 +26,9 @@ public protocol SMSSender: Sendable {
     func send(_ message: SMSMessage) async throws
 }
 
-/// The development sender: writes each message, code included, to the server's log and, when given a file, appends
-/// it there as a JSON line. Never use it in production — it is what `sigil serve` uses when no gateway is
-/// configured, and it says so at start-up.
+/// The development sender: writes each message to the server's log and, when given a file, appends it there as a
+/// JSON line — with the number and the one-time code masked, so no personal data or secret lands in plain text.
+/// `sigil serve` uses it only in development mode (`--development`), when no gateway is configured.
 public struct DevelopmentSMSSender: SMSSender {
     let logger: Logger
     /// A JSON-lines outbox (`<data>/dev-sms.jsonl`), or nil for the log only.
@@ -40,9 +40,10 @@ public struct DevelopmentSMSSender: SMSSender {
     }
 
     public func send(_ message: SMSMessage) async throws {
-        logger.notice("development SMS (not sent)", metadata: ["to": "\(Masking.keepEnds(message.to, head: 6, tail: 4))", "text": "\(message.text)"])
+        let masked = Self.masked(message)
+        logger.notice("development SMS (not sent)", metadata: ["to": "\(masked.to)", "text": "\(masked.text)"])
         guard let outbox else { return }
-        var line = try JSONEncoder.sorted.encode(message)
+        var line = try JSONEncoder.sorted.encode(masked)
         line.append(0x0A)
         guard let handle = FileHandle(forWritingAtPath: outbox) ?? {
             _ = FileManager.default.createFile(atPath: outbox, contents: nil, attributes: [.posixPermissions: 0o600])
@@ -53,6 +54,19 @@ public struct DevelopmentSMSSender: SMSSender {
         defer { try? handle.close() }
         try handle.seekToEnd()
         try handle.write(contentsOf: line)
+    }
+
+    /// The message as the development sender records it: the number with its middle masked, every parameter value
+    /// (the code) and its every occurrence in the text replaced by stars.
+    static func masked(_ message: SMSMessage) -> SMSMessage {
+        var masked = message
+        masked.to = Masking.keepEnds(message.to, head: 6, tail: 4)
+        for (name, value) in message.parameters where !value.isEmpty {
+            let stars = String(repeating: "*", count: value.count)
+            masked.parameters[name] = stars
+            masked.text = masked.text.replacingOccurrences(of: value, with: stars)
+        }
+        return masked
     }
 }
 

@@ -38,12 +38,15 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var verifyPerMinute = 600
     /// The burst a client may spend at once before the per-minute rate applies.
     public var verifyBurst = 60
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted load balancer).
-    public var trustForwardedFor = false
+    /// The addresses of the proxies in front of the server. A request whose peer is one of them is attributed to the
+    /// right-most `X-Forwarded-For` address that is not (see ``ClientAddress``); empty ignores the header.
+    public var trustedProxies: [String] = []
     /// Days the provider publishes for answering a complaint (DSP Art. 12).
     public var complaintResponseDays = 15
-    /// Refuse `POST /v1/label` without a `generationId` from `POST /v1/generations`.
-    public var requireGeneration = false
+    /// The provider's duties: `POST /v1/label` needs a `generationId` from `POST /v1/generations` (a verified
+    /// account, consent, screening). On by default; `sigil serve --no-duties` turns it off for a pure labeling
+    /// deployment, which is logged, audited and shown in `/readyz`.
+    public var requireGeneration = true
     /// How often a server looks for a newer screening library, in seconds.
     public var screeningReloadSeconds = 1.0
     /// The SMS gateway (docs/DUTIES.md); nil writes codes to the log and `<data>/dev-sms.jsonl` instead.
@@ -54,6 +57,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var identityServiceURL: String?
     /// The bearer token for the identity-verification service.
     public var identityServiceToken: String?
+
+    /// Development mode (`sigil serve --development`): runs with development keys and the development SMS sender,
+    /// which a production start refuses.
+    public var development = false
 
     public init() {}
 
@@ -77,7 +84,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         public var idleTimeoutSeconds: Double?
         public var verifyPerMinute: Int?
         public var verifyBurst: Int?
-        public var trustForwardedFor: Bool?
+        public var trustedProxies: [String]?
         public var complaintResponseDays: Int?
         public var requireGeneration: Bool?
         public var screeningReloadSeconds: Double?
@@ -85,6 +92,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         public var smsGatewayToken: String?
         public var identityServiceURL: String?
         public var identityServiceToken: String?
+        public var development: Bool?
 
         public init() {}
     }
@@ -106,7 +114,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         if let v = o.idleTimeoutSeconds { idleTimeoutSeconds = v }
         if let v = o.verifyPerMinute { verifyPerMinute = v }
         if let v = o.verifyBurst { verifyBurst = v }
-        if let v = o.trustForwardedFor { trustForwardedFor = v }
+        if let v = o.trustedProxies { trustedProxies = v }
         if let v = o.complaintResponseDays { complaintResponseDays = v }
         if let v = o.requireGeneration { requireGeneration = v }
         if let v = o.screeningReloadSeconds { screeningReloadSeconds = v }
@@ -114,6 +122,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         if let v = o.smsGatewayToken { smsGatewayToken = v }
         if let v = o.identityServiceURL { identityServiceURL = v }
         if let v = o.identityServiceToken { identityServiceToken = v }
+        if let v = o.development { development = v }
     }
 
     /// The environment variable of each setting.
@@ -122,11 +131,11 @@ public struct ServerConfiguration: Sendable, Hashable {
         "producer": "SIGIL_PRODUCER", "logOrigin": "SIGIL_LOG_ORIGIN", "maxBodyBytes": "SIGIL_MAX_BODY_BYTES",
         "maxPixels": "SIGIL_MAX_PIXELS", "workers": "SIGIL_WORKERS", "queueDepth": "SIGIL_QUEUE_DEPTH",
         "queueTimeoutSeconds": "SIGIL_QUEUE_TIMEOUT", "idleTimeoutSeconds": "SIGIL_IDLE_TIMEOUT",
-        "verifyPerMinute": "SIGIL_VERIFY_PER_MINUTE", "verifyBurst": "SIGIL_VERIFY_BURST", "trustForwardedFor": "SIGIL_TRUST_FORWARDED_FOR",
+        "verifyPerMinute": "SIGIL_VERIFY_PER_MINUTE", "verifyBurst": "SIGIL_VERIFY_BURST", "trustedProxies": "SIGIL_TRUSTED_PROXIES",
         "complaintResponseDays": "SIGIL_COMPLAINT_RESPONSE_DAYS", "requireGeneration": "SIGIL_REQUIRE_GENERATION",
         "screeningReloadSeconds": "SIGIL_SCREENING_RELOAD", "smsGatewayURL": "SIGIL_SMS_GATEWAY_URL",
         "smsGatewayToken": "SIGIL_SMS_GATEWAY_TOKEN", "identityServiceURL": "SIGIL_IDENTITY_SERVICE_URL",
-        "identityServiceToken": "SIGIL_IDENTITY_SERVICE_TOKEN",
+        "identityServiceToken": "SIGIL_IDENTITY_SERVICE_TOKEN", "development": "SIGIL_DEVELOPMENT",
     ]
 
     /// Reads the overrides the environment gives.
@@ -168,7 +177,7 @@ public struct ServerConfiguration: Sendable, Hashable {
             default: throw SigilError(.usage, "\(environmentNames[key]!)=\(text) is not true or false")
             }
         }
-        o.trustForwardedFor = try bool("trustForwardedFor")
+        o.trustedProxies = value("trustedProxies").map(ClientAddress.parseList)
         o.complaintResponseDays = try int("complaintResponseDays")
         o.requireGeneration = try bool("requireGeneration")
         o.screeningReloadSeconds = try double("screeningReloadSeconds")
@@ -176,6 +185,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         o.smsGatewayToken = value("smsGatewayToken")
         o.identityServiceURL = value("identityServiceURL")
         o.identityServiceToken = value("identityServiceToken")
+        o.development = try bool("development")
         return o
     }
 
@@ -208,6 +218,9 @@ public struct ServerConfiguration: Sendable, Hashable {
         if let path = file ?? environment["SIGIL_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) {
             configuration.apply(try overrides(file: path))
         }
+        if environment["SIGIL_TRUST_FORWARDED_FOR"] != nil {
+            throw SigilError(.usage, "SIGIL_TRUST_FORWARDED_FOR is gone: list the proxies' addresses in SIGIL_TRUSTED_PROXIES (comma-separated), so clients cannot name themselves")
+        }
         configuration.apply(try overrides(environment: environment))
         configuration.apply(flags)
         try configuration.validate()
@@ -231,6 +244,9 @@ public struct ServerConfiguration: Sendable, Hashable {
             if let url, URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true {
                 throw SigilError(.usage, "\(name) must be an http or https URL")
             }
+        }
+        if let bad = trustedProxies.first(where: { !ClientAddress.isAddress(ClientAddress.normalize($0)) }) {
+            throw SigilError(.usage, "trustedProxies takes IP addresses; \"\(bad)\" is not one")
         }
         if let producer { _ = try ProviderCode(producer) }
         if let database, !(database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")) {

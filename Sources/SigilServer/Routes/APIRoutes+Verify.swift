@@ -15,7 +15,7 @@ extension APIRoutes {
         let upload = try await Upload.read(request, limit: service.configuration.maxBodyBytes)
         try upload.options.check(known: Self.verifyOptions)
         let (report, check) = try await verifyUpload(upload.bytes, decode: try upload.options.bool("decode") ?? true)
-        return Self.json(report.json(file: upload.filename).appending(check.jsonMembers))
+        return Self.json(report.json(file: upload.filename).appending(check.jsonMembers + DevelopmentKeys.jsonMembers(report.c2pa?.signer)))
     }
 
     /// Verifies bytes on a worker and checks the record in this log (shared by the API and the page).

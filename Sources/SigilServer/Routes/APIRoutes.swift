@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import Sigil
 import SigilAccess
+import SigilCompliance
 
 /// The JSON API's handlers. Keyed routes sit behind ``APIKeyAuthentication`` (public ones rate-limit), read input with
 /// limits, run image work through the ``WorkLimiter``, and answer in the shapes `openapi.json` documents.
@@ -12,13 +13,11 @@ struct APIRoutes: Sendable {
 
     // MARK: Rate limits
 
-    /// The client's address for rate limits: the peer, or the first `X-Forwarded-For` hop behind a trusted proxy.
+    /// The client's address for rate limits: the peer, or behind a trusted proxy the right-most `X-Forwarded-For`
+    /// address that is not a trusted proxy (``ClientAddress``).
     func client(_ request: Request, _ context: SigilRequestContext) -> String {
-        if service.configuration.trustForwardedFor, let forwarded = request.headers[.xForwardedFor],
-           let first = forwarded.split(separator: ",").first {
-            return first.trimmingCharacters(in: .whitespaces)
-        }
-        return context.remoteAddress?.ipAddress ?? "unknown"
+        ClientAddress.resolve(peer: context.remoteAddress?.ipAddress, forwarded: request.headers[values: .xForwardedFor],
+                              trusted: service.trustedProxies)
     }
 
     func rateLimit(_ request: Request, _ context: SigilRequestContext) async throws {
@@ -71,6 +70,7 @@ struct APIRoutes: Sendable {
             let load = await service.limiter.load
             return Self.json(.object([
                 "status": "ready", "database": .string(service.keeper.store.database.dialect.rawValue),
+                "duties": .string(service.compliance.configuration.requireGeneration ? "on" : "off"),
                 "logSize": .number(String(next)), "running": .int(load.running), "waiting": .int(load.waiting),
             ]))
         } catch {
