@@ -48,7 +48,8 @@ struct LabelCommand: AsyncParsableCommand {
         (options.marks, options.produceID, options.text, options.position, options.style) = (marks, produceID, text, position, style)
         (options.margin, options.inkHeight, options.quality) = (margin, inkHeight, quality)
         (options.labelSignature, options.softwareAgent) = (labelSignature, softwareAgent)
-        try options.apply(to: &policy)
+        let added = try options.apply(to: &policy)
+        if !added.isEmpty { Terminal.warning(LabelOptions.addedNotice(added)) }
         policy.explicit.fontPath = font
         guard maxPixels > 0 else { throw SigilError(.usage, "--max-pixels must be positive") }
         policy.maxPixels = maxPixels

@@ -82,7 +82,7 @@ struct ProcessTests {
                         let client = server.client()
                         var got: [UInt64] = []
                         for _ in 0..<(perServer / 2) {
-                            let response = try await client.post("/v1/label?marks=implicit", image, type: "image/png", token: token)
+                            let response = try await client.post("/v1/label?marks=explicit,implicit", image, type: "image/png", token: token)
                             guard response.status == .ok, let index = response.headers[HTTPField.Name("Sigil-Log-Index")!].flatMap(UInt64.init) else {
                                 throw HarnessError("label failed: \(response.status) \(response.text)")
                             }
