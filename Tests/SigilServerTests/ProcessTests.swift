@@ -31,13 +31,16 @@ struct ProcessTests {
         let request = Task { try await client.post("/v1/label", jpeg, type: "image/jpeg", token: token) }
         // Terminate only once the label is running on the worker (a fixed wait raced the upload on a loaded machine).
         let probe = server.client()
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
+        let deadline = ContinuousClock.now + .seconds(60)
+        var inFlight = false
+        while !inFlight, ContinuousClock.now < deadline {
             let ready = try await probe.get("/readyz")
-            if ready.text.contains("\"running\" : 1") || ready.text.contains("\"running\": 1") { break }
-            try await Task.sleep(for: .milliseconds(10))
+            inFlight = ready.text.contains("\"running\" : 1") || ready.text.contains("\"running\": 1")
+            if !inFlight { try await Task.sleep(for: .milliseconds(10)) }
         }
         try? await probe.shutdown()
+        // The test is about a request in flight: without one it proves nothing, so it fails rather than passes.
+        try #require(inFlight, "the label never reached a worker, so SIGTERM would not have met a request in flight")
         let terminatedAt = ContinuousClock.now
         server.terminate()
         let response = try await request.value
