@@ -25,11 +25,19 @@ public struct LabelOptions: Sendable, Hashable {
 
     public init() {}
 
-    /// Checks every option and sets it on `policy`.
+    /// Checks every option and sets it on `policy`. A marks list without a ``Mark/mandatory`` mark gets it added
+    /// (decision 0508); the caller says so.
     ///
+    /// - Returns: the mandatory marks added to `marks`, in ``Mark/allCases`` order (empty when none was missing).
     /// - Throws: ``SigilError`` `.usage` naming the option and what it accepts.
-    public func apply(to policy: inout LabelPolicy) throws {
-        if let marks { policy.marks = try Mark.parseList(marks) }
+    @discardableResult
+    public func apply(to policy: inout LabelPolicy) throws -> [Mark] {
+        var added: [Mark] = []
+        if let marks {
+            let asked = try Mark.parseList(marks)
+            added = Mark.allCases.filter { Mark.mandatory.contains($0) && !asked.contains($0) }
+            policy.marks = asked.union(Mark.mandatory)
+        }
         if let produceID {
             try ProduceID.validate(produceID)
             policy.produceID = produceID
@@ -71,5 +79,11 @@ public struct LabelOptions: Sendable, Hashable {
             guard let name = parts.first, !name.isEmpty else { throw SigilError(.usage, "the software agent needs a name") }
             policy.softwareAgent = GeneratorInfo(name: name, version: parts.count > 1 ? parts[1] : nil)
         }
+        return added
+    }
+
+    /// The notice for marks ``apply(to:)`` added.
+    public static func addedNotice(_ added: [Mark]) -> String {
+        "added the mandatory \(added.map(\.rawValue).joined(separator: ", ")) label to the marks: a generated file always carries it (GB 45438-2025 §6.1); marks can add labels, never drop it"
     }
 }

@@ -30,6 +30,10 @@ public struct Labeler: Sendable {
     ///   policy names no other font file.
     public init(policy: LabelPolicy, preloadedFont: Font? = nil) throws {
         var policy = policy
+        let missing = Mark.allCases.filter { Mark.mandatory.contains($0) && !policy.marks.contains($0) }
+        guard missing.isEmpty else {
+            throw SigilError(.usage, "the \(missing.map(\.rawValue).joined(separator: ", ")) label is mandatory for generated content (GB 45438-2025 §6.1): marks can add labels, never drop it")
+        }
         if policy.marks.contains(.explicit) {
             try policy.explicit.validate()
             if let preloadedFont, policy.explicit.fontPath == nil || policy.explicit.fontPath == preloadedFont.path {

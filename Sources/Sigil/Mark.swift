@@ -14,6 +14,10 @@ public enum Mark: String, Sendable, Hashable, Codable, CaseIterable, CustomStrin
     /// Every mark this build supports; the default of `sigil label --marks`.
     public static let supported: [Mark] = [.explicit, .implicit, .watermark, .c2pa]
 
+    /// The marks every generated file gets, whatever `--marks` says (``LabelingRules/enforced``): a marks list can
+    /// add marks, never drop these.
+    public static let mandatory: Set<Mark> = Set(LabelingRules.enforced.mandatoryMarks.compactMap(Mark.init(rawValue:)))
+
     public var description: String { rawValue }
 
     /// Whether applying this mark changes pixels (and so needs a decode and re-encode).

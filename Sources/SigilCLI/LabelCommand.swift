@@ -16,7 +16,7 @@ struct LabelCommand: AsyncParsableCommand {
     @Argument(help: "The image file, or a folder of images.") var input: String
     @Option(name: [.short, .customLong("output")], help: "The labeled file (or folder, for a folder input).") var output: String
     @Option(help: "ContentProducer: the provider's 27-character PG-20252A code.") var producer: String?
-    @Option(name: .customLong("produce-id"), help: "ProduceID for this file; a unique one is generated when absent.") var produceID: String?
+    @Option(name: .customLong("produce-id"), help: "ProduceID for this file (not for a folder: each file needs its own); a unique one is generated when absent.") var produceID: String?
     @Option(help: "The visible label's wording; must contain 人工智能 or AI, and 生成 or 合成.") var text: String = "AI生成"
     @Option(help: "Where the visible label goes: \(LabelPosition.allCases.map(\.rawValue).joined(separator: ", ")).") var position: String = "bottom-right"
     @Option(help: "Visible-label style: plate or outline.") var style: String = "plate"
@@ -48,7 +48,8 @@ struct LabelCommand: AsyncParsableCommand {
         (options.marks, options.produceID, options.text, options.position, options.style) = (marks, produceID, text, position, style)
         (options.margin, options.inkHeight, options.quality) = (margin, inkHeight, quality)
         (options.labelSignature, options.softwareAgent) = (labelSignature, softwareAgent)
-        try options.apply(to: &policy)
+        let added = try options.apply(to: &policy)
+        if !added.isEmpty { Terminal.warning(LabelOptions.addedNotice(added)) }
         policy.explicit.fontPath = font
         guard maxPixels > 0 else { throw SigilError(.usage, "--max-pixels must be positive") }
         policy.maxPixels = maxPixels
@@ -67,6 +68,10 @@ struct LabelCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        var isFolder: ObjCBool = false
+        if produceID != nil, FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue {
+            throw SigilError(.usage, "--produce-id names one file's content (GB 45438 Annex E: unique per content); label a folder without it and each file gets its own")
+        }
         let policy = try policy()
         let labeler = try Labeler(policy: policy)
         try records.validate(policy: policy)

@@ -7,7 +7,7 @@ struct WatermarkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watermark",
         abstract: "Embed or detect Sigil's blind, keyed image watermark (64-bit payload).",
-        discussion: "The key is the keystore item watermark.key (created as a development key on first use).",
+        discussion: "The key is the keystore item watermark.key (created as a development key by the first embed; detect never creates one).",
         subcommands: [Embed.self, Detect.self]
     )
 
@@ -19,6 +19,14 @@ struct WatermarkCommand: AsyncParsableCommand {
             let (watermarker, notice) = try WatermarkKeys.load(dataDirectory: data, keysDirectory: keys)
             if let notice { Terminal.warning(notice.description) }
             return watermarker
+        }
+
+        /// The watermarker of the stored key, for detection: a read never creates a key.
+        func existingWatermarker() throws -> Watermarker {
+            guard let key = try WatermarkKeys.existing(dataDirectory: data, keysDirectory: keys) else {
+                throw SigilError(.usage, "there is no watermark key (watermark.key) in this keystore, so there is no watermark of ours to detect; embed or label with one first")
+            }
+            return Watermarker(key: key)
         }
     }
 
@@ -75,7 +83,7 @@ struct WatermarkCommand: AsyncParsableCommand {
         @OptionGroup var keyOptions: KeyOptions
 
         func run() async throws {
-            let watermarker = try keyOptions.watermarker()
+            let watermarker = try keyOptions.existingWatermarker()
             let decoded = try WatermarkCommand.decode(input, maxPixels: maxPixels)
             let detection = watermarker.detect(in: decoded.pixels)
             if json {

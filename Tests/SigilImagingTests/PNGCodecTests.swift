@@ -101,14 +101,10 @@ import Testing
     @Test func hugeHeaderThrowsTooLarge() {
         var png = PNGBuilder.signature + PNGBuilder.ihdr(width: 50_000, height: 50_000, bitDepth: 8, colorType: 2, interlace: 0)
         png += PNGBuilder.chunk("IDAT", PNGBuilder.zlibStored([0, 1, 2])) + PNGBuilder.chunk("IEND", [])
-        let clock = ContinuousClock()
-        var thrown: SigilError?
-        let elapsed = clock.measure {
-            thrown = #expect(throws: SigilError.self) { _ = try PNGCodec.decode(png, maxPixels: 100_000_000) }
-        }
+        // Refused from the header, before any allocation (how fast is a benchmark's question, not a unit test's).
+        let thrown = #expect(throws: SigilError.self) { _ = try PNGCodec.decode(png, maxPixels: 100_000_000) }
         #expect(thrown?.code == .tooLarge)
         #expect(thrown?.message.contains("50000") == true)
-        #expect(elapsed < .seconds(1))
     }
 
     @Test func badCRCAndTruncationThrowCodec() throws {

@@ -256,7 +256,7 @@ struct DutiesAPITests {
             #expect(try badCategory.errorField() == "category")
 
             // Label under the generation: the record carries the category and the account's tag.
-            let labeled = try await client.post("/v1/label?generationId=\(generation)&marks=implicit", try ServerHarness.example("landscape.jpg"),
+            let labeled = try await client.post("/v1/label?generationId=\(generation)&marks=explicit,implicit", try ServerHarness.example("landscape.jpg"),
                                                 token: harness.labelToken, accept: "application/json")
             #expect(labeled.status == .ok, "\(labeled.text.prefix(300))")
             let fields = try #require((try labeled.json()["record"] as? [String: Any]))

@@ -31,13 +31,16 @@ struct ProcessTests {
         let request = Task { try await client.post("/v1/label", jpeg, type: "image/jpeg", token: token) }
         // Terminate only once the label is running on the worker (a fixed wait raced the upload on a loaded machine).
         let probe = server.client()
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
+        let deadline = ContinuousClock.now + .seconds(60)
+        var inFlight = false
+        while !inFlight, ContinuousClock.now < deadline {
             let ready = try await probe.get("/readyz")
-            if ready.text.contains("\"running\" : 1") || ready.text.contains("\"running\": 1") { break }
-            try await Task.sleep(for: .milliseconds(10))
+            inFlight = ready.text.contains("\"running\" : 1") || ready.text.contains("\"running\": 1")
+            if !inFlight { try await Task.sleep(for: .milliseconds(10)) }
         }
         try? await probe.shutdown()
+        // The test is about a request in flight: without one it proves nothing, so it fails rather than passes.
+        try #require(inFlight, "the label never reached a worker, so SIGTERM would not have met a request in flight")
         let terminatedAt = ContinuousClock.now
         server.terminate()
         let response = try await request.value
@@ -82,7 +85,7 @@ struct ProcessTests {
                         let client = server.client()
                         var got: [UInt64] = []
                         for _ in 0..<(perServer / 2) {
-                            let response = try await client.post("/v1/label?marks=implicit", image, type: "image/png", token: token)
+                            let response = try await client.post("/v1/label?marks=explicit,implicit", image, type: "image/png", token: token)
                             guard response.status == .ok, let index = response.headers[HTTPField.Name("Sigil-Log-Index")!].flatMap(UInt64.init) else {
                                 throw HarnessError("label failed: \(response.status) \(response.text)")
                             }

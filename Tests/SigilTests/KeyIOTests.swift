@@ -32,5 +32,8 @@ struct KeyIOTests {
         let run = try TestSupport.run(TestSupport.sigilBinary!, ["verify", TestSupport.examples.appendingPathComponent("gray.png").path, "--data", data.path])
         #expect(run.stderr.isEmpty || !run.stderr.contains("development"), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("keys/watermark.key").path))
+        let detect = try TestSupport.run(TestSupport.sigilBinary!, ["watermark", "detect", TestSupport.examples.appendingPathComponent("gray.png").path, "--data", data.path])
+        #expect(detect.status == 2 && detect.stderr.contains("no watermark key"), "\(detect.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("keys/watermark.key").path))
     }
 }

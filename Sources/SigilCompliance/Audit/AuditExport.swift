@@ -103,22 +103,37 @@ public struct AuditExport: Sendable {
         }
     }
 
-    /// The labeling-method statement (Labeling Measures Arts. 8 and 12), in Chinese and English.
-    static func statement(producer: String) -> JSONValue {
-        let items: [(String, String, String)] = [
-            ("explicit", "显式标识：图像角落或边缘添加含“AI生成”字样的可见文字，文字高度不低于图像最短边的5%（GB 45438-2025 第5.2条）。",
-             "Explicit label: visible text containing “AI生成” at a corner or edge of the image, its ink at least 5 % of the shortest side (GB 45438-2025 §5.2)."),
-            ("implicit", "隐式标识：文件元数据中写入 AIGC 字段（TC260 XMP 命名空间），含内容属性、服务提供者编码 \(producer) 与内容编号（GB 45438-2025 第6.1条、附录E）。",
-             "Implicit label: the AIGC field in the file metadata (TC260 XMP namespace) with the content attribute, provider code \(producer) and content ID (GB 45438-2025 §6.1, Annex E)."),
-            ("watermark", "数字水印：不可见、带密钥的鲁棒水印，携带与内容编号关联的64位载荷，经压缩、缩放、裁剪后仍可检测（《标识办法》第5条鼓励）。",
-             "Watermark: an invisible, keyed, robust watermark carrying a 64-bit payload linked to the content ID, detectable after compression, resizing and cropping (encouraged by Measures Art. 5)."),
-            ("c2pa", "内容凭证：以服务提供者密钥签名的 C2PA 清单，记录生成声明与内容哈希。",
-             "Content Credentials: a C2PA manifest signed with the provider's key, stating the generation and binding the content hash."),
-            ("records", "生成记录：每次生成写入仅可追加的 Merkle 透明日志，签名检查点与证明可供任何人核验；账户以假名标签记录。",
-             "Records: each generation is appended to an append-only Merkle transparency log whose signed checkpoints and proofs anyone can check; accounts appear as pseudonymous tags."),
-            ("optOut", "用户申请不含显式标识的内容时，须在已发布的用户协议版本下提出；接收方与协议版本记入日志并保存不少于六个月，隐式标识与水印保留（《标识办法》第9条）。",
-             "A user's request for content without the explicit label is accepted only under a published agreement version; the recipient and version are logged and kept at least six months; the implicit label and watermark stay (Measures Art. 9)."),
+    /// The labeling-method statement (Labeling Measures Arts. 8 and 12), in Chinese and English, generated from the
+    /// rules the labeler and the service enforce (``LabelingRules/enforced``): each mark says whether it is always
+    /// written or added on request, and the opt-out item names the mark and the categories that keep it.
+    public static func statement(producer: String, rules: LabelingRules = .enforced) -> JSONValue {
+        let descriptions: [String: (zh: String, en: String)] = [
+            "explicit": ("显式标识：图像角落或边缘添加含“AI生成”字样的可见文字，文字高度不低于图像最短边的5%（GB 45438-2025 第5.2条）。",
+                         "Explicit label: visible text containing “AI生成” at a corner or edge of the image, its ink at least 5 % of the shortest side (GB 45438-2025 §5.2)."),
+            "implicit": ("隐式标识：文件元数据中写入 AIGC 字段（TC260 XMP 命名空间），含内容属性、服务提供者编码 \(producer) 与内容编号（GB 45438-2025 第6.1条、附录E）。",
+                         "Implicit label: the AIGC field in the file metadata (TC260 XMP namespace) with the content attribute, provider code \(producer) and content ID (GB 45438-2025 §6.1, Annex E)."),
+            "watermark": ("数字水印：不可见、带密钥的鲁棒水印，携带与内容编号关联的64位载荷，经压缩、缩放、裁剪后仍可检测（《标识办法》第5条鼓励）。",
+                          "Watermark: an invisible, keyed, robust watermark carrying a 64-bit payload linked to the content ID, detectable after compression, resizing and cropping (encouraged by Measures Art. 5)."),
+            "c2pa": ("内容凭证：以服务提供者密钥签名的 C2PA 清单，记录生成声明与内容哈希。",
+                     "Content Credentials: a C2PA manifest signed with the provider's key, stating the generation and binding the content hash."),
         ]
-        return .array(items.map { .object([.init("mark", .string($0.0)), .init("zh", .string($0.1)), .init("en", .string($0.2))]) })
+        var items: [JSONValue] = []
+        for mark in rules.mandatoryMarks + rules.optionalMarks {
+            guard let text = descriptions[mark] else { continue }
+            let mandatory = rules.mandatoryMarks.contains(mark)
+            let zh = (mandatory ? "【每个生成文件必须写入，请求不能取消】" : mark == rules.optOutMark ? "【默认写入；仅可按下述条件免除】" : "【按请求添加】") + text.zh
+            let en = (mandatory ? "[Written on every generated file; no request can drop it] "
+                      : mark == rules.optOutMark ? "[Written by default; left out only as stated below] " : "[Added on request] ") + text.en
+            items.append(.object([.init("mark", .string(mark)), .init("mandatory", .bool(mandatory)), .init("zh", .string(zh)), .init("en", .string(en))]))
+        }
+        items.append(.object([.init("mark", .string("records")), .init("mandatory", .bool(true)),
+            .init("zh", .string("生成记录：每次生成写入仅可追加的 Merkle 透明日志，签名检查点与证明可供任何人核验；账户以假名标签记录。")),
+            .init("en", .string("Records: each generation is appended to an append-only Merkle transparency log whose signed checkpoints and proofs anyone can check; accounts appear as pseudonymous tags."))]))
+        let kept = rules.mandatoryMarks.joined(separator: ", ")
+        let refused = rules.optOutRefusedFor.joined(separator: ", ")
+        items.append(.object([.init("mark", .string("optOut")), .init("mandatory", .bool(false)),
+            .init("zh", .string("用户申请不含\(rules.optOutMark == "explicit" ? "显式标识" : rules.optOutMark)的内容时，须在已发布的用户协议版本下提出并记录接收方；协议版本与接收方记入日志并保存不少于六个月；\(kept)标识始终保留；\(refused)类服务（人脸、声音编辑）不予免除（《标识办法》第9条，《深度合成规定》第17条）。")),
+            .init("en", .string("A user's request for content without the \(rules.optOutMark) label is accepted only under a published agreement version with the recipient named; both are logged and kept at least six months; the \(kept) label always stays; it is refused for \(refused) edits (Measures Art. 9, DSP Art. 17)."))]))
+        return .array(items)
     }
 }

@@ -19,7 +19,7 @@ extension APIRoutes {
         let upload = try await Upload.read(request, limit: service.configuration.maxBodyBytes)
         let options = upload.options
         try options.check(known: Self.labelOptions)
-        let policy = try labelPolicy(options, key: key)
+        let (policy, marksAdded) = try labelPolicy(options, key: key)
         let duties = service.compliance
         var generation: Generation?
         if let generationID = options.string("generationId") {
@@ -46,6 +46,17 @@ extension APIRoutes {
             serviceCategory: category, model: options.string("model"), accountReference: accountReference,
             optOutAgreement: options.string("optOutAgreement"), optOutRecipient: options.string("recipient"))
         try context.validate()
+        // Leaving out the explicit label (Measures Art. 9): only on the user's request under a published agreement,
+        // with the recipient named, and never for a face or voice edit (DSP Art. 17).
+        let rules = LabelingRules.enforced
+        if !policy.marks.contains(where: { $0.rawValue == rules.optOutMark }) {
+            if rules.optOutRefusedFor.contains(category.rawValue) {
+                throw SigilError(.refused, "a \(category.rawValue) edit keeps the \(rules.optOutMark) label (DSP Art. 17); add \(rules.optOutMark) to marks")
+            }
+            guard context.optOutAgreement != nil else {
+                throw FieldError("optOutAgreement", "leaving out the \(rules.optOutMark) label needs optOutAgreement (a published agreement version) and recipient (Labeling Measures Art. 9)")
+            }
+        }
         if let agreement = context.optOutAgreement {
             if policy.marks.contains(.explicit) {
                 throw APIError(.badRequest, "usage", "optOutAgreement records content delivered without the explicit label; pass marks without explicit")
@@ -77,6 +88,10 @@ extension APIRoutes {
         if let generation {
             try await duties.generations.addOutput(generation.id, produceID: outcome.label.produceID, logIndex: receipt.index)
         }
+        if let agreement = context.optOutAgreement {
+            try await duties.audit.record(actor: Self.actor(key), action: "label.explicit-opt-out", subject: outcome.label.produceID,
+                                          detail: ["agreement": agreement, "logIndex": String(receipt.index), "category": category.rawValue])
+        }
         service.metrics.labeled(marks: Mark.allCases.filter(outcome.marks.contains).map(\.rawValue), format: outcome.format.id)
 
         var headers: HTTPFields = [
@@ -84,18 +99,23 @@ extension APIRoutes {
             .sigilMarks: Mark.allCases.filter(outcome.marks.contains).map(\.rawValue).joined(separator: ","),
         ]
         if let size = receipt.checkpointSize { headers[.sigilCheckpointSize] = String(size) }
+        if !marksAdded.isEmpty { headers[.sigilMarksAdded] = marksAdded.map(\.rawValue).joined(separator: ",") }
         guard Self.wantsJSON(request) else {
             return Self.file(outcome.bytes, format: outcome.format, headers: headers)
         }
         var members: [JSONValue.Member] = [.init("record", receipt.json)]
+        if !marksAdded.isEmpty {
+            members.append(.init("marksAdded", .array(marksAdded.map { .string($0.rawValue) })))
+            members.append(.init("notice", .string(LabelOptions.addedNotice(marksAdded))))
+        }
         if let proof = receipt.proof { members.append(.init("proof", .string(proof.text))) }
         members.append(.init("file", .string(Data(outcome.bytes).base64EncodedString())))
         return Self.json(outcome.json(input: upload.filename, output: nil).appending(members), headers: headers)
     }
 
     /// The label policy of a request: the key's provider code (or the server's) as producer, this provider's keys,
-    /// and the CLI's options.
-    func labelPolicy(_ options: RequestOptions, key: APIKey) throws -> LabelPolicy {
+    /// and the CLI's options; with the mandatory marks the request's `marks` left out and got added.
+    func labelPolicy(_ options: RequestOptions, key: APIKey) throws -> (LabelPolicy, [Mark]) {
         let own = try key.providerCode.map(ProviderCode.init) ?? service.producer
         if let asked = options.string("producer"), asked != own.rawValue {
             throw APIError.forbidden("this key labels as \(own.rawValue); it may not label as \(asked)")
@@ -106,11 +126,11 @@ extension APIRoutes {
             (options.string("marks"), options.string("produceID"), options.string("text"), options.string("position"), options.string("style"))
         (label.margin, label.inkHeight, label.quality) = (try options.double("margin"), try options.double("inkHeight"), try options.int("quality"))
         label.labelSignature = options.string("labelSignature")
-        try label.apply(to: &policy)
+        let added = try label.apply(to: &policy)
         policy.maxPixels = service.configuration.maxPixels
         policy.watermarkKey = service.watermarkKey
         policy.provenanceKeys = service.provenanceKeys
-        return policy
+        return (policy, added)
     }
 
     /// `GET /v1/records/{produceID}` (scope `label` or `auditor`): every record logged for a ProduceID, each with

@@ -96,6 +96,7 @@ extension HTTPField.Name {
     static let sigilLeafHash = HTTPField.Name("Sigil-Leaf-Hash")!
     static let sigilCheckpointSize = HTTPField.Name("Sigil-Checkpoint-Size")!
     static let sigilMarks = HTTPField.Name("Sigil-Marks")!
+    static let sigilMarksAdded = HTTPField.Name("Sigil-Marks-Added")!
     static let sigilLabel = HTTPField.Name("Sigil-Label")!
     static let sigilBasis = HTTPField.Name("Sigil-Basis")!
     static let sigilPropagateID = HTTPField.Name("Sigil-Propagate-ID")!
