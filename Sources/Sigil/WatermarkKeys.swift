@@ -28,7 +28,8 @@ public enum WatermarkKeys {
         return try key(try keystore.read(itemName), keystore: keystore)
     }
 
-    static func keystore(dataDirectory: String?, keysDirectory: String?) -> Keystore {
+    /// The keystore for `--data DIR` / `--keys DIR` (the keys directory wins).
+    public static func keystore(dataDirectory: String?, keysDirectory: String?) -> Keystore {
         keysDirectory.map { Keystore(directory: $0) } ?? DataDirectory.resolve(explicit: dataDirectory).keystore
     }
 

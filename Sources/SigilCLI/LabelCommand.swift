@@ -55,13 +55,20 @@ struct LabelCommand: AsyncParsableCommand {
         policy.maxPixels = maxPixels
         if policy.marks.contains(.watermark) {
             let (watermarker, notice) = try WatermarkKeys.load(dataDirectory: dataDirectory, keysDirectory: keysDirectory)
-            if let notice { Terminal.warning(notice.description) }
+            if let notice {
+                Terminal.warning(notice.description)
+            } else if WatermarkKeys.keystore(dataDirectory: dataDirectory, keysDirectory: keysDirectory).isDevelopment(WatermarkKeys.itemName) {
+                Terminal.warning("labeling with the development watermark key \(WatermarkKeys.itemName), not a provisioned one")
+            }
             policy.watermarkKey = watermarker.key
         }
         if policy.marks.contains(.c2pa) || (policy.marks.contains(.implicit) && policy.labelSignature != nil) {
             let (keys, notices) = try ProvenanceKeyLoader.load(
                 dataDirectory: dataDirectory, keysDirectory: keysDirectory, passphrase: try ProvenanceKeyLoader.passphrase(file: passphraseFile))
             for notice in notices { Terminal.warning(notice.description) }
+            if notices.isEmpty, DevelopmentKeys.isDevelopment(keys) {
+                Terminal.warning("signing with the development C2PA chain (O=\(DevelopmentKeys.organization)), not a provisioned one (see `sigil keys`)")
+            }
             policy.provenanceKeys = keys
         }
         return policy

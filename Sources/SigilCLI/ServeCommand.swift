@@ -13,9 +13,10 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the HTTP API, the public verify page and the log's tiles.",
         discussion: """
             Settings come from the defaults, then a JSON file (--config or SIGIL_CONFIG), then SIGIL_* environment \
-            variables, then these flags. The first start on an empty data directory creates the SQLite store, \
-            development keys and an admin API key, whose token is printed once. SIGTERM or Ctrl-C stops it \
-            gracefully: requests in flight finish first.
+            variables, then these flags. The first start on an empty data directory creates the SQLite store and an \
+            admin API key, whose token is printed once; development keys (created on first use) and the development \
+            SMS sender are refused unless --development is given. The provider's duties are on: every label needs a \
+            generation unless --no-duties. SIGTERM or Ctrl-C stops it gracefully: requests in flight finish first.
             """
     )
 

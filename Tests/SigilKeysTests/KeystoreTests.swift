@@ -26,9 +26,11 @@ import SigilKeys
         }
         #expect(results.filter(\.1).count == 1, "exactly one creator")
         #expect(Set(results.map(\.0)).count == 1, "everyone reads the same key")
-        #expect(
-            Set(try FileManager.default.contentsOfDirectory(atPath: store.directory)) == ["k", Keystore.developmentMarker("k")],
-            "the key and its development marker, no temporary files left")
+        // The key and the marker saying it is a development key (decision 0507); no temporary files left.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.directory).sorted() == ["k", Keystore.developmentMarker("k")])
+        #expect(store.isDevelopment("k"))
+        try store.write("k", Array(repeating: 7, count: 32))
+        #expect(!store.isDevelopment("k"), "a replaced key is no longer a development key")
     }
 
     @Test func missingKeyIsANamedError() {

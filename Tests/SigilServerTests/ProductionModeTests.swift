@@ -39,6 +39,10 @@ struct ProductionModeTests {
         let label = try TestProcess.run(sigil, ["label", TestPaths.examples.appendingPathComponent("gray.png").path, "-o", out,
                                                 "--marks", "implicit,c2pa", "--data", data, "--no-record"])
         #expect(label.status == 0, "\(label.stderr)")
+        // Not only the run that creates them: every run that uses development keys says so.
+        let again = try TestProcess.run(sigil, ["label", TestPaths.examples.appendingPathComponent("gray.png").path, "-o", out + ".2.png",
+                                                "--marks", "implicit,c2pa,watermark", "--data", data, "--no-record"])
+        #expect(again.stderr.contains("signing with the development C2PA chain"), "\(again.stderr)")
         let verify = try TestProcess.run(sigil, ["verify", out, "--data", data, "--no-watermark"])
         #expect(verify.stdout.contains("signed with a development key"), "\(verify.stdout)")
         let json = try TestProcess.run(sigil, ["verify", out, "--data", data, "--no-watermark", "--json"])
