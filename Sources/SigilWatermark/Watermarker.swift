@@ -20,7 +20,7 @@ public struct WatermarkRegion: Sendable, Hashable {
 ///
 /// The mark is a keyed tile of ±1 chips (sync and convolutionally coded payload + keyed tag) repeated over
 /// the image at a pitch proportional to its size, shaped by a texture mask. The detector resynchronises
-/// with the tile's autocorrelation lattice and a keyed sync pattern. See `benchmarks/WATERMARK.md`.
+/// with the tile's autocorrelation lattice and a keyed sync pattern. See `Benchmarks/WATERMARK.md`.
 public struct Watermarker: Sendable {
     /// The provider key this watermarker uses.
     public let key: WatermarkKey

@@ -104,7 +104,7 @@ struct Plane: Sendable {
     /// 4 / (RMS + 1)^1.5. Busy regions count less and flat ones more, but not by the full inverse variance
     /// (RMS⁻²): that is the matched weight only for a mark of constant amplitude, and the embedder's texture mask
     /// gives busy regions more (amplitude ∝ activity^0.75, so amplitude ÷ variance ∝ RMS^−1.25). The exponent
-    /// 1.5 was the best of 1, 1.25, 1.5, 1.75, 2 and 2.5 over 330 attacked images (`benchmarks/WATERMARK.md`).
+    /// 1.5 was the best of 1, 1.25, 1.5, 1.75, 2 and 2.5 over 330 attacked images (`Benchmarks/WATERMARK.md`).
     static func gain(localEnergy: Float) -> Float {
         let rms = max(0, localEnergy).squareRoot() + 1
         return 4 / (rms * rms.squareRoot())
