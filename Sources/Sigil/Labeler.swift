@@ -93,7 +93,7 @@ public struct Labeler: Sendable {
     /// - Throws: ``SigilError`` naming the structure and offset for damaged or unsupported input, `.tooLarge`
     ///   for images over ``LabelPolicy/maxPixels``, `.invalidExplicitLabel` for wording or sizes GB 5.2 forbids.
     public func label(_ input: [UInt8]) throws -> LabelOutcome {
-        let identified = try checkFormat(input)
+        let (identified, writer) = try checkFormat(input)
         var label = try newLabel()
         let marks = policy.marks.intersection(Self.marks(for: identified.format.kind))
         var outcome = LabelOutcome(bytes: input, format: identified.format, label: label, explicit: nil, marks: marks, width: 0, height: 0)
@@ -113,10 +113,6 @@ public struct Labeler: Sendable {
             var extra: [XMPProperty] = []
             if let painted = outcome.explicit {
                 extra.append(XMPProperty(namespaceURI: Self.sigilNamespace, prefix: "sigil", name: Self.explicitProperty, value: ExplicitLabelRecord(painted: painted, fontPath: policy.explicit.fontPath).json))
-            }
-            guard let writer = identified.handler as? any LabelWriting else {
-                let writable = registry.formats(with: (any LabelWriting).self).map(\.displayName).joined(separator: ", ")
-                throw SigilError(.unsupportedFormat, "Sigil verifies \(identified.format.displayName) files but does not write labels into them yet (it writes \(writable))")
             }
             bytes = try writer.writeLabel(LabelAssignment(label, extra: extra), into: bytes)
         }
@@ -166,13 +162,10 @@ public struct Labeler: Sendable {
     }
 
     /// The handler and format of a file to label: a format the registry knows whose handler writes labels.
-    func checkFormat(_ input: [UInt8]) throws -> MediaRegistry.Identified {
+    func checkFormat(_ input: [UInt8]) throws -> (MediaRegistry.Identified, any LabelWriting) {
         guard let identified = registry.identify(input) else { throw registry.unrecognised(input) }
-        guard identified.handler is any LabelWriting else {
-            let writable = registry.formats(with: (any LabelWriting).self).map(\.displayName).joined(separator: ", ")
-            throw SigilError(.unsupportedFormat, "\(identified.format.displayName) files can be verified but not labeled; Sigil labels \(writable)")
-        }
-        return identified
+        guard let writer = identified.handler as? any LabelWriting else { throw registry.notLabelable(identified.format) }
+        return (identified, writer)
     }
 
     /// An image's header, checked: a real size within ``LabelPolicy/maxPixels``.

@@ -40,10 +40,7 @@ public enum LabelWriter {
     /// - Throws: ``SigilError`` `.unsupportedFormat` for unknown bytes or a format Sigil only reads.
     public static func write(_ label: LabelAssignment, into bytes: [UInt8], registry: MediaRegistry = .standard) throws -> [UInt8] {
         guard let identified = registry.identify(bytes) else { throw registry.unrecognised(bytes) }
-        guard let writer = identified.handler as? any LabelWriting else {
-            let writable = registry.formats(with: (any LabelWriting).self).map(\.displayName).joined(separator: ", ")
-            throw SigilError(.unsupportedFormat, "Sigil verifies \(identified.format.displayName) files but does not write labels into them (it writes \(writable))")
-        }
+        guard let writer = identified.handler as? any LabelWriting else { throw registry.notLabelable(identified.format) }
         return try writer.writeLabel(label, into: bytes)
     }
 

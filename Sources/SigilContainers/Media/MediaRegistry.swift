@@ -92,6 +92,12 @@ public struct MediaRegistry: Sendable, Hashable {
     /// Every MIME type, for an HTML `accept=` attribute or an OpenAPI content map.
     public var mimeTypes: [String] { formats.flatMap(\.mimeTypes) }
 
+    /// The error for a recognised format whose handler does not write labels: it names the formats that do.
+    public func notLabelable(_ format: MediaFormat) -> SigilError {
+        let writable = formats(with: (any LabelWriting).self).map(\.displayName).joined(separator: ", ")
+        return SigilError(.unsupportedFormat, "\(format.displayName) files can be verified but not labeled; Sigil labels \(writable)")
+    }
+
     /// The error for bytes no handler recognises: what was seen, in hexadecimal and as text.
     public func unrecognised(_ bytes: [UInt8]) -> SigilError {
         if bytes.isEmpty { return SigilError(.unsupportedFormat, "the file is empty", offset: 0) }
