@@ -42,25 +42,27 @@ extension Labeler {
         let source = FileByteSource(descriptor: fd, count: size, path: input)
         let head = try source.read(0..<min(size, MediaRegistry.sniffLength))
         guard let identified = registry.identify(head), let writer = identified.handler as? any StreamingLabelWriting else { return nil }
+        // An image's size limit is checked before anything is signed or written: the header is all it needs, so read
+        // on, four times as much each time, until it parses.
+        var dimensions = (width: 0, height: 0)
+        if identified.format.kind == .image {
+            var leading = try source.read(0..<min(source.count, 1 << 16))
+            while true {
+                do {
+                    let header = try checkImageHeader(leading, format: identified.format)
+                    dimensions = (header.width, header.height)
+                    break
+                } catch let error as SigilError where error.code == .truncated && leading.count < source.count {
+                    leading += try source.read(leading.count..<min(source.count, leading.count * 4))
+                }
+            }
+        }
         var label = try newLabel()
         if label.reservedCode1.isEmpty, let algorithm = policy.labelSignature, let keys = provenanceKeys {
             label.reservedCode1 = try LabelSigner(keys: keys, algorithm: algorithm).sign(label, role: .producer, content: source, registry: registry)
         }
-        var outcome = LabelOutcome(bytes: [], format: identified.format, label: label, explicit: nil, marks: [.implicit], width: 0, height: 0)
+        let outcome = LabelOutcome(bytes: [], format: identified.format, label: label, explicit: nil, marks: [.implicit], width: dimensions.width, height: dimensions.height)
         let plan = try writer.labelEdits(LabelAssignment(label), in: source)
-        if identified.format.kind == .image {
-            // The header is all a size check needs: read on, four times as much each time, until it parses.
-            var leading = try source.read(0..<min(size, 1 << 16))
-            while true {
-                do {
-                    let header = try checkImageHeader(leading, format: identified.format)
-                    (outcome.width, outcome.height) = (header.width, header.height)
-                    break
-                } catch let error as SigilError where error.code == .truncated && leading.count < size {
-                    leading += try source.read(leading.count..<min(size, leading.count * 4))
-                }
-            }
-        }
         try FileIO.writeAtomically(plan.pieces.map { piece in
             switch piece {
             case .bytes(let bytes): .bytes(bytes)

@@ -13,12 +13,8 @@ public struct Labeler: Sendable {
     public let font: Font?
     /// The keyed watermarker (nil when the watermark mark is off).
     public let watermarker: Watermarker?
-    /// Set when a development watermark key was created for this labeler (the CLI warns).
-    public let watermarkKeyNotice: DevelopmentKeyNotice?
     /// The provenance keys (nil when neither the `c2pa` mark nor a signed `ReservedCode1` needs them).
     public let provenanceKeys: ProvenanceKeys?
-    /// Development provenance keys created for this labeler (the CLI warns).
-    public let provenanceKeyNotices: [DevelopmentKeyNotice]
 
     /// A labeler for `policy`. With the explicit mark on, the font is located (``ExplicitLabelSpec/fontPath``,
     /// else ``FontLocator``) and loaded here, so a bad font fails before any file is touched. The watermark and
@@ -49,8 +45,6 @@ public struct Labeler: Sendable {
         }
         // Keys come with the policy: the labeler reads and writes no keystore (the CLI and the server load or create
         // them with WatermarkKeys and ProvenanceKeyLoader, and warn about development keys).
-        watermarkKeyNotice = nil
-        provenanceKeyNotices = []
         if policy.marks.contains(.watermark) {
             guard let key = policy.watermarkKey else {
                 throw SigilError(.usage, "the watermark mark needs LabelPolicy.watermarkKey (WatermarkKeys.load reads it from a keystore)")
