@@ -66,6 +66,7 @@ public enum FileIO {
         case copy(from: Int32, range: Range<Int>)
     }
 
+
     /// Writes `bytes` to a temporary file in the destination's folder, then renames it over `path`: readers see
     /// the old file or the new one, never a part.
     ///
@@ -80,6 +81,76 @@ public enum FileIO {
     ///
     /// - Throws: ``SigilError`` `.io` naming `path`; `.truncated` when a source file ends before a copied range.
     public static func writeAtomically(_ parts: [Part], to path: String, durable: Bool = true) throws {
+        try withTemporaryFile(for: path, durable: durable) { fd in
+            for part in parts {
+                switch part {
+                case .bytes(let bytes): try write(bytes, to: fd, path: path)
+                case .copy(let source, let range): try copy(range, from: source, to: fd, path: path)
+                }
+            }
+        }
+    }
+
+    /// Writes a file whose copied spans are known now but whose literal bytes are known only once `finish` has run,
+    /// atomically as ``writeAtomically(_:to:durable:)-([Part],_,_)`` does.
+    ///
+    /// `provisional` lays the file out: its ``Part/copy(from:range:)`` parts start copying at once, on another
+    /// thread, while `finish` runs on this one (a signed label digests the content it describes while the kernel
+    /// copies it). `finish` returns the final parts; when they have the provisional layout (the same copies, literal
+    /// parts of the same lengths) only the literal bytes are written into place, else the file is written again from
+    /// the final parts.
+    ///
+    /// - Throws: what `finish` throws; ``SigilError`` `.io` naming `path`; `.truncated` when a source file ends
+    ///   before a copied range.
+    public static func writeAtomically(_ provisional: [Part], to path: String, durable: Bool = true, completing finish: () throws -> [Part]) throws {
+        try withTemporaryFile(for: path, durable: durable) { fd in
+            var offsets: [Int] = []
+            var end = 0
+            for part in provisional {
+                offsets.append(end)
+                end += part.count
+            }
+            let copies: [(source: Int32, range: Range<Int>, at: Int)] = zip(provisional, offsets).compactMap { part, at in
+                if case .copy(let source, let range) = part { (source, range, at) } else { nil }
+            }
+            let copier = BackgroundWork.start {
+                for copy in copies {
+                    guard lseek(fd, off_t(copy.at), SEEK_SET) == off_t(copy.at) else {
+                        throw SigilError(.io, "cannot seek in the temporary file: \(String(cString: strerror(errno)))", path: path)
+                    }
+                    try Self.copy(copy.range, from: copy.source, to: fd, path: path)
+                }
+            }
+            let final: [Part]
+            do {
+                final = try finish()
+            } catch {
+                _ = try? copier.wait()
+                throw error
+            }
+            try copier.wait()
+            guard final.count == provisional.count, zip(final, provisional).allSatisfy({ $0.hasLayout(of: $1) }) else {
+                // The layout moved (a literal part changed length): write the whole file again, in order.
+                guard ftruncate(fd, 0) == 0, lseek(fd, 0, SEEK_SET) == 0 else {
+                    throw SigilError(.io, "cannot rewind the temporary file: \(String(cString: strerror(errno)))", path: path)
+                }
+                for part in final {
+                    switch part {
+                    case .bytes(let bytes): try write(bytes, to: fd, path: path)
+                    case .copy(let source, let range): try copy(range, from: source, to: fd, path: path)
+                    }
+                }
+                return
+            }
+            for (part, at) in zip(final, offsets) {
+                if case .bytes(let bytes) = part { try write(bytes, to: fd, at: at, path: path) }
+            }
+        }
+    }
+
+    /// Creates a temporary file beside `path`, lets `body` fill it, flushes it when `durable`, and renames it over
+    /// `path`; on any failure the temporary file is removed and `path` is untouched.
+    private static func withTemporaryFile(for path: String, durable: Bool, _ body: (Int32) throws -> Void) throws {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -96,16 +167,23 @@ public enum FileIO {
         }
         do {
             defer { close(fd) }
-            for part in parts {
-                switch part {
-                case .bytes(let bytes): try write(bytes, to: fd, path: path)
-                case .copy(let source, let range): try copy(range, from: source, to: fd, path: path)
-                }
-            }
+            try body(fd)
             guard !durable || fsync(fd) == 0 else { throw SigilError(.io, "cannot flush the file to disk: \(String(cString: strerror(errno)))", path: path) }
         }
         guard rename(temporary, path) == 0 else { throw SigilError(.io, "cannot rename the temporary file into place: \(String(cString: strerror(errno)))", path: path) }
         ok = true
+    }
+
+    private static func write(_ bytes: [UInt8], to fd: Int32, at offset: Int, path: String) throws {
+        try bytes.withUnsafeBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                let n = pwrite(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw SigilError(.io, "writing \(bytes.count) bytes failed: \(String(cString: strerror(errno)))", path: path) }
+                done += n
+            }
+        }
     }
 
     private static func write(_ bytes: [UInt8], to fd: Int32, path: String) throws {
@@ -158,5 +236,24 @@ public enum FileIO {
     /// Flushes every file written so far to stable storage (one `sync(2)` for a whole batch).
     public static func syncAll() {
         sync()
+    }
+}
+
+extension FileIO.Part {
+    /// The number of bytes the part writes.
+    var count: Int {
+        switch self {
+        case .bytes(let bytes): bytes.count
+        case .copy(_, let range): range.count
+        }
+    }
+
+    /// Whether the part lands where `other` does with the same length: the same copy, or literal bytes as long.
+    func hasLayout(of other: FileIO.Part) -> Bool {
+        switch (self, other) {
+        case (.bytes(let a), .bytes(let b)): a.count == b.count
+        case (.copy(let a, let r), .copy(let b, let q)): a == b && r == q
+        default: false
+        }
     }
 }

@@ -20,6 +20,8 @@ public struct LabelOptions: Sendable, Hashable {
     public var quality: Int?
     /// How ReservedCode1 is signed: `sm2`, `es256` or `none`.
     public var labelSignature: String?
+    /// The digest that binds a signed ReservedCode1 to the content: `sha256` or `sm3`.
+    public var labelBinding: String?
     /// The generator named in the C2PA manifest, `NAME` or `NAME/VERSION`.
     public var softwareAgent: String?
 
@@ -73,6 +75,12 @@ public struct LabelOptions: Sendable, Hashable {
         case "es256": policy.labelSignature = .es256
         case "none": policy.labelSignature = nil
         case let other?: throw SigilError(.usage, "unknown label signature \"\(other)\"; use sm2, es256 or none")
+        }
+        if let labelBinding {
+            guard let digest = LabelSigner.BindingDigest(rawValue: labelBinding.uppercased()) else {
+                throw SigilError(.usage, "unknown label binding \"\(labelBinding)\"; use sha256 or sm3")
+            }
+            policy.labelBinding = digest
         }
         if let softwareAgent {
             let parts = softwareAgent.split(separator: "/", maxSplits: 1).map(String.init)

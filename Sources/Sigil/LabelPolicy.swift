@@ -24,6 +24,9 @@ public struct LabelPolicy: Sendable, Hashable {
     /// How `ReservedCode1` is signed when it is empty (decision 0200): SM3withSM2 by default, ES256, or nil to
     /// leave it unsigned.
     public var labelSignature: LabelSigner.Algorithm? = .sm2
+    /// The digest that binds the signed `ReservedCode1` to the content: SHA-256 by default, SM3 on request
+    /// (decision 0206).
+    public var labelBinding: LabelSigner.BindingDigest = .sha256
     /// The C2PA `softwareAgent` of `c2pa.created`: the model or service that generated the content.
     public var softwareAgent = GeneratorInfo(name: "Sigil", version: SigilProvenanceVersion.current)
     /// The formats Sigil reads and writes; a program that adds its own format passes an extended registry.

@@ -5,9 +5,9 @@ extension Labeler {
     /// and renamed over it, so a failure never leaves a half-written file.
     ///
     /// A metadata-only label (the `implicit` mark alone) of a format with a ``StreamingLabelWriting`` handler
-    /// (JPEG, WAV) streams when `keepBytes` is false: the file's structure is read, the `ReservedCode1` signature
-    /// (when on) digests the essence in chunks, and the essence is copied by the kernel (`copy_file_range(2)`),
-    /// never held in this process, so memory stays flat in the file's length. Other files take the whole-file
+    /// (JPEG, WAV) streams when `keepBytes` is false: the file's structure is read, the essence is copied by the
+    /// kernel (`copy_file_range(2)`), never held in this process, so memory stays flat in the file's length, and the
+    /// `ReservedCode1` signature (when on) digests the essence in chunks on this thread while the copy runs. Other files take the whole-file
     /// path.
     ///
     /// - Parameters:
@@ -58,17 +58,28 @@ extension Labeler {
             }
         }
         var label = try newLabel()
-        if label.reservedCode1.isEmpty, let algorithm = policy.labelSignature, let keys = provenanceKeys {
-            label.reservedCode1 = try LabelSigner(keys: keys, algorithm: algorithm).sign(label, role: .producer, content: source, registry: registry)
+        let parts = { (plan: EditPlan) -> [FileIO.Part] in
+            plan.pieces.map { piece in
+                switch piece {
+                case .bytes(let bytes): .bytes(bytes)
+                case .original(let range): .copy(from: fd, range: range)
+                }
+            }
+        }
+        if label.reservedCode1.isEmpty, let signer = labelSigner {
+            // The file is laid out with a stand-in signature of the real one's length, so the kernel copies the
+            // essence while this thread digests it (decision 0206); then the label's bytes go into place.
+            var provisional = label
+            provisional.reservedCode1 = try signer.placeholder(for: label, role: .producer, kind: identified.format.kind)
+            let layout = try writer.labelEdits(LabelAssignment(provisional), in: source)
+            try FileIO.writeAtomically(parts(layout), to: output, durable: durable) {
+                label.reservedCode1 = try signer.sign(label, role: .producer, content: source, registry: registry)
+                return parts(try writer.labelEdits(LabelAssignment(label), in: source))
+            }
+        } else {
+            try FileIO.writeAtomically(parts(try writer.labelEdits(LabelAssignment(label), in: source)), to: output, durable: durable)
         }
         let outcome = LabelOutcome(bytes: [], format: identified.format, label: label, explicit: nil, marks: [.implicit], width: dimensions.width, height: dimensions.height)
-        let plan = try writer.labelEdits(LabelAssignment(label), in: source)
-        try FileIO.writeAtomically(plan.pieces.map { piece in
-            switch piece {
-            case .bytes(let bytes): .bytes(bytes)
-            case .original(let range): .copy(from: fd, range: range)
-            }
-        }, to: output, durable: durable)
         return outcome
     }
 }

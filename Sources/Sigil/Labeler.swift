@@ -101,8 +101,8 @@ public struct Labeler: Sendable {
         // Stage 2 — metadata: the one Annex E label (6.1 c), updated in place, plus Sigil's record of the visible label.
         if marks.contains(.implicit) {
             // ReservedCode1: the producer's signature over the label and the final essence (decision 0200).
-            if label.reservedCode1.isEmpty, let algorithm = policy.labelSignature, let keys = provenanceKeys {
-                label.reservedCode1 = try LabelSigner(keys: keys, algorithm: algorithm).sign(label, role: .producer, image: bytes)
+            if label.reservedCode1.isEmpty, let signer = labelSigner {
+                label.reservedCode1 = try signer.sign(label, role: .producer, content: MemoryByteSource(bytes), registry: registry)
             }
             var extra: [XMPProperty] = []
             if let painted = outcome.explicit {
@@ -173,6 +173,12 @@ public struct Labeler: Sendable {
             throw SigilError(.tooLarge, "the \(format.displayName) header declares \(header.width)×\(header.height) pixels, over the limit of \(policy.maxPixels) (raise it with --max-pixels)")
         }
         return header
+    }
+
+    /// The signer of `ReservedCode1`, when the policy signs it and the keys are at hand.
+    var labelSigner: LabelSigner? {
+        guard let algorithm = policy.labelSignature, let keys = provenanceKeys else { return nil }
+        return LabelSigner(keys: keys, algorithm: algorithm, bindingDigest: policy.labelBinding)
     }
 
     /// The first-write Annex E label for one file: the policy's producer and ProduceID (a new one when it names none).

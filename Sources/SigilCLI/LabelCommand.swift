@@ -32,6 +32,7 @@ struct LabelCommand: AsyncParsableCommand {
     @Option(name: .customLong("keys"), help: "A keystore directory to use instead of DATA/keys.") var keysDirectory: String?
     @OptionGroup(title: "Generation record") var records: RecordOptions
     @Option(name: .customLong("label-signature"), help: "How ReservedCode1 is signed: sm2 (SM3withSM2, default), es256, or none.") var labelSignature: String = "sm2"
+    @Option(name: .customLong("label-binding"), help: "The digest binding a signed ReservedCode1 to the content: sha256 (default) or sm3.") var labelBinding: String?
     @Option(name: .customLong("software-agent"), help: "The generator named in the C2PA manifest, as NAME or NAME/VERSION.") var softwareAgent: String?
     @Option(name: .customLong("passphrase-file"), help: "The passphrase of encrypted provenance keys (else SIGIL_KEY_PASSPHRASE).") var passphraseFile: String?
 
@@ -47,7 +48,7 @@ struct LabelCommand: AsyncParsableCommand {
         var options = LabelOptions()
         (options.marks, options.produceID, options.text, options.position, options.style) = (marks, produceID, text, position, style)
         (options.margin, options.inkHeight, options.quality) = (margin, inkHeight, quality)
-        (options.labelSignature, options.softwareAgent) = (labelSignature, softwareAgent)
+        (options.labelSignature, options.labelBinding, options.softwareAgent) = (labelSignature, labelBinding, softwareAgent)
         let added = try options.apply(to: &policy)
         if !added.isEmpty { Terminal.warning(LabelOptions.addedNotice(added)) }
         policy.explicit.fontPath = font

@@ -180,4 +180,37 @@ import SigilTestSupport
         let dataStart = wav.count - 3_000_001
         #expect(digest == SM3.hash(Array(wav[dataStart...])), "chunked SM3 equals one-shot SM3 over the data chunk")
     }
+
+    @Test(arguments: LabelSigner.BindingDigest.allCases)
+    func bothBindingDigestsVerifyAndNameThemselves(digest: LabelSigner.BindingDigest) throws {
+        let image = try ProvenanceTestSupport.example("gray.png")
+        var label = try AIGCLabel.firstWrite(producer: Self.producer, produceID: "binding-0001")
+        let signer = LabelSigner(keys: ProvenanceTestSupport.keys, algorithm: .sm2, bindingDigest: digest)
+        label.reservedCode1 = try signer.sign(label, role: .producer, content: MemoryByteSource(image))
+        #expect(label.reservedCode1.contains(#""BType":"\#(digest.rawValue)""#))
+        let bytes = try LabelWriter.write(LabelAssignment(label), into: image)
+        let result = LabelVerifier(knownKeys: LabelVerifier.knownKeys(of: ProvenanceTestSupport.keys)).verify(label, in: bytes)
+        #expect(result.state == .valid, "\(result.reason)")
+        #expect(result.boundToContent)
+    }
+
+    @Test func sha256IsTheDefaultBinding() {
+        #expect(LabelSigner(keys: ProvenanceTestSupport.keys).bindingDigest == .sha256)
+    }
+
+    /// A writer lays a file out with the placeholder before the digest is known, so every real value must have
+    /// exactly its length: 200 SM2 signatures meet a short DER (about one in a hundred) with near certainty.
+    @Test(arguments: LabelSigner.Algorithm.allCases)
+    func placeholdersHaveTheSignedValuesLength(algorithm: LabelSigner.Algorithm) throws {
+        let label = try AIGCLabel.firstWrite(producer: Self.producer, produceID: "layout-0001")
+        let signer = LabelSigner(keys: ProvenanceTestSupport.keys, algorithm: algorithm)
+        for kind in [MediaKind.image, .audio, .document] {
+            let placeholder = try signer.placeholder(for: label, role: .producer, kind: kind)
+            for round in 0..<(kind == .image ? 200 : 5) {
+                let digest = (0..<32).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ round) }
+                let value = try signer.sign(label, role: .producer, kind: kind, digest: digest)
+                #expect(value.utf8.count == placeholder.utf8.count, "\(kind) round \(round)")
+            }
+        }
+    }
 }

@@ -53,12 +53,24 @@ public struct LabelSigner: Sendable {
     /// The versions Sigil verifies.
     public static let versions = ["sigil/1", version]
 
+    /// The digest that binds the content (`BType`): it is named in the signed message, so a verifier knows which
+    /// to compute (decision 0206).
+    public enum BindingDigest: String, Sendable, Hashable, CaseIterable {
+        /// SHA-256, hardware-accelerated where the CPU has SHA extensions: the default, at the speed of a copy.
+        case sha256 = "SHA256"
+        /// SM3 (GB/T 32905), as `sigil/2` labels written before decision 0206 bound their content.
+        case sm3 = "SM3"
+    }
+
     public var algorithm: Algorithm
+    /// The content binding's digest.
+    public var bindingDigest: BindingDigest
     public let keys: ProvenanceKeys
 
-    public init(keys: ProvenanceKeys, algorithm: Algorithm = .sm2) {
+    public init(keys: ProvenanceKeys, algorithm: Algorithm = .sm2, bindingDigest: BindingDigest = .sha256) {
         self.keys = keys
         self.algorithm = algorithm
+        self.bindingDigest = bindingDigest
     }
 
     /// The `ReservedCode1`/`ReservedCode2` value for `label` bound to `image` (the file whose compressed image data
@@ -74,25 +86,57 @@ public struct LabelSigner: Sendable {
     ///
     /// - Throws: ``SigilError`` when the essence cannot be singled out or signing fails.
     public func sign(_ label: AIGCLabel, role: Role, content: any ByteSource, registry: MediaRegistry = .standard) throws -> String {
-        let type = algorithm == .sm2 ? "SM3" : "SHA256"
-        let (format, digest) = try EssenceDigest.digest(of: content, type: type, registry: registry)
-        let binding = Binding(type: type, selection: Self.contentSelection(for: format.kind), digest: Self.hex(digest))
-        let fields = role.fields
-        let message = Array(Self.message(label: label, fields: fields.map(\.rawValue), bindings: [binding]).utf8)
-        let signature: [UInt8]
-        let keyValue: [UInt8]
+        let (format, digest) = try EssenceDigest.digest(of: content, type: bindingDigest.rawValue, registry: registry)
+        return try sign(label, role: role, kind: format.kind, digest: digest)
+    }
+
+    /// The `ReservedCode1`/`ReservedCode2` value for `label` bound to content of `kind` whose essence has the
+    /// ``bindingDigest`` `digest` (from ``EssenceDigest``).
+    ///
+    /// Every value for one label, role, kind and signer has the same length (an SM2 signature whose DER is shorter
+    /// than 70 bytes, about one in a hundred, is made again), so ``placeholder(for:role:kind:)`` can lay a file out
+    /// before the digest is known.
+    public func sign(_ label: AIGCLabel, role: Role, kind: MediaKind, digest: [UInt8]) throws -> String {
+        let binding = Binding(type: bindingDigest.rawValue, selection: Self.contentSelection(for: kind), digest: Self.hex(digest))
+        let message = Array(Self.message(label: label, fields: role.fields.map(\.rawValue), bindings: [binding]).utf8)
         switch algorithm {
         case .sm2:
-            signature = try keys.sm2.signature(for: message)
-            keyValue = keys.sm2Public.point
+            var signature = try keys.sm2.signature(for: message)
+            var attempts = 1
+            while !Self.sm2SignatureLengths.contains(signature.count) {
+                guard attempts < 64 else { throw SigilError(.crypto, "SM2 signatures of an unexpected length (\(signature.count) bytes)") }
+                signature = try keys.sm2.signature(for: message)
+                attempts += 1
+            }
+            return value(role: role, binding: binding, signature: signature, keyValue: keys.sm2Public.point)
         case .es256:
-            signature = Array(try keys.c2pa.privateKey.signature(for: message).rawRepresentation)
-            keyValue = Array(keys.c2pa.privateKey.publicKey.x963Representation)
+            let signature = Array(try keys.c2pa.privateKey.signature(for: message).rawRepresentation)
+            return value(role: role, binding: binding, signature: signature, keyValue: Array(keys.c2pa.privateKey.publicKey.x963Representation))
         }
+    }
+
+    /// A stand-in for the value ``sign(_:role:kind:digest:)`` will return, of exactly its length: a zero digest and
+    /// signature. A writer lays out a file with it while the content is still being digested.
+    public func placeholder(for label: AIGCLabel, role: Role, kind: MediaKind) throws -> String {
+        // SHA-256 and SM3 digests are both 32 bytes.
+        let binding = Binding(type: bindingDigest.rawValue, selection: Self.contentSelection(for: kind), digest: Self.hex([UInt8](repeating: 0, count: 32)))
+        switch algorithm {
+        case .sm2:
+            return value(role: role, binding: binding, signature: [UInt8](repeating: 0, count: Self.sm2SignatureLengths.upperBound), keyValue: keys.sm2Public.point)
+        case .es256:
+            return value(role: role, binding: binding, signature: [UInt8](repeating: 0, count: 64), keyValue: Array(keys.c2pa.privateKey.publicKey.x963Representation))
+        }
+    }
+
+    /// The DER lengths of the SM2 signatures Sigil keeps: all that encode to 96 base64 characters.
+    static let sm2SignatureLengths = 70...72
+
+    /// The `SecurityData` JSON for one signature.
+    private func value(role: Role, binding: Binding, signature: [UInt8], keyValue: [UInt8]) -> String {
         let object: JSONValue = .object([
             .init("SecurityData", .object([
                 .init("Version", .string(Self.version)),
-                .init("TBSData", .object([.init("Type", "Md"), .init("Fields", .array(fields.map { .string($0.rawValue) }))])),
+                .init("TBSData", .object([.init("Type", "Md"), .init("Fields", .array(role.fields.map { .string($0.rawValue) }))])),
                 .init("Bindings", .array([binding.json])),
                 .init("SignAlg", .string(algorithm.rawValue)),
                 .init("KeyValue", .string(Data(keyValue).base64EncodedString())),
