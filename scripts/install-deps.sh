@@ -34,3 +34,14 @@ if ! python3 -c 'import PIL' >/dev/null 2>&1; then
   python3 -m pip install --quiet --disable-pip-version-check pillow >/dev/null 2>&1 \
     || echo "note: Pillow could not be installed; the Pillow cross-check will be skipped" >&2
 fi
+
+# The C2PA oracle (c2pa-rs through c2pa-python, ../shared/bench/c2pa_check.py): the interop tests run our manifests
+# past it and skip visibly without it. Only the oracle's package is installed here, at the version
+# ../shared/bench/requirements.txt pins, into the venv ../shared/bench/setup.sh would make (it also installs the
+# harnesses' heavier packages; run it for the benchmarks).
+venv="${SIGIL_BENCH_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/sigil-bench-venv}"
+if ! "$venv/bin/python" -c 'import c2pa' >/dev/null 2>&1; then
+  { [ -x "$venv/bin/python" ] || python3 -m venv "$venv"; } \
+    && "$venv/bin/pip" install --quiet --disable-pip-version-check "c2pa-python==0.38.1" >/dev/null 2>&1 \
+    || echo "note: the C2PA oracle (c2pa-python) could not be installed; its interop tests will be skipped" >&2
+fi
