@@ -23,10 +23,22 @@ public enum FileIO {
         try openFile(path, limit: maximumFileSize)
     }
 
-    private static func openFile(_ path: String, limit: Int) throws -> (fd: Int32, size: Int) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    /// Opens `path` for reading and writing in place (``Labeler/labelFileInPlace(at:durable:)``), without the
+    /// in-memory size limit.
+    public static func openForUpdating(_ path: String) throws -> (fd: Int32, size: Int) {
+        try openFile(path, limit: Int.max, flags: O_RDWR)
+    }
+
+    /// Overwrites `bytes` at `offset` of an open file, then flushes it when `durable`.
+    public static func overwrite(_ edits: [(offset: Int, bytes: [UInt8])], in fd: Int32, path: String, durable: Bool) throws {
+        for edit in edits { try write(edit.bytes, to: fd, at: edit.offset, path: path) }
+        guard !durable || fsync(fd) == 0 else { throw SigilError(.io, "cannot flush the file to disk: \(String(cString: strerror(errno)))", path: path) }
+    }
+
+    private static func openFile(_ path: String, limit: Int, flags: Int32 = O_RDONLY) throws -> (fd: Int32, size: Int) {
+        let fd = open(path, flags | O_CLOEXEC)
         guard fd >= 0 else {
-            let reason = errno == ENOENT ? "no such file" : "cannot be opened for reading: \(String(cString: strerror(errno)))"
+            let reason = errno == ENOENT ? "no such file" : "cannot be opened for \(flags == O_RDONLY ? "reading" : "writing"): \(String(cString: strerror(errno)))"
             throw SigilError(.io, reason, path: path)
         }
         var info = stat()

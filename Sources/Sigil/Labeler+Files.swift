@@ -42,21 +42,7 @@ extension Labeler {
         let source = FileByteSource(descriptor: fd, count: size, path: input)
         let head = try source.read(0..<min(size, MediaRegistry.sniffLength))
         guard let identified = registry.identify(head), let writer = identified.handler as? any StreamingLabelWriting else { return nil }
-        // An image's size limit is checked before anything is signed or written: the header is all it needs, so read
-        // on, four times as much each time, until it parses.
-        var dimensions = (width: 0, height: 0)
-        if identified.format.kind == .image {
-            var leading = try source.read(0..<min(source.count, 1 << 16))
-            while true {
-                do {
-                    let header = try checkImageHeader(leading, format: identified.format)
-                    dimensions = (header.width, header.height)
-                    break
-                } catch let error as SigilError where error.code == .truncated && leading.count < source.count {
-                    leading += try source.read(leading.count..<min(source.count, leading.count * 4))
-                }
-            }
-        }
+        let dimensions = try imageDimensions(of: source, format: identified.format)
         var label = try newLabel()
         let parts = { (plan: EditPlan) -> [FileIO.Part] in
             plan.pieces.map { piece in
@@ -81,5 +67,74 @@ extension Labeler {
         }
         let outcome = LabelOutcome(bytes: [], format: identified.format, label: label, explicit: nil, marks: [.implicit], width: dimensions.width, height: dimensions.height)
         return outcome
+    }
+
+    /// How ``labelFileInPlace(at:durable:)`` changed a file.
+    public enum InPlaceWrite: String, Sendable, Hashable {
+        /// The label fitted the room the file keeps for one (padding, a `free` box, a label as long): only those bytes
+        /// were overwritten.
+        case overwritten
+        /// Something had to move: the file was written anew beside itself and renamed over the original.
+        case rewritten
+    }
+
+    /// Labels the file at `path` in place: when the label fits the room the file keeps for it (padding, a `free`
+    /// box, an earlier label of the same length) only those bytes are overwritten; otherwise the labeled file is
+    /// written beside it and renamed over it, atomically, as ``labelFile(at:to:durable:keepBytes:)`` does.
+    ///
+    /// An overwrite is not atomic across a power loss mid-write; it touches only the label's bytes, which no
+    /// reader of the essence uses.
+    @discardableResult
+    public func labelFileInPlace(at path: String, durable: Bool = true) throws -> (outcome: LabelOutcome, write: InPlaceWrite) {
+        do {
+            if labelsHeaderOnly {
+                let (fd, size) = try FileIO.openForUpdating(path)
+                defer { close(fd) }
+                let source = FileByteSource(descriptor: fd, count: size, path: path)
+                let head = try source.read(0..<min(size, MediaRegistry.sniffLength))
+                if let identified = registry.identify(head), let writer = identified.handler as? any StreamingLabelWriting {
+                    let dimensions = try imageDimensions(of: source, format: identified.format)
+                    var label = try newLabel()
+                    if label.reservedCode1.isEmpty, let signer = labelSigner {
+                        label.reservedCode1 = try signer.sign(label, role: .producer, content: source, registry: registry)
+                    }
+                    let plan = try writer.labelEdits(LabelAssignment(label), in: source)
+                    let outcome = LabelOutcome(
+                        bytes: [], format: identified.format, label: label, explicit: nil, marks: [.implicit],
+                        width: dimensions.width, height: dimensions.height)
+                    if let overwrites = plan.overwrites {
+                        try FileIO.overwrite(overwrites.map { ($0.range.lowerBound, $0.bytes) }, in: fd, path: path, durable: durable)
+                        return (outcome, .overwritten)
+                    }
+                    try FileIO.writeAtomically(plan.pieces.map { piece in
+                        switch piece {
+                        case .bytes(let bytes): .bytes(bytes)
+                        case .original(let range): .copy(from: fd, range: range)
+                        }
+                    }, to: path, durable: durable)
+                    return (outcome, .rewritten)
+                }
+            }
+            let outcome = try label(try FileIO.read(path))
+            try FileIO.writeAtomically(outcome.bytes, to: path, durable: durable)
+            return (outcome, .rewritten)
+        } catch let error as SigilError {
+            throw error.path == nil ? error.at(path: path) : error
+        }
+    }
+
+    /// An image's size from its header, checked against the policy's limit before anything is signed or written
+    /// (read on, four times as much each time, until the header parses); zero for other kinds.
+    func imageDimensions(of source: any ByteSource, format: MediaFormat) throws -> (width: Int, height: Int) {
+        guard format.kind == .image else { return (0, 0) }
+        var leading = try source.read(0..<min(source.count, 1 << 16))
+        while true {
+            do {
+                let header = try checkImageHeader(leading, format: format)
+                return (header.width, header.height)
+            } catch let error as SigilError where error.code == .truncated && leading.count < source.count {
+                leading += try source.read(leading.count..<min(source.count, leading.count * 4))
+            }
+        }
     }
 }

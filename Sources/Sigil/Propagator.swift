@@ -77,7 +77,7 @@ public struct Propagator: Sendable {
 
     /// Propagates one file.
     ///
-    /// - Throws: ``SigilError`` for bytes that are no supported image or cannot take a label; `.invalidLabel` for a
+    /// - Throws: ``SigilError`` for bytes of a format the registry does not know or cannot label; `.invalidLabel` for a
     ///   PropagateID outside Annex E j).
     public func propagate(_ bytes: [UInt8], request: Request) throws -> Outcome {
         let report = try verifier.verify(bytes)
@@ -121,7 +121,7 @@ public struct Propagator: Sendable {
             contentPropagator: request.platform.rawValue, propagateID: propagateID, reservedCode2: "")
         try label.validateForWriting()
         if let signer {
-            label.reservedCode2 = try signer.sign(label, role: .propagator, image: bytes)
+            label.reservedCode2 = try signer.sign(label, role: .propagator, content: MemoryByteSource(bytes), registry: verifier.options.registry)
         }
         let written = try LabelWriter.write(LabelAssignment(label), into: bytes, registry: verifier.options.registry)
         let summary = value.verdict.summary

@@ -20,14 +20,16 @@ struct BatchLabeler {
         }
     }
 
-    func run(inputFolder: String, outputFolder: String) async throws {
+    /// Labels every labelable file of `inputFolder` into `outputFolder`, or in place when `outputFolder` is nil.
+    func run(inputFolder: String, outputFolder: String?) async throws {
         let registry = labeler.registry
         let names = try Self.labelable(in: inputFolder, registry: registry)
         guard !names.isEmpty else {
             let formats = registry.formats(with: (any LabelWriting).self).map(\.displayName).joined(separator: ", ")
             throw SigilError(.usage, "no files Sigil labels (\(formats)) in \(inputFolder)")
         }
-        try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
+        if let outputFolder { try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true) }
+        let destination = outputFolder ?? inputFolder
         let progress = Progress(total: names.count, enabled: Terminal.stderrIsTTY && !json)
         var results: [(name: String, result: Result<LabelOutcome, SigilError>)] = []
         results.reserveCapacity(names.count)
@@ -39,8 +41,15 @@ struct BatchLabeler {
                 let name = names[next]
                 next += 1
                 group.addTask {
-                    let input = inputFolder + "/" + name, output = outputFolder + "/" + name
-                    do { return (name, .success(try labeler.labelFile(at: input, to: output, durable: false, keepBytes: keepBytes))) }
+                    let input = inputFolder + "/" + name, output = destination + "/" + name
+                    do {
+                        guard outputFolder == nil else {
+                            return (name, .success(try labeler.labelFile(at: input, to: output, durable: false, keepBytes: keepBytes)))
+                        }
+                        var outcome = try labeler.labelFileInPlace(at: input, durable: false).outcome
+                        if keepBytes, outcome.bytes.isEmpty { outcome.bytes = try FileIO.read(input) }  // a record hashes the labeled file
+                        return (name, .success(outcome))
+                    }
                     catch let e as SigilError { return (name, .failure(e)) }
                     catch { return (name, .failure(SigilError(.io, "\(error)", path: input))) }
                 }
@@ -48,7 +57,7 @@ struct BatchLabeler {
             while next < min(max(jobs, 1), names.count) { submit() }
             while let (name, result) = try await group.next() {
                 results.append((name, result))
-                if case .success(let outcome) = result { try await recorder?.add(name: name, outcome: outcome, output: outputFolder + "/" + name) }
+                if case .success(let outcome) = result { try await recorder?.add(name: name, outcome: outcome, output: destination + "/" + name) }
                 progress.advance(failed: (try? result.get()) == nil)
                 if next < names.count { submit() }
             }
@@ -64,14 +73,14 @@ struct BatchLabeler {
                 switch item.result {
                 case .success(let outcome):
                     let receipt = receipts[item.name]
-                    return outcome.json(input: inputFolder + "/" + item.name, output: outputFolder + "/" + item.name).appending(receipt.map { [.init("record", $0.json)] } ?? [])
+                    return outcome.json(input: inputFolder + "/" + item.name, output: destination + "/" + item.name).appending(receipt.map { [.init("record", $0.json)] } ?? [])
                 case .failure(let error): return .object(["input": .string(inputFolder + "/" + item.name), "error": .object(["code": .string(error.code.rawValue), "message": .string(error.description)])])
                 }
             }
             print(JSONValue.object(["labeled": .int(results.count - failures.count), "failed": .int(failures.count), "files": .array(items)]).prettyPrinted)
         } else {
             for f in failures { if case .failure(let e) = f.result { Terminal.error(e.description) } }
-            print("labeled \(results.count - failures.count) of \(results.count) files into \(outputFolder)")
+            print("labeled \(results.count - failures.count) of \(results.count) files " + (outputFolder.map { "into \($0)" } ?? "in place"))
         }
         if !failures.isEmpty { throw ExitCode(ExitStatus.badInput) }
     }

@@ -7,14 +7,16 @@ struct LabelCommand: AsyncParsableCommand {
         commandName: "label",
         abstract: "Label a generated image (or a folder of them) with the explicit and implicit GB 45438 labels.",
         discussion: """
-            A folder IN with -o DIR labels every JPEG, PNG and WebP file in it, in parallel.
+            A folder IN with -o DIR labels every file of a format Sigil labels in it, in parallel; --in-place instead of -o \
+            labels files where they are.
             The producer code comes from --producer or the SIGIL_PRODUCER environment variable; without either, \
             Sigil uses its development code and warns.
             """
     )
 
     @Argument(help: "The image file, or a folder of images.") var input: String
-    @Option(name: [.short, .customLong("output")], help: "The labeled file (or folder, for a folder input).") var output: String
+    @Option(name: [.short, .customLong("output")], help: "The labeled file (or folder, for a folder input).") var output: String?
+    @Flag(name: .customLong("in-place"), help: "Label the file (or every file of the folder) where it is: the label's bytes are overwritten when the file has room for them, else the file is rewritten atomically.") var inPlace = false
     @Option(help: "ContentProducer: the provider's 27-character PG-20252A code.") var producer: String?
     @Option(name: .customLong("produce-id"), help: "ProduceID for this file (not for a folder: each file needs its own); a unique one is generated when absent.") var produceID: String?
     @Option(help: "The visible label's wording; must contain 人工智能 or AI, and 生成 or 合成.") var text: String = "AI生成"
@@ -75,6 +77,12 @@ struct LabelCommand: AsyncParsableCommand {
         return policy
     }
 
+    func validate() throws {
+        guard (output == nil) == inPlace else {
+            throw ValidationError(inPlace ? "--in-place labels the input where it is: give no --output" : "give --output FILE (or DIR), or --in-place")
+        }
+    }
+
     func run() async throws {
         var isFolder: ObjCBool = false
         if produceID != nil, FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue {
@@ -88,10 +96,19 @@ struct LabelCommand: AsyncParsableCommand {
             if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
                 let recorder = try keeper.map { BatchRecorder(keeper: $0, settings: try records.settings(), policy: policy) }
                 try await BatchLabeler(labeler: labeler, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, json: json, recorder: recorder)
-                    .run(inputFolder: input, outputFolder: output)
+                    .run(inputFolder: input, outputFolder: inPlace ? nil : output ?? input)
                 return
             }
-            let outcome = try labeler.labelFile(at: input, to: output, keepBytes: keeper != nil)
+            let output = output ?? input
+            var outcome: LabelOutcome
+            if inPlace {
+                let (labeled, write) = try labeler.labelFileInPlace(at: input)
+                if !json { Terminal.note(write == .overwritten ? "labeled in place: only the label's bytes were written" : "labeled in place: the file was rewritten atomically (no room for the label in it)") }
+                outcome = labeled
+                if keeper != nil, outcome.bytes.isEmpty { outcome.bytes = try FileIO.read(input) }  // a record hashes the labeled file
+            } else {
+                outcome = try labeler.labelFile(at: input, to: output, keepBytes: keeper != nil)
+            }
             let receipt = try await records.keep(outcome, output: output, policy: policy, keeper: keeper)
             if json {
                 print(outcome.json(input: input, output: output).appending([.init("record", receipt?.json ?? .null)]).prettyPrinted)

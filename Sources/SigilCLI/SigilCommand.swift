@@ -59,5 +59,8 @@ enum Terminal {
     static func warning(_ message: String) {
         FileHandle.standardError.write(Data(("sigil: warning: " + message + "\n").utf8))
     }
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data(("sigil: " + message + "\n").utf8))
+    }
     static var stderrIsTTY: Bool { isatty(STDERR_FILENO) == 1 }
 }

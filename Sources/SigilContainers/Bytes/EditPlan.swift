@@ -49,6 +49,13 @@ public struct EditPlan: Sendable, Hashable {
         sourceLength + edits.reduce(0) { $0 + $1.bytes.count - $1.range.count }
     }
 
+    /// The plan as overwrites of the original file, when every edit writes exactly as many bytes as it replaces (a
+    /// label that fits the room a file keeps for one: padding, a `free` box, a label of the same length); nil when
+    /// anything would move.
+    public var overwrites: [Edit]? {
+        edits.allSatisfy { $0.bytes.count == $0.range.count } ? edits.filter { !$0.bytes.isEmpty } : nil
+    }
+
     /// Where an offset of the original lands in the edited file (for an offset outside every replaced range).
     public func newOffset(of offset: Int) -> Int {
         offset + edits.filter { $0.range.upperBound <= offset }
