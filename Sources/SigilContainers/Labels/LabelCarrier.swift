@@ -28,6 +28,8 @@ public struct LabelCarrier: Sendable, Hashable {
         case riffListInfo
         /// An ID3v2 `TXXX` frame with the description `AIGC` (MP3, PG-202510A).
         case id3UserText
+        /// A Vorbis comment `AIGC=` (FLAC `VORBIS_COMMENT`, Ogg Vorbis and Opus comment headers; PG-202510A).
+        case vorbisComment
     }
 
     /// The carried value: one text, or loose properties.

@@ -34,6 +34,7 @@ public struct MediaRegistry: Sendable, Hashable {
         WAVFormat(),
         MP3Format(),
         BMFFFormat(),
+        FLACFormat(),
     ])
 
     /// This registry with `handler` appended.

@@ -18,6 +18,8 @@ struct ConformanceSample: Sendable, CustomStringConvertible {
         ConformanceSample(format: .png, bytes: Build.png([Build.ihdr(), Build.tEXt("Comment", marker), Build.idat()])),
         ConformanceSample(format: .webp, bytes: Build.webp([Build.riffChunk("VP8L", Build.vp8l), Build.riffChunk("ICMT", Array(marker.utf8))])),
         ConformanceSample(format: .wav, bytes: Build.wav([Build.info([("ICMT", marker)])])),
+        ConformanceSample(
+            format: .flac, bytes: Build.flac([(4, Build.vorbisComment(["COMMENT=\(marker)"])), (1, [UInt8](repeating: 0, count: 16))])),
         ConformanceSample(format: .toy, bytes: Array("TOY1\ncomment=\(marker)\n--\nessence bytes".utf8), registry: MediaRegistry.standard.adding(ToyFormat())),
     ]
 
