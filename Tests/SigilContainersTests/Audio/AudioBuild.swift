@@ -43,3 +43,44 @@ extension Build {
     }
 }
 
+extension Build {
+    // MARK: MP3
+
+    /// An ID3v2 frame (`major` 3: plain size, 4: syncsafe).
+    static func id3Frame(_ id: String, _ body: [UInt8], major: UInt8 = 4, flags: [UInt8] = [0, 0]) -> [UInt8] {
+        Array(id.utf8) + (major == 4 ? ID3Tag.syncsafeBytes(body.count) : UInt32(body.count).bigEndianBytes(4)) + flags + body
+    }
+
+    /// A `TXXX` frame in ISO-8859-1.
+    static func txxx(_ description: String, _ value: String, major: UInt8 = 4) -> [UInt8] {
+        id3Frame("TXXX", [0] + Array(description.utf8) + [0] + Array(value.utf8), major: major)
+    }
+
+    /// Fake MPEG-1 Layer III frames: two frame headers and bytes.
+    static let mpegFrames: [UInt8] =
+        ([0xFF, 0xFB, 0x90, 0x64] + [UInt8](repeating: 0x55, count: 413)) + ([0xFF, 0xFB, 0x90, 0x64] + [UInt8](repeating: 0xAA, count: 413))
+
+    /// An MP3: an ID3v2 tag of `frames` (none when nil), then fake MPEG frames, then `trailer` (ID3v1, APE).
+    static func mp3(_ frames: [[UInt8]]?, major: UInt8 = 4, flags: UInt8 = 0, padding: Int = 0, trailer: [UInt8] = []) -> [UInt8] {
+        var out: [UInt8] = []
+        if let frames {
+            let body = frames.flatMap { $0 } + [UInt8](repeating: 0, count: padding)
+            out = Array("ID3".utf8) + [major, 0, flags] + ID3Tag.syncsafeBytes(body.count) + body
+        }
+        return out + mpegFrames + trailer
+    }
+
+    /// A 128-byte ID3v1 tag.
+    static let id3v1: [UInt8] = Array("TAG".utf8) + Array("v1 title".utf8) + [UInt8](repeating: 0, count: 117)
+
+    /// An APEv2 tag with a header and footer and one item.
+    static var apev2: [UInt8] {
+        let item = UInt32(5).littleEndianBytes(4) + [0, 0, 0, 0] + Array("Title".utf8) + [0] + Array("apeva".utf8)
+        func block(_ header: Bool) -> [UInt8] {
+            Array("APETAGEX".utf8) + UInt32(2000).littleEndianBytes(4) + UInt32(item.count + 32).littleEndianBytes(4) + UInt32(1).littleEndianBytes(4)
+                + UInt32(0x8000_0000 | (header ? 0x2000_0000 : 0)).littleEndianBytes(4) + [UInt8](repeating: 0, count: 8)
+        }
+        return block(true) + item + block(false)
+    }
+}
+

@@ -20,6 +20,7 @@ struct ConformanceSample: Sendable, CustomStringConvertible {
         ConformanceSample(format: .wav, bytes: Build.wav([Build.info([("ICMT", marker)])])),
         ConformanceSample(
             format: .flac, bytes: Build.flac([(4, Build.vorbisComment(["COMMENT=\(marker)"])), (1, [UInt8](repeating: 0, count: 16))])),
+        ConformanceSample(format: .mp3, bytes: Build.mp3([Build.txxx("SOURCE", marker)])),
         ConformanceSample(format: .toy, bytes: Array("TOY1\ncomment=\(marker)\n--\nessence bytes".utf8), registry: MediaRegistry.standard.adding(ToyFormat())),
     ]
 
