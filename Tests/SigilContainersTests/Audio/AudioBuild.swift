@@ -84,3 +84,42 @@ extension Build {
     }
 }
 
+extension Build {
+    // MARK: Ogg
+
+    /// A Vorbis identification header (30 bytes), comment header, and a fake setup header.
+    static func vorbisHeaders(_ comments: [String], setupLength: Int = 300) -> [[UInt8]] {
+        let identification: [UInt8] = [1] + Array("vorbis".utf8) + [0, 0, 0, 0, 2, 0x44, 0xAC, 0, 0] + [UInt8](repeating: 0, count: 12) + [0xB8, 1]
+        let comment: [UInt8] = [3] + Array("vorbis".utf8) + vorbisComment(comments) + [1]
+        let setup: [UInt8] = [5] + Array("vorbis".utf8) + (0..<setupLength).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        return [identification, comment, setup]
+    }
+
+    /// An OpusHead and an OpusTags packet.
+    static func opusHeaders(_ comments: [String]) -> [[UInt8]] {
+        let head: [UInt8] = Array("OpusHead".utf8) + [1, 2, 0x38, 1, 0x80, 0xBB, 0, 0, 0, 0, 0]
+        return [head, Array("OpusTags".utf8) + vorbisComment(comments)]
+    }
+
+    /// Fake audio packets.
+    static let oggAudioPackets: [[UInt8]] = (0..<6).map { n in (0..<(100 + n * 97)).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ n) } }
+
+    /// An Ogg stream: the identification packet alone on the first page, the other `headers` on the next page(s)
+    /// (`separate`: one page each), then the audio packets two per page with growing granule positions.
+    static func ogg(_ headers: [[UInt8]], separate: Bool = false, serial: UInt32 = 0x1234_5678, audio: [[UInt8]] = oggAudioPackets) -> [UInt8] {
+        var pages: [(OggPaginator.Page, UInt64)] = OggPaginator.pages([headers[0]], pagePerPacket: true).map { ($0, 0) }
+        pages += OggPaginator.pages(Array(headers.dropFirst()), pagePerPacket: separate).map { ($0, 0) }
+        for (n, pair) in stride(from: 0, to: audio.count, by: 2).enumerated() {
+            pages += OggPaginator.pages(Array(audio[pair..<min(audio.count, pair + 2)]), pagePerPacket: false).map { ($0, UInt64(960 * (n + 1))) }
+        }
+        var out: [UInt8] = []
+        for (index, (page, granule)) in pages.enumerated() {
+            var type: UInt8 = page.continued ? OggPage.continued : 0
+            if index == 0 { type |= OggPage.beginning }
+            if index == pages.count - 1 { type |= OggPage.end }
+            out += OggPage.make(headerType: type, granule: granule, serial: serial, sequence: UInt32(index), lacing: page.lacing, body: page.body)
+        }
+        return out
+    }
+}
+
