@@ -36,6 +36,7 @@ public struct MediaRegistry: Sendable, Hashable {
         BMFFFormat(),
         FLACFormat(),
         OggFormat(),
+        M4AFormat(),
     ])
 
     /// This registry with `handler` appended.

@@ -123,3 +123,54 @@ extension Build {
     }
 }
 
+extension Build {
+    // MARK: M4A
+
+    static func box(_ type: String, _ content: [UInt8]) -> [UInt8] { BMFFBoxBytes.make(type, content) }
+
+    /// An iTunes `udta/meta` (handler `mdir`) with a `©nam` item.
+    static func itunesMeta(_ title: String) -> [UInt8] {
+        let name = box("\u{A9}nam", box("data", [0, 0, 0, 1, 0, 0, 0, 0] + Array(title.utf8)))
+        return box("meta", [0, 0, 0, 0] + BMFFKeyedMetadata.handler("mdir") + box("ilst", name))
+    }
+
+    /// The audio bytes of the M4A builder.
+    static let m4aMedia: [UInt8] = (0..<600).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+
+    /// An M4A: `ftyp`, `moov` (a track whose `stco` points at three chunks of the media, a `udta` of `udta`
+    /// boxes), then `mdat` (or `mdat` first with `moovLast`), and a `free` box of `free` bytes after `moov`.
+    static func m4a(udta: [[UInt8]]? = nil, moovLast: Bool = false, free: Int? = nil, co64: Bool = false) -> [UInt8] {
+        let ftyp = box("ftyp", Array("M4A ".utf8) + [0, 0, 2, 0] + Array("M4A isommp42".utf8))
+        func moov(_ base: Int) -> [UInt8] {
+            let offsets = [0, 200, 400].map { base + $0 }
+            let table =
+                co64
+                ? box("co64", [0, 0, 0, 0] + UInt32(3).bigEndianBytes(4) + offsets.flatMap { UInt64($0).bigEndianBytes(8) })
+                : box("stco", [0, 0, 0, 0] + UInt32(3).bigEndianBytes(4) + offsets.flatMap { UInt32($0).bigEndianBytes(4) })
+            let trak = box(
+                "trak",
+                box("tkhd", [UInt8](repeating: 0, count: 84)) + box("mdia", box("minf", box("stbl", box("stsd", [0, 0, 0, 0, 0, 0, 0, 0]) + table))))
+            return box("moov", box("mvhd", [UInt8](repeating: 0, count: 100)) + trak + (udta.map { box("udta", $0.flatMap { $0 }) } ?? []))
+        }
+        let mdat = box("mdat", m4aMedia)
+        let freeBox = free.map { box("free", [UInt8](repeating: 0, count: $0)) } ?? []
+        if moovLast { return ftyp + mdat + moov(ftyp.count + 8) + freeBox }
+        let size = moov(0).count
+        return ftyp + moov(ftyp.count + size + freeBox.count + 8) + freeBox + mdat
+    }
+
+    /// The bytes each chunk offset of an M4A points at (4 of them).
+    static func chunks(_ m4a: [UInt8]) throws -> [[UInt8]] {
+        let moov = try #require(try BMFFWalker.topLevel(m4a).first { $0.type == "moov" })
+        let bytes = Array(m4a[moov.range])
+        return try BMFFMetadataWriter.chunkOffsetTables(bytes, base: 0).flatMap { table -> [[UInt8]] in
+            let count = bytes.u32be(table.payload.lowerBound + 4)
+            let width = table.type == "co64" ? 8 : 4
+            return (0..<count).map { entry in
+                let at = table.payload.lowerBound + 8 + entry * width
+                let offset = bytes[at..<(at + width)].reduce(0) { $0 << 8 | Int($1) }
+                return Array(m4a[offset..<(offset + 4)])
+            }
+        }
+    }
+}

@@ -8,7 +8,7 @@ import Testing
 struct AudioPeerCorpusTests {
     typealias Entry = PeerCorpusTests.Entry
 
-    static let directories: Set<String> = ["flac", "mp3", "ogg"]
+    static let directories: Set<String> = ["flac", "mp3", "ogg", "mp4"]
 
     static func entries() -> [Entry] { PeerCorpusTests.entries(in: directories) }
 

@@ -25,6 +25,7 @@ struct ConformanceSample: Sendable, CustomStringConvertible {
             format: .ogg, bytes: Build.ogg(Build.vorbisHeaders(["COMMENT=\(marker)"], setupLength: 40), audio: Array(Build.oggAudioPackets.prefix(2)))
         ),
         ConformanceSample(format: .opus, bytes: Build.ogg(Build.opusHeaders(["COMMENT=\(marker)"]), audio: Array(Build.oggAudioPackets.prefix(2)))),
+        ConformanceSample(format: .m4a, bytes: Build.m4a(udta: [Build.itunesMeta(marker)])),
         ConformanceSample(format: .toy, bytes: Array("TOY1\ncomment=\(marker)\n--\nessence bytes".utf8), registry: MediaRegistry.standard.adding(ToyFormat())),
     ]
 
