@@ -75,7 +75,8 @@ enum AudioCheck {
         }
         let before = try read(original, "original")
         let after = try read(labeled, "labeled")
-        #expect(after.contains("abc123"), "\(name): exiftool reads the label")
+        // exiftool has no tag for a RIFF `AIGC` chunk: for WAV it can only show that nothing else broke.
+        if ext != "wav" { #expect(after.contains("abc123"), "\(name): exiftool reads the label") }
         if !before.contains("Warning") {
             #expect(!after.contains("Warning"), "\(name): exiftool warns: \(after.split(separator: "\n").filter { $0.contains("Warning") })")
         }
