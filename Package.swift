@@ -134,7 +134,7 @@ var targets: [Target] = [
     .target(name: "SigilTestSupport", path: "Tests/SigilTestSupport", swiftSettings: upcoming),
     .testTarget(name: "SigilCoreTests", dependencies: ["SigilCore"], swiftSettings: upcoming),
     .testTarget(
-        name: "SigilContainersTests", dependencies: ["SigilContainers"], resources: [.copy("Resources")], swiftSettings: upcoming),
+        name: "SigilContainersTests", dependencies: ["SigilContainers", "SigilTestSupport"], resources: [.copy("Resources")], swiftSettings: upcoming),
     .testTarget(name: "SigilImagingTests", dependencies: ["SigilImaging", "SigilContainers"], swiftSettings: upcoming),
     .testTarget(name: "SigilKeysTests", dependencies: ["SigilKeys"], swiftSettings: upcoming),
     .testTarget(name: "SigilWatermarkTests", dependencies: ["SigilWatermark", "SigilImaging"], swiftSettings: upcoming),

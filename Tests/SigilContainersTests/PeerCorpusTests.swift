@@ -16,7 +16,7 @@ struct PeerCorpusTests {
 
     static let imageDirectories: Set<String> = ["jpeg", "png", "webp", "gif", "tiff", "bin"]
 
-    static func entries() -> [Entry] {
+    static func entries(in directories: Set<String> = imageDirectories) -> [Entry] {
         let url = Fixtures.peers.appendingPathComponent("INDEX.json")
         guard let data = try? Data(contentsOf: url),
             let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
@@ -24,7 +24,7 @@ struct PeerCorpusTests {
         else { return [] }
         var result: [Entry] = []
         for file in files {
-            guard let path = file["file"] as? String, let dir = path.split(separator: "/").first, imageDirectories.contains(String(dir)) else { continue }
+            guard let path = file["file"] as? String, let dir = path.split(separator: "/").first, directories.contains(String(dir)) else { continue }
             let expected = file["expected"] as? [String: Any] ?? [:]
             let hasLabel: String
             switch expected["has_label"] {

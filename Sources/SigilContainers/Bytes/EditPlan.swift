@@ -31,6 +31,14 @@ public struct EditPlan: Sendable, Hashable {
         edits.sort { ($0.range.lowerBound, $0.range.count) < ($1.range.lowerBound, $1.range.count) }
     }
 
+    /// Replaces `range` with `bytes` where `range` starts at or after the end of every edit so far: for a writer that
+    /// walks a file in order and makes many small edits (constant time, where ``replace(_:with:)`` checks them all).
+    public mutating func append(_ range: Range<Int>, with bytes: [UInt8]) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= sourceLength, "edit \(range) outside a \(sourceLength)-byte file")
+        precondition(edits.last.map { $0.range.upperBound <= range.lowerBound } ?? true, "edit \(range) is not after the earlier edits")
+        edits.append(Edit(range: range, bytes: bytes))
+    }
+
     /// Inserts `bytes` before the original byte at `offset`.
     public mutating func insert(_ bytes: [UInt8], at offset: Int) {
         replace(offset..<offset, with: bytes)

@@ -28,6 +28,11 @@ public struct LabelCarrier: Sendable, Hashable {
         case riffListInfo
         /// An ID3v2 `TXXX` frame with the description `AIGC` (MP3, PG-202510A).
         case id3UserText
+        /// A Vorbis comment `AIGC=` (FLAC `VORBIS_COMMENT`, Ogg Vorbis and Opus comment headers; PG-202510A).
+        case vorbisComment
+        /// An `ilst` item of an ISO BMFF `meta` box: the `mdta` key `AIGC` in `moov/udta/meta` (PG-20257A,
+        /// PG-202510A), or non-standard variants (QuickTime `moov/meta`, keyless iTunes items, a raw `udta` box).
+        case bmffMetadataItem
     }
 
     /// The carried value: one text, or loose properties.

@@ -34,6 +34,9 @@ public struct MediaRegistry: Sendable, Hashable {
         WAVFormat(),
         MP3Format(),
         BMFFFormat(),
+        FLACFormat(),
+        OggFormat(),
+        M4AFormat(),
     ])
 
     /// This registry with `handler` appended.

@@ -18,6 +18,14 @@ struct ConformanceSample: Sendable, CustomStringConvertible {
         ConformanceSample(format: .png, bytes: Build.png([Build.ihdr(), Build.tEXt("Comment", marker), Build.idat()])),
         ConformanceSample(format: .webp, bytes: Build.webp([Build.riffChunk("VP8L", Build.vp8l), Build.riffChunk("ICMT", Array(marker.utf8))])),
         ConformanceSample(format: .wav, bytes: Build.wav([Build.info([("ICMT", marker)])])),
+        ConformanceSample(
+            format: .flac, bytes: Build.flac([(4, Build.vorbisComment(["COMMENT=\(marker)"])), (1, [UInt8](repeating: 0, count: 16))])),
+        ConformanceSample(format: .mp3, bytes: Build.mp3([Build.txxx("SOURCE", marker)])),
+        ConformanceSample(
+            format: .ogg, bytes: Build.ogg(Build.vorbisHeaders(["COMMENT=\(marker)"], setupLength: 40), audio: Array(Build.oggAudioPackets.prefix(2)))
+        ),
+        ConformanceSample(format: .opus, bytes: Build.ogg(Build.opusHeaders(["COMMENT=\(marker)"]), audio: Array(Build.oggAudioPackets.prefix(2)))),
+        ConformanceSample(format: .m4a, bytes: Build.m4a(udta: [Build.itunesMeta(marker)])),
         ConformanceSample(format: .toy, bytes: Array("TOY1\ncomment=\(marker)\n--\nessence bytes".utf8), registry: MediaRegistry.standard.adding(ToyFormat())),
     ]
 

@@ -9,21 +9,26 @@ extension MediaFormat {
     public static let heif = MediaFormat(id: "heif", displayName: "HEIF", kind: .image, mimeTypes: ["image/heif", "image/heic", "image/avif"], extensions: ["heic", "heif", "avif"])
 }
 
-/// ISO BMFF (MP4, MOV, M4A, HEIF), told apart by the `ftyp` major brand. C2PA is read from the top-level C2PA
-/// `uuid` box; labels in `moov/udta/meta` come with the video work.
-public struct BMFFFormat: ManifestCarrying {
+/// ISO BMFF (MP4, MOV, HEIF), told apart by the `ftyp` major brand; M4A has its own handler (``M4AFormat``), which
+/// writes labels. C2PA is read from the top-level C2PA `uuid` box; labels are read from `moov/udta/meta` and the
+/// other sites ``BMFFLabelReader`` knows; writing them comes with the video work (``BMFFMetadataWriter``).
+public struct BMFFFormat: LabelReading, ManifestCarrying {
     public init() {}
-    public var formats: [MediaFormat] { [.mp4, .mov, .m4a, .heif] }
+    public var formats: [MediaFormat] { [.mp4, .mov, .heif] }
     public var embedsManifests: Bool { false }
 
     public func identify(_ prefix: [UInt8]) -> MediaFormat? {
         guard prefix.matches(ascii: "ftyp", at: 4), prefix.count >= 12 else { return nil }
         switch String(decoding: prefix[8..<12], as: UTF8.self) {
         case "qt  ": return .mov
-        case "M4A ", "M4B ", "M4P ", "F4A ": return .m4a
+        case let brand where M4AFormat.brands.contains(brand): return nil
         case "heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1", "avif", "avis": return .heif
         default: return .mp4
         }
+    }
+
+    public func scanLabels(_ bytes: [UInt8], into scan: inout ContainerScan) {
+        BMFFLabelReader.scan(bytes, name: identify(Array(bytes.prefix(12)))?.displayName ?? "BMFF", into: &scan)
     }
 
     public func findManifestStores(in bytes: [UInt8]) throws -> [EmbeddedManifestStore] { try BMFFManifestCarrier.find(bytes) }

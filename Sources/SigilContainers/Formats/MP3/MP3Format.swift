@@ -4,8 +4,10 @@ extension MediaFormat {
 }
 
 /// MP3: the label is an ID3v2 `TXXX` frame described `AIGC` (PG-202510A); C2PA sits in an ID3v2 `GEOB` frame.
-/// Labels are read here; writing them comes with the audio work.
-public struct MP3Format: LabelReading, ManifestCarrying {
+/// The label is merged into the tag at the start (``ID3LabelWriter``), or a new ID3v2.4 tag is put before the
+/// audio; the MPEG frames (Xing/LAME/VBRI header frame included), and APEv2 and ID3v1 tags at the end, are copied
+/// as one span (``StreamingLabelWriting``). The essence is the MPEG frames.
+public struct MP3Format: LabelReading, StreamingLabelWriting, EssenceLocating, ManifestCarrying {
     public init() {}
     public var formats: [MediaFormat] { [.mp3] }
 
@@ -19,6 +21,22 @@ public struct MP3Format: LabelReading, ManifestCarrying {
 
     public func scanLabels(_ bytes: [UInt8], into scan: inout ContainerScan) {
         ID3Labels.scan(bytes, into: &scan)
+    }
+
+    public func writeLabel(_ label: LabelAssignment, into bytes: [UInt8]) throws -> [UInt8] {
+        try labelEdits(label, in: MemoryByteSource(bytes)).apply(to: bytes)
+    }
+
+    public func labelEdits(_ label: LabelAssignment, in source: any ByteSource) throws -> EditPlan {
+        let structure = try MP3Structure(source)
+        let tag = try ID3LabelWriter.tag(json: label.json, replacing: try structure.tag.map { try source.read($0) })
+        var plan = EditPlan(sourceLength: source.count)
+        plan.replace(structure.tag ?? 0..<0, with: tag)
+        return plan
+    }
+
+    public func essenceRanges(in source: any ByteSource) throws -> [Range<Int>] {
+        [try MP3Structure(source).audio]
     }
 
     public func findManifestStores(in bytes: [UInt8]) throws -> [EmbeddedManifestStore] { try ID3ManifestCarrier.find(bytes) }

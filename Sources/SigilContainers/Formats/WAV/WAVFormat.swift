@@ -3,7 +3,8 @@ extension MediaFormat {
     public static let wav = MediaFormat(id: "wav", displayName: "WAV", kind: .audio, mimeTypes: ["audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave"], extensions: ["wav", "wave"])
 }
 
-/// WAV: the label is a top-level RIFF chunk `AIGC` holding the Annex E JSON (PG-202510A); some writers mirror it in
+/// WAV (RIFF, and RF64/BW64 whose sizes live in a `ds64` chunk): the label is a top-level RIFF chunk `AIGC` holding
+/// the Annex E JSON (PG-202510A); some writers mirror it in
 /// `LIST/INFO`, which Sigil reads (and reports) but never writes. C2PA sits in a RIFF `C2PA` chunk. The essence is
 /// the `data` chunk's payload. Labels are written by editing chunk headers only (``StreamingLabelWriting``).
 public struct WAVFormat: LabelReading, StreamingLabelWriting, EssenceLocating, ManifestCarrying {
@@ -11,7 +12,7 @@ public struct WAVFormat: LabelReading, StreamingLabelWriting, EssenceLocating, M
     public var formats: [MediaFormat] { [.wav] }
 
     public func identify(_ prefix: [UInt8]) -> MediaFormat? {
-        RIFFStructure.isRIFF(prefix, form: "WAVE") ? .wav : nil
+        RIFFStructure.isRIFF(prefix, form: "WAVE") || RIFFStructure.isRF64(prefix) ? .wav : nil
     }
 
     public func scanLabels(_ bytes: [UInt8], into scan: inout ContainerScan) {
@@ -38,9 +39,16 @@ public struct WAVFormat: LabelReading, StreamingLabelWriting, EssenceLocating, M
         try RIFFManifestCarrier.find(bytes, form: "WAVE", name: "WAV")
     }
     public func removeManifestStores(from bytes: [UInt8]) throws -> [UInt8] {
-        try RIFFManifestCarrier.remove(bytes, form: "WAVE", name: "WAV")
+        try Self.refuseRF64(bytes)
+        return try RIFFManifestCarrier.remove(bytes, form: "WAVE", name: "WAV")
     }
     public func embedManifestStore(_ store: [UInt8], into bytes: [UInt8]) throws -> (bytes: [UInt8], containerRange: Range<Int>) {
-        try RIFFManifestCarrier.embed(store, into: bytes, form: "WAVE", name: "WAV")
+        try Self.refuseRF64(bytes)
+        return try RIFFManifestCarrier.embed(store, into: bytes, form: "WAVE", name: "WAV")
+    }
+
+    /// C2PA's RIFF carrier edits the 32-bit RIFF size, which an RF64/BW64 file keeps in its `ds64` chunk.
+    static func refuseRF64(_ bytes: [UInt8]) throws {
+        if RIFFStructure.isRF64(bytes) { throw SigilError(.unsupportedFormat, "Sigil does not write C2PA into RF64/BW64 WAV files yet", offset: 0) }
     }
 }

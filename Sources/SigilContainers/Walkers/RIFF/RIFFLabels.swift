@@ -67,6 +67,11 @@ enum RIFFLabels {
             plan.insert(chunk, at: essenceChunk.offset)
         }
         let newSize = structure.declaredSize + plan.resultLength - source.count
+        if structure.ds64 != nil {
+            // RF64/BW64: the header's size stays 0xFFFFFFFF; the ds64 chunk holds the real one.
+            plan.replace(RIFFStructure.DS64.riffSizeField, with: UInt64(newSize).littleEndianBytes(8))
+            return plan
+        }
         guard newSize <= Int(UInt32.max) else { throw SigilError(.capacity, "the \(name) file would exceed the 4 GiB RIFF limit") }
         plan.replace(4..<8, with: UInt32(newSize).littleEndianBytes(4))
         return plan

@@ -23,9 +23,53 @@ struct RIFFStructure {
     /// The RIFF size field.
     var declaredSize: Int
     var damage: [SigilError] = []
+    /// The `ds64` chunk of an RF64/BW64 file (EBU Tech 3306), whose 64-bit sizes stand for the 32-bit fields set
+    /// to 0xFFFFFFFF; nil for RIFF.
+    var ds64: DS64?
+
+    /// The 64-bit sizes of an RF64/BW64 file.
+    struct DS64 {
+        /// Where the 64-bit RIFF size is (it replaces the header's size field).
+        static let riffSizeField = 20..<28
+        var riffSize: Int
+        var dataSize: Int
+        /// Sizes of other chunks longer than 4 GiB, by FourCC.
+        var table: [String: Int]
+    }
 
     /// Image-bitstream and animation chunks of WebP: the compressed image payload.
     static let imageChunks: Set<String> = ["VP8 ", "VP8L", "ALPH", "ANIM", "ANMF"]
+
+    /// Whether `bytes` start an RF64 or BW64 WAVE file (a WAV whose sizes live in a `ds64` chunk).
+    static func isRF64(_ bytes: [UInt8]) -> Bool {
+        (bytes.matches(ascii: "RF64", at: 0) || bytes.matches(ascii: "BW64", at: 0)) && bytes.matches(ascii: "WAVE", at: 8)
+    }
+
+    /// Reads the `ds64` chunk that must follow an RF64/BW64 header.
+    ///
+    /// - Throws: ``SigilError`` `.malformed`/`.truncated` naming the chunk.
+    static func readDS64(_ source: any ByteSource) throws -> DS64 {
+        let header = try source.require(8, at: 12, for: "RF64 ds64 chunk header")
+        guard header.matches(ascii: "ds64", at: 0) else { throw SigilError.malformed("RF64 file", at: 12, "does not start with a ds64 chunk") }
+        let size = header.u32le(4)
+        guard size >= 28 else { throw SigilError.malformed("RF64 ds64 chunk", at: 12, "is \(size) bytes, fewer than the 28 its sizes take") }
+        let body = try source.require(size, at: 20, for: "RF64 ds64 chunk")
+        func u64(_ i: Int) throws -> Int {
+            let value = UInt64(body.u32le(i)) | UInt64(body.u32le(i + 4)) << 32
+            guard let int = Int(exactly: value), int <= source.count else {
+                throw SigilError.malformed("RF64 ds64 chunk", at: 20 + i, "declares a size of \(value) bytes in a \(source.count)-byte file")
+            }
+            return int
+        }
+        let count = body.u32le(24)
+        guard count <= (size - 28) / 12 else { throw SigilError.malformed("RF64 ds64 chunk", at: 12, "declares \(count) table entries in \(size) bytes") }
+        var table: [String: Int] = [:]
+        for entry in 0..<count {
+            let at = 28 + entry * 12
+            table[String(decoding: body[at..<(at + 4)], as: UTF8.self)] = try u64(at + 4)
+        }
+        return DS64(riffSize: try u64(0), dataSize: try u64(8), table: table)
+    }
 
     /// Whether `bytes` start a RIFF form of type `form` (any form when nil).
     static func isRIFF(_ bytes: [UInt8], form: String? = nil) -> Bool {
@@ -44,13 +88,20 @@ struct RIFFStructure {
     /// - Throws: `.unsupportedFormat` when the header is not `RIFF` with that form type; `.io` when a read fails.
     init(_ source: any ByteSource, form expected: String?, name: String) throws {
         let head = try source.read(0..<12)
-        guard Self.isRIFF(head, form: expected) else {
+        let rf64 = expected == "WAVE" && Self.isRF64(head)
+        guard Self.isRIFF(head, form: expected) || rf64 else {
             let form = expected.map { "RIFF/\($0)" } ?? "RIFF"
             throw SigilError(.unsupportedFormat, "not a \(name) file: the \(form) header is missing", offset: 0)
         }
         form = String(decoding: head[8..<12], as: UTF8.self)
         let n = source.count
-        declaredSize = head.u32le(4)
+        if rf64 {
+            let ds64 = try Self.readDS64(source)
+            self.ds64 = ds64
+            declaredSize = ds64.riffSize
+        } else {
+            declaredSize = head.u32le(4)
+        }
         if declaredSize > n - 8 {
             damage.append(SigilError(.truncated, "RIFF header at offset 0 declares \(declaredSize) bytes but only \(n - 8) remain", offset: 0))
         }
@@ -72,7 +123,10 @@ struct RIFFStructure {
                 return
             }
             let fourCC = String(decoding: fourCCBytes, as: UTF8.self)
-            let size = header.u32le(4)
+            var size = header.u32le(4)
+            if size == 0xFFFF_FFFF, let ds64 {
+                size = fourCC == "data" ? ds64.dataSize : ds64.table[fourCC] ?? size
+            }
             let available = riffEnd - (i + 8)
             guard size <= available else {
                 damage.append(SigilError(.truncated, "\(name) chunk \(fourCC.trimmingSpaces) at offset \(i) declares \(size) bytes but only \(available) remain", offset: i))
