@@ -28,6 +28,8 @@ public struct LabelCarrier: Sendable, Hashable {
         case riffListInfo
         /// An ID3v2 `TXXX` frame with the description `AIGC` (MP3, PG-202510A).
         case id3UserText
+        /// The `AIGC` entry of a Markdown file's front matter (YAML mapping, inline JSON, or TOML; PG-20258A).
+        case frontMatter
     }
 
     /// The carried value: one text, or loose properties.

@@ -53,7 +53,7 @@ import Testing
 
     @Test func capabilitiesAreFoundByCast() {
         let registry = MediaRegistry.standard
-        #expect(registry.formats(with: (any LabelWriting).self) == [.jpeg, .png, .webp, .wav])
+        #expect(registry.formats(with: (any LabelWriting).self) == [.jpeg, .png, .webp, .wav, .markdown])
         #expect(registry.formats(with: (any LabelReading).self).contains(.mp3))
         #expect(registry.formats(with: (any ManifestCarrying).self).contains(.mp4))
         #expect(!(registry.handler(for: .tiff) is any LabelWriting), "TIFF is verified, not labeled")
@@ -66,7 +66,7 @@ import Testing
 
     @Test func theToyFormatIsReadAndWrittenThroughTheRegistry() throws {
         let toy = Array("TOY1\ntitle=hello\n--\nbody".utf8)
-        #expect(MediaRegistry.standard.format(of: toy) == nil, "unknown until registered")
+        #expect(MediaRegistry.standard.format(of: toy) == .plainText, "only text until registered")
         #expect(registry.format(of: toy) == .toy)
         let labeled = try LabelWriter.write(ConformanceSample.labelA, into: toy, registry: registry)
         let scan = try LabelScanner.scan(labeled, registry: registry)
