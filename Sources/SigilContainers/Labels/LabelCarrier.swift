@@ -30,6 +30,8 @@ public struct LabelCarrier: Sendable, Hashable {
         case id3UserText
         /// The `AIGC` entry of a Markdown file's front matter (YAML mapping, inline JSON, or TOML; PG-20258A).
         case frontMatter
+        /// The custom property `AIGC` in an OOXML package's `docProps/custom.xml` (PG-20258A).
+        case ooxmlCustomProperty
     }
 
     /// The carried value: one text, or loose properties.

@@ -34,6 +34,7 @@ public struct MediaRegistry: Sendable, Hashable {
         WAVFormat(),
         MP3Format(),
         BMFFFormat(),
+        OOXMLFormat(),
         MarkdownFormat(),
         PlainTextFormat(),
     ])

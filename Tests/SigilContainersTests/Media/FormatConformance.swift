@@ -19,6 +19,7 @@ struct ConformanceSample: Sendable, CustomStringConvertible {
         ConformanceSample(format: .webp, bytes: Build.webp([Build.riffChunk("VP8L", Build.vp8l), Build.riffChunk("ICMT", Array(marker.utf8))])),
         ConformanceSample(format: .wav, bytes: Build.wav([Build.info([("ICMT", marker)])])),
         ConformanceSample(format: .markdown, bytes: Array("---\ntitle: \(marker)\nlist:\n  - a\n---\n\n# Body\n".utf8)),
+        ConformanceSample(format: .ooxml, bytes: Build.docx([("docProps/app.xml", Array("<Properties>\(marker)</Properties>".utf8), false)])),
         ConformanceSample(format: .toy, bytes: Array("TOY1\ncomment=\(marker)\n--\nessence bytes".utf8), registry: MediaRegistry.standard.adding(ToyFormat())),
     ]
 
