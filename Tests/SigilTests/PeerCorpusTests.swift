@@ -109,12 +109,12 @@ struct PeerCorpusTests {
         #expect(checked == entries.count)
     }
 
-    /// The document fixtures (Markdown, OOXML, plain text): the implicit label's verdicts. AigcTotal's verdict on
+    /// The document fixtures (Markdown, OOXML, PDF, plain text): the implicit label's verdicts. AigcTotal's verdict on
     /// plain text rests on its explicit-label ("prompt pattern") check, which is SigilText's job: those files are
     /// checked for having no implicit label only.
     @Test func everyDocumentFileMatchesItsGoldenVerdict() throws {
-        let entries = try Self.entries(formats: ["md", "docx", "txt"])
-        #expect(entries.count >= 10)
+        let entries = try Self.entries(formats: ["md", "docx", "pdf", "txt"])
+        #expect(entries.count >= 12)
         var mismatches: [String] = []
         for entry in entries {
             let report = try Verifier().verify(try TestSupport.read(TestSupport.peers.appendingPathComponent(entry.file)))

@@ -32,6 +32,8 @@ public struct LabelCarrier: Sendable, Hashable {
         case frontMatter
         /// The custom property `AIGC` in an OOXML package's `docProps/custom.xml` (PG-20258A).
         case ooxmlCustomProperty
+        /// The `/AIGC` entry of a PDF's Info dictionary (the last trailer's; PG-20258A).
+        case pdfInfo
     }
 
     /// The carried value: one text, or loose properties.

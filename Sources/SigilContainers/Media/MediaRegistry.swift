@@ -35,6 +35,7 @@ public struct MediaRegistry: Sendable, Hashable {
         MP3Format(),
         BMFFFormat(),
         OOXMLFormat(),
+        PDFFormat(),
         MarkdownFormat(),
         PlainTextFormat(),
     ])
