@@ -139,6 +139,24 @@ extension Build {
         }
     }
 
+    /// The label changes no page: poppler renders the first page of the labeled file to the same pixels.
+    @Test(.enabled(if: DocumentTools.documentsAvailable && DocumentTools.which("pdftoppm") != nil)) func theFirstPageRendersIdentically() throws {
+        for name in Self.labelableNames {
+            let original = try DocumentTools.document(name)
+            let labeled = try PDFFormat().writeLabel(Self.label, into: original)
+            func render(_ bytes: [UInt8]) throws -> String {
+                try DocumentTools.withFile(bytes, named: "p.pdf") { path in
+                    let run = try DocumentTools.run("pdftoppm", ["-r", "24", "-f", "1", "-l", "1", "-singlefile", "-gray", path, path + "-page"])
+                    guard run.status == 0 else { return "pdftoppm failed: \(run.output)" }
+                    return try Data(contentsOf: URL(fileURLWithPath: path + "-page.pgm")).base64EncodedString()
+                }
+            }
+            let before = try render(original)
+            #expect(!before.hasPrefix("pdftoppm failed") && before.count > 100, "\(name): \(before.prefix(200))")
+            #expect(try render(labeled) == before, "\(name)")
+        }
+    }
+
     @Test(.enabled(if: Fixtures.peersAvailable)) func peersPDFFixturesAreRead() throws {
         let found = try labels(try Fixtures.peer("pdf/aigctotal__pdf-info-aigc.pdf"))
         #expect(found.count == 1 && found.first?.parsedPayload.label?.produceID == "C-001")
