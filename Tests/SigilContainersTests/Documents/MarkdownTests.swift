@@ -116,6 +116,13 @@ import Testing
         } throws: { ($0 as? SigilError)?.code == .tooLarge }
     }
 
+    /// Yams composes recursively: deep nesting is refused before it reaches the parser.
+    @Test func deepNestingIsRefusedBeforeParsing() throws {
+        let bytes = Array(("---\na: " + String(repeating: "[", count: 100_000) + "\n---\nbody").utf8)
+        #expect { try MarkdownFormat().writeLabel(Self.label, into: bytes) } throws: { ($0 as? SigilError)?.code == .tooLarge }
+        #expect(try LabelScanner.scan(bytes).findings.contains { $0.message.contains("nests deeper") })
+    }
+
     @Test func unclosedOrBrokenFrontMatterIsAnErrorNotAFile() throws {
         for text in ["---\ntitle: x\nno end", "---\ntitle: [unclosed\n---\nbody", "---\n- a list\n---\n"] {
             #expect(throws: SigilError.self, "\(text)") { try MarkdownFormat().writeLabel(Self.label, into: Array(text.utf8)) }

@@ -93,6 +93,13 @@ extension Build {
         #expect(scan.findings.contains { $0.code == .structureMalformed })
     }
 
+    @Test func negativeOffsetsAreErrors() throws {
+        let original = Build.pdf(info: "")
+        let at = try #require(original.firstIndex(of: Array("/Root 1 0 R".utf8)))
+        let bytes = Array(original[..<at]) + Array("/Root 1 0 R/Prev -5".utf8) + Array(original[(at + 11)...])
+        #expect(throws: SigilError.self) { try PDFFormat().writeLabel(Self.label, into: bytes) }
+    }
+
     @Test(.enabled(if: DocumentTools.documentsAvailable)) func encryptedPDFsAreRefused() throws {
         for name in ["pdf_lo74_encrypted_owner_only.pdf", "pdf_qpdf_encrypted_user_aes256.pdf"] {
             #expect(throws: SigilError.self, "\(name)") { try PDFFormat().writeLabel(Self.label, into: try DocumentTools.document(name)) }

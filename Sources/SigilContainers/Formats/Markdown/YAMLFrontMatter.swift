@@ -39,6 +39,10 @@ struct YAMLFrontMatter {
         guard let text = String(validating: content, as: UTF8.self) else {
             throw SigilError.malformed("the YAML front matter", at: offset, "is not UTF-8")
         }
+        if let depth = Self.nestingBeyondLimit(content) {
+            throw SigilError(
+                .tooLarge, "the YAML front matter at offset \(offset) nests deeper than \(depth) levels; Sigil refuses it", offset: offset)
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -68,6 +72,33 @@ struct YAMLFrontMatter {
             let next = index + 1 < keyLines.count ? keyLines[index + 1] : lineCount
             return Entry(key: pair.key.string ?? "", value: pair.value, lines: first..<max(first + 1, next))
         }
+    }
+
+    /// The deepest nesting Sigil parses: Yams composes recursively, so "[[[[…" must not reach it.
+    static let maximumDepth = 256
+
+    /// ``maximumDepth`` when `content` nests flow collections or indents deeper than it (counted without regard to
+    /// quotes, so a strange but harmless file may be refused; never a deep one accepted), else nil.
+    static func nestingBeyondLimit(_ content: [UInt8]) -> Int? {
+        var depth = 0
+        var indent = 0
+        var atLineStart = true
+        for b in content {
+            switch b {
+            case UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(0, depth - 1)
+            default: break
+            }
+            if b == 0x0A || b == 0x0D {
+                (atLineStart, indent) = (true, 0)
+            } else if atLineStart, b == 0x20 {
+                indent += 1
+            } else {
+                atLineStart = false
+            }
+            if depth > maximumDepth || indent > 4 * maximumDepth { return maximumDepth }
+        }
+        return nil
     }
 
     /// Counts `node` and its descendants against `budget`; false once it runs out.

@@ -53,7 +53,7 @@ struct PDFDocument {
             guard visited.count <= Self.maximumSections else {
                 throw SigilError(.tooLarge, "the PDF has more than \(Self.maximumSections) cross-reference sections", offset: next)
             }
-            guard next < bytes.count else {
+            guard next >= 0, next < bytes.count else {
                 throw SigilError.malformed("the PDF cross-reference", at: next, "points past the end of the \(bytes.count)-byte file")
             }
             let (dictionary, isStream, entries) = try Self.section(at: next, in: bytes)
@@ -228,7 +228,7 @@ struct PDFDocument {
     func object(_ number: Int) throws -> PDFObject? {
         switch xref[number] {
         case .offset(let offset, _):
-            guard offset < bytes.count else {
+            guard offset >= 0, offset < bytes.count else {
                 throw SigilError.malformed("the PDF cross-reference", at: offset, "places object \(number) past the end of the file")
             }
             var parser = PDFParser(bytes, at: offset)

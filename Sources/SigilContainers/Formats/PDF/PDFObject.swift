@@ -83,9 +83,10 @@ struct PDFParser {
     let base: Int
     static let maximumDepth = 64
 
+    /// A parser at `position`, clamped to the bytes (an offset read from a hostile file may be negative).
     init(_ bytes: [UInt8], at position: Int = 0, base: Int = 0) {
         self.bytes = bytes
-        self.position = position
+        self.position = min(max(0, position), bytes.count)
         self.base = base
     }
 
