@@ -124,6 +124,9 @@ extension Build {
         }
         let linearized = try PDFFormat().writeLabel(Self.label, into: try DocumentTools.document("pdf_googledocs_linearized.pdf"))
         #expect(try LabelScanner.scan(linearized).findings.contains { $0.code == .linearizationLost })
+        let signed = try PDFFormat().writeLabel(Self.label, into: try DocumentTools.document("pdf_designer65_usage_rights_signed.pdf"))
+        #expect(try LabelScanner.scan(signed).findings.contains { $0.code == .signedPackage && $0.message.contains("byte-identical") })
+        #expect(try !LabelScanner.scan(try DocumentTools.document("pdf_lo74_classic_xref.pdf")).findings.contains { $0.code == .signedPackage })
         let peer = try labels(try DocumentTools.document("pdf_reportlab_peer_aigc_exiftool.pdf"))
         #expect(peer.count == 1 && peer.first?.parsedPayload.label?.contentProducer == "CorpusStudio")
     }

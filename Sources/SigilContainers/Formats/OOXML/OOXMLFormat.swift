@@ -131,6 +131,6 @@ public struct OOXMLFormat: LabelReading, StreamingLabelWriting, EssenceLocating 
 extension Finding.Code {
     /// Informational: what an OOXML package's main part says it is.
     public static let packageType = Finding.Code("package-type")
-    /// A signed package (OOXML `_xmlsignatures/`): labeling invalidates its signature.
+    /// A signed document: an OOXML `_xmlsignatures/` part (labeling invalidates it) or a signed PDF (the update keeps it).
     public static let signedPackage = Finding.Code("signed-package")
 }

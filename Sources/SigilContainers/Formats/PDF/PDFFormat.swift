@@ -35,6 +35,7 @@ public struct PDFFormat: LabelReading, LabelWriting, EssenceLocating {
             return
         }
         checkLinearization(bytes, into: &scan)
+        checkSignature(document, into: &scan)
         do {
             guard let reference = document.trailer["Info"]?.reference, let info = try document.object(reference.number) else { return }
             var offset = 0
@@ -65,6 +66,19 @@ public struct PDFFormat: LabelReading, LabelWriting, EssenceLocating {
             LabelCarrier(
                 kind: .pdfInfo, location: "PDF /AIGC found by byte scan (outside a readable Info dictionary)", offset: at,
                 length: parser.position - at, keyed: true, standard: false, payload: .text(text)))
+    }
+
+    /// A signed PDF (usage-rights `/Perms` or signature fields): Sigil's update keeps the signed revision intact.
+    private func checkSignature(_ document: PDFDocument, into scan: inout ContainerScan) {
+        guard let root = document.trailer["Root"]?.reference, let catalog = try? document.object(root.number) else { return }
+        let form = try? document.resolve(catalog["AcroForm"])
+        let signed = catalog["Perms"] != nil || ((try? document.resolve(form?["SigFlags"]))??.integer ?? 0) & 1 != 0
+        guard signed else { return }
+        scan.findings.append(
+            Finding(
+                .signedPackage, .info,
+                "the PDF is signed: an incremental update (as Sigil writes the label) leaves the signed revision byte-identical, so the signature still covers it; validators will list the update as a change after signing",
+                location: "PDF catalog", offset: 0))
     }
 
     /// A linearized file whose first-page dictionary no longer gives the file's length has been updated since.
