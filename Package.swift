@@ -21,7 +21,7 @@ var targets: [Target] = [
 
     // MARK: Library modules
     .target(name: "SigilCore", swiftSettings: upcoming),
-    .target(name: "SigilContainers", dependencies: ["SigilCore", "CZlib"], swiftSettings: upcoming),
+    .target(name: "SigilContainers", dependencies: ["SigilCore", "CZlib", .product(name: "Yams", package: "Yams")], swiftSettings: upcoming),
     .target(
         name: "SigilImaging",
         dependencies: ["SigilCore", "CTurboJPEG", "CPNG", "CWebP", "CFreeType"],
@@ -194,6 +194,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.0"),

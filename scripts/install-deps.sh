@@ -13,6 +13,8 @@ packages=(
   fonts-wqy-microhei  # a CJK font for 「AI生成」 (fonts-noto-cjk also works)
   libimage-exiftool-perl  # interop tests: exiftool reads our labels
   imagemagick         # interop tests and the benchmark's anchor pipeline
+  qpdf                # PDF tests: qpdf --check on labeled PDFs
+  poppler-utils       # PDF tests: pdfinfo reads the /AIGC Info entry
   postgresql          # the log store's PostgreSQL tests start a throwaway server (initdb, pg_ctl)
   chromium            # the verify page's browser test (headless, DevTools over a pipe)
   wrk                 # the HTTP load script (make load)

@@ -21,7 +21,7 @@ extension Labeler {
                 return outcome
             }
             let bytes = try FileIO.read(input)
-            let outcome = try label(bytes)
+            let outcome = try label(bytes, fileExtension: URL(fileURLWithPath: input).pathExtension)
             try FileIO.writeAtomically(outcome.bytes, to: output, durable: durable)
             return outcome
         } catch let error as SigilError {
@@ -41,7 +41,7 @@ extension Labeler {
         defer { close(fd) }
         let source = FileByteSource(descriptor: fd, count: size, path: input)
         let head = try source.read(0..<min(size, MediaRegistry.sniffLength))
-        guard let identified = registry.identify(head), let writer = identified.handler as? any StreamingLabelWriting else { return nil }
+        guard let identified = registry.identify(head, fileExtension: URL(fileURLWithPath: input).pathExtension), let writer = identified.handler as? any StreamingLabelWriting else { return nil }
         let dimensions = try imageDimensions(of: source, format: identified.format)
         var label = try newLabel()
         let parts = { (plan: EditPlan) -> [FileIO.Part] in

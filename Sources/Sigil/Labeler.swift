@@ -86,8 +86,11 @@ public struct Labeler: Sendable {
     ///
     /// - Throws: ``SigilError`` naming the structure and offset for damaged or unsupported input, `.tooLarge`
     ///   for images over ``LabelPolicy/maxPixels``, `.invalidExplicitLabel` for wording or sizes GB 5.2 forbids.
-    public func label(_ input: [UInt8]) throws -> LabelOutcome {
-        let (identified, writer) = try checkFormat(input)
+    ///
+    /// - Parameter fileExtension: the input's file-name extension, when known: it refines text that has no magic
+    ///   number (a `.md` file without front matter is Markdown), never a format its bytes name.
+    public func label(_ input: [UInt8], fileExtension: String? = nil) throws -> LabelOutcome {
+        let (identified, writer) = try checkFormat(input, fileExtension: fileExtension)
         var label = try newLabel()
         let marks = policy.marks.intersection(Self.marks(for: identified.format.kind))
         var outcome = LabelOutcome(bytes: input, format: identified.format, label: label, explicit: nil, marks: marks, width: 0, height: 0)
@@ -156,8 +159,8 @@ public struct Labeler: Sendable {
     }
 
     /// The handler and format of a file to label: a format the registry knows whose handler writes labels.
-    func checkFormat(_ input: [UInt8]) throws -> (MediaRegistry.Identified, any LabelWriting) {
-        guard let identified = registry.identify(input) else { throw registry.unrecognised(input) }
+    func checkFormat(_ input: [UInt8], fileExtension: String? = nil) throws -> (MediaRegistry.Identified, any LabelWriting) {
+        guard let identified = registry.identify(input, fileExtension: fileExtension) else { throw registry.unrecognised(input) }
         guard let writer = identified.handler as? any LabelWriting else { throw registry.notLabelable(identified.format) }
         return (identified, writer)
     }

@@ -16,7 +16,7 @@ struct BatchLabeler {
             guard !name.hasPrefix("."), let (fd, size) = try? FileIO.openForStreaming(folder + "/" + name) else { return false }
             defer { close(fd) }
             guard let head = try? FileIO.read(fd, count: min(size, MediaRegistry.sniffLength), at: 0, path: name) else { return false }
-            return registry.identify(head)?.handler is any LabelWriting
+            return registry.identify(head, fileExtension: URL(fileURLWithPath: name).pathExtension)?.handler is any LabelWriting
         }
     }
 

@@ -275,8 +275,9 @@ import Testing
         #expect(f.severity == .error)
     }
 
-    @Test func unknownBytesThrowUnsupportedFormat() {
-        #expect(throws: SigilError(.unsupportedFormat, "")) { try LabelScanner.scan(Array("hello".utf8)) }
+    @Test func unknownBytesThrowUnsupportedFormat() throws {
+        #expect(throws: SigilError(.unsupportedFormat, "")) { try LabelScanner.scan([0x7F] + Array("ELF".utf8)) }
+        #expect(try LabelScanner.scan(Array("hello".utf8)).format == .plainText, "text is plain text, which has no label site")
         #expect(throws: SigilError(.unsupportedFormat, "")) { try LabelScanner.scan([]) }
     }
 

@@ -91,7 +91,7 @@ struct APITests {
         let harness = try await ServerHarness.start { $0.maxBodyBytes = 300_000 }
         try await harness.run { client in
             let jpeg = try ServerHarness.example("landscape.jpg")
-            let text = try await client.post("/v1/verify", Array("hello".utf8), type: "text/plain")
+            let text = try await client.post("/v1/verify", Array("hello".utf8), type: "application/x-tar")
             #expect(text.status == .unsupportedMediaType)
             #expect(try text.errorCode() == "unsupported-media-type")
             let notImage = try await client.post("/v1/label", Array("hello, not an image".utf8), type: "application/octet-stream", token: harness.labelToken)
@@ -209,7 +209,7 @@ struct APITests {
             #expect(result.text.contains("data-verdict=\"ai-generated\""))
             #expect(result.text.contains(Verdict.aiGenerated.summary.zh))
             #expect(result.text.contains("labeled.png"))
-            let bad = multipart(file: Array("not an image".utf8), filename: "x.txt")
+            let bad = multipart(file: [0x00, 0x01, 0x02, 0x03] + Array("not a known format".utf8), filename: "x.bin")
             let refused = try await client.post("/", bad.body, type: bad.type)
             #expect(refused.status == .unsupportedMediaType)
             #expect(refused.text.contains("data-verdict=\"error\""))

@@ -53,11 +53,11 @@ import SigilTestSupport
     func unknownFormatsExitThreeNamingWhatWasSeen() throws {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("notes.txt").path
-        try FileIO.writeAtomically(Array("%PDF-1.7 not really".utf8), to: path)
+        let path = dir.appendingPathComponent("notes.bin").path
+        try FileIO.writeAtomically([0x7F] + Array("ELF not really".utf8), to: path)
         let run = try TestSupport.run(TestSupport.sigilBinary!, ["verify", path])
         #expect(run.status == 3)
-        #expect(run.stderr.contains("25 50 44 46") && run.stderr.contains("%PDF-1.7"), "\(run.stderr)")
+        #expect(run.stderr.contains("7f 45 4c 46") && run.stderr.contains(".ELF"), "\(run.stderr)")
     }
 
     /// A WAV labeled end to end: the implicit label signed over the audio frames and a C2PA manifest; the

@@ -5,13 +5,17 @@ enum Zlib {
     /// Largest inflated text Sigil accepts from one chunk (decompression-bomb guard).
     static let maximumInflatedSize = 8 << 20
 
-    /// Inflates a zlib stream (RFC 1950), refusing to produce more than `limit` bytes.
+    /// Inflates a zlib stream (RFC 1950), or a raw deflate stream (RFC 1951, as ZIP stores it) when `raw`,
+    /// refusing to produce more than `limit` bytes. With `allowUnterminated`, a stream whose input ends without a
+    /// final block (PDF writers that only sync-flush) gives what it inflated so far.
     ///
     /// - Throws: `.malformed` for a damaged or incomplete stream, `.tooLarge` past `limit`.
-    static func inflate(_ input: [UInt8], limit: Int = maximumInflatedSize, structure: String, offset: Int) throws -> [UInt8] {
+    static func inflate(
+        _ input: [UInt8], limit: Int = maximumInflatedSize, raw: Bool = false, allowUnterminated: Bool = false, structure: String, offset: Int
+    ) throws -> [UInt8] {
         guard !input.isEmpty else { throw SigilError.malformed(structure, at: offset, "holds an empty zlib stream") }
         var stream = z_stream()
-        let initStatus = inflateInit_(&stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        let initStatus = inflateInit2_(&stream, raw ? -MAX_WBITS : MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard initStatus == Z_OK else { throw SigilError(.codec, "zlib inflateInit failed (\(initStatus))") }
         defer { inflateEnd(&stream) }
 
@@ -44,6 +48,7 @@ enum Zlib {
                     continue
                 case Z_BUF_ERROR:
                     // No progress possible: input exhausted before the end of the stream.
+                    if allowUnterminated, stream.avail_in == 0 { return }
                     throw SigilError.malformed(structure, at: offset, "holds a zlib stream that ends early (\(inputCount) compressed bytes)")
                 default:
                     let reason = stream.msg.map { String(cString: $0) } ?? "error \(status)"
@@ -66,6 +71,13 @@ enum Zlib {
         guard status == Z_OK else { throw SigilError(.codec, "zlib compress2 failed (\(status))") }
         output.removeSubrange(Int(destLength)...)
         return output
+    }
+
+    /// Deflates `input` into a raw deflate stream (RFC 1951), as ZIP stores it: the zlib stream without its
+    /// two-byte header and four-byte Adler-32 trailer.
+    static func deflateRaw(_ input: [UInt8]) throws -> [UInt8] {
+        let wrapped = try deflate(input)
+        return Array(wrapped[2..<(wrapped.count - 4)])
     }
 
     /// CRC-32 (ISO 3309, as PNG uses it) of `bytes[range]`.

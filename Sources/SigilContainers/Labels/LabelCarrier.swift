@@ -33,6 +33,12 @@ public struct LabelCarrier: Sendable, Hashable {
         /// An `ilst` item of an ISO BMFF `meta` box: the `mdta` key `AIGC` in `moov/udta/meta` (PG-20257A,
         /// PG-202510A), or non-standard variants (QuickTime `moov/meta`, keyless iTunes items, a raw `udta` box).
         case bmffMetadataItem
+        /// The `AIGC` entry of a Markdown file's front matter (YAML mapping, inline JSON, or TOML; PG-20258A).
+        case frontMatter
+        /// The custom property `AIGC` in an OOXML package's `docProps/custom.xml` (PG-20258A).
+        case ooxmlCustomProperty
+        /// The `/AIGC` entry of a PDF's Info dictionary (the last trailer's; PG-20258A).
+        case pdfInfo
     }
 
     /// The carried value: one text, or loose properties.

@@ -14,6 +14,10 @@ public protocol MediaFormatHandler: Sendable {
     func identify(_ prefix: [UInt8]) -> MediaFormat?
 }
 
+/// A handler that recognises what no other handler claims (plain text has no magic number): ``MediaRegistry``
+/// asks it only when every other handler has declined, and never reports it as a polyglot's second format.
+public protocol FallbackIdentifying: MediaFormatHandler {}
+
 /// A format whose files can hold GB 45438-2025 file-metadata labels that Sigil reads: every site, including
 /// the non-standard ones real generators use.
 public protocol LabelReading: MediaFormatHandler {

@@ -37,6 +37,10 @@ public struct MediaRegistry: Sendable, Hashable {
         FLACFormat(),
         OggFormat(),
         M4AFormat(),
+        OOXMLFormat(),
+        PDFFormat(),
+        MarkdownFormat(),
+        PlainTextFormat(),
     ])
 
     /// This registry with `handler` appended.
@@ -56,7 +60,7 @@ public struct MediaRegistry: Sendable, Hashable {
     public func identify(_ bytes: [UInt8]) -> Identified? {
         let prefix = bytes.count > Self.sniffLength ? Array(bytes[0..<Self.sniffLength]) : bytes
         var found: Identified?
-        for handler in handlers {
+        for handler in handlers where !(handler is any FallbackIdentifying) {
             guard let format = handler.identify(prefix) else { continue }
             if found == nil {
                 found = Identified(handler: handler, format: format, alsoMatches: [])
@@ -64,7 +68,23 @@ public struct MediaRegistry: Sendable, Hashable {
                 found?.alsoMatches.append(format)
             }
         }
+        if found == nil {
+            for handler in handlers where handler is any FallbackIdentifying {
+                if let format = handler.identify(prefix) { return Identified(handler: handler, format: format, alsoMatches: []) }
+            }
+        }
         return found
+    }
+
+    /// The first handler that recognises `bytes`, refined by the file's name where bytes cannot tell: text that
+    /// sniffs as ``MediaFormat/plainText`` is taken as the text format that claims `fileExtension` (Markdown
+    /// without front matter has no magic number). The name never overrides a format found from bytes.
+    public func identify(_ bytes: [UInt8], fileExtension: String?) -> Identified? {
+        guard let found = identify(bytes), found.format == .plainText, let ext = fileExtension?.lowercased(),
+            let refined = formats.first(where: { $0.kind == .text && $0 != .plainText && $0.extensions.contains(ext) }),
+            let handler = handler(for: refined)
+        else { return identify(bytes) }
+        return Identified(handler: handler, format: refined, alsoMatches: [])
     }
 
     /// The format of `bytes`, or nil.
@@ -97,6 +117,9 @@ public struct MediaRegistry: Sendable, Hashable {
 
     /// The error for a recognised format whose handler does not write labels: it names the formats that do.
     public func notLabelable(_ format: MediaFormat) -> SigilError {
+        if format.kind == .text, handler(for: format) is any LabelReading {
+            return SigilError(.unsupportedFormat, "\(format.displayName) has no implicit label site (no container for metadata): its label is the explicit text label only")
+        }
         let writable = formats(with: (any LabelWriting).self).map(\.displayName).joined(separator: ", ")
         return SigilError(.unsupportedFormat, "\(format.displayName) files can be verified but not labeled; Sigil labels \(writable)")
     }

@@ -26,6 +26,9 @@ struct ConformanceSample: Sendable, CustomStringConvertible {
         ),
         ConformanceSample(format: .opus, bytes: Build.ogg(Build.opusHeaders(["COMMENT=\(marker)"]), audio: Array(Build.oggAudioPackets.prefix(2)))),
         ConformanceSample(format: .m4a, bytes: Build.m4a(udta: [Build.itunesMeta(marker)])),
+        ConformanceSample(format: .markdown, bytes: Array("---\ntitle: \(marker)\nlist:\n  - a\n---\n\n# Body\n".utf8)),
+        ConformanceSample(format: .ooxml, bytes: Build.docx([("docProps/app.xml", Array("<Properties>\(marker)</Properties>".utf8), false)])),
+        ConformanceSample(format: .pdf, bytes: Build.pdf(info: "/Title (\(marker))")),
         ConformanceSample(format: .toy, bytes: Array("TOY1\ncomment=\(marker)\n--\nessence bytes".utf8), registry: MediaRegistry.standard.adding(ToyFormat())),
     ]
 

@@ -1,0 +1,283 @@
+/// A PDF's cross-reference and trailer as readers see them (ISO 32000-1 §7.5): the sections followed from the
+/// last `startxref` through every `/Prev` (and a hybrid file's `/XRefStm`), newer entries winning; classic tables
+/// and cross-reference streams alike. Objects are read on demand, from the file or from an object stream.
+///
+/// Loops in the `/Prev` chain, offsets past the end of the file and streams that inflate past a limit are
+/// ``SigilError``s naming the offset.
+struct PDFDocument {
+    /// Where an object lives.
+    enum Location: Sendable, Hashable {
+        case free
+        /// At a byte offset, with its generation.
+        case offset(Int, generation: Int)
+        /// Inside the object stream `stream`, at `index`.
+        case compressed(stream: Int, index: Int)
+    }
+
+    let bytes: [UInt8]
+    /// The trailer of the last section (for a cross-reference stream, its dictionary).
+    let trailer: PDFObject
+    /// Every object's location, newest section first.
+    let xref: [Int: Location]
+    /// The offset the last `startxref` names.
+    let lastXRefOffset: Int
+    /// Whether the last section is a cross-reference stream (an update must then write one too).
+    let lastSectionIsStream: Bool
+
+    static let maximumSections = 1_000
+    static let maximumStreamSize = 64 << 20
+
+    /// Reads the cross-reference chain of `bytes`.
+    ///
+    /// - Throws: ``SigilError`` for a file without `startxref`, a section that is not one, a loop, or an offset past
+    ///   the end of the file.
+    init(_ bytes: [UInt8]) throws {
+        self.bytes = bytes
+        let tailStart = max(0, bytes.count - 2048)
+        guard let at = Self.lastIndex(of: Array("startxref".utf8), in: bytes, from: tailStart) else {
+            throw SigilError.malformed("the PDF", at: bytes.count, "has no startxref in its last 2048 bytes: it is cut short or not a PDF")
+        }
+        var parser = PDFParser(bytes, at: at + 9)
+        guard let offset = Int(parser.keyword()), offset >= 0 else {
+            throw SigilError.malformed("the PDF startxref", at: at, "is not followed by an offset")
+        }
+        lastXRefOffset = offset
+        var table: [Int: Location] = [:]
+        var visited: Set<Int> = []
+        var pending = [offset]
+        var first: (PDFObject, Bool)?
+        while let next = pending.popLast() {
+            guard visited.insert(next).inserted else {
+                throw SigilError.malformed("the PDF cross-reference chain", at: next, "loops back to the section at offset \(next)")
+            }
+            guard visited.count <= Self.maximumSections else {
+                throw SigilError(.tooLarge, "the PDF has more than \(Self.maximumSections) cross-reference sections", offset: next)
+            }
+            guard next >= 0, next < bytes.count else {
+                throw SigilError.malformed("the PDF cross-reference", at: next, "points past the end of the \(bytes.count)-byte file")
+            }
+            let (dictionary, isStream, entries) = try Self.section(at: next, in: bytes)
+            for (number, location) in entries where table[number] == nil { table[number] = location }
+            if first == nil { first = (dictionary, isStream) }
+            if let prev = dictionary["Prev"]?.integer { pending.append(prev) }
+            // A hybrid file's stream is read before the table's /Prev, so its entries win over older sections.
+            if !isStream, let stream = dictionary["XRefStm"]?.integer, !visited.contains(stream) {
+                guard stream < bytes.count else { throw SigilError.malformed("the PDF /XRefStm", at: next, "points past the end of the file") }
+                visited.insert(stream)
+                let (_, _, streamEntries) = try Self.section(at: stream, in: bytes)
+                for (number, location) in streamEntries where table[number] == nil || table[number] == .free { table[number] = location }
+            }
+        }
+        (trailer, lastSectionIsStream) = first!
+        xref = table
+    }
+
+    static func lastIndex(of needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
+        var i = bytes.count - needle.count
+        while i >= from {
+            if bytes.matches(needle, at: i) { return i }
+            i -= 1
+        }
+        return nil
+    }
+
+    /// One section at `offset`: its trailer (or stream dictionary), whether it is a stream, its entries.
+    static func section(at offset: Int, in bytes: [UInt8]) throws -> (PDFObject, Bool, [(Int, Location)]) {
+        var parser = PDFParser(bytes, at: offset)
+        if parser.expect("xref") {
+            var entries: [(Int, Location)] = []
+            while true {
+                let saved = parser.position
+                let word = parser.keyword()
+                if word == "trailer" { break }
+                guard let start = Int(word), start >= 0, let count = Int(parser.keyword()), count >= 0 else {
+                    parser.position = saved
+                    throw parser.error("is a cross-reference table without a trailer")
+                }
+                guard count <= (bytes.count - parser.position) / 18 + 1 else {
+                    throw parser.error("declares \(count) entries, more than the file holds")
+                }
+                for k in 0..<count {
+                    guard let field = Int(parser.keyword()), let generation = Int(parser.keyword()) else {
+                        throw parser.error("has a damaged cross-reference entry")
+                    }
+                    switch parser.keyword() {
+                    case "n": entries.append((start + k, field > 0 ? .offset(field, generation: generation) : .free))
+                    case "f": entries.append((start + k, .free))
+                    default: throw parser.error("has a cross-reference entry that is neither n nor f")
+                    }
+                }
+            }
+            let trailer = try parser.object()
+            guard trailer.entries != nil else { throw parser.error("has a trailer that is not a dictionary") }
+            return (trailer, false, entries)
+        }
+        let (dictionary, data) = try indirectStream(at: offset, in: bytes)
+        guard dictionary["Type"]?.nameValue == "XRef" else {
+            throw SigilError.malformed("the PDF cross-reference", at: offset, "is neither an xref table nor a cross-reference stream")
+        }
+        guard let widths = dictionary["W"]?.array?.compactMap(\.integer), widths.count == 3, widths.allSatisfy({ (0...8).contains($0) }) else {
+            throw SigilError.malformed("the PDF cross-reference stream", at: offset, "has no valid /W")
+        }
+        let size = dictionary["Size"]?.integer ?? 0
+        let index = dictionary["Index"]?.array?.compactMap(\.integer) ?? [0, size]
+        let rowLength = widths.reduce(0, +)
+        guard rowLength > 0 else { throw SigilError.malformed("the PDF cross-reference stream", at: offset, "has /W [0 0 0]") }
+        var entries: [(Int, Location)] = []
+        var row = 0
+        for pair in stride(from: 0, to: index.count - 1, by: 2) {
+            for k in 0..<max(0, index[pair + 1]) {
+                guard (row + 1) * rowLength <= data.count else {
+                    throw SigilError.malformed("the PDF cross-reference stream", at: offset, "holds fewer rows than its /Index declares")
+                }
+                var fields = [0, 0, 0]
+                var p = row * rowLength
+                for f in 0..<3 {
+                    for _ in 0..<widths[f] {
+                        fields[f] = fields[f] << 8 | Int(data[p])
+                        p += 1
+                    }
+                }
+                if widths[0] == 0 { fields[0] = 1 }
+                let number = index[pair] + k
+                switch fields[0] {
+                case 0: entries.append((number, .free))
+                case 1: entries.append((number, .offset(fields[1], generation: fields[2])))
+                case 2: entries.append((number, .compressed(stream: fields[1], index: fields[2])))
+                default: break
+                }
+                row += 1
+            }
+        }
+        return (dictionary, true, entries)
+    }
+
+    /// The dictionary and decoded data of the stream object at `offset` (`n g obj << … >> stream … endstream`).
+    static func indirectStream(at offset: Int, in bytes: [UInt8], resolveLength: ((PDFObject) throws -> Int?)? = nil) throws -> (PDFObject, [UInt8]) {
+        var parser = PDFParser(bytes, at: offset)
+        guard Int(parser.keyword()) != nil, Int(parser.keyword()) != nil, parser.expect("obj") else {
+            throw SigilError.malformed("the PDF object", at: offset, "does not start with 'n g obj'")
+        }
+        let dictionary = try parser.object()
+        guard parser.expect("stream") else { throw SigilError.malformed("the PDF object", at: offset, "is not a stream") }
+        if parser.position < bytes.count, bytes[parser.position] == 0x0D { parser.position += 1 }
+        if parser.position < bytes.count, bytes[parser.position] == 0x0A { parser.position += 1 }
+        let lengthObject = dictionary["Length"]
+        guard let length = try lengthObject?.integer ?? lengthObject.flatMap({ try resolveLength?($0) }), length >= 0 else {
+            throw SigilError.malformed("the PDF stream", at: offset, "has no usable /Length")
+        }
+        guard length <= bytes.count - parser.position else {
+            throw SigilError.truncated(
+                "the PDF stream at offset \(offset)", at: parser.position, needs: length, remaining: bytes.count - parser.position)
+        }
+        let raw = Array(bytes[parser.position..<(parser.position + length)])
+        return (dictionary, try decode(raw, dictionary: dictionary, offset: offset))
+    }
+
+    /// A stream's data through its filter (none or FlateDecode, with a PNG predictor when it has one).
+    static func decode(_ raw: [UInt8], dictionary: PDFObject, offset: Int) throws -> [UInt8] {
+        let filters: [String] = dictionary["Filter"].map { $0.nameValue.map { [$0] } ?? ($0.array ?? []).compactMap(\.nameValue) } ?? []
+        guard !filters.isEmpty else { return raw }
+        guard filters == ["FlateDecode"] else {
+            throw SigilError(
+                .unsupportedFormat, "the PDF stream at offset \(offset) uses the filter \(filters.joined(separator: ", ")); Sigil reads FlateDecode",
+                offset: offset)
+        }
+        let inflated = try Zlib.inflate(raw, limit: maximumStreamSize, allowUnterminated: true, structure: "the PDF stream", offset: offset)
+        let parameters = dictionary["DecodeParms"].flatMap { $0.array?.first ?? $0 }
+        guard let predictor = parameters?["Predictor"]?.integer, predictor >= 10 else { return inflated }
+        let columns = max(1, parameters?["Columns"]?.integer ?? 1)
+        return try unpredict(inflated, columns: columns, offset: offset)
+    }
+
+    /// Undoes the PNG predictors (one filter byte per row).
+    static func unpredict(_ data: [UInt8], columns: Int, offset: Int) throws -> [UInt8] {
+        guard columns <= 4096 else { throw SigilError.malformed("the PDF stream", at: offset, "has /Columns \(columns)") }
+        var out: [UInt8] = []
+        var previous = [UInt8](repeating: 0, count: columns)
+        var i = 0
+        while i + columns + 1 <= data.count {
+            let type = data[i]
+            var row = Array(data[(i + 1)...(i + columns)])
+            for c in 0..<columns {
+                let left = c > 0 ? Int(row[c - 1]) : 0
+                let up = Int(previous[c])
+                let upLeft = c > 0 ? Int(previous[c - 1]) : 0
+                let add: Int
+                switch type {
+                case 0: add = 0
+                case 1: add = left
+                case 2: add = up
+                case 3: add = (left + up) / 2
+                case 4:
+                    let p = left + up - upLeft
+                    let (pa, pb, pc) = (abs(p - left), abs(p - up), abs(p - upLeft))
+                    add = pa <= pb && pa <= pc ? left : (pb <= pc ? up : upLeft)
+                default: throw SigilError.malformed("the PDF stream", at: offset, "has PNG predictor type \(type)")
+                }
+                row[c] = UInt8(truncatingIfNeeded: Int(row[c]) + add)
+            }
+            out += row
+            previous = row
+            i += columns + 1
+        }
+        return out
+    }
+
+    /// The object `number`, resolved from its location (depth-limited for chained references).
+    func object(_ number: Int) throws -> PDFObject? {
+        switch xref[number] {
+        case .offset(let offset, _):
+            guard offset >= 0, offset < bytes.count else {
+                throw SigilError.malformed("the PDF cross-reference", at: offset, "places object \(number) past the end of the file")
+            }
+            var parser = PDFParser(bytes, at: offset)
+            guard Int(parser.keyword()) == number, Int(parser.keyword()) != nil, parser.expect("obj") else {
+                throw SigilError.malformed("the PDF object \(number)", at: offset, "is not at the offset the cross-reference gives")
+            }
+            return try parser.object()
+        case .compressed(let stream, let index):
+            guard case .offset(let streamOffset, _) = xref[stream] else {
+                throw SigilError.malformed("the PDF object stream \(stream)", at: 0, "is not in the cross-reference")
+            }
+            let (dictionary, data) = try PDFDocument.indirectStream(at: streamOffset, in: bytes, resolveLength: resolveLength)
+            guard let count = dictionary["N"]?.integer, let first = dictionary["First"]?.integer, count >= 0, first >= 0, first <= data.count else {
+                throw SigilError.malformed("the PDF object stream \(stream)", at: streamOffset, "has no valid /N and /First")
+            }
+            var header = PDFParser(data, base: streamOffset)
+            for k in 0..<min(count, data.count) {
+                guard let n = Int(header.keyword()), let at = Int(header.keyword()) else { break }
+                if n == number || k == index {
+                    guard n == number, first + at < data.count else { break }
+                    var parser = PDFParser(data, at: first + at, base: streamOffset)
+                    return try parser.object()
+                }
+            }
+            throw SigilError.malformed("the PDF object stream \(stream)", at: streamOffset, "does not hold object \(number)")
+        case .free, nil:
+            return nil
+        }
+    }
+
+    /// An indirect `/Length`.
+    func resolveLength(_ object: PDFObject) throws -> Int? {
+        guard let ref = object.reference, case .offset = xref[ref.number] else { return nil }
+        return try self.object(ref.number)?.integer
+    }
+
+    /// `object`, or the object it refers to.
+    func resolve(_ object: PDFObject?) throws -> PDFObject? {
+        guard let object else { return nil }
+        if let ref = object.reference { return try self.object(ref.number) }
+        return object
+    }
+
+    /// The stream object `number`: its dictionary and decoded data.
+    func stream(_ number: Int) throws -> (PDFObject, [UInt8])? {
+        guard case .offset(let offset, _) = xref[number] else { return nil }
+        return try PDFDocument.indirectStream(at: offset, in: bytes, resolveLength: resolveLength)
+    }
+
+    /// The trailer's `/Size`: the next free object number.
+    var size: Int { max(trailer["Size"]?.integer ?? 0, (xref.keys.max() ?? 0) + 1) }
+}

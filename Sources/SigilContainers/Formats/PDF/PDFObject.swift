@@ -1,0 +1,284 @@
+/// A PDF object as ``PDFParser`` reads it (ISO 32000-1 §7.3). Dictionaries keep each value's raw bytes, so a
+/// writer can copy them unchanged into a new dictionary.
+indirect enum PDFObject: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    /// A number as written (`12`, `-3.5`).
+    case number(String)
+    /// A string's bytes (literal escapes resolved, hex decoded).
+    case string([UInt8])
+    case name(String)
+    case array([PDFObject])
+    /// Keys without the slash, in order, each with its value and the value's raw bytes.
+    case dictionary([DictionaryEntry])
+    /// `n g R`.
+    case reference(Int, Int)
+
+    struct DictionaryEntry: Sendable, Hashable {
+        var key: String
+        var value: PDFObject
+        var raw: [UInt8]
+    }
+
+    subscript(key: String) -> PDFObject? {
+        guard case .dictionary(let entries) = self else { return nil }
+        return entries.first { $0.key == key }?.value
+    }
+
+    var entries: [DictionaryEntry]? {
+        if case .dictionary(let entries) = self { return entries }
+        return nil
+    }
+
+    var integer: Int? {
+        if case .number(let text) = self { return Int(text) }
+        return nil
+    }
+
+    var reference: (number: Int, generation: Int)? {
+        if case .reference(let n, let g) = self { return (n, g) }
+        return nil
+    }
+
+    var nameValue: String? {
+        if case .name(let name) = self { return name }
+        return nil
+    }
+
+    var array: [PDFObject]? {
+        if case .array(let items) = self { return items }
+        return nil
+    }
+
+    /// A text string's value (PDF 7.9.2.2): UTF-16BE after a BOM, UTF-8 after its BOM, else PDFDocEncoding (read
+    /// as Latin-1, which agrees with it on every character a label uses).
+    var text: String? {
+        guard case .string(let bytes) = self else { return nil }
+        if bytes.starts(with: [0xFE, 0xFF]) { return TextDecoding.utf16(bytes.dropFirst(2), bigEndian: true) }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return String(decoding: bytes.dropFirst(3), as: UTF8.self) }
+        return String(bytes.map { Character(Unicode.Scalar($0)) })
+    }
+
+    /// A PDF text string for `text`: a literal string of its ASCII bytes, or UTF-16BE with a BOM as a hex string
+    /// when it holds anything else.
+    static func textString(_ text: String) -> [UInt8] {
+        if text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) {
+            var out: [UInt8] = [UInt8(ascii: "(")]
+            for b in text.utf8 {
+                if b == UInt8(ascii: "(") || b == UInt8(ascii: ")") || b == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
+                out.append(b)
+            }
+            return out + [UInt8(ascii: ")")]
+        }
+        let units = [UInt8]([0xFE, 0xFF]) + text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        return Array(("<" + units.map { ($0 < 16 ? "0" : "") + String($0, radix: 16, uppercase: true) }.joined() + ">").utf8)
+    }
+}
+
+/// Reads PDF objects from bytes: tokens, strings, dictionaries, arrays, references; nesting is bounded.
+struct PDFParser {
+    let bytes: [UInt8]
+    var position: Int
+    /// Where `bytes` sit in the file, for messages.
+    let base: Int
+    static let maximumDepth = 64
+
+    /// A parser at `position`, clamped to the bytes (an offset read from a hostile file may be negative).
+    init(_ bytes: [UInt8], at position: Int = 0, base: Int = 0) {
+        self.bytes = bytes
+        self.position = min(max(0, position), bytes.count)
+        self.base = base
+    }
+
+    static func isWhitespace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == 0x0C || b == 0x00 }
+    static func isDelimiter(_ b: UInt8) -> Bool { "()<>[]{}/%".utf8.contains(b) }
+
+    func error(_ reason: String) -> SigilError {
+        SigilError.malformed("the PDF object", at: base + position, reason)
+    }
+
+    /// Skips white space and comments.
+    mutating func skipWhitespace() {
+        while position < bytes.count {
+            if Self.isWhitespace(bytes[position]) {
+                position += 1
+            } else if bytes[position] == UInt8(ascii: "%") {
+                while position < bytes.count, bytes[position] != 0x0A, bytes[position] != 0x0D { position += 1 }
+            } else {
+                return
+            }
+        }
+    }
+
+    /// A regular token (a keyword or a number) at the position, without consuming it past its end.
+    mutating func keyword() -> String {
+        skipWhitespace()
+        let start = position
+        while position < bytes.count, !Self.isWhitespace(bytes[position]), !Self.isDelimiter(bytes[position]) { position += 1 }
+        return String(decoding: bytes[start..<position], as: UTF8.self)
+    }
+
+    /// Whether the next token is `word` (consumed when it is).
+    mutating func expect(_ word: String) -> Bool {
+        let saved = position
+        if keyword() == word { return true }
+        position = saved
+        return false
+    }
+
+    /// The object at the position.
+    mutating func object(depth: Int = 0) throws -> PDFObject {
+        guard depth < Self.maximumDepth else { throw error("nests deeper than \(Self.maximumDepth) levels") }
+        skipWhitespace()
+        guard position < bytes.count else {
+            throw SigilError(.truncated, "the PDF ends inside an object at offset \(base + position)", offset: base + position)
+        }
+        let b = bytes[position]
+        switch b {
+        case UInt8(ascii: "/"):
+            position += 1
+            let start = position
+            while position < bytes.count, !Self.isWhitespace(bytes[position]), !Self.isDelimiter(bytes[position]) { position += 1 }
+            return .name(Self.decodeName(bytes[start..<position]))
+        case UInt8(ascii: "("):
+            return .string(try literalString())
+        case UInt8(ascii: "<"):
+            if position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "<") {
+                position += 2
+                var entries: [PDFObject.DictionaryEntry] = []
+                while true {
+                    skipWhitespace()
+                    guard position < bytes.count else {
+                        throw SigilError(.truncated, "the PDF ends inside a dictionary at offset \(base + position)", offset: base + position)
+                    }
+                    if bytes[position] == UInt8(ascii: ">") {
+                        guard position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: ">") else {
+                            throw error("has a dictionary closed by a single >")
+                        }
+                        position += 2
+                        return .dictionary(entries)
+                    }
+                    guard case .name(let key) = try object(depth: depth + 1) else { throw error("has a dictionary key that is not a name") }
+                    skipWhitespace()
+                    let start = position
+                    let value = try object(depth: depth + 1)
+                    entries.append(.init(key: key, value: value, raw: Array(bytes[start..<position])))
+                }
+            }
+            return .string(try hexString())
+        case UInt8(ascii: "["):
+            position += 1
+            var items: [PDFObject] = []
+            while true {
+                skipWhitespace()
+                guard position < bytes.count else {
+                    throw SigilError(.truncated, "the PDF ends inside an array at offset \(base + position)", offset: base + position)
+                }
+                if bytes[position] == UInt8(ascii: "]") {
+                    position += 1
+                    return .array(items)
+                }
+                items.append(try object(depth: depth + 1))
+            }
+        default:
+            let word = keyword()
+            switch word {
+            case "": throw error("has an unexpected '\(Character(Unicode.Scalar(b)))'")
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            case "null": return .null
+            default:
+                guard Double(word) != nil else { throw error("has an unexpected keyword '\(word.prefix(20))'") }
+                // `n g R`: look ahead for two more tokens.
+                if let number = Int(word), number >= 0 {
+                    let saved = position
+                    let generation = keyword()
+                    if let g = Int(generation), g >= 0, keyword() == "R" { return .reference(number, g) }
+                    position = saved
+                }
+                return .number(word)
+            }
+        }
+    }
+
+    static func decodeName(_ raw: ArraySlice<UInt8>) -> String {
+        var out: [UInt8] = []
+        var i = raw.startIndex
+        while i < raw.endIndex {
+            if raw[i] == UInt8(ascii: "#"), i + 2 < raw.endIndex, let v = UInt8(String(decoding: raw[(i + 1)...(i + 2)], as: UTF8.self), radix: 16) {
+                out.append(v)
+                i += 3
+            } else {
+                out.append(raw[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    mutating func literalString() throws -> [UInt8] {
+        let start = position
+        position += 1
+        var out: [UInt8] = []
+        var depth = 1
+        while position < bytes.count {
+            let b = bytes[position]
+            position += 1
+            switch b {
+            case UInt8(ascii: "\\"):
+                guard position < bytes.count else { break }
+                let e = bytes[position]
+                position += 1
+                switch e {
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case 0x0D:
+                    if position < bytes.count, bytes[position] == 0x0A { position += 1 }
+                case 0x0A: break
+                case UInt8(ascii: "0")...UInt8(ascii: "7"):
+                    var value = Int(e - UInt8(ascii: "0"))
+                    for _ in 0..<2 where position < bytes.count && (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(bytes[position]) {
+                        value = value * 8 + Int(bytes[position] - UInt8(ascii: "0"))
+                        position += 1
+                    }
+                    out.append(UInt8(truncatingIfNeeded: value))
+                default: out.append(e)
+                }
+            case UInt8(ascii: "("):
+                depth += 1
+                out.append(b)
+            case UInt8(ascii: ")"):
+                depth -= 1
+                if depth == 0 { return out }
+                out.append(b)
+            default:
+                out.append(b)
+            }
+        }
+        throw SigilError(.truncated, "the PDF ends inside a string that starts at offset \(base + start)", offset: base + start)
+    }
+
+    mutating func hexString() throws -> [UInt8] {
+        let start = position
+        position += 1
+        var digits: [UInt8] = []
+        while position < bytes.count, bytes[position] != UInt8(ascii: ">") {
+            let b = bytes[position]
+            position += 1
+            if Self.isWhitespace(b) { continue }
+            guard let v = UInt8(String(Character(Unicode.Scalar(b))), radix: 16) else {
+                throw error("has a hex string with '\(Character(Unicode.Scalar(b)))'")
+            }
+            digits.append(v)
+        }
+        guard position < bytes.count else {
+            throw SigilError(.truncated, "the PDF ends inside a hex string at offset \(base + start)", offset: base + start)
+        }
+        position += 1
+        if digits.count % 2 == 1 { digits.append(0) }
+        return stride(from: 0, to: digits.count, by: 2).map { digits[$0] << 4 | digits[$0 + 1] }
+    }
+}
