@@ -92,7 +92,8 @@ extension Labeler {
                 defer { close(fd) }
                 let source = FileByteSource(descriptor: fd, count: size, path: path)
                 let head = try source.read(0..<min(size, MediaRegistry.sniffLength))
-                if let identified = registry.identify(head), let writer = identified.handler as? any StreamingLabelWriting {
+                let identified = registry.identify(head, fileExtension: URL(fileURLWithPath: path).pathExtension)
+                if let identified, let writer = identified.handler as? any StreamingLabelWriting {
                     let dimensions = try imageDimensions(of: source, format: identified.format)
                     var label = try newLabel()
                     if label.reservedCode1.isEmpty, let signer = labelSigner {
@@ -115,7 +116,7 @@ extension Labeler {
                     return (outcome, .rewritten)
                 }
             }
-            let outcome = try label(try FileIO.read(path))
+            let outcome = try label(try FileIO.read(path), fileExtension: URL(fileURLWithPath: path).pathExtension)
             try FileIO.writeAtomically(outcome.bytes, to: path, durable: durable)
             return (outcome, .rewritten)
         } catch let error as SigilError {
