@@ -2,7 +2,7 @@
 SWIFT ?= swift
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build release run demo test fuzz fuzz-formats bench bench-duties load clean
+.PHONY: all deps build release run demo lint test fuzz fuzz-formats bench bench-duties load clean
 
 all: build
 
@@ -30,8 +30,13 @@ run: release
 	@echo "make run: starting sigil serve --development (development keys and the development SMS sender; never in production)"
 	$(RUN_ENV) ./.build/release/sigil serve --development --host $(HOST) --port $(PORT)
 
-## test: the whole suite
-test: deps
+## lint: the house style (.swift-format: 4-space indent, 150 columns), checked, never rewritten; `swift format -i -r
+## Sources Tests Benchmarks/Sources Fuzz/Sources` applies it
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests Benchmarks/Sources Fuzz/Sources Package.swift
+
+## test: the house style, then the whole suite
+test: deps lint
 	$(SWIFT) build --build-tests -j $(JOBS)
 	# Tests that create development keys write them under a throwaway data directory, never the user's.
 	rm -rf .build/test-data && SIGIL_DATA=$(CURDIR)/.build/test-data $(SWIFT) test --skip-build

@@ -142,7 +142,9 @@ var targets: [Target] = [
     .testTarget(name: "SigilLedgerTests", dependencies: ["SigilLedger"], swiftSettings: upcoming),
     .testTarget(
         name: "SigilComplianceTests",
-        dependencies: ["SigilCompliance", "SigilAccess", "SigilStore", "SigilStorePostgres", "SigilTestSupport", .product(name: "SQLKit", package: "sql-kit")],
+        dependencies: [
+            "SigilCompliance", "SigilAccess", "SigilStore", "SigilStorePostgres", "SigilTestSupport", .product(name: "SQLKit", package: "sql-kit"),
+        ],
         swiftSettings: upcoming
     ),
     .testTarget(name: "SigilStoreTests", dependencies: ["SigilStore", "SigilStorePostgres", "SigilTestSupport"], swiftSettings: upcoming),
@@ -163,15 +165,18 @@ var targets: [Target] = [
 
 // libFuzzer harnesses are built only by `make fuzz` (SIGIL_FUZZ=1), so ordinary builds never need the fuzzer runtime.
 if Context.environment["SIGIL_FUZZ"] == "1" {
-    targets.append(.executableTarget(
-        name: "SigilFuzz", dependencies: ["SigilContainers", "SigilCore", "SigilProvenance"], path: "Fuzz/Sources/SigilFuzz",
-        exclude: ["FuzzerDriver.h"],
-        swiftSettings: upcoming + [.unsafeFlags([
-            "-sanitize=fuzzer,address", "-parse-as-library",
-            "-import-objc-header", Context.packageDirectory + "/Fuzz/Sources/SigilFuzz/FuzzerDriver.h",
-        ])],
-        linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]
-    ))
+    targets.append(
+        .executableTarget(
+            name: "SigilFuzz", dependencies: ["SigilContainers", "SigilCore", "SigilProvenance"], path: "Fuzz/Sources/SigilFuzz",
+            exclude: ["FuzzerDriver.h"],
+            swiftSettings: upcoming + [
+                .unsafeFlags([
+                    "-sanitize=fuzzer,address", "-parse-as-library",
+                    "-import-objc-header", Context.packageDirectory + "/Fuzz/Sources/SigilFuzz/FuzzerDriver.h",
+                ])
+            ],
+            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]
+        ))
 }
 
 let package = Package(

@@ -32,13 +32,17 @@ public enum FileIO {
     /// Overwrites `bytes` at `offset` of an open file, then flushes it when `durable`.
     public static func overwrite(_ edits: [(offset: Int, bytes: [UInt8])], in fd: Int32, path: String, durable: Bool) throws {
         for edit in edits { try write(edit.bytes, to: fd, at: edit.offset, path: path) }
-        guard !durable || fsync(fd) == 0 else { throw SigilError(.io, "cannot flush the file to disk: \(String(cString: strerror(errno)))", path: path) }
+        guard !durable || fsync(fd) == 0 else {
+            throw SigilError(.io, "cannot flush the file to disk: \(String(cString: strerror(errno)))", path: path)
+        }
     }
 
     private static func openFile(_ path: String, limit: Int, flags: Int32 = O_RDONLY) throws -> (fd: Int32, size: Int) {
         let fd = open(path, flags | O_CLOEXEC)
         guard fd >= 0 else {
-            let reason = errno == ENOENT ? "no such file" : "cannot be opened for \(flags == O_RDONLY ? "reading" : "writing"): \(String(cString: strerror(errno)))"
+            let reason =
+                errno == ENOENT
+                ? "no such file" : "cannot be opened for \(flags == O_RDONLY ? "reading" : "writing"): \(String(cString: strerror(errno)))"
             throw SigilError(.io, reason, path: path)
         }
         var info = stat()
@@ -77,7 +81,6 @@ public enum FileIO {
         case bytes([UInt8])
         case copy(from: Int32, range: Range<Int>)
     }
-
 
     /// Writes `bytes` to a temporary file in the destination's folder, then renames it over `path`: readers see
     /// the old file or the new one, never a part.
@@ -172,7 +175,9 @@ public enum FileIO {
         }
         let temporary = directory + "/." + name + ".sigil-\(UInt32.random(in: 0...UInt32.max)).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw SigilError(.io, "cannot create a temporary file in \(directory): \(String(cString: strerror(errno)))", path: path) }
+        guard fd >= 0 else {
+            throw SigilError(.io, "cannot create a temporary file in \(directory): \(String(cString: strerror(errno)))", path: path)
+        }
         var ok = false
         defer {
             if !ok { unlink(temporary) }
@@ -180,9 +185,13 @@ public enum FileIO {
         do {
             defer { close(fd) }
             try body(fd)
-            guard !durable || fsync(fd) == 0 else { throw SigilError(.io, "cannot flush the file to disk: \(String(cString: strerror(errno)))", path: path) }
+            guard !durable || fsync(fd) == 0 else {
+                throw SigilError(.io, "cannot flush the file to disk: \(String(cString: strerror(errno)))", path: path)
+            }
         }
-        guard rename(temporary, path) == 0 else { throw SigilError(.io, "cannot rename the temporary file into place: \(String(cString: strerror(errno)))", path: path) }
+        guard rename(temporary, path) == 0 else {
+            throw SigilError(.io, "cannot rename the temporary file into place: \(String(cString: strerror(errno)))", path: path)
+        }
         ok = true
     }
 
@@ -217,27 +226,38 @@ public enum FileIO {
         while offset < range.upperBound {
             var position = Int64(offset)
             let n = sigil_copy_file_range(source, &position, fd, range.upperBound - offset)
-            if n > 0 { offset += n; continue }
+            if n > 0 {
+                offset += n
+                continue
+            }
             if n < 0 && errno == EINTR { continue }
             if n < 0 && [EXDEV, EINVAL, ENOSYS, EOPNOTSUPP, EBADF].contains(errno) { break }
             guard n == 0 else { throw SigilError(.io, "copying unchanged bytes failed: \(String(cString: strerror(errno)))", path: path) }
-            throw SigilError(.truncated, "the source file ended at offset \(offset) while \(range.upperBound) bytes were being copied", offset: offset)
+            throw SigilError(
+                .truncated, "the source file ended at offset \(offset) while \(range.upperBound) bytes were being copied", offset: offset)
         }
         while offset < range.upperBound {
             var position = off_t(offset)
             let n = sendfile(fd, source, &position, range.upperBound - offset)
-            if n > 0 { offset += n; continue }
+            if n > 0 {
+                offset += n
+                continue
+            }
             if n < 0 && errno == EINTR { continue }
             if n < 0 && (errno == EINVAL || errno == ENOSYS) { break }
             guard n == 0 else { throw SigilError(.io, "copying unchanged bytes failed: \(String(cString: strerror(errno)))", path: path) }
-            throw SigilError(.truncated, "the source file ended at offset \(offset) while \(range.upperBound) bytes were being copied", offset: offset)
+            throw SigilError(
+                .truncated, "the source file ended at offset \(offset) while \(range.upperBound) bytes were being copied", offset: offset)
         }
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while offset < range.upperBound {
             let n = buffer.withUnsafeMutableBytes { pread(source, $0.baseAddress!, min($0.count, range.upperBound - offset), off_t(offset)) }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else {
-                if n == 0 { throw SigilError(.truncated, "the source file ended at offset \(offset) while \(range.upperBound) bytes were being copied", offset: offset) }
+                if n == 0 {
+                    throw SigilError(
+                        .truncated, "the source file ended at offset \(offset) while \(range.upperBound) bytes were being copied", offset: offset)
+                }
                 throw SigilError(.io, "reading unchanged bytes failed: \(String(cString: strerror(errno)))", path: path)
             }
             try write(Array(buffer[..<n]), to: fd, path: path)

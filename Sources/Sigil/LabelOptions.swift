@@ -47,7 +47,8 @@ public struct LabelOptions: Sendable, Hashable {
         if let text { policy.explicit.text = text }
         if let position {
             guard let value = LabelPosition(rawValue: position) else {
-                throw SigilError(.usage, "unknown position \"\(position)\"; use one of \(LabelPosition.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw SigilError(
+                    .usage, "unknown position \"\(position)\"; use one of \(LabelPosition.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             policy.explicit.position = value
         }

@@ -18,11 +18,15 @@ extension LabelOutcome {
             .init("produceID", .string(label.produceID)),
         ]
         if let p = explicit {
-            members.append(.init("explicit", .object([
-                "text": .string(p.text), "position": .string(p.position.rawValue),
-                "box": .object(["x": .int(p.box.x), "y": .int(p.box.y), "width": .int(p.box.width), "height": .int(p.box.height)]),
-                "inkHeight": .int(p.inkHeight), "inkHeightFraction": .double(p.inkHeightFraction), "contrastRatio": .double(p.contrastRatio, digits: 2),
-            ])))
+            members.append(
+                .init(
+                    "explicit",
+                    .object([
+                        "text": .string(p.text), "position": .string(p.position.rawValue),
+                        "box": .object(["x": .int(p.box.x), "y": .int(p.box.y), "width": .int(p.box.width), "height": .int(p.box.height)]),
+                        "inkHeight": .int(p.inkHeight), "inkHeightFraction": .double(p.inkHeightFraction),
+                        "contrastRatio": .double(p.contrastRatio, digits: 2),
+                    ])))
         } else {
             members.append(.init("explicit", .null))
         }

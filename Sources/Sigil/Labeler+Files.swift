@@ -41,7 +41,9 @@ extension Labeler {
         defer { close(fd) }
         let source = FileByteSource(descriptor: fd, count: size, path: input)
         let head = try source.read(0..<min(size, MediaRegistry.sniffLength))
-        guard let identified = registry.identify(head, fileExtension: URL(fileURLWithPath: input).pathExtension), let writer = identified.handler as? any StreamingLabelWriting else { return nil }
+        guard let identified = registry.identify(head, fileExtension: URL(fileURLWithPath: input).pathExtension),
+            let writer = identified.handler as? any StreamingLabelWriting
+        else { return nil }
         let dimensions = try imageDimensions(of: source, format: identified.format)
         var label = try newLabel()
         let parts = { (plan: EditPlan) -> [FileIO.Part] in
@@ -65,7 +67,8 @@ extension Labeler {
         } else {
             try FileIO.writeAtomically(parts(try writer.labelEdits(LabelAssignment(label), in: source)), to: output, durable: durable)
         }
-        let outcome = LabelOutcome(bytes: [], format: identified.format, label: label, explicit: nil, marks: [.implicit], width: dimensions.width, height: dimensions.height)
+        let outcome = LabelOutcome(
+            bytes: [], format: identified.format, label: label, explicit: nil, marks: [.implicit], width: dimensions.width, height: dimensions.height)
         return outcome
     }
 
@@ -107,12 +110,13 @@ extension Labeler {
                         try FileIO.overwrite(overwrites.map { ($0.range.lowerBound, $0.bytes) }, in: fd, path: path, durable: durable)
                         return (outcome, .overwritten)
                     }
-                    try FileIO.writeAtomically(plan.pieces.map { piece in
-                        switch piece {
-                        case .bytes(let bytes): .bytes(bytes)
-                        case .original(let range): .copy(from: fd, range: range)
-                        }
-                    }, to: path, durable: durable)
+                    try FileIO.writeAtomically(
+                        plan.pieces.map { piece in
+                            switch piece {
+                            case .bytes(let bytes): .bytes(bytes)
+                            case .original(let range): .copy(from: fd, range: range)
+                            }
+                        }, to: path, durable: durable)
                     return (outcome, .rewritten)
                 }
             }

@@ -28,7 +28,10 @@ public struct Labeler: Sendable {
         var policy = policy
         let missing = Mark.allCases.filter { Mark.mandatory.contains($0) && !policy.marks.contains($0) }
         guard missing.isEmpty else {
-            throw SigilError(.usage, "the \(missing.map(\.rawValue).joined(separator: ", ")) label is mandatory for generated content (GB 45438-2025 §6.1): marks can add labels, never drop it")
+            throw SigilError(
+                .usage,
+                "the \(missing.map(\.rawValue).joined(separator: ", ")) label is mandatory for generated content (GB 45438-2025 §6.1): marks can add labels, never drop it"
+            )
         }
         if policy.marks.contains(.explicit) {
             try policy.explicit.validate()
@@ -55,7 +58,8 @@ public struct Labeler: Sendable {
         }
         if policy.marks.contains(.c2pa) || (policy.marks.contains(.implicit) && policy.labelSignature != nil && policy.reservedCode1.isEmpty) {
             guard let keys = policy.provenanceKeys else {
-                throw SigilError(.usage, "the c2pa mark and signed labels need LabelPolicy.provenanceKeys (ProvenanceKeyLoader.load reads them from a keystore)")
+                throw SigilError(
+                    .usage, "the c2pa mark and signed labels need LabelPolicy.provenanceKeys (ProvenanceKeyLoader.load reads them from a keystore)")
             }
             provenanceKeys = keys
         } else {
@@ -109,7 +113,10 @@ public struct Labeler: Sendable {
             }
             var extra: [XMPProperty] = []
             if let painted = outcome.explicit {
-                extra.append(XMPProperty(namespaceURI: Self.sigilNamespace, prefix: "sigil", name: Self.explicitProperty, value: ExplicitLabelRecord(painted: painted, fontPath: policy.explicit.fontPath).json))
+                extra.append(
+                    XMPProperty(
+                        namespaceURI: Self.sigilNamespace, prefix: "sigil", name: Self.explicitProperty,
+                        value: ExplicitLabelRecord(painted: painted, fontPath: policy.explicit.fontPath).json))
             }
             bytes = try writer.writeLabel(LabelAssignment(label, extra: extra), into: bytes)
         }
@@ -152,10 +159,17 @@ public struct Labeler: Sendable {
         if outcome.marks.contains(.watermark), let watermarker {
             // The blind watermark goes on after the visible label and leaves the label's plate alone, so the
             // label stays legible; its payload is the keyed hash of the ProduceID (see WatermarkKey).
-            let skip = outcome.explicit.map { [Self.storedRegion($0.box, orientation: Orientation(exif: header.orientation), width: decoded.pixels.width, height: decoded.pixels.height)] } ?? []
+            let skip =
+                outcome.explicit.map {
+                    [
+                        Self.storedRegion(
+                            $0.box, orientation: Orientation(exif: header.orientation), width: decoded.pixels.width, height: decoded.pixels.height)
+                    ]
+                } ?? []
             try watermarker.embed(payload: watermarker.payload(forProduceID: outcome.label.produceID), into: &decoded.pixels, skipping: skip)
         }
-        outcome.bytes = try MetadataTransplant.transplant(from: input, into: try codec.encode(decoded, policy: policy), format: format, registry: registry)
+        outcome.bytes = try MetadataTransplant.transplant(
+            from: input, into: try codec.encode(decoded, policy: policy), format: format, registry: registry)
     }
 
     /// The handler and format of a file to label: a format the registry knows whose handler writes labels.
@@ -173,7 +187,10 @@ public struct Labeler: Sendable {
         }
         let (pixelCount, overflow) = header.width.multipliedReportingOverflow(by: header.height)
         guard !overflow, pixelCount <= policy.maxPixels else {
-            throw SigilError(.tooLarge, "the \(format.displayName) header declares \(header.width)×\(header.height) pixels, over the limit of \(policy.maxPixels) (raise it with --max-pixels)")
+            throw SigilError(
+                .tooLarge,
+                "the \(format.displayName) header declares \(header.width)×\(header.height) pixels, over the limit of \(policy.maxPixels) (raise it with --max-pixels)"
+            )
         }
         return header
     }
@@ -197,8 +214,10 @@ public struct Labeler: Sendable {
         let a = orientation.storedPoint(displayX: box.x, displayY: box.y, storedWidth: width, storedHeight: height)
         let b = orientation.storedPoint(displayX: box.x + box.width - 1, displayY: box.y + box.height - 1, storedWidth: width, storedHeight: height)
         let grow = 2
-        let x0 = max(0, min(a.x, b.x) - grow), y0 = max(0, min(a.y, b.y) - grow)
-        let x1 = min(width, max(a.x, b.x) + 1 + grow), y1 = min(height, max(a.y, b.y) + 1 + grow)
+        let x0 = max(0, min(a.x, b.x) - grow)
+        let y0 = max(0, min(a.y, b.y) - grow)
+        let x1 = min(width, max(a.x, b.x) + 1 + grow)
+        let y1 = min(height, max(a.y, b.y) + 1 + grow)
         return WatermarkRegion(x: x0, y: y0, width: max(0, x1 - x0), height: max(0, y1 - y0))
     }
 

@@ -82,7 +82,8 @@ public struct Propagator: Sendable {
     public func propagate(_ bytes: [UInt8], request: Request) throws -> Outcome {
         let report = try verifier.verify(bytes)
         guard let format = report.format, verifier.options.registry.handler(for: format) is any LabelWriting else {
-            throw SigilError(.unsupportedFormat, "\(report.format?.displayName ?? "this") files can be verified but not labeled; propagation writes a label")
+            throw SigilError(
+                .unsupportedFormat, "\(report.format?.displayName ?? "this") files can be verified but not labeled; propagation writes a label")
         }
         let propagateID = request.propagateID ?? ProduceID.generate()
         try ProduceID.validate(propagateID)
@@ -105,7 +106,9 @@ public struct Propagator: Sendable {
             basis = .detectedTraces
             reasons += traces
         } else {
-            return Outcome(bytes: bytes, label: nil, basis: .none, reasons: ["no implicit label, no declaration and no generation trace found"], notice: nil, received: report)
+            return Outcome(
+                bytes: bytes, label: nil, basis: .none, reasons: ["no implicit label, no declaration and no generation trace found"], notice: nil,
+                received: report)
         }
         if !valid, report.label != nil {
             reasons.append("the existing label is not valid (\(report.conformance.rawValue)); it is rewritten in place")
@@ -132,7 +135,8 @@ public struct Propagator: Sendable {
     static func traces(in report: VerificationReport) -> [String] {
         var found: [String] = []
         if let watermark = report.watermark, watermark.detection.detected {
-            found.append("Sigil's invisible watermark was detected (payload \(watermark.detection.payload.map { String($0, radix: 16) } ?? "unreadable"))")
+            found.append(
+                "Sigil's invisible watermark was detected (payload \(watermark.detection.payload.map { String($0, radix: 16) } ?? "unreadable"))")
         }
         if let c2pa = report.c2pa, c2pa.manifestCount > 0 {
             found.append("a C2PA manifest is embedded" + (c2pa.digitalSourceType.map { " (digital source type \($0))" } ?? ""))

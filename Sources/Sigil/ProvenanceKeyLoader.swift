@@ -17,7 +17,9 @@ public enum ProvenanceKeyLoader {
     ///
     /// - Throws: ``SigilError`` `.passphrase` when the keys are encrypted and the passphrase is missing or wrong,
     ///   `.keys`/`.io` when they are malformed or unreadable.
-    public static func load(dataDirectory: String? = nil, keysDirectory: String? = nil, passphrase: String? = nil) throws -> (keys: ProvenanceKeys, notices: [DevelopmentKeyNotice]) {
+    public static func load(dataDirectory: String? = nil, keysDirectory: String? = nil, passphrase: String? = nil) throws -> (
+        keys: ProvenanceKeys, notices: [DevelopmentKeyNotice]
+    ) {
         try keystore(dataDirectory: dataDirectory, keysDirectory: keysDirectory).loadOrCreateDevelopment(passphrase: passphrase ?? Self.passphrase())
     }
 

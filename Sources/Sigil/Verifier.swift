@@ -46,12 +46,20 @@ public struct Verifier: Sendable {
             }
             // A carrier that names no AIGC key and holds no Annex E key is someone else's metadata, not a label.
             if !carrier.keyed && !payload.hasAnnexEKeys {
-                fileFindings.append(Finding(.foreignSchema, .info, "\(carrier.location) holds an AIGC object without Annex E keys (another vendor's schema); not a GB 45438 label", location: carrier.location, offset: carrier.offset))
+                fileFindings.append(
+                    Finding(
+                        .foreignSchema, .info,
+                        "\(carrier.location) holds an AIGC object without Annex E keys (another vendor's schema); not a GB 45438 label",
+                        location: carrier.location, offset: carrier.offset))
                 continue
             }
             var findings = payload.findings
             if !carrier.standard {
-                findings.append(Finding(.nonstandardSite, .warning, "\(carrier.location) is not a site the TC260 guide for \(scan.format?.displayName ?? "this format") files defines", location: carrier.location))
+                findings.append(
+                    Finding(
+                        .nonstandardSite, .warning,
+                        "\(carrier.location) is not a site the TC260 guide for \(scan.format?.displayName ?? "this format") files defines",
+                        location: carrier.location))
             }
             sites.append(.init(carrier: carrier, payload: payload, findings: findings))
         }
@@ -60,9 +68,14 @@ public struct Verifier: Sendable {
         if labelled.count > 1 {
             let distinct = Set(labelled.map { site in site.payload.fields.map { "\($0.key)=\($0.value ?? "∅")" }.joined(separator: "\u{1}") })
             if distinct.count == 1 {
-                fileFindings.append(Finding(.duplicateLabel, .error, "\(labelled.count) identical labels; GB 45438 6.1 c) allows only one file-metadata label per file"))
+                fileFindings.append(
+                    Finding(
+                        .duplicateLabel, .error, "\(labelled.count) identical labels; GB 45438 6.1 c) allows only one file-metadata label per file"))
             } else {
-                fileFindings.append(Finding(.labelsDisagree, .error, "\(labelled.count) labels with different values; GB 45438 6.1 c) allows only one and they must not contradict each other"))
+                fileFindings.append(
+                    Finding(
+                        .labelsDisagree, .error,
+                        "\(labelled.count) labels with different values; GB 45438 6.1 c) allows only one and they must not contradict each other"))
             }
         }
 
@@ -89,8 +102,10 @@ public struct Verifier: Sendable {
             conformance = .compliant
         }
 
-        let explicitRecord = LabelWriter.readProperty(namespaceURI: Labeler.sigilNamespace, name: Labeler.explicitProperty, in: bytes, registry: options.registry)
-            .flatMap(ExplicitLabelRecord.parse)
+        let explicitRecord = LabelWriter.readProperty(
+            namespaceURI: Labeler.sigilNamespace, name: Labeler.explicitProperty, in: bytes, registry: options.registry
+        )
+        .flatMap(ExplicitLabelRecord.parse)
         // The pixel checks share one decode (a damaged image just skips them).
         var decoded: DecodedImage?
         if options.decodePixels, explicitRecord != nil || options.watermarkKey != nil {
@@ -101,7 +116,8 @@ public struct Verifier: Sendable {
             explicit = .init(record: record, presence: decoded.flatMap { presence(of: record, in: $0, bytes: bytes) })
         }
         let label = labelled.lazy.compactMap(\.payload.label).first
-        var report = VerificationReport(format: scan.format, verdict: verdict, conformance: conformance, label: label, sites: sites, explicit: explicit, findings: fileFindings)
+        var report = VerificationReport(
+            format: scan.format, verdict: verdict, conformance: conformance, label: label, sites: sites, explicit: explicit, findings: fileFindings)
         if options.checkProvenance {
             (report.c2pa, report.integrity) = provenance(of: bytes, label: label)
         }
@@ -117,7 +133,8 @@ public struct Verifier: Sendable {
     private func watermark(in decoded: DecodedImage, key: WatermarkKey, produceID: String?) -> VerificationReport.Watermark {
         let watermarker = Watermarker(key: key)
         let detection = watermarker.detect(in: decoded.pixels)
-        let matches: Bool? = if let produceID, let payload = detection.payload { watermarker.payload(forProduceID: produceID) == payload } else { nil }
+        let matches: Bool? =
+            if let produceID, let payload = detection.payload { watermarker.payload(forProduceID: produceID) == payload } else { nil }
         return VerificationReport.Watermark(detection: detection, matchesProduceID: matches)
     }
 
@@ -127,10 +144,14 @@ public struct Verifier: Sendable {
         var validation = C2PAValidator.Options(trustAnchors: options.trustAnchors)
         validation.registry = options.registry
         var c2pa = C2PAValidator(options: validation).validate(bytes)
-        if let signed = c2pa.aigcLabel, let label, signed.produceID != label.produceID || signed.contentProducer != label.contentProducer || signed.label != label.label {
-            c2pa.addFailure(C2PAStatus(
-                .init("sigil.aigcLabel.mismatch"),
-                "the manifest's AIGC label (ProduceID \(signed.produceID)) is not the file's label (ProduceID \(label.produceID)): the manifest belongs to other content or was replayed"))
+        if let signed = c2pa.aigcLabel, let label,
+            signed.produceID != label.produceID || signed.contentProducer != label.contentProducer || signed.label != label.label
+        {
+            c2pa.addFailure(
+                C2PAStatus(
+                    .init("sigil.aigcLabel.mismatch"),
+                    "the manifest's AIGC label (ProduceID \(signed.produceID)) is not the file's label (ProduceID \(label.produceID)): the manifest belongs to other content or was replayed"
+                ))
         }
         var keys = options.labelKeys
         if c2pa.state == .valid, let spki = c2pa.signer?.publicKeySPKI { keys.append(spki) }
@@ -140,7 +161,8 @@ public struct Verifier: Sendable {
     private func presence(of record: ExplicitLabelRecord, in decoded: DecodedImage, bytes: [UInt8]) -> Double? {
         do {
             let header = try ImageHeader.read(bytes, registry: options.registry)
-            return try ExplicitLabelPainter.presence(of: record.painted, fontPath: record.fontPath, in: decoded.pixels, orientation: header.orientation)
+            return try ExplicitLabelPainter.presence(
+                of: record.painted, fontPath: record.fontPath, in: decoded.pixels, orientation: header.orientation)
         } catch {
             return nil
         }
@@ -214,7 +236,11 @@ public struct VerificationReport: Sendable {
         members.append(.init("explicit", explicit.map(\.json) ?? .null))
         members.append(.init("c2pa", c2pa?.json ?? .null))
         members.append(.init("integrity", integrity?.json ?? .null))
-        members.append(.init("watermark", watermark.map { .object($0.detection.jsonMembers + [.init("matchesProduceID", $0.matchesProduceID.map { .bool($0) } ?? .null)]) } ?? .null))
+        members.append(
+            .init(
+                "watermark",
+                watermark.map { .object($0.detection.jsonMembers + [.init("matchesProduceID", $0.matchesProduceID.map { .bool($0) } ?? .null)]) }
+                    ?? .null))
         members.append(.init("findings", .array(findings.map(\.jsonValue))))
         return .object(members)
     }

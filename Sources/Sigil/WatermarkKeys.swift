@@ -13,10 +13,15 @@ public enum WatermarkKeys {
     ///
     /// - Throws: ``SigilError`` `.io` when the keystore cannot be read or written, `.usage` when the stored
     ///   key is not 32 bytes.
-    public static func load(dataDirectory: String? = nil, keysDirectory: String? = nil) throws -> (watermarker: Watermarker, notice: DevelopmentKeyNotice?) {
+    public static func load(dataDirectory: String? = nil, keysDirectory: String? = nil) throws -> (
+        watermarker: Watermarker, notice: DevelopmentKeyNotice?
+    ) {
         let keystore = Self.keystore(dataDirectory: dataDirectory, keysDirectory: keysDirectory)
         let (bytes, created) = try keystore.readOrCreate(itemName) { WatermarkKey.generate().bytes }
-        return (Watermarker(key: try key(bytes, keystore: keystore)), created ? DevelopmentKeyNotice(name: itemName, path: keystore.path(of: itemName)) : nil)
+        return (
+            Watermarker(key: try key(bytes, keystore: keystore)),
+            created ? DevelopmentKeyNotice(name: itemName, path: keystore.path(of: itemName)) : nil
+        )
     }
 
     /// The stored key, or nil when the keystore has none: for readers (`sigil verify`), which never create one.

@@ -108,9 +108,11 @@ public struct APIKeyToken: Sendable, Hashable, CustomStringConvertible {
         guard text.hasPrefix(Self.prefix) else { return nil }
         let rest = text.dropFirst(Self.prefix.count)
         guard let separator = rest.firstIndex(of: "_") else { return nil }
-        let id = rest[..<separator], secret = rest[rest.index(after: separator)...]
+        let id = rest[..<separator]
+        let secret = rest[rest.index(after: separator)...]
         guard id.count == 16, id.allSatisfy({ $0.isHexDigit && !$0.isUppercase }),
-              secret.count == 43, secret.allSatisfy({ $0.isLetter && $0.isASCII || $0.isNumber && $0.isASCII || $0 == "-" || $0 == "_" }) else { return nil }
+            secret.count == 43, secret.allSatisfy({ $0.isLetter && $0.isASCII || $0.isNumber && $0.isASCII || $0 == "-" || $0 == "_" })
+        else { return nil }
         self.init(id: String(id), secret: String(secret))
     }
 

@@ -32,11 +32,14 @@ public struct APIKeyStore: Sendable {
     ///
     /// - Throws: ``SigilError`` `.usage` for an empty scope list, a propagate scope without a provider code or a bad
     ///   code; `.store` when the database refuses.
-    public func create(name: String, scopes: [APIKey.Scope], providerCode: String? = nil, now: RecordTime = .now()) async throws -> (key: APIKey, token: APIKeyToken) {
+    public func create(name: String, scopes: [APIKey.Scope], providerCode: String? = nil, now: RecordTime = .now()) async throws -> (
+        key: APIKey, token: APIKeyToken
+    ) {
         guard !scopes.isEmpty else { throw SigilError(.usage, "an API key needs at least one scope") }
         if let providerCode { _ = try ProviderCode(providerCode) }
         if scopes.contains(.propagate), providerCode == nil {
-            throw SigilError(.usage, "a propagate key needs the platform's own provider code (--provider-code), which it writes into ContentPropagator")
+            throw SigilError(
+                .usage, "a propagate key needs the platform's own provider code (--provider-code), which it writes into ContentPropagator")
         }
         let token = APIKeyToken.generate()
         let key = APIKey(id: token.id, name: name, scopes: Array(Set(scopes)).sorted(), providerCode: providerCode, createdAt: now)
@@ -45,8 +48,10 @@ public struct APIKeyStore: Sendable {
             try await StoreFailure.wrap("create API key", location) {
                 try await db.insert(into: "api_keys")
                     .columns("id", "name", "scopes", "provider_code", "secret_sha256", "created_at", "revoked_at")
-                    .values(SQLBind(key.id), SQLBind(key.name), SQLBind(key.scopes.map(\.rawValue).joined(separator: ",")),
-                            SQLBind(key.providerCode), SQLBind(Data(token.secretHash)), SQLBind(now.milliseconds), SQLLiteral.null)
+                    .values(
+                        SQLBind(key.id), SQLBind(key.name), SQLBind(key.scopes.map(\.rawValue).joined(separator: ",")),
+                        SQLBind(key.providerCode), SQLBind(Data(token.secretHash)), SQLBind(now.milliseconds), SQLLiteral.null
+                    )
                     .run()
             }
         }
@@ -85,7 +90,11 @@ public struct APIKeyStore: Sendable {
         let location = database.location
         let found: (APIKey, [UInt8])? = try await database.withConnection { db in
             try await StoreFailure.wrap("look up API key", location) {
-                guard let row = try await db.raw("SELECT id, name, scopes, provider_code, created_at, revoked_at, secret_sha256 FROM api_keys WHERE id = \(bind: token.id)").first() else { return nil }
+                guard
+                    let row = try await db.raw(
+                        "SELECT id, name, scopes, provider_code, created_at, revoked_at, secret_sha256 FROM api_keys WHERE id = \(bind: token.id)"
+                    ).first()
+                else { return nil }
                 return (try Self.key(from: row), [UInt8](try row.decode(column: "secret_sha256", as: Data.self)))
             }
         }

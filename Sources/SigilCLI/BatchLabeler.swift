@@ -34,24 +34,25 @@ struct BatchLabeler {
         var results: [(name: String, result: Result<LabelOutcome, SigilError>)] = []
         results.reserveCapacity(names.count)
         let labeler = self.labeler
-        let keepBytes = recorder != nil  // a record hashes the labeled file; without one, a JPEG's data need not be read
+        let keepBytes = recorder != nil // a record hashes the labeled file; without one, a JPEG's data need not be read
         try await withThrowingTaskGroup(of: (String, Result<LabelOutcome, SigilError>).self) { group in
             var next = 0
             func submit() {
                 let name = names[next]
                 next += 1
                 group.addTask {
-                    let input = inputFolder + "/" + name, output = destination + "/" + name
+                    let input = inputFolder + "/" + name
+                    let output = destination + "/" + name
                     do {
                         guard outputFolder == nil else {
                             return (name, .success(try labeler.labelFile(at: input, to: output, durable: false, keepBytes: keepBytes)))
                         }
                         var outcome = try labeler.labelFileInPlace(at: input, durable: false).outcome
-                        if keepBytes, outcome.bytes.isEmpty { outcome.bytes = try FileIO.read(input) }  // a record hashes the labeled file
+                        if keepBytes, outcome.bytes.isEmpty { outcome.bytes = try FileIO.read(input) } // a record hashes the labeled file
                         return (name, .success(outcome))
+                    } catch let e as SigilError { return (name, .failure(e)) } catch {
+                        return (name, .failure(SigilError(.io, "\(error)", path: input)))
                     }
-                    catch let e as SigilError { return (name, .failure(e)) }
-                    catch { return (name, .failure(SigilError(.io, "\(error)", path: input))) }
                 }
             }
             while next < min(max(jobs, 1), names.count) { submit() }
@@ -63,7 +64,7 @@ struct BatchLabeler {
             }
         }
         try await recorder?.flush()
-        FileIO.syncAll()  // one flush for the whole batch before success is reported
+        FileIO.syncAll() // one flush for the whole batch before success is reported
         progress.finish()
         results.sort { $0.name < $1.name }
         let failures = results.filter { (try? $0.result.get()) == nil }
@@ -73,11 +74,18 @@ struct BatchLabeler {
                 switch item.result {
                 case .success(let outcome):
                     let receipt = receipts[item.name]
-                    return outcome.json(input: inputFolder + "/" + item.name, output: destination + "/" + item.name).appending(receipt.map { [.init("record", $0.json)] } ?? [])
-                case .failure(let error): return .object(["input": .string(inputFolder + "/" + item.name), "error": .object(["code": .string(error.code.rawValue), "message": .string(error.description)])])
+                    return outcome.json(input: inputFolder + "/" + item.name, output: destination + "/" + item.name).appending(
+                        receipt.map { [.init("record", $0.json)] } ?? [])
+                case .failure(let error):
+                    return .object([
+                        "input": .string(inputFolder + "/" + item.name),
+                        "error": .object(["code": .string(error.code.rawValue), "message": .string(error.description)]),
+                    ])
                 }
             }
-            print(JSONValue.object(["labeled": .int(results.count - failures.count), "failed": .int(failures.count), "files": .array(items)]).prettyPrinted)
+            print(
+                JSONValue.object(["labeled": .int(results.count - failures.count), "failed": .int(failures.count), "files": .array(items)])
+                    .prettyPrinted)
         } else {
             for f in failures { if case .failure(let e) = f.result { Terminal.error(e.description) } }
             print("labeled \(results.count - failures.count) of \(results.count) files " + (outputFolder.map { "into \($0)" } ?? "in place"))
@@ -102,7 +110,8 @@ final class Progress: @unchecked Sendable {
         done += 1
         if isFailure { failed += 1 }
         guard enabled else { return }
-        let width = 30, filled = total == 0 ? width : done * width / total
+        let width = 30
+        let filled = total == 0 ? width : done * width / total
         let elapsed = Double((ContinuousClock.now - start).components.seconds) + Double((ContinuousClock.now - start).components.attoseconds) / 1e18
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)

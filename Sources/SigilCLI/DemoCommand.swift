@@ -30,7 +30,8 @@ struct DemoCommand: AsyncParsableCommand {
         var rows: [String] = []
         var problems = 0
         for name in names {
-            let input = examples + "/" + name, out = output + "/labeled-" + name
+            let input = examples + "/" + name
+            let out = output + "/labeled-" + name
             let clock = ContinuousClock()
             let start = clock.now
             let outcome = try labeler.labelFile(at: input, to: out)
@@ -41,7 +42,9 @@ struct DemoCommand: AsyncParsableCommand {
             let p = outcome.explicit
             let size = outcome.format.kind == .image ? "\(outcome.width)×\(outcome.height)" : "\(try FileIO.read(input).count / 1024) KiB"
             let marks = Mark.allCases.filter(outcome.marks.contains).map(\.rawValue).joined(separator: ", ")
-            rows.append("| \(name) | \(outcome.format.displayName) (\(outcome.format.kind)) | \(size) | \(marks) | \(before.verdict.rawValue) | \(after.verdict.rawValue) | \(after.conformance.rawValue) | \(p.map { String(format: "%.1f %%", $0.inkHeightFraction * 100) } ?? "–") | \(after.explicit?.presence.map { String(format: "%.2f", $0) } ?? "–") | \(outcome.label.produceID) | \(Int((Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15).rounded())) ms |")
+            rows.append(
+                "| \(name) | \(outcome.format.displayName) (\(outcome.format.kind)) | \(size) | \(marks) | \(before.verdict.rawValue) | \(after.verdict.rawValue) | \(after.conformance.rawValue) | \(p.map { String(format: "%.1f %%", $0.inkHeightFraction * 100) } ?? "–") | \(after.explicit?.presence.map { String(format: "%.2f", $0) } ?? "–") | \(outcome.label.produceID) | \(Int((Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15).rounded())) ms |"
+            )
             print("\(out): \(after.verdict.rawValue), \(after.conformance.rawValue)")
         }
         let report = """

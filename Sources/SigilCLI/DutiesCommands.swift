@@ -13,8 +13,9 @@ extension LogStoreOptions {
             try await ComplianceSchema.migrate(keeper.store.database)
             let (vault, notice) = try PersonalDataVault.load(from: location.keystore)
             if let notice { Terminal.warning(notice.description) }
-            let compliance = ComplianceService(database: keeper.store.database, vault: vault,
-                                               sms: DevelopmentSMSSender(logger: Logger(label: "sigil.cli")), identityVerifier: nil)
+            let compliance = ComplianceService(
+                database: keeper.store.database, vault: vault,
+                sms: DevelopmentSMSSender(logger: Logger(label: "sigil.cli")), identityVerifier: nil)
             return try await body(keeper, compliance)
         }
     }
@@ -54,12 +55,16 @@ struct ScreeningLoadCommand: AsyncParsableCommand {
         var counts: [ScreeningRule.Kind: Int] = [:]
         for rule in library.rules { counts[rule.kind, default: 0] += 1 }
         if json {
-            print(JSONValue.object([
-                .init("version", .int(version)), .init("rules", .int(library.rules.count)), .init("digest", .string(library.digest)),
-                .init("phrases", .int(counts[.phrase] ?? 0)), .init("regexes", .int(counts[.regex] ?? 0)), .init("imageHashes", .int(counts[.imageHash] ?? 0)),
-            ]).prettyPrinted)
+            print(
+                JSONValue.object([
+                    .init("version", .int(version)), .init("rules", .int(library.rules.count)), .init("digest", .string(library.digest)),
+                    .init("phrases", .int(counts[.phrase] ?? 0)), .init("regexes", .int(counts[.regex] ?? 0)),
+                    .init("imageHashes", .int(counts[.imageHash] ?? 0)),
+                ]).prettyPrinted)
         } else {
-            print("installed library version \(version): \(library.rules.count) rules (\(counts[.phrase] ?? 0) phrases, \(counts[.regex] ?? 0) regexes, \(counts[.imageHash] ?? 0) image hashes), digest \(library.digest.prefix(16))…")
+            print(
+                "installed library version \(version): \(library.rules.count) rules (\(counts[.phrase] ?? 0) phrases, \(counts[.regex] ?? 0) regexes, \(counts[.imageHash] ?? 0) image hashes), digest \(library.digest.prefix(16))…"
+            )
         }
     }
 }
@@ -151,7 +156,9 @@ struct AccountListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let wanted = try status.map { text in
-            guard let status = Account.Status(rawValue: text) else { throw SigilError(.usage, "--status takes pending, verified, rejected or suspended") }
+            guard let status = Account.Status(rawValue: text) else {
+                throw SigilError(.usage, "--status takes pending, verified, rejected or suspended")
+            }
             return status
         }
         let accounts = try await store.withCompliance { _, compliance in try await compliance.accounts.list(status: wanted) }
@@ -249,9 +256,12 @@ struct PIIRotateCommand: AsyncParsableCommand {
         if json {
             print(outcome.json.prettyPrinted)
         } else if outcome.resumed {
-            print("finished an interrupted rotation: key \(outcome.oldFingerprint) → \(outcome.newFingerprint); the old key is kept at \(outcome.retiredKeyPath)")
+            print(
+                "finished an interrupted rotation: key \(outcome.oldFingerprint) → \(outcome.newFingerprint); the old key is kept at \(outcome.retiredKeyPath)"
+            )
         } else {
-            print("""
+            print(
+                """
                 re-sealed \(outcome.accounts) accounts, \(outcome.consents) consents, \(outcome.generations) prompts and \(outcome.complaints) complaint \
                 contacts under key \(outcome.newFingerprint) (was \(outcome.oldFingerprint)); dropped \(outcome.phoneCodesCleared) pending phone codes
                 the old key is kept at \(outcome.retiredKeyPath): destroy it when the backups taken before now expire

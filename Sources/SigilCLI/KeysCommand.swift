@@ -16,7 +16,8 @@ struct KeysCommand: AsyncParsableCommand {
     )
 
     struct Location: ParsableArguments {
-        @Option(name: .customLong("data"), help: "Sigil's data directory (default: $SIGIL_DATA, else ~/.local/share/sigil).") var dataDirectory: String?
+        @Option(name: .customLong("data"), help: "Sigil's data directory (default: $SIGIL_DATA, else ~/.local/share/sigil).") var dataDirectory:
+            String?
         @Option(name: .customLong("keys"), help: "A keystore directory to use instead of DATA/keys.") var keysDirectory: String?
 
         var keystore: ProvenanceKeystore { ProvenanceKeyLoader.keystore(dataDirectory: dataDirectory, keysDirectory: keysDirectory) }
@@ -30,11 +31,13 @@ struct KeysCommand: AsyncParsableCommand {
         )
         @OptionGroup var location: Location
         @Option(help: "The organisation (O=) in every certificate subject.") var organization = "Sigil Development"
-        @Option(name: .customLong("passphrase-file"), help: "Encrypt the private keys with the passphrase in this file (else SIGIL_KEY_PASSPHRASE).") var passphraseFile: String?
+        @Option(name: .customLong("passphrase-file"), help: "Encrypt the private keys with the passphrase in this file (else SIGIL_KEY_PASSPHRASE).")
+        var passphraseFile: String?
         @Flag(help: "Replace existing keys.") var force = false
 
         func run() async throws {
-            let paths = try location.keystore.initialize(organization: organization, passphrase: try ProvenanceKeyLoader.passphrase(file: passphraseFile), force: force)
+            let paths = try location.keystore.initialize(
+                organization: organization, passphrase: try ProvenanceKeyLoader.passphrase(file: passphraseFile), force: force)
             for path in paths { print(path) }
             Terminal.warning("these are development keys from a private CA; verifiers trust them only with `sigil keys anchor` as a trust anchor")
         }
@@ -51,8 +54,10 @@ struct KeysCommand: AsyncParsableCommand {
         @Option(help: "The signer's P-256 private key (PEM, PKCS#8 or SEC1, maybe encrypted).") var key: String?
         @Option(help: "The root certificate (PEM), when the chain file does not end with it.") var anchor: String?
         @Option(name: .customLong("sm2-key"), help: "An SM2 private key (PKCS#8 PEM) for signed AIGC labels.") var sm2Key: String?
-        @Option(name: .customLong("key-passphrase-file"), help: "The passphrase of the keys being imported, when they are encrypted.") var keyPassphraseFile: String?
-        @Option(name: .customLong("passphrase-file"), help: "Encrypt the stored keys with this passphrase (else SIGIL_KEY_PASSPHRASE).") var passphraseFile: String?
+        @Option(name: .customLong("key-passphrase-file"), help: "The passphrase of the keys being imported, when they are encrypted.")
+        var keyPassphraseFile: String?
+        @Option(name: .customLong("passphrase-file"), help: "Encrypt the stored keys with this passphrase (else SIGIL_KEY_PASSPHRASE).")
+        var passphraseFile: String?
 
         func validate() throws {
             guard (chain == nil) == (key == nil) else { throw ValidationError("--chain and --key go together") }
@@ -65,7 +70,9 @@ struct KeysCommand: AsyncParsableCommand {
             let keyPassphrase = try keyPassphraseFile.map { try ProvenanceKeyLoader.passphrase(file: $0) } ?? nil
             func text(_ path: String) throws -> String { String(decoding: try FileIO.read(path), as: UTF8.self) }
             if let chain, let key {
-                try keystore.importSigner(chainPEM: try text(chain), keyPEM: try text(key), keyPassphrase: keyPassphrase, anchorPEM: try anchor.map(text), passphrase: passphrase)
+                try keystore.importSigner(
+                    chainPEM: try text(chain), keyPEM: try text(key), keyPassphrase: keyPassphrase, anchorPEM: try anchor.map(text),
+                    passphrase: passphrase)
                 print(keystore.keystore.path(of: ProvenanceKeystore.chainName))
             }
             if let sm2Key {

@@ -16,27 +16,41 @@ struct LabelCommand: AsyncParsableCommand {
 
     @Argument(help: "The image file, or a folder of images.") var input: String
     @Option(name: [.short, .customLong("output")], help: "The labeled file (or folder, for a folder input).") var output: String?
-    @Flag(name: .customLong("in-place"), help: "Label the file (or every file of the folder) where it is: the label's bytes are overwritten when the file has room for them, else the file is rewritten atomically.") var inPlace = false
+    @Flag(
+        name: .customLong("in-place"),
+        help:
+            "Label the file (or every file of the folder) where it is: the label's bytes are overwritten when the file has room for them, else the file is rewritten atomically."
+    ) var inPlace = false
     @Option(help: "ContentProducer: the provider's 27-character PG-20252A code.") var producer: String?
-    @Option(name: .customLong("produce-id"), help: "ProduceID for this file (not for a folder: each file needs its own); a unique one is generated when absent.") var produceID: String?
+    @Option(
+        name: .customLong("produce-id"),
+        help: "ProduceID for this file (not for a folder: each file needs its own); a unique one is generated when absent.") var produceID: String?
     @Option(help: "The visible label's wording; must contain 人工智能 or AI, and 生成 or 合成.") var text: String = "AI生成"
-    @Option(help: "Where the visible label goes: \(LabelPosition.allCases.map(\.rawValue).joined(separator: ", ")).") var position: String = "bottom-right"
+    @Option(help: "Where the visible label goes: \(LabelPosition.allCases.map(\.rawValue).joined(separator: ", ")).") var position: String =
+        "bottom-right"
     @Option(help: "Visible-label style: plate or outline.") var style: String = "plate"
     @Option(help: "Margin from the image edges, as a fraction of the shortest side.") var margin: Double = 0.02
-    @Option(name: .customLong("ink-height"), help: "Glyph ink height as a fraction of the shortest side (at least 0.05, GB 45438 5.2).") var inkHeight: Double = 0.05
+    @Option(name: .customLong("ink-height"), help: "Glyph ink height as a fraction of the shortest side (at least 0.05, GB 45438 5.2).")
+    var inkHeight: Double = 0.05
     @Option(help: "Path to a CJK font (TTF/OTF/TTC); found automatically when absent.") var font: String?
     @Option(help: "Comma list of marks: \(Mark.supported.map(\.rawValue).joined(separator: ",")). Default: all.") var marks: String?
     @Option(name: .customLong("max-pixels"), help: "Refuse images with more pixels than this.") var maxPixels: Int = 100_000_000
     @Option(help: "JPEG quality when pixels are re-encoded (default: the source's estimated quality).") var quality: Int?
     @Option(help: "Parallel jobs for a folder (default: the number of cores).") var jobs: Int?
     @Flag(help: "Print the result as JSON.") var json = false
-    @Option(name: .customLong("data"), help: "Sigil's data directory (default: $SIGIL_DATA, else ~/.local/share/sigil); its keys/ hold watermark.key.") var dataDirectory: String?
+    @Option(
+        name: .customLong("data"), help: "Sigil's data directory (default: $SIGIL_DATA, else ~/.local/share/sigil); its keys/ hold watermark.key.")
+    var dataDirectory: String?
     @Option(name: .customLong("keys"), help: "A keystore directory to use instead of DATA/keys.") var keysDirectory: String?
     @OptionGroup(title: "Generation record") var records: RecordOptions
-    @Option(name: .customLong("label-signature"), help: "How ReservedCode1 is signed: sm2 (SM3withSM2, default), es256, or none.") var labelSignature: String = "sm2"
-    @Option(name: .customLong("label-binding"), help: "The digest binding a signed ReservedCode1 to the content: sha256 (default) or sm3.") var labelBinding: String?
-    @Option(name: .customLong("software-agent"), help: "The generator named in the C2PA manifest, as NAME or NAME/VERSION.") var softwareAgent: String?
-    @Option(name: .customLong("passphrase-file"), help: "The passphrase of encrypted provenance keys (else SIGIL_KEY_PASSPHRASE).") var passphraseFile: String?
+    @Option(name: .customLong("label-signature"), help: "How ReservedCode1 is signed: sm2 (SM3withSM2, default), es256, or none.") var labelSignature:
+        String = "sm2"
+    @Option(name: .customLong("label-binding"), help: "The digest binding a signed ReservedCode1 to the content: sha256 (default) or sm3.")
+    var labelBinding: String?
+    @Option(name: .customLong("software-agent"), help: "The generator named in the C2PA manifest, as NAME or NAME/VERSION.") var softwareAgent:
+        String?
+    @Option(name: .customLong("passphrase-file"), help: "The passphrase of encrypted provenance keys (else SIGIL_KEY_PASSPHRASE).")
+    var passphraseFile: String?
 
     func policy() throws -> LabelPolicy {
         let code: ProviderCode
@@ -70,7 +84,8 @@ struct LabelCommand: AsyncParsableCommand {
                 dataDirectory: dataDirectory, keysDirectory: keysDirectory, passphrase: try ProvenanceKeyLoader.passphrase(file: passphraseFile))
             for notice in notices { Terminal.warning(notice.description) }
             if notices.isEmpty, DevelopmentKeys.isDevelopment(keys) {
-                Terminal.warning("signing with the development C2PA chain (O=\(DevelopmentKeys.organization)), not a provisioned one (see `sigil keys`)")
+                Terminal.warning(
+                    "signing with the development C2PA chain (O=\(DevelopmentKeys.organization)), not a provisioned one (see `sigil keys`)")
             }
             policy.provenanceKeys = keys
         }
@@ -79,14 +94,17 @@ struct LabelCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (output == nil) == inPlace else {
-            throw ValidationError(inPlace ? "--in-place labels the input where it is: give no --output" : "give --output FILE (or DIR), or --in-place")
+            throw ValidationError(
+                inPlace ? "--in-place labels the input where it is: give no --output" : "give --output FILE (or DIR), or --in-place")
         }
     }
 
     func run() async throws {
         var isFolder: ObjCBool = false
         if produceID != nil, FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue {
-            throw SigilError(.usage, "--produce-id names one file's content (GB 45438 Annex E: unique per content); label a folder without it and each file gets its own")
+            throw SigilError(
+                .usage,
+                "--produce-id names one file's content (GB 45438 Annex E: unique per content); label a folder without it and each file gets its own")
         }
         let policy = try policy()
         let labeler = try Labeler(policy: policy)
@@ -103,9 +121,14 @@ struct LabelCommand: AsyncParsableCommand {
             var outcome: LabelOutcome
             if inPlace {
                 let (labeled, write) = try labeler.labelFileInPlace(at: input)
-                if !json { Terminal.note(write == .overwritten ? "labeled in place: only the label's bytes were written" : "labeled in place: the file was rewritten atomically (no room for the label in it)") }
+                if !json {
+                    Terminal.note(
+                        write == .overwritten
+                            ? "labeled in place: only the label's bytes were written"
+                            : "labeled in place: the file was rewritten atomically (no room for the label in it)")
+                }
                 outcome = labeled
-                if keeper != nil, outcome.bytes.isEmpty { outcome.bytes = try FileIO.read(input) }  // a record hashes the labeled file
+                if keeper != nil, outcome.bytes.isEmpty { outcome.bytes = try FileIO.read(input) } // a record hashes the labeled file
             } else {
                 outcome = try labeler.labelFile(at: input, to: output, keepBytes: keeper != nil)
             }
@@ -122,11 +145,15 @@ struct LabelCommand: AsyncParsableCommand {
 extension LabelOutcome {
     func summary(input: String, output: String) -> String {
         let size = format.kind == .image ? " \(width)×\(height)" : ""
-        var lines = ["\(output): labeled \(format.displayName)\(size) (\(Mark.allCases.filter(marks.contains).map(\.rawValue).joined(separator: ", ")))"]
+        var lines = [
+            "\(output): labeled \(format.displayName)\(size) (\(Mark.allCases.filter(marks.contains).map(\.rawValue).joined(separator: ", ")))"
+        ]
         if marks.contains(.implicit) { lines.append("  implicit  TC260:AIGC \(label.json)") }
         if let c2paManifest { lines.append("  c2pa      manifest \(c2paManifest) (c2pa.created, trainedAlgorithmicMedia; signed ES256)") }
         if let p = explicit {
-            lines.append("  explicit  「\(p.text)」 \(p.position.rawValue), ink height \(p.inkHeight) px = \(String(format: "%.1f", p.inkHeightFraction * 100)) % of the shortest side, contrast \(String(format: "%.1f", p.contrastRatio)):1")
+            lines.append(
+                "  explicit  「\(p.text)」 \(p.position.rawValue), ink height \(p.inkHeight) px = \(String(format: "%.1f", p.inkHeightFraction * 100)) % of the shortest side, contrast \(String(format: "%.1f", p.contrastRatio)):1"
+            )
         }
         return lines.joined(separator: "\n")
     }

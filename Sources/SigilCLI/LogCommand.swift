@@ -27,7 +27,9 @@ struct LogStoreOptions: ParsableArguments {
     var dataDirectory: String?
     @Option(name: .customLong("keys"), help: "A keystore directory to use instead of DATA/keys.")
     var keysDirectory: String?
-    @Option(name: .customLong("database"), help: "A PostgreSQL URL (postgres://user:password@host:port/db) instead of DATA/sigil.sqlite; also $SIGIL_DATABASE.")
+    @Option(
+        name: .customLong("database"),
+        help: "A PostgreSQL URL (postgres://user:password@host:port/db) instead of DATA/sigil.sqlite; also $SIGIL_DATABASE.")
     var database: String?
     @Option(help: "The log's origin, used when the log is created (a schema-less URL such as log.example.com/aigc).")
     var origin: String?
@@ -85,7 +87,8 @@ struct LogVKeyCommand: AsyncParsableCommand {
 }
 
 struct LogEntryCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "entry", abstract: "Print entry N's bytes, base64 (the canonical JSON of its generation record).")
+    static let configuration = CommandConfiguration(
+        commandName: "entry", abstract: "Print entry N's bytes, base64 (the canonical JSON of its generation record).")
     @OptionGroup var store: LogStoreOptions
     @Argument(help: "The entry index.") var index: UInt64
 
@@ -111,7 +114,8 @@ struct LogProofCommand: AsyncParsableCommand {
 
 struct LogConsistencyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "consistency", abstract: "Print the consistency proof from tree size OLD to NEW (default: the latest), one base64 hash per line.")
+        commandName: "consistency", abstract: "Print the consistency proof from tree size OLD to NEW (default: the latest), one base64 hash per line."
+    )
     @OptionGroup var store: LogStoreOptions
     @Argument(help: "The older tree size.") var old: UInt64
     @Argument(help: "The newer tree size (default: the latest checkpoint).") var new: UInt64?
@@ -135,7 +139,8 @@ struct LogAppendCommand: AsyncParsableCommand {
     @OptionGroup var store: LogStoreOptions
     @Argument(help: "A file of JSON lines, or - for standard input.") var file: String
     @Option(help: "Records per transaction.") var batch: Int = 1000
-    @Flag(name: .customLong("no-integrate"), help: "Leave the records pending (the next command that opens the log integrates them).") var noIntegrate = false
+    @Flag(name: .customLong("no-integrate"), help: "Leave the records pending (the next command that opens the log integrates them).")
+    var noIntegrate = false
 
     func run() async throws {
         guard (1...100_000).contains(batch) else { throw SigilError(.usage, "--batch must be 1…100000") }
@@ -188,25 +193,29 @@ struct LogAuditCommand: AsyncParsableCommand {
         commandName: "audit", abstract: "Recompute the tree from every stored entry and check it against every tile and signed checkpoint.",
         discussion: "Exits 0 when everything agrees, 1 when the report lists problems.")
     @OptionGroup var store: LogStoreOptions
-    @Option(name: .customLong("log-key"), help: "Trust this verifier key (vkey text or a file holding it) instead of the local signing key.") var logKey: String?
+    @Option(name: .customLong("log-key"), help: "Trust this verifier key (vkey text or a file holding it) instead of the local signing key.")
+    var logKey: String?
     @Flag(help: "Print the report as JSON.") var json = false
 
     func run() async throws {
         let verifiers = try logKey.map { [try VerifierKeyOption.parse($0)] }
         let report = try await store.withKeeper { try await $0.store.audit(verifiers: verifiers) }
         if json {
-            print(JSONValue.object([
-                .init("clean", .bool(report.isClean)),
-                .init("entries", .number(String(report.entries))),
-                .init("integratedSize", .number(String(report.integratedSize))),
-                .init("pending", .number(String(report.pending))),
-                .init("checkpoints", .int(report.checkpoints)),
-                .init("tiles", .int(report.tiles)),
-                .init("root", .string(report.root.base64)),
-                .init("problems", .array(report.problems.map { .string($0) })),
-            ]).prettyPrinted)
+            print(
+                JSONValue.object([
+                    .init("clean", .bool(report.isClean)),
+                    .init("entries", .number(String(report.entries))),
+                    .init("integratedSize", .number(String(report.integratedSize))),
+                    .init("pending", .number(String(report.pending))),
+                    .init("checkpoints", .int(report.checkpoints)),
+                    .init("tiles", .int(report.tiles)),
+                    .init("root", .string(report.root.base64)),
+                    .init("problems", .array(report.problems.map { .string($0) })),
+                ]).prettyPrinted)
         } else {
-            print("audited \(report.entries) entries (\(report.integratedSize) integrated, \(report.pending) pending), \(report.checkpoints) checkpoints, \(report.tiles) tiles; root \(report.root.base64)")
+            print(
+                "audited \(report.entries) entries (\(report.integratedSize) integrated, \(report.pending) pending), \(report.checkpoints) checkpoints, \(report.tiles) tiles; root \(report.root.base64)"
+            )
             for problem in report.problems { print("  problem: \(problem)") }
             print(report.isClean ? "the log is consistent" : "the log has \(report.problems.count) problem(s)")
         }

@@ -16,7 +16,9 @@ struct RecordOptions: ParsableArguments {
     var model: String?
     @Option(help: "Your reference for the account the content was generated for; the log keeps only a keyed pseudonym of it.")
     var account: String?
-    @Option(name: .customLong("opt-out-agreement"), help: "Explicit-label opt-out (Measures Art. 9): the user-agreement version; needs --recipient and --marks without explicit.")
+    @Option(
+        name: .customLong("opt-out-agreement"),
+        help: "Explicit-label opt-out (Measures Art. 9): the user-agreement version; needs --recipient and --marks without explicit.")
     var optOutAgreement: String?
     @Option(help: "Explicit-label opt-out: your reference for the recipient of the unlabeled content (pseudonymized in the log).")
     var recipient: String?
@@ -40,15 +42,17 @@ struct RecordOptions: ParsableArguments {
     /// Opens the log, or nil with `--no-record`.
     func open(data: String?, keys: String?) async throws -> RecordKeeper? {
         guard !noRecord else { return nil }
-        let keeper = try await RecordKeeper.open(RecordKeeper.Location(data: data, keys: keys, database: database, drivers: [.postgres]), origin: logOrigin)
+        let keeper = try await RecordKeeper.open(
+            RecordKeeper.Location(data: data, keys: keys, database: database, drivers: [.postgres]), origin: logOrigin)
         for notice in keeper.notices { Terminal.warning(notice.description) }
         return keeper
     }
 
     /// The values that go into each record.
     func settings() throws -> RecordSettings {
-        RecordSettings(serviceCategory: try ServiceCategory(parsing: serviceCategory), model: model, account: account,
-                       optOutAgreement: optOutAgreement, recipient: recipient, writeProof: writeProof)
+        RecordSettings(
+            serviceCategory: try ServiceCategory(parsing: serviceCategory), model: model, account: account,
+            optOutAgreement: optOutAgreement, recipient: recipient, writeProof: writeProof)
     }
 }
 
@@ -70,7 +74,8 @@ struct RecordSettings: Sendable {
     }
 
     /// Records labeled files (one transaction), integrates them, writes proofs when asked, and returns the receipts.
-    func keep(_ outcomes: [(outcome: LabelOutcome, output: String)], policy: LabelPolicy, keeper: RecordKeeper) async throws -> [RecordKeeper.Receipt] {
+    func keep(_ outcomes: [(outcome: LabelOutcome, output: String)], policy: LabelPolicy, keeper: RecordKeeper) async throws -> [RecordKeeper.Receipt]
+    {
         let records = try outcomes.map { try keeper.record(for: $0.outcome, context: context(for: $0.outcome, policy: policy)) }
         let receipts = try await keeper.keep(records, proofs: writeProof)
         for (receipt, item) in zip(receipts, outcomes) {
@@ -132,7 +137,10 @@ extension RecordOptions {
                 // As POST /v1/label does: an opt-out is accepted only under a version an admin published.
                 try await ComplianceSchema.migrate(keeper.store.database)
                 guard try await AgreementStore(database: keeper.store.database).exists(agreement) else {
-                    throw SigilError(.usage, "--opt-out-agreement \(agreement) is not a published agreement version (publish it with `sigil agreement publish` or POST /v1/agreements); Labeling Measures Art. 9 accepts an opt-out only under a recorded agreement")
+                    throw SigilError(
+                        .usage,
+                        "--opt-out-agreement \(agreement) is not a published agreement version (publish it with `sigil agreement publish` or POST /v1/agreements); Labeling Measures Art. 9 accepts an opt-out only under a recorded agreement"
+                    )
                 }
             }
             try await body(keeper)

@@ -32,9 +32,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-body"), help: "Largest request body in bytes (default 64 MiB).") var maxBody: Int?
     @Option(name: .customLong("max-pixels"), help: "Largest image in pixels (default 100 MP).") var maxPixels: Int?
     @Option(name: .customLong("log-origin"), help: "The log's origin, used when the log is created.") var logOrigin: String?
-    @Option(name: .customLong("trusted-proxies"), help: "Comma-separated addresses of the proxies in front of the server; behind them the client is the right-most X-Forwarded-For address that is not a proxy (also $SIGIL_TRUSTED_PROXIES).") var trustedProxies: String?
-    @Flag(name: .customLong("development"), help: "Development mode: run with development keys (created on first use) and the development SMS sender, which a production start refuses. Never in production.") var development = false
-    @Flag(name: .customLong("no-duties"), help: "Label without a generation (no account, consent or screening check): a pure labeling deployment. Logged at start, audited and shown in /readyz.") var noDuties = false
+    @Option(
+        name: .customLong("trusted-proxies"),
+        help:
+            "Comma-separated addresses of the proxies in front of the server; behind them the client is the right-most X-Forwarded-For address that is not a proxy (also $SIGIL_TRUSTED_PROXIES)."
+    ) var trustedProxies: String?
+    @Flag(
+        name: .customLong("development"),
+        help:
+            "Development mode: run with development keys (created on first use) and the development SMS sender, which a production start refuses. Never in production."
+    ) var development = false
+    @Flag(
+        name: .customLong("no-duties"),
+        help:
+            "Label without a generation (no account, consent or screening check): a pure labeling deployment. Logged at start, audited and shown in /readyz."
+    ) var noDuties = false
     @Option(name: .customLong("ready-file"), help: "Write the bound address (host:port) to this file once listening.") var readyFile: String?
 
     func run() async throws {
@@ -61,22 +73,27 @@ struct ServeCommand: AsyncParsableCommand {
         if !configuration.requireGeneration {
             Terminal.warning("duties are off (--no-duties): labels are made without checking an account, consent or prompt screening")
         }
-        if configuration.producer == nil { Terminal.warning("no producer configured: keys without a provider code label as the development code \(ProviderCode.development)") }
+        if configuration.producer == nil {
+            Terminal.warning("no producer configured: keys without a provider code label as the development code \(ProviderCode.development)")
+        }
         if let token = service.firstAdminToken {
-            FileHandle.standardOutput.write(Data("""
-                Created the first admin API key. This is the only time its token is shown; it is stored only as a hash:
+            FileHandle.standardOutput.write(
+                Data(
+                    """
+                    Created the first admin API key. This is the only time its token is shown; it is stored only as a hash:
 
-                    \(token)
+                        \(token)
 
-                Make more keys with: sigil apikey create --scope label --name NAME
+                    Make more keys with: sigil apikey create --scope label --name NAME
 
-                """.utf8))
+                    """.utf8))
         }
         let readyFile = self.readyFile
         let database = service.keeper.location.description
         try await SigilServer.run(service: service, logger: logger) { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host
-            let line = "Sigil is serving on http://\(shown):\(port)/ — open it in a browser to check a file; the API is described at /openapi.json (store: \(database))\n"
+            let line =
+                "Sigil is serving on http://\(shown):\(port)/ — open it in a browser to check a file; the API is described at /openapi.json (store: \(database))\n"
             FileHandle.standardOutput.write(Data(line.utf8))
             if let readyFile { try? FileIO.writeAtomically(Array("\(host):\(port)\n".utf8), to: readyFile, durable: false) }
         }
@@ -108,7 +125,8 @@ struct APIKeyCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key and print its token (shown only this once).")
         @Option(help: "Comma list of scopes: \(APIKey.Scope.known.map(\.rawValue).joined(separator: ", ")).") var scope: String
         @Option(help: "Who the key is for.") var name: String = "unnamed"
-        @Option(name: .customLong("provider-code"), help: "The 27-character provider code the key acts as (required for propagate).") var providerCode: String?
+        @Option(name: .customLong("provider-code"), help: "The 27-character provider code the key acts as (required for propagate).")
+        var providerCode: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var store: StoreOptions
 
@@ -116,14 +134,17 @@ struct APIKeyCommand: AsyncParsableCommand {
             let scopes = try scope.split(separator: ",").map { try APIKey.Scope(parsing: String($0)) }
             let (key, token) = try await store.withStore { keys, audit in
                 let created = try await keys.create(name: name, scopes: scopes, providerCode: providerCode)
-                try await audit.record(actor: "cli", action: "apikey.create", subject: created.key.id,
-                                       detail: ["scopes": created.key.scopes.map(\.rawValue).joined(separator: ","), "name": created.key.name])
+                try await audit.record(
+                    actor: "cli", action: "apikey.create", subject: created.key.id,
+                    detail: ["scopes": created.key.scopes.map(\.rawValue).joined(separator: ","), "name": created.key.name])
                 return created
             }
             if json {
                 print(key.json.appending([.init("token", .string(token.description))]).prettyPrinted)
             } else {
-                print("created key \(key.id) (\(key.scopes.map(\.rawValue).joined(separator: ","))) for \(key.name); its token, shown only now:\n\n    \(token)\n")
+                print(
+                    "created key \(key.id) (\(key.scopes.map(\.rawValue).joined(separator: ","))) for \(key.name); its token, shown only now:\n\n    \(token)\n"
+                )
             }
         }
     }
@@ -142,7 +163,9 @@ struct APIKeyCommand: AsyncParsableCommand {
             if keys.isEmpty { print("no API keys") }
             for key in keys {
                 let state = key.revokedAt.map { "revoked \($0)" } ?? "live"
-                print("\(key.id)  \(key.scopes.map(\.rawValue).joined(separator: ",").padding(toLength: 16, withPad: " ", startingAt: 0))  \(state.padding(toLength: 8, withPad: " ", startingAt: 0))  \(key.providerCode ?? "-")  \(key.name)")
+                print(
+                    "\(key.id)  \(key.scopes.map(\.rawValue).joined(separator: ",").padding(toLength: 16, withPad: " ", startingAt: 0))  \(state.padding(toLength: 8, withPad: " ", startingAt: 0))  \(key.providerCode ?? "-")  \(key.name)"
+                )
             }
         }
     }

@@ -13,10 +13,14 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON (an array when several files are given).") var json = false
     @Flag(name: .customLong("no-decode"), help: "Do not decode pixels (skips the visible-label check).") var noDecode = false
     @Option(name: .customLong("max-pixels"), help: "Refuse to decode images with more pixels than this.") var maxPixels: Int = 100_000_000
-    @Option(name: .customLong("data"), help: "Sigil's data directory (default: $SIGIL_DATA, else ~/.local/share/sigil); its keys/ hold watermark.key.") var dataDirectory: String?
+    @Option(
+        name: .customLong("data"), help: "Sigil's data directory (default: $SIGIL_DATA, else ~/.local/share/sigil); its keys/ hold watermark.key.")
+    var dataDirectory: String?
     @Option(name: .customLong("keys"), help: "A keystore directory to use instead of DATA/keys.") var keysDirectory: String?
     @Flag(name: .customLong("no-watermark"), help: "Do not look for the pixel watermark.") var noWatermark = false
-    @Option(name: .customLong("trust-anchors"), help: "PEM file of C2PA trust anchors (e.g. `sigil keys anchor` output); signers that chain to one are `valid`.") var trustAnchors: String?
+    @Option(
+        name: .customLong("trust-anchors"),
+        help: "PEM file of C2PA trust anchors (e.g. `sigil keys anchor` output); signers that chain to one are `valid`.") var trustAnchors: String?
     @OptionGroup(title: "Generation record") var records: VerifyRecordOptions
 
     func run() async throws {
@@ -38,7 +42,9 @@ struct VerifyCommand: AsyncParsableCommand {
             do {
                 let bytes = try FileIO.read(input)
                 let report = try verifier.verify(bytes)
-                let check = try await records.check(input: input, bytes: bytes, produceID: report.label?.produceID, perceptualHash: report.perceptualHash, lookup: lookup, keeper: keeper, data: dataDirectory, keys: keysDirectory)
+                let check = try await records.check(
+                    input: input, bytes: bytes, produceID: report.label?.produceID, perceptualHash: report.perceptualHash, lookup: lookup,
+                    keeper: keeper, data: dataDirectory, keys: keysDirectory)
                 if report.hasProblems || check?.hasProblems == true { worst = max(worst, ExitStatus.problems) }
                 if json {
                     reports.append(report.json(file: input).appending((check?.jsonMembers ?? []) + DevelopmentKeys.jsonMembers(report.c2pa?.signer)))
@@ -49,7 +55,8 @@ struct VerifyCommand: AsyncParsableCommand {
                 let e = error.path == nil ? error.at(path: input) : error
                 worst = ExitStatus.badInput
                 if json {
-                    reports.append(.object(["file": .string(input), "error": .object(["code": .string(e.code.rawValue), "message": .string(e.description)])]))
+                    reports.append(
+                        .object(["file": .string(input), "error": .object(["code": .string(e.code.rawValue), "message": .string(e.description)])]))
                 } else {
                     Terminal.error(e.description)
                 }
@@ -71,21 +78,29 @@ extension VerificationReport {
         for (i, site) in sites.enumerated() {
             lines.append("  implicit[\(i)]  \(site.carrier.location) at offset \(site.carrier.offset), \(site.payload.form.rawValue) JSON")
             for key in AIGCLabel.Key.allCases where site.payload.fields.contains(where: { $0.key == key.rawValue }) {
-                lines.append("               \(key.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0))\(site.payload.value(of: key).map { "\"\($0)\"" } ?? "(not a string)")")
+                lines.append(
+                    "               \(key.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0))\(site.payload.value(of: key).map { "\"\($0)\"" } ?? "(not a string)")"
+                )
             }
             for f in site.findings { lines.append("               \(f.severity.rawValue): \(f.code) — \(f.message)") }
         }
         if let explicit {
             let p = explicit.record.painted
-            var line = "  explicit     「\(p.text)」 at \(p.position.rawValue), ink height \(String(format: "%.1f", p.inkHeightFraction * 100)) % of the shortest side"
-            if let presence = explicit.presence { line += "; still visible: \(explicit.intact == true ? "yes" : "NO") (presence \(String(format: "%.2f", presence)))" }
+            var line =
+                "  explicit     「\(p.text)」 at \(p.position.rawValue), ink height \(String(format: "%.1f", p.inkHeightFraction * 100)) % of the shortest side"
+            if let presence = explicit.presence {
+                line += "; still visible: \(explicit.intact == true ? "yes" : "NO") (presence \(String(format: "%.2f", presence)))"
+            }
             lines.append(line)
         } else {
             lines.append("  explicit     no record of a Sigil visible label (a visible label may still be present)")
         }
         if let c2pa {
             var line = "  c2pa         \(c2pa.state.rawValue)"
-            if let signer = c2pa.signer { line += " — signed \(signer.algorithm ?? "") by \(signer.commonName ?? "?") (\(signer.organization ?? "no O="), issuer \(signer.issuer ?? "?"))" }
+            if let signer = c2pa.signer {
+                line +=
+                    " — signed \(signer.algorithm ?? "") by \(signer.commonName ?? "?") (\(signer.organization ?? "no O="), issuer \(signer.issuer ?? "?"))"
+            }
             if let source = c2pa.digitalSourceType { line += "; \(source.split(separator: "/").last ?? "")" }
             lines.append(line)
             if let signer = c2pa.signer, DevelopmentKeys.isDevelopment(signer) { lines.append("               \(DevelopmentKeys.signedNotice)") }

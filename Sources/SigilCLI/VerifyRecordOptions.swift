@@ -5,9 +5,11 @@ import SigilStorePostgres
 
 /// `sigil verify`'s generation-record options: the record lookup and the offline transparency-log proof.
 struct VerifyRecordOptions: ParsableArguments {
-    @Option(name: .customLong("database"), help: "Look the file's record up in this PostgreSQL log (postgres://…); with --data, the SQLite log in DATA.")
+    @Option(
+        name: .customLong("database"), help: "Look the file's record up in this PostgreSQL log (postgres://…); with --data, the SQLite log in DATA.")
     var database: String?
-    @Option(name: .customLong("proof"), help: "A tlog-proof file (c2sp.org/tlog-proof@v1) for the file; FILE.tlog-proof beside it is used when present.")
+    @Option(
+        name: .customLong("proof"), help: "A tlog-proof file (c2sp.org/tlog-proof@v1) for the file; FILE.tlog-proof beside it is used when present.")
     var proof: String?
     @Option(name: .customLong("log-key"), help: "The log's verifier key (vkey text, or a file holding it); default: the local keystore's log key.")
     var logKey: String?
@@ -19,7 +21,9 @@ struct VerifyRecordOptions: ParsableArguments {
     }
 
     /// Checks one file's record and proof; nil when there is nothing to check (no lookup, no proof).
-    func check(input: String, bytes: [UInt8], produceID: String?, perceptualHash: UInt64?, lookup: Bool, keeper: RecordKeeper?, data: String?, keys: String?) async throws -> RecordCheck? {
+    func check(
+        input: String, bytes: [UInt8], produceID: String?, perceptualHash: UInt64?, lookup: Bool, keeper: RecordKeeper?, data: String?, keys: String?
+    ) async throws -> RecordCheck? {
         var given: (proof: TlogProof, source: String)?
         if let proof {
             given = (try RecordCheck.readProof(proof), "given")
@@ -29,7 +33,9 @@ struct VerifyRecordOptions: ParsableArguments {
         guard lookup || given != nil else { return nil }
         let verifiers = try logKey.map { [try VerifierKeyOption.parse($0)] } ?? []
         let keystore = RecordKeeper.Location(data: data, keys: keys).keystore
-        var check = await RecordCheck.check(bytes: bytes, produceID: produceID, proof: given, keeper: keeper, verifiers: verifiers, keystore: keystore, perceptualHash: perceptualHash)
+        var check = await RecordCheck.check(
+            bytes: bytes, produceID: produceID, proof: given, keeper: keeper, verifiers: verifiers, keystore: keystore, perceptualHash: perceptualHash
+        )
         if lookup && keeper == nil {
             check.lookedUp = true
             check.lookupError = "no log at \(RecordKeeper.Location(data: data, keys: keys, database: database).description)"

@@ -24,7 +24,10 @@ struct WatermarkCommand: AsyncParsableCommand {
         /// The watermarker of the stored key, for detection: a read never creates a key.
         func existingWatermarker() throws -> Watermarker {
             guard let key = try WatermarkKeys.existing(dataDirectory: data, keysDirectory: keys) else {
-                throw SigilError(.usage, "there is no watermark key (watermark.key) in this keystore, so there is no watermark of ours to detect; embed or label with one first")
+                throw SigilError(
+                    .usage,
+                    "there is no watermark key (watermark.key) in this keystore, so there is no watermark of ours to detect; embed or label with one first"
+                )
             }
             return Watermarker(key: key)
         }
@@ -45,7 +48,8 @@ struct WatermarkCommand: AsyncParsableCommand {
     }
 
     struct Embed: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Embed a 64-bit payload; writes the output in the input's format (PNG when the output ends in .png).")
+        static let configuration = CommandConfiguration(
+            abstract: "Embed a 64-bit payload; writes the output in the input's format (PNG when the output ends in .png).")
         @Argument(help: "Input image (JPEG, PNG or WebP).") var input: String
         @Argument(help: "Output image.") var output: String
         @Option(help: "The payload: up to 16 hex digits.") var payload: String
@@ -64,7 +68,8 @@ struct WatermarkCommand: AsyncParsableCommand {
             if lower.hasSuffix(".png") {
                 bytes = try PNGCodec.encode(decoded.pixels)
             } else if lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") {
-                bytes = try JPEGCodec.encode(decoded.pixels, quality: decoded.jpeg?.quality ?? 92, subsampling: decoded.jpeg?.subsampling ?? JPEGCodec.Subsampling.s420)
+                bytes = try JPEGCodec.encode(
+                    decoded.pixels, quality: decoded.jpeg?.quality ?? 92, subsampling: decoded.jpeg?.subsampling ?? JPEGCodec.Subsampling.s420)
             } else if lower.hasSuffix(".webp") {
                 bytes = try WebPCodec.encode(decoded.pixels, lossless: decoded.webp?.lossless ?? false, quality: 90)
             } else {

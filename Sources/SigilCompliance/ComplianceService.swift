@@ -35,8 +35,10 @@ public struct ComplianceService: Sendable {
     public let configuration: Configuration
     let logger: Logger
 
-    public init(database: any LogDatabase, vault: PersonalDataVault, sms: any SMSSender, identityVerifier: (any IdentityVerifier)?,
-                configuration: Configuration = Configuration(), logger: Logger = Logger(label: "sigil.compliance")) {
+    public init(
+        database: any LogDatabase, vault: PersonalDataVault, sms: any SMSSender, identityVerifier: (any IdentityVerifier)?,
+        configuration: Configuration = Configuration(), logger: Logger = Logger(label: "sigil.compliance")
+    ) {
         accounts = AccountStore(database: database, vault: vault)
         consents = ConsentStore(database: database, vault: vault)
         generations = GenerationStore(database: database, vault: vault)
@@ -62,9 +64,10 @@ public struct ComplianceService: Sendable {
         var reason: String?
         var reference: String?
         if let identityVerifier {
-            let request = IdentityVerificationRequest(kind: application.kind.rawValue, name: application.name,
-                                                      idNumber: application.kind == .individual ? application.identity : nil,
-                                                      uscc: application.kind == .organization ? application.identity : nil)
+            let request = IdentityVerificationRequest(
+                kind: application.kind.rawValue, name: application.name,
+                idNumber: application.kind == .individual ? application.identity : nil,
+                uscc: application.kind == .organization ? application.identity : nil)
             do {
                 let answer = try await identityVerifier.verify(request)
                 check = answer.result == "match" ? .matched : .mismatched
@@ -75,15 +78,18 @@ public struct ComplianceService: Sendable {
             }
         }
         let account = try await accounts.create(application, identityCheck: check, checkReason: reason, actor: actor, now: now)
-        if let reference { try await audit.record(actor: "system", action: "account.identity-reference", subject: account.id, detail: ["reference": reference]) }
+        if let reference {
+            try await audit.record(actor: "system", action: "account.identity-reference", subject: account.id, detail: ["reference": reference])
+        }
         return account
     }
 
     /// Sends a one-time code to the account's phone.
     public func sendPhoneCode(_ id: String, now: RecordTime = .now()) async throws -> RecordTime {
         let (code, phone) = try await accounts.issuePhoneCode(id, now: now)
-        let message = SMSMessage(to: "+86" + phone, template: "phone-verification", parameters: ["code": code],
-                                 text: "【Sigil】您的验证码是 \(code)，5分钟内有效。Your verification code is \(code), valid for 5 minutes.")
+        let message = SMSMessage(
+            to: "+86" + phone, template: "phone-verification", parameters: ["code": code],
+            text: "【Sigil】您的验证码是 \(code)，5分钟内有效。Your verification code is \(code), valid for 5 minutes.")
         try await sms.send(message)
         return RecordTime(milliseconds: now.milliseconds + AccountStore.codeLifetimeMilliseconds)
     }
@@ -98,12 +104,16 @@ public struct ComplianceService: Sendable {
     /// (``GenerationStore/review(_:approve:note:actor:now:)``).
     ///
     /// - Throws: ``FieldError`` for a missing or malformed field (`account`, `category`, `prompt`, `consent`).
-    public func authorize(account accountID: String?, category categoryText: String?, prompt: String?, consent consentID: String?,
-                          now: RecordTime = .now()) async throws -> Generation {
+    public func authorize(
+        account accountID: String?, category categoryText: String?, prompt: String?, consent consentID: String?,
+        now: RecordTime = .now()
+    ) async throws -> Generation {
         let accountID = try TextField.require(accountID, field: "account", limit: 64)
         guard let categoryText else { throw FieldError("category", "is required: dialogue, voice, face, scene or other") }
         let category: ServiceCategory
-        do { category = try ServiceCategory(parsing: categoryText) } catch { throw FieldError("category", "must be dialogue, voice, face, scene or other") }
+        do { category = try ServiceCategory(parsing: categoryText) } catch {
+            throw FieldError("category", "must be dialogue, voice, face, scene or other")
+        }
         guard let prompt, !prompt.isEmpty else { throw FieldError("prompt", "is required") }
         guard prompt.count <= 100_000 else { throw FieldError("prompt", "is over 100,000 characters") }
         let consentID = try TextField.check(consentID, field: "consent", limit: 64, required: false)
@@ -119,7 +129,9 @@ public struct ComplianceService: Sendable {
                     reasons.append("consent: no consent \(consentID.prefix(40)) is registered")
                 }
             } else {
-                reasons.append("consent: \(category.contractName) generation edits a person's \(scope.rawValue) and needs that person's separate consent (DSP Art. 14); pass consent")
+                reasons.append(
+                    "consent: \(category.contractName) generation edits a person's \(scope.rawValue) and needs that person's separate consent (DSP Art. 14); pass consent"
+                )
             }
         }
         let screener = try await screeningCache.current()
@@ -130,8 +142,9 @@ public struct ComplianceService: Sendable {
             if hit.action == .review { held.append(reason) } else { reasons.append(reason) }
         }
         let decision: Generation.Decision = !reasons.isEmpty ? .deny : held.isEmpty ? .allow : .review
-        let generation = Generation(id: Identifier.make("gen"), account: account.id, category: category, consent: consentID,
-                                    decision: decision, reasons: reasons + held, ruleVersion: screener.version, createdAt: now)
+        let generation = Generation(
+            id: Identifier.make("gen"), account: account.id, category: category, consent: consentID,
+            decision: decision, reasons: reasons + held, ruleVersion: screener.version, createdAt: now)
         try await generations.save(generation, prompt: prompt, hits: hits)
         return generation
     }
@@ -180,7 +193,9 @@ public struct ComplianceService: Sendable {
         try await screening.log(hits, stage: "output", subject: subject, account: account, version: screener.version, now: now)
         if let worst = Screener.action(of: hits), worst != .allowAndLog {
             let hit = hits.first { $0.action == worst }!
-            throw SigilError(.refused, "the output matches a known \(hit.category) image (\(worst.rawValue), library v\(screener.version), distance \(hit.distance ?? 0))")
+            throw SigilError(
+                .refused,
+                "the output matches a known \(hit.category) image (\(worst.rawValue), library v\(screener.version), distance \(hit.distance ?? 0))")
         }
     }
 }

@@ -63,7 +63,9 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, Ex
 extension Finding {
     /// The finding as an ordered JSON object (code, severity, message, then what is known).
     public var jsonValue: JSONValue {
-        var members: [JSONValue.Member] = [.init("code", .string(code.rawValue)), .init("severity", .string(severity.rawValue)), .init("message", .string(message))]
+        var members: [JSONValue.Member] = [
+            .init("code", .string(code.rawValue)), .init("severity", .string(severity.rawValue)), .init("message", .string(message)),
+        ]
         if let field { members.append(.init("field", .string(field))) }
         if let location { members.append(.init("location", .string(location))) }
         if let offset { members.append(.init("offset", .int(offset))) }

@@ -126,9 +126,15 @@ private struct Parser {
         case UInt8(ascii: "{"): return try parseObject(depth: depth)
         case UInt8(ascii: "["): return try parseArray(depth: depth)
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectWord("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectWord("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectWord("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectWord("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default: throw fail("unexpected character '\(Character(Unicode.Scalar(b)))'")
         }
@@ -144,30 +150,42 @@ private struct Parser {
         let start = index
         if peek == UInt8(ascii: "-") { index += 1 }
         var digits = 0
-        while let b = peek, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) { index += 1; digits += 1 }
+        while let b = peek, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) {
+            index += 1
+            digits += 1
+        }
         guard digits > 0 else { throw fail("expected digits") }
         if peek == UInt8(ascii: ".") {
             index += 1
             var frac = 0
-            while let b = peek, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) { index += 1; frac += 1 }
+            while let b = peek, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) {
+                index += 1
+                frac += 1
+            }
             guard frac > 0 else { throw fail("expected fraction digits") }
         }
         if peek == UInt8(ascii: "e") || peek == UInt8(ascii: "E") {
             index += 1
             if peek == UInt8(ascii: "+") || peek == UInt8(ascii: "-") { index += 1 }
             var exp = 0
-            while let b = peek, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) { index += 1; exp += 1 }
+            while let b = peek, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) {
+                index += 1
+                exp += 1
+            }
             guard exp > 0 else { throw fail("expected exponent digits") }
         }
         return String(decoding: bytes[start..<index], as: UTF8.self)
     }
 
     mutating func parseString() throws(JSONValue.ParseError) -> String {
-        index += 1  // opening quote
+        index += 1 // opening quote
         var scalars = String.UnicodeScalarView()
         var run: [UInt8] = []
         func flush(_ run: inout [UInt8], into scalars: inout String.UnicodeScalarView) {
-            if !run.isEmpty { scalars.append(contentsOf: String(decoding: run, as: UTF8.self).unicodeScalars); run.removeAll(keepingCapacity: true) }
+            if !run.isEmpty {
+                scalars.append(contentsOf: String(decoding: run, as: UTF8.self).unicodeScalars)
+                run.removeAll(keepingCapacity: true)
+            }
         }
         while true {
             guard let b = peek else { throw fail("unterminated string") }
@@ -231,14 +249,20 @@ private struct Parser {
         index += 1
         var items: [JSONValue] = []
         skipSpace()
-        if peek == UInt8(ascii: "]") { index += 1; return .array(items) }
+        if peek == UInt8(ascii: "]") {
+            index += 1
+            return .array(items)
+        }
         while true {
             items.append(try parseValue(depth: depth + 1))
             skipSpace()
             guard let b = peek else { throw fail("unterminated array") }
             index += 1
             if b == UInt8(ascii: "]") { return .array(items) }
-            guard b == UInt8(ascii: ",") else { index -= 1; throw fail("expected ',' or ']'") }
+            guard b == UInt8(ascii: ",") else {
+                index -= 1
+                throw fail("expected ',' or ']'")
+            }
         }
     }
 
@@ -246,7 +270,10 @@ private struct Parser {
         index += 1
         var members: [JSONValue.Member] = []
         skipSpace()
-        if peek == UInt8(ascii: "}") { index += 1; return .object(members) }
+        if peek == UInt8(ascii: "}") {
+            index += 1
+            return .object(members)
+        }
         while true {
             skipSpace()
             guard peek == UInt8(ascii: "\"") else { throw fail("expected a string key") }
@@ -260,7 +287,10 @@ private struct Parser {
             guard let b = peek else { throw fail("unterminated object") }
             index += 1
             if b == UInt8(ascii: "}") { return .object(members) }
-            guard b == UInt8(ascii: ",") else { index -= 1; throw fail("expected ',' or '}'") }
+            guard b == UInt8(ascii: ",") else {
+                index -= 1
+                throw fail("expected ',' or '}'")
+            }
         }
     }
 }

@@ -47,7 +47,10 @@ public struct LabelPayload: Sendable, Hashable {
     }
     public func hash(into hasher: inout Hasher) {
         hasher.combine(form)
-        for f in fields { hasher.combine(f.key); hasher.combine(f.value) }
+        for f in fields {
+            hasher.combine(f.key)
+            hasher.combine(f.value)
+        }
     }
 
     /// Parses a payload string from a carrier.
@@ -93,7 +96,9 @@ public struct LabelPayload: Sendable, Hashable {
             if form == .bare { form = .wrapped }
             members = inner
             if keyed {
-                findings.append(Finding(.wrappedForm, .info, "the object is wrapped in {\"AIGC\":…} although the carrier's key already names it", location: location))
+                findings.append(
+                    Finding(
+                        .wrappedForm, .info, "the object is wrapped in {\"AIGC\":…} although the carrier's key already names it", location: location))
             }
         } else if case .string(let s) = members.first(where: { $0.key == "AIGC" })?.value, members.count == 1,
             let inner = (try? JSONValue.parse(s))?.members
@@ -116,7 +121,8 @@ public struct LabelPayload: Sendable, Hashable {
     public static func fromProperties(_ fields: [(key: String, value: String)], location: String? = nil) -> LabelPayload {
         let f: [(key: String, value: String?)] = fields.map { ($0.key, Optional($0.value)) }
         var findings = validate(fields: f, location: location)
-        findings.append(Finding(.nonstandardSite, .info, "Annex E keys stand as separate XMP properties, not as one TC260:AIGC JSON value", location: location))
+        findings.append(
+            Finding(.nonstandardSite, .info, "Annex E keys stand as separate XMP properties, not as one TC260:AIGC JSON value", location: location))
         return LabelPayload(fields: f, form: .properties, findings: findings)
     }
 
@@ -129,7 +135,8 @@ public struct LabelPayload: Sendable, Hashable {
         var findings: [Finding] = []
         let known = fields.filter { AIGCLabel.Key(rawValue: $0.key) != nil }
         if known.isEmpty {
-            findings.append(Finding(.noAnnexEKeys, .error, "the object has none of the Annex E keys (Label, ContentProducer, ProduceID, …)", location: location))
+            findings.append(
+                Finding(.noAnnexEKeys, .error, "the object has none of the Annex E keys (Label, ContentProducer, ProduceID, …)", location: location))
             return findings
         }
         var seen: Set<String> = []
@@ -138,22 +145,31 @@ public struct LabelPayload: Sendable, Hashable {
                 findings.append(Finding(.duplicateKey, .error, "the key \(field.key) appears more than once", field: field.key, location: location))
             }
             guard AIGCLabel.Key(rawValue: field.key) != nil else {
-                findings.append(Finding(.unknownField, .error, "\(field.key) is not one of the seven Annex E keys", field: field.key, location: location))
+                findings.append(
+                    Finding(.unknownField, .error, "\(field.key) is not one of the seven Annex E keys", field: field.key, location: location))
                 continue
             }
             guard let value = field.value else {
-                findings.append(Finding(.nonStringValue, .error, "\(field.key) is not a JSON string; Annex E values are strings", field: field.key, location: location))
+                findings.append(
+                    Finding(
+                        .nonStringValue, .error, "\(field.key) is not a JSON string; Annex E values are strings", field: field.key, location: location
+                    ))
                 continue
             }
             if let bad = AnnexECharset.firstViolation(in: value) {
-                findings.append(Finding(.charsetViolation, .error, "\(field.key) contains \(bad), outside the Annex E j) character set", field: field.key, location: location))
+                findings.append(
+                    Finding(
+                        .charsetViolation, .error, "\(field.key) contains \(bad), outside the Annex E j) character set", field: field.key,
+                        location: location))
             }
         }
         for key in AIGCLabel.Key.allCases where !seen.contains(key.rawValue) {
             let required = AIGCLabel.Key.required.contains(key)
-            findings.append(Finding(.missingField, required ? .error : .warning,
-                "the Annex E key \(key.rawValue) is missing" + (required ? "" : "; GB 6.1 a) expects all elements, written empty when unused"),
-                field: key.rawValue, location: location))
+            findings.append(
+                Finding(
+                    .missingField, required ? .error : .warning,
+                    "the Annex E key \(key.rawValue) is missing" + (required ? "" : "; GB 6.1 a) expects all elements, written empty when unused"),
+                    field: key.rawValue, location: location))
         }
         for key in AIGCLabel.Key.required {
             if let f = fields.first(where: { $0.key == key.rawValue }), let v = f.value, v.isEmpty {
@@ -161,12 +177,17 @@ public struct LabelPayload: Sendable, Hashable {
             }
         }
         if let f = fields.first(where: { $0.key == "Label" }), let v = f.value, !v.isEmpty, LabelValue(rawValue: v) == nil {
-            findings.append(Finding(.labelInvalid, .error, "Label is \"\(v)\"; Annex E allows \"1\", \"2\" or \"3\"", field: "Label", location: location))
+            findings.append(
+                Finding(.labelInvalid, .error, "Label is \"\(v)\"; Annex E allows \"1\", \"2\" or \"3\"", field: "Label", location: location))
         }
         let order = known.map(\.key)
         let canonical = AIGCLabel.Key.allCases.map(\.rawValue).filter { order.contains($0) }
         if Array(order.uniqued()) != canonical {
-            findings.append(Finding(.keyOrder, .warning, "keys are not in the Annex E order (Label, ContentProducer, ProduceID, ReservedCode1, ContentPropagator, PropagateID, ReservedCode2)", location: location))
+            findings.append(
+                Finding(
+                    .keyOrder, .warning,
+                    "keys are not in the Annex E order (Label, ContentProducer, ProduceID, ReservedCode1, ContentPropagator, PropagateID, ReservedCode2)",
+                    location: location))
         }
         for key in [AIGCLabel.Key.contentProducer, .contentPropagator] {
             guard let v = fields.first(where: { $0.key == key.rawValue })?.value ?? nil, !v.isEmpty else { continue }
@@ -174,7 +195,10 @@ public struct LabelPayload: Sendable, Hashable {
         }
         let propagator = fields.first { $0.key == "ContentPropagator" }?.value ?? nil
         if propagator == nil || propagator == "" {
-            findings.append(Finding(.propagationNotMirrored, .warning, "ContentPropagator is empty; Annex E Note 1 mirrors the producer into it on first write", field: "ContentPropagator", location: location))
+            findings.append(
+                Finding(
+                    .propagationNotMirrored, .warning, "ContentPropagator is empty; Annex E Note 1 mirrors the producer into it on first write",
+                    field: "ContentPropagator", location: location))
         }
         return findings
     }
@@ -184,14 +208,26 @@ public struct LabelPayload: Sendable, Hashable {
         do {
             let code = try ProviderCode(value)
             if code == .development {
-                return [Finding(.developmentProviderCode, .warning, "\(field) is Sigil's development provider code, not a real provider's", field: field, location: location)]
+                return [
+                    Finding(
+                        .developmentProviderCode, .warning, "\(field) is Sigil's development provider code, not a real provider's", field: field,
+                        location: location)
+                ]
             }
             return []
         } catch let error as SigilError {
             if looksLikeCode {
-                return [Finding(.providerCodeInvalid, .warning, "\(field) looks like a PG-20252A code but is invalid: \(error.message)", field: field, location: location)]
+                return [
+                    Finding(
+                        .providerCodeInvalid, .warning, "\(field) looks like a PG-20252A code but is invalid: \(error.message)", field: field,
+                        location: location)
+                ]
             }
-            return [Finding(.providerName, .info, "\(field) \"\(value)\" is a name, not a PG-20252A provider code; platforms expect codes", field: field, location: location)]
+            return [
+                Finding(
+                    .providerName, .info, "\(field) \"\(value)\" is a name, not a PG-20252A provider code; platforms expect codes", field: field,
+                    location: location)
+            ]
         } catch {
             return []
         }

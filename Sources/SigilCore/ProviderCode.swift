@@ -28,12 +28,15 @@ public struct ProviderCode: Sendable, Hashable, Codable, CustomStringConvertible
             throw SigilError(.invalidProviderCode, "provider code \"\(code)\" has \(chars.count) characters; PG-20252A codes have 27")
         }
         for (i, c) in chars.enumerated() where !(("0"..."9").contains(c) || ("A"..."Z").contains(c)) {
-            throw SigilError(.invalidProviderCode, "provider code \"\(code)\" has '\(Character(c))' at position \(i + 1); only digits and upper-case letters are allowed")
+            throw SigilError(
+                .invalidProviderCode,
+                "provider code \"\(code)\" has '\(Character(c))' at position \(i + 1); only digits and upper-case letters are allowed")
         }
         guard code.hasPrefix("00") else {
             throw SigilError(.invalidProviderCode, "provider code \"\(code)\" must start with the format code 00")
         }
-        let subjectType = chars[2], bindingType = chars[3]
+        let subjectType = chars[2]
+        let bindingType = chars[3]
         if subjectType == "1" && bindingType == "1" {
             let uscc = String(String.UnicodeScalarView(chars[4..<22]))
             do {
@@ -45,7 +48,9 @@ public struct ProviderCode: Sendable, Hashable, Codable, CustomStringConvertible
         let service = chars[22]
         let tail = String(String.UnicodeScalarView(chars[22..<27]))
         guard tail == "00000" || service == "1" || service == "2" else {
-            throw SigilError(.invalidProviderCode, "provider code \"\(code)\": service extension \"\(tail)\" must be 00000 or start with 1 (generation) or 2 (propagation)")
+            throw SigilError(
+                .invalidProviderCode,
+                "provider code \"\(code)\": service extension \"\(tail)\" must be 00000 or start with 1 (generation) or 2 (propagation)")
         }
         rawValue = code
     }

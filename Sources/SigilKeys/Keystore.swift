@@ -105,7 +105,8 @@ public struct Keystore: Sendable, Hashable {
     /// Whether `name` is a development key Sigil created on first use and nobody has replaced since.
     public func isDevelopment(_ name: String) -> Bool {
         guard contains(name), contains(Self.developmentMarker(name)),
-              let bytes = try? read(name), let marker = try? read(Self.developmentMarker(name)) else { return false }
+            let bytes = try? read(name), let marker = try? read(Self.developmentMarker(name))
+        else { return false }
         return String(decoding: marker, as: UTF8.self) == SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 

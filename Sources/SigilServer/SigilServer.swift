@@ -105,8 +105,10 @@ public enum SigilServer {
     /// (each acknowledged record was committed before its response), image workers drain, and the store closes.
     ///
     /// - Parameter onListening: called with the bound host and port once the server accepts connections.
-    public static func run(service: SigilService, logger: Logger = Logger(label: "sigil.server"),
-                           onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }) async throws {
+    public static func run(
+        service: SigilService, logger: Logger = Logger(label: "sigil.server"),
+        onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
+    ) async throws {
         let configured = service.configuration
         let app = application(service: service, logger: logger) { channel in
             await onListening(channel.localAddress?.ipAddress ?? configured.host, channel.localAddress?.port ?? configured.port)

@@ -45,7 +45,8 @@ public struct SigilService: Sendable {
     /// - Throws: ``SigilError`` for a bad configuration, an unreachable database or unreadable keys.
     public static func open(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "sigil.server")) async throws -> SigilService {
         try configuration.validate()
-        let location = RecordKeeper.Location(data: configuration.data, keys: configuration.keys, database: configuration.database, drivers: [.postgres])
+        let location = RecordKeeper.Location(
+            data: configuration.data, keys: configuration.keys, database: configuration.database, drivers: [.postgres])
         let dataPath = location.dataDirectory.path
         try location.dataDirectory.create()
         let (watermarker, watermarkNotice) = try WatermarkKeys.load(dataDirectory: dataPath, keysDirectory: configuration.keys)
@@ -57,11 +58,15 @@ public struct SigilService: Sendable {
             let (vault, vaultNotice) = try PersonalDataVault.load(from: location.keystore)
             // Production mode: development keys and the development SMS sender need --development. Checked before
             // the first admin key is made, so a refused start shows no token it then loses.
-            let development = Self.developmentParts(configuration, keystore: location.keystore, provenance: provenance,
-                                                    notices: ([watermarkNotice, vaultNotice] + provenanceNotices).compactMap { $0 } + keeper.notices)
+            let development = Self.developmentParts(
+                configuration, keystore: location.keystore, provenance: provenance,
+                notices: ([watermarkNotice, vaultNotice] + provenanceNotices).compactMap { $0 } + keeper.notices)
             if !development.isEmpty {
                 guard configuration.development else {
-                    throw SigilError(.usage, "sigil serve refuses development keys and senders outside development mode: \(development.joined(separator: "; ")). Provision real ones (sigil keys, smsGatewayURL) or start with --development")
+                    throw SigilError(
+                        .usage,
+                        "sigil serve refuses development keys and senders outside development mode: \(development.joined(separator: "; ")). Provision real ones (sigil keys, smsGatewayURL) or start with --development"
+                    )
                 }
                 logger.warning("development mode (--development): \(development.joined(separator: "; "))")
             }
@@ -71,37 +76,46 @@ public struct SigilService: Sendable {
             if try await !apiKeys.hasLiveKey(scope: .admin) {
                 let created = try await apiKeys.create(name: "first admin (created on first start)", scopes: [.admin])
                 adminToken = created.token
-                try await AuditLog(database: keeper.store.database).record(actor: "system", action: "apikey.create", subject: created.key.id,
-                                                                           detail: ["scopes": "admin", "name": created.key.name])
+                try await AuditLog(database: keeper.store.database).record(
+                    actor: "system", action: "apikey.create", subject: created.key.id,
+                    detail: ["scopes": "admin", "name": created.key.name])
                 logger.notice("created the first admin API key; its token was printed once and is stored only as a hash")
             }
             if !configuration.requireGeneration {
-                logger.warning("duties are off (--no-duties): POST /v1/label labels without a generation, so no real-name account, consent or prompt screening is checked")
-                try await AuditLog(database: keeper.store.database).record(actor: "system", action: AuditExport.dutiesOffAction, subject: "server",
-                                                                           detail: ["requireGeneration": "false"])
+                logger.warning(
+                    "duties are off (--no-duties): POST /v1/label labels without a generation, so no real-name account, consent or prompt screening is checked"
+                )
+                try await AuditLog(database: keeper.store.database).record(
+                    actor: "system", action: AuditExport.dutiesOffAction, subject: "server",
+                    detail: ["requireGeneration": "false"])
             }
             var duties = ComplianceService.Configuration()
             duties.complaintResponseDays = configuration.complaintResponseDays
             duties.requireGeneration = configuration.requireGeneration
             duties.screeningReloadInterval = .milliseconds(Int64(configuration.screeningReloadSeconds * 1000))
-            let sms: any SMSSender = try configuration.smsGatewayURL.map { try HTTPSMSGateway(url: Self.url($0), token: configuration.smsGatewayToken) }
+            let sms: any SMSSender =
+                try configuration.smsGatewayURL.map { try HTTPSMSGateway(url: Self.url($0), token: configuration.smsGatewayToken) }
                 ?? DevelopmentSMSSender(logger: logger, outbox: location.dataDirectory.appending("dev-sms.jsonl"))
             if configuration.smsGatewayURL == nil {
-                logger.notice("no SMS gateway configured: one-time messages go, masked, to the log and \(location.dataDirectory.appending("dev-sms.jsonl")) (development mode only)")
+                logger.notice(
+                    "no SMS gateway configured: one-time messages go, masked, to the log and \(location.dataDirectory.appending("dev-sms.jsonl")) (development mode only)"
+                )
             }
             let identity: (any IdentityVerifier)? = try configuration.identityServiceURL.map {
                 HTTPIdentityVerifier(url: try Self.url($0), token: configuration.identityServiceToken)
             }
-            let compliance = ComplianceService(database: keeper.store.database, vault: vault, sms: sms, identityVerifier: identity,
-                                               configuration: duties, logger: logger)
+            let compliance = ComplianceService(
+                database: keeper.store.database, vault: vault, sms: sms, identityVerifier: identity,
+                configuration: duties, logger: logger)
             var options = Verifier.Options()
             options.maxPixels = configuration.maxPixels
             options.watermarkKey = watermarker.key
             options.labelKeys = ProvenanceKeyLoader.keystore(dataDirectory: dataPath, keysDirectory: configuration.keys).publicLabelKeys()
             return SigilService(
                 configuration: configuration, keeper: keeper, apiKeys: apiKeys, compliance: compliance, keyCache: APIKeyCache(store: apiKeys),
-                limiter: WorkLimiter(workers: configuration.workers, queueDepth: configuration.effectiveQueueDepth,
-                                     queueTimeout: .milliseconds(Int(configuration.queueTimeoutSeconds * 1000))),
+                limiter: WorkLimiter(
+                    workers: configuration.workers, queueDepth: configuration.effectiveQueueDepth,
+                    queueTimeout: .milliseconds(Int(configuration.queueTimeoutSeconds * 1000))),
                 verifyRate: RateLimiter(perMinute: configuration.verifyPerMinute, burst: configuration.verifyBurst),
                 trustedProxies: Set(configuration.trustedProxies.map(ClientAddress.normalize)),
                 metrics: ServerMetrics(), watermarkKey: watermarker.key, provenanceKeys: provenance, font: font,
@@ -117,11 +131,15 @@ public struct SigilService: Sendable {
 
     /// The development parts a server would run with: keys created on first use (now or before, and not replaced
     /// since), the development C2PA chain, the development SMS sender.
-    static func developmentParts(_ configuration: ServerConfiguration, keystore: Keystore, provenance: ProvenanceKeys,
-                                 notices: [DevelopmentKeyNotice]) -> [String] {
+    static func developmentParts(
+        _ configuration: ServerConfiguration, keystore: Keystore, provenance: ProvenanceKeys,
+        notices: [DevelopmentKeyNotice]
+    ) -> [String] {
         var items = notices.map(\.name)
-        for item in DevelopmentKeys.marked([WatermarkKeys.itemName, LogKeys.signingKeyItem, LogKeys.pseudonymizationKeyItem, PersonalDataVault.keyItem],
-                                           in: keystore) where !items.contains(item) {
+        for item in DevelopmentKeys.marked(
+            [WatermarkKeys.itemName, LogKeys.signingKeyItem, LogKeys.pseudonymizationKeyItem, PersonalDataVault.keyItem],
+            in: keystore) where !items.contains(item)
+        {
             items.append(item)
         }
         if DevelopmentKeys.isDevelopment(provenance), !items.contains(where: { $0.hasPrefix("c2pa") }) {

@@ -42,13 +42,16 @@ public struct Watermarker: Sendable {
     /// - Throws: ``SigilError`` `.usage` when the image is smaller than 64 px on a side.
     public func embed(payload: UInt64, into pixels: inout PixelBuffer, skipping: [WatermarkRegion] = [], strength: Double = 1) throws {
         guard min(pixels.width, pixels.height) >= WatermarkGeometry.minimumSide else {
-            throw SigilError(.usage, "the image is \(pixels.width)×\(pixels.height); the watermark needs at least \(WatermarkGeometry.minimumSide) pixels on each side")
+            throw SigilError(
+                .usage,
+                "the image is \(pixels.width)×\(pixels.height); the watermark needs at least \(WatermarkGeometry.minimumSide) pixels on each side")
         }
         var embedder = WatermarkEmbedder(layout: layout, codec: codec)
         embedder.targetRMS *= Float(strength)
         let colorChannels = pixels.layout.hasColor ? 3 : 1
         let (width, height, channels) = (pixels.width, pixels.height, pixels.channels)
-        embedder.embed(payload: payload, into: &pixels.bytes, width: width, height: height, channels: channels, colorChannels: colorChannels, skipping: skipping)
+        embedder.embed(
+            payload: payload, into: &pixels.bytes, width: width, height: height, channels: channels, colorChannels: colorChannels, skipping: skipping)
     }
 
     /// Looks for a mark made with this key.
@@ -89,7 +92,8 @@ public struct Watermarker: Sendable {
     }
 
     static func analysisLuma(_ src: UnsafeBufferPointer<UInt8>, width: Int, height: Int, channels: Int, color: Bool, factor: Int) -> Plane {
-        let w = (width + factor - 1) / factor, h = (height + factor - 1) / factor
+        let w = (width + factor - 1) / factor
+        let h = (height + factor - 1) / factor
         var sums = [Float](repeating: 0, count: w * h)
         sums.withUnsafeMutableBufferPointer { out in
             for y in 0..<height {

@@ -42,7 +42,8 @@ final class RecordingSMS: SMSSender, @unchecked Sendable {
 func withDuties(_ backend: Backend, _ body: (ComplianceService, RecordingSMS, any LogDatabase) async throws -> Void) async throws {
     let (database, folder) = try await backend.open()
     let sms = RecordingSMS()
-    let service = ComplianceService(database: database, vault: try PersonalDataVault(masterKey: Array(repeating: 3, count: 32)), sms: sms, identityVerifier: nil)
+    let service = ComplianceService(
+        database: database, vault: try PersonalDataVault(masterKey: Array(repeating: 3, count: 32)), sms: sms, identityVerifier: nil)
     do {
         try await body(service, sms, database)
     } catch {
@@ -81,15 +82,19 @@ func individual(_ id: String) throws -> AccountApplication {
             _ = try await duties.sendPhoneCode(account.id)
             let code = try #require(sms.messages.last?.parameters["code"])
             #expect(sms.messages.last?.to == "+8613800138000")
-            await #expect(throws: FieldError.self) { try await duties.accounts.confirmPhone(account.id, code: code == "000000" ? "111111" : "000000") }
+            await #expect(throws: FieldError.self) {
+                try await duties.accounts.confirmPhone(account.id, code: code == "000000" ? "111111" : "000000")
+            }
             let confirmed = try await duties.accounts.confirmPhone(account.id, code: code)
             #expect(confirmed.phoneConfirmedAt != nil)
-            #expect(confirmed.status == .pending)   // manual review still decides
-            await #expect(throws: FieldError.self) { try await duties.accounts.confirmPhone(account.id, code: code) }   // used up
+            #expect(confirmed.status == .pending) // manual review still decides
+            await #expect(throws: FieldError.self) { try await duties.accounts.confirmPhone(account.id, code: code) } // used up
 
             let verified = try await duties.accounts.review(account.id, approve: true, note: "checked", actor: "apikey:x")
             #expect(verified.status == .verified)
-            await #expect(throws: SigilError(.conflict, "")) { try await duties.accounts.review(account.id, approve: false, note: "x", actor: "apikey:x") }
+            await #expect(throws: SigilError(.conflict, "")) {
+                try await duties.accounts.review(account.id, approve: false, note: "x", actor: "apikey:x")
+            }
             let suspended = try await duties.accounts.suspend(account.id, reason: "spam", actor: "apikey:x")
             #expect(suspended.refusal?.contains("suspended") == true)
 
@@ -140,9 +145,10 @@ func individual(_ id: String) throws -> AccountApplication {
             decision = try await duties.authorize(account: account.id, category: "face", prompt: "swap the face", consent: nil)
             #expect(decision.decision == .deny && decision.reasons.contains { $0.contains("DSP Art. 14") })
             let now = RecordTime.now()
-            let consent = try await duties.consents.grant(subjectName: "李四", scope: "face", granteeAccount: account.id, purpose: "film",
-                                                          evidenceSHA256: String(repeating: "ab", count: 32), validUntil: "2099-01-01",
-                                                          accounts: duties.accounts, actor: "t")
+            let consent = try await duties.consents.grant(
+                subjectName: "李四", scope: "face", granteeAccount: account.id, purpose: "film",
+                evidenceSHA256: String(repeating: "ab", count: 32), validUntil: "2099-01-01",
+                accounts: duties.accounts, actor: "t")
             let voice = try await duties.authorize(account: account.id, category: "voice", prompt: "say hi", consent: consent.id)
             #expect(voice.reasons.contains { $0.contains("covers face editing, not voice") })
             let face = try await duties.authorize(account: account.id, category: "face", prompt: "swap the face", consent: consent.id)
@@ -154,9 +160,10 @@ func individual(_ id: String) throws -> AccountApplication {
             _ = try await duties.consents.revoke(consent.id, actor: "t")
             await #expect(throws: SigilError(.refused, "")) { try await duties.checkLabel(generationID: face.id) }
             // The admin page's list: newest first, masked, with the revocation.
-            let second = try await duties.consents.grant(subjectName: "王五", scope: "voice", granteeAccount: account.id, purpose: "dub",
-                                                         evidenceSHA256: String(repeating: "cd", count: 32), validUntil: "2099-01-01",
-                                                         accounts: duties.accounts, actor: "t")
+            let second = try await duties.consents.grant(
+                subjectName: "王五", scope: "voice", granteeAccount: account.id, purpose: "dub",
+                evidenceSHA256: String(repeating: "cd", count: 32), validUntil: "2099-01-01",
+                accounts: duties.accounts, actor: "t")
             let listed = try await duties.consents.list()
             #expect(listed.map(\.id) == [second.id, consent.id])
             #expect(listed.last?.revokedAt != nil && listed.first?.revokedAt == nil)
@@ -181,7 +188,8 @@ func individual(_ id: String) throws -> AccountApplication {
         try await withDuties(backend) { duties, _, _ in
             let account = try await duties.register(try individual("11010519491231002X"), actor: "test")
             _ = try await duties.accounts.review(account.id, approve: true, note: nil, actor: "t")
-            _ = try await duties.screening.install(try ScreeningLibrary.parse("violence\t炸弹\nfraud\tre:代开.{0,4}发票\treview"), source: "test", actor: "t")
+            _ = try await duties.screening.install(
+                try ScreeningLibrary.parse("violence\t炸弹\nfraud\tre:代开.{0,4}发票\treview"), source: "test", actor: "t")
             try await Task.sleep(for: .milliseconds(1100))
             // A review hit alone holds the request; a block hit beside it denies it outright.
             let created = RecordTime(milliseconds: RecordTime.now().milliseconds - 30 * 3600 * 1000)
@@ -197,7 +205,9 @@ func individual(_ id: String) throws -> AccountApplication {
             #expect(queue.map(\.generation.id) == [held.id])
             #expect(queue.first?.prompt == "可以代开 发票吗")
             await #expect(throws: FieldError.self) { try await duties.generations.review(held.id, approve: false, note: nil, actor: "reviewer-1") }
-            await #expect(throws: SigilError(.conflict, "")) { try await duties.generations.review(denied.id, approve: true, note: nil, actor: "reviewer-1") }
+            await #expect(throws: SigilError(.conflict, "")) {
+                try await duties.generations.review(denied.id, approve: true, note: nil, actor: "reviewer-1")
+            }
 
             // Approval is recorded and audited; the 24-hour window opens at the review, not at the 30-hour-old request.
             let approved = try await duties.generations.review(held.id, approve: true, note: "invoice wording in a film script", actor: "reviewer-1")
@@ -206,7 +216,9 @@ func individual(_ id: String) throws -> AccountApplication {
             #expect(reread.decision == .allow && reread.review?.note == "invoice wording in a film script")
             #expect(try await duties.checkLabel(generationID: held.id).id == held.id)
             #expect(try await duties.generations.held().isEmpty)
-            await #expect(throws: SigilError(.conflict, "")) { try await duties.generations.review(held.id, approve: false, note: "no", actor: "reviewer-2") }
+            await #expect(throws: SigilError(.conflict, "")) {
+                try await duties.generations.review(held.id, approve: false, note: "no", actor: "reviewer-2")
+            }
             let events = try await duties.audit.events(limit: 50)
             #expect(events.contains { $0.action == "generation.review" && $0.subject == held.id && $0.actor == "reviewer-1" })
             #expect(try await duties.audit.verify().isEmpty)
@@ -217,8 +229,9 @@ func individual(_ id: String) throws -> AccountApplication {
     func complaintsFollowTheWorkflowAndDeadlines(_ backend: Backend) async throws {
         try await withDuties(backend) { duties, _, _ in
             let start = RecordTime(milliseconds: 1_800_000_000_000)
-            let complaint = try await duties.complaints.submit(kind: "report", category: "rumour", description: "a fake photo", contact: "a@example.com",
-                                                               produceID: nil, contentURL: "https://example.com/x", now: start)
+            let complaint = try await duties.complaints.submit(
+                kind: "report", category: "rumour", description: "a fake photo", contact: "a@example.com",
+                produceID: nil, contentURL: "https://example.com/x", now: start)
             #expect(complaint.dueAt.milliseconds - start.milliseconds == 15 * 86_400_000)
             #expect(!complaint.isOverdue(at: start))
             #expect(complaint.isOverdue(at: RecordTime(milliseconds: complaint.dueAt.milliseconds + 1)))
@@ -230,8 +243,9 @@ func individual(_ id: String) throws -> AccountApplication {
                 try await duties.complaints.transition(complaint.id, to: .resolved, response: nil, note: nil, actor: "r", now: start)
             }
             let late = RecordTime(milliseconds: complaint.dueAt.milliseconds + 3_600_000)
-            let closed = try await duties.complaints.transition(complaint.id, to: .resolved, response: "removed, refuted", note: nil, actor: "r", now: late)
-            #expect(closed.isOverdue(at: late))   // closed after the deadline stays counted as late
+            let closed = try await duties.complaints.transition(
+                complaint.id, to: .resolved, response: "removed, refuted", note: nil, actor: "r", now: late)
+            #expect(closed.isOverdue(at: late)) // closed after the deadline stays counted as late
             let stats = try await duties.complaints.statistics(from: start, to: RecordTime(milliseconds: late.milliseconds + 1))
             #expect(stats["received"] == .number("1") && stats["overdue"] == .number("1"))
             #expect(try await duties.complaints.events(complaint.id).count == 3)
@@ -239,7 +253,8 @@ func individual(_ id: String) throws -> AccountApplication {
                 try await duties.complaints.submit(kind: "report", category: nil, description: " ", contact: nil, produceID: nil, contentURL: nil)
             }
             await #expect(throws: FieldError.self) {
-                try await duties.complaints.submit(kind: "report", category: nil, description: "x", contact: nil, produceID: nil, contentURL: "javascript:alert(1)")
+                try await duties.complaints.submit(
+                    kind: "report", category: nil, description: "x", contact: nil, produceID: nil, contentURL: "javascript:alert(1)")
             }
         }
     }
@@ -251,7 +266,11 @@ struct PostgresComplianceStoreTests {
     let tests = ComplianceStoreTests()
     @Test func accountsAreEncryptedUniqueAndAudited() async throws { try await tests.accountsAreEncryptedUniqueAndAudited(.postgres) }
     @Test func auditTrailIsAppendOnlyAndTamperEvident() async throws { try await tests.auditTrailIsAppendOnlyAndTamperEvident(.postgres) }
-    @Test func generationsNeedVerifiedAccountsConsentAndCleanPrompts() async throws { try await tests.generationsNeedVerifiedAccountsConsentAndCleanPrompts(.postgres) }
-    @Test func reviewRulesHoldGenerationsUntilAReviewerDecides() async throws { try await tests.reviewRulesHoldGenerationsUntilAReviewerDecides(.postgres) }
+    @Test func generationsNeedVerifiedAccountsConsentAndCleanPrompts() async throws {
+        try await tests.generationsNeedVerifiedAccountsConsentAndCleanPrompts(.postgres)
+    }
+    @Test func reviewRulesHoldGenerationsUntilAReviewerDecides() async throws {
+        try await tests.reviewRulesHoldGenerationsUntilAReviewerDecides(.postgres)
+    }
     @Test func complaintsFollowTheWorkflowAndDeadlines() async throws { try await tests.complaintsFollowTheWorkflowAndDeadlines(.postgres) }
 }

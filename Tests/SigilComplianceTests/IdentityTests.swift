@@ -47,14 +47,26 @@ import SigilStore
 
     @Test func applicationsNameTheBadField() throws {
         func field(_ make: () throws -> AccountApplication) -> String? {
-            do { _ = try make(); return nil } catch let error as FieldError { return error.field } catch { return "other" }
+            do {
+                _ = try make()
+                return nil
+            } catch let error as FieldError { return error.field } catch { return "other" }
         }
-        #expect(field { try AccountApplication(kind: "individual", name: "张三", phone: "13800138000", idNumber: "110105194912310021", uscc: nil) } == "idNumber")
-        #expect(field { try AccountApplication(kind: "organization", name: "某公司", phone: "13800138000", idNumber: nil, uscc: "91440300708461136A") } == "uscc")
-        #expect(field { try AccountApplication(kind: "individual", name: "张三", phone: "10086", idNumber: "11010519491231002X", uscc: nil) } == "phone")
+        #expect(
+            field { try AccountApplication(kind: "individual", name: "张三", phone: "13800138000", idNumber: "110105194912310021", uscc: nil) }
+                == "idNumber")
+        #expect(
+            field { try AccountApplication(kind: "organization", name: "某公司", phone: "13800138000", idNumber: nil, uscc: "91440300708461136A") }
+                == "uscc")
+        #expect(
+            field { try AccountApplication(kind: "individual", name: "张三", phone: "10086", idNumber: "11010519491231002X", uscc: nil) } == "phone")
         #expect(field { try AccountApplication(kind: "robot", name: "x", phone: "13800138000", idNumber: nil, uscc: nil) } == "kind")
-        #expect(field { try AccountApplication(kind: "individual", name: "  ", phone: "13800138000", idNumber: "11010519491231002X", uscc: nil) } == "name")
-        #expect(field { try AccountApplication(kind: "organization", name: "某公司", phone: "13800138000", idNumber: nil, uscc: "91440300708461136T") } == nil)
+        #expect(
+            field { try AccountApplication(kind: "individual", name: "  ", phone: "13800138000", idNumber: "11010519491231002X", uscc: nil) }
+                == "name")
+        #expect(
+            field { try AccountApplication(kind: "organization", name: "某公司", phone: "13800138000", idNumber: nil, uscc: "91440300708461136T") }
+                == nil)
     }
 
     @Test func vaultSealsBindsAndLooksUp() throws {

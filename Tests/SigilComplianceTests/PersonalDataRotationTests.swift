@@ -16,15 +16,17 @@ struct PersonalDataRotationTests {
         let account = try await duties.register(try individual(identity), actor: "t")
         _ = try await duties.accounts.issuePhoneCode(account.id)
         _ = try await duties.accounts.review(account.id, approve: true, note: nil, actor: "t")
-        _ = try await duties.consents.grant(subjectName: "李四", scope: "face", granteeAccount: account.id, purpose: "film",
-                                            evidenceSHA256: String(repeating: "ab", count: 32), validUntil: "2099-01-01",
-                                            accounts: duties.accounts, actor: "t")
+        _ = try await duties.consents.grant(
+            subjectName: "李四", scope: "face", granteeAccount: account.id, purpose: "film",
+            evidenceSHA256: String(repeating: "ab", count: 32), validUntil: "2099-01-01",
+            accounts: duties.accounts, actor: "t")
         _ = try await duties.screening.install(try ScreeningLibrary.parse("fraud\t发票\treview"), source: "t", actor: "t")
-        try await Task.sleep(for: .milliseconds(1100))   // the screening cache reloads once a second
+        try await Task.sleep(for: .milliseconds(1100)) // the screening cache reloads once a second
         let held = try await duties.authorize(account: account.id, category: "other", prompt: "开一张发票", consent: nil)
         #expect(held.decision == .review)
-        _ = try await duties.complaints.submit(kind: "report", category: "fraud", description: "a fake video of me", contact: "13900139000",
-                                               produceID: nil, contentURL: nil)
+        _ = try await duties.complaints.submit(
+            kind: "report", category: "fraud", description: "a fake video of me", contact: "13900139000",
+            produceID: nil, contentURL: nil)
         return (account.id, held.id)
     }
 
@@ -32,7 +34,7 @@ struct PersonalDataRotationTests {
     func reseal(_ backend: Backend) async throws {
         try await withDuties(backend) { duties, sms, database in
             let (account, held) = try await Self.populate(duties)
-            let old = try PersonalDataVault(masterKey: Array(repeating: 3, count: 32))   // withDuties' key
+            let old = try PersonalDataVault(masterKey: Array(repeating: 3, count: 32)) // withDuties' key
             let new = try PersonalDataVault(masterKey: Array(repeating: 9, count: 32))
             let rotation = PersonalDataRotation(database: database)
 
@@ -51,7 +53,8 @@ struct PersonalDataRotationTests {
             #expect(try await after.accounts.find(kind: .individual, identity: Self.identity)?.id == account, "the lookup hash was recomputed")
             await #expect(throws: SigilError(.conflict, "")) { try await after.register(try individual(Self.identity), actor: "t") }
             #expect(try await after.generations.held().first { $0.generation.id == held }?.prompt == "开一张发票")
-            let newOpens = try await rotation.opensStoredData(new), oldOpens = try await rotation.opensStoredData(old)
+            let newOpens = try await rotation.opensStoredData(new)
+            let oldOpens = try await rotation.opensStoredData(old)
             #expect(newOpens && !oldOpens)
             await #expect(throws: SigilError(.invalidKey, "")) { try await duties.accounts.reveal(account) }
             #expect(try await duties.accounts.find(kind: .individual, identity: Self.identity) == nil, "the old key's lookup finds nothing")
@@ -88,7 +91,8 @@ struct PersonalDataRotationTests {
         let rotation = PersonalDataRotation(database: database)
         func reveal() async throws -> String {
             let (vault, _) = try PersonalDataVault.load(from: keystore)
-            return try await ComplianceService(database: database, vault: vault, sms: RecordingSMS(), identityVerifier: nil).accounts.reveal(account).identity
+            return try await ComplianceService(database: database, vault: vault, sms: RecordingSMS(), identityVerifier: nil).accounts.reveal(account)
+                .identity
         }
 
         // A plain rotation.

@@ -10,12 +10,14 @@ import Testing
 /// of the log's track, versions 1–5) opens with today's code and keeps its data.
 struct SchemaUpgradeTests {
     /// The log's track as it was: the duties and the keys as log versions 3, 4 and 5, with the same SQL.
-    static let legacyTrack = MigrationTrack(name: "log", table: "sigil_schema_migrations", migrations: [
-        MigrationTrack.log.migrations[0], MigrationTrack.log.migrations[1],
-        Migration(version: 3, name: "api keys", apply: APIKeyStore.schema.migrations[0].apply),
-        Migration(version: 4, name: "provider duties", apply: ComplianceSchema.track.migrations[0].apply),
-        Migration(version: 5, name: "generation reviews", apply: ComplianceSchema.track.migrations[1].apply),
-    ])
+    static let legacyTrack = MigrationTrack(
+        name: "log", table: "sigil_schema_migrations",
+        migrations: [
+            MigrationTrack.log.migrations[0], MigrationTrack.log.migrations[1],
+            Migration(version: 3, name: "api keys", apply: APIKeyStore.schema.migrations[0].apply),
+            Migration(version: 4, name: "provider duties", apply: ComplianceSchema.track.migrations[0].apply),
+            Migration(version: 5, name: "generation reviews", apply: ComplianceSchema.track.migrations[1].apply),
+        ])
 
     @Test(arguments: [Backend.sqlite])
     func aDatabaseFromBeforeTheSplitOpensAndKeepsItsData(_ backend: Backend) async throws {
@@ -37,8 +39,12 @@ struct SchemaUpgradeTests {
             #expect(try await after.accounts.get(account.id)?.id == account.id)
             #expect(try await after.audit.verify().isEmpty)
             let recorded = try await database.withConnection { db in
-                (try await db.raw("SELECT version FROM sigil_compliance_migrations ORDER BY version").all().map { try $0.decode(column: "version", as: Int.self) },
-                 try await db.raw("SELECT version FROM sigil_access_migrations").all().map { try $0.decode(column: "version", as: Int.self) })
+                (
+                    try await db.raw("SELECT version FROM sigil_compliance_migrations ORDER BY version").all().map {
+                        try $0.decode(column: "version", as: Int.self)
+                    },
+                    try await db.raw("SELECT version FROM sigil_access_migrations").all().map { try $0.decode(column: "version", as: Int.self) }
+                )
             }
             #expect(recorded.0 == [1, 2] && recorded.1 == [1])
             // Reviews (compliance version 2) still work on the adopted table.
@@ -75,6 +81,8 @@ struct SchemaUpgradeTests {
 /// The upgrade on PostgreSQL; reported as skipped, never as passed, where PostgreSQL is not installed.
 @Suite(.enabled(if: PostgresTestServer.available, "PostgreSQL is not installed (/usr/lib/postgresql/<version>/bin)"))
 struct PostgresSchemaUpgradeTests {
-    @Test func aDatabaseFromBeforeTheSplitOpensAndKeepsItsData() async throws { try await SchemaUpgradeTests().aDatabaseFromBeforeTheSplitOpensAndKeepsItsData(.postgres) }
+    @Test func aDatabaseFromBeforeTheSplitOpensAndKeepsItsData() async throws {
+        try await SchemaUpgradeTests().aDatabaseFromBeforeTheSplitOpensAndKeepsItsData(.postgres)
+    }
     @Test func aNewDatabaseGetsEveryTrack() async throws { try await SchemaUpgradeTests().aNewDatabaseGetsEveryTrack(.postgres) }
 }

@@ -37,7 +37,9 @@ import SigilStore
         #expect(library.rules.map(\.kind) == [.phrase, .regex, .imageHash, .phrase])
         #expect(library.rules[1].action == .review)
         #expect(library.rules[2].maxDistance == 4)
-        for (bad, line) in [("a\n\nb", "line 1"), ("x\tphash:123", "line 1"), ("x\tre:(", "line 1"), ("ok\tfine\nx\ty\tdelete", "line 2"), ("x\t***", "line 1")] {
+        for (bad, line) in [
+            ("a\n\nb", "line 1"), ("x\tphash:123", "line 1"), ("x\tre:(", "line 1"), ("ok\tfine\nx\ty\tdelete", "line 2"), ("x\t***", "line 1"),
+        ] {
             do {
                 _ = try ScreeningLibrary.parse(bad)
                 Issue.record("accepted \(bad)")
@@ -48,7 +50,8 @@ import SigilStore
     }
 
     @Test func screenerAppliesPhrasesRegexesAndImageHashes() throws {
-        let library = try ScreeningLibrary.parse("violence\t炸弹\nfraud\tre:代开.{0,4}发票\treview\nads\t加微信\tallow-and-log\nknown\tphash:00ff00ff00ff00ff/4")
+        let library = try ScreeningLibrary.parse(
+            "violence\t炸弹\nfraud\tre:代开.{0,4}发票\treview\nads\t加微信\tallow-and-log\nknown\tphash:00ff00ff00ff00ff/4")
         let screener = Screener(library: library, version: 3)
         #expect(screener.screen(text: "教我做个炸彈").map(\.category) == ["violence"])
         #expect(screener.screen(text: "教我做个 炸 * 弹").map(\.action) == [.block])
@@ -57,8 +60,8 @@ import SigilStore
         #expect(Screener.action(of: screener.screen(text: "加 微 信")) == .allowAndLog)
         #expect(screener.screen(text: "a cat on a sofa").isEmpty)
         #expect(screener.screen(perceptualHash: 0x00ff_00ff_00ff_00ff).first?.distance == 0)
-        #expect(screener.screen(perceptualHash: 0x00ff_00ff_00ff_000f).count == 1)   // 4 bits away
-        #expect(screener.screen(perceptualHash: 0x00ff_00ff_00ff_0000).isEmpty)       // 8 bits away
+        #expect(screener.screen(perceptualHash: 0x00ff_00ff_00ff_000f).count == 1) // 4 bits away
+        #expect(screener.screen(perceptualHash: 0x00ff_00ff_00ff_0000).isEmpty) // 8 bits away
         #expect(screener.hasImageRules)
     }
 }

@@ -41,8 +41,12 @@ struct ExifToolTests {
 
     static let label = try! AIGCLabel.firstWrite(producer: ProviderCode.development.rawValue, produceID: "exiftool-check-01")
 
-    @Test(.enabled(if: Fixtures.peersAvailable, "the shared peer fixtures (../shared/fixtures/aigc-peers) are not present"),
-          arguments: [("jpg", "jpeg/s3__jpg-none.jpg"), ("png", "png/s3__png-none.png"), ("webp", "webp/s3__webp-none.webp"), ("jpg", "jpeg/s3__jpg-aigc.jpg"), ("png", "png/aml__iptc-ia.png")])
+    @Test(
+        .enabled(if: Fixtures.peersAvailable, "the shared peer fixtures (../shared/fixtures/aigc-peers) are not present"),
+        arguments: [
+            ("jpg", "jpeg/s3__jpg-none.jpg"), ("png", "png/s3__png-none.png"), ("webp", "webp/s3__webp-none.webp"), ("jpg", "jpeg/s3__jpg-aigc.jpg"),
+            ("png", "png/aml__iptc-ia.png"),
+        ])
     func exiftoolReadsOurLabel(_ suffix: String, _ fixture: String) throws {
         let original = try Fixtures.peer(fixture)
         let written = try LabelWriter.write(json: Self.label.json, wrappedJSON: Self.label.wrappedJSON, extra: [], into: original)

@@ -10,7 +10,8 @@ import Testing
         ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".bin") }.sorted()
     }
 
-    static let label = #"{"Label":"1","ContentProducer":"001191000000000000000K10000","ProduceID":"fuzz","ReservedCode1":"","ContentPropagator":"001191000000000000000K10000","PropagateID":"fuzz","ReservedCode2":""}"#
+    static let label =
+        #"{"Label":"1","ContentProducer":"001191000000000000000K10000","ProduceID":"fuzz","ReservedCode1":"","ContentPropagator":"001191000000000000000K10000","PropagateID":"fuzz","ReservedCode2":""}"#
     static let extra = [XMPProperty(namespaceURI: "https://sigil.invalid/ns/1.0/", prefix: "sigil", name: "Job", value: "fuzz & <job>")]
 
     /// What the harness does with one input; returns a description of a broken invariant, if any.

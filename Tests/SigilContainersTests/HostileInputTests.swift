@@ -14,7 +14,9 @@ import Testing
 
     @Test func manySiblingDescriptions() throws {
         let inner = String(repeating: #"<rdf:Description a="1"><x:y>z</x:y></rdf:Description>"#, count: 50_000)
-        let packet = Array(#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\#(inner)</rdf:RDF></x:xmpmeta>"#.utf8)
+        let packet = Array(
+            #"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\#(inner)</rdf:RDF></x:xmpmeta>"#
+                .utf8)
         let png = Build.png([Build.iTXt(PNGText.xmpKeyword, packet)])
         _ = try LabelScanner.scan(png)
     }

@@ -44,9 +44,11 @@ import Testing
     @Test func png() throws {
         let rgba = PNGStructure.signature + Build.ihdr(width: 300, height: 200, colorType: 6) + Build.idat() + Build.pngChunk("IEND", [])
         #expect(try ImageHeader.read(rgba) == ImageHeader(format: .png, width: 300, height: 200, hasAlpha: true))
-        let trns = PNGStructure.signature + Build.ihdr(colorType: 2) + Build.pngChunk("tRNS", [0, 0, 0, 0, 0, 0]) + Build.idat() + Build.pngChunk("IEND", [])
+        let trns =
+            PNGStructure.signature + Build.ihdr(colorType: 2) + Build.pngChunk("tRNS", [0, 0, 0, 0, 0, 0]) + Build.idat() + Build.pngChunk("IEND", [])
         #expect(try ImageHeader.read(trns).hasAlpha)
-        let apng = PNGStructure.signature + Build.ihdr() + Build.pngChunk("acTL", [0, 0, 0, 2, 0, 0, 0, 0]) + Build.idat() + Build.pngChunk("IEND", [])
+        let apng =
+            PNGStructure.signature + Build.ihdr() + Build.pngChunk("acTL", [0, 0, 0, 2, 0, 0, 0, 0]) + Build.idat() + Build.pngChunk("IEND", [])
         #expect(try ImageHeader.read(apng).isAnimated)
     }
 
@@ -62,7 +64,9 @@ import Testing
         #expect(try ImageHeader.read(lossless) == ImageHeader(format: .webp, width: 32, height: 32))
         let animated = Build.webp([Build.riffChunk("VP8X", [0x12, 0, 0, 0, 99, 0, 0, 49, 0, 0]), Build.riffChunk("ANIM", [0, 0, 0, 0, 0, 0])])
         #expect(try ImageHeader.read(animated) == ImageHeader(format: .webp, width: 100, height: 50, isAnimated: true, hasAlpha: true))
-        let alph = Build.webp([Build.riffChunk("VP8X", [0, 0, 0, 0, 19, 0, 0, 9, 0, 0]), Build.riffChunk("ALPH", [0]), Build.riffChunk("VP8 ", Build.vp8)])
+        let alph = Build.webp([
+            Build.riffChunk("VP8X", [0, 0, 0, 0, 19, 0, 0, 9, 0, 0]), Build.riffChunk("ALPH", [0]), Build.riffChunk("VP8 ", Build.vp8),
+        ])
         #expect(try ImageHeader.read(alph).hasAlpha)
     }
 
@@ -72,13 +76,17 @@ import Testing
 
     @Test func gif() throws {
         #expect(try ImageHeader.read(Build.gif(extensions: [])) == ImageHeader(format: .gif, width: 2, height: 3))
-        #expect(try ImageHeader.read(Build.gif(extensions: [], frames: 2, transparent: true)) == ImageHeader(format: .gif, width: 2, height: 3, isAnimated: true, hasAlpha: true))
+        #expect(
+            try ImageHeader.read(Build.gif(extensions: [], frames: 2, transparent: true))
+                == ImageHeader(format: .gif, width: 2, height: 3, isAnimated: true, hasAlpha: true))
     }
 
     @Test func tiffWithAlpha() throws {
-        let tiff = Build.tiff(bigEndian: false, ifd0: [
-            Build.short(0x0100, 7, bigEndian: false), Build.short(0x0101, 9, bigEndian: false), Build.short(0x0152, 2, bigEndian: false),
-        ])
+        let tiff = Build.tiff(
+            bigEndian: false,
+            ifd0: [
+                Build.short(0x0100, 7, bigEndian: false), Build.short(0x0101, 9, bigEndian: false), Build.short(0x0152, 2, bigEndian: false),
+            ])
         #expect(try ImageHeader.read(tiff) == ImageHeader(format: .tiff, width: 7, height: 9, hasAlpha: true))
     }
 

@@ -51,7 +51,8 @@ import Testing
     }
 
     @Test func namespaceDeclaredOnAnAncestor() throws {
-        let packet = Array("""
+        let packet = Array(
+            """
             <x:xmpmeta xmlns:x="adobe:ns:meta/" xmlns:TC260="\(Build.tc260)"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about=""><TC260:AIGC>\(Build.xmlEscaped(json))</TC260:AIGC></rdf:Description></rdf:RDF></x:xmpmeta>
             """.utf8)
         let scan = try LabelScanner.scan(Build.jpeg([Build.xmpSegment(packet)]))
@@ -61,7 +62,8 @@ import Testing
 
     @Test func entityEncodedValues() throws {
         // &quot; &amp; &lt; &gt; &apos; &#NN; &#xHH; all resolve.
-        let encoded = #"{&quot;Label&#34;:&#x22;1&quot;,&quot;ContentProducer&quot;:&quot;a&amp;b&lt;c&gt;d&apos;e&quot;,&quot;ProduceID&quot;:&quot;x&#x2F;y&quot;}"#
+        let encoded =
+            #"{&quot;Label&#34;:&#x22;1&quot;,&quot;ContentProducer&quot;:&quot;a&amp;b&lt;c&gt;d&apos;e&quot;,&quot;ProduceID&quot;:&quot;x&#x2F;y&quot;}"#
         let packet = Build.xmp(attributes: " xmlns:TC260=\"\(Build.tc260)\"", inner: "<TC260:AIGC>\(encoded)</TC260:AIGC>")
         let scan = try LabelScanner.scan(Build.jpeg([Build.xmpSegment(packet)]))
         let c = try #require(scan.carriers.first)
@@ -83,7 +85,11 @@ import Testing
         let c = try #require(scan.carriers.first)
         #expect(c.kind == .xmpProperties)
         #expect(!c.standard)
-        #expect(c.payload == .properties([.init(key: "Label", value: "1"), .init(key: "ContentProducer", value: "CorpusStudio"), .init(key: "ProduceID", value: "C-001")]))
+        #expect(
+            c.payload
+                == .properties([
+                    .init(key: "Label", value: "1"), .init(key: "ContentProducer", value: "CorpusStudio"), .init(key: "ProduceID", value: "C-001"),
+                ]))
         #expect(c.parsedPayload.value(of: .produceID) == "C-001")
     }
 
@@ -142,7 +148,10 @@ import Testing
         let guid = Array("0123456789ABCDEF0123456789ABCDEF".utf8)
         let half = packet.count / 2
         func part(_ range: Range<Int>) -> [UInt8] {
-            Build.segment(0xE1, JPEGStructure.extendedXMPIdentifier + guid + UInt32(packet.count).bigEndianBytes(4) + UInt32(range.lowerBound).bigEndianBytes(4) + Array(packet[range]))
+            Build.segment(
+                0xE1,
+                JPEGStructure.extendedXMPIdentifier + guid + UInt32(packet.count).bigEndianBytes(4) + UInt32(range.lowerBound).bigEndianBytes(4)
+                    + Array(packet[range]))
         }
         // Parts out of order on purpose.
         let scan = try LabelScanner.scan(Build.jpeg([part(half..<packet.count), part(0..<half)]))
@@ -154,7 +163,7 @@ import Testing
     struct UserCommentCase: Sendable, CustomTestStringConvertible {
         var bigEndian: Bool
         var inExifIFD: Bool
-        var prefix: String  // "ASCII", "UNICODE", "zeros", "none"
+        var prefix: String // "ASCII", "UNICODE", "zeros", "none"
         var testDescription: String { "\(bigEndian ? "MM" : "II") \(inExifIFD ? "ExifIFD" : "IFD0") \(prefix)" }
     }
 
@@ -176,7 +185,8 @@ import Testing
     @Test(arguments: userCommentCases)
     func exifUserComment(_ c: UserCommentCase) throws {
         let comment = Build.undefined(0x9286, Self.userComment(Build.sampleWrapped, prefix: c.prefix, bigEndian: c.bigEndian))
-        let tiff = c.inExifIFD
+        let tiff =
+            c.inExifIFD
             ? Build.tiff(bigEndian: c.bigEndian, ifd0: [Build.short(0x0112, 6, bigEndian: c.bigEndian)], exif: [comment])
             : Build.tiff(bigEndian: c.bigEndian, ifd0: [Build.short(0x0112, 6, bigEndian: c.bigEndian), comment])
         let bytes = Build.jpeg([Build.exifSegment(tiff)])
@@ -210,7 +220,9 @@ import Testing
 
     @Test func exifCycleAndHostileCounts() throws {
         // ExifIFD pointer back to IFD0, and an entry claiming 0xFFFFFFFF values.
-        var tiff = Build.tiff(bigEndian: false, ifd0: [Build.Tag(tag: 0x9286, type: 7, count: 4, value: [1, 2, 3, 4]), Build.Tag(tag: 0x8769, type: 4, count: 1, value: [8, 0, 0, 0])])
+        var tiff = Build.tiff(
+            bigEndian: false,
+            ifd0: [Build.Tag(tag: 0x9286, type: 7, count: 4, value: [1, 2, 3, 4]), Build.Tag(tag: 0x8769, type: 4, count: 1, value: [8, 0, 0, 0])])
         // Patch the first entry's count to 0xFFFFFFFF.
         tiff.replaceSubrange(14..<18, with: [0xFF, 0xFF, 0xFF, 0xFF])
         let scan = try LabelScanner.scan(Build.jpeg([Build.exifSegment(tiff)]))
@@ -295,7 +307,10 @@ import Testing
         #expect(scan.findings.isEmpty, "\(scan.findings)")
         #expect(scan.carriers.count == 5)
         #expect(scan.carriers.allSatisfy { $0.kind == .textChunk && $0.keyed && $0.parsedPayload.label?.json == json })
-        #expect(scan.carriers.map(\.location) == [#"PNG tEXt[0] "AIGC""#, #"PNG tEXt[1] "AIGC""#, #"PNG zTXt[0] "AIGC""#, #"PNG iTXt[0] "AIGC""#, #"PNG iTXt[1] "AIGC""#])
+        #expect(
+            scan.carriers.map(\.location) == [
+                #"PNG tEXt[0] "AIGC""#, #"PNG tEXt[1] "AIGC""#, #"PNG zTXt[0] "AIGC""#, #"PNG iTXt[0] "AIGC""#, #"PNG iTXt[1] "AIGC""#,
+            ])
         #expect(scan.carriers.map(\.standard) == [true, true, false, false, false])
         #expect(scan.carriers[1].parsedPayload.form == .wrapped)
     }
@@ -325,7 +340,9 @@ import Testing
     }
 
     @Test func pngEXIfChunk() throws {
-        let tiff = Build.tiff(bigEndian: false, ifd0: [Build.short(0x0112, 8, bigEndian: false)], exif: [Build.undefined(0x9286, Array("ASCII\0\0\0\(Build.sampleWrapped)".utf8))])
+        let tiff = Build.tiff(
+            bigEndian: false, ifd0: [Build.short(0x0112, 8, bigEndian: false)],
+            exif: [Build.undefined(0x9286, Array("ASCII\0\0\0\(Build.sampleWrapped)".utf8))])
         let png = Build.png([Build.pngChunk("eXIf", tiff)])
         let scan = try LabelScanner.scan(png)
         #expect(scan.carriers.first?.kind == .exifUserComment)
@@ -373,7 +390,9 @@ import Testing
     // MARK: WebP, TIFF, GIF
 
     @Test func webpXMPAndEXIFChunks() throws {
-        let exif = Build.tiff(bigEndian: true, ifd0: [Build.short(0x0112, 3, bigEndian: true), Build.undefined(0x9286, Array("ASCII\0\0\0\(Build.sampleWrapped)".utf8))])
+        let exif = Build.tiff(
+            bigEndian: true,
+            ifd0: [Build.short(0x0112, 3, bigEndian: true), Build.undefined(0x9286, Array("ASCII\0\0\0\(Build.sampleWrapped)".utf8))])
         let webp = Build.webp([
             Build.riffChunk("VP8X", [0x0C, 0, 0, 0, 31, 0, 0, 31, 0, 0]), Build.riffChunk("VP8L", Build.vp8l),
             Build.riffChunk("EXIF", exif), Build.riffChunk("XMP ", Build.elementXMP()),
@@ -387,10 +406,12 @@ import Testing
 
     @Test(arguments: [false, true])
     func tiffXMP(_ bigEndian: Bool) throws {
-        let tiff = Build.tiff(bigEndian: bigEndian, ifd0: [
-            Build.short(0x0100, 40, bigEndian: bigEndian), Build.short(0x0101, 30, bigEndian: bigEndian),
-            Build.short(0x0112, 5, bigEndian: bigEndian), Build.undefined(0x02BC, Build.elementXMP()),
-        ])
+        let tiff = Build.tiff(
+            bigEndian: bigEndian,
+            ifd0: [
+                Build.short(0x0100, 40, bigEndian: bigEndian), Build.short(0x0101, 30, bigEndian: bigEndian),
+                Build.short(0x0112, 5, bigEndian: bigEndian), Build.undefined(0x02BC, Build.elementXMP()),
+            ])
         let scan = try LabelScanner.scan(tiff)
         #expect(scan.format == .tiff)
         let c = try #require(scan.carriers.first)

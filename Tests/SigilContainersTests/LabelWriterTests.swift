@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct LabelWriterTests {
     static let label = try! AIGCLabel.firstWrite(producer: ProviderCode.development.rawValue, produceID: "sigil-test-0001")
-    static let second = try! AIGCLabel.firstWrite(label: .possiblyAIGenerated, producer: ProviderCode.development.rawValue, produceID: "sigil-test-0002")
+    static let second = try! AIGCLabel.firstWrite(
+        label: .possiblyAIGenerated, producer: ProviderCode.development.rawValue, produceID: "sigil-test-0002")
     static let sigilNS = "https://sigil.example/ns/1.0/"
     static let extra = [XMPProperty(namespaceURI: sigilNS, prefix: "sigil", name: "Job", value: "job-42 <&> \"quoted\"")]
 
@@ -79,7 +80,8 @@ import Testing
     @Test func writingTwiceKeepsOneLabel() throws {
         let original = Build.jpeg([Build.jfif])
         let once = try write(extra: Self.extra, into: original)
-        let twice = try write(Self.second, extra: [XMPProperty(namespaceURI: Self.sigilNS, prefix: "sigil", name: "Job", value: "job-43")], into: once)
+        let twice = try write(
+            Self.second, extra: [XMPProperty(namespaceURI: Self.sigilNS, prefix: "sigil", name: "Job", value: "job-43")], into: once)
         try expectSingleLabel(twice, Self.second)
         #expect(LabelWriter.readProperty(namespaceURI: Self.sigilNS, name: "Job", in: twice) == "job-43")
         let xmpCount = try JPEGStructure(twice).segments.filter { $0.marker == 0xE1 }.count
@@ -97,7 +99,9 @@ import Testing
     }
 
     @Test func selfClosingDescriptionIsOpened() throws {
-        let packet = Array(#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:a="urn:a" a:b="c"/></rdf:RDF></x:xmpmeta>"#.utf8)
+        let packet = Array(
+            #"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:a="urn:a" a:b="c"/></rdf:RDF></x:xmpmeta>"#
+                .utf8)
         let written = try write(into: Build.jpeg([Build.xmpSegment(packet)]))
         try expectSingleLabel(written, Self.label)
         #expect(LabelWriter.readProperty(namespaceURI: "urn:a", name: "b", in: written) == "c")
@@ -125,7 +129,9 @@ import Testing
             try LabelWriter.write(json: #"{"Label":"1","ReservedCode1":"\#(big)"}"#, wrappedJSON: "", extra: [], into: Build.jpeg([Build.jfif]))
         }
         #expect(throws: SigilError(.capacity, "")) {
-            try LabelWriter.write(json: #"{"Label":"1","ReservedCode1":"\#(big)"}"#, wrappedJSON: "", extra: [], into: Build.jpeg([Build.xmpSegment(Build.elementXMP())]))
+            try LabelWriter.write(
+                json: #"{"Label":"1","ReservedCode1":"\#(big)"}"#, wrappedJSON: "", extra: [],
+                into: Build.jpeg([Build.xmpSegment(Build.elementXMP())]))
         }
     }
 
@@ -182,7 +188,10 @@ import Testing
     }
 
     @Test func pngTextChunkKeepsItsForm() throws {
-        for (chunk, wrapped) in [(Build.tEXt("AIGC", Build.sampleWrapped), true), (Build.tEXt("AIGC", Build.sampleJSON), false), (Build.zTXt("AIGC", Build.sampleJSON), false), (Build.iTXt("AIGC", Array(Build.sampleWrapped.utf8), compressed: true), true)] {
+        for (chunk, wrapped) in [
+            (Build.tEXt("AIGC", Build.sampleWrapped), true), (Build.tEXt("AIGC", Build.sampleJSON), false),
+            (Build.zTXt("AIGC", Build.sampleJSON), false), (Build.iTXt("AIGC", Array(Build.sampleWrapped.utf8), compressed: true), true),
+        ] {
             let original = Build.png([chunk])
             let written = try write(into: original)
             try expectSingleLabel(written, Self.label)
@@ -236,7 +245,7 @@ import Testing
 
     @Test func webpSimpleLosslessKeepsAlpha() throws {
         var vp8l = Build.vp8l
-        vp8l[4] |= 0x10  // alpha-is-used bit (bit 28 of the header word)
+        vp8l[4] |= 0x10 // alpha-is-used bit (bit 28 of the header word)
         let written = try write(into: Build.webp([Build.riffChunk("VP8L", vp8l)]))
         try expectSingleLabel(written, Self.label)
         let s = try RIFFStructure(written)
@@ -259,7 +268,10 @@ import Testing
 
     @Test func webpXMPGoesAfterEXIF() throws {
         let exif = Build.tiff(bigEndian: false, ifd0: [Build.short(0x0112, 1, bigEndian: false)])
-        let original = Build.webp([Build.riffChunk("VP8X", [0x08, 0, 0, 0, 31, 0, 0, 31, 0, 0]), Build.riffChunk("VP8L", Build.vp8l), Build.riffChunk("EXIF", exif), Build.riffChunk("ABCD", [1, 2, 3])])
+        let original = Build.webp([
+            Build.riffChunk("VP8X", [0x08, 0, 0, 0, 31, 0, 0, 31, 0, 0]), Build.riffChunk("VP8L", Build.vp8l), Build.riffChunk("EXIF", exif),
+            Build.riffChunk("ABCD", [1, 2, 3]),
+        ])
         let written = try write(into: original)
         let s = try RIFFStructure(written)
         #expect(s.chunks.map(\.fourCC) == ["VP8X", "VP8L", "EXIF", "XMP ", "ABCD"])

@@ -45,7 +45,8 @@ import Testing
         let encoderGamma = Build.pngChunk("gAMA", [0, 0, 0xB1, 0x8F])
         let encoderSRGB = Build.pngChunk("sRGB", [0])
         let encoderPhys = Build.pngChunk("pHYs", [0, 0, 0, 1, 0, 0, 0, 1, 0])
-        let encoded = PNGStructure.signature + Build.ihdr(width: 5, height: 5, colorType: 6) + encoderGamma + encoderSRGB + encoderPhys
+        let encoded =
+            PNGStructure.signature + Build.ihdr(width: 5, height: 5, colorType: 6) + encoderGamma + encoderSRGB + encoderPhys
             + Build.pngChunk("IDAT", [9, 9, 9]) + Build.pngChunk("IEND", [])
         let result = try MetadataTransplant.transplant(from: original, into: encoded, format: .png)
         let s = try PNGStructure(result)
@@ -73,14 +74,14 @@ import Testing
             Build.riffChunk("EXIF", exif), Build.riffChunk("XMP ", Build.elementXMP()),
         ])
         var vp8l = Build.vp8l
-        vp8l[4] |= 0x10  // alpha
+        vp8l[4] |= 0x10 // alpha
         let encoded = Build.webp([Build.riffChunk("VP8L", vp8l)])
         let result = try MetadataTransplant.transplant(from: original, into: encoded, format: .webp)
         let s = try RIFFStructure(result)
         #expect(s.damage.isEmpty)
         #expect(s.declaredSize + 8 == result.count)
         #expect(s.chunks.map(\.fourCC) == ["VP8X", "ICCP", "VP8L", "EXIF", "XMP "])
-        #expect(result[s.chunks[0].data.lowerBound] == 0x3C)  // ICC | alpha | EXIF | XMP
+        #expect(result[s.chunks[0].data.lowerBound] == 0x3C) // ICC | alpha | EXIF | XMP
         #expect(try ImageHeader.read(result) == ImageHeader(format: .webp, width: 32, height: 32, orientation: 6, hasAlpha: true))
         #expect(try CompressedImageData.bytes(of: result) == CompressedImageData.bytes(of: encoded))
         #expect(try LabelScanner.scan(result).carriers.count == 1)
@@ -92,7 +93,11 @@ import Testing
     }
 
     @Test func mismatchedFormats() {
-        #expect(throws: SigilError(.unsupportedFormat, "")) { try MetadataTransplant.transplant(from: Build.png([]), into: Build.jpeg([]), format: .png) }
-        #expect(throws: SigilError(.unsupportedFormat, "")) { try MetadataTransplant.transplant(from: Build.gif(extensions: []), into: Build.gif(extensions: []), format: .gif) }
+        #expect(throws: SigilError(.unsupportedFormat, "")) {
+            try MetadataTransplant.transplant(from: Build.png([]), into: Build.jpeg([]), format: .png)
+        }
+        #expect(throws: SigilError(.unsupportedFormat, "")) {
+            try MetadataTransplant.transplant(from: Build.gif(extensions: []), into: Build.gif(extensions: []), format: .gif)
+        }
     }
 }

@@ -8,7 +8,7 @@ import Testing
 struct PeerCorpusTests {
     struct Entry: CustomTestStringConvertible, Sendable {
         var file: String
-        var hasLabel: String  // "true", "false" or the peer's note
+        var hasLabel: String // "true", "false" or the peer's note
         var expectedFields: [[String: String]]
         var signals: [String]
         var testDescription: String { file }
@@ -103,7 +103,10 @@ struct PeerCorpusTests {
             #expect(!entry.expectedFields.isEmpty, "\(entry.file) lists no fields")
             for fields in entry.expectedFields {
                 let c = carrier(matching: fields)
-                #expect(c != nil, "\(entry.file): no carrier yields \(fields); carriers: \(parsed.map { ($0.0.location, $0.1.fields.map { "\($0.key)=\($0.value ?? "nil")" }) })")
+                #expect(
+                    c != nil,
+                    "\(entry.file): no carrier yields \(fields); carriers: \(parsed.map { ($0.0.location, $0.1.fields.map { "\($0.key)=\($0.value ?? "nil")" }) })"
+                )
                 if entry.hasLabel == "double-encoded" { #expect(c?.parsedPayload.form == .doubleEncoded) }
             }
             if entry.expectedFields.count > 1 { #expect(scan.labelCarriers.count >= entry.expectedFields.count) }

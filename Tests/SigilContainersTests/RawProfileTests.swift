@@ -7,8 +7,12 @@ import Testing
         let hexDigits = bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
         var lines: [String] = []
         var rest = Substring(hexDigits)
-        while !rest.isEmpty { lines.append(String(rest.prefix(72))); rest = rest.dropFirst(72) }
-        return "\n\(name)\n" + String(repeating: " ", count: max(0, 8 - String(bytes.count).count)) + "\(bytes.count)\n" + lines.joined(separator: "\n") + "\n"
+        while !rest.isEmpty {
+            lines.append(String(rest.prefix(72)))
+            rest = rest.dropFirst(72)
+        }
+        return "\n\(name)\n" + String(repeating: " ", count: max(0, 8 - String(bytes.count).count)) + "\(bytes.count)\n"
+            + lines.joined(separator: "\n") + "\n"
     }
 
     @Test func imageMagickRawProfiles() throws {

@@ -5,10 +5,10 @@ import Foundation
 enum Fixtures {
     /// /work/shared (the repository's sibling `shared` directory).
     static let shared: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        .deletingLastPathComponent()  // SigilContainersTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()  // main
-        .deletingLastPathComponent()  // work
+        .deletingLastPathComponent() // SigilContainersTests
+        .deletingLastPathComponent() // Tests
+        .deletingLastPathComponent() // main
+        .deletingLastPathComponent() // work
         .appendingPathComponent("shared")
     static let peers = shared.appendingPathComponent("fixtures/aigc-peers")
     static let media = shared.appendingPathComponent("media/images")
@@ -25,7 +25,8 @@ enum Fixtures {
 /// Builders for small, structurally valid files.
 enum Build {
     static let tc260 = "http://www.tc260.org.cn/ns/AIGC/1.0/"
-    static let sampleJSON = #"{"Label":"1","ContentProducer":"001191110102MACQD9K64010000","ProduceID":"abc123","ReservedCode1":"","ContentPropagator":"001191110102MACQD9K64010000","PropagateID":"abc123","ReservedCode2":""}"#
+    static let sampleJSON =
+        #"{"Label":"1","ContentProducer":"001191110102MACQD9K64010000","ProduceID":"abc123","ReservedCode1":"","ContentPropagator":"001191110102MACQD9K64010000","PropagateID":"abc123","ReservedCode2":""}"#
     static var sampleWrapped: String { "{\"AIGC\":\(sampleJSON)}" }
 
     static func xmlEscaped(_ s: String) -> String {
@@ -35,7 +36,8 @@ enum Build {
 
     /// An XMP packet whose rdf:Description holds `inner` (attributes in `attributes`).
     static func xmp(attributes: String = "", inner: String = "", pi: String = #"<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>"#) -> [UInt8] {
-        Array("""
+        Array(
+            """
             \(pi)<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about=""\(attributes)>\(inner)</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>
             """.utf8)
     }
@@ -79,7 +81,7 @@ enum Build {
         var tag: Int
         var type: Int
         var count: Int
-        var value: [UInt8]  // raw value bytes in the stream's byte order
+        var value: [UInt8] // raw value bytes in the stream's byte order
     }
 
     /// A TIFF stream: IFD0 entries plus an optional Exif IFD.
@@ -88,7 +90,7 @@ enum Build {
         func u32(_ v: Int) -> [UInt8] { bigEndian ? UInt32(v).bigEndianBytes(4) : UInt32(v).littleEndianBytes(4) }
         var ifd0 = ifd0
         let exifCount = exif.count
-        if exifCount > 0 { ifd0.append(Tag(tag: 0x8769, type: 4, count: 1, value: [0, 0, 0, 0])) }  // patched below
+        if exifCount > 0 { ifd0.append(Tag(tag: 0x8769, type: 4, count: 1, value: [0, 0, 0, 0])) } // patched below
         ifd0.sort { $0.tag < $1.tag }
         let ifd0Size = 2 + ifd0.count * 12 + 4
         let exifSize = exifCount > 0 ? 2 + exif.count * 12 + 4 : 0
@@ -142,7 +144,7 @@ enum Build {
         out += segment(0xC0, [8] + UInt16(height).bigEndianBytes(2) + UInt16(width).bigEndianBytes(2) + [1, 1, 0x11, 0])
         out += segment(0xC4, [0] + [UInt8](repeating: 0, count: 15) + [1] + [0])
         out += segment(0xDA, [1, 1, 0, 0, 63, 0])
-        out += [0x12, 0x34, 0xFF, 0x00, 0x56, 0xFF, 0xD0, 0x78]  // entropy data with a stuffed byte and RST0
+        out += [0x12, 0x34, 0xFF, 0x00, 0x56, 0xFF, 0xD0, 0x78] // entropy data with a stuffed byte and RST0
         out += [0xFF, 0xD9]
         return out + trailing
     }

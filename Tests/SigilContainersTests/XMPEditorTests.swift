@@ -6,7 +6,8 @@ import Testing
     static let label = LabelWriterTests.label
 
     func edit(_ packet: String) throws -> String {
-        let bytes = try LabelWriter.write(json: Self.label.json, wrappedJSON: Self.label.wrappedJSON, extra: [], into: Build.jpeg([Build.xmpSegment(Array(packet.utf8))]))
+        let bytes = try LabelWriter.write(
+            json: Self.label.json, wrappedJSON: Self.label.wrappedJSON, extra: [], into: Build.jpeg([Build.xmpSegment(Array(packet.utf8))]))
         let scan = try LabelScanner.scan(bytes)
         #expect(scan.carriers.count == 1)
         #expect(scan.carriers.first?.parsedPayload.label == Self.label)
@@ -14,29 +15,38 @@ import Testing
     }
 
     @Test func languageAlternativeIsUpdatedInItsItem() throws {
-        let text = try edit(#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:TC260="http://www.tc260.org.cn/ns/AIGC/1.0/"><TC260:AIGC><rdf:Alt><rdf:li xml:lang="x-default">{}</rdf:li></rdf:Alt></TC260:AIGC></rdf:Description></rdf:RDF></x:xmpmeta>"#)
+        let text = try edit(
+            #"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:TC260="http://www.tc260.org.cn/ns/AIGC/1.0/"><TC260:AIGC><rdf:Alt><rdf:li xml:lang="x-default">{}</rdf:li></rdf:Alt></TC260:AIGC></rdf:Description></rdf:RDF></x:xmpmeta>"#
+        )
         #expect(text.contains(#"<rdf:li xml:lang="x-default">\#(Self.label.json)</rdf:li>"#))
     }
 
     @Test func selfClosingPropertyIsFilled() throws {
-        let text = try edit(#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:TC260="http://www.tc260.org.cn/ns/AIGC/1.0/"><TC260:AIGC/></rdf:Description></rdf:RDF></x:xmpmeta>"#)
+        let text = try edit(
+            #"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:TC260="http://www.tc260.org.cn/ns/AIGC/1.0/"><TC260:AIGC/></rdf:Description></rdf:RDF></x:xmpmeta>"#
+        )
         #expect(text.contains("<TC260:AIGC>\(Self.label.json)</TC260:AIGC>"))
     }
 
     @Test func packetWithoutDescriptionGetsOne() throws {
-        let text = try edit(#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"></rdf:RDF></x:xmpmeta>"#)
+        let text = try edit(
+            #"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"></rdf:RDF></x:xmpmeta>"#)
         #expect(text.contains(#"<rdf:Description rdf:about="" xmlns:TC260="http://www.tc260.org.cn/ns/AIGC/1.0/">"#))
     }
 
     @Test func conflictingPrefixGetsAnotherName() throws {
-        let text = try edit(#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:TC260="urn:other" TC260:Label="x"/></rdf:RDF></x:xmpmeta>"#)
+        let text = try edit(
+            #"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:TC260="urn:other" TC260:Label="x"/></rdf:RDF></x:xmpmeta>"#
+        )
         #expect(text.contains(#"xmlns:TC2601="http://www.tc260.org.cn/ns/AIGC/1.0/""#))
         #expect(text.contains("<TC2601:AIGC>"))
     }
 
     @Test func packetWithoutRDFIsRefused() {
         #expect(throws: SigilError(.malformed, "")) {
-            try LabelWriter.write(json: Self.label.json, wrappedJSON: "", extra: [], into: Build.jpeg([Build.xmpSegment(Array("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"></x:xmpmeta>".utf8))]))
+            try LabelWriter.write(
+                json: Self.label.json, wrappedJSON: "", extra: [],
+                into: Build.jpeg([Build.xmpSegment(Array("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"></x:xmpmeta>".utf8))]))
         }
     }
 
@@ -45,7 +55,9 @@ import Testing
         var packet = padded
         let end = try #require(packet.firstIndex(of: Array("<?xpacket end".utf8)))
         packet.insert(contentsOf: [UInt8](repeating: 0x20, count: 2000) + [0x0A], at: end)
-        let edited = try XMPEditor.apply([.init(namespaceURI: Build.tc260, preferredPrefix: "TC260", name: "AIGC", value: Self.label.json, matchAnyNamespace: true)], to: packet, site: "test", offset: 0)
+        let edited = try XMPEditor.apply(
+            [.init(namespaceURI: Build.tc260, preferredPrefix: "TC260", name: "AIGC", value: Self.label.json, matchAnyNamespace: true)], to: packet,
+            site: "test", offset: 0)
         #expect(edited.count == packet.count)
         #expect(XMPLabelReader.property(namespaceURI: Build.tc260, name: "AIGC", in: edited) == Self.label.json)
     }

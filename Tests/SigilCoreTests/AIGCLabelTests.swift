@@ -4,7 +4,10 @@ import SigilCore
 @Suite struct AIGCLabelTests {
     @Test func canonicalJSONHasTheAnnexEOrderAndNoWhitespace() throws {
         let label = try AIGCLabel.firstWrite(producer: "001191110102MACQD9K64010000", produceID: "abc123")
-        #expect(label.json == #"{"Label":"1","ContentProducer":"001191110102MACQD9K64010000","ProduceID":"abc123","ReservedCode1":"","ContentPropagator":"001191110102MACQD9K64010000","PropagateID":"abc123","ReservedCode2":""}"#)
+        #expect(
+            label.json
+                == #"{"Label":"1","ContentProducer":"001191110102MACQD9K64010000","ProduceID":"abc123","ReservedCode1":"","ContentPropagator":"001191110102MACQD9K64010000","PropagateID":"abc123","ReservedCode2":""}"#
+        )
         #expect(label.wrappedJSON.hasPrefix(#"{"AIGC":{"Label":"1""#))
     }
 
@@ -37,7 +40,8 @@ import SigilCore
 }
 
 @Suite struct LabelPayloadTests {
-    let canonical = #"{"Label":"1","ContentProducer":"001191110102MACQD9K64010000","ProduceID":"id1","ReservedCode1":"","ContentPropagator":"001191110102MACQD9K64010000","PropagateID":"id1","ReservedCode2":""}"#
+    let canonical =
+        #"{"Label":"1","ContentProducer":"001191110102MACQD9K64010000","ProduceID":"id1","ReservedCode1":"","ContentPropagator":"001191110102MACQD9K64010000","PropagateID":"id1","ReservedCode2":""}"#
 
     @Test func canonicalPayloadHasNoErrorsOrWarnings() {
         let p = LabelPayload.parse(canonical, keyed: true)
@@ -105,7 +109,9 @@ import SigilCore
         #expect(v.serialized == #"{"b":1,"a":[true,null,"xé😀"],"b":{"c":-1.5e3}}"#)
     }
 
-    @Test("Malformed JSON throws with an offset", arguments: ["", "{", #"{"a"}"#, #"{"a":1,}"#, "[1 2]", #""\x""#, "{} x", "01x", String(repeating: "[", count: 100)])
+    @Test(
+        "Malformed JSON throws with an offset",
+        arguments: ["", "{", #"{"a"}"#, #"{"a":1,}"#, "[1 2]", #""\x""#, "{} x", "01x", String(repeating: "[", count: 100)])
     func rejects(_ text: String) {
         #expect(throws: JSONValue.ParseError.self) { try JSONValue.parse(text) }
     }

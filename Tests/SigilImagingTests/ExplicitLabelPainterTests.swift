@@ -137,7 +137,8 @@ private func measuredContrast(_ pixels: PixelBuffer, box: PaintedLabel.Box, padd
     func positionsFollowTheRequest(position: LabelPosition) throws {
         var pixels = PixelBuffer(width: 800, height: 600, layout: .rgb, filling: [200, 200, 200])
         let label = try ExplicitLabelPainter.paint(ExplicitLabelSpec(position: position), on: &pixels, orientation: 1)
-        let cx = label.box.x + label.box.width / 2, cy = label.box.y + label.box.height / 2
+        let cx = label.box.x + label.box.width / 2
+        let cy = label.box.y + label.box.height / 2
         let margin = 12
         switch position {
         case .topLeft: #expect(label.box.x == margin && label.box.y == margin)
@@ -177,12 +178,14 @@ private func measuredContrast(_ pixels: PixelBuffer, box: PaintedLabel.Box, padd
 
     @Test(arguments: 1...8)
     func orientedLabelReadsUprightWhenDisplayed(orientation: Int) throws {
-        let displayWidth = 400, displayHeight = 300
+        let displayWidth = 400
+        let displayHeight = 300
         var reference = PixelBuffer(width: displayWidth, height: displayHeight, layout: .rgb, filling: [90, 140, 200])
         let expected = try ExplicitLabelPainter.paint(ExplicitLabelSpec(), on: &reference, orientation: 1)
 
         let swaps = orientation >= 5
-        let storedWidth = swaps ? displayHeight : displayWidth, storedHeight = swaps ? displayWidth : displayHeight
+        let storedWidth = swaps ? displayHeight : displayWidth
+        let storedHeight = swaps ? displayWidth : displayHeight
         let original = PixelBuffer(width: storedWidth, height: storedHeight, layout: .rgb, filling: [90, 140, 200])
         var stored = original
         let label = try ExplicitLabelPainter.paint(ExplicitLabelSpec(), on: &stored, orientation: orientation)
@@ -219,12 +222,13 @@ private func measuredContrast(_ pixels: PixelBuffer, box: PaintedLabel.Box, padd
 
     @Test(arguments: ["black", "white", "gray", "noise"])
     func contrastHoldsOnAnyBackground(background: String) throws {
-        let pixels: PixelBuffer = switch background {
-        case "black": PixelBuffer(width: 640, height: 480, layout: .rgb, filling: [0, 0, 0])
-        case "white": PixelBuffer(width: 640, height: 480, layout: .rgb, filling: [255, 255, 255])
-        case "gray": PixelBuffer(width: 640, height: 480, layout: .rgb, filling: [128, 128, 128])
-        default: TestSupport.noiseImage(width: 640, height: 480)
-        }
+        let pixels: PixelBuffer =
+            switch background {
+            case "black": PixelBuffer(width: 640, height: 480, layout: .rgb, filling: [0, 0, 0])
+            case "white": PixelBuffer(width: 640, height: 480, layout: .rgb, filling: [255, 255, 255])
+            case "gray": PixelBuffer(width: 640, height: 480, layout: .rgb, filling: [128, 128, 128])
+            default: TestSupport.noiseImage(width: 640, height: 480)
+            }
         for style in LabelStyle.allCases {
             var copy = pixels
             let label = try ExplicitLabelPainter.paint(ExplicitLabelSpec(style: style), on: &copy, orientation: 1)
@@ -273,8 +277,10 @@ private func measuredContrast(_ pixels: PixelBuffer, box: PaintedLabel.Box, padd
         let label = try ExplicitLabelPainter.paint(ExplicitLabelSpec(), on: &pixels, orientation: 1)
         #expect(label.inkHeight >= 820)
         #expect(label.box.x + label.box.width <= side && label.box.y + label.box.height <= side)
-        for (x, y) in [(0, 0), (100, 100), (8_000, 8_000), (0, side - 1), (side - 1, 0), (label.box.x - 1, label.box.y - 1),
-                       (side - 1, label.box.y - 1), (label.box.x - 1, side - 1)] {
+        for (x, y) in [
+            (0, 0), (100, 100), (8_000, 8_000), (0, side - 1), (side - 1, 0), (label.box.x - 1, label.box.y - 1),
+            (side - 1, label.box.y - 1), (label.box.x - 1, side - 1),
+        ] {
             #expect(pixels.bytes[y * side + x] == 128, "pixel (\(x), \(y)) changed")
         }
         let centre = (label.box.y + label.box.height / 2) * side + label.box.x + 2
@@ -301,7 +307,8 @@ private func measuredContrast(_ pixels: PixelBuffer, box: PaintedLabel.Box, padd
     }
 
     @Test func presenceSurvivesJPEGButNotAbsence() throws {
-        let original = try TestSupport.samplePNGs.first.map { try PNGCodec.decode(TestSupport.read($0), maxPixels: 50_000_000).pixels }
+        let original =
+            try TestSupport.samplePNGs.first.map { try PNGCodec.decode(TestSupport.read($0), maxPixels: 50_000_000).pixels }
             ?? TestSupport.smoothImage(width: 640, height: 480)
         for style in LabelStyle.allCases {
             var pixels = original

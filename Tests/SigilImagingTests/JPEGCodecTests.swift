@@ -74,8 +74,10 @@ import Testing
         var jpeg = try JPEGCodec.encode(TestSupport.smoothImage(width: 16, height: 16), quality: 80, subsampling: sub420)
         // Patch SOF0 (FF C0 len(2) precision(1) height(2) width(2)) to 60000 × 60000.
         let sof = try #require((0..<jpeg.count - 1).first { jpeg[$0] == 0xFF && jpeg[$0 + 1] == 0xC0 })
-        jpeg[sof + 5] = 0xEA; jpeg[sof + 6] = 0x60
-        jpeg[sof + 7] = 0xEA; jpeg[sof + 8] = 0x60
+        jpeg[sof + 5] = 0xEA
+        jpeg[sof + 6] = 0x60
+        jpeg[sof + 7] = 0xEA
+        jpeg[sof + 8] = 0x60
         // Refused from the header, before any allocation (how fast is a benchmark's question, not a unit test's).
         let thrown = #expect(throws: SigilError.self) { _ = try JPEGCodec.decode(jpeg, maxPixels: 100_000_000) }
         #expect(thrown?.code == .tooLarge)

@@ -26,13 +26,16 @@ import Testing
         let decoded = try PNGCodec.decode(png, maxPixels: 10_000)
         #expect(decoded.pixels.layout == layout)
         #expect(decoded.pixels.bytes == original.bytes)
-        #expect(decoded.png == PNGInfo(bitDepth: 8, colorType: [.gray: .gray, .grayAlpha: .grayAlpha, .rgb: .rgb, .rgba: .rgba][layout]!,
-                                       interlaced: false, hasAlpha: layout.hasAlpha))
+        #expect(
+            decoded.png
+                == PNGInfo(
+                    bitDepth: 8, colorType: [.gray: .gray, .grayAlpha: .grayAlpha, .rgb: .rgb, .rgba: .rgba][layout]!,
+                    interlaced: false, hasAlpha: layout.hasAlpha))
     }
 
     @Test func sixteenBitWithoutGammaIsTakenAsSRGB() throws {
         let png = PNGBuilder.build(width: 4, height: 2, bitDepth: 16, colorType: 2) { x, _, c in
-            [0x0000 + c, 0x8080 + c, 0xFFFF - c, 0x4040 + c][x]  // ±c keeps channels distinct but rounds to the same byte
+            [0x0000 + c, 0x8080 + c, 0xFFFF - c, 0x4040 + c][x] // ±c keeps channels distinct but rounds to the same byte
         }
         let decoded = try PNGCodec.decode(png, maxPixels: 100)
         #expect(decoded.png?.bitDepth == 16)
@@ -94,7 +97,7 @@ import Testing
         #expect(adam7.png?.interlaced == true)
         #expect(plain.png?.interlaced == false)
         #expect(adam7.pixels.bytes == plain.pixels.bytes)
-        let expected: [UInt8] = [74, 124, 174]  // (5·7 + 3·13 + c·50) for c = 0, 1, 2
+        let expected: [UInt8] = [74, 124, 174] // (5·7 + 3·13 + c·50) for c = 0, 1, 2
         #expect(adam7.pixels.pixel(x: 5, y: 3) == expected)
     }
 
@@ -111,7 +114,7 @@ import Testing
         var png = try PNGCodec.encode(TestSupport.smoothImage(width: 64, height: 64))
         let truncated = Array(png[0..<png.count / 2])
         #expect(throws: SigilError(.codec, "")) { _ = try PNGCodec.decode(truncated, maxPixels: 10_000) }
-        png[29] ^= 0xFF  // IHDR CRC
+        png[29] ^= 0xFF // IHDR CRC
         #expect(throws: SigilError(.codec, "")) { _ = try PNGCodec.decode(png, maxPixels: 10_000) }
         #expect(throws: SigilError(.codec, "")) { _ = try PNGCodec.decode(Array("GIF89a".utf8), maxPixels: 10_000) }
     }

@@ -7,7 +7,8 @@ enum TestSupport {
     static let mediaDirectory: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("shared/media/images")
-    static let fixturesDirectory: URL = mediaDirectory
+    static let fixturesDirectory: URL =
+        mediaDirectory
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("fixtures")
 
     static var samplePNGs: [URL] {
@@ -31,7 +32,8 @@ enum TestSupport {
         var bytes = [UInt8](repeating: 0, count: width * height * layout.channels)
         for y in 0..<height {
             for x in 0..<width {
-                let fx = Double(x) / Double(width), fy = Double(y) / Double(height)
+                let fx = Double(x) / Double(width)
+                let fy = Double(y) / Double(height)
                 let r = 128 + 100 * sin(fx * 6.3 + fy * 2)
                 let g = 128 + 90 * cos(fy * 5.1 - fx)
                 let b = (x / 32 + y / 32) % 2 == 0 ? 60.0 : 190.0
@@ -102,7 +104,8 @@ enum PNGBuilder {
     }
 
     static func adler32(_ bytes: [UInt8]) -> UInt32 {
-        var a: UInt32 = 1, b: UInt32 = 0
+        var a: UInt32 = 1
+        var b: UInt32 = 0
         for byte in bytes {
             a = (a + UInt32(byte)) % 65521
             b = (b + a) % 65521
@@ -147,7 +150,7 @@ enum PNGBuilder {
             guard !xs.isEmpty, !ys.isEmpty else { return [] }
             var out: [UInt8] = []
             for y in ys {
-                out.append(0)  // filter: none
+                out.append(0) // filter: none
                 var bits: [Int] = []
                 for x in xs {
                     for c in 0..<channels {
@@ -186,8 +189,11 @@ enum PNGBuilder {
         } else {
             raw = scanlines(Array(0..<width), Array(0..<height))
         }
-        var file = signature + ihdr(width: UInt32(width), height: UInt32(height), bitDepth: UInt8(bitDepth),
-                                    colorType: colorType, interlace: interlaced ? 1 : 0)
+        var file =
+            signature
+            + ihdr(
+                width: UInt32(width), height: UInt32(height), bitDepth: UInt8(bitDepth),
+                colorType: colorType, interlace: interlaced ? 1 : 0)
         if let palette { file += chunk("PLTE", palette) }
         if let transparency { file += chunk("tRNS", transparency) }
         file += chunk("IDAT", zlibStored(raw)) + chunk("IEND", [])

@@ -35,8 +35,9 @@ import Testing
         #expect(throws: SigilError(.font, "")) {
             _ = try FontLocator.locate(explicit: nil, environment: nil, candidates: [TestSupport.dejaVu], useFontconfig: false)
         }
-        #expect(try FontLocator.locate(explicit: nil, environment: TestSupport.dejaVu, candidates: [], useFontconfig: false)
-            == TestSupport.dejaVu)
+        #expect(
+            try FontLocator.locate(explicit: nil, environment: TestSupport.dejaVu, candidates: [], useFontconfig: false)
+                == TestSupport.dejaVu)
     }
 }
 

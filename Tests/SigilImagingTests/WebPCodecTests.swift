@@ -45,7 +45,7 @@ import Testing
     @Test func animatedIsRefused() throws {
         // VP8X with the animation flag, ANIM, and one ANMF frame wrapping a lossless bitstream.
         let still = try WebPCodec.encode(TestSupport.noiseImage(width: 4, height: 4), lossless: true, quality: 50)
-        let frameChunk = Array(still[12...])                      // "VP8L" chunk of the still image
+        let frameChunk = Array(still[12...]) // "VP8L" chunk of the still image
         func le(_ v: Int, _ n: Int) -> [UInt8] { (0..<n).map { UInt8((v >> (8 * $0)) & 0xFF) } }
         func chunk(_ tag: String, _ body: [UInt8]) -> [UInt8] {
             Array(tag.utf8) + le(body.count, 4) + body + (body.count % 2 == 1 ? [0] : [])

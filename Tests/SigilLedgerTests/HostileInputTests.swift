@@ -55,7 +55,9 @@ import Testing
             }
         }
         let hugeTree = TiledTree(size: UInt64.max)
-        await #expect(throws: SigilError.self) { _ = try await hugeTree.inclusionProof(index: UInt64.max - 7, reading: { ids in ids.map { _ in [] } }) }
+        await #expect(throws: SigilError.self) {
+            _ = try await hugeTree.inclusionProof(index: UInt64.max - 7, reading: { ids in ids.map { _ in [] } })
+        }
         #expect(throws: SigilError.self) { try TlogProof(text: "c2sp.org/tlog-proof@v1\nindex 18446744073709551616\n\nx\n") }
         #expect(throws: SigilError.self) { try TileID(path: "tile/0/x999/x999/x999/x999/x999/x999/x999/999") }
     }

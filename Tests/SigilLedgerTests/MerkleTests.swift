@@ -46,7 +46,10 @@ import Testing
         #expect(Merkle.inclusionPath(index: 3, size: 7) == [Subtree(start: 2, end: 3), Subtree(start: 0, end: 2), Subtree(start: 4, end: 7)])
         #expect(Merkle.inclusionPath(index: 4, size: 7) == [Subtree(start: 5, end: 6), Subtree(start: 6, end: 7), Subtree(start: 0, end: 4)])
         #expect(Merkle.inclusionPath(index: 6, size: 7) == [Subtree(start: 4, end: 6), Subtree(start: 0, end: 4)])
-        #expect(Merkle.consistencyPath(oldSize: 3, newSize: 7) == [Subtree(start: 2, end: 3), Subtree(start: 3, end: 4), Subtree(start: 0, end: 2), Subtree(start: 4, end: 7)])
+        #expect(
+            Merkle.consistencyPath(oldSize: 3, newSize: 7) == [
+                Subtree(start: 2, end: 3), Subtree(start: 3, end: 4), Subtree(start: 0, end: 2), Subtree(start: 4, end: 7),
+            ])
         #expect(Merkle.consistencyPath(oldSize: 4, newSize: 7) == [Subtree(start: 4, end: 7)])
         #expect(Merkle.consistencyPath(oldSize: 6, newSize: 7) == [Subtree(start: 4, end: 6), Subtree(start: 6, end: 7), Subtree(start: 0, end: 4)])
     }
@@ -109,7 +112,8 @@ import Testing
             try ConsistencyProof(oldSize: 5, newSize: 5, hashes: []).verify(oldRoot: table.root(size: 5), newRoot: table.root(size: 6))
         }
         #expect(throws: SigilError(.invalidProof, "")) {
-            try ConsistencyProof(oldSize: 5, newSize: 5, hashes: [table.root(size: 5)]).verify(oldRoot: table.root(size: 5), newRoot: table.root(size: 5))
+            try ConsistencyProof(oldSize: 5, newSize: 5, hashes: [table.root(size: 5)]).verify(
+                oldRoot: table.root(size: 5), newRoot: table.root(size: 5))
         }
         // A non-trivial proof may not be empty, and sizes may not shrink.
         #expect(throws: SigilError(.invalidProof, "")) {

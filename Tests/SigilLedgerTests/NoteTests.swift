@@ -4,7 +4,8 @@ import Testing
 @Suite struct NoteTests {
     /// The example of c2sp.org/signed-note@v1.0.0.
     static let specVKey = "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k"
-    static let specNote = "This is an example message.\n\n\u{2014} example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n"
+    static let specNote =
+        "This is an example message.\n\n\u{2014} example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n"
 
     @Test func specExampleVerifies() throws {
         let verifier = try NoteVerifier(vkey: Self.specVKey)
@@ -41,29 +42,33 @@ import Testing
         #expect(throws: SigilError(.invalidSignature, "")) { try note.verified(by: [impostor.verifier]) }
     }
 
-    @Test("malformed notes are refused", arguments: [
-        "no blank line\n\u{2014} example.com/foo AAAAAAA=\n",
-        "text\n\n",
-        "text\n\n- example.com/foo Uw2QOkn8srV1\n",
-        "text\n\n\u{2014} example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=",
-        "text\r\n\n\u{2014} a Uw2QOkn8srV1\n",
-        "text\n\n\u{2014} a+b Uw2QOkn8srV1\n",
-        "text\n\n\u{2014}  Uw2QOkn8srV1\n",
-        "text\n\n\u{2014} name not base64!\n",
-    ])
+    @Test(
+        "malformed notes are refused",
+        arguments: [
+            "no blank line\n\u{2014} example.com/foo AAAAAAA=\n",
+            "text\n\n",
+            "text\n\n- example.com/foo Uw2QOkn8srV1\n",
+            "text\n\n\u{2014} example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=",
+            "text\r\n\n\u{2014} a Uw2QOkn8srV1\n",
+            "text\n\n\u{2014} a+b Uw2QOkn8srV1\n",
+            "text\n\n\u{2014}  Uw2QOkn8srV1\n",
+            "text\n\n\u{2014} name not base64!\n",
+        ])
     func malformedNotes(note: String) {
         #expect(throws: SigilError(.invalidNote, "")) { try SignedNote(parsing: note) }
     }
 
-    @Test("malformed verifier keys are refused", arguments: [
-        "example.com/foo+530d903a",
-        "example.com/foo+530d903b+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k",
-        "example.com/foo+530d903+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k",
-        "example.com/foo+530d903a+AukyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k",
-        "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U",
-        "example.com/bar+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k",
-        "",
-    ])
+    @Test(
+        "malformed verifier keys are refused",
+        arguments: [
+            "example.com/foo+530d903a",
+            "example.com/foo+530d903b+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k",
+            "example.com/foo+530d903+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k",
+            "example.com/foo+530d903a+AukyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k",
+            "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U",
+            "example.com/bar+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k",
+            "",
+        ])
     func malformedVKeys(vkey: String) {
         #expect(throws: SigilError(.invalidKey, "")) { try NoteVerifier(vkey: vkey) }
     }
@@ -92,16 +97,18 @@ import Testing
         #expect(try Checkpoint(text: extended.text) == extended)
     }
 
-    @Test("malformed checkpoint text is refused", arguments: [
-        "origin\n8\n",
-        "origin\n08\nXcnaeacGWamtVZy3Ad7Zoqudgjqt0vSWDP43cO/0YEM=\n",
-        "origin\n-1\nXcnaeacGWamtVZy3Ad7Zoqudgjqt0vSWDP43cO/0YEM=\n",
-        "origin\n8\nXcnaeacGWamtVZy3Ad7Zoqudgjqt0vSWDP43cO/0YE=\n",
-        "\n8\nXcnaeacGWamtVZy3Ad7Zoqudgjqt0vSWDP43cO/0YEM=\n",
-        "origin\n8\nXcnaeacGWamtVZy3Ad7Zoqudgjqt0vSWDP43cO/0YEM=",
-        "origin\n8\nXcnaeacGWamtVZy3Ad7Zoqudgjqt0vSWDP43cO/0YEM=\n\n",
-        "origin\n18446744073709551616\nXcnaeacGWamtVZy3Ad7Zoqudgjqt0vSWDP43cO/0YEM=\n",
-    ])
+    @Test(
+        "malformed checkpoint text is refused",
+        arguments: [
+            "origin\n8\n",
+            "origin\n08\nXcnaeacGWamtVZy3Ad7Zoqudgjqt0vSWDP43cO/0YEM=\n",
+            "origin\n-1\nXcnaeacGWamtVZy3Ad7Zoqudgjqt0vSWDP43cO/0YEM=\n",
+            "origin\n8\nXcnaeacGWamtVZy3Ad7Zoqudgjqt0vSWDP43cO/0YE=\n",
+            "\n8\nXcnaeacGWamtVZy3Ad7Zoqudgjqt0vSWDP43cO/0YEM=\n",
+            "origin\n8\nXcnaeacGWamtVZy3Ad7Zoqudgjqt0vSWDP43cO/0YEM=",
+            "origin\n8\nXcnaeacGWamtVZy3Ad7Zoqudgjqt0vSWDP43cO/0YEM=\n\n",
+            "origin\n18446744073709551616\nXcnaeacGWamtVZy3Ad7Zoqudgjqt0vSWDP43cO/0YEM=\n",
+        ])
     func malformed(text: String) {
         #expect(throws: SigilError(.invalidCheckpoint, "")) { try Checkpoint(text: text) }
     }
@@ -142,14 +149,16 @@ import Testing
         #expect(proof.text == text)
     }
 
-    @Test("malformed proofs are refused", arguments: [
-        "c2sp.org/tlog-proof@v2\nindex 0\n\nx\n",
-        "c2sp.org/tlog-proof@v1\nindex 01\n\nx\n",
-        "c2sp.org/tlog-proof@v1\nextra !!\nindex 0\n\nx\n",
-        "c2sp.org/tlog-proof@v1\nindex 0\nnot-a-hash\n\nx\n",
-        "c2sp.org/tlog-proof@v1\n\nx\n",
-        "c2sp.org/tlog-proof@v1\nindex 0\n",
-    ])
+    @Test(
+        "malformed proofs are refused",
+        arguments: [
+            "c2sp.org/tlog-proof@v2\nindex 0\n\nx\n",
+            "c2sp.org/tlog-proof@v1\nindex 01\n\nx\n",
+            "c2sp.org/tlog-proof@v1\nextra !!\nindex 0\n\nx\n",
+            "c2sp.org/tlog-proof@v1\nindex 0\nnot-a-hash\n\nx\n",
+            "c2sp.org/tlog-proof@v1\n\nx\n",
+            "c2sp.org/tlog-proof@v1\nindex 0\n",
+        ])
     func malformed(text: String) {
         #expect(throws: SigilError(.invalidProof, "")) { try TlogProof(text: text) }
     }

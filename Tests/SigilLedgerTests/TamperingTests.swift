@@ -9,7 +9,9 @@ import Testing
     func modifiedInclusionFails(seed: UInt64) throws {
         var random = SeededGenerator(seed: seed)
         let size = Int.random(in: 2...200, using: &random)
-        let entries = (0..<size).map { i in (0..<Int.random(in: 0...40, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) } + [UInt8(i & 0xFF)] }
+        let entries = (0..<size).map { i in
+            (0..<Int.random(in: 0...40, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) } + [UInt8(i & 0xFF)]
+        }
         let leaves = entries.map { Merkle.leafHash($0) }
         let table = NodeTable(leaves: leaves)
         let root = table.root(size: UInt64(size))
@@ -61,8 +63,12 @@ import Testing
         let position = Int.random(in: 0..<bad.hashes.count, using: &random)
         bad.hashes[position] = bad.hashes[position].flipping(bit: Int.random(in: 0..<256, using: &random))
         #expect(throws: SigilError(.invalidProof, "")) { try bad.verify(oldRoot: table.root(size: old), newRoot: table.root(size: n)) }
-        #expect(throws: SigilError(.invalidProof, "")) { try proof.verify(oldRoot: table.root(size: old).flipping(bit: 9), newRoot: table.root(size: n)) }
-        #expect(throws: SigilError(.invalidProof, "")) { try proof.verify(oldRoot: table.root(size: old), newRoot: table.root(size: n).flipping(bit: 200)) }
+        #expect(throws: SigilError(.invalidProof, "")) {
+            try proof.verify(oldRoot: table.root(size: old).flipping(bit: 9), newRoot: table.root(size: n))
+        }
+        #expect(throws: SigilError(.invalidProof, "")) {
+            try proof.verify(oldRoot: table.root(size: old), newRoot: table.root(size: n).flipping(bit: 200))
+        }
         // A fork: the new tree with one leaf replaced is not consistent with the old one.
         var forked = Vectors.leaves(size)
         forked[Int.random(in: 0..<Int(old), using: &random)] = Merkle.leafHash([0xFF])

@@ -14,7 +14,12 @@ import Testing
         }
     }
 
-    @Test("malformed tile paths are refused", arguments: ["tile/0/5", "tile/64/005", "tile/0/x001/5", "tile/0/001/002", "tile/0/005.p/0", "tile/0/005.p/256", "tile/00/005", "tiles/0/005", "tile/0/x000/005"])
+    @Test(
+        "malformed tile paths are refused",
+        arguments: [
+            "tile/0/5", "tile/64/005", "tile/0/x001/5", "tile/0/001/002", "tile/0/005.p/0", "tile/0/005.p/256", "tile/00/005", "tiles/0/005",
+            "tile/0/x000/005",
+        ])
     func malformedPaths(path: String) {
         #expect(throws: SigilError(.invalidTile, "")) { try TileID(path: path) }
     }
@@ -22,9 +27,10 @@ import Testing
     /// tlog-tiles' example: a tree of 70,000 has 273 full level-0 tiles and a partial one of 112, one full
     /// level-1 tile and a partial one of 17, and a partial level-2 tile of 1.
     @Test func partialTilesOfSeventyThousand() {
-        #expect(TreeFrontier.partialTileIDs(size: 70_000) == [
-            TileID(level: 0, index: 273, width: 112), TileID(level: 1, index: 1, width: 17), TileID(level: 2, index: 0, width: 1),
-        ])
+        #expect(
+            TreeFrontier.partialTileIDs(size: 70_000) == [
+                TileID(level: 0, index: 273, width: 112), TileID(level: 1, index: 1, width: 17), TileID(level: 2, index: 0, width: 1),
+            ])
         #expect(TreeFrontier.partialTileIDs(size: 65_536) == [TileID(level: 2, index: 0, width: 1)])
         #expect(TreeFrontier.partialTileIDs(size: 0) == [])
     }

@@ -24,7 +24,9 @@ enum SigningMedia {
         var fmt: [UInt8] = []
         fmt += UInt16(1).littleEndianArray + UInt16(1).littleEndianArray + UInt32(8000).littleEndianArray + UInt32(16000).littleEndianArray
         fmt += UInt16(2).littleEndianArray + UInt16(16).littleEndianArray
-        let body = Array("WAVE".utf8) + Array("fmt ".utf8) + UInt32(fmt.count).littleEndianArray + fmt + Array("data".utf8) + UInt32(samples.count).littleEndianArray + samples
+        let body =
+            Array("WAVE".utf8) + Array("fmt ".utf8) + UInt32(fmt.count).littleEndianArray + fmt + Array("data".utf8)
+            + UInt32(samples.count).littleEndianArray + samples
         return Array("RIFF".utf8) + UInt32(body.count).littleEndianArray + body
     }
 
@@ -71,7 +73,8 @@ enum SigningMedia {
     @Test(arguments: writable)
     func resigningReplacesTheStore(format: MediaFormat) throws {
         let first = try Self.sign(format)
-        let second = try C2PASigner(identity: ProvenanceTestSupport.development.identity).sign(first.bytes, format: format, content: .init(label: Self.label))
+        let second = try C2PASigner(identity: ProvenanceTestSupport.development.identity).sign(
+            first.bytes, format: format, content: .init(label: Self.label))
         #expect(try ManifestCarrier.find(in: second.bytes, format: format).count == 1)
         #expect(C2PAValidator().validate(second.bytes).state == .validUntrustedSigner)
         // Removing the store gives the unsigned bytes back (for MP3, the ID3 tag loses its padding).

@@ -67,4 +67,3 @@ import SigilTestSupport
         return out
     }
 }
-

@@ -24,7 +24,10 @@ import SigilTestSupport
                 guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(relative).path),
                     let json = try? JSONValue.parse(String(decoding: data, as: UTF8.self)), let verdict = json["verdict"]?.stringValue
                 else { continue }
-                out.append(Case(file: String(relative.dropLast(suffix.count)), expected: verdict, trusted: trusted, digitalSourceType: json["digitalSourceType"]?.stringValue))
+                out.append(
+                    Case(
+                        file: String(relative.dropLast(suffix.count)), expected: verdict, trusted: trusted,
+                        digitalSourceType: json["digitalSourceType"]?.stringValue))
             }
         }
         return out.sorted { $0.description < $1.description }
@@ -51,7 +54,9 @@ import SigilTestSupport
             options.trustAnchors = try TrustAnchors(pem: String(decoding: try ProvenanceTestSupport.fixture("certs/root_ca.pem"), as: UTF8.self))
         }
         let report = C2PAValidator(options: options).validate(bytes)
-        #expect(Self.matches(report, expected: testCase.expected), "c2pa-rs: \(testCase.expected); Sigil: \(report.state.rawValue) \(report.failure) \(report.error ?? "")")
+        #expect(
+            Self.matches(report, expected: testCase.expected),
+            "c2pa-rs: \(testCase.expected); Sigil: \(report.state.rawValue) \(report.failure) \(report.error ?? "")")
         if let dst = testCase.digitalSourceType, testCase.expected.hasPrefix("valid") {
             #expect(report.digitalSourceType == dst)
         }
@@ -91,6 +96,8 @@ import SigilTestSupport
         }
         if testCase.column == "trusted_spec_ekus" { options.acceptedEKUs = .specification }
         let report = C2PAValidator(options: options).validate(try ProvenanceTestSupport.fixture(testCase.file))
-        #expect(Self.matches(report, expected: testCase.expected), "c2pa-rs: \(testCase.expected); Sigil: \(report.state.rawValue) \(report.failure) \(report.error ?? "")")
+        #expect(
+            Self.matches(report, expected: testCase.expected),
+            "c2pa-rs: \(testCase.expected); Sigil: \(report.state.rawValue) \(report.failure) \(report.error ?? "")")
     }
 }

@@ -6,11 +6,15 @@ import SigilTestSupport
 @Suite struct JUMBFTests {
     @Test func buildsAndParsesNestedSuperboxes() throws {
         let assertion = JUMBFBuilder.cborAssertion(label: "c2pa.actions.v2", .map([.init("actions", .array([]))]))
-        let store = JUMBFBuilder.superbox(type: JUMBFType.uuid("c2pa"), label: "c2pa", children: [
-            JUMBFBuilder.superbox(type: JUMBFType.uuid("c2ma"), label: "urn:c2pa:test", children: [
-                JUMBFBuilder.superbox(type: JUMBFType.uuid("c2as"), label: "c2pa.assertions", children: [assertion]),
-            ]),
-        ])
+        let store = JUMBFBuilder.superbox(
+            type: JUMBFType.uuid("c2pa"), label: "c2pa",
+            children: [
+                JUMBFBuilder.superbox(
+                    type: JUMBFType.uuid("c2ma"), label: "urn:c2pa:test",
+                    children: [
+                        JUMBFBuilder.superbox(type: JUMBFType.uuid("c2as"), label: "c2pa.assertions", children: [assertion])
+                    ])
+            ])
         let root = try JUMBFSuperbox.parse(store)
         #expect(root.typeCode == "c2pa")
         #expect(root.label == "c2pa")
@@ -26,7 +30,10 @@ import SigilTestSupport
     }
 
     @Test func parsesSaltedDescriptions() throws {
-        let salted = JUMBFBuilder.box("jumb", JUMBFBuilder.description(type: JUMBFType.uuid("cbor"), label: "x", salt: [UInt8](repeating: 7, count: 16)) + JUMBFBuilder.box("cbor", [0xA0]))
+        let salted = JUMBFBuilder.box(
+            "jumb",
+            JUMBFBuilder.description(type: JUMBFType.uuid("cbor"), label: "x", salt: [UInt8](repeating: 7, count: 16))
+                + JUMBFBuilder.box("cbor", [0xA0]))
         let box = try JUMBFSuperbox.parse(salted)
         #expect(box.toggles == 0x13)
         #expect(box.privateBox?.type == "c2sh")
@@ -54,9 +61,11 @@ import SigilTestSupport
     }
 
     @Test func randomMutationsNeverCrash() {
-        let good = JUMBFBuilder.superbox(type: JUMBFType.uuid("c2pa"), label: "c2pa", children: [
-            JUMBFBuilder.superbox(type: JUMBFType.uuid("c2ma"), label: "m", children: [JUMBFBuilder.box("cbor", [0xA1, 0x61, 0x61, 0x01])]),
-        ])
+        let good = JUMBFBuilder.superbox(
+            type: JUMBFType.uuid("c2pa"), label: "c2pa",
+            children: [
+                JUMBFBuilder.superbox(type: JUMBFType.uuid("c2ma"), label: "m", children: [JUMBFBuilder.box("cbor", [0xA1, 0x61, 0x61, 0x01])])
+            ])
         var generator = SplitMix64(seed: 42)
         for _ in 0..<3000 {
             var bytes = good
@@ -75,7 +84,8 @@ import SigilTestSupport
         let tbs = COSESign1.toBeSigned(protectedBytes: protectedBytes, payload: payload)
         #expect(tbs.prefix(1) == [0x84])
         let signature = Array(try key.signature(for: tbs).rawRepresentation)
-        let message = COSESign1(protectedBytes: protectedBytes, protected: try CBOR.decode(protectedBytes), unprotected: .map([]), payload: nil, signature: signature)
+        let message = COSESign1(
+            protectedBytes: protectedBytes, protected: try CBOR.decode(protectedBytes), unprotected: .map([]), payload: nil, signature: signature)
         let parsed = try COSESign1.parse(message.encoded())
         #expect(parsed.algorithmIdentifier == -7)
         #expect(parsed.payload == nil)

@@ -83,8 +83,12 @@ import SigilTestSupport
         #expect(keys.c2pa.leaf.subjectAttribute(.RDNAttributeType.commonName) == "C2PA Swift Test Signer")
         #expect(try store.anchorPEM() == (try text("root_ca.pem")).replacingOccurrences(of: "\r", with: ""))
         // A leaf without EKU, or a key that does not match the leaf, is refused.
-        #expect { try store.importSigner(chainPEM: try text("noeku_chain.pem"), keyPEM: try text("noeku_leaf.key")) } throws: { ($0 as? SigilError)?.code == .keys }
-        #expect { try store.importSigner(chainPEM: try text("chain.pem"), keyPEM: try text("noeku_leaf.key")) } throws: { ($0 as? SigilError)?.code == .keys }
+        #expect { try store.importSigner(chainPEM: try text("noeku_chain.pem"), keyPEM: try text("noeku_leaf.key")) } throws: {
+            ($0 as? SigilError)?.code == .keys
+        }
+        #expect { try store.importSigner(chainPEM: try text("chain.pem"), keyPEM: try text("noeku_leaf.key")) } throws: {
+            ($0 as? SigilError)?.code == .keys
+        }
     }
 
     @Test func sm2SignsAndVerifies() throws {
@@ -100,6 +104,8 @@ import SigilTestSupport
         #expect(try SM2.PublicKey(bytes: publicKey.point) == publicKey)
         #expect(try SM2.PublicKey(pem: publicKey.pemRepresentation) == publicKey)
         #expect(try SM2.PrivateKey(pem: try key.pemRepresentation(passphrase: "p"), passphrase: "p") == key)
-        #expect(SM3.hash(Array("abc".utf8)).map { String(format: "%02x", $0) }.joined() == "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0")
+        #expect(
+            SM3.hash(Array("abc".utf8)).map { String(format: "%02x", $0) }.joined()
+                == "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0")
     }
 }

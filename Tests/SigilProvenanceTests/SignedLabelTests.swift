@@ -8,7 +8,9 @@ import SigilTestSupport
     static let producer = "001191110102MACQD9K64010000"
 
     /// A labeled PNG whose ReservedCode1 is signed with `algorithm`.
-    static func signedImage(_ algorithm: LabelSigner.Algorithm, image name: String = "gray.png", produceID: String = "signed-0001") throws -> (bytes: [UInt8], label: AIGCLabel) {
+    static func signedImage(_ algorithm: LabelSigner.Algorithm, image name: String = "gray.png", produceID: String = "signed-0001") throws -> (
+        bytes: [UInt8], label: AIGCLabel
+    ) {
         let image = try ProvenanceTestSupport.example(name)
         var label = try AIGCLabel.firstWrite(producer: producer, produceID: produceID)
         label.reservedCode1 = try LabelSigner(keys: ProvenanceTestSupport.keys, algorithm: algorithm).sign(label, role: .producer, image: image)
@@ -101,7 +103,8 @@ import SigilTestSupport
         let message = "\"Label\":\"1\",\"ContentProducer\":\"\(Self.producer)\",\"ProduceID\":\"minimax-0001\""
         let signature = try key.signature(for: Array(message.utf8))
         func hex(_ b: [UInt8]) -> String { b.map { String(format: "%02X", $0) }.joined() }
-        label.reservedCode1 = "{\"SecurityData\":{\"TBSData\":{\"Type\":\"Md\"},\"SignatureValue\":\"\(hex(signature))\",\"PublicKey\":\"\(hex(try key.publicKey.point))\",\"SignAlg\":\"SM3withSM2\"}}"
+        label.reservedCode1 =
+            "{\"SecurityData\":{\"TBSData\":{\"Type\":\"Md\"},\"SignatureValue\":\"\(hex(signature))\",\"PublicKey\":\"\(hex(try key.publicKey.point))\",\"SignAlg\":\"SM3withSM2\"}}"
         #expect(AnnexECharset.firstViolation(in: label.reservedCode1) == nil)
         let result = LabelVerifier().verify(label, in: image)
         #expect(result.state == .valid, "\(result.reason)")
@@ -129,7 +132,8 @@ import SigilTestSupport
         let binding = LabelSigner.Binding(type: "SM3", selection: "sigil:image-data", digest: LabelSigner.hex(digest))
         let message = Array(LabelSigner.message(label: label, fields: ["Label", "ContentProducer", "ProduceID"], bindings: [binding]).utf8)
         let signature = try keys.sm2.signature(for: message)
-        return #"{"SecurityData":{"Version":"sigil/1","TBSData":{"Type":"Md","Fields":["Label","ContentProducer","ProduceID"]},"Bindings":[{"BType":"SM3","CntSel":"sigil:image-data","Bnd":""#
+        return
+            #"{"SecurityData":{"Version":"sigil/1","TBSData":{"Type":"Md","Fields":["Label","ContentProducer","ProduceID"]},"Bindings":[{"BType":"SM3","CntSel":"sigil:image-data","Bnd":""#
             + binding.digest + #""}],"SignAlg":"SM3withSM2","KeyValue":""# + Data(keys.sm2Public.point).base64EncodedString()
             + #"","Signature":""# + Data(signature).base64EncodedString() + #""}}"#
     }
@@ -148,7 +152,8 @@ import SigilTestSupport
     static func wav(samples: Int = 4000, seed: UInt8 = 1) -> [UInt8] {
         let fmt: [UInt8] = [1, 0, 1, 0, 0x40, 0x1F, 0, 0, 0x80, 0x3E, 0, 0, 2, 0, 16, 0]
         let data = (0..<samples).map { UInt8(truncatingIfNeeded: $0 &* Int(seed) &+ 7) }
-        let body = Array("WAVEfmt ".utf8) + UInt32(fmt.count).littleEndianArray + fmt + Array("data".utf8) + UInt32(data.count).littleEndianArray + data
+        let body =
+            Array("WAVEfmt ".utf8) + UInt32(fmt.count).littleEndianArray + fmt + Array("data".utf8) + UInt32(data.count).littleEndianArray + data
         return Array("RIFF".utf8) + UInt32(body.count).littleEndianArray + body
     }
 

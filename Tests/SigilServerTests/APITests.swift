@@ -75,7 +75,8 @@ struct APITests {
             #expect(try await client.get("/v1/records/01a1fe136df1e3ae8c58bb2007a558fe").status == .unauthorized)
             // The admin key may do everything; a key may not label in another provider's name.
             #expect(try await client.post("/v1/label?marks=explicit,implicit", image, type: "image/png", token: harness.adminToken).status == .ok)
-            let impersonation = try await client.post("/v1/label?producer=001191440300708461136T1308L", image, type: "image/png", token: harness.labelToken)
+            let impersonation = try await client.post(
+                "/v1/label?producer=001191440300708461136T1308L", image, type: "image/png", token: harness.labelToken)
             #expect(impersonation.status == .forbidden)
             // Secrets are stored only as hashes.
             let rows = try await harness.service.keeper.store.database.withConnection { db in
@@ -94,7 +95,8 @@ struct APITests {
             let text = try await client.post("/v1/verify", Array("hello".utf8), type: "application/x-tar")
             #expect(text.status == .unsupportedMediaType)
             #expect(try text.errorCode() == "unsupported-media-type")
-            let notImage = try await client.post("/v1/label", Array("hello, not an image".utf8), type: "application/octet-stream", token: harness.labelToken)
+            let notImage = try await client.post(
+                "/v1/label", Array("hello, not an image".utf8), type: "application/octet-stream", token: harness.labelToken)
             #expect(notImage.status == .unsupportedMediaType)
             #expect(try notImage.errorCode() == "unsupported-format")
             let truncated = try await client.post("/v1/label", Array(jpeg.prefix(jpeg.count / 3)), token: harness.labelToken)
@@ -128,7 +130,8 @@ struct APITests {
     static func pngHeader(width: UInt32, height: UInt32) -> [UInt8] {
         func be(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
         let ihdr: [UInt8] = Array("IHDR".utf8) + be(width) + be(height) + [8, 2, 0, 0, 0]
-        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + be(13) + ihdr + be(crc32(ihdr)) + be(0) + Array("IEND".utf8) + be(crc32(Array("IEND".utf8)))
+        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + be(13) + ihdr + be(crc32(ihdr)) + be(0) + Array("IEND".utf8)
+            + be(crc32(Array("IEND".utf8)))
     }
 
     static func crc32(_ bytes: [UInt8]) -> UInt32 {
@@ -147,7 +150,8 @@ struct APITests {
             let plain = try ServerHarness.example("portrait-gradient.jpg")
             // 1: a valid producer label.
             let labeled = try await client.post("/v1/label", plain, token: harness.labelToken).bytes
-            let first = try await client.post("/v1/propagate?propagateID=platform-0001", labeled, token: harness.propagateToken, accept: "application/json")
+            let first = try await client.post(
+                "/v1/propagate?propagateID=platform-0001", labeled, token: harness.propagateToken, accept: "application/json")
             #expect(first.status == .ok, "\(first.text)")
             let body = try first.json()
             #expect(body["basis"] as? String == "producer-label")
@@ -159,7 +163,13 @@ struct APITests {
             #expect((body["notice"] as? [String: Any])?["zh"] as? String == Verdict.aiGenerated.summary.zh)
             let fileText = try #require(body["file"] as? String)
             let propagated = try #require(Data(base64Encoded: fileText)).map { $0 }
-            let report = try Verifier(options: { var o = Verifier.Options(); o.decodePixels = false; return o }()).verify(propagated)
+            let report = try Verifier(
+                options: {
+                    var o = Verifier.Options()
+                    o.decodePixels = false
+                    return o
+                }()
+            ).verify(propagated)
             #expect(report.sites.count == 1, "GB 45438 6.1 c): one label per file")
             #expect(report.label?.contentPropagator == ServerHarness.platformCode)
             #expect(report.label?.produceID == (try Verifier().verify(labeled)).label?.produceID)
@@ -175,8 +185,9 @@ struct APITests {
             // 3: no label, no declaration, but Sigil's watermark is in the pixels.
             // (The implicit label is mandatory, so the metadata is stripped the way a platform's re-encode strips it.)
             let watermarked = try await client.post("/v1/label?marks=explicit,watermark", plain, token: harness.labelToken).bytes
-            let watermarkedOnly = try JPEGCodec.encode(try JPEGCodec.decode(watermarked, maxPixels: 100_000_000).pixels, quality: 92,
-                                                       subsampling: JPEGCodec.Subsampling.s420)
+            let watermarkedOnly = try JPEGCodec.encode(
+                try JPEGCodec.decode(watermarked, maxPixels: 100_000_000).pixels, quality: 92,
+                subsampling: JPEGCodec.Subsampling.s420)
             #expect(try Verifier().verify(watermarkedOnly).sites.isEmpty)
             let suspected = try await client.post("/v1/propagate", watermarkedOnly, token: harness.propagateToken)
             #expect(suspected.headers[HTTPField.Name("Sigil-Label")!] == "3")
@@ -220,7 +231,10 @@ struct APITests {
 
     @Test("verify is rate-limited per client address")
     func rateLimit() async throws {
-        let harness = try await ServerHarness.start { $0.verifyBurst = 2; $0.verifyPerMinute = 1 }
+        let harness = try await ServerHarness.start {
+            $0.verifyBurst = 2
+            $0.verifyPerMinute = 1
+        }
         try await harness.run { client in
             let image = try ServerHarness.example("gray.png")
             #expect(try await client.post("/v1/verify?decode=false", image, type: "image/png").status == .ok)
@@ -274,7 +288,8 @@ struct APITests {
             #expect(try await client.get("/healthz").status == .ok)
             let ready = try await client.get("/readyz").json()
             #expect(ready["status"] as? String == "ready")
-            #expect(try await client.post("/v1/label", try ServerHarness.example("gray.png"), type: "image/png", token: harness.labelToken).status == .ok)
+            #expect(
+                try await client.post("/v1/label", try ServerHarness.example("gray.png"), type: "image/png", token: harness.labelToken).status == .ok)
             #expect(try await client.post("/v1/verify?decode=false", try ServerHarness.example("gray.png"), type: "image/png").status == .ok)
             let metrics = try await client.get("/metrics").text
             #expect(metrics.contains(#"sigil_http_requests_total{method="POST",route="/v1/label",status="200"} 1"#))
@@ -287,14 +302,15 @@ struct APITests {
     @Test("openapi.json documents exactly the routes the router serves")
     func openAPIMatchesRoutes() async throws {
         let harness = try await ServerHarness.start()
-        let routes = Set(SigilServer.router(service: harness.service).routes.map { route -> String in
-            let path = route.path.description.split(separator: "/").map { part -> String in
-                if part == "**" { return "{tilePath}" }
-                if part.hasPrefix(":") { return "{\(part.dropFirst())}" }
-                return String(part)
-            }.joined(separator: "/")
-            return "\(route.method.rawValue.lowercased()) /\(path)"
-        })
+        let routes = Set(
+            SigilServer.router(service: harness.service).routes.map { route -> String in
+                let path = route.path.description.split(separator: "/").map { part -> String in
+                    if part == "**" { return "{tilePath}" }
+                    if part.hasPrefix(":") { return "{\(part.dropFirst())}" }
+                    return String(part)
+                }.joined(separator: "/")
+                return "\(route.method.rawValue.lowercased()) /\(path)"
+            })
         try await harness.run { client in
             let response = try await client.get("/openapi.json")
             let document = try response.json()
@@ -306,7 +322,9 @@ struct APITests {
                     documented.insert("\(method) \(path)")
                 }
             }
-            #expect(documented == routes, "undocumented: \(routes.subtracting(documented).sorted()); not served: \(documented.subtracting(routes).sorted())")
+            #expect(
+                documented == routes,
+                "undocumented: \(routes.subtracting(documented).sorted()); not served: \(documented.subtracting(routes).sorted())")
         }
     }
 }

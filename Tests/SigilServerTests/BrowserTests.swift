@@ -34,7 +34,8 @@ struct BrowserTests {
                 do {
                     let document = try await browser.send("DOM.getDocument", ["depth": 0], session: page)
                     let root = try #require((document["root"] as? [String: Any])?["nodeId"] as? Int)
-                    let input = try #require(try await browser.send("DOM.querySelector", ["nodeId": root, "selector": "#file"], session: page)["nodeId"] as? Int)
+                    let input = try #require(
+                        try await browser.send("DOM.querySelector", ["nodeId": root, "selector": "#file"], session: page)["nodeId"] as? Int)
                     try await browser.send("DOM.setFileInputFiles", ["nodeId": input, "files": [file.path]], session: page)
                     chosen = try await browser.evaluate("document.getElementById('chosen').textContent", session: page) as? String
                 } catch let error as HeadlessChromium.CDPError {
@@ -45,7 +46,8 @@ struct BrowserTests {
             #expect(chosen == "generated.jpg")
             _ = try await browser.evaluate("document.getElementById('check').click()", session: page)
 
-            let verdict = try await browser.waitFor("document.querySelector('#result') ? document.querySelector('#result').dataset.verdict : null", session: page)
+            let verdict = try await browser.waitFor(
+                "document.querySelector('#result') ? document.querySelector('#result').dataset.verdict : null", session: page)
             #expect(verdict as? String == "ai-generated")
             let heading = try #require(try await browser.evaluate("document.getElementById('verdict').innerText", session: page) as? String)
             #expect(heading.contains("该内容为人工智能生成合成内容"))
@@ -68,8 +70,9 @@ struct BrowserTests {
         let harness = try await ServerHarness.start()
         try await harness.run { client in
             let port = try #require(client.port)
-            let created = try await client.send(.post, "/v1/accounts", ["kind": "individual", "name": "赵六", "phone": "13600136000", "idNumber": testIDNumber(40)],
-                                                token: harness.labelToken)
+            let created = try await client.send(
+                .post, "/v1/accounts", ["kind": "individual", "name": "赵六", "phone": "13600136000", "idNumber": testIDNumber(40)],
+                token: harness.labelToken)
             let id = try #require(try created.json()["id"] as? String)
 
             let browser = try HeadlessChromium()
@@ -77,23 +80,35 @@ struct BrowserTests {
             let page = try await browser.open("http://127.0.0.1:\(port)/admin")
             _ = try await browser.waitFor("document.readyState === 'complete' && document.getElementById('token') ? true : null", session: page)
             // A wrong key is refused on the page.
-            _ = try await browser.evaluate("document.getElementById('token').value = 'sgk_0000000000000000_nope'; document.getElementById('login-button').click()", session: page)
-            let refused = try await browser.waitFor("document.readyState === 'complete' && document.getElementById('error') ? document.getElementById('error').textContent : null", session: page)
+            _ = try await browser.evaluate(
+                "document.getElementById('token').value = 'sgk_0000000000000000_nope'; document.getElementById('login-button').click()", session: page
+            )
+            let refused = try await browser.waitFor(
+                "document.readyState === 'complete' && document.getElementById('error') ? document.getElementById('error').textContent : null",
+                session: page)
             #expect((refused as? String)?.contains("unknown") == true)
-            _ = try await browser.evaluate("document.getElementById('token').value = '\(harness.adminToken)'; document.getElementById('login-button').click()", session: page)
-            let pending = try await browser.waitFor("document.readyState === 'complete' && document.getElementById('pending-count') ? document.getElementById('pending-count').textContent : null", session: page)
+            _ = try await browser.evaluate(
+                "document.getElementById('token').value = '\(harness.adminToken)'; document.getElementById('login-button').click()", session: page)
+            let pending = try await browser.waitFor(
+                "document.readyState === 'complete' && document.getElementById('pending-count') ? document.getElementById('pending-count').textContent : null",
+                session: page)
             #expect(pending as? String == "1")
 
             _ = try await browser.evaluate("document.getElementById('nav-accounts').click()", session: page)
-            let row = try await browser.waitFor("document.readyState === 'complete' && document.getElementById('account-\(id)') ? document.getElementById('account-\(id)').textContent : null", session: page)
+            let row = try await browser.waitFor(
+                "document.readyState === 'complete' && document.getElementById('account-\(id)') ? document.getElementById('account-\(id)').textContent : null",
+                session: page)
             let text = try #require(row as? String)
             #expect(text.contains("赵*") && text.contains("136****6000") && !text.contains("13600136000"))
-            _ = try await browser.evaluate("""
+            _ = try await browser.evaluate(
+                """
                 const row = document.getElementById('account-\(id)');
                 row.querySelector('input[name=note]').value = 'ID card and selfie checked';
                 row.querySelector('button.approve').click();
                 """, session: page)
-            let flash = try await browser.waitFor("document.readyState === 'complete' && document.getElementById('flash') ? document.getElementById('flash').textContent : null", session: page)
+            let flash = try await browser.waitFor(
+                "document.readyState === 'complete' && document.getElementById('flash') ? document.getElementById('flash').textContent : null",
+                session: page)
             let location = try await browser.evaluate("location.href", session: page)
             #expect((flash as? String)?.contains(id) == true, "flash: \(String(describing: flash)); at \(String(describing: location))")
             let recent = try await browser.evaluate("document.getElementById('recent-accounts').textContent", session: page) as? String
@@ -104,29 +119,44 @@ struct BrowserTests {
             #expect(try account.json()["status"] as? String == "verified")
 
             // A consent for the now verified account, revoked from the consents page.
-            let granted = try await client.send(.post, "/v1/consents", ["subjectName": "钱七", "scope": "voice", "granteeAccount": id, "purpose": "audiobook",
-                                                                        "evidenceSha256": String(repeating: "0f", count: 32), "validUntil": "2099-01-01"], token: harness.labelToken)
+            let granted = try await client.send(
+                .post, "/v1/consents",
+                [
+                    "subjectName": "钱七", "scope": "voice", "granteeAccount": id, "purpose": "audiobook",
+                    "evidenceSha256": String(repeating: "0f", count: 32), "validUntil": "2099-01-01",
+                ], token: harness.labelToken)
             let consent = try #require(try granted.json()["id"] as? String)
             _ = try await browser.evaluate("document.getElementById('nav-consents').click()", session: page)
-            let consentRow = try await browser.waitFor("document.readyState === 'complete' && document.getElementById('consent-\(consent)') ? document.getElementById('consent-\(consent)').textContent : null", session: page)
+            let consentRow = try await browser.waitFor(
+                "document.readyState === 'complete' && document.getElementById('consent-\(consent)') ? document.getElementById('consent-\(consent)').textContent : null",
+                session: page)
             #expect((consentRow as? String)?.contains("live") == true && (consentRow as? String)?.contains("钱七") == false)
             _ = try await browser.evaluate("document.querySelector('#consent-\(consent) form.revoke-form button').click()", session: page)
-            let revokedFlash = try await browser.waitFor("document.readyState === 'complete' && document.getElementById('flash') ? document.getElementById('flash').textContent : null", session: page)
+            let revokedFlash = try await browser.waitFor(
+                "document.readyState === 'complete' && document.getElementById('flash') ? document.getElementById('flash').textContent : null",
+                session: page)
             #expect((revokedFlash as? String)?.contains(consent) == true)
             let revokedRow = try await browser.evaluate("document.getElementById('consent-\(consent)').textContent", session: page) as? String
             #expect(revokedRow?.contains("revoked") == true)
             #expect(try await client.get("/v1/consents/\(consent)", token: harness.labelToken).json()["status"] as? String == "revoked")
 
             _ = try await browser.evaluate("document.getElementById('nav-audit').click()", session: page)
-            let chain = try await browser.waitFor("document.readyState === 'complete' && document.getElementById('audit-events') ? document.getElementById('chain').textContent : null", session: page)
+            let chain = try await browser.waitFor(
+                "document.readyState === 'complete' && document.getElementById('audit-events') ? document.getElementById('chain').textContent : null",
+                session: page)
             #expect((chain as? String)?.contains("intact") == true)
-            let actions = try await browser.evaluate("[...document.querySelectorAll('#audit-events td.action')].map(e => e.textContent).join(',')", session: page) as? String
-            #expect(actions?.contains("account.review") == true && actions?.contains("admin.sign-in") == true && actions?.contains("consent.revoke") == true)
+            let actions =
+                try await browser.evaluate(
+                    "[...document.querySelectorAll('#audit-events td.action')].map(e => e.textContent).join(',')", session: page) as? String
+            #expect(
+                actions?.contains("account.review") == true && actions?.contains("admin.sign-in") == true
+                    && actions?.contains("consent.revoke") == true)
 
             // A form posted without the page's token (another site's forgery) is refused.
-            let forged = try await client.execute(uri: "/admin/accounts/\(id)/review", method: .post,
-                                                  headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "sigil_admin=\(harness.adminToken)"],
-                                                  body: ByteBuffer(string: "decision=reject&note=x"))
+            let forged = try await client.execute(
+                uri: "/admin/accounts/\(id)/review", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "sigil_admin=\(harness.adminToken)"],
+                body: ByteBuffer(string: "decision=reject&note=x"))
             #expect(forged.status == .forbidden)
         }
     }

@@ -1,7 +1,7 @@
 import Foundation
 import SigilTestSupport
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Debian's Chromium, headless, driven through the Chrome DevTools Protocol over `--remote-debugging-pipe`: commands
@@ -24,7 +24,8 @@ final class HeadlessChromium: @unchecked Sendable {
     init() throws {
         guard let executable = Self.executable else { throw CDPError(description: "no chromium on PATH") }
         profile = try TestPaths.temporaryFolder()
-        var toBrowser: [Int32] = [0, 0], fromBrowser: [Int32] = [0, 0]
+        var toBrowser: [Int32] = [0, 0]
+        var fromBrowser: [Int32] = [0, 0]
         guard pipe(&toBrowser) == 0, pipe(&fromBrowser) == 0 else { throw CDPError(description: "pipe() failed") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -34,8 +35,10 @@ final class HeadlessChromium: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, profile.appendingPathComponent("chromium.log").path, O_WRONLY | O_CREAT, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let arguments = [executable, "--headless=new", "--remote-debugging-pipe", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                         "--no-first-run", "--no-default-browser-check", "--window-size=1100,1400", "--user-data-dir=" + profile.path, "about:blank"]
+        let arguments = [
+            executable, "--headless=new", "--remote-debugging-pipe", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--no-first-run", "--no-default-browser-check", "--window-size=1100,1400", "--user-data-dir=" + profile.path, "about:blank",
+        ]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
         var child: pid_t = 0
@@ -60,7 +63,9 @@ final class HeadlessChromium: @unchecked Sendable {
             while let end = pending.firstIndex(of: 0) {
                 let message = Array(pending[..<end])
                 pending.removeSubrange(...end)
-                guard let object = try? JSONSerialization.jsonObject(with: Data(message)) as? [String: Any], let id = object["id"] as? Int else { continue }
+                guard let object = try? JSONSerialization.jsonObject(with: Data(message)) as? [String: Any], let id = object["id"] as? Int else {
+                    continue
+                }
                 lock.lock()
                 let continuation = waiting.removeValue(forKey: id)
                 lock.unlock()
@@ -82,7 +87,8 @@ final class HeadlessChromium: @unchecked Sendable {
 
     /// Sends one command (to the browser, or to a page's session) and awaits its result.
     @discardableResult
-    func send(_ method: String, _ params: [String: Any] = [:], session: String? = nil, timeout: Duration = .seconds(60)) async throws -> [String: Any] {
+    func send(_ method: String, _ params: [String: Any] = [:], session: String? = nil, timeout: Duration = .seconds(60)) async throws -> [String: Any]
+    {
         let timer = Task { [weak self] in
             try await Task.sleep(for: timeout)
             self?.failAll("CDP \(method) timed out after \(timeout)")

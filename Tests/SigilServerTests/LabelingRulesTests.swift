@@ -11,18 +11,24 @@ import Testing
 struct LabelingRulesTests {
     @Test("the audit statement and the enforcement read the same rules")
     func statementAgreesWithEnforcement() throws {
-        guard case .array(let items) = AuditExport.statement(producer: "P") else { Issue.record("not an array"); return }
+        guard case .array(let items) = AuditExport.statement(producer: "P") else {
+            Issue.record("not an array")
+            return
+        }
         var stated: [String: Bool] = [:]
         for case .object(let members) in items {
             guard case .string(let mark)? = members.first(where: { $0.key == "mark" })?.value,
-                  case .bool(let mandatory)? = members.first(where: { $0.key == "mandatory" })?.value else { continue }
+                case .bool(let mandatory)? = members.first(where: { $0.key == "mandatory" })?.value
+            else { continue }
             stated[mark] = mandatory
         }
         for mark in Mark.allCases {
             #expect(stated[mark.rawValue] == Mark.mandatory.contains(mark), "\(mark)")
         }
         // Every non-empty marks list keeps the mandatory marks, and the labeler refuses a policy without them.
-        let subsets = (1..<(1 << Mark.allCases.count)).map { bits in Set(Mark.allCases.enumerated().filter { bits & (1 << $0.offset) != 0 }.map(\.element)) }
+        let subsets = (1..<(1 << Mark.allCases.count)).map { bits in
+            Set(Mark.allCases.enumerated().filter { bits & (1 << $0.offset) != 0 }.map(\.element))
+        }
         for subset in subsets {
             var options = LabelOptions()
             options.marks = subset.map(\.rawValue).sorted().joined(separator: ",")
@@ -34,10 +40,11 @@ struct LabelingRulesTests {
         var bare = LabelPolicy(producer: .development)
         bare.marks = [.explicit]
         #expect(throws: SigilError(.usage, "")) { try Labeler(policy: bare) }
-        let optOut = try #require(items.last.flatMap { item -> String? in
-            guard case .object(let members) = item, case .string(let en)? = members.first(where: { $0.key == "en" })?.value else { return nil }
-            return en
-        })
+        let optOut = try #require(
+            items.last.flatMap { item -> String? in
+                guard case .object(let members) = item, case .string(let en)? = members.first(where: { $0.key == "en" })?.value else { return nil }
+                return en
+            })
         for category in LabelingRules.enforced.optOutRefusedFor { #expect(optOut.contains(category)) }
     }
 
@@ -46,7 +53,8 @@ struct LabelingRulesTests {
         let harness = try await ServerHarness.start()
         try await harness.run { client in
             let image = try ServerHarness.example("gray.png")
-            let explicitOnly = try await client.post("/v1/label?marks=explicit", image, type: "image/png", token: harness.labelToken, accept: "application/json")
+            let explicitOnly = try await client.post(
+                "/v1/label?marks=explicit", image, type: "image/png", token: harness.labelToken, accept: "application/json")
             #expect(explicitOnly.status == .ok, "\(explicitOnly.text.prefix(300))")
             #expect(explicitOnly.headers[HTTPField.Name("Sigil-Marks-Added")!] == "implicit")
             #expect((try explicitOnly.json()["marksAdded"] as? [String]) == ["implicit"])
@@ -55,8 +63,9 @@ struct LabelingRulesTests {
             #expect(watermarkOnly.status == .unprocessableContent)
             #expect(try watermarkOnly.errorField() == "optOutAgreement")
             // … and never for a face edit, even under one.
-            let face = try await client.post("/v1/label?marks=implicit&serviceCategory=face&optOutAgreement=v1&recipient=r", image, type: "image/png",
-                                              token: harness.labelToken)
+            let face = try await client.post(
+                "/v1/label?marks=implicit&serviceCategory=face&optOutAgreement=v1&recipient=r", image, type: "image/png",
+                token: harness.labelToken)
             #expect(face.status == .forbidden)
             #expect(try face.errorCode() == "refused")
         }
@@ -67,8 +76,12 @@ struct LabelingRulesTests {
         let dir = try TestPaths.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("out.png").path
-        let run = try TestProcess.run(TestPaths.sigilBinary!, ["label", TestPaths.examples.appendingPathComponent("gray.png").path, "-o", out,
-                                                               "--marks", "explicit", "--data", dir.appendingPathComponent("data").path, "--no-record"])
+        let run = try TestProcess.run(
+            TestPaths.sigilBinary!,
+            [
+                "label", TestPaths.examples.appendingPathComponent("gray.png").path, "-o", out,
+                "--marks", "explicit", "--data", dir.appendingPathComponent("data").path, "--no-record",
+            ])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("added the mandatory implicit label"), "\(run.stderr)")
         #expect(try Verifier().verify(try FileIO.read(out)).label != nil)

@@ -29,7 +29,8 @@ struct OpenAPISecurityTests {
         var tokens: [APIKey.Scope: String] = [:]
         for scope in APIKey.Scope.known where scope != .admin {
             tokens[scope] = try await harness.service.apiKeys.create(
-                name: scope.rawValue, scopes: [scope], providerCode: scope == .propagate ? ServerHarness.platformCode : nil).token.description
+                name: scope.rawValue, scopes: [scope], providerCode: scope == .propagate ? ServerHarness.platformCode : nil
+            ).token.description
         }
         let document = try #require(try JSONSerialization.jsonObject(with: Data(try Self.openAPI())) as? [String: Any])
         let paths = try #require(document["paths"] as? [String: [String: Any]])
@@ -37,7 +38,8 @@ struct OpenAPISecurityTests {
         let operations: [(HTTPRequest.Method, String, [String], Bool)] = paths.sorted(by: { $0.key < $1.key }).flatMap { template, operations in
             operations.sorted(by: { $0.key < $1.key }).compactMap { method, value in
                 guard let operation = value as? [String: Any], ["get", "post", "put", "delete", "patch"].contains(method),
-                      let verb = HTTPRequest.Method(method.uppercased()) else { return nil }
+                    let verb = HTTPRequest.Method(method.uppercased())
+                else { return nil }
                 let scopes = ((operation["security"] as? [[String: [String]]]) ?? []).flatMap { $0["bearer"] ?? [] }
                 return (verb, template, scopes, (operation["responses"] as? [String: Any])?["401"] != nil)
             }
@@ -49,11 +51,15 @@ struct OpenAPISecurityTests {
                 let uri = Self.concrete(template)
                 let anonymous = try await client.execute(uri: uri, method: method, headers: [:], body: ByteBuffer())
                 if scopes.isEmpty {
-                    #expect(anonymous.status != .unauthorized || (documents401 && anonymous.headers[.wwwAuthenticate] == nil), "\(method) \(template) is public in openapi.json but asked for a key")
+                    #expect(
+                        anonymous.status != .unauthorized || (documents401 && anonymous.headers[.wwwAuthenticate] == nil),
+                        "\(method) \(template) is public in openapi.json but asked for a key")
                 } else {
-                    #expect(anonymous.status == .unauthorized, "\(method) \(template) declares \(scopes) but answered \(anonymous.status) without a key")
+                    #expect(
+                        anonymous.status == .unauthorized, "\(method) \(template) declares \(scopes) but answered \(anonymous.status) without a key")
                     let outsider = try #require(keys.first { !scopes.contains($0.key.rawValue) }?.value)
-                    let refused = try await client.execute(uri: uri, method: method, headers: [.authorization: "Bearer \(outsider)"], body: ByteBuffer())
+                    let refused = try await client.execute(
+                        uri: uri, method: method, headers: [.authorization: "Bearer \(outsider)"], body: ByteBuffer())
                     #expect(refused.status == .forbidden, "\(method) \(template) declares \(scopes) but answered \(refused.status) to another scope")
                 }
             }
@@ -61,7 +67,8 @@ struct OpenAPISecurityTests {
     }
 
     static func openAPI() throws -> [UInt8] {
-        try FileIO.read(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/SigilServer/Resources/openapi.json").path)
+        try FileIO.read(
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Sources/SigilServer/Resources/openapi.json").path)
     }
 }

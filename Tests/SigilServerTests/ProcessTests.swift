@@ -24,7 +24,14 @@ struct ProcessTests {
         // A 4 MP image takes long enough in a debug build to still be in flight when SIGTERM arrives.
         let (width, height) = (2400, 1700)
         var bytes = [UInt8](repeating: 0, count: width * height * 3)
-        for y in 0..<height { for x in 0..<width { let i = (y * width + x) * 3; bytes[i] = UInt8(x % 251); bytes[i + 1] = UInt8(y % 241); bytes[i + 2] = UInt8((x + y) % 239) } }
+        for y in 0..<height {
+            for x in 0..<width {
+                let i = (y * width + x) * 3
+                bytes[i] = UInt8(x % 251)
+                bytes[i + 1] = UInt8(y % 241)
+                bytes[i + 2] = UInt8((x + y) % 239)
+            }
+        }
         let pixels = PixelBuffer(width: width, height: height, layout: .rgb, bytes: bytes)
         let jpeg = try JPEGCodec.encode(pixels, quality: 90, subsampling: JPEGCodec.Subsampling.s420)
         let client = server.client()
@@ -62,20 +69,28 @@ struct ProcessTests {
         #expect(try await again.waitForExit() == 0)
     }
 
-    @Test("two servers on one PostgreSQL database label concurrently into one consistent log",
-          .enabled(if: PostgresTestServer.available, "needs Debian's postgresql package"))
+    @Test(
+        "two servers on one PostgreSQL database label concurrently into one consistent log",
+        .enabled(if: PostgresTestServer.available, "needs Debian's postgresql package"))
     func twoServersOnePostgres() async throws {
         let dir = try TestPaths.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = try await PostgresTestServer.freshDatabaseURL()
         let keys = dir.appendingPathComponent("keys").path
         let sigil = try #require(TestPaths.sigilBinary)
-        let created = try TestProcess.run(sigil, ["apikey", "create", "--scope", "label", "--name", "load", "--json", "--database", url, "--keys", keys, "--data", dir.appendingPathComponent("admin").path])
+        let created = try TestProcess.run(
+            sigil,
+            [
+                "apikey", "create", "--scope", "label", "--name", "load", "--json", "--database", url, "--keys", keys, "--data",
+                dir.appendingPathComponent("admin").path,
+            ])
         #expect(created.status == 0, "\(created.stderr)")
         let token = try #require((try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["token"] as? String)
 
-        let a = try await ServeProcess.start(["--development", "--database", url, "--keys", keys, "--data", dir.appendingPathComponent("a").path, "--no-duties"], in: dir)
-        let b = try await ServeProcess.start(["--development", "--database", url, "--keys", keys, "--data", dir.appendingPathComponent("b").path, "--no-duties"], in: dir)
+        let a = try await ServeProcess.start(
+            ["--development", "--database", url, "--keys", keys, "--data", dir.appendingPathComponent("a").path, "--no-duties"], in: dir)
+        let b = try await ServeProcess.start(
+            ["--development", "--database", url, "--keys", keys, "--data", dir.appendingPathComponent("b").path, "--no-duties"], in: dir)
         let image = try FileIO.read(TestPaths.examples.appendingPathComponent("gray.png").path)
         let perServer = 6
         let indices: [UInt64] = try await withThrowingTaskGroup(of: [UInt64].self) { group in
@@ -113,7 +128,8 @@ struct ProcessTests {
         b.terminate()
         #expect(try await a.waitForExit() == 0)
         #expect(try await b.waitForExit() == 0)
-        let keeper = try await RecordKeeper.open(RecordKeeper.Location(data: dir.appendingPathComponent("admin").path, keys: keys, database: url, drivers: [.postgres]))
+        let keeper = try await RecordKeeper.open(
+            RecordKeeper.Location(data: dir.appendingPathComponent("admin").path, keys: keys, database: url, drivers: [.postgres]))
         let audit = try await keeper.store.audit()
         try await keeper.close()
         #expect(audit.isClean, "\(audit.problems)")

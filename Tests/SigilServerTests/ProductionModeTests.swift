@@ -35,13 +35,22 @@ struct ProductionModeTests {
     @Test func verifyReportsADevelopmentKey() throws {
         let dir = try TestPaths.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let data = dir.appendingPathComponent("data").path, out = dir.appendingPathComponent("signed.png").path
-        let label = try TestProcess.run(sigil, ["label", TestPaths.examples.appendingPathComponent("gray.png").path, "-o", out,
-                                                "--marks", "implicit,c2pa", "--data", data, "--no-record"])
+        let data = dir.appendingPathComponent("data").path
+        let out = dir.appendingPathComponent("signed.png").path
+        let label = try TestProcess.run(
+            sigil,
+            [
+                "label", TestPaths.examples.appendingPathComponent("gray.png").path, "-o", out,
+                "--marks", "implicit,c2pa", "--data", data, "--no-record",
+            ])
         #expect(label.status == 0, "\(label.stderr)")
         // Not only the run that creates them: every run that uses development keys says so.
-        let again = try TestProcess.run(sigil, ["label", TestPaths.examples.appendingPathComponent("gray.png").path, "-o", out + ".2.png",
-                                                "--marks", "implicit,c2pa,watermark", "--data", data, "--no-record"])
+        let again = try TestProcess.run(
+            sigil,
+            [
+                "label", TestPaths.examples.appendingPathComponent("gray.png").path, "-o", out + ".2.png",
+                "--marks", "implicit,c2pa,watermark", "--data", data, "--no-record",
+            ])
         #expect(again.stderr.contains("signing with the development C2PA chain"), "\(again.stderr)")
         let verify = try TestProcess.run(sigil, ["verify", out, "--data", data, "--no-watermark"])
         #expect(verify.stdout.contains("signed with a development key"), "\(verify.stdout)")

@@ -4,7 +4,7 @@ import HummingbirdTesting
 import NIOCore
 import SigilTestSupport
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A `sigil serve` child process on a free loopback port, its output captured in a file.
@@ -35,14 +35,20 @@ final class ServeProcess: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         try? handle.close()
+        // The ready file is looked for after every wake-up, the last one included: when the test process's threads are
+        // busy with other suites, a wake-up can come after the deadline, and the server may have been listening for long.
         let deadline = ContinuousClock.now + .seconds(120)
-        while ContinuousClock.now < deadline {
-            if let text = try? String(contentsOfFile: ready, encoding: .utf8), let port = text.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) {
+        while true {
+            if let text = try? String(contentsOfFile: ready, encoding: .utf8),
+                let port = text.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+            {
                 return ServeProcess(process: process, output: output, port: port)
             }
             if !process.isRunning {
-                throw HarnessError("sigil serve exited with \(process.terminationStatus): \((try? String(contentsOf: output, encoding: .utf8)) ?? "")")
+                throw HarnessError(
+                    "sigil serve exited with \(process.terminationStatus): \((try? String(contentsOf: output, encoding: .utf8)) ?? "")")
             }
+            if ContinuousClock.now >= deadline { break }
             try await Task.sleep(for: .milliseconds(50))
         }
         process.terminate()

@@ -35,7 +35,9 @@ struct ServerHarness: Sendable {
         guard let admin = service.firstAdminToken else { throw HarnessError("a fresh store must create the first admin key") }
         let label = try await service.apiKeys.create(name: "generator", scopes: [.label]).token
         let propagate = try await service.apiKeys.create(name: "platform", scopes: [.propagate], providerCode: platformCode).token
-        return ServerHarness(directory: directory, service: service, adminToken: admin.description, labelToken: label.description, propagateToken: propagate.description)
+        return ServerHarness(
+            directory: directory, service: service, adminToken: admin.description, labelToken: label.description,
+            propagateToken: propagate.description)
     }
 
     /// Runs `body` against the live server, then closes the store and removes the directory.
@@ -63,7 +65,8 @@ struct HarnessError: Error, CustomStringConvertible {
 
 extension TestClientProtocol {
     /// POSTs bytes with a content type and optional bearer token.
-    func post(_ uri: String, _ bytes: [UInt8], type: String = "image/jpeg", token: String? = nil, accept: String? = nil) async throws -> TestResponse {
+    func post(_ uri: String, _ bytes: [UInt8], type: String = "image/jpeg", token: String? = nil, accept: String? = nil) async throws -> TestResponse
+    {
         var headers: HTTPFields = [.contentType: type]
         if let token { headers[.authorization] = "Bearer \(token)" }
         if let accept { headers[.accept] = accept }
@@ -82,7 +85,9 @@ extension TestResponse {
     var text: String { String(decoding: bytes, as: UTF8.self) }
     /// The body as a JSON object.
     func json() throws -> [String: Any] {
-        guard let object = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { throw HarnessError("not a JSON object: \(text.prefix(200))") }
+        guard let object = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+            throw HarnessError("not a JSON object: \(text.prefix(200))")
+        }
         return object
     }
     /// The error code of a `{"error": {…}}` body.
@@ -96,7 +101,9 @@ func multipart(file: [UInt8], filename: String, fields: [String: String] = [:]) 
     for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
         body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
     }
-    body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+    body += Array(
+        "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            .utf8)
     body += file
     body += Array("\r\n--\(boundary)--\r\n".utf8)
     return (body, "multipart/form-data; boundary=\(boundary)")

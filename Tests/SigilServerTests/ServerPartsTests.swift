@@ -16,9 +16,9 @@ struct ServerPartsTests {
         var flags = ServerConfiguration.Overrides()
         flags.workers = 7
         let c = try ServerConfiguration.load(file: file, environment: ["SIGIL_PORT": "9100", "SIGIL_QUEUE_DEPTH": "2"], flags: flags)
-        #expect(c.host == "0.0.0.0")     // file
-        #expect(c.port == 9100)          // environment over file
-        #expect(c.workers == 7)          // flag over file
+        #expect(c.host == "0.0.0.0") // file
+        #expect(c.port == 9100) // environment over file
+        #expect(c.workers == 7) // flag over file
         #expect(c.verifyBurst == 5)
         #expect(c.effectiveQueueDepth == 2)
         #expect(ServerConfiguration().effectiveQueueDepth == 4 * ProcessInfo.processInfo.activeProcessorCount)
@@ -41,7 +41,10 @@ struct ServerPartsTests {
     func workLimiter() async throws {
         let limiter = WorkLimiter(workers: 1, queueDepth: 1, queueTimeout: .seconds(30))
         let gate = Gate()
-        async let first: Int = limiter.run { gate.wait(); return 1 }
+        async let first: Int = limiter.run {
+            gate.wait()
+            return 1
+        }
         while await limiter.load.running == 0 { try await Task.sleep(for: .milliseconds(5)) }
         async let second: Int = limiter.run { 2 }
         while await limiter.load.waiting == 0 { try await Task.sleep(for: .milliseconds(5)) }
@@ -58,7 +61,10 @@ struct ServerPartsTests {
     func workLimiterTimeout() async throws {
         let limiter = WorkLimiter(workers: 1, queueDepth: 4, queueTimeout: .milliseconds(50))
         let gate = Gate()
-        async let first: Int = limiter.run { gate.wait(); return 1 }
+        async let first: Int = limiter.run {
+            gate.wait()
+            return 1
+        }
         while await limiter.load.running == 0 { try await Task.sleep(for: .milliseconds(5)) }
         await #expect(throws: WorkLimiter.Refusal.self) { try await limiter.run { 2 } }
         gate.open()

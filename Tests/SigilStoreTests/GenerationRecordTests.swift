@@ -10,7 +10,8 @@ import Testing
             contentSHA256: Array(repeating: 0xAB, count: 32), perceptualHash: 0x0123_4567_89AB_CDEF, watermarkPayload: [1, 2, 3, 4, 5, 6, 7, 8],
             marks: ["implicit", "explicit", "watermark"], explicitLabelOptOut: nil, c2paManifestSHA256: nil
         )
-        let expected = #"{"v":2,"produceID":"0199a3b2c4d5e6f708192a3b4c5d6e7f","producer":"001191110102MACQD9K64010000","serviceCategory":"face","model":"portrait-v2","account":"acct-0123456789abcdef0123456789abcdef","time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentFingerprint":{"type":"image-dct64","value":"0123456789abcdef"},"watermark":"0102030405060708","marks":["explicit","implicit","watermark"],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#
+        let expected =
+            #"{"v":2,"produceID":"0199a3b2c4d5e6f708192a3b4c5d6e7f","producer":"001191110102MACQD9K64010000","serviceCategory":"face","model":"portrait-v2","account":"acct-0123456789abcdef0123456789abcdef","time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentFingerprint":{"type":"image-dct64","value":"0123456789abcdef"},"watermark":"0102030405060708","marks":["explicit","implicit","watermark"],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#
         #expect(String(decoding: try record.entry(), as: UTF8.self) == expected)
         #expect(try GenerationRecord(entry: Array(expected.utf8)) == record)
         #expect(try record.leafHash() == Merkle.leafHash(Array(expected.utf8)))
@@ -19,7 +20,8 @@ import Testing
     /// A format 1 entry, as the previous release wrote it (the example of docs/RECORDS.md before format 2): it is
     /// read, keeps its image hash, and re-encodes to the same bytes, so logs made by that release still verify.
     @Test func formatOneEntriesStillReadAndReencodeByteForByte() throws {
-        let v1 = #"{"v":1,"produceID":"0199a3b2c4d5e6f708192a3b4c5d6e7f","producer":"001191110102MACQD9K64010000","serviceCategory":"face","model":"portrait-v2","account":"acct-0123456789abcdef0123456789abcdef","time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentPHash":"0123456789abcdef","watermark":"0102030405060708","marks":["explicit","implicit","watermark"],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#
+        let v1 =
+            #"{"v":1,"produceID":"0199a3b2c4d5e6f708192a3b4c5d6e7f","producer":"001191110102MACQD9K64010000","serviceCategory":"face","model":"portrait-v2","account":"acct-0123456789abcdef0123456789abcdef","time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentPHash":"0123456789abcdef","watermark":"0102030405060708","marks":["explicit","implicit","watermark"],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#
         let record = try GenerationRecord(entry: Array(v1.utf8))
         #expect(record.version == 1)
         #expect(record.perceptualHash == 0x0123_4567_89AB_CDEF)
@@ -58,21 +60,23 @@ import Testing
         #expect(String(decoding: entry, as: UTF8.self).contains(#""explicitLabelOptOut":{"agreement":"2025-09","recipient":"acct-"#))
     }
 
-    @Test("non-canonical or malformed entries are refused", arguments: [
-        #"{"v":1}"#,
-        #"{ "v":1,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentPHash":null,"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
-        #"{"v":2,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentPHash":null,"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
-        #"{"v":1,"produceID":"a","producer":"p","serviceCategory":"robots","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentPHash":null,"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
-        #"{"v":1,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":"alice@example.com","time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentPHash":null,"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
-        #"{"v":1,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01 08:30:00","contentSHA256":"abababababababababababababababababababababababababababababababab","contentPHash":null,"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
-        #"{"v":1,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"ABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABAB","contentPHash":null,"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
-        #"{"v":1,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentPHash":null,"watermark":null,"marks":["implicit","explicit"],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
-        #"{"v":1,"producer":"p","produceID":"a","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentPHash":null,"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
-        #"{"v":2,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentFingerprint":{"value":"00","type":"x"},"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
-        #"{"v":2,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentFingerprint":{"type":"image-dct64","value":"00"},"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
-        #"{"v":3,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentFingerprint":null,"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
-        "not json",
-    ])
+    @Test(
+        "non-canonical or malformed entries are refused",
+        arguments: [
+            #"{"v":1}"#,
+            #"{ "v":1,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentPHash":null,"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
+            #"{"v":2,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentPHash":null,"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
+            #"{"v":1,"produceID":"a","producer":"p","serviceCategory":"robots","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentPHash":null,"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
+            #"{"v":1,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":"alice@example.com","time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentPHash":null,"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
+            #"{"v":1,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01 08:30:00","contentSHA256":"abababababababababababababababababababababababababababababababab","contentPHash":null,"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
+            #"{"v":1,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"ABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABABAB","contentPHash":null,"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
+            #"{"v":1,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentPHash":null,"watermark":null,"marks":["implicit","explicit"],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
+            #"{"v":1,"producer":"p","produceID":"a","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentPHash":null,"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
+            #"{"v":2,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentFingerprint":{"value":"00","type":"x"},"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
+            #"{"v":2,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentFingerprint":{"type":"image-dct64","value":"00"},"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
+            #"{"v":3,"produceID":"a","producer":"p","serviceCategory":"other","model":null,"account":null,"time":"2025-09-01T08:30:00.123Z","contentSHA256":"abababababababababababababababababababababababababababababababab","contentFingerprint":null,"watermark":null,"marks":[],"explicitLabelOptOut":null,"c2paManifestSHA256":null}"#,
+            "not json",
+        ])
     func malformedEntries(text: String) {
         #expect(throws: SigilError(.invalidRecord, "")) { try GenerationRecord(entry: Array(text.utf8)) }
     }
@@ -98,7 +102,8 @@ import Testing
 
     @Test func importLinesArePseudonymizedAndDefaulted() throws {
         let now = RecordTime(milliseconds: 1_760_000_000_000)
-        let line = #"{"produceID":"abc-1","producer":"001191110102MACQD9K64010000","account":"user-42","contentSHA256":"abababababababababababababababababababababababababababababababab","marks":["implicit"],"explicitLabelOptOut":{"agreement":"v3","recipient":"user-42"}}"#
+        let line =
+            #"{"produceID":"abc-1","producer":"001191110102MACQD9K64010000","account":"user-42","contentSHA256":"abababababababababababababababababababababababababababababababab","marks":["implicit"],"explicitLabelOptOut":{"agreement":"v3","recipient":"user-42"}}"#
         let record = try GenerationRecord(importLine: line, pseudonymizer: Fixtures.pseudonymizer, now: now)
         #expect(record.account == (try Fixtures.pseudonymizer.tag("user-42")))
         #expect(record.account != "user-42")
@@ -106,8 +111,10 @@ import Testing
         #expect(record.time == now)
         #expect(record.serviceCategory == .other)
         #expect(try GenerationRecord(entry: record.entry()) == record)
-        for bad in [#"{"produceID":"x"}"#, #"{"produceID":"abc","producer":"p","contentSHA256":"ab","surprise":1}"#, "[1,2]",
-                    #"{"produceID":"abc","producer":"p","contentSHA256":"abababababababababababababababababababababababababababababababab","marks":["explicit"],"explicitLabelOptOut":{"agreement":"v3","recipient":"u"}}"#] {
+        for bad in [
+            #"{"produceID":"x"}"#, #"{"produceID":"abc","producer":"p","contentSHA256":"ab","surprise":1}"#, "[1,2]",
+            #"{"produceID":"abc","producer":"p","contentSHA256":"abababababababababababababababababababababababababababababababab","marks":["explicit"],"explicitLabelOptOut":{"agreement":"v3","recipient":"u"}}"#,
+        ] {
             #expect(throws: SigilError(.invalidRecord, "")) { try GenerationRecord(importLine: bad, pseudonymizer: Fixtures.pseudonymizer, now: now) }
         }
     }
@@ -124,16 +131,23 @@ import Testing
         #expect(throws: SigilError(.invalidKey, "")) { try Pseudonymizer(key: [1, 2]) }
     }
 
-    @Test("times print and parse in one form", arguments: [
-        (Int64(0), "1970-01-01T00:00:00.000Z"), (1_756_715_400_123, "2025-09-01T08:30:00.123Z"),
-        (951_782_400_000, "2000-02-29T00:00:00.000Z"), (253_402_300_799_999, "9999-12-31T23:59:59.999Z"),
-    ])
+    @Test(
+        "times print and parse in one form",
+        arguments: [
+            (Int64(0), "1970-01-01T00:00:00.000Z"), (1_756_715_400_123, "2025-09-01T08:30:00.123Z"),
+            (951_782_400_000, "2000-02-29T00:00:00.000Z"), (253_402_300_799_999, "9999-12-31T23:59:59.999Z"),
+        ])
     func times(milliseconds: Int64, text: String) throws {
         #expect(RecordTime(milliseconds: milliseconds).description == text)
         #expect(try RecordTime(parsing: text).milliseconds == milliseconds)
     }
 
-    @Test("malformed times are refused", arguments: ["2025-02-29T00:00:00.000Z", "2025-13-01T00:00:00.000Z", "2025-09-01T24:00:00.000Z", "2025-09-01T08:30:00Z", "1969-12-31T23:59:59.999Z", "2025-09-01T08:30:00.123+08:00"])
+    @Test(
+        "malformed times are refused",
+        arguments: [
+            "2025-02-29T00:00:00.000Z", "2025-13-01T00:00:00.000Z", "2025-09-01T24:00:00.000Z", "2025-09-01T08:30:00Z", "1969-12-31T23:59:59.999Z",
+            "2025-09-01T08:30:00.123+08:00",
+        ])
     func malformedTimes(text: String) {
         #expect(throws: SigilError(.invalidRecord, "")) { try RecordTime(parsing: text) }
     }

@@ -66,7 +66,7 @@ struct StoreConformance {
 
     enum Case: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case migrations, emptyLog, appendIntegrateProve, tilesAcrossBoundaries, identityIsChecked, retention, appendOnlyTriggers,
-             invalidRecordsAreRefused, concurrentAppends, pendingEntriesIntegrateOnOpen, auditDetectsTampering, integrationRefusesChangedTiles
+            invalidRecordsAreRefused, concurrentAppends, pendingEntriesIntegrateOnOpen, auditDetectsTampering, integrationRefusesChangedTiles
         var testDescription: String { rawValue }
     }
 
@@ -185,8 +185,12 @@ struct StoreConformance {
         try await store.integrate()
         let second = try await backend.reconnect(database)
         defer { Task { try? await second.close() } }
-        await #expect(throws: SigilError(.usage, "")) { _ = try await LogStore.open(second, configuration: Fixtures.configuration(origin: "other.example/log")) }
-        await #expect(throws: SigilError(.invalidKey, "")) { _ = try await LogStore.open(second, configuration: Fixtures.configuration(key: Fixtures.otherKey)) }
+        await #expect(throws: SigilError(.usage, "")) {
+            _ = try await LogStore.open(second, configuration: Fixtures.configuration(origin: "other.example/log"))
+        }
+        await #expect(throws: SigilError(.invalidKey, "")) {
+            _ = try await LogStore.open(second, configuration: Fixtures.configuration(key: Fixtures.otherKey))
+        }
         // No origin given: the stored one. No key: read-only.
         let readOnly = try await LogStore.open(second, configuration: Fixtures.configuration(key: nil, origin: nil))
         #expect(readOnly.origin == Fixtures.origin)
@@ -194,12 +198,17 @@ struct StoreConformance {
         await #expect(throws: SigilError(.usage, "")) { try await readOnly.integrate() }
         await #expect(throws: SigilError(.usage, "")) { _ = try await readOnly.audit() }
         #expect(try await readOnly.audit(verifiers: [store.verifier!]).isClean)
-        await #expect(throws: SigilError(.usage, "")) { _ = try await LogStore.open(second, configuration: LogConfiguration(origin: "has space", signingKey: Fixtures.signingKey)) }
+        await #expect(throws: SigilError(.usage, "")) {
+            _ = try await LogStore.open(second, configuration: LogConfiguration(origin: "has space", signingKey: Fixtures.signingKey))
+        }
         try await second.close()
     }
 
     func retention(_ database: any LogDatabase) async throws {
-        await #expect(throws: SigilError(.usage, "")) { _ = try await LogStore.open(database, configuration: LogConfiguration(origin: Fixtures.origin, retentionDays: 30, signingKey: Fixtures.signingKey)) }
+        await #expect(throws: SigilError(.usage, "")) {
+            _ = try await LogStore.open(
+                database, configuration: LogConfiguration(origin: Fixtures.origin, retentionDays: 30, signingKey: Fixtures.signingKey))
+        }
         let store = try await LogStore.open(database, configuration: Fixtures.configuration())
         #expect(store.retentionDays == LogConfiguration.defaultRetentionDays)
         let now = RecordTime.now()
@@ -223,7 +232,9 @@ struct StoreConformance {
         let store = try await LogStore.open(database, configuration: Fixtures.configuration())
         try await store.append(Fixtures.records(0..<3))
         try await store.integrate()
-        for statement in ["UPDATE log_entries SET produce_id = 'x' WHERE idx = 1", "DELETE FROM log_entries WHERE idx = 2", "DELETE FROM log_checkpoints"] {
+        for statement in [
+            "UPDATE log_entries SET produce_id = 'x' WHERE idx = 1", "DELETE FROM log_entries WHERE idx = 2", "DELETE FROM log_checkpoints",
+        ] {
             await #expect(throws: (any Error).self) {
                 try await database.withTransaction { db in try await db.raw(SQLQueryString(statement)).run() }
             }
@@ -315,7 +326,9 @@ struct StoreConformance {
         let other = try NoteSigner(name: Fixtures.origin, seed: Fixtures.otherKey)
         let note = try Checkpoint(origin: Fixtures.origin, size: 61, root: Merkle.emptyRoot).signed(by: other).formatted
         try await database.withTransaction { db in
-            try await db.raw("INSERT INTO log_checkpoints (size, root, note, signed_at) VALUES (61, \(bind: Data(Merkle.emptyRoot.bytes)), \(bind: note), 0)").run()
+            try await db.raw(
+                "INSERT INTO log_checkpoints (size, root, note, signed_at) VALUES (61, \(bind: Data(Merkle.emptyRoot.bytes)), \(bind: note), 0)"
+            ).run()
             try await db.raw("DELETE FROM log_entries WHERE idx = 50").run()
         }
         audit = try await store.audit()
@@ -342,10 +355,15 @@ struct StoreConformance {
     }
 
     func dropGuards(_ database: any LogDatabase) async throws {
-        let statements: [String] = switch backend {
-        case .sqlite: ["DROP TRIGGER log_entries_no_update", "DROP TRIGGER log_entries_no_delete", "DROP TRIGGER log_checkpoints_no_update", "DROP TRIGGER log_checkpoints_no_delete"]
-        case .postgres: ["DROP TRIGGER log_entries_append_only ON log_entries", "DROP TRIGGER log_checkpoints_append_only ON log_checkpoints"]
-        }
+        let statements: [String] =
+            switch backend {
+            case .sqlite:
+                [
+                    "DROP TRIGGER log_entries_no_update", "DROP TRIGGER log_entries_no_delete", "DROP TRIGGER log_checkpoints_no_update",
+                    "DROP TRIGGER log_checkpoints_no_delete",
+                ]
+            case .postgres: ["DROP TRIGGER log_entries_append_only ON log_entries", "DROP TRIGGER log_checkpoints_append_only ON log_checkpoints"]
+            }
         try await database.withTransaction { db in
             for statement in statements { try await db.raw(SQLQueryString(statement)).run() }
         }

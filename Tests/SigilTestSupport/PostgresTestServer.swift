@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A throwaway PostgreSQL server for the tests: `initdb` in a temporary directory, `pg_ctl start` on a free
@@ -17,7 +17,9 @@ public struct PostgresTestServer: Sendable {
         let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init).sorted(by: >)
         for version in versions {
             let bin = "\(root)/\(version)/bin"
-            if FileManager.default.isExecutableFile(atPath: bin + "/initdb"), FileManager.default.isExecutableFile(atPath: bin + "/pg_ctl") { return bin }
+            if FileManager.default.isExecutableFile(atPath: bin + "/initdb"), FileManager.default.isExecutableFile(atPath: bin + "/pg_ctl") {
+                return bin
+            }
         }
         return nil
     }()
@@ -57,7 +59,9 @@ public struct PostgresTestServer: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let asRoot = getuid() == 0
         if asRoot {
-            guard let user = getpwnam("postgres") else { throw TestServerError(message: "running as root but there is no postgres user to run the server as") }
+            guard let user = getpwnam("postgres") else {
+                throw TestServerError(message: "running as root but there is no postgres user to run the server as")
+            }
             chown(directory, user.pointee.pw_uid, user.pointee.pw_gid)
         }
         // The watchdog comes first: when this process is gone, however it ends, it stops the server (if one runs)
@@ -72,7 +76,8 @@ public struct PostgresTestServer: Sendable {
         try watchdog.run()
         let port = try freePort()
         let server = PostgresTestServer(port: port, directory: directory)
-        try await server.run(bin + "/initdb", ["-D", directory + "/data", "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"])
+        try await server.run(
+            bin + "/initdb", ["-D", directory + "/data", "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"])
         let options = "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         try await server.run(bin + "/pg_ctl", ["-D", directory + "/data", "-o", options, "-l", directory + "/server.log", "-w", "-t", "60", "start"])
         return server
@@ -85,7 +90,9 @@ public struct PostgresTestServer: Sendable {
         // child's end by its copy of a socket closing, and the server that pg_ctl leaves running must not keep it.
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", Self.closeInheritedDescriptors, "sigil-pg"] + (getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] : []) + [tool] + arguments
+        process.arguments =
+            ["-c", Self.closeInheritedDescriptors, "sigil-pg"] + (getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] : []) + [tool]
+            + arguments
         let log = directory + "/tool.log"
         if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -113,11 +120,13 @@ public struct PostgresTestServer: Sendable {
     /// Runs one SQL statement with psql.
     public func psql(_ sql: String) async throws {
         guard let bin = Self.binDirectory else { return }
-        try await run(bin + "/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
+        try await run(
+            bin + "/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
     }
 
     /// A bash script that closes descriptors 3 and up, then runs its arguments.
-    static let closeInheritedDescriptors = #"for fd in /proc/self/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-" 2>/dev/null; fi; done; exec "$@""#
+    static let closeInheritedDescriptors =
+        #"for fd in /proc/self/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-" 2>/dev/null; fi; done; exec "$@""#
 
     /// A TCP port nobody listens on right now (bind to port 0, read it back, close).
     public static func freePort() throws -> Int {

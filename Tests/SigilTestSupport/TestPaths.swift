@@ -55,10 +55,12 @@ public enum TestProcess {
         if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let dir = try TestPaths.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let outURL = dir.appendingPathComponent("out"), errURL = dir.appendingPathComponent("err")
+        let outURL = dir.appendingPathComponent("out")
+        let errURL = dir.appendingPathComponent("err")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
@@ -66,8 +68,9 @@ public enum TestProcess {
         process.waitUntilExit()
         try? out.close()
         try? err.close()
-        return Run(status: process.terminationStatus,
-                   stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-                   stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+        return Run(
+            status: process.terminationStatus,
+            stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
     }
 }

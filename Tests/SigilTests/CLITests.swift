@@ -91,7 +91,8 @@ struct CLITests {
         let result = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
         let count = try FileManager.default.contentsOfDirectory(atPath: TestSupport.examples.path).filter { !$0.hasPrefix(".") }.count
         #expect(result?["labeled"] as? Int == count)
-        let verify = try TestSupport.run(sigil, ["verify", "--json"] + (try FileManager.default.contentsOfDirectory(atPath: out).map { out + "/" + $0 }))
+        let verify = try TestSupport.run(
+            sigil, ["verify", "--json"] + (try FileManager.default.contentsOfDirectory(atPath: out).map { out + "/" + $0 }))
         #expect(verify.status == 0, "\(verify.stdout)")
     }
 
@@ -99,7 +100,8 @@ struct CLITests {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("m.jpg").path
-        let run = try TestSupport.run(sigil, ["label", sample("landscape.jpg"), "-o", out, "--producer", producer, "--marks", "implicit", "--produce-id", "abc-123"])
+        let run = try TestSupport.run(
+            sigil, ["label", sample("landscape.jpg"), "-o", out, "--producer", producer, "--marks", "implicit", "--produce-id", "abc-123"])
         #expect(run.status == 0, "\(run.stderr)")
         let verify = try TestSupport.run(sigil, ["verify", out])
         #expect(verify.stdout.contains("\"abc-123\""))

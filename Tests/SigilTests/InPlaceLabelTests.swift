@@ -61,12 +61,16 @@ import Testing
             try FileManager.default.copyItem(at: TestSupport.examples.appendingPathComponent(name), to: folder.appendingPathComponent(name))
         }
         let producer = TestSupport.producer.rawValue
-        let both = try TestSupport.run(sigil, ["label", folder.path, "-o", dir.appendingPathComponent("out").path, "--in-place", "--producer", producer])
+        let both = try TestSupport.run(
+            sigil, ["label", folder.path, "-o", dir.appendingPathComponent("out").path, "--in-place", "--producer", producer])
         #expect(both.status == 2)
         #expect(both.stderr.contains("--in-place"))
-        let one = try TestSupport.run(sigil, ["label", folder.appendingPathComponent("chord.wav").path, "--in-place", "--marks", "implicit", "--no-record", "--producer", producer])
+        let one = try TestSupport.run(
+            sigil,
+            ["label", folder.appendingPathComponent("chord.wav").path, "--in-place", "--marks", "implicit", "--no-record", "--producer", producer])
         #expect(one.status == 0, "\(one.stderr)")
-        let batch = try TestSupport.run(sigil, ["label", folder.path, "--in-place", "--marks", "implicit", "--no-record", "--producer", producer, "--json"])
+        let batch = try TestSupport.run(
+            sigil, ["label", folder.path, "--in-place", "--marks", "implicit", "--no-record", "--producer", producer, "--json"])
         #expect(batch.status == 0, "\(batch.stderr)")
         #expect(batch.stdout.contains("\"labeled\" : 2") || batch.stdout.contains("\"labeled\": 2"), "\(batch.stdout)")
         for name in ["landscape.jpg", "chord.wav"] {

@@ -13,8 +13,9 @@ import SigilTestSupport
     }
     static let config = TestSupport.root.appendingPathComponent("Tests/SigilTests/Resources/tc260.exiftool.config").path
 
-    @Test("exiftool reads Sigil's label", .enabled(if: exiftool != nil, "exiftool not installed"),
-          arguments: ["landscape.jpg", "alpha.png", "meadow.webp"])
+    @Test(
+        "exiftool reads Sigil's label", .enabled(if: exiftool != nil, "exiftool not installed"),
+        arguments: ["landscape.jpg", "alpha.png", "meadow.webp"])
     func exiftoolReadsTheLabel(_ name: String) throws {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -26,14 +27,17 @@ import SigilTestSupport
         #expect(json?.first?["AIGC"] as? String == outcome.label.json)
     }
 
-    @Test("Pillow decodes identical pixels after a metadata-only label", .enabled(if: hasPillow, "Pillow not installed"),
-          arguments: ["landscape.jpg", "alpha.png", "gray.png", "meadow.webp"])
+    @Test(
+        "Pillow decodes identical pixels after a metadata-only label", .enabled(if: hasPillow, "Pillow not installed"),
+        arguments: ["landscape.jpg", "alpha.png", "gray.png", "meadow.webp"])
     func pillowSeesIdenticalPixels(_ name: String) throws {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let input = TestSupport.examples.appendingPathComponent(name).path, out = dir.appendingPathComponent(name).path
+        let input = TestSupport.examples.appendingPathComponent(name).path
+        let out = dir.appendingPathComponent(name).path
         try Labeler(policy: try TestSupport.policy([.implicit])).labelFile(at: input, to: out)
-        let script = "import sys,hashlib\nfrom PIL import Image\nfor p in sys.argv[1:]:\n  im=Image.open(p); im.load(); print(im.mode, im.size, hashlib.sha256(im.tobytes()).hexdigest())"
+        let script =
+            "import sys,hashlib\nfrom PIL import Image\nfor p in sys.argv[1:]:\n  im=Image.open(p); im.load(); print(im.mode, im.size, hashlib.sha256(im.tobytes()).hexdigest())"
         let run = try TestSupport.run(Self.python!, ["-c", script, input, out])
         #expect(run.status == 0, "\(run.stderr)")
         let lines = run.stdout.split(separator: "\n")

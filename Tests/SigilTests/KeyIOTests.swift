@@ -29,10 +29,12 @@ struct KeyIOTests {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let data = dir.appendingPathComponent("data")
-        let run = try TestSupport.run(TestSupport.sigilBinary!, ["verify", TestSupport.examples.appendingPathComponent("gray.png").path, "--data", data.path])
+        let run = try TestSupport.run(
+            TestSupport.sigilBinary!, ["verify", TestSupport.examples.appendingPathComponent("gray.png").path, "--data", data.path])
         #expect(run.stderr.isEmpty || !run.stderr.contains("development"), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("keys/watermark.key").path))
-        let detect = try TestSupport.run(TestSupport.sigilBinary!, ["watermark", "detect", TestSupport.examples.appendingPathComponent("gray.png").path, "--data", data.path])
+        let detect = try TestSupport.run(
+            TestSupport.sigilBinary!, ["watermark", "detect", TestSupport.examples.appendingPathComponent("gray.png").path, "--data", data.path])
         #expect(detect.status == 2 && detect.stderr.contains("no watermark key"), "\(detect.stderr)")
         #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("keys/watermark.key").path))
     }

@@ -25,10 +25,12 @@ struct KeysCommandTests {
         try anchor.stdout.write(to: anchorFile, atomically: true, encoding: .utf8)
 
         let out = dir.appendingPathComponent("out.jpg").path
-        let label = try TestSupport.run(sigil, [
-            "label", TestSupport.examples.appendingPathComponent("landscape.jpg").path, "-o", out, "--producer", producer,
-            "--marks", "implicit,c2pa", "--keys", keys, "--json", "--no-record",
-        ])
+        let label = try TestSupport.run(
+            sigil,
+            [
+                "label", TestSupport.examples.appendingPathComponent("landscape.jpg").path, "-o", out, "--producer", producer,
+                "--marks", "implicit,c2pa", "--keys", keys, "--json", "--no-record",
+            ])
         #expect(label.status == 0, "\(label.stderr)")
         #expect(label.stdout.contains("urn:c2pa:"))
         #expect(!label.stderr.contains("development key"), "keys init made the keys; no first-use warning")
@@ -68,10 +70,16 @@ struct KeysCommandTests {
         #expect(try TestSupport.run(sigil, ["keys", "init", "--keys", keys, "--passphrase-file", phrase.path]).status == 0)
         let out = dir.appendingPathComponent("out.png").path
         let input = TestSupport.examples.appendingPathComponent("gray.png").path
-        let without = try TestSupport.run(sigil, ["label", input, "-o", out, "--producer", producer, "--marks", "implicit,c2pa", "--keys", keys, "--no-record"])
+        let without = try TestSupport.run(
+            sigil, ["label", input, "-o", out, "--producer", producer, "--marks", "implicit,c2pa", "--keys", keys, "--no-record"])
         #expect(without.status == 3)
         #expect(without.stderr.contains("passphrase"))
-        let with = try TestSupport.run(sigil, ["label", input, "-o", out, "--producer", producer, "--marks", "implicit,c2pa", "--keys", keys, "--passphrase-file", phrase.path, "--no-record"])
+        let with = try TestSupport.run(
+            sigil,
+            [
+                "label", input, "-o", out, "--producer", producer, "--marks", "implicit,c2pa", "--keys", keys, "--passphrase-file", phrase.path,
+                "--no-record",
+            ])
         #expect(with.status == 0, "\(with.stderr)")
     }
 }

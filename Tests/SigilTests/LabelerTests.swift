@@ -43,7 +43,9 @@ import SigilTestSupport
         return policy
     }
 
-    @Test("A file labeled from its header alone is the file a whole-file label gives", arguments: ["landscape.jpg", "portrait-gradient.jpg", "rotated-exif6.jpg"])
+    @Test(
+        "A file labeled from its header alone is the file a whole-file label gives",
+        arguments: ["landscape.jpg", "portrait-gradient.jpg", "rotated-exif6.jpg"])
     func headerOnlyFileLabelMatchesWholeFileLabel(_ name: String) throws {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -64,7 +66,8 @@ import SigilTestSupport
         let jpeg = try TestSupport.read(TestSupport.examples.appendingPathComponent("landscape.jpg"))
         let app2: [UInt8] = [0xFF, 0xE2, 0xEA, 0x62] + Array("SIGILTEST\0".utf8) + [UInt8](repeating: 0x5A, count: 60_000 - 10)
         let big = Array(jpeg[..<2]) + app2 + app2 + app2 + Array(jpeg[2...])
-        let input = dir.appendingPathComponent("big.jpg"), out = dir.appendingPathComponent("out.jpg")
+        let input = dir.appendingPathComponent("big.jpg")
+        let out = dir.appendingPathComponent("out.jpg")
         try FileIO.writeAtomically(big, to: input.path)
         let labeler = try Labeler(policy: try Self.headerOnlyPolicy("big-header"))
         let outcome = try labeler.labelFile(at: input.path, to: out.path, keepBytes: false)
@@ -81,14 +84,16 @@ import SigilTestSupport
         let labeler = try Labeler(policy: try Self.headerOnlyPolicy("trailer"))
         // Bytes after EOI (a camera's trailer) are kept, through the whole-file path.
         let trailer = Array("TRAILER-AFTER-EOI".utf8)
-        let withTrailer = dir.appendingPathComponent("trailer.jpg"), out = dir.appendingPathComponent("out.jpg")
+        let withTrailer = dir.appendingPathComponent("trailer.jpg")
+        let out = dir.appendingPathComponent("out.jpg")
         try FileIO.writeAtomically(jpeg + trailer, to: withTrailer.path)
         let outcome = try labeler.labelFile(at: withTrailer.path, to: out.path, keepBytes: false)
         _ = outcome
         #expect(try TestSupport.read(out) == (try labeler.label(jpeg + trailer)).bytes, "the same bytes as the whole-file path")
         #expect(try TestSupport.read(out).suffix(trailer.count + 2).elementsEqual([0xFF, 0xD9] + trailer))
         // A truncated file is refused, and nothing is written.
-        let cut = dir.appendingPathComponent("cut.jpg"), cutOut = dir.appendingPathComponent("cut-out.jpg")
+        let cut = dir.appendingPathComponent("cut.jpg")
+        let cutOut = dir.appendingPathComponent("cut-out.jpg")
         try FileIO.writeAtomically(Array(jpeg.prefix(jpeg.count / 2)), to: cut.path)
         do {
             _ = try labeler.labelFile(at: cut.path, to: cutOut.path, keepBytes: false)
@@ -99,7 +104,9 @@ import SigilTestSupport
             #expect(error.path == cut.path)
         }
         #expect(!FileManager.default.fileExists(atPath: cutOut.path))
-        #expect(try Set(FileManager.default.contentsOfDirectory(atPath: dir.path)) == ["trailer.jpg", "out.jpg", "cut.jpg"], "no temporary file left behind")
+        #expect(
+            try Set(FileManager.default.contentsOfDirectory(atPath: dir.path)) == ["trailer.jpg", "out.jpg", "cut.jpg"],
+            "no temporary file left behind")
     }
 
     @Test func relabelingUpdatesTheOneLabelInPlace() throws {
@@ -151,7 +158,8 @@ import SigilTestSupport
     @Test func failedLabelingLeavesNoOutputFile() throws {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let bad = dir.appendingPathComponent("bad.jpg"), out = dir.appendingPathComponent("out.jpg")
+        let bad = dir.appendingPathComponent("bad.jpg")
+        let out = dir.appendingPathComponent("out.jpg")
         try Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10]).write(to: bad)
         #expect(throws: SigilError.self) { try Labeler(policy: try TestSupport.policy()).labelFile(at: bad.path, to: out.path) }
         #expect(!FileManager.default.fileExists(atPath: out.path))
@@ -174,7 +182,9 @@ enum PNGFixture {
         for v in [width, height] { ihdr += [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
         ihdr += [8, 2, 0, 0, 0]
         let crc = crc32(ihdr)
-        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + ihdr + [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)]
+        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + ihdr + [
+            UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF),
+        ]
     }
 
     static func crc32(_ bytes: [UInt8]) -> UInt32 {

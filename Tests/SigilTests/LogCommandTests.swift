@@ -3,8 +3,8 @@ import Sigil
 import Testing
 
 #if canImport(Glibc)
-import Glibc
-import SigilTestSupport
+    import Glibc
+    import SigilTestSupport
 #endif
 
 /// `sigil label` records, `sigil log …`, and `sigil verify` with records and offline proofs — through the binary.
@@ -23,18 +23,25 @@ struct LogCommandTests {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let data = dir.appendingPathComponent("data").path
-        let first = dir.appendingPathComponent("first.png").path, second = dir.appendingPathComponent("second.jpg").path
+        let first = dir.appendingPathComponent("first.png").path
+        let second = dir.appendingPathComponent("second.jpg").path
 
         // Two labels, two records: indices 0 and 1, each integrated into a signed checkpoint.
-        let label1 = try TestSupport.run(sigil, ["label", sample("gray.png"), "-o", first, "--producer", producer, "--data", data, "--json",
-                                                 "--service-category", "face", "--model", "test-model-1", "--account", "user-7", "--marks", "explicit,implicit"])
+        let label1 = try TestSupport.run(
+            sigil,
+            [
+                "label", sample("gray.png"), "-o", first, "--producer", producer, "--data", data, "--json",
+                "--service-category", "face", "--model", "test-model-1", "--account", "user-7", "--marks", "explicit,implicit",
+            ])
         #expect(label1.status == 0, "\(label1.stderr)")
         let record1 = json(label1.stdout)?["record"] as? [String: Any]
         #expect(record1?["index"] as? Int == 0)
         #expect(label1.stderr.contains("log/ed25519.key"))
         // An opt-out cites a published agreement version (Labeling Measures Art. 9): refused before, accepted after.
-        let optOutArguments = ["label", sample("landscape.jpg"), "-o", second, "--producer", producer, "--data", data, "--json",
-                               "--marks", "implicit", "--opt-out-agreement", "tos-2025-09", "--recipient", "user-9", "--write-proof"]
+        let optOutArguments = [
+            "label", sample("landscape.jpg"), "-o", second, "--producer", producer, "--data", data, "--json",
+            "--marks", "implicit", "--opt-out-agreement", "tos-2025-09", "--recipient", "user-9", "--write-proof",
+        ]
         let unpublished = try TestSupport.run(sigil, optOutArguments)
         #expect(unpublished.status == 2 && unpublished.stderr.contains("tos-2025-09 is not a published agreement version"), "\(unpublished.stderr)")
         #expect(!FileManager.default.fileExists(atPath: second))
@@ -66,7 +73,9 @@ struct LogCommandTests {
         #expect(record.account?.hasPrefix("acct-") == true && !String(decoding: entryBytes, as: UTF8.self).contains("user-7"))
         #expect(record.contentSHA256 == RecordKeeper.contentSHA256(try FileIO.read(first)))
         #expect(record.perceptualHash != nil)
-        let optOut = try GenerationRecord(entry: StrictBase64.decode(try TestSupport.run(sigil, ["log", "entry", "1", "--data", data]).stdout.trimmingCharacters(in: .whitespacesAndNewlines))!)
+        let optOut = try GenerationRecord(
+            entry: StrictBase64.decode(
+                try TestSupport.run(sigil, ["log", "entry", "1", "--data", data]).stdout.trimmingCharacters(in: .whitespacesAndNewlines))!)
         #expect(optOut.explicitLabelOptOut?.agreementVersion == "tos-2025-09")
         #expect(optOut.marks == ["implicit"])
 
@@ -113,15 +122,19 @@ struct LogCommandTests {
         #expect(try TestSupport.run(sigil, ["log", "entry", "99", "--data", data]).status == 3)
         #expect(try TestSupport.run(sigil, ["log", "consistency", "5", "--data", data]).status != 0)
         #expect(try TestSupport.run(sigil, ["log", "proof", "0", "--size", "1", "--data", data]).status == 0)
-        #expect(try TestSupport.run(sigil, ["label", sample("gray.png"), "-o", first, "--producer", producer, "--data", data, "--service-category", "robots"]).status == 2)
+        #expect(
+            try TestSupport.run(
+                sigil, ["label", sample("gray.png"), "-o", first, "--producer", producer, "--data", data, "--service-category", "robots"]
+            ).status == 2)
     }
 
     @Test func piiRotateRetiresTheOldKeyAndFinishesInterruptedRotations() throws {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let data = dir.appendingPathComponent("data").path
-        #expect(try TestSupport.run(sigil, ["account", "list", "--data", data]).status == 0)   // creates the development key
-        let keyPath = try #require(FileManager.default.enumerator(atPath: data)?.compactMap { $0 as? String }.first { $0.hasSuffix("compliance/pii.key") })
+        #expect(try TestSupport.run(sigil, ["account", "list", "--data", data]).status == 0) // creates the development key
+        let keyPath = try #require(
+            FileManager.default.enumerator(atPath: data)?.compactMap { $0 as? String }.first { $0.hasSuffix("compliance/pii.key") })
         let key = data + "/" + keyPath
         let original = try Data(contentsOf: URL(fileURLWithPath: key))
 
@@ -146,8 +159,10 @@ struct LogCommandTests {
     @Test func folderBatchRecordsEveryFile() throws {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let data = dir.appendingPathComponent("data").path, out = dir.appendingPathComponent("out").path
-        let run = try TestSupport.run(sigil, ["label", TestSupport.examples.path, "-o", out, "--producer", producer, "--data", data, "--json", "--marks", "implicit"])
+        let data = dir.appendingPathComponent("data").path
+        let out = dir.appendingPathComponent("out").path
+        let run = try TestSupport.run(
+            sigil, ["label", TestSupport.examples.path, "-o", out, "--producer", producer, "--data", data, "--json", "--marks", "implicit"])
         #expect(run.status == 0, "\(run.stderr)")
         let files = (json(run.stdout)?["files"] as? [[String: Any]]) ?? []
         let indices = files.compactMap { ($0["record"] as? [String: Any])?["index"] as? Int }.sorted()
@@ -188,7 +203,7 @@ struct LogCommandTests {
         // Records arrive on standard input, so the import cannot finish before it is killed however fast it is:
         // a first part (more than one read buffer) until 8 batches are acknowledged, then the rest, killed mid-append.
         let input = Pipe()
-        signal(SIGPIPE, SIG_IGN)  // the writer thread may still be writing when the child dies: EPIPE, not a crash
+        signal(SIGPIPE, SIG_IGN) // the writer thread may still be writing when the child dies: EPIPE, not a crash
         let process = Process()
         process.executableURL = URL(fileURLWithPath: sigil)
         process.arguments = ["log", "append", "-", "--data", data, "--batch", "200"]
@@ -238,7 +253,8 @@ struct LogCommandTests {
 
     static func importLine(_ i: Int) -> String {
         let sha = String(format: "%064x", i)
-        return #"{"produceID":"\#(produceID(i))","producer":"001191110102MACQD9K64010000","serviceCategory":"other","model":"bulk","account":"user-\#(i % 1000)","time":"2025-10-01T00:00:00.000Z","contentSHA256":"\#(sha)","marks":["explicit","implicit"]}"#
+        return
+            #"{"produceID":"\#(produceID(i))","producer":"001191110102MACQD9K64010000","serviceCategory":"other","model":"bulk","account":"user-\#(i % 1000)","time":"2025-10-01T00:00:00.000Z","contentSHA256":"\#(sha)","marks":["explicit","implicit"]}"#
     }
 
     /// The `appended A..<B` ranges a run printed.

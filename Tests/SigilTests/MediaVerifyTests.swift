@@ -89,7 +89,8 @@ import SigilTestSupport
         var policy = try TestSupport.policy([.implicit], produceID: "0199a3b2c4d5e6f708192a3b4c5d6e7f")
         policy.labelSignature = nil
         let labeler = try Labeler(policy: policy)
-        let input = TestSupport.examples.appendingPathComponent("chord.wav").path, out = dir.appendingPathComponent("out.wav").path
+        let input = TestSupport.examples.appendingPathComponent("chord.wav").path
+        let out = dir.appendingPathComponent("out.wav").path
         let outcome = try labeler.labelFile(at: input, to: out, keepBytes: false)
         #expect(outcome.bytes.isEmpty, "the streaming path did not read the file into the outcome")
         #expect(try TestSupport.read(URL(fileURLWithPath: out)) == (try labeler.label(try FileIO.read(input))).bytes)

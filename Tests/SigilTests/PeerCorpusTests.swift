@@ -46,7 +46,9 @@ struct PeerCorpusTests {
         "md/real__zhipu_frontmatter_midfile_excerpt.md": (.noLabel, .labelOutsideContainer),
     ]
 
-    static let conformanceNames: [String: Conformance] = ["compliant": .compliant, "noncompliant": .noncompliant, "inconclusive": .inconclusive, "not_found": .notFound]
+    static let conformanceNames: [String: Conformance] = [
+        "compliant": .compliant, "noncompliant": .noncompliant, "inconclusive": .inconclusive, "not_found": .notFound,
+    ]
 
     @Test func everyImageFileMatchesItsGoldenVerdict() throws {
         let entries = try Self.imageEntries()
@@ -61,25 +63,41 @@ struct PeerCorpusTests {
             } catch let error as SigilError {
                 // Only a file no detector recognises may be refused; AigcTotal calls it inconclusive or not_found.
                 let golden = entry.expected["aigctotal_verdict"] as? String
-                if error.code == .unsupportedFormat, golden == "inconclusive" || golden == "not_found" || golden == nil { checked += 1; continue }
+                if error.code == .unsupportedFormat, golden == "inconclusive" || golden == "not_found" || golden == nil {
+                    checked += 1
+                    continue
+                }
                 mismatches.append("\(entry.file): threw \(error)")
                 continue
             }
             checked += 1
             let codes = Set(report.allFindings.map(\.code))
             if let golden = entry.expected["aigctotal_verdict"] as? String, let want = Self.conformanceNames[golden], report.conformance != want {
-                mismatches.append("\(entry.file): conformance \(report.conformance.rawValue), AigcTotal says \(golden); findings \(codes.map(\.rawValue).sorted())")
+                mismatches.append(
+                    "\(entry.file): conformance \(report.conformance.rawValue), AigcTotal says \(golden); findings \(codes.map(\.rawValue).sorted())")
             }
             if let decision = Self.strictDecisions[entry.file] {
-                if report.verdict != decision.verdict { mismatches.append("\(entry.file): verdict \(report.verdict.rawValue), want \(decision.verdict.rawValue)") }
-                if let code = decision.finding, !codes.contains(code) { mismatches.append("\(entry.file): missing finding \(code); have \(codes.map(\.rawValue).sorted())") }
+                if report.verdict != decision.verdict {
+                    mismatches.append("\(entry.file): verdict \(report.verdict.rawValue), want \(decision.verdict.rawValue)")
+                }
+                if let code = decision.finding, !codes.contains(code) {
+                    mismatches.append("\(entry.file): missing finding \(code); have \(codes.map(\.rawValue).sorted())")
+                }
                 continue
             }
             switch entry.expected["has_label"] {
             case let has as Bool where has:
-                if report.verdict == .noLabel { mismatches.append("\(entry.file): no label found; expected one"); continue }
-                let fields = (entry.expected["fields"] as? [String: String]) ?? ((entry.expected["sites"] as? [[String: Any]])?.first?["fields"] as? [String: String]) ?? [:]
-                guard let site = report.sites.first(where: { $0.payload.hasAnnexEKeys }) else { mismatches.append("\(entry.file): no label site"); continue }
+                if report.verdict == .noLabel {
+                    mismatches.append("\(entry.file): no label found; expected one")
+                    continue
+                }
+                let fields =
+                    (entry.expected["fields"] as? [String: String])
+                    ?? ((entry.expected["sites"] as? [[String: Any]])?.first?["fields"] as? [String: String]) ?? [:]
+                guard let site = report.sites.first(where: { $0.payload.hasAnnexEKeys }) else {
+                    mismatches.append("\(entry.file): no label site")
+                    continue
+                }
                 for (key, value) in fields where AIGCLabel.Key(rawValue: key) != nil {
                     let got = site.payload.fields.first { $0.key == key }?.value ?? nil
                     if got != value { mismatches.append("\(entry.file): \(key) = \(got ?? "nil"), want \(value)") }
@@ -94,14 +112,15 @@ struct PeerCorpusTests {
             }
             for signal in (entry.expected["signals"] as? [[String: Any]]) ?? [] {
                 let kind = signal["kind"] as? String
-                let code: Finding.Code? = switch kind {
-                case "structure_truncated": .structureTruncated
-                case "structure_malformed": .structureMalformed
-                case "checksum_mismatch": .checksumMismatch
-                case "carrier_ambiguous": .ambiguousFormat
-                case "metadata_shell_empty": .emptyLabel
-                default: nil
-                }
+                let code: Finding.Code? =
+                    switch kind {
+                    case "structure_truncated": .structureTruncated
+                    case "structure_malformed": .structureMalformed
+                    case "checksum_mismatch": .checksumMismatch
+                    case "carrier_ambiguous": .ambiguousFormat
+                    case "metadata_shell_empty": .emptyLabel
+                    default: nil
+                    }
                 if let code, !codes.contains(code) { mismatches.append("\(entry.file): golden signal \(kind!) but no \(code) finding") }
             }
         }
@@ -120,20 +139,28 @@ struct PeerCorpusTests {
             let report = try Verifier().verify(try TestSupport.read(TestSupport.peers.appendingPathComponent(entry.file)))
             let codes = Set(report.allFindings.map(\.code))
             if let decision = Self.strictDecisions[entry.file] {
-                if report.verdict != decision.verdict { mismatches.append("\(entry.file): verdict \(report.verdict.rawValue), want \(decision.verdict.rawValue)") }
+                if report.verdict != decision.verdict {
+                    mismatches.append("\(entry.file): verdict \(report.verdict.rawValue), want \(decision.verdict.rawValue)")
+                }
                 if let code = decision.finding, !codes.contains(code) { mismatches.append("\(entry.file): missing finding \(code)") }
                 continue
             }
             let goldenSites = (entry.expected["sites"] as? [[String: Any]]) ?? []
             let explicitOnly = !goldenSites.isEmpty && goldenSites.allSatisfy { $0["encoding"] as? String == "prompt_pattern" }
-            if let golden = entry.expected["aigctotal_verdict"] as? String, let want = Self.conformanceNames[golden], !explicitOnly, report.conformance != want {
-                mismatches.append("\(entry.file): conformance \(report.conformance.rawValue), AigcTotal says \(golden); findings \(codes.map(\.rawValue).sorted())")
+            if let golden = entry.expected["aigctotal_verdict"] as? String, let want = Self.conformanceNames[golden], !explicitOnly,
+                report.conformance != want
+            {
+                mismatches.append(
+                    "\(entry.file): conformance \(report.conformance.rawValue), AigcTotal says \(golden); findings \(codes.map(\.rawValue).sorted())")
             }
             let has = entry.expected["has_label"] as? Bool
             if has == false, report.verdict != .noLabel { mismatches.append("\(entry.file): verdict \(report.verdict.rawValue); expected no label") }
             if has == true {
                 let fields = (entry.expected["fields"] as? [String: String]) ?? (goldenSites.first?["fields"] as? [String: String]) ?? [:]
-                guard let site = report.sites.first(where: { $0.payload.hasAnnexEKeys }) else { mismatches.append("\(entry.file): no label site"); continue }
+                guard let site = report.sites.first(where: { $0.payload.hasAnnexEKeys }) else {
+                    mismatches.append("\(entry.file): no label site")
+                    continue
+                }
                 for (key, value) in fields where AIGCLabel.Key(rawValue: key) != nil {
                     let got = site.payload.fields.first { $0.key == key }?.value ?? nil
                     if got != value { mismatches.append("\(entry.file): \(key) = \(got ?? "nil"), want \(value)") }

@@ -9,7 +9,8 @@ import SigilTestSupport
     static let keys = try! ProvenanceKeys(c2pa: development.identity, sm2: try SM2.PrivateKey.generate())
     static let anchors = TrustAnchors(certificates: [development.root])
 
-    static func labeled(_ name: String = "gray.png", produceID: String = "tamper-0001", marks: Set<Mark> = [.implicit, .c2pa]) throws -> LabelOutcome {
+    static func labeled(_ name: String = "gray.png", produceID: String = "tamper-0001", marks: Set<Mark> = [.implicit, .c2pa]) throws -> LabelOutcome
+    {
         var policy = try TestSupport.policy(marks, produceID: produceID)
         policy.provenanceKeys = keys
         return try Labeler(policy: policy).label(try TestSupport.read(TestSupport.examples.appendingPathComponent(name)))
@@ -53,12 +54,15 @@ import SigilTestSupport
         let outcome = try Labeler(policy: policy).label(try TestSupport.read(TestSupport.examples.appendingPathComponent(name)))
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent(name), anchor = dir.appendingPathComponent("anchor.pem")
+        let file = dir.appendingPathComponent(name)
+        let anchor = dir.appendingPathComponent("anchor.pem")
         try Data(outcome.bytes).write(to: file)
         try PEM.encode(Self.development.root.derBytes, label: "CERTIFICATE").write(to: anchor, atomically: true, encoding: .utf8)
         let (python, script) = try #require(Self.oracle)
         let untrusted = try TestSupport.run(python, [script, file.path])
-        #expect(untrusted.stdout.contains("\"verdict\": \"valid-untrusted-signer\"") || untrusted.stdout.contains("\"verdict\":\"valid-untrusted-signer\""), "\(untrusted.stdout)")
+        #expect(
+            untrusted.stdout.contains("\"verdict\": \"valid-untrusted-signer\"")
+                || untrusted.stdout.contains("\"verdict\":\"valid-untrusted-signer\""), "\(untrusted.stdout)")
         let trusted = try TestSupport.run(python, [script, file.path, "--trust-anchors", anchor.path])
         #expect(trusted.stdout.contains("\"verdict\":\"valid\""), "\(trusted.stdout)")
     }
@@ -126,9 +130,10 @@ import SigilTestSupport
         let other = try DevelopmentChain.generate(organization: "Mallory")
         let swapped = try Self.replacingSignature(in: outcome.bytes) { cose in
             var protected = cose.protected
-            protected = .map((protected.mapValue ?? []).map { pair in
-                pair.key == .int(33) ? .init(pair.key, .array(other.identity.chainDER.map { .bytes($0) })) : pair
-            })
+            protected = .map(
+                (protected.mapValue ?? []).map { pair in
+                    pair.key == .int(33) ? .init(pair.key, .array(other.identity.chainDER.map { .bytes($0) })) : pair
+                })
             cose.protectedBytes = protected.encoded()
             cose.protected = protected
         }
@@ -160,7 +165,8 @@ import SigilTestSupport
     }
 
     @Test func anExpiredCertificateIsDetected() throws {
-        let expired = try DevelopmentChain.generate(organization: "Sigil Expired", now: Date(timeIntervalSinceNow: -400 * 86_400), signerValidity: 30 * 86_400)
+        let expired = try DevelopmentChain.generate(
+            organization: "Sigil Expired", now: Date(timeIntervalSinceNow: -400 * 86_400), signerValidity: 30 * 86_400)
         var policy = try TestSupport.policy([.implicit, .c2pa], produceID: "expired-0001")
         policy.provenanceKeys = try ProvenanceKeys(c2pa: expired.identity, sm2: Self.keys.sm2)
         let outcome = try Labeler(policy: policy).label(try TestSupport.read(TestSupport.examples.appendingPathComponent("gray.png")))
@@ -178,7 +184,8 @@ import SigilTestSupport
         let box = try #require(manifest.signatureBox)
         var cose = try COSESign1.parse(try #require(store.cborPayload(of: box)))
         try edit(&cose)
-        let signatureBox = JUMBFBuilder.superbox(type: JUMBFType.uuid("c2cs"), label: "c2pa.signature", children: [JUMBFBuilder.box("cbor", cose.encoded())])
+        let signatureBox = JUMBFBuilder.superbox(
+            type: JUMBFType.uuid("c2cs"), label: "c2pa.signature", children: [JUMBFBuilder.box("cbor", cose.encoded())])
         let children = manifest.box.children.map { child -> [UInt8] in
             switch child {
             case .superbox(let s) where s.typeCode == "c2cs": return signatureBox

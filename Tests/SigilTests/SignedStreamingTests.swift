@@ -39,7 +39,8 @@ import Testing
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("out.jpg")
-        let outcome = try Labeler(policy: policy).labelFile(at: TestSupport.examples.appendingPathComponent("landscape.jpg").path, to: out.path, keepBytes: false)
+        let outcome = try Labeler(policy: policy).labelFile(
+            at: TestSupport.examples.appendingPathComponent("landscape.jpg").path, to: out.path, keepBytes: false)
         #expect(outcome.label.reservedCode1.contains(#""BType":"SM3""#))
         #expect(try Verifier().verify(try TestSupport.read(out)).integrity?.state == .valid)
         options.labelBinding = "md5"
@@ -64,7 +65,9 @@ import Testing
         let (fd, bytes) = try Self.source(in: dir)
         defer { close(fd) }
         let out = dir.appendingPathComponent("out.bin").path
-        let provisional: [FileIO.Part] = [.bytes(Array(repeating: 0, count: 10)), .copy(from: fd, range: 0..<100_000), .bytes([0, 0]), .copy(from: fd, range: 200_000..<300_000)]
+        let provisional: [FileIO.Part] = [
+            .bytes(Array(repeating: 0, count: 10)), .copy(from: fd, range: 0..<100_000), .bytes([0, 0]), .copy(from: fd, range: 200_000..<300_000),
+        ]
         try FileIO.writeAtomically(provisional, to: out) {
             [.bytes(Array("HEADER-ONE".utf8)), .copy(from: fd, range: 0..<100_000), .bytes([9, 9]), .copy(from: fd, range: 200_000..<300_000)]
         }

@@ -53,14 +53,18 @@ struct CodingTests {
         let codec = MessageCodec(tagKey: WatermarkTestSupport.key.derive("tag"))
         var rng = KeyedGenerator(seed: 11)
         func gaussian() -> Float {
-            let u = Double(rng.next() >> 11 | 1) / Double(1 << 53), v = Double(rng.next() >> 11) / Double(1 << 53)
+            let u = Double(rng.next() >> 11 | 1) / Double(1 << 53)
+            let v = Double(rng.next() >> 11) / Double(1 << 53)
             return Float((-2 * log(u)).squareRoot() * cos(2 * Double.pi * v))
         }
-        var single = 0, listed = 0, wrong = 0
+        var single = 0
+        var listed = 0
+        var wrong = 0
         for trial in 0..<150 {
             let payload = UInt64(trial) &* 0x9E37_79B9_7F4A_7C15
             let soft = codec.encode(payload: payload).map { Float($0 == 1 ? 1 : -1) + 0.95 * gaussian() }
-            let one = codec.decode(soft: soft), many = codec.decode(soft: soft, listSize: 16)
+            let one = codec.decode(soft: soft)
+            let many = codec.decode(soft: soft, listSize: 16)
             if one.tagValid && one.payload == payload { single += 1 }
             if many.tagValid && many.payload == payload { listed += 1 }
             if many.tagValid && many.payload != payload { wrong += 1 }

@@ -2,13 +2,15 @@ import Testing
 @testable import SigilWatermark
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("Sync: lattice estimation, folding and alignment")
 struct SyncTests {
     /// A plane holding the key's tile (rendered bilinearly like the embedder) under `basis` and `origin`, plus noise.
-    static func tiledPlane(width: Int, height: Int, basis: LatticeBasis, origin: SIMD2<Double>, layout: TileLayout, noise: Float, seed: UInt64 = 5) -> Plane {
+    static func tiledPlane(width: Int, height: Int, basis: LatticeBasis, origin: SIMD2<Double>, layout: TileLayout, noise: Float, seed: UInt64 = 5)
+        -> Plane
+    {
         let chips = layout.chips(codedBits: MessageCodec(tagKey: WatermarkTestSupport.key.derive("tag")).encode(payload: 0x1234))
         let k = Double(TileLayout.side)
         let det = basis.determinant
@@ -19,13 +21,16 @@ struct SyncTests {
                 let p = SIMD2(Double(x), Double(y)) - origin
                 let s = (basis.b.y * p.x - basis.b.x * p.y) / det * k
                 let t = (-basis.a.y * p.x + basis.a.x * p.y) / det * k
-                let u0 = Int(floor(s)), v0 = Int(floor(t))
-                let fx = Float(s - floor(s)), fy = Float(t - floor(t))
+                let u0 = Int(floor(s))
+                let v0 = Int(floor(t))
+                let fx = Float(s - floor(s))
+                let fy = Float(t - floor(t))
                 func chip(_ u: Int, _ v: Int) -> Float {
                     let n = TileLayout.side
                     return chips[((v % n + n) % n) * n + (u % n + n) % n]
                 }
-                let value = (chip(u0, v0) * (1 - fx) + chip(u0 + 1, v0) * fx) * (1 - fy) + (chip(u0, v0 + 1) * (1 - fx) + chip(u0 + 1, v0 + 1) * fx) * fy
+                let value =
+                    (chip(u0, v0) * (1 - fx) + chip(u0 + 1, v0) * fx) * (1 - fy) + (chip(u0, v0 + 1) * (1 - fx) + chip(u0 + 1, v0 + 1) * fx) * fy
                 plane[x, y] = value + noise * (Float(rng.next() % 2001) / 1000 - 1)
             }
         }
@@ -50,7 +55,8 @@ struct SyncTests {
         func sameLattice(_ candidate: LatticeBasis) -> Bool {
             let det = basis.determinant
             func integral(_ v: SIMD2<Double>) -> Bool {
-                let s = (basis.b.y * v.x - basis.b.x * v.y) / det, t = (-basis.a.y * v.x + basis.a.x * v.y) / det
+                let s = (basis.b.y * v.x - basis.b.x * v.y) / det
+                let t = (-basis.a.y * v.x + basis.a.x * v.y) / det
                 return abs(s - s.rounded()) < 0.03 && abs(t - t.rounded()) < 0.03
             }
             return integral(candidate.a) && integral(candidate.b) && abs(abs(candidate.determinant) / abs(det) - 1) < 0.03
@@ -63,7 +69,8 @@ struct SyncTests {
         let layout = TileLayout(key: WatermarkTestSupport.key)
         let codec = MessageCodec(tagKey: WatermarkTestSupport.key.derive("tag"))
         // Express the true lattice in one of the equivalent (transposed / negated) bases.
-        var a = SIMD2<Double>(80, 0), b = SIMD2<Double>(0, 80)
+        var a = SIMD2<Double>(80, 0)
+        var b = SIMD2<Double>(0, 80)
         let truth = LatticeBasis(a: a, b: b)
         if symmetry & 1 != 0 { swap(&a, &b) }
         if symmetry & 2 != 0 { a = -a }
@@ -71,14 +78,15 @@ struct SyncTests {
         let plane = Self.tiledPlane(width: 300, height: 260, basis: truth, origin: SIMD2(37, 11), layout: layout, noise: 3)
         let synchronizer = TileSynchronizer(layout: layout)
         let aligned = synchronizer.align(TileFold(plane: plane, basis: LatticeBasis(a: a, b: b)))
-        #expect(aligned.score > 5)   // peak height is bounded by the data cells' cross-talk, ≈ 6–8 even when clean
+        #expect(aligned.score > 5) // peak height is bounded by the data cells' cross-talk, ≈ 6–8 even when clean
         let decoded = codec.decode(soft: layout.softBits(cellValues: synchronizer.cellValues(aligned)))
         #expect(decoded.tagValid && decoded.payload == 0x1234)
     }
 
     @Test("the tile layout is keyed and deterministic")
     func layoutKeyed() {
-        let a = TileLayout(key: WatermarkTestSupport.key), b = TileLayout(key: WatermarkTestSupport.key)
+        let a = TileLayout(key: WatermarkTestSupport.key)
+        let b = TileLayout(key: WatermarkTestSupport.key)
         let c = TileLayout(key: WatermarkTestSupport.otherKey)
         #expect(a.bitOfCell == b.bitOfCell && a.sign == b.sign)
         #expect(a.sign != c.sign)

@@ -22,7 +22,9 @@ struct TransformTests {
     @Test("2-D FFT equals the direct DFT over batches of columns, and skipping zero rows changes nothing")
     func fft2DMatchesDirectDFT() {
         // 40 columns: two full batches of 16 and a partial one of 8 (the plane is 64 wide, 8 high).
-        let w = 64, h = 8, filledRows = 5
+        let w = 64
+        let h = 8
+        let filledRows = 5
         var rng = KeyedGenerator(seed: 11)
         var plane = ComplexPlane(width: w, height: h)
         for y in 0..<filledRows { for x in 0..<40 { plane.re[y * w + x] = Float(rng.next() % 2000) / 1000 - 1 } }
@@ -32,7 +34,8 @@ struct TransformTests {
         skipped.fft2D(inverse: false, nonzeroRows: filledRows)
         #expect(skipped.re == plane.re && skipped.im == plane.im)
         for (u, v) in [(0, 0), (3, 1), (17, 5), (40, 7), (63, 2)] {
-            var re = 0.0, im = 0.0
+            var re = 0.0
+            var im = 0.0
             for y in 0..<h {
                 for x in 0..<w {
                     let angle = -2 * Double.pi * (Double(u * x) / Double(w) + Double(v * y) / Double(h))

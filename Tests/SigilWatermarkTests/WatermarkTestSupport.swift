@@ -3,7 +3,7 @@ import SigilImaging
 @testable import SigilWatermark
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Images, keys and simple attacks (resample, crop, rotate, JPEG) for the watermark tests.
@@ -24,10 +24,14 @@ enum WatermarkTestSupport {
     /// Bilinear sample of channel `c` at a fractional position (edges clamped; outside → black when `fill`).
     static func sample(_ p: PixelBuffer, _ x: Double, _ y: Double, _ c: Int, fill: Bool = false) -> Double {
         if fill && (x < -0.5 || y < -0.5 || x > Double(p.width) - 0.5 || y > Double(p.height) - 0.5) { return 0 }
-        let cx = min(max(x, 0), Double(p.width - 1)), cy = min(max(y, 0), Double(p.height - 1))
-        let x0 = Int(cx), y0 = Int(cy)
-        let x1 = min(x0 + 1, p.width - 1), y1 = min(y0 + 1, p.height - 1)
-        let fx = cx - Double(x0), fy = cy - Double(y0)
+        let cx = min(max(x, 0), Double(p.width - 1))
+        let cy = min(max(y, 0), Double(p.height - 1))
+        let x0 = Int(cx)
+        let y0 = Int(cy)
+        let x1 = min(x0 + 1, p.width - 1)
+        let y1 = min(y0 + 1, p.height - 1)
+        let fx = cx - Double(x0)
+        let fy = cy - Double(y0)
         func v(_ xx: Int, _ yy: Int) -> Double { Double(p.bytes[(yy * p.width + xx) * p.channels + c]) }
         return (v(x0, y0) * (1 - fx) + v(x1, y0) * fx) * (1 - fy) + (v(x0, y1) * (1 - fx) + v(x1, y1) * fx) * fy
     }
@@ -37,13 +41,17 @@ enum WatermarkTestSupport {
         var src = p
         // Pre-shrink by 2×2 box averages so bilinear does not alias.
         while src.width >= width * 2 && src.height >= height * 2 {
-            let w = src.width / 2, h = src.height / 2, c = src.channels
+            let w = src.width / 2
+            let h = src.height / 2
+            let c = src.channels
             var out = [UInt8](repeating: 0, count: w * h * c)
             for y in 0..<h {
                 for x in 0..<w {
                     for k in 0..<c {
-                        let s = Int(src.bytes[((2 * y) * src.width + 2 * x) * c + k]) + Int(src.bytes[((2 * y) * src.width + 2 * x + 1) * c + k])
-                            + Int(src.bytes[((2 * y + 1) * src.width + 2 * x) * c + k]) + Int(src.bytes[((2 * y + 1) * src.width + 2 * x + 1) * c + k])
+                        let s =
+                            Int(src.bytes[((2 * y) * src.width + 2 * x) * c + k]) + Int(src.bytes[((2 * y) * src.width + 2 * x + 1) * c + k])
+                            + Int(src.bytes[((2 * y + 1) * src.width + 2 * x) * c + k])
+                            + Int(src.bytes[((2 * y + 1) * src.width + 2 * x + 1) * c + k])
                         out[(y * w + x) * c + k] = UInt8((s + 2) / 4)
                     }
                 }
@@ -52,7 +60,8 @@ enum WatermarkTestSupport {
         }
         let c = src.channels
         var out = [UInt8](repeating: 0, count: width * height * c)
-        let sx = Double(src.width) / Double(width), sy = Double(src.height) / Double(height)
+        let sx = Double(src.width) / Double(width)
+        let sy = Double(src.height) / Double(height)
         for y in 0..<height {
             for x in 0..<width {
                 for k in 0..<c {
@@ -76,14 +85,19 @@ enum WatermarkTestSupport {
 
     /// Rotates by `degrees` about the centre on the same canvas, black corners.
     static func rotated(_ p: PixelBuffer, degrees: Double) -> PixelBuffer {
-        let a = degrees * Double.pi / 180, ca = cos(a), sa = sin(a)
-        let cx = Double(p.width - 1) / 2, cy = Double(p.height - 1) / 2
+        let a = degrees * Double.pi / 180
+        let ca = cos(a)
+        let sa = sin(a)
+        let cx = Double(p.width - 1) / 2
+        let cy = Double(p.height - 1) / 2
         let c = p.channels
         var out = [UInt8](repeating: 0, count: p.bytes.count)
         for y in 0..<p.height {
             for x in 0..<p.width {
-                let dx = Double(x) - cx, dy = Double(y) - cy
-                let sx = ca * dx - sa * dy + cx, sy = sa * dx + ca * dy + cy
+                let dx = Double(x) - cx
+                let dy = Double(y) - cy
+                let sx = ca * dx - sa * dy + cx
+                let sy = sa * dx + ca * dy + cy
                 for k in 0..<c {
                     out[(y * p.width + x) * c + k] = UInt8(max(0, min(255, sample(p, sx, sy, k, fill: true).rounded())))
                 }

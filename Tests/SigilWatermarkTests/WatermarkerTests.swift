@@ -27,7 +27,8 @@ struct WatermarkerTests {
     @Test("survives JPEG, downscale, crops, rotation and their combination")
     func attacks() throws {
         let (_, m) = try Self.marked()
-        let w = m.width, h = m.height
+        let w = m.width
+        let h = m.height
         let attacked: [(String, PixelBuffer)] = [
             ("jpeg50", try WatermarkTestSupport.jpeg(m, quality: 50)),
             ("resize50", WatermarkTestSupport.resized(m, width: w / 2, height: h / 2)),
@@ -79,7 +80,8 @@ struct WatermarkerTests {
         var marked = image
         try Self.marker.embed(payload: Self.payload, into: &marked)
         func meanChange(_ columns: Range<Int>) -> Double {
-            var sum = 0.0, n = 0.0
+            var sum = 0.0
+            var n = 0.0
             for y in 32..<(image.height - 32) {
                 for x in columns {
                     let i = (y * image.width + x) * 3
@@ -89,7 +91,8 @@ struct WatermarkerTests {
             }
             return sum / n
         }
-        let inBlack = meanChange(32..<(black.upperBound - 32)), inPhoto = meanChange((black.upperBound + 32)..<(image.width - 32))
+        let inBlack = meanChange(32..<(black.upperBound - 32))
+        let inPhoto = meanChange((black.upperBound + 32)..<(image.width - 32))
         #expect(inPhoto > 0.5)
         #expect(inBlack < 0.1 * inPhoto, "black \(inBlack), photo \(inPhoto)")
         #expect(Self.marker.detect(in: marked).payload == Self.payload)
@@ -127,8 +130,10 @@ struct WatermarkerTests {
         for name in ["landscape.jpg", "meadow.webp", "portrait-gradient.jpg", "rotated-exif6.jpg"] {
             let image = try WatermarkTestSupport.example(name)
             for _ in 0..<3 {
-                let w = 80 + Int(rng.next() % UInt64(image.width - 80)), h = 80 + Int(rng.next() % UInt64(image.height - 80))
-                let x = Int(rng.next() % UInt64(image.width - w + 1)), y = Int(rng.next() % UInt64(image.height - h + 1))
+                let w = 80 + Int(rng.next() % UInt64(image.width - 80))
+                let h = 80 + Int(rng.next() % UInt64(image.height - 80))
+                let x = Int(rng.next() % UInt64(image.width - w + 1))
+                let y = Int(rng.next() % UInt64(image.height - h + 1))
                 let crop = WatermarkTestSupport.cropped(image, x: x, y: y, width: w, height: h)
                 if Self.marker.detect(in: crop).detected { detections += 1 }
             }

@@ -15,7 +15,8 @@ import Sigil
 let environment = ProcessInfo.processInfo.environment
 let metadataFiles = Int(environment["SIGIL_BENCH_FILES"] ?? "") ?? 200
 let rounds = Int(environment["SIGIL_BENCH_ROUNDS"] ?? "") ?? 6
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
 let work = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-bench-\(getpid())")
 try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
@@ -70,10 +71,14 @@ policy.marks = [.explicit, .implicit]
 policy.labelSignature = nil
 policy.explicit.fontPath = font
 let label = try AIGCLabel.firstWrite(producer: ProviderCode.development.rawValue, produceID: ProduceID.generate())
-print("sigil-bench: 12 MP JPEG (\(baseBytes.count / 1024) KiB), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(metadataFiles) files metadata-only, \(rounds) rounds explicit; font \(font)")
+print(
+    "sigil-bench: 12 MP JPEG (\(baseBytes.count / 1024) KiB), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(metadataFiles) files metadata-only, \(rounds) rounds explicit; font \(font)"
+)
 
 // 2. Metadata-only: Sigil in process vs exiftool in one batch process, same files.
-let inDir = work.appendingPathComponent("in"), sigilOut = work.appendingPathComponent("sigil"), exifOut = work.appendingPathComponent("exif")
+let inDir = work.appendingPathComponent("in")
+let sigilOut = work.appendingPathComponent("sigil")
+let exifOut = work.appendingPathComponent("exif")
 for d in [inDir, sigilOut, exifOut] { try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true) }
 var inputs: [String] = []
 for i in 0..<metadataFiles {
@@ -84,7 +89,7 @@ for i in 0..<metadataFiles {
 var metaPolicy = policy
 metaPolicy.marks = [.implicit]
 let metaLabeler = try Labeler(policy: metaPolicy)
-FileIO.syncAll()  // the inputs just written are flushed before anything is timed
+FileIO.syncAll() // the inputs just written are flushed before anything is timed
 
 /// Empties `folder` (each batch writes into a folder of its own).
 func freshFolder(_ folder: URL) throws {
@@ -98,7 +103,9 @@ func freshFolder(_ folder: URL) throws {
     try freshFolder(folder)
     var timing = Timing()
     for (i, path) in inputs.enumerated() {
-        try timing.measure { try metaLabeler.labelFile(at: path, to: folder.appendingPathComponent("f\(i).jpg").path, durable: false, keepBytes: false) }
+        try timing.measure {
+            try metaLabeler.labelFile(at: path, to: folder.appendingPathComponent("f\(i).jpg").path, durable: false, keepBytes: false)
+        }
     }
     if durable { try timing.measure { FileIO.syncAll() } }
     return timing
@@ -116,13 +123,15 @@ func freshFolder(_ folder: URL) throws {
 /// The same batch on `workers` threads, as `sigil label DIR -o DIR --jobs N` spreads it over the cores.
 @MainActor func sigilParallelBatch(into folder: URL, workers: Int) throws -> Double {
     try freshFolder(folder)
-    let files = inputs, labeler = metaLabeler
+    let files = inputs
+    let labeler = metaLabeler
     let failures = Mutex(0)
     let start = ContinuousClock.now
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
         for i in stride(from: worker, to: files.count, by: workers) {
-            do { try labeler.labelFile(at: files[i], to: folder.appendingPathComponent("f\(i).jpg").path, durable: false, keepBytes: false) }
-            catch { failures.withLock { $0 += 1 } }
+            do { try labeler.labelFile(at: files[i], to: folder.appendingPathComponent("f\(i).jpg").path, durable: false, keepBytes: false) } catch {
+                failures.withLock { $0 += 1 }
+            }
         }
     }
     let elapsed = seconds(ContinuousClock.now - start)
@@ -157,13 +166,16 @@ let sigilDurableFilesPerSecond = Double(metadataFiles) / seconds(sigilDurable.to
 let exifDurableFilesPerSecond = Double(metadataFiles) / exifDurableSeconds
 // The labeled files hold the label and the same compressed data (checked, not assumed).
 let check = try FileIO.read(sigilOut.appendingPathComponent("f0.jpg").path)
-guard try Verifier().verify(check).verdict == .aiGenerated, try CompressedImageData.bytes(of: check) == CompressedImageData.bytes(of: baseBytes) else {
+guard try Verifier().verify(check).verdict == .aiGenerated, try CompressedImageData.bytes(of: check) == CompressedImageData.bytes(of: baseBytes)
+else {
     throw SigilError(.io, "the metadata-only output does not verify or its image data changed")
 }
 
 // 3. Explicit + implicit: Sigil vs TurboJPEG decode+encode alone vs ImageMagick + exiftool.
 let labeler = try Labeler(policy: policy)
-var sigilExplicit = Timing(), codecOnly = Timing(), magick = Timing()
+var sigilExplicit = Timing()
+var codecOnly = Timing()
+var magick = Timing()
 let quality = JPEGCodec.estimateQuality(baseBytes) ?? 90
 for r in 0..<rounds {
     let out = work.appendingPathComponent("explicit-\(r).jpg").path
@@ -176,8 +188,10 @@ for r in 0..<rounds {
     let magickOut = work.appendingPathComponent("magick-\(r).jpg").path
     try magick.measure {
         // 5 % of 3000 px ≈ 150 px ink; pointsize 200 gives about that for CJK glyphs.
-        try sh(["convert", base.path, "-font", font, "-pointsize", "200", "-fill", "white", "-undercolor", "#000000C0",
-                "-gravity", "southeast", "-annotate", "+60+60", "AI生成", "-quality", "\(quality)", magickOut])
+        try sh([
+            "convert", base.path, "-font", font, "-pointsize", "200", "-fill", "white", "-undercolor", "#000000C0",
+            "-gravity", "southeast", "-annotate", "+60+60", "AI生成", "-quality", "\(quality)", magickOut,
+        ])
         try sh(["exiftool", "-config", config, "-q", "-overwrite_original", "-XMP-TC260:AIGC=\(label.json)", magickOut])
     }
 }
@@ -186,14 +200,15 @@ let codecMPs = megapixels * Double(rounds) / seconds(codecOnly.total)
 let magickMPs = megapixels * Double(rounds) / seconds(magick.total)
 
 func f(_ v: Double, _ d: Int = 1) -> String { String(format: "%.\(d)f", v) }
-print("""
+print(
+    """
 
-| measurement (12 MP JPEG) | Sigil | anchor | ratio | goal |
-|---|---|---|---|---|
-| metadata-only label, files/s (page cache) | \(f(sigilFilesPerSecond)) (p50 \(f(sigilMeta.p50ms, 3)) ms, p99 \(f(sigilMeta.p99ms, 3)) ms) | exiftool batch: \(f(exifFilesPerSecond)) | \(f(sigilFilesPerSecond / exifFilesPerSecond))× faster | ≥ 20× |
-| metadata-only label, files/s (page cache), \(workers) threads | \(f(parallelFilesPerSecond)) | exiftool batch: \(f(exifFilesPerSecond)) | \(f(parallelFilesPerSecond / exifFilesPerSecond))× faster | ≥ 20× |
-| metadata-only label vs a plain copy, files/s | \(f(sigilFilesPerSecond)) | cp of the same files: \(f(copyFilesPerSecond)) | \(f(copyFilesPerSecond / sigilFilesPerSecond, 2))× the copy's time (cp is \(f(copyFilesPerSecond / exifFilesPerSecond))× exiftool) | |
-| metadata-only label, files/s (each batch + sync) | \(f(sigilDurableFilesPerSecond)) | exiftool batch + sync: \(f(exifDurableFilesPerSecond)) | \(f(sigilDurableFilesPerSecond / exifDurableFilesPerSecond))× faster | |
-| explicit + implicit label, MP/s | \(f(sigilMPs)) (p50 \(f(sigilExplicit.p50ms, 0)) ms) | ImageMagick -annotate + exiftool: \(f(magickMPs)) | \(f(sigilMPs / magickMPs))× faster | ≥ 5× |
-| explicit + implicit label, time | \(f(sigilExplicit.p50ms, 0)) ms p50 | TurboJPEG decode+encode alone: \(f(codecOnly.p50ms, 0)) ms p50 (\(f(codecMPs)) MP/s) | \(f(seconds(sigilExplicit.total) / seconds(codecOnly.total), 2))× the codec time | ≤ 1.5× |
-""")
+    | measurement (12 MP JPEG) | Sigil | anchor | ratio | goal |
+    |---|---|---|---|---|
+    | metadata-only label, files/s (page cache) | \(f(sigilFilesPerSecond)) (p50 \(f(sigilMeta.p50ms, 3)) ms, p99 \(f(sigilMeta.p99ms, 3)) ms) | exiftool batch: \(f(exifFilesPerSecond)) | \(f(sigilFilesPerSecond / exifFilesPerSecond))× faster | ≥ 20× |
+    | metadata-only label, files/s (page cache), \(workers) threads | \(f(parallelFilesPerSecond)) | exiftool batch: \(f(exifFilesPerSecond)) | \(f(parallelFilesPerSecond / exifFilesPerSecond))× faster | ≥ 20× |
+    | metadata-only label vs a plain copy, files/s | \(f(sigilFilesPerSecond)) | cp of the same files: \(f(copyFilesPerSecond)) | \(f(copyFilesPerSecond / sigilFilesPerSecond, 2))× the copy's time (cp is \(f(copyFilesPerSecond / exifFilesPerSecond))× exiftool) | |
+    | metadata-only label, files/s (each batch + sync) | \(f(sigilDurableFilesPerSecond)) | exiftool batch + sync: \(f(exifDurableFilesPerSecond)) | \(f(sigilDurableFilesPerSecond / exifDurableFilesPerSecond))× faster | |
+    | explicit + implicit label, MP/s | \(f(sigilMPs)) (p50 \(f(sigilExplicit.p50ms, 0)) ms) | ImageMagick -annotate + exiftool: \(f(magickMPs)) | \(f(sigilMPs / magickMPs))× faster | ≥ 5× |
+    | explicit + implicit label, time | \(f(sigilExplicit.p50ms, 0)) ms p50 | TurboJPEG decode+encode alone: \(f(codecOnly.p50ms, 0)) ms p50 (\(f(codecMPs)) MP/s) | \(f(seconds(sigilExplicit.total) / seconds(codecOnly.total), 2))× the codec time | ≤ 1.5× |
+    """)

@@ -71,34 +71,34 @@ guard FileManager.default.isExecutableFile(atPath: python) else {
     exit(0)
 }
 let script = """
-import json, sys, time, io, c2pa
-d, rounds = sys.argv[1], int(sys.argv[2])
-src = open(d + '/source.jpg', 'rb').read()
-info = c2pa.C2paSignerInfo(b'es256', open(d + '/chain.pem', 'rb').read(), open(d + '/signer.key', 'rb').read(), None)
-manifest = json.dumps({"claim_generator_info": [{"name": "bench", "version": "1"}], "assertions": [{"label": "c2pa.actions.v2", "data": {"actions": [{"action": "c2pa.created", "digitalSourceType": "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"}]}, "created": True}]})
-ctx = c2pa.Context.from_dict({"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False}, "trust": {"trust_anchors": open(d + '/root.pem').read()}})
-# Like Sigil: no thumbnail, no time stamp (ta_url None), verify_after_sign off.
-sign_ctx = c2pa.Context.from_dict({"builder": {"thumbnail": {"enabled": False}}, "verify": {"verify_after_sign": False}})
-def med(f):
-    t = []
-    for _ in range(rounds):
-        s = time.perf_counter(); f(); t.append((time.perf_counter() - s) * 1000)
-    return sorted(t)[len(t) // 2]
-out = {}
-def sign():
-    signer = c2pa.Signer.from_info(info)
-    builder = c2pa.Builder(manifest, context=sign_ctx)
-    dst = io.BytesIO()
-    builder.sign(signer, 'image/jpeg', io.BytesIO(src), dst)
-    out['bytes'] = dst.getvalue()
-def read(data):
-    return lambda: c2pa.Reader('image/jpeg', io.BytesIO(data), context=ctx).json()
-s = med(sign)
-r = med(read(out['bytes']))
-ours = open(d + '/sigil.jpg', 'rb').read()
-state = json.loads(c2pa.Reader('image/jpeg', io.BytesIO(ours), context=ctx).json()).get('validation_state')
-print(json.dumps({"sign": s, "read": r, "sigil_state": state}))
-"""
+    import json, sys, time, io, c2pa
+    d, rounds = sys.argv[1], int(sys.argv[2])
+    src = open(d + '/source.jpg', 'rb').read()
+    info = c2pa.C2paSignerInfo(b'es256', open(d + '/chain.pem', 'rb').read(), open(d + '/signer.key', 'rb').read(), None)
+    manifest = json.dumps({"claim_generator_info": [{"name": "bench", "version": "1"}], "assertions": [{"label": "c2pa.actions.v2", "data": {"actions": [{"action": "c2pa.created", "digitalSourceType": "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"}]}, "created": True}]})
+    ctx = c2pa.Context.from_dict({"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False}, "trust": {"trust_anchors": open(d + '/root.pem').read()}})
+    # Like Sigil: no thumbnail, no time stamp (ta_url None), verify_after_sign off.
+    sign_ctx = c2pa.Context.from_dict({"builder": {"thumbnail": {"enabled": False}}, "verify": {"verify_after_sign": False}})
+    def med(f):
+        t = []
+        for _ in range(rounds):
+            s = time.perf_counter(); f(); t.append((time.perf_counter() - s) * 1000)
+        return sorted(t)[len(t) // 2]
+    out = {}
+    def sign():
+        signer = c2pa.Signer.from_info(info)
+        builder = c2pa.Builder(manifest, context=sign_ctx)
+        dst = io.BytesIO()
+        builder.sign(signer, 'image/jpeg', io.BytesIO(src), dst)
+        out['bytes'] = dst.getvalue()
+    def read(data):
+        return lambda: c2pa.Reader('image/jpeg', io.BytesIO(data), context=ctx).json()
+    s = med(sign)
+    r = med(read(out['bytes']))
+    ours = open(d + '/sigil.jpg', 'rb').read()
+    state = json.loads(c2pa.Reader('image/jpeg', io.BytesIO(ours), context=ctx).json()).get('validation_state')
+    print(json.dumps({"sign": s, "read": r, "sigil_state": state}))
+    """
 let scriptURL = work.appendingPathComponent("c2pa_bench.py")
 try script.write(to: scriptURL, atomically: true, encoding: .utf8)
 let process = Process()

@@ -26,23 +26,29 @@ struct Latency {
 func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
 
 var arguments = ArraySlice(CommandLine.arguments.dropFirst())
-var phraseCount = 20_000, promptCount = 2_000
+var phraseCount = 20_000
+var promptCount = 2_000
 while let argument = arguments.popFirst() {
     switch argument {
     case "--phrases": phraseCount = Int(arguments.popFirst() ?? "") ?? phraseCount
     case "--prompts": promptCount = Int(arguments.popFirst() ?? "") ?? promptCount
-    default: say("unknown argument \(argument)"); exit(2)
+    default:
+        say("unknown argument \(argument)")
+        exit(2)
     }
 }
 
 // A deterministic generator, so runs compare.
 var random = SplitMix64(seed: 45438)
-let han = Array("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质")
+let han = Array(
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质"
+)
 let latin = Array("abcdefghijklmnopqrstuvwxyz")
 func phrase(_ random: inout SplitMix64) -> String {
     let length = Int.random(in: 2...6, using: &random)
     let alphabet = Bool.random(using: &random) || Int.random(in: 0..<4, using: &random) > 0 ? han : latin
-    return String((0..<length).map { _ in alphabet.randomElement(using: &random)! }) + (alphabet == latin ? String(latin.randomElement(using: &random)!) : "")
+    return String((0..<length).map { _ in alphabet.randomElement(using: &random)! })
+        + (alphabet == latin ? String(latin.randomElement(using: &random)!) : "")
 }
 var lines: [String] = (0..<phraseCount).map { "cat\(($0 % 12))\t\(phrase(&random))" }
 lines += (0..<20).map { "fraud\tre:代开.{0,4}发票\($0)" }
@@ -52,19 +58,30 @@ let compileStart = ContinuousClock.now
 let screener = Screener(library: library, version: 1)
 let compileEnd = ContinuousClock.now
 let normalizer = TextNormalizer()
-let phrases = library.rules.enumerated().filter { $0.element.kind == .phrase }.map { (rule: $0.offset, text: normalizer.normalizedString($0.element.pattern)) }
+let phrases = library.rules.enumerated().filter { $0.element.kind == .phrase }.map {
+    (rule: $0.offset, text: normalizer.normalizedString($0.element.pattern))
+}
 let prompts: [String] = (0..<promptCount).map { i in
     var text = String((0..<200).map { _ in han.randomElement(using: &random)! })
-    if i % 10 == 0 { text += " 製 造 炸彈 " }   // some traditional characters and spacing
+    if i % 10 == 0 { text += " 製 造 炸彈 " } // some traditional characters and spacing
     if i % 7 == 0 { text += " Ｐｌｅａｓｅ draw a CAT " }
     return text
 }
-say(String(format: "library parse %.0f ms, compile (what a server does on reload) %.0f ms", seconds(compileStart - parseStart) * 1000, seconds(compileEnd - compileStart) * 1000))
-say("library: \(phrases.count) phrases + 20 regexes; \(prompts.count) prompts of ~200 characters; \(ProcessInfo.processInfo.activeProcessorCount) cores")
+say(
+    String(
+        format: "library parse %.0f ms, compile (what a server does on reload) %.0f ms", seconds(compileStart - parseStart) * 1000,
+        seconds(compileEnd - compileStart) * 1000))
+say(
+    "library: \(phrases.count) phrases + 20 regexes; \(prompts.count) prompts of ~200 characters; \(ProcessInfo.processInfo.activeProcessorCount) cores"
+)
 
 // 1. Screening versus the per-phrase anchor.
-var sigilLatency = Latency(), anchorLatency = Latency(), foldLatency = Latency()
-var sigilHits = 0, anchorHits = 0, sigilHitsOnAnchorSet = 0
+var sigilLatency = Latency()
+var anchorLatency = Latency()
+var foldLatency = Latency()
+var sigilHits = 0
+var anchorHits = 0
+var sigilHitsOnAnchorSet = 0
 // The anchor is slow (every phrase against every prompt): it runs on the first 200 prompts; ratios are per prompt.
 let anchorPrompts = prompts.prefix(200)
 let sigilStart = ContinuousClock.now
@@ -94,9 +111,16 @@ for prompt in prompts {
     _ = normalizer.normalize(prompt)
     foldLatency.record(ContinuousClock.now - t)
 }
-say("screening, Sigil (fold + Aho–Corasick + regexes): \(sigilLatency.summary); \(String(format: "%.0f", 1 / sigilTotal)) prompts/s; \(sigilHits) rule hits (\(sigilHitsOnAnchorSet) on the anchor's 200)")
-say("screening, anchor (fold + contains per phrase + regexes): \(anchorLatency.summary); \(String(format: "%.1f", 1 / anchorTotal)) prompts/s; \(anchorHits) rule hits")
-say(String(format: "ratio (anchor time / Sigil time, per prompt): %.0f×; same hits: %@", anchorTotal / sigilTotal, anchorHits == sigilHitsOnAnchorSet ? "yes" : "NO"))
+say(
+    "screening, Sigil (fold + Aho–Corasick + regexes): \(sigilLatency.summary); \(String(format: "%.0f", 1 / sigilTotal)) prompts/s; \(sigilHits) rule hits (\(sigilHitsOnAnchorSet) on the anchor's 200)"
+)
+say(
+    "screening, anchor (fold + contains per phrase + regexes): \(anchorLatency.summary); \(String(format: "%.1f", 1 / anchorTotal)) prompts/s; \(anchorHits) rule hits"
+)
+say(
+    String(
+        format: "ratio (anchor time / Sigil time, per prompt): %.0f×; same hits: %@", anchorTotal / sigilTotal,
+        anchorHits == sigilHitsOnAnchorSet ? "yes" : "NO"))
 say("folding alone: \(foldLatency.summary)")
 
 // 3. A whole authorisation on SQLite beside a bare INSERT.
@@ -106,12 +130,17 @@ defer { try? FileManager.default.removeItem(at: folder) }
 let database = try await SQLiteLogDatabase.open(path: folder.appendingPathComponent("b.sqlite").path)
 try await Migrator.migrate(database)
 struct NoSMS: SMSSender { func send(_ message: SMSMessage) async throws {} }
-let duties = ComplianceService(database: database, vault: try PersonalDataVault(masterKey: Array(repeating: 9, count: 32)), sms: NoSMS(), identityVerifier: nil)
+let duties = ComplianceService(
+    database: database, vault: try PersonalDataVault(masterKey: Array(repeating: 9, count: 32)), sms: NoSMS(), identityVerifier: nil)
 _ = try await duties.screening.install(library, source: "bench", actor: "bench")
-let account = try await duties.register(try AccountApplication(kind: "individual", name: "基准", phone: "13800138000", idNumber: "11010519491231002X", uscc: nil), actor: "bench")
+let account = try await duties.register(
+    try AccountApplication(kind: "individual", name: "基准", phone: "13800138000", idNumber: "11010519491231002X", uscc: nil), actor: "bench")
 _ = try await duties.accounts.review(account.id, approve: true, note: nil, actor: "bench")
-try await database.withTransaction { db in try await db.raw("CREATE TABLE anchor (id TEXT PRIMARY KEY, account TEXT, prompt BLOB, created_at BIGINT)").run() }
-var authorizeLatency = Latency(), insertLatency = Latency()
+try await database.withTransaction { db in
+    try await db.raw("CREATE TABLE anchor (id TEXT PRIMARY KEY, account TEXT, prompt BLOB, created_at BIGINT)").run()
+}
+var authorizeLatency = Latency()
+var insertLatency = Latency()
 let rounds = min(prompts.count, 1000)
 let authorizeStart = ContinuousClock.now
 for prompt in prompts.prefix(rounds) {

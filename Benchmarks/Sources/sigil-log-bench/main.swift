@@ -17,7 +17,7 @@ import SigilStore
 import SigilStorePostgres
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // MARK: - Options
@@ -47,7 +47,9 @@ struct Latency {
     var histogram = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
     mutating func record(_ duration: Duration) { histogram.record(UInt64(max(1, seconds(duration) * 1e6))) }
     func ms(_ percentile: Double) -> String { String(format: "%.2f", Double(histogram.valueAtPercentile(percentile)) / 1000) }
-    var summary: String { "p50 \(ms(50)) ms, p99 \(ms(99)) ms, max \(String(format: "%.2f", Double(histogram.max) / 1000)) ms (n=\(histogram.totalCount))" }
+    var summary: String {
+        "p50 \(ms(50)) ms, p99 \(ms(99)) ms, max \(String(format: "%.2f", Double(histogram.max) / 1000)) ms (n=\(histogram.totalCount))"
+    }
 }
 
 func say(_ text: String) {
@@ -83,7 +85,9 @@ struct Throughput {
 /// Appends `count` records in batches, integrates the backlog, then measures append+integrate per batch. The anchor:
 /// raw INSERTs of the same rows, same batching, into a table of the same shape and indexes, in another database on the
 /// same storage — what the database alone costs, without Sigil's sequencing, encoding and validation.
-func throughput(_ database: any LogDatabase, anchor anchorDatabase: any LogDatabase, count: Int, batch: Int, label: String) async throws -> (Throughput, LogStore) {
+func throughput(_ database: any LogDatabase, anchor anchorDatabase: any LogDatabase, count: Int, batch: Int, label: String) async throws -> (
+    Throughput, LogStore
+) {
     var configuration = LogConfiguration(origin: origin, signingKey: signingKey)
     configuration.integrateOnOpen = false
     let store = try await LogStore.open(database, configuration: configuration)
@@ -97,11 +101,15 @@ func throughput(_ database: any LogDatabase, anchor anchorDatabase: any LogDatab
     encodeStart = ContinuousClock.now
     for record in records.prefix(100_000) { encoded &+= try GenerationRecord(entry: record.entry()).marks.count }
     let parseMicros = seconds(ContinuousClock.now - encodeStart) * 1e6 / Double(min(count, 100_000)) - encodeMicros
-    say("  [\(label)] entry encoding (validate + canonical JSON): \(String(format: "%.1f", encodeMicros)) µs/record; strict parse: \(String(format: "%.1f", parseMicros)) µs/record (\(encoded % 10))")
+    say(
+        "  [\(label)] entry encoding (validate + canonical JSON): \(String(format: "%.1f", encodeMicros)) µs/record; strict parse: \(String(format: "%.1f", parseMicros)) µs/record (\(encoded % 10))"
+    )
 
     // Anchor: the same rows, the same batching, the same connection — bare INSERTs, no sequencing.
     try await anchorDatabase.withTransaction { db in
-        try await db.raw("CREATE TABLE anchor (idx BIGINT PRIMARY KEY, produce_id TEXT NOT NULL, account TEXT, logged_at BIGINT NOT NULL, entry \(unsafeRaw: database.dialect == .postgres ? "BYTEA" : "BLOB") NOT NULL)").run()
+        try await db.raw(
+            "CREATE TABLE anchor (idx BIGINT PRIMARY KEY, produce_id TEXT NOT NULL, account TEXT, logged_at BIGINT NOT NULL, entry \(unsafeRaw: database.dialect == .postgres ? "BYTEA" : "BLOB") NOT NULL)"
+        ).run()
         try await db.raw("CREATE INDEX anchor_produce_id ON anchor (produce_id)").run()
         try await db.raw("CREATE INDEX anchor_account ON anchor (account)").run()
     }
@@ -115,14 +123,17 @@ func throughput(_ database: any LogDatabase, anchor anchorDatabase: any LogDatab
         try await anchorDatabase.withTransaction { db in
             var insert = db.insert(into: "anchor").columns("idx", "produce_id", "account", "logged_at", "entry")
             for (offset, row) in chunk.enumerated() {
-                insert = insert.values(SQLBind(Int64(base + offset)), SQLBind(row.produceID), SQLBind(row.account), SQLBind(Int64(0)), SQLBind(row.entry))
+                insert = insert.values(
+                    SQLBind(Int64(base + offset)), SQLBind(row.produceID), SQLBind(row.account), SQLBind(Int64(0)), SQLBind(row.entry))
             }
             try await insert.run()
         }
         position += chunk.count
     }
     result.anchorPerSecond = Double(anchorCount) / seconds(ContinuousClock.now - start)
-    say("  [\(label)] anchor: raw batched INSERTs into the same schema \(String(format: "%.0f", result.anchorPerSecond))/s (\(anchorCount) rows, batch \(batch))")
+    say(
+        "  [\(label)] anchor: raw batched INSERTs into the same schema \(String(format: "%.0f", result.anchorPerSecond))/s (\(anchorCount) rows, batch \(batch))"
+    )
 
     // Sigil: append (entry encoding + sequencing + insert, one transaction per batch).
     let appendCount = count - 10 * batch
@@ -134,12 +145,16 @@ func throughput(_ database: any LogDatabase, anchor anchorDatabase: any LogDatab
     }
     let appendSeconds = seconds(ContinuousClock.now - start)
     result.appendsPerSecond = Double(appendCount) / appendSeconds
-    say("  [\(label)] appends: \(String(format: "%.0f", result.appendsPerSecond))/s (\(appendCount) records in \(String(format: "%.1f", appendSeconds)) s, batch \(batch), ~\(result.entryBytes) B/entry)")
+    say(
+        "  [\(label)] appends: \(String(format: "%.0f", result.appendsPerSecond))/s (\(appendCount) records in \(String(format: "%.1f", appendSeconds)) s, batch \(batch), ~\(result.entryBytes) B/entry)"
+    )
 
     start = ContinuousClock.now
     let integration = try await store.integrate()
     result.integrateSeconds = seconds(ContinuousClock.now - start)
-    say("  [\(label)] integrate backlog of \(integration.added): \(String(format: "%.2f", result.integrateSeconds)) s (\(String(format: "%.0f", Double(integration.added) / result.integrateSeconds)) leaves/s)")
+    say(
+        "  [\(label)] integrate backlog of \(integration.added): \(String(format: "%.2f", result.integrateSeconds)) s (\(String(format: "%.0f", Double(integration.added) / result.integrateSeconds)) leaves/s)"
+    )
 
     // Integration latency: one second of appends at the goal rate (10,000 entries) pending, then integrated.
     var integrationLatency = Latency()
@@ -173,7 +188,9 @@ func throughput(_ database: any LogDatabase, anchor anchorDatabase: any LogDatab
 // MARK: - Proof and checkpoint latency
 
 func proofLatency(_ store: LogStore, size: UInt64, label: String, withEntries: Bool) async throws {
-    var inclusion = Latency(), consistency = Latency(), tlog = Latency()
+    var inclusion = Latency()
+    var consistency = Latency()
+    var tlog = Latency()
     var generator = SystemRandomNumberGenerator()
     let root = try await store.latestCheckpoint().checkpoint.root
     for _ in 0..<500 {
@@ -212,7 +229,9 @@ func syntheticTree(leaves: Int, path: String) async throws -> (LogStore, Double)
         pending.removeAll()
         try await database.withTransaction { db in
             for (id, hashes) in tiles {
-                try await db.raw("INSERT INTO log_tiles (level, idx, hashes) VALUES (\(bind: id.level), \(bind: Int64(id.index)), \(bind: Data(HashTile.encode(hashes)))) ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes").run()
+                try await db.raw(
+                    "INSERT INTO log_tiles (level, idx, hashes) VALUES (\(bind: id.level), \(bind: Int64(id.index)), \(bind: Data(HashTile.encode(hashes)))) ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes"
+                ).run()
             }
         }
     }
@@ -228,13 +247,16 @@ func syntheticTree(leaves: Int, path: String) async throws -> (LogStore, Double)
     let root = frontier.root
     let note = try Checkpoint(origin: origin, size: UInt64(leaves), root: root).signed(by: signer).formatted
     try await database.withTransaction { db in
-        try await db.raw("INSERT INTO log_checkpoints (size, root, note, signed_at) VALUES (\(bind: Int64(leaves)), \(bind: Data(root.bytes)), \(bind: note), 0)").run()
+        try await db.raw(
+            "INSERT INTO log_checkpoints (size, root, note, signed_at) VALUES (\(bind: Int64(leaves)), \(bind: Data(root.bytes)), \(bind: note), 0)"
+        ).run()
     }
     return (store, seconds(ContinuousClock.now - start))
 }
 
 func checkpointLatency(_ store: LogStore, label: String) async throws {
-    var integrate = Latency(), sign = Latency()
+    var integrate = Latency()
+    var sign = Latency()
     let signer = try NoteSigner(name: origin, seed: signingKey)
     let size = try await store.latestCheckpoint().checkpoint.size
     for i in 0..<200 {
@@ -269,7 +291,8 @@ struct BenchPostgres {
         func run(_ tool: String, _ args: [String]) throws {
             // Through bash, closing inherited descriptors: Foundation's Process waits for its socket to close, and
             // the server pg_ctl leaves running must not hold it.
-            let closeInherited = #"for fd in /proc/self/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-" 2>/dev/null; fi; done; exec "$@""#
+            let closeInherited =
+                #"for fd in /proc/self/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-" 2>/dev/null; fi; done; exec "$@""#
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/bin/bash")
             p.arguments = ["-c", closeInherited, "sigil-pg"] + (asRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--"] : []) + [tool] + args
@@ -284,7 +307,12 @@ struct BenchPostgres {
         let port = 56_000 + Int(getpid() % 1000)
         try run(bin + "/initdb", ["-D", directory + "/data", "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-instructions"])
         // Default durability (fsync on, synchronous_commit on): the numbers are what a real deployment gets.
-        try run(bin + "/pg_ctl", ["-D", directory + "/data", "-o", "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c shared_buffers=256MB", "-l", directory + "/log", "-w", "start"])
+        try run(
+            bin + "/pg_ctl",
+            [
+                "-D", directory + "/data", "-o", "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c shared_buffers=256MB", "-l",
+                directory + "/log", "-w", "start",
+            ])
         try run(bin + "/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-q", "-c", "CREATE DATABASE bench"])
         try run(bin + "/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-q", "-c", "CREATE DATABASE anchor"])
         return BenchPostgres(url: "postgres://postgres@127.0.0.1:\(port)/bench", anchorURL: "postgres://postgres@127.0.0.1:\(port)/anchor") {
@@ -312,10 +340,15 @@ try await proofLatency(sqliteStore, size: sqliteSize, label: "sqlite", withEntri
 try await checkpointLatency(sqliteStore, label: "sqlite")
 var auditStart = ContinuousClock.now
 let audit = try await sqliteStore.audit()
-say("  [sqlite] audit of \(audit.entries) entries, \(audit.checkpoints) checkpoints: \(String(format: "%.1f", seconds(ContinuousClock.now - auditStart))) s, clean: \(audit.isClean)")
-let fileBytes = ((try? FileManager.default.attributesOfItem(atPath: scratch + "/sigil.sqlite")[.size] as? Int) ?? 0)
+say(
+    "  [sqlite] audit of \(audit.entries) entries, \(audit.checkpoints) checkpoints: \(String(format: "%.1f", seconds(ContinuousClock.now - auditStart))) s, clean: \(audit.isClean)"
+)
+let fileBytes =
+    ((try? FileManager.default.attributesOfItem(atPath: scratch + "/sigil.sqlite")[.size] as? Int) ?? 0)
     + ((try? FileManager.default.attributesOfItem(atPath: scratch + "/sigil.sqlite-wal")[.size] as? Int) ?? 0)
-say("  [sqlite] database size: \(fileBytes / 1_048_576) MiB for \(audit.entries) entries (\(fileBytes / max(1, Int(audit.entries))) B/entry: entry, indexes, tiles, checkpoints)")
+say(
+    "  [sqlite] database size: \(fileBytes / 1_048_576) MiB for \(audit.entries) entries (\(fileBytes / max(1, Int(audit.entries))) B/entry: entry, indexes, tiles, checkpoints)"
+)
 try await sqliteStore.close()
 
 if options.postgres {
@@ -331,13 +364,18 @@ if options.postgres {
             try await proofLatency(store, size: try await store.latestCheckpoint().checkpoint.size, label: "postgres", withEntries: true)
             try await checkpointLatency(store, label: "postgres")
             let sizes = try await postgres.withConnection { db in
-                try await db.raw("SELECT pg_total_relation_size('log_entries') AS entries, pg_total_relation_size('log_tiles') AS tiles, pg_total_relation_size('log_checkpoints') AS checkpoints, (SELECT COUNT(*) FROM log_entries) AS n").first()
+                try await db.raw(
+                    "SELECT pg_total_relation_size('log_entries') AS entries, pg_total_relation_size('log_tiles') AS tiles, pg_total_relation_size('log_checkpoints') AS checkpoints, (SELECT COUNT(*) FROM log_entries) AS n"
+                ).first()
             }
             if let sizes {
                 let n = max(1, try sizes.decode(column: "n", as: Int64.self))
-                let entries = try sizes.decode(column: "entries", as: Int64.self), tiles = try sizes.decode(column: "tiles", as: Int64.self)
+                let entries = try sizes.decode(column: "entries", as: Int64.self)
+                let tiles = try sizes.decode(column: "tiles", as: Int64.self)
                 let checkpoints = try sizes.decode(column: "checkpoints", as: Int64.self)
-                say("  [postgres] storage for \(n) entries: entries+indexes \(entries / n) B/entry, tiles \(tiles / n) B/entry, checkpoints \(checkpoints / 1024) KiB total")
+                say(
+                    "  [postgres] storage for \(n) entries: entries+indexes \(entries / n) B/entry, tiles \(tiles / n) B/entry, checkpoints \(checkpoints / 1024) KiB total"
+                )
             }
             try await store.close()
         } catch {
@@ -352,7 +390,9 @@ if options.postgres {
 if options.big {
     say("Proof latency on a synthetic tree of \(options.bigLeaves) leaves (SQLite tile store):")
     let (big, buildSeconds) = try await syntheticTree(leaves: options.bigLeaves, path: scratch + "/big.sqlite")
-    say("  [big] built tiles for \(options.bigLeaves) leaves in \(String(format: "%.1f", buildSeconds)) s (\(String(format: "%.0f", Double(options.bigLeaves) / buildSeconds)) leaves/s hashed and stored)")
+    say(
+        "  [big] built tiles for \(options.bigLeaves) leaves in \(String(format: "%.1f", buildSeconds)) s (\(String(format: "%.0f", Double(options.bigLeaves) / buildSeconds)) leaves/s hashed and stored)"
+    )
     try await proofLatency(big, size: UInt64(options.bigLeaves), label: "big", withEntries: false)
     let bigBytes = (try? FileManager.default.attributesOfItem(atPath: scratch + "/big.sqlite")[.size] as? Int) ?? 0
     say("  [big] tile store size: \(bigBytes / 1_048_576) MiB (\(String(format: "%.1f", Double(bigBytes) / Double(options.bigLeaves))) B/leaf)")

@@ -34,7 +34,10 @@ let keyBytes: [UInt8] = {
     if let hex = option("--key") {
         var out: [UInt8] = []
         var chars = Array(hex)
-        while chars.count >= 2 { out.append(UInt8(String(chars[0..<2]), radix: 16) ?? 0); chars.removeFirst(2) }
+        while chars.count >= 2 {
+            out.append(UInt8(String(chars[0..<2]), radix: 16) ?? 0)
+            chars.removeFirst(2)
+        }
         return out
     }
     return (0..<32).map { UInt8(($0 * 37 + 11) & 0xFF) }
@@ -58,7 +61,8 @@ func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
 func json(_ d: WatermarkDetection) -> String {
     let payload = d.payloadHex.map { "\"\($0)\"" } ?? "null"
-    return "{\"detected\":\(d.detected),\"payload\":\(payload),\"bitAgreement\":\(d.bitAgreement),\"syncScore\":\(d.syncScore),\"scale\":\(d.scale ?? 0),\"rotation\":\(d.rotationDegrees ?? 0)}"
+    return
+        "{\"detected\":\(d.detected),\"payload\":\(payload),\"bitAgreement\":\(d.bitAgreement),\"syncScore\":\(d.syncScore),\"scale\":\(d.scale ?? 0),\"rotation\":\(d.rotationDegrees ?? 0)}"
 }
 
 guard let command = args.first else { fail("usage: sigil-wm-bench embed|detect|timeit|fpr|speed ...") }
@@ -91,7 +95,8 @@ case "timeit":
 case "speed":
     let repeats = Int(option("--repeat") ?? "3") ?? 3
     let pixels = load(args[0])
-    var e = Double.infinity, d = Double.infinity
+    var e = Double.infinity
+    var d = Double.infinity
     var ok = true
     for _ in 0..<repeats {
         var copy = pixels
@@ -105,8 +110,10 @@ case "speed":
         d = min(d, t2 - t1)
     }
     let mp = Double(pixels.width * pixels.height) / 1e6
-    print(String(format: "%dx%d %.1f MP: embed %.3f s (%.1f MP/s), detect %.3f s (%.1f MP/s), roundtrip %@",
-                 pixels.width, pixels.height, mp, e, mp / e, d, mp / d, ok ? "ok" : "FAILED"))
+    print(
+        String(
+            format: "%dx%d %.1f MP: embed %.3f s (%.1f MP/s), detect %.3f s (%.1f MP/s), roundtrip %@",
+            pixels.width, pixels.height, mp, e, mp / e, d, mp / d, ok ? "ok" : "FAILED"))
 case "fpr":
     let count = Int(option("--count") ?? "10000") ?? 10000
     var rng = SplitMix64(seed: UInt64(option("--seed") ?? "1") ?? 1)
@@ -123,9 +130,14 @@ case "fpr":
             if p.layout != .rgb && p.layout != .gray {
                 // Drop alpha for the test.
                 let c = p.channels
-                var rgb = [UInt8](); rgb.reserveCapacity(p.pixelCount * 3)
+                var rgb = [UInt8]()
+                rgb.reserveCapacity(p.pixelCount * 3)
                 for i in 0..<p.pixelCount {
-                    if c == 2 { rgb += [p.bytes[i * 2], p.bytes[i * 2], p.bytes[i * 2]] } else { rgb += [p.bytes[i * 4], p.bytes[i * 4 + 1], p.bytes[i * 4 + 2]] }
+                    if c == 2 {
+                        rgb += [p.bytes[i * 2], p.bytes[i * 2], p.bytes[i * 2]]
+                    } else {
+                        rgb += [p.bytes[i * 4], p.bytes[i * 4 + 1], p.bytes[i * 4 + 2]]
+                    }
                 }
                 p = PixelBuffer(width: p.width, height: p.height, layout: .rgb, bytes: rgb)
             }
@@ -144,9 +156,12 @@ case "fpr":
             let s = Int(next() % UInt64(sources.count))
             let src = sources[s].1
             // Random crop of 10–100 % of each side, then random rescale 0.3–1.5 (nearest-area) of the crop.
-            let fw = 0.1 + 0.9 * uniform(), fh = 0.1 + 0.9 * uniform()
-            let cw = max(48, Int(Double(src.width) * fw)), ch = max(48, Int(Double(src.height) * fh))
-            let cx = Int(uniform() * Double(max(1, src.width - cw))), cy = Int(uniform() * Double(max(1, src.height - ch)))
+            let fw = 0.1 + 0.9 * uniform()
+            let fh = 0.1 + 0.9 * uniform()
+            let cw = max(48, Int(Double(src.width) * fw))
+            let ch = max(48, Int(Double(src.height) * fh))
+            let cx = Int(uniform() * Double(max(1, src.width - cw)))
+            let cy = Int(uniform() * Double(max(1, src.height - ch)))
             let scale = Int(30 + uniform() * 120)
             plans[i % jobs].append((s, min(cw, src.width), min(ch, src.height), cx, cy, scale))
         }
@@ -158,7 +173,8 @@ case "fpr":
                 for (s, cw, ch, cx, cy, scale) in plan {
                     let src = frozen[s]
                     let c = src.channels
-                    let tw = max(40, cw * scale / 100), th = max(40, ch * scale / 100)
+                    let tw = max(40, cw * scale / 100)
+                    let th = max(40, ch * scale / 100)
                     var bytes = [UInt8](repeating: 0, count: tw * th * c)
                     for y in 0..<th {
                         let sy = cy + min(ch - 1, y * ch / th)
@@ -184,8 +200,13 @@ case "fpr":
     }
     scores.sort()
     let elapsed = now() - start
-    print("fpr: \(results.count) unmarked crops from \(sources.count) images, \(positives.count) detected (false positives), \(String(format: "%.0f", elapsed)) s")
-    print(String(format: "sync score on unmarked: median %.2f, 99th pct %.2f, max %.2f", scores[scores.count / 2], scores[scores.count * 99 / 100], scores.last ?? 0))
+    print(
+        "fpr: \(results.count) unmarked crops from \(sources.count) images, \(positives.count) detected (false positives), \(String(format: "%.0f", elapsed)) s"
+    )
+    print(
+        String(
+            format: "sync score on unmarked: median %.2f, 99th pct %.2f, max %.2f", scores[scores.count / 2], scores[scores.count * 99 / 100],
+            scores.last ?? 0))
     print("analytic bound per image: \(WatermarkDetection.falsePositiveBound)")
     for p in positives { print("FALSE POSITIVE: \(p)") }
 default:

@@ -52,7 +52,8 @@ private func fuzzHandler(_ handler: any MediaFormatHandler, _ bytes: [UInt8]) {
     }
 }
 
-private let label = #"{"Label":"1","ContentProducer":"001191000000000000000K10000","ProduceID":"fuzz","ReservedCode1":"","ContentPropagator":"001191000000000000000K10000","PropagateID":"fuzz","ReservedCode2":""}"#
+private let label =
+    #"{"Label":"1","ContentProducer":"001191000000000000000K10000","ProduceID":"fuzz","ReservedCode1":"","ContentPropagator":"001191000000000000000K10000","PropagateID":"fuzz","ReservedCode2":""}"#
 private let extra = [XMPProperty(namespaceURI: "https://sigil.invalid/ns/1.0/", prefix: "sigil", name: "Job", value: "fuzz & <job>")]
 
 @_cdecl("LLVMFuzzerTestOneInput")

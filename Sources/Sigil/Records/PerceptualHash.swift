@@ -54,9 +54,11 @@ public enum PerceptualHash {
         var out = [Double](repeating: 0, count: size * size)
         pixels.bytes.withUnsafeBufferPointer { bytes in
             for cy in 0..<size {
-                let y0 = cy * pixels.height / size, y1 = max(y0 + 1, (cy + 1) * pixels.height / size)
+                let y0 = cy * pixels.height / size
+                let y1 = max(y0 + 1, (cy + 1) * pixels.height / size)
                 for cx in 0..<size {
-                    let x0 = cx * pixels.width / size, x1 = max(x0 + 1, (cx + 1) * pixels.width / size)
+                    let x0 = cx * pixels.width / size
+                    let x1 = max(x0 + 1, (cx + 1) * pixels.width / size)
                     var sum = 0.0
                     for y in y0..<y1 {
                         var offset = (y * pixels.width + x0) * channels

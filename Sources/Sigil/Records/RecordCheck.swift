@@ -101,7 +101,9 @@ public struct RecordCheck: Sendable {
         }
         switch proofStatus {
         case .valid:
-            lines.append("  proof        valid: entry \(proofIndex ?? 0) is in \(checkpoint?.origin ?? "the log")'s checkpoint of \(checkpoint?.size ?? 0) (\(proofSource ?? "given"))")
+            lines.append(
+                "  proof        valid: entry \(proofIndex ?? 0) is in \(checkpoint?.origin ?? "the log")'s checkpoint of \(checkpoint?.size ?? 0) (\(proofSource ?? "given"))"
+            )
         case .invalid(let reason): lines.append("  proof        INVALID: \(reason)")
         case .unverifiable(let reason): lines.append("  proof        not checked: \(reason)")
         case .absent: if lookedUp { lines.append("  proof        none") }
@@ -120,8 +122,10 @@ public struct RecordCheck: Sendable {
     ///   - keystore: the keystore to find the local log key in.
     ///   - perceptualHash: the file's perceptual hash when the caller already has it
     ///     (``VerificationReport/perceptualHash``); computed from `bytes` otherwise.
-    public static func check(bytes: [UInt8], produceID: String?, proof given: (proof: TlogProof, source: String)?, keeper: RecordKeeper?,
-                             verifiers: [NoteVerifier], keystore: Keystore?, perceptualHash: UInt64? = nil) async -> RecordCheck {
+    public static func check(
+        bytes: [UInt8], produceID: String?, proof given: (proof: TlogProof, source: String)?, keeper: RecordKeeper?,
+        verifiers: [NoteVerifier], keystore: Keystore?, perceptualHash: UInt64? = nil
+    ) async -> RecordCheck {
         var check = RecordCheck()
         let sha = Array(SHA256.hash(data: bytes))
         var proof = given
@@ -156,8 +160,10 @@ public struct RecordCheck: Sendable {
         return check
     }
 
-    static func verify(_ proof: TlogProof, sha: [UInt8], produceID: String?, keeper: RecordKeeper?, verifiers: [NoteVerifier],
-                       keystore: Keystore?, into check: inout RecordCheck) -> ProofStatus {
+    static func verify(
+        _ proof: TlogProof, sha: [UInt8], produceID: String?, keeper: RecordKeeper?, verifiers: [NoteVerifier],
+        keystore: Keystore?, into check: inout RecordCheck
+    ) -> ProofStatus {
         guard let entry = proof.extra else {
             return .invalid("the proof carries no entry (extra line), so its leaf hash cannot be recomputed")
         }
@@ -174,8 +180,9 @@ public struct RecordCheck: Sendable {
             if let verifier = keeper?.store.verifier {
                 trusted = [verifier]
             } else if let keystore, let seed = try? LogKeys.signingKey(in: keystore, create: false).seed,
-                      let origin = (try? SignedNote(parsing: proof.checkpointNote)).flatMap({ try? Checkpoint(text: $0.text) })?.origin,
-                      let signer = try? NoteSigner(name: origin, seed: seed) {
+                let origin = (try? SignedNote(parsing: proof.checkpointNote)).flatMap({ try? Checkpoint(text: $0.text) })?.origin,
+                let signer = try? NoteSigner(name: origin, seed: seed)
+            {
                 trusted = [signer.verifier]
             }
         }
@@ -190,7 +197,8 @@ public struct RecordCheck: Sendable {
             return .invalid("\(error)")
         }
         if record.contentSHA256 != sha && record.produceID != produceID {
-            return .invalid("the proof is for another file: its record has ProduceID \(record.produceID) and SHA-256 \(LowerHex.encode(record.contentSHA256))")
+            return .invalid(
+                "the proof is for another file: its record has ProduceID \(record.produceID) and SHA-256 \(LowerHex.encode(record.contentSHA256))")
         }
         return .valid
     }

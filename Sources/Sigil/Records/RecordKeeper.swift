@@ -27,8 +27,10 @@ public struct RecordKeeper: Sendable {
         /// `--data`, `--keys` and `--database`, each falling back to the environment (`SIGIL_DATA`,
         /// `SIGIL_DATABASE`) and then to the defaults. `drivers` open database URLs; without one, only the SQLite
         /// file can be opened.
-        public init(data: String? = nil, keys: String? = nil, database: String? = nil, drivers: [LogDatabaseDriver] = [],
-                    environment: [String: String] = ProcessInfo.processInfo.environment) {
+        public init(
+            data: String? = nil, keys: String? = nil, database: String? = nil, drivers: [LogDatabaseDriver] = [],
+            environment: [String: String] = ProcessInfo.processInfo.environment
+        ) {
             dataDirectory = DataDirectory.resolve(explicit: data, environment: environment)
             keysDirectory = keys
             self.drivers = drivers
@@ -61,9 +63,11 @@ public struct RecordKeeper: Sendable {
         /// SHA-256 of the embedded C2PA manifest, when there is one.
         public var c2paManifestSHA256: [UInt8]?
 
-        public init(serviceCategory: ServiceCategory = .other, model: String? = nil, accountReference: String? = nil,
-                    optOutAgreement: String? = nil, optOutRecipient: String? = nil,
-                    watermarkPayload: [UInt8]? = nil, c2paManifestSHA256: [UInt8]? = nil) {
+        public init(
+            serviceCategory: ServiceCategory = .other, model: String? = nil, accountReference: String? = nil,
+            optOutAgreement: String? = nil, optOutRecipient: String? = nil,
+            watermarkPayload: [UInt8]? = nil, c2paManifestSHA256: [UInt8]? = nil
+        ) {
             self.serviceCategory = serviceCategory
             self.model = model
             self.accountReference = accountReference
@@ -122,8 +126,10 @@ public struct RecordKeeper: Sendable {
         let (pseudonymizer, pseudonymNotice) = try LogKeys.pseudonymizer(in: keystore)
         let database = try await openDatabase(location)
         do {
-            let store = try await LogStore.open(database, configuration: LogConfiguration(origin: origin, retentionDays: retentionDays, signingKey: seed))
-            return RecordKeeper(store: store, location: location, pseudonymizer: pseudonymizer, notices: [signingNotice, pseudonymNotice].compactMap { $0 })
+            let store = try await LogStore.open(
+                database, configuration: LogConfiguration(origin: origin, retentionDays: retentionDays, signingKey: seed))
+            return RecordKeeper(
+                store: store, location: location, pseudonymizer: pseudonymizer, notices: [signingNotice, pseudonymNotice].compactMap { $0 })
         } catch {
             try? await database.close()
             throw error
@@ -138,7 +144,8 @@ public struct RecordKeeper: Sendable {
         if location.databaseURL == nil, !FileManager.default.fileExists(atPath: location.sqlitePath) { return nil }
         let keystore = location.keystore
         let seed = keystore.contains(LogKeys.signingKeyItem) ? try LogKeys.signingKey(in: keystore, create: false).seed : nil
-        let pseudonymizer = keystore.contains(LogKeys.pseudonymizationKeyItem) ? try LogKeys.pseudonymizer(in: keystore, create: false).pseudonymizer : nil
+        let pseudonymizer =
+            keystore.contains(LogKeys.pseudonymizationKeyItem) ? try LogKeys.pseudonymizer(in: keystore, create: false).pseudonymizer : nil
         let database = try await openDatabase(location)
         do {
             let store = try await LogStore.open(database, configuration: LogConfiguration(signingKey: seed))
@@ -155,9 +162,12 @@ public struct RecordKeeper: Sendable {
         if let url = location.databaseURL {
             guard let driver = location.drivers.first(where: { $0.opens(url) }) else {
                 let known = location.drivers.flatMap(\.schemes).map { "\($0)://" }
-                throw SigilError(.usage, known.isEmpty
-                    ? "this program opens no database URLs (\(LogDatabaseDriver.redacted(url))); the SQLite file lives in the data directory"
-                    : "--database takes a \(known.joined(separator: " or ")) URL (postgres://user:password@host:port/database); the SQLite file lives in the data directory")
+                throw SigilError(
+                    .usage,
+                    known.isEmpty
+                        ? "this program opens no database URLs (\(LogDatabaseDriver.redacted(url))); the SQLite file lives in the data directory"
+                        : "--database takes a \(known.joined(separator: " or ")) URL (postgres://user:password@host:port/database); the SQLite file lives in the data directory"
+                )
             }
             return try await driver.connect(url)
         }
@@ -211,7 +221,8 @@ public struct RecordKeeper: Sendable {
     /// SHA-256 of the C2PA manifest store (its JUMBF bytes) embedded in a labeled file, when it carries one.
     static func manifestStoreSHA256(_ outcome: LabelOutcome) -> [UInt8]? {
         guard outcome.c2paManifest != nil, let carrier = MediaRegistry.standard.handler(for: outcome.format) as? any ManifestCarrying,
-              let store = try? carrier.findManifestStores(in: outcome.bytes).first else { return nil }
+            let store = try? carrier.findManifestStores(in: outcome.bytes).first
+        else { return nil }
         return Array(SHA256.hash(data: store.bytes))
     }
 
@@ -228,7 +239,8 @@ public struct RecordKeeper: Sendable {
 
     func requirePseudonymizer() throws -> Pseudonymizer {
         guard let pseudonymizer else {
-            throw SigilError(.usage, "the account pseudonymization key \(LogKeys.pseudonymizationKeyItem) is not in the keystore \(location.keystore.directory)")
+            throw SigilError(
+                .usage, "the account pseudonymization key \(LogKeys.pseudonymizationKeyItem) is not in the keystore \(location.keystore.directory)")
         }
         return pseudonymizer
     }

@@ -84,7 +84,9 @@ public struct AccountApplication: Sendable, Hashable {
     /// - Throws: ``FieldError`` naming the first bad field: `kind`, `name`, `phone`, `idNumber` or `uscc`.
     public init(kind: String?, name: String?, phone: String?, idNumber: String?, uscc: String?) throws {
         guard let kindText = kind else { throw FieldError("kind", "is required: individual or organization") }
-        guard let kind = Account.Kind(rawValue: kindText) else { throw FieldError("kind", "must be individual or organization, not \"\(kindText.prefix(40))\"") }
+        guard let kind = Account.Kind(rawValue: kindText) else {
+            throw FieldError("kind", "must be individual or organization, not \"\(kindText.prefix(40))\"")
+        }
         self.kind = kind
         self.name = try TextField.require(name, field: "name", limit: 128)
         guard let phone else { throw FieldError("phone", "is required") }

@@ -22,8 +22,10 @@ public struct AccountStore: Sendable {
     /// Opens an account in `pending` (or `rejected` when the identity service found a mismatch).
     ///
     /// - Throws: ``SigilError`` `.conflict` when an account with the same identity number exists.
-    public func create(_ application: AccountApplication, identityCheck: Account.IdentityCheck, checkReason: String? = nil,
-                       actor: String, now: RecordTime = .now()) async throws -> Account {
+    public func create(
+        _ application: AccountApplication, identityCheck: Account.IdentityCheck, checkReason: String? = nil,
+        actor: String, now: RecordTime = .now()
+    ) async throws -> Account {
         let id = Identifier.make("acc")
         let status: Account.Status = identityCheck == .mismatched ? .rejected : .pending
         let account = Account(
@@ -41,16 +43,21 @@ public struct AccountStore: Sendable {
                 throw SigilError(.conflict, "an account with this \(application.identityField) already exists")
             }
             try await db.insert(into: "accounts")
-                .columns("id", "kind", "status", "name_sealed", "phone_sealed", "identity_sealed", "identity_lookup", "phone_lookup",
-                         "name_masked", "phone_masked", "identity_masked", "identity_check", "phone_confirmed_at", "status_reason",
-                         "created_at", "updated_at")
-                .values(SQLBind(id), SQLBind(account.kind.rawValue), SQLBind(status.rawValue), SQLBind(Data(name)), SQLBind(Data(phone)),
-                        SQLBind(Data(identity)), SQLBind(identityLookup), SQLBind(phoneLookup), SQLBind(account.nameMasked),
-                        SQLBind(account.phoneMasked), SQLBind(account.identityMasked), SQLBind(identityCheck.rawValue),
-                        SQLLiteral.null, SQLBind(checkReason), SQLBind(now.milliseconds), SQLBind(now.milliseconds))
+                .columns(
+                    "id", "kind", "status", "name_sealed", "phone_sealed", "identity_sealed", "identity_lookup", "phone_lookup",
+                    "name_masked", "phone_masked", "identity_masked", "identity_check", "phone_confirmed_at", "status_reason",
+                    "created_at", "updated_at"
+                )
+                .values(
+                    SQLBind(id), SQLBind(account.kind.rawValue), SQLBind(status.rawValue), SQLBind(Data(name)), SQLBind(Data(phone)),
+                    SQLBind(Data(identity)), SQLBind(identityLookup), SQLBind(phoneLookup), SQLBind(account.nameMasked),
+                    SQLBind(account.phoneMasked), SQLBind(account.identityMasked), SQLBind(identityCheck.rawValue),
+                    SQLLiteral.null, SQLBind(checkReason), SQLBind(now.milliseconds), SQLBind(now.milliseconds)
+                )
                 .run()
-            try await AuditLog.append(on: db, dialect: dialect, actor: actor, action: "account.create", subject: id,
-                                      detail: ["kind": account.kind.rawValue, "identityCheck": identityCheck.rawValue, "status": status.rawValue], time: now)
+            try await AuditLog.append(
+                on: db, dialect: dialect, actor: actor, action: "account.create", subject: id,
+                detail: ["kind": account.kind.rawValue, "identityCheck": identityCheck.rawValue, "status": status.rawValue], time: now)
         }
         return account
     }
@@ -74,7 +81,9 @@ public struct AccountStore: Sendable {
     public func list(status: Account.Status? = nil, limit: Int = 200) async throws -> [Account] {
         try await store.read("list accounts") { db in
             if let status {
-                return try await db.raw("SELECT * FROM accounts WHERE status = \(bind: status.rawValue) ORDER BY created_at DESC LIMIT \(bind: Int64(limit))").all().map(Self.account(from:))
+                return try await db.raw(
+                    "SELECT * FROM accounts WHERE status = \(bind: status.rawValue) ORDER BY created_at DESC LIMIT \(bind: Int64(limit))"
+                ).all().map(Self.account(from:))
             }
             return try await db.raw("SELECT * FROM accounts ORDER BY created_at DESC LIMIT \(bind: Int64(limit))").all().map(Self.account(from:))
         }
@@ -97,13 +106,15 @@ public struct AccountStore: Sendable {
     ///   the account is not pending.
     public func review(_ id: String, approve: Bool, note: String?, actor: String, now: RecordTime = .now()) async throws -> Account {
         let note = try TextField.reviewNote(note, approve: approve)
-        return try await transition(id, to: approve ? .verified : .rejected, from: [.pending], reason: note, actor: actor,
-                             action: "account.review", detail: ["decision": approve ? "approve" : "reject"], now: now)
+        return try await transition(
+            id, to: approve ? .verified : .rejected, from: [.pending], reason: note, actor: actor,
+            action: "account.review", detail: ["decision": approve ? "approve" : "reject"], now: now)
     }
 
     /// Suspends a verified or pending account (DSP Art. 10 sanctions).
     public func suspend(_ id: String, reason: String, actor: String, now: RecordTime = .now()) async throws -> Account {
-        try await transition(id, to: .suspended, from: [.verified, .pending], reason: reason, actor: actor, action: "account.suspend", detail: [:], now: now)
+        try await transition(
+            id, to: .suspended, from: [.verified, .pending], reason: reason, actor: actor, action: "account.suspend", detail: [:], now: now)
     }
 
     /// Lifts a suspension: the account is verified again.
@@ -111,18 +122,27 @@ public struct AccountStore: Sendable {
         try await transition(id, to: .verified, from: [.suspended], reason: note, actor: actor, action: "account.reinstate", detail: [:], now: now)
     }
 
-    func transition(_ id: String, to target: Account.Status, from allowed: Set<Account.Status>, reason: String?, actor: String,
-                    action: String, detail: [String: String], now: RecordTime) async throws -> Account {
+    func transition(
+        _ id: String, to target: Account.Status, from allowed: Set<Account.Status>, reason: String?, actor: String,
+        action: String, detail: [String: String], now: RecordTime
+    ) async throws -> Account {
         let dialect = store.dialect
         return try await store.write("change an account") { db in
-            guard let row = try await db.raw("SELECT * FROM accounts WHERE id = \(bind: id)\(unsafeRaw: dialect == .postgres ? " FOR UPDATE" : "")").first() else {
+            guard
+                let row = try await db.raw("SELECT * FROM accounts WHERE id = \(bind: id)\(unsafeRaw: dialect == .postgres ? " FOR UPDATE" : "")")
+                    .first()
+            else {
                 throw SigilError(.notFound, "no account \(id.prefix(40))")
             }
             var account = try Self.account(from: row)
             guard allowed.contains(account.status) else {
-                throw SigilError(.conflict, "account \(id) is \(account.status.rawValue); \(action) needs it \(allowed.map(\.rawValue).sorted().joined(separator: " or "))")
+                throw SigilError(
+                    .conflict,
+                    "account \(id) is \(account.status.rawValue); \(action) needs it \(allowed.map(\.rawValue).sorted().joined(separator: " or "))")
             }
-            try await db.raw("UPDATE accounts SET status = \(bind: target.rawValue), status_reason = \(bind: reason), updated_at = \(bind: now.milliseconds) WHERE id = \(bind: id)").run()
+            try await db.raw(
+                "UPDATE accounts SET status = \(bind: target.rawValue), status_reason = \(bind: reason), updated_at = \(bind: now.milliseconds) WHERE id = \(bind: id)"
+            ).run()
             var details = detail
             details["from"] = account.status.rawValue
             details["to"] = target.rawValue
@@ -140,16 +160,27 @@ public struct AccountStore: Sendable {
     public func recordIdentityCheck(_ id: String, _ check: Account.IdentityCheck, reason: String?, now: RecordTime = .now()) async throws -> Account {
         let dialect = store.dialect
         return try await store.write("record an identity check") { db in
-            guard let row = try await db.raw("SELECT * FROM accounts WHERE id = \(bind: id)").first() else { throw SigilError(.notFound, "no account \(id.prefix(40))") }
+            guard let row = try await db.raw("SELECT * FROM accounts WHERE id = \(bind: id)").first() else {
+                throw SigilError(.notFound, "no account \(id.prefix(40))")
+            }
             var account = try Self.account(from: row)
             account.identityCheck = check
             if account.status == .pending {
-                if check == .mismatched { account.status = .rejected; account.statusReason = reason }
-                if check == .matched, account.phoneConfirmedAt != nil { account.status = .verified; account.statusReason = "identity service match and phone confirmed" }
+                if check == .mismatched {
+                    account.status = .rejected
+                    account.statusReason = reason
+                }
+                if check == .matched, account.phoneConfirmedAt != nil {
+                    account.status = .verified
+                    account.statusReason = "identity service match and phone confirmed"
+                }
             }
-            try await db.raw("UPDATE accounts SET identity_check = \(bind: check.rawValue), status = \(bind: account.status.rawValue), status_reason = \(bind: account.statusReason), updated_at = \(bind: now.milliseconds) WHERE id = \(bind: id)").run()
-            try await AuditLog.append(on: db, dialect: dialect, actor: "system", action: "account.identity-check", subject: id,
-                                      detail: ["result": check.rawValue, "status": account.status.rawValue], time: now)
+            try await db.raw(
+                "UPDATE accounts SET identity_check = \(bind: check.rawValue), status = \(bind: account.status.rawValue), status_reason = \(bind: account.statusReason), updated_at = \(bind: now.milliseconds) WHERE id = \(bind: id)"
+            ).run()
+            try await AuditLog.append(
+                on: db, dialect: dialect, actor: "system", action: "account.identity-check", subject: id,
+                detail: ["result": check.rawValue, "status": account.status.rawValue], time: now)
             account.updatedAt = now
             return account
         }
@@ -165,16 +196,22 @@ public struct AccountStore: Sendable {
         let hash = vault.lookup(code, domain: "otp/\(id)")
         let vault = self.vault
         return try await store.write("issue a phone code") { db in
-            guard let row = try await db.raw("SELECT * FROM accounts WHERE id = \(bind: id)").first() else { throw SigilError(.notFound, "no account \(id.prefix(40))") }
+            guard let row = try await db.raw("SELECT * FROM accounts WHERE id = \(bind: id)").first() else {
+                throw SigilError(.notFound, "no account \(id.prefix(40))")
+            }
             let account = try Self.account(from: row)
             guard account.phoneConfirmedAt == nil else { throw SigilError(.conflict, "the phone of account \(id) is already confirmed") }
             if let last = try await db.raw("SELECT sent_at FROM phone_codes WHERE account_id = \(bind: id)").first(),
-               now.milliseconds - (try last.decode(column: "sent_at", as: Int64.self)) < Self.codeResendMilliseconds {
+                now.milliseconds - (try last.decode(column: "sent_at", as: Int64.self)) < Self.codeResendMilliseconds
+            {
                 throw SigilError(.conflict, "a code was sent less than 30 s ago; wait before asking for another")
             }
             try await db.raw("DELETE FROM phone_codes WHERE account_id = \(bind: id)").run()
             try await db.insert(into: "phone_codes").columns("account_id", "code_hash", "expires_at", "attempts", "sent_at")
-                .values(SQLBind(id), SQLBind(hash), SQLBind(now.milliseconds + Self.codeLifetimeMilliseconds), SQLBind(Int64(0)), SQLBind(now.milliseconds))
+                .values(
+                    SQLBind(id), SQLBind(hash), SQLBind(now.milliseconds + Self.codeLifetimeMilliseconds), SQLBind(Int64(0)),
+                    SQLBind(now.milliseconds)
+                )
                 .run()
             let phone = try vault.open([UInt8](try row.decode(column: "phone_sealed", as: Data.self)), context: SealedField.accountPhone.context(id))
             return (code, phone)
@@ -189,9 +226,12 @@ public struct AccountStore: Sendable {
         let given = vault.lookup(code.trimmingCharacters(in: .whitespaces), domain: "otp/\(id)")
         let dialect = store.dialect
         let outcome: Result<Account, FieldError> = try await store.write("confirm a phone") { db in
-            guard let row = try await db.raw("SELECT * FROM accounts WHERE id = \(bind: id)").first() else { throw SigilError(.notFound, "no account \(id.prefix(40))") }
+            guard let row = try await db.raw("SELECT * FROM accounts WHERE id = \(bind: id)").first() else {
+                throw SigilError(.notFound, "no account \(id.prefix(40))")
+            }
             var account = try Self.account(from: row)
-            guard let pending = try await db.raw("SELECT code_hash, expires_at, attempts FROM phone_codes WHERE account_id = \(bind: id)").first() else {
+            guard let pending = try await db.raw("SELECT code_hash, expires_at, attempts FROM phone_codes WHERE account_id = \(bind: id)").first()
+            else {
                 return .failure(FieldError("code", "no code was sent to this account, or it was used; ask for a new one"))
             }
             let attempts = try pending.decode(column: "attempts", as: Int64.self)
@@ -213,9 +253,12 @@ public struct AccountStore: Sendable {
                 account.status = .verified
                 account.statusReason = "identity service match and phone confirmed"
             }
-            try await db.raw("UPDATE accounts SET phone_confirmed_at = \(bind: now.milliseconds), status = \(bind: account.status.rawValue), status_reason = \(bind: account.statusReason), updated_at = \(bind: now.milliseconds) WHERE id = \(bind: id)").run()
-            try await AuditLog.append(on: db, dialect: dialect, actor: "public", action: "account.phone-confirm", subject: id,
-                                      detail: ["status": account.status.rawValue], time: now)
+            try await db.raw(
+                "UPDATE accounts SET phone_confirmed_at = \(bind: now.milliseconds), status = \(bind: account.status.rawValue), status_reason = \(bind: account.statusReason), updated_at = \(bind: now.milliseconds) WHERE id = \(bind: id)"
+            ).run()
+            try await AuditLog.append(
+                on: db, dialect: dialect, actor: "public", action: "account.phone-confirm", subject: id,
+                detail: ["status": account.status.rawValue], time: now)
             account.updatedAt = now
             return .success(account)
         }

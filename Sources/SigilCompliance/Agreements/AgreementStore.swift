@@ -26,7 +26,8 @@ public struct AgreementStore: Sendable {
             }
             try await db.insert(into: "agreements").columns("version", "sha256", "published_at", "published_by")
                 .values(SQLBind(version), SQLBind(digest), SQLBind(now.milliseconds), SQLBind(actor)).run()
-            try await AuditLog.append(on: db, dialect: dialect, actor: actor, action: "agreement.publish", subject: version, detail: ["sha256": digest], time: now)
+            try await AuditLog.append(
+                on: db, dialect: dialect, actor: actor, action: "agreement.publish", subject: version, detail: ["sha256": digest], time: now)
         }
     }
 

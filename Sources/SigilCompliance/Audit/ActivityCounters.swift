@@ -13,13 +13,16 @@ public struct ActivityCounters: Sendable {
 
     /// Verifications on days in `[from, to)`, by verdict.
     public func verifications(from: RecordTime, to: RecordTime) async throws -> JSONValue {
-        let first = String(from.description.prefix(10)), last = String(to.description.prefix(10))
+        let first = String(from.description.prefix(10))
+        let last = String(to.description.prefix(10))
         return try await store.read("count verifications") { db in
             var total: Int64 = 0
             var members: [JSONValue.Member] = []
-            for row in try await db.raw("""
+            for row in try await db.raw(
+                """
                 SELECT verdict, CAST(SUM(count) AS BIGINT) AS n FROM verification_counts WHERE day >= \(bind: first) AND day < \(bind: last) GROUP BY verdict ORDER BY verdict
-                """).all() {
+                """
+            ).all() {
                 let n = try row.decode(column: "n", as: Int64.self)
                 total += n
                 members.append(.init(try row.decode(column: "verdict", as: String.self), .number(String(n))))
@@ -64,10 +67,12 @@ extension ActivityCounters {
         try await store.write("count verifications") { db in
             for (key, n) in batch.sorted(by: { $0.key < $1.key }) {
                 let parts = key.split(separator: "|", maxSplits: 1).map(String.init)
-                try await db.raw("""
+                try await db.raw(
+                    """
                     INSERT INTO verification_counts (day, verdict, count) VALUES (\(bind: parts[0]), \(bind: parts[1]), \(bind: n))
                     ON CONFLICT (day, verdict) DO UPDATE SET count = verification_counts.count + \(bind: n)
-                    """).run()
+                    """
+                ).run()
             }
         }
     }

@@ -48,8 +48,10 @@ public struct AuditLog: Sendable {
     }
 
     /// Appends an event inside the caller's transaction `db`.
-    static func append(on db: any SQLDatabase, dialect: StoreDialect, actor: String, action: String, subject: String,
-                       detail: [String: String] = [:], time: RecordTime = .now()) async throws {
+    static func append(
+        on db: any SQLDatabase, dialect: StoreDialect, actor: String, action: String, subject: String,
+        detail: [String: String] = [:], time: RecordTime = .now()
+    ) async throws {
         if dialect == .postgres {
             // Two servers appending at once: the second waits here, then chains onto the first's event.
             try await db.raw("LOCK TABLE audit_events IN SHARE ROW EXCLUSIVE MODE").run()
@@ -58,11 +60,14 @@ public struct AuditLog: Sendable {
         let sequence = (try last?.decode(column: "seq", as: Int64.self) ?? 0) + 1
         let previous = try last?.decode(column: "hash", as: String.self) ?? genesis
         let detailText = String(decoding: try JSONEncoder.sorted.encode(detail), as: UTF8.self)
-        let hash = AuditEvent.hash(previous: previous, sequence: sequence, time: time, actor: actor, action: action, subject: subject, detail: detailText)
+        let hash = AuditEvent.hash(
+            previous: previous, sequence: sequence, time: time, actor: actor, action: action, subject: subject, detail: detailText)
         try await db.insert(into: "audit_events")
             .columns("seq", "time", "actor", "action", "subject", "detail", "previous_hash", "hash")
-            .values(SQLBind(sequence), SQLBind(time.milliseconds), SQLBind(actor), SQLBind(action), SQLBind(subject),
-                    SQLBind(detailText), SQLBind(previous), SQLBind(hash))
+            .values(
+                SQLBind(sequence), SQLBind(time.milliseconds), SQLBind(actor), SQLBind(action), SQLBind(subject),
+                SQLBind(detailText), SQLBind(previous), SQLBind(hash)
+            )
             .run()
     }
 
@@ -79,10 +84,12 @@ public struct AuditLog: Sendable {
         let lower = from?.milliseconds ?? Int64.min
         let upper = to?.milliseconds ?? Int64.max
         return try await store.read("read the audit log") { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 SELECT seq, time, actor, action, subject, detail, previous_hash, hash FROM audit_events
                 WHERE time >= \(bind: lower) AND time < \(bind: upper) ORDER BY seq LIMIT \(bind: Int64(limit))
-                """).all().map(Self.event(from:))
+                """
+            ).all().map(Self.event(from:))
         }
     }
 
@@ -90,9 +97,11 @@ public struct AuditLog: Sendable {
     public func counts(from: RecordTime, to: RecordTime) async throws -> [String: Int] {
         try await store.read("count audit events") { db in
             var counts: [String: Int] = [:]
-            for row in try await db.raw("""
+            for row in try await db.raw(
+                """
                 SELECT action, COUNT(*) AS n FROM audit_events WHERE time >= \(bind: from.milliseconds) AND time < \(bind: to.milliseconds) GROUP BY action
-                """).all() {
+                """
+            ).all() {
                 counts[try row.decode(column: "action", as: String.self)] = Int(try row.decode(column: "n", as: Int64.self))
             }
             return counts
@@ -102,15 +111,18 @@ public struct AuditLog: Sendable {
     /// The newest `limit` events, newest first.
     public func latest(limit: Int = 100) async throws -> [AuditEvent] {
         try await store.read("read the audit log") { db in
-            try await db.raw("SELECT seq, time, actor, action, subject, detail, previous_hash, hash FROM audit_events ORDER BY seq DESC LIMIT \(bind: Int64(limit))")
-                .all().map(Self.event(from:))
+            try await db.raw(
+                "SELECT seq, time, actor, action, subject, detail, previous_hash, hash FROM audit_events ORDER BY seq DESC LIMIT \(bind: Int64(limit))"
+            )
+            .all().map(Self.event(from:))
         }
     }
 
     /// Recomputes the chain; returns a problem per broken link or gap (empty when intact).
     public func verify() async throws -> [String] {
         let rows = try await store.read("read the audit log") { db in
-            try await db.raw("SELECT seq, time, actor, action, subject, detail, previous_hash, hash FROM audit_events ORDER BY seq").all().map(Self.event(from:))
+            try await db.raw("SELECT seq, time, actor, action, subject, detail, previous_hash, hash FROM audit_events ORDER BY seq").all().map(
+                Self.event(from:))
         }
         var problems: [String] = []
         var previous = Self.genesis
@@ -118,8 +130,9 @@ public struct AuditLog: Sendable {
             if event.sequence != Int64(offset + 1) { problems.append("audit event \(offset + 1) is missing (found \(event.sequence))") }
             if event.previousHash != previous { problems.append("audit event \(event.sequence) does not chain onto the event before it") }
             let detail = String(decoding: try JSONEncoder.sorted.encode(event.detail), as: UTF8.self)
-            let expected = AuditEvent.hash(previous: event.previousHash, sequence: event.sequence, time: event.time, actor: event.actor,
-                                           action: event.action, subject: event.subject, detail: detail)
+            let expected = AuditEvent.hash(
+                previous: event.previousHash, sequence: event.sequence, time: event.time, actor: event.actor,
+                action: event.action, subject: event.subject, detail: detail)
             if expected != event.hash { problems.append("audit event \(event.sequence) was altered: its hash does not match its fields") }
             previous = event.hash
         }

@@ -19,12 +19,15 @@ public struct ComplaintStore: Sendable {
     ///
     /// - Throws: ``FieldError`` naming a bad field (`kind`, `category`, `description`, `contact`, `produceID`,
     ///   `contentUrl`).
-    public func submit(kind: String?, category: String?, description: String?, contact: String?, produceID: String?,
-                       contentURL: String?, now: RecordTime = .now()) async throws -> Complaint {
-        let kind = try kind.map { text in
-            guard let kind = Complaint.Kind(rawValue: text) else { throw FieldError("kind", "must be complaint, report or appeal") }
-            return kind
-        } ?? .report
+    public func submit(
+        kind: String?, category: String?, description: String?, contact: String?, produceID: String?,
+        contentURL: String?, now: RecordTime = .now()
+    ) async throws -> Complaint {
+        let kind =
+            try kind.map { text in
+                guard let kind = Complaint.Kind(rawValue: text) else { throw FieldError("kind", "must be complaint, report or appeal") }
+                return kind
+            } ?? .report
         let category = try TextField.check(category, field: "category", limit: 64, required: false) ?? "other"
         let description = try TextField.require(description, field: "description", limit: 5000)
         let contact = try TextField.check(contact, field: "contact", limit: 200, required: false)
@@ -38,22 +41,28 @@ public struct ComplaintStore: Sendable {
         }
         let id = Identifier.make("rep")
         let due = RecordTime(milliseconds: now.milliseconds + Int64(responseDays) * 86_400_000)
-        let complaint = Complaint(id: id, kind: kind, category: category, description: description, produceID: produceID, contentURL: contentURL,
-                                  status: .received, response: nil, createdAt: now, dueAt: due, updatedAt: now, closedAt: nil)
+        let complaint = Complaint(
+            id: id, kind: kind, category: category, description: description, produceID: produceID, contentURL: contentURL,
+            status: .received, response: nil, createdAt: now, dueAt: due, updatedAt: now, closedAt: nil)
         let sealedContact = try contact.map { try vault.seal($0, context: SealedField.complaintContact.context(id)) }
         let dialect = store.dialect
         try await store.write("file a complaint") { db in
             try await db.insert(into: "complaints")
-                .columns("id", "kind", "category", "description", "contact_sealed", "produce_id", "content_url", "status", "response",
-                         "created_at", "due_at", "updated_at", "closed_at")
-                .values(SQLBind(id), SQLBind(kind.rawValue), SQLBind(category), SQLBind(description), SQLBind(sealedContact.map { Data($0) }),
-                        SQLBind(produceID), SQLBind(contentURL), SQLBind(Complaint.Status.received.rawValue), SQLLiteral.null,
-                        SQLBind(now.milliseconds), SQLBind(due.milliseconds), SQLBind(now.milliseconds), SQLLiteral.null)
+                .columns(
+                    "id", "kind", "category", "description", "contact_sealed", "produce_id", "content_url", "status", "response",
+                    "created_at", "due_at", "updated_at", "closed_at"
+                )
+                .values(
+                    SQLBind(id), SQLBind(kind.rawValue), SQLBind(category), SQLBind(description), SQLBind(sealedContact.map { Data($0) }),
+                    SQLBind(produceID), SQLBind(contentURL), SQLBind(Complaint.Status.received.rawValue), SQLLiteral.null,
+                    SQLBind(now.milliseconds), SQLBind(due.milliseconds), SQLBind(now.milliseconds), SQLLiteral.null
+                )
                 .run()
             try await db.insert(into: "complaint_events").columns("complaint_id", "time", "actor", "from_status", "to_status", "note")
                 .values(SQLBind(id), SQLBind(now.milliseconds), SQLBind("public"), SQLBind(""), SQLBind("received"), SQLLiteral.null).run()
-            try await AuditLog.append(on: db, dialect: dialect, actor: "public", action: "complaint.submit", subject: id,
-                                      detail: ["kind": kind.rawValue, "category": category, "dueAt": due.description], time: now)
+            try await AuditLog.append(
+                on: db, dialect: dialect, actor: "public", action: "complaint.submit", subject: id,
+                detail: ["kind": kind.rawValue, "category": category, "dueAt": due.description], time: now)
         }
         return complaint
     }
@@ -68,7 +77,9 @@ public struct ComplaintStore: Sendable {
     public func list(openOnly: Bool = false, limit: Int = 200) async throws -> [Complaint] {
         try await store.read("list complaints") { db in
             if openOnly {
-                return try await db.raw("SELECT * FROM complaints WHERE status IN ('received', 'reviewing') ORDER BY due_at LIMIT \(bind: Int64(limit))").all().map(Self.complaint(from:))
+                return try await db.raw(
+                    "SELECT * FROM complaints WHERE status IN ('received', 'reviewing') ORDER BY due_at LIMIT \(bind: Int64(limit))"
+                ).all().map(Self.complaint(from:))
             }
             return try await db.raw("SELECT * FROM complaints ORDER BY due_at LIMIT \(bind: Int64(limit))").all().map(Self.complaint(from:))
         }
@@ -78,30 +89,44 @@ public struct ComplaintStore: Sendable {
     ///
     /// - Throws: ``SigilError`` `.notFound`; `.conflict` for a move the workflow does not allow; ``FieldError`` on
     ///   `response` when closing without one.
-    public func transition(_ id: String, to target: Complaint.Status, response: String?, note: String?, actor: String,
-                           now: RecordTime = .now()) async throws -> Complaint {
+    public func transition(
+        _ id: String, to target: Complaint.Status, response: String?, note: String?, actor: String,
+        now: RecordTime = .now()
+    ) async throws -> Complaint {
         let response = try TextField.check(response, field: "response", limit: 5000, required: false)
         let note = try TextField.check(note, field: "note", limit: 2000, required: false)
         if target.isClosed, response == nil { throw FieldError("response", "closing a complaint needs the response sent to the person") }
         let dialect = store.dialect
         return try await store.write("move a complaint") { db in
-            guard let row = try await db.raw("SELECT * FROM complaints WHERE id = \(bind: id)\(unsafeRaw: dialect == .postgres ? " FOR UPDATE" : "")").first() else {
+            guard
+                let row = try await db.raw("SELECT * FROM complaints WHERE id = \(bind: id)\(unsafeRaw: dialect == .postgres ? " FOR UPDATE" : "")")
+                    .first()
+            else {
                 throw SigilError(.notFound, "no complaint \(id.prefix(40))")
             }
             var complaint = try Self.complaint(from: row)
             guard complaint.status.next.contains(target) else {
-                throw SigilError(.conflict, "complaint \(id) is \(complaint.status.rawValue); it can go to \(complaint.status.next.map(\.rawValue).sorted().joined(separator: " or ").nilIfEmpty ?? "nowhere (closed)"), not \(target.rawValue)")
+                throw SigilError(
+                    .conflict,
+                    "complaint \(id) is \(complaint.status.rawValue); it can go to \(complaint.status.next.map(\.rawValue).sorted().joined(separator: " or ").nilIfEmpty ?? "nowhere (closed)"), not \(target.rawValue)"
+                )
             }
             let closed: Int64? = target.isClosed ? now.milliseconds : nil
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE complaints SET status = \(bind: target.rawValue), response = \(bind: response ?? complaint.response), updated_at = \(bind: now.milliseconds),
                 closed_at = \(bind: closed) WHERE id = \(bind: id)
-                """).run()
+                """
+            ).run()
             try await db.insert(into: "complaint_events").columns("complaint_id", "time", "actor", "from_status", "to_status", "note")
-                .values(SQLBind(id), SQLBind(now.milliseconds), SQLBind(actor), SQLBind(complaint.status.rawValue), SQLBind(target.rawValue), SQLBind(note ?? response))
+                .values(
+                    SQLBind(id), SQLBind(now.milliseconds), SQLBind(actor), SQLBind(complaint.status.rawValue), SQLBind(target.rawValue),
+                    SQLBind(note ?? response)
+                )
                 .run()
-            try await AuditLog.append(on: db, dialect: dialect, actor: actor, action: "complaint.\(target.rawValue)", subject: id,
-                                      detail: ["from": complaint.status.rawValue, "to": target.rawValue, "overdue": String(complaint.isOverdue(at: now))], time: now)
+            try await AuditLog.append(
+                on: db, dialect: dialect, actor: actor, action: "complaint.\(target.rawValue)", subject: id,
+                detail: ["from": complaint.status.rawValue, "to": target.rawValue, "overdue": String(complaint.isOverdue(at: now))], time: now)
             complaint.status = target
             complaint.response = response ?? complaint.response
             complaint.updatedAt = now
@@ -128,8 +153,10 @@ public struct ComplaintStore: Sendable {
     /// Records a rumour refutation linked to records that exist in the log (`known` checks each ProduceID).
     ///
     /// - Throws: ``FieldError`` naming the bad field, or a ProduceID that is not in the log.
-    public func refute(title: String?, statement: String?, produceIDs: [String]?, complaint: String?, reportedTo: String?, actor: String,
-                       known: @Sendable (String) async throws -> Bool, now: RecordTime = .now()) async throws -> Refutation {
+    public func refute(
+        title: String?, statement: String?, produceIDs: [String]?, complaint: String?, reportedTo: String?, actor: String,
+        known: @Sendable (String) async throws -> Bool, now: RecordTime = .now()
+    ) async throws -> Refutation {
         let title = try TextField.require(title, field: "title", limit: 200)
         let statement = try TextField.require(statement, field: "statement", limit: 10000)
         guard let produceIDs, !produceIDs.isEmpty, produceIDs.count <= 1000 else {
@@ -141,17 +168,23 @@ public struct ComplaintStore: Sendable {
         }
         if let complaint, try await get(complaint) == nil { throw FieldError("complaint", "no complaint \(complaint.prefix(40))") }
         let reportedTo = try TextField.check(reportedTo, field: "reportedTo", limit: 500, required: false)
-        let refutation = Refutation(id: Identifier.make("ref"), title: title, statement: statement, produceIDs: produceIDs, complaint: complaint,
-                                    reportedTo: reportedTo, createdAt: now)
+        let refutation = Refutation(
+            id: Identifier.make("ref"), title: title, statement: statement, produceIDs: produceIDs, complaint: complaint,
+            reportedTo: reportedTo, createdAt: now)
         let ids = String(decoding: try JSONEncoder.sorted.encode(produceIDs), as: UTF8.self)
         let dialect = store.dialect
         try await store.write("record a refutation") { db in
-            try await db.insert(into: "refutations").columns("id", "title", "statement", "produce_ids", "complaint_id", "reported_to", "created_by", "created_at")
-                .values(SQLBind(refutation.id), SQLBind(title), SQLBind(statement), SQLBind(ids), SQLBind(complaint), SQLBind(reportedTo),
-                        SQLBind(actor), SQLBind(now.milliseconds))
-                .run()
-            try await AuditLog.append(on: db, dialect: dialect, actor: actor, action: "refutation.create", subject: refutation.id,
-                                      detail: ["records": String(produceIDs.count), "reportedTo": reportedTo ?? ""], time: now)
+            try await db.insert(into: "refutations").columns(
+                "id", "title", "statement", "produce_ids", "complaint_id", "reported_to", "created_by", "created_at"
+            )
+            .values(
+                SQLBind(refutation.id), SQLBind(title), SQLBind(statement), SQLBind(ids), SQLBind(complaint), SQLBind(reportedTo),
+                SQLBind(actor), SQLBind(now.milliseconds)
+            )
+            .run()
+            try await AuditLog.append(
+                on: db, dialect: dialect, actor: actor, action: "refutation.create", subject: refutation.id,
+                detail: ["records": String(produceIDs.count), "reportedTo": reportedTo ?? ""], time: now)
         }
         return refutation
     }
@@ -163,8 +196,10 @@ public struct ComplaintStore: Sendable {
                 Refutation(
                     id: try row.decode(column: "id", as: String.self), title: try row.decode(column: "title", as: String.self),
                     statement: try row.decode(column: "statement", as: String.self),
-                    produceIDs: (try? JSONDecoder().decode([String].self, from: Data(try row.decode(column: "produce_ids", as: String.self).utf8))) ?? [],
-                    complaint: try row.decode(column: "complaint_id", as: String?.self), reportedTo: try row.decode(column: "reported_to", as: String?.self),
+                    produceIDs: (try? JSONDecoder().decode([String].self, from: Data(try row.decode(column: "produce_ids", as: String.self).utf8)))
+                        ?? [],
+                    complaint: try row.decode(column: "complaint_id", as: String?.self),
+                    reportedTo: try row.decode(column: "reported_to", as: String?.self),
                     createdAt: RecordTime(milliseconds: try row.decode(column: "created_at", as: Int64.self)))
             }
         }
@@ -173,7 +208,10 @@ public struct ComplaintStore: Sendable {
     /// How many refutations were recorded in `[from, to)`.
     public func refutationCount(from: RecordTime, to: RecordTime) async throws -> Int {
         try await store.read("count refutations") { db in
-            Int(try await db.raw("SELECT COUNT(*) AS n FROM refutations WHERE created_at >= \(bind: from.milliseconds) AND created_at < \(bind: to.milliseconds)")
+            Int(
+                try await db.raw(
+                    "SELECT COUNT(*) AS n FROM refutations WHERE created_at >= \(bind: from.milliseconds) AND created_at < \(bind: to.milliseconds)"
+                )
                 .first()?.decode(column: "n", as: Int64.self) ?? 0)
         }
     }
@@ -182,9 +220,11 @@ public struct ComplaintStore: Sendable {
     /// the median and longest hours to close.
     public func statistics(from: RecordTime, to: RecordTime) async throws -> JSONValue {
         let rows: [Complaint] = try await store.read("count complaints") { db in
-            try await db.raw("SELECT * FROM complaints WHERE created_at >= \(bind: from.milliseconds) AND created_at < \(bind: to.milliseconds)").all().map(Self.complaint(from:))
+            try await db.raw("SELECT * FROM complaints WHERE created_at >= \(bind: from.milliseconds) AND created_at < \(bind: to.milliseconds)")
+                .all().map(Self.complaint(from:))
         }
-        var byKind: [String: Int] = [:], byStatus: [String: Int] = [:]
+        var byKind: [String: Int] = [:]
+        var byStatus: [String: Int] = [:]
         var overdue = 0
         var hours: [Double] = []
         for complaint in rows {

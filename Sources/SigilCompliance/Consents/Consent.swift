@@ -74,8 +74,10 @@ public struct ConsentStore: Sendable {
     /// - Throws: ``FieldError`` naming a bad field (`subjectName`, `scope`, `granteeAccount`, `purpose`,
     ///   `evidenceSha256`, `validUntil` — which must be in the future); ``SigilError`` `.refused` when the grantee
     ///   is not a verified account.
-    public func grant(subjectName: String?, scope: String?, granteeAccount: String?, purpose: String?, evidenceSHA256: String?,
-                      validUntil: String?, accounts: AccountStore, actor: String, now: RecordTime = .now()) async throws -> Consent {
+    public func grant(
+        subjectName: String?, scope: String?, granteeAccount: String?, purpose: String?, evidenceSHA256: String?,
+        validUntil: String?, accounts: AccountStore, actor: String, now: RecordTime = .now()
+    ) async throws -> Consent {
         let subject = try TextField.require(subjectName, field: "subjectName", limit: 128)
         guard let scopeText = scope else { throw FieldError("scope", "is required: face or voice") }
         guard let scope = Consent.Scope(rawValue: scopeText) else { throw FieldError("scope", "must be face or voice") }
@@ -90,19 +92,25 @@ public struct ConsentStore: Sendable {
         guard let account = try await accounts.get(grantee) else { throw FieldError("granteeAccount", "no account \(grantee.prefix(40))") }
         if let refusal = account.refusal { throw SigilError(.refused, refusal) }
         let id = Identifier.make("con")
-        let consent = Consent(id: id, subjectMasked: Masking.name(subject), scope: scope, granteeAccount: grantee, purpose: purpose,
-                              evidenceSHA256: evidence, evidenceCheckedAt: nil, validUntil: until, createdAt: now, revokedAt: nil)
+        let consent = Consent(
+            id: id, subjectMasked: Masking.name(subject), scope: scope, granteeAccount: grantee, purpose: purpose,
+            evidenceSHA256: evidence, evidenceCheckedAt: nil, validUntil: until, createdAt: now, revokedAt: nil)
         let sealed = try vault.seal(subject, context: SealedField.consentSubject.context(id))
         let dialect = store.dialect
         try await store.write("register a consent") { db in
             try await db.insert(into: "consents")
-                .columns("id", "subject_sealed", "subject_masked", "scope", "grantee_account", "purpose", "evidence_sha256",
-                         "evidence_checked_at", "valid_until", "created_at", "revoked_at")
-                .values(SQLBind(id), SQLBind(Data(sealed)), SQLBind(consent.subjectMasked), SQLBind(scope.rawValue), SQLBind(grantee),
-                        SQLBind(purpose), SQLBind(evidence), SQLLiteral.null, SQLBind(until.milliseconds), SQLBind(now.milliseconds), SQLLiteral.null)
+                .columns(
+                    "id", "subject_sealed", "subject_masked", "scope", "grantee_account", "purpose", "evidence_sha256",
+                    "evidence_checked_at", "valid_until", "created_at", "revoked_at"
+                )
+                .values(
+                    SQLBind(id), SQLBind(Data(sealed)), SQLBind(consent.subjectMasked), SQLBind(scope.rawValue), SQLBind(grantee),
+                    SQLBind(purpose), SQLBind(evidence), SQLLiteral.null, SQLBind(until.milliseconds), SQLBind(now.milliseconds), SQLLiteral.null
+                )
                 .run()
-            try await AuditLog.append(on: db, dialect: dialect, actor: actor, action: "consent.grant", subject: id,
-                                      detail: ["scope": scope.rawValue, "grantee": grantee, "validUntil": until.description, "evidenceSha256": evidence], time: now)
+            try await AuditLog.append(
+                on: db, dialect: dialect, actor: actor, action: "consent.grant", subject: id,
+                detail: ["scope": scope.rawValue, "grantee": grantee, "validUntil": until.description, "evidenceSha256": evidence], time: now)
         }
         return consent
     }
@@ -116,15 +124,23 @@ public struct ConsentStore: Sendable {
         let dialect = store.dialect
         // A mismatch is audited too, so the transaction commits and the error is thrown after it.
         let outcome: Result<Consent, FieldError> = try await store.write("check consent evidence") { db in
-            guard let row = try await db.raw("SELECT * FROM consents WHERE id = \(bind: id)").first() else { throw SigilError(.notFound, "no consent \(id.prefix(40))") }
+            guard let row = try await db.raw("SELECT * FROM consents WHERE id = \(bind: id)").first() else {
+                throw SigilError(.notFound, "no consent \(id.prefix(40))")
+            }
             var consent = try Self.consent(from: row)
             guard ConstantTime.equal(digest.utf8, consent.evidenceSHA256.utf8) else {
-                try await AuditLog.append(on: db, dialect: dialect, actor: actor, action: "consent.evidence-mismatch", subject: id,
-                                          detail: ["given": digest, "registered": consent.evidenceSHA256], time: now)
-                return .failure(FieldError("evidence", "the file's SHA-256 is \(digest), but the consent registered \(consent.evidenceSHA256): the form or recording is not the one consented to"))
+                try await AuditLog.append(
+                    on: db, dialect: dialect, actor: actor, action: "consent.evidence-mismatch", subject: id,
+                    detail: ["given": digest, "registered": consent.evidenceSHA256], time: now)
+                return .failure(
+                    FieldError(
+                        "evidence",
+                        "the file's SHA-256 is \(digest), but the consent registered \(consent.evidenceSHA256): the form or recording is not the one consented to"
+                    ))
             }
             try await db.raw("UPDATE consents SET evidence_checked_at = \(bind: now.milliseconds) WHERE id = \(bind: id)").run()
-            try await AuditLog.append(on: db, dialect: dialect, actor: actor, action: "consent.evidence-checked", subject: id, detail: ["sha256": digest], time: now)
+            try await AuditLog.append(
+                on: db, dialect: dialect, actor: actor, action: "consent.evidence-checked", subject: id, detail: ["sha256": digest], time: now)
             consent.evidenceCheckedAt = now
             return .success(consent)
         }
@@ -137,11 +153,14 @@ public struct ConsentStore: Sendable {
     public func revoke(_ id: String, actor: String, now: RecordTime = .now()) async throws -> Consent {
         let dialect = store.dialect
         return try await store.write("revoke a consent") { db in
-            guard let row = try await db.raw("SELECT * FROM consents WHERE id = \(bind: id)").first() else { throw SigilError(.notFound, "no consent \(id.prefix(40))") }
+            guard let row = try await db.raw("SELECT * FROM consents WHERE id = \(bind: id)").first() else {
+                throw SigilError(.notFound, "no consent \(id.prefix(40))")
+            }
             var consent = try Self.consent(from: row)
             guard consent.revokedAt == nil else { throw SigilError(.conflict, "consent \(id) is already revoked") }
             try await db.raw("UPDATE consents SET revoked_at = \(bind: now.milliseconds) WHERE id = \(bind: id)").run()
-            try await AuditLog.append(on: db, dialect: dialect, actor: actor, action: "consent.revoke", subject: id, detail: ["scope": consent.scope.rawValue], time: now)
+            try await AuditLog.append(
+                on: db, dialect: dialect, actor: actor, action: "consent.revoke", subject: id, detail: ["scope": consent.scope.rawValue], time: now)
             consent.revokedAt = now
             return consent
         }
@@ -164,12 +183,22 @@ public struct ConsentStore: Sendable {
     public func statistics(from: RecordTime, to: RecordTime) async throws -> JSONValue {
         try await store.read("count consents") { db in
             var granted: [JSONValue.Member] = []
-            for row in try await db.raw("SELECT scope, COUNT(*) AS n FROM consents WHERE created_at >= \(bind: from.milliseconds) AND created_at < \(bind: to.milliseconds) GROUP BY scope ORDER BY scope").all() {
+            for row in try await db.raw(
+                "SELECT scope, COUNT(*) AS n FROM consents WHERE created_at >= \(bind: from.milliseconds) AND created_at < \(bind: to.milliseconds) GROUP BY scope ORDER BY scope"
+            ).all() {
                 granted.append(.init(try row.decode(column: "scope", as: String.self), .number(String(try row.decode(column: "n", as: Int64.self)))))
             }
-            let revoked = try await db.raw("SELECT COUNT(*) AS n FROM consents WHERE revoked_at >= \(bind: from.milliseconds) AND revoked_at < \(bind: to.milliseconds)").first()?.decode(column: "n", as: Int64.self) ?? 0
-            let live = try await db.raw("SELECT COUNT(*) AS n FROM consents WHERE revoked_at IS NULL AND valid_until > \(bind: to.milliseconds) AND created_at < \(bind: to.milliseconds)").first()?.decode(column: "n", as: Int64.self) ?? 0
-            return .object([.init("granted", .object(granted)), .init("revoked", .number(String(revoked))), .init("liveAtEnd", .number(String(live)))])
+            let revoked =
+                try await db.raw(
+                    "SELECT COUNT(*) AS n FROM consents WHERE revoked_at >= \(bind: from.milliseconds) AND revoked_at < \(bind: to.milliseconds)"
+                ).first()?.decode(column: "n", as: Int64.self) ?? 0
+            let live =
+                try await db.raw(
+                    "SELECT COUNT(*) AS n FROM consents WHERE revoked_at IS NULL AND valid_until > \(bind: to.milliseconds) AND created_at < \(bind: to.milliseconds)"
+                ).first()?.decode(column: "n", as: Int64.self) ?? 0
+            return .object([
+                .init("granted", .object(granted)), .init("revoked", .number(String(revoked))), .init("liveAtEnd", .number(String(live))),
+            ])
         }
     }
 

@@ -45,9 +45,13 @@ public struct Generation: Sendable, Hashable {
         members.append(.init("category", .string(category.contractName)))
         members.append(.init("screeningVersion", .int(ruleVersion)))
         if let review {
-            members.append(.init("review", .object([
-                .init("reviewer", .string(review.reviewer)), .init("note", .optional(review.note)), .init("at", .string(review.at.description)),
-            ])))
+            members.append(
+                .init(
+                    "review",
+                    .object([
+                        .init("reviewer", .string(review.reviewer)), .init("note", .optional(review.note)),
+                        .init("at", .string(review.at.description)),
+                    ])))
         }
         return .object(members)
     }
@@ -78,13 +82,19 @@ public struct GenerationStore: Sendable {
         let reasons = String(decoding: try JSONEncoder.sorted.encode(generation.reasons), as: UTF8.self)
         try await store.write("record a generation decision") { db in
             try await db.insert(into: "generations")
-                .columns("id", "account_id", "category", "consent_id", "decision", "reasons", "prompt_sha256", "prompt_sealed", "rule_version", "created_at")
-                .values(SQLBind(generation.id), SQLBind(generation.account), SQLBind(generation.category.rawValue), SQLBind(generation.consent),
-                        SQLBind(generation.decision.rawValue), SQLBind(reasons), SQLBind(digest), SQLBind(Data(sealed)),
-                        SQLBind(Int64(generation.ruleVersion)), SQLBind(generation.createdAt.milliseconds))
+                .columns(
+                    "id", "account_id", "category", "consent_id", "decision", "reasons", "prompt_sha256", "prompt_sealed", "rule_version",
+                    "created_at"
+                )
+                .values(
+                    SQLBind(generation.id), SQLBind(generation.account), SQLBind(generation.category.rawValue), SQLBind(generation.consent),
+                    SQLBind(generation.decision.rawValue), SQLBind(reasons), SQLBind(digest), SQLBind(Data(sealed)),
+                    SQLBind(Int64(generation.ruleVersion)), SQLBind(generation.createdAt.milliseconds)
+                )
                 .run()
-            try await ScreeningStore.log(hits, stage: "prompt", subject: generation.id, account: generation.account, version: generation.ruleVersion,
-                                         on: db, now: generation.createdAt)
+            try await ScreeningStore.log(
+                hits, stage: "prompt", subject: generation.id, account: generation.account, version: generation.ruleVersion,
+                on: db, now: generation.createdAt)
         }
     }
 
@@ -105,7 +115,8 @@ public struct GenerationStore: Sendable {
             reasons: reasons, ruleVersion: Int(try row.decode(column: "rule_version", as: Int64.self)),
             createdAt: RecordTime(milliseconds: try row.decode(column: "created_at", as: Int64.self)))
         if let at = try row.decode(column: "reviewed_at", as: Int64?.self), let reviewer = try row.decode(column: "reviewed_by", as: String?.self) {
-            generation.review = Generation.Review(reviewer: reviewer, note: try row.decode(column: "review_note", as: String?.self), at: RecordTime(milliseconds: at))
+            generation.review = Generation.Review(
+                reviewer: reviewer, note: try row.decode(column: "review_note", as: String?.self), at: RecordTime(milliseconds: at))
         }
         return generation
     }
@@ -118,19 +129,27 @@ public struct GenerationStore: Sendable {
         let note = try TextField.reviewNote(note, approve: approve)
         let dialect = store.dialect
         return try await store.write("review a generation") { db in
-            guard let row = try await db.raw("SELECT * FROM generations WHERE id = \(bind: id)\(unsafeRaw: dialect == .postgres ? " FOR UPDATE" : "")").first() else {
+            guard
+                let row = try await db.raw("SELECT * FROM generations WHERE id = \(bind: id)\(unsafeRaw: dialect == .postgres ? " FOR UPDATE" : "")")
+                    .first()
+            else {
                 throw SigilError(.notFound, "no generation \(id.prefix(40))")
             }
             var generation = try Self.generation(from: row)
             guard generation.decision == .review else {
-                throw SigilError(.conflict, "generation \(id) is \(generation.decision == .allow ? "allowed" : "denied"); only a held generation (decision review) is reviewed")
+                throw SigilError(
+                    .conflict,
+                    "generation \(id) is \(generation.decision == .allow ? "allowed" : "denied"); only a held generation (decision review) is reviewed"
+                )
             }
             generation.decision = approve ? .allow : .deny
             generation.review = Generation.Review(reviewer: actor, note: note, at: now)
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE generations SET decision = \(bind: generation.decision.rawValue), reviewed_at = \(bind: now.milliseconds),
                 reviewed_by = \(bind: actor), review_note = \(bind: note) WHERE id = \(bind: id)
-                """).run()
+                """
+            ).run()
             var detail = ["decision": approve ? "allow" : "deny", "account": generation.account]
             if let note { detail["note"] = String(note.prefix(500)) }
             try await AuditLog.append(on: db, dialect: dialect, actor: actor, action: "generation.review", subject: id, detail: detail, time: now)
@@ -141,7 +160,8 @@ public struct GenerationStore: Sendable {
     /// The held generations, oldest first, each with its prompt (unsealed for the reviewer who must read it).
     public func held(limit: Int = 100) async throws -> [(generation: Generation, prompt: String)] {
         let rows = try await store.read("list held generations") { db in
-            try await db.raw("SELECT * FROM generations WHERE decision = 'review' ORDER BY created_at LIMIT \(bind: Int64(max(1, min(limit, 1000))))").all()
+            try await db.raw("SELECT * FROM generations WHERE decision = 'review' ORDER BY created_at LIMIT \(bind: Int64(max(1, min(limit, 1000))))")
+                .all()
         }
         return try rows.map { row in
             let generation = try Self.generation(from: row)
@@ -161,26 +181,32 @@ public struct GenerationStore: Sendable {
     /// The outputs labeled under a generation: (ProduceID, log index).
     public func outputs(_ generationID: String) async throws -> [(produceID: String, index: UInt64)] {
         try await store.read("read generation outputs") { db in
-            try await db.raw("SELECT produce_id, log_index FROM generation_outputs WHERE generation_id = \(bind: generationID) ORDER BY log_index").all().map {
-                (try $0.decode(column: "produce_id", as: String.self), UInt64(try $0.decode(column: "log_index", as: Int64.self)))
-            }
+            try await db.raw("SELECT produce_id, log_index FROM generation_outputs WHERE generation_id = \(bind: generationID) ORDER BY log_index")
+                .all().map {
+                    (try $0.decode(column: "produce_id", as: String.self), UInt64(try $0.decode(column: "log_index", as: Int64.self)))
+                }
         }
     }
 
     /// Decisions in `[from, to)` by category and decision.
     public func statistics(from: RecordTime, to: RecordTime) async throws -> JSONValue {
         try await store.read("count generations") { db in
-            let rows = try await db.raw("""
+            let rows = try await db.raw(
+                """
                 SELECT category, decision, COUNT(*) AS n FROM generations WHERE created_at >= \(bind: from.milliseconds) AND created_at < \(bind: to.milliseconds)
                 GROUP BY category, decision ORDER BY category, decision
-                """).all()
-            return .array(try rows.map { row in
-                .object([
-                    .init("category", .string(ServiceCategory(rawValue: try row.decode(column: "category", as: String.self))?.contractName ?? "other")),
-                    .init("decision", .string(try row.decode(column: "decision", as: String.self))),
-                    .init("count", .number(String(try row.decode(column: "n", as: Int64.self)))),
-                ])
-            })
+                """
+            ).all()
+            return .array(
+                try rows.map { row in
+                    .object([
+                        .init(
+                            "category",
+                            .string(ServiceCategory(rawValue: try row.decode(column: "category", as: String.self))?.contractName ?? "other")),
+                        .init("decision", .string(try row.decode(column: "decision", as: String.self))),
+                        .init("count", .number(String(try row.decode(column: "n", as: Int64.self)))),
+                    ])
+                })
         }
     }
 }

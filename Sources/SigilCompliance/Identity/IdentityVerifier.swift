@@ -38,8 +38,12 @@ public struct HTTPIdentityVerifier: IdentityVerifier {
 
     public func verify(_ request: IdentityVerificationRequest) async throws -> IdentityVerificationResult {
         let data = try await callout.post(request)
-        guard let result = try? JSONDecoder().decode(IdentityVerificationResult.self, from: data), ["match", "mismatch"].contains(result.result) else {
-            throw SigilError(.unavailable, "the identity-verification service at \(callout.url.absoluteString) answered something other than {\"result\": \"match\"|\"mismatch\"}")
+        guard let result = try? JSONDecoder().decode(IdentityVerificationResult.self, from: data), ["match", "mismatch"].contains(result.result)
+        else {
+            throw SigilError(
+                .unavailable,
+                "the identity-verification service at \(callout.url.absoluteString) answered something other than {\"result\": \"match\"|\"mismatch\"}"
+            )
         }
         return result
     }

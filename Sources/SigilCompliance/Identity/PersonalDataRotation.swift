@@ -67,14 +67,16 @@ public struct PersonalDataRotation: Sendable {
     public func rotate(keystore: Keystore, actor: String) async throws -> Outcome {
         let currentItem = PersonalDataVault.keyItem
         guard keystore.contains(currentItem) else {
-            throw SigilError(.io, "there is no personal-data key (\(currentItem)) in \(keystore.directory) to rotate", path: keystore.path(of: currentItem))
+            throw SigilError(
+                .io, "there is no personal-data key (\(currentItem)) in \(keystore.directory) to rotate", path: keystore.path(of: currentItem))
         }
         let currentBytes = try keystore.read(currentItem)
         let current = try PersonalDataVault(keyFile: currentBytes, name: currentItem, keystore: keystore)
         if keystore.contains(Self.nextKeyItem) {
             let nextBytes = try keystore.read(Self.nextKeyItem)
             let next = try PersonalDataVault(keyFile: nextBytes, name: Self.nextKeyItem, keystore: keystore)
-            let nextOpens = try await opensStoredData(next), currentOpens = try await opensStoredData(current)
+            let nextOpens = try await opensStoredData(next)
+            let currentOpens = try await opensStoredData(current)
             if nextOpens && !currentOpens {
                 // The transaction committed; only the file swap is left.
                 var outcome = Outcome(oldFingerprint: current.fingerprint, newFingerprint: next.fingerprint, resumed: true)
@@ -82,8 +84,9 @@ public struct PersonalDataRotation: Sendable {
                 return outcome
             }
             guard currentOpens else {
-                throw SigilError(.invalidKey, "neither \(currentItem) nor \(Self.nextKeyItem) opens the stored personal data; nothing was changed",
-                                 path: keystore.path(of: currentItem))
+                throw SigilError(
+                    .invalidKey, "neither \(currentItem) nor \(Self.nextKeyItem) opens the stored personal data; nothing was changed",
+                    path: keystore.path(of: currentItem))
             }
             // The transaction never committed: start over with a fresh key.
             try keystore.remove(Self.nextKeyItem)
@@ -117,9 +120,11 @@ public struct PersonalDataRotation: Sendable {
     func opensStoredData(_ vault: PersonalDataVault) async throws -> Bool {
         try await store.read("probe the personal-data key") { db in
             for field in SealedField.all {
-                let row = try await db.raw("""
+                let row = try await db.raw(
+                    """
                     SELECT id, \(ident: field.column) FROM \(ident: field.table) WHERE \(ident: field.column) IS NOT NULL ORDER BY id LIMIT 1
-                    """).first()
+                    """
+                ).first()
                 if let row {
                     let id = try row.decode(column: "id", as: String.self)
                     let sealed = [UInt8](try row.decode(column: field.column, as: Data.self))
@@ -149,24 +154,30 @@ public struct PersonalDataRotation: Sendable {
             for row in try await db.raw("SELECT id, kind, phone_sealed, identity_sealed FROM accounts").all() {
                 let id = try row.decode(column: "id", as: String.self)
                 let kind = try row.decode(column: "kind", as: String.self)
-                let phone = try new.open([UInt8](try row.decode(column: "phone_sealed", as: Data.self)), context: SealedField.accountPhone.context(id))
-                let identity = try new.open([UInt8](try row.decode(column: "identity_sealed", as: Data.self)), context: SealedField.accountIdentity.context(id))
+                let phone = try new.open(
+                    [UInt8](try row.decode(column: "phone_sealed", as: Data.self)), context: SealedField.accountPhone.context(id))
+                let identity = try new.open(
+                    [UInt8](try row.decode(column: "identity_sealed", as: Data.self)), context: SealedField.accountIdentity.context(id))
                 try await db.update("accounts")
                     .set("identity_lookup", to: SQLBind(new.lookup(kind + ":" + identity, domain: "identity")))
                     .set("phone_lookup", to: SQLBind(new.lookup(phone, domain: "phone")))
                     .where("id", .equal, SQLBind(id))
                     .run()
             }
-            var outcome = Outcome(accounts: rows["accounts"]?.count ?? 0, consents: rows["consents"]?.count ?? 0,
-                                  generations: rows["generations"]?.count ?? 0, complaints: rows["complaints"]?.count ?? 0,
-                                  oldFingerprint: old.fingerprint, newFingerprint: new.fingerprint)
-            outcome.phoneCodesCleared = Int(try await db.raw("SELECT COUNT(*) AS n FROM phone_codes").first()?.decode(column: "n", as: Int64.self) ?? 0)
+            var outcome = Outcome(
+                accounts: rows["accounts"]?.count ?? 0, consents: rows["consents"]?.count ?? 0,
+                generations: rows["generations"]?.count ?? 0, complaints: rows["complaints"]?.count ?? 0,
+                oldFingerprint: old.fingerprint, newFingerprint: new.fingerprint)
+            outcome.phoneCodesCleared = Int(
+                try await db.raw("SELECT COUNT(*) AS n FROM phone_codes").first()?.decode(column: "n", as: Int64.self) ?? 0)
             try await db.raw("DELETE FROM phone_codes").run()
-            try await AuditLog.append(on: db, dialect: dialect, actor: actor, action: "pii.rotate", subject: new.fingerprint, detail: [
-                "oldKey": old.fingerprint, "accounts": String(outcome.accounts), "consents": String(outcome.consents),
-                "generations": String(outcome.generations), "complaints": String(outcome.complaints),
-                "phoneCodesCleared": String(outcome.phoneCodesCleared),
-            ], time: now)
+            try await AuditLog.append(
+                on: db, dialect: dialect, actor: actor, action: "pii.rotate", subject: new.fingerprint,
+                detail: [
+                    "oldKey": old.fingerprint, "accounts": String(outcome.accounts), "consents": String(outcome.consents),
+                    "generations": String(outcome.generations), "complaints": String(outcome.complaints),
+                    "phoneCodesCleared": String(outcome.phoneCodesCleared),
+                ], time: now)
             return outcome
         }
     }

@@ -49,15 +49,19 @@ public struct PersonalDataVault: Sendable {
     ///   (``PersonalDataRotation``): the rows may already be sealed under the next key.
     public static func load(from keystore: Keystore) throws -> (vault: PersonalDataVault, notice: DevelopmentKeyNotice?) {
         guard !keystore.contains(PersonalDataRotation.nextKeyItem) else {
-            throw SigilError(.invalidKey, "a rotation of the personal-data key was interrupted (\(PersonalDataRotation.nextKeyItem) exists); run `sigil pii rotate` to finish it",
-                             path: keystore.path(of: PersonalDataRotation.nextKeyItem))
+            throw SigilError(
+                .invalidKey,
+                "a rotation of the personal-data key was interrupted (\(PersonalDataRotation.nextKeyItem) exists); run `sigil pii rotate` to finish it",
+                path: keystore.path(of: PersonalDataRotation.nextKeyItem))
         }
         let (raw, created) = try keystore.readOrCreate(keyItem) {
             let key = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
             return Array((LowerHex.encode(key) + "\n").utf8)
         }
-        return (try PersonalDataVault(keyFile: raw, name: keyItem, keystore: keystore),
-                created ? DevelopmentKeyNotice(name: keyItem, path: keystore.path(of: keyItem)) : nil)
+        return (
+            try PersonalDataVault(keyFile: raw, name: keyItem, keystore: keystore),
+            created ? DevelopmentKeyNotice(name: keyItem, path: keystore.path(of: keyItem)) : nil
+        )
     }
 
     /// `value` sealed for `context` (for example `accounts/acc_…/phone`): nonce, ciphertext and tag.

@@ -27,7 +27,8 @@ public struct ResidentIDNumber: Sendable, Hashable, CustomStringConvertible {
         let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased()
         let chars = Array(trimmed)
         if chars.count == 15, chars.allSatisfy(\.isASCIIDigit) {
-            throw FieldError(field, "a 15-digit identity number is of the first generation, invalid since 2013; give the 18-character number (GB 11643)")
+            throw FieldError(
+                field, "a 15-digit identity number is of the first generation, invalid since 2013; give the 18-character number (GB 11643)")
         }
         guard chars.count == 18 else {
             throw FieldError(field, "an identity number has 18 characters (GB 11643); this one has \(chars.count)")

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import Logging
 import SigilStore
@@ -45,10 +45,13 @@ public struct DevelopmentSMSSender: SMSSender {
         guard let outbox else { return }
         var line = try JSONEncoder.sorted.encode(masked)
         line.append(0x0A)
-        guard let handle = FileHandle(forWritingAtPath: outbox) ?? {
-            _ = FileManager.default.createFile(atPath: outbox, contents: nil, attributes: [.posixPermissions: 0o600])
-            return FileHandle(forWritingAtPath: outbox)
-        }() else {
+        guard
+            let handle = FileHandle(forWritingAtPath: outbox)
+                ?? {
+                    _ = FileManager.default.createFile(atPath: outbox, contents: nil, attributes: [.posixPermissions: 0o600])
+                    return FileHandle(forWritingAtPath: outbox)
+                }()
+        else {
             throw SigilError(.io, "cannot open the development SMS outbox", path: outbox)
         }
         defer { try? handle.close() }

@@ -87,7 +87,9 @@ public struct ScreeningLibrary: Sendable, Hashable, Codable {
             }
             let category = columns[0].trimmingCharacters(in: .whitespaces)
             let pattern = columns[1]
-            guard !category.isEmpty, category.count <= maximumFieldLength, !category.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            guard !category.isEmpty, category.count <= maximumFieldLength,
+                !category.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            else {
                 throw fail("the category is empty, over \(maximumFieldLength) characters or has control characters")
             }
             var action = ScreeningRule.Action.block

@@ -23,8 +23,9 @@ public struct ScreeningStore: Sendable {
             try await db.insert(into: "screening_libraries").columns("version", "digest", "rules", "source", "installed_by", "installed_at")
                 .values(SQLBind(version), SQLBind(digest), SQLBind(rules), SQLBind(source), SQLBind(actor), SQLBind(now.milliseconds))
                 .run()
-            try await AuditLog.append(on: db, dialect: dialect, actor: actor, action: "screening.install", subject: "library v\(version)",
-                                      detail: ["digest": digest, "rules": String(library.rules.count), "source": String(source.prefix(200))], time: now)
+            try await AuditLog.append(
+                on: db, dialect: dialect, actor: actor, action: "screening.install", subject: "library v\(version)",
+                detail: ["digest": digest, "rules": String(library.rules.count), "source": String(source.prefix(200))], time: now)
             return Int(version)
         }
     }
@@ -39,7 +40,9 @@ public struct ScreeningStore: Sendable {
     /// The screener for the newest library (an empty one when none is installed).
     public func loadCurrent() async throws -> Screener {
         let row: (Int64, String)? = try await store.read("read the screening library") { db in
-            guard let row = try await db.raw("SELECT version, rules FROM screening_libraries ORDER BY version DESC LIMIT 1").first() else { return nil }
+            guard let row = try await db.raw("SELECT version, rules FROM screening_libraries ORDER BY version DESC LIMIT 1").first() else {
+                return nil
+            }
             return (try row.decode(column: "version", as: Int64.self), try row.decode(column: "rules", as: String.self))
         }
         guard let (version, rules) = row else { return Screener(library: ScreeningLibrary(), version: 0) }
@@ -53,13 +56,17 @@ public struct ScreeningStore: Sendable {
     }
 
     /// Logs `hits` of `stage` (`prompt` or `output`) on `subject` (a generation or ProduceID) inside `db`.
-    static func log(_ hits: [Screener.Hit], stage: String, subject: String, account: String?, version: Int, on db: any SQLDatabase, now: RecordTime) async throws {
+    static func log(_ hits: [Screener.Hit], stage: String, subject: String, account: String?, version: Int, on db: any SQLDatabase, now: RecordTime)
+        async throws
+    {
         for hit in hits {
             try await db.insert(into: "screening_hits")
                 .columns("id", "time", "stage", "subject", "account_id", "rule_version", "rule_index", "kind", "category", "action", "pattern")
-                .values(SQLBind(Identifier.make("hit")), SQLBind(now.milliseconds), SQLBind(stage), SQLBind(subject), SQLBind(account),
-                        SQLBind(Int64(version)), SQLBind(Int64(hit.rule)), SQLBind(hit.kind.rawValue), SQLBind(hit.category),
-                        SQLBind(hit.action.rawValue), SQLBind(hit.pattern))
+                .values(
+                    SQLBind(Identifier.make("hit")), SQLBind(now.milliseconds), SQLBind(stage), SQLBind(subject), SQLBind(account),
+                    SQLBind(Int64(version)), SQLBind(Int64(hit.rule)), SQLBind(hit.kind.rawValue), SQLBind(hit.category),
+                    SQLBind(hit.action.rawValue), SQLBind(hit.pattern)
+                )
                 .run()
         }
     }
@@ -118,10 +125,12 @@ public struct ScreeningStore: Sendable {
     /// Hits in `[from, to)` by stage, category and action.
     public func statistics(from: RecordTime, to: RecordTime) async throws -> JSONValue {
         try await store.read("count screening hits") { db in
-            let rows = try await db.raw("""
+            let rows = try await db.raw(
+                """
                 SELECT stage, category, action, COUNT(*) AS n FROM screening_hits WHERE time >= \(bind: from.milliseconds) AND time < \(bind: to.milliseconds)
                 GROUP BY stage, category, action ORDER BY stage, category, action
-                """).all()
+                """
+            ).all()
             var total: Int64 = 0
             let items: [JSONValue] = try rows.map { row in
                 let n = try row.decode(column: "n", as: Int64.self)
@@ -132,7 +141,8 @@ public struct ScreeningStore: Sendable {
                     .init("action", .string(try row.decode(column: "action", as: String.self))), .init("count", .number(String(n))),
                 ])
             }
-            let versions = try await db.raw("SELECT version, digest, installed_at FROM screening_libraries ORDER BY version").all().map { row -> JSONValue in
+            let versions = try await db.raw("SELECT version, digest, installed_at FROM screening_libraries ORDER BY version").all().map {
+                row -> JSONValue in
                 .object([
                     .init("version", .number(String(try row.decode(column: "version", as: Int64.self)))),
                     .init("digest", .string(try row.decode(column: "digest", as: String.self))),

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Random-access reads of a file's bytes without holding the file: what the streaming label writers and the
@@ -34,7 +34,9 @@ extension ByteSource {
         var at = range.lowerBound
         while at < range.upperBound {
             let chunk = try read(at..<min(range.upperBound, at + chunkSize))
-            guard !chunk.isEmpty else { throw SigilError(.truncated, "the file ended at offset \(at) inside a range that runs to \(range.upperBound)", offset: at) }
+            guard !chunk.isEmpty else {
+                throw SigilError(.truncated, "the file ended at offset \(at) inside a range that runs to \(range.upperBound)", offset: at)
+            }
             try body(chunk)
             at += chunk.count
         }
@@ -47,7 +49,8 @@ public struct MemoryByteSource: ByteSource {
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
     public var count: Int { bytes.count }
     public func read(_ range: Range<Int>) throws -> [UInt8] {
-        let lower = min(max(range.lowerBound, 0), bytes.count), upper = min(max(range.upperBound, lower), bytes.count)
+        let lower = min(max(range.lowerBound, 0), bytes.count)
+        let upper = min(max(range.upperBound, lower), bytes.count)
         return Array(bytes[lower..<upper])
     }
 }
@@ -67,7 +70,8 @@ public struct FileByteSource: ByteSource {
     }
 
     public func read(_ range: Range<Int>) throws -> [UInt8] {
-        let lower = min(max(range.lowerBound, 0), count), upper = min(max(range.upperBound, lower), count)
+        let lower = min(max(range.lowerBound, 0), count)
+        let upper = min(max(range.upperBound, lower), count)
         let length = upper - lower
         if length == 0 { return [] }
         var failure: Int32 = 0

@@ -66,7 +66,8 @@ public struct EditPlan: Sendable, Hashable {
 
     /// Where an offset of the original lands in the edited file (for an offset outside every replaced range).
     public func newOffset(of offset: Int) -> Int {
-        offset + edits.filter { $0.range.upperBound <= offset }
+        offset
+            + edits.filter { $0.range.upperBound <= offset }
             .reduce(0) { $0 + $1.bytes.count - $1.range.count }
     }
 

@@ -13,8 +13,13 @@ enum TextDecoding {
         var data = Array(bytes)
         var big = bigEndian
         if data.count >= 2 {
-            if data[0] == 0xFE && data[1] == 0xFF { big = true; data.removeFirst(2) }
-            else if data[0] == 0xFF && data[1] == 0xFE { big = false; data.removeFirst(2) }
+            if data[0] == 0xFE && data[1] == 0xFF {
+                big = true
+                data.removeFirst(2)
+            } else if data[0] == 0xFF && data[1] == 0xFE {
+                big = false
+                data.removeFirst(2)
+            }
         }
         var units: [UInt16] = []
         units.reserveCapacity(data.count / 2)

@@ -77,7 +77,9 @@ public struct ImageHeader: Sendable, Hashable {
             if segment.isSOF {
                 let p = segment.payload.lowerBound
                 guard segment.payload.count >= 6 else {
-                    throw SigilError.malformed("JPEG \(JPEGStructure.name(of: segment.marker)) segment", at: segment.offset, "is \(segment.payload.count) bytes, too short for a frame header")
+                    throw SigilError.malformed(
+                        "JPEG \(JPEGStructure.name(of: segment.marker)) segment", at: segment.offset,
+                        "is \(segment.payload.count) bytes, too short for a frame header")
                 }
                 let height = bytes.u16be(p + 1)
                 let width = bytes.u16be(p + 3)
@@ -102,7 +104,8 @@ public struct ImageHeader: Sendable, Hashable {
             throw SigilError.malformed("PNG IHDR chunk", at: first.offset, "has \(first.data.count) bytes instead of 13")
         }
         let d = first.data.lowerBound
-        let width = bytes.u32be(d), height = bytes.u32be(d + 4)
+        let width = bytes.u32be(d)
+        let height = bytes.u32be(d + 4)
         try checkDimensions(width, height, "PNG IHDR chunk", at: first.offset)
         let colorType = bytes[d + 9]
         var header = ImageHeader(format: .png, width: width, height: height, hasAlpha: colorType == 4 || colorType == 6)
@@ -145,14 +148,18 @@ public struct ImageHeader: Sendable, Hashable {
             throw structure.damage.first ?? SigilError(.malformed, "WebP file has no VP8X, VP8 or VP8L chunk", offset: 12)
         }
         try checkDimensions(info.width, info.height, "WebP image header", at: 12)
-        return ImageHeader(format: .webp, width: info.width, height: info.height, orientation: orientation, isAnimated: info.isAnimated || isAnimated, hasAlpha: info.hasAlpha || hasALPH)
+        return ImageHeader(
+            format: .webp, width: info.width, height: info.height, orientation: orientation, isAnimated: info.isAnimated || isAnimated,
+            hasAlpha: info.hasAlpha || hasALPH)
     }
 
     static func readTIFF(_ bytes: [UInt8]) throws -> ImageHeader {
         var scan = ContainerScan(format: .tiff)
         let contents = EXIFReader.read(bytes, base: 0, site: "TIFF", isTIFFFile: true, collectCarriers: false, into: &scan)
         guard let width = contents.width, let height = contents.height else {
-            if let damage = scan.findings.first { throw SigilError(damage.code == .structureTruncated ? .truncated : .malformed, damage.message, offset: damage.offset) }
+            if let damage = scan.findings.first {
+                throw SigilError(damage.code == .structureTruncated ? .truncated : .malformed, damage.message, offset: damage.offset)
+            }
             throw SigilError(.malformed, "TIFF IFD0 has no ImageWidth/ImageLength tags", offset: 4)
         }
         try checkDimensions(width, height, "TIFF IFD0", at: 4)
@@ -164,6 +171,7 @@ public struct ImageHeader: Sendable, Hashable {
     static func readGIF(_ bytes: [UInt8]) throws -> ImageHeader {
         let structure = try GIFStructure(bytes)
         try checkDimensions(structure.width, structure.height, "GIF logical screen descriptor", at: 6)
-        return ImageHeader(format: .gif, width: structure.width, height: structure.height, isAnimated: structure.frameCount > 1, hasAlpha: structure.hasTransparency)
+        return ImageHeader(
+            format: .gif, width: structure.width, height: structure.height, isAnimated: structure.frameCount > 1, hasAlpha: structure.hasTransparency)
     }
 }

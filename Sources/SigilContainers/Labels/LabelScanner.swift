@@ -20,10 +20,11 @@ public enum LabelScanner {
         guard let identified = registry.identify(bytes) else { throw registry.unrecognised(bytes) }
         var scan = ContainerScan(format: identified.format)
         for other in identified.alsoMatches {
-            scan.findings.append(Finding(
-                .ambiguousFormat, .error,
-                "ambiguous container: the file starts like \(identified.format.displayName) but also carries the signature of \(other.displayName); readers may disagree about what this file is",
-                location: "file header", offset: 0))
+            scan.findings.append(
+                Finding(
+                    .ambiguousFormat, .error,
+                    "ambiguous container: the file starts like \(identified.format.displayName) but also carries the signature of \(other.displayName); readers may disagree about what this file is",
+                    location: "file header", offset: 0))
         }
         (identified.handler as? any LabelReading)?.scanLabels(bytes, into: &scan)
         scan.carriers.sort { $0.offset < $1.offset }

@@ -75,10 +75,14 @@ public enum LabelWriter {
     }
 
     static func assignments(json: String, extra: [XMPProperty]) -> [XMPEditor.Assignment] {
-        var assignments = [XMPEditor.Assignment(namespaceURI: namespaceURI, preferredPrefix: prefix, name: "AIGC", value: json, matchAnyNamespace: true)]
+        var assignments = [
+            XMPEditor.Assignment(namespaceURI: namespaceURI, preferredPrefix: prefix, name: "AIGC", value: json, matchAnyNamespace: true)
+        ]
         for property in extra {
-            assignments.append(XMPEditor.Assignment(
-                namespaceURI: property.namespaceURI, preferredPrefix: property.prefix, name: property.name, value: property.value, matchAnyNamespace: false))
+            assignments.append(
+                XMPEditor.Assignment(
+                    namespaceURI: property.namespaceURI, preferredPrefix: property.prefix, name: property.name, value: property.value,
+                    matchAnyNamespace: false))
         }
         return assignments
     }
@@ -86,7 +90,9 @@ public enum LabelWriter {
     /// Reads back the extra property values Sigil wrote (for verify): the value of `namespaceURI`/`name` in the
     /// first XMP packet, if any.
     public static func readProperty(namespaceURI: String, name: String, in bytes: [UInt8], registry: MediaRegistry = .standard) -> String? {
-        guard let locator = registry.identify(bytes)?.handler as? any XMPPacketLocating, let packet = locator.firstXMPPacket(in: bytes) else { return nil }
+        guard let locator = registry.identify(bytes)?.handler as? any XMPPacketLocating, let packet = locator.firstXMPPacket(in: bytes) else {
+            return nil
+        }
         return XMPLabelReader.property(namespaceURI: namespaceURI, name: name, in: packet)
     }
 

@@ -18,7 +18,9 @@ public enum MetadataTransplant {
     ///
     /// - Throws: ``SigilError`` `.unsupportedFormat` when either file is not of `format` or the format is TIFF/GIF;
     ///   `.truncated`/`.malformed` when a container is damaged.
-    public static func transplant(from original: [UInt8], into encoded: [UInt8], format: MediaFormat, registry: MediaRegistry = .standard) throws -> [UInt8] {
+    public static func transplant(from original: [UInt8], into encoded: [UInt8], format: MediaFormat, registry: MediaRegistry = .standard) throws
+        -> [UInt8]
+    {
         guard registry.format(of: original) == format, registry.format(of: encoded) == format else {
             throw SigilError(.unsupportedFormat, "metadata transplant needs two \(format.displayName) files")
         }
@@ -40,8 +42,12 @@ public enum MetadataTransplant {
         let origHeader = orig.segments.prefix { $0.marker != 0xDA }
         let encHeader = enc.segments[..<encSOS]
 
-        func isJFIF(_ s: JPEGStructure.Segment, _ bytes: [UInt8]) -> Bool { s.marker == 0xE0 && bytes.matches(ascii: "JFIF\0", at: s.payload.lowerBound) }
-        func isAdobe(_ s: JPEGStructure.Segment, _ bytes: [UInt8]) -> Bool { s.marker == 0xEE && bytes.matches(ascii: "Adobe", at: s.payload.lowerBound) }
+        func isJFIF(_ s: JPEGStructure.Segment, _ bytes: [UInt8]) -> Bool {
+            s.marker == 0xE0 && bytes.matches(ascii: "JFIF\0", at: s.payload.lowerBound)
+        }
+        func isAdobe(_ s: JPEGStructure.Segment, _ bytes: [UInt8]) -> Bool {
+            s.marker == 0xEE && bytes.matches(ascii: "Adobe", at: s.payload.lowerBound)
+        }
 
         let copied = origHeader.filter { ($0.isAPP && !isJFIF($0, original) && !isAdobe($0, original)) || $0.isCOM }
         let copiedKinds = Set(copied.map { kind($0, original) })
@@ -69,9 +75,13 @@ public enum MetadataTransplant {
 
     // MARK: PNG
 
-    private static let pixelFormatChunks: Set<String> = ["PLTE", "tRNS", "sBIT", "bKGD", "hIST", "sPLT", "acTL", "fcTL", "fdAT", "IHDR", "IDAT", "IEND"]
+    private static let pixelFormatChunks: Set<String> = [
+        "PLTE", "tRNS", "sBIT", "bKGD", "hIST", "sPLT", "acTL", "fcTL", "fdAT", "IHDR", "IDAT", "IEND",
+    ]
     private static let colorChunks: Set<String> = ["gAMA", "sRGB", "cHRM", "iCCP"]
-    private static let singleChunks: Set<String> = ["pHYs", "oFFs", "tIME", "eXIf", "sCAL", "pCAL", "gAMA", "cHRM", "sRGB", "iCCP", "cICP", "mDCv", "cLLi", "sTER"]
+    private static let singleChunks: Set<String> = [
+        "pHYs", "oFFs", "tIME", "eXIf", "sCAL", "pCAL", "gAMA", "cHRM", "sRGB", "iCCP", "cICP", "mDCv", "cLLi", "sTER",
+    ]
 
     static func png(from original: [UInt8], into encoded: [UInt8]) throws -> [UInt8] {
         let orig = try PNGStructure(original, verifyCRC: false)

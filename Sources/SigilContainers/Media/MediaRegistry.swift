@@ -118,7 +118,9 @@ public struct MediaRegistry: Sendable, Hashable {
     /// The error for a recognised format whose handler does not write labels: it names the formats that do.
     public func notLabelable(_ format: MediaFormat) -> SigilError {
         if format.kind == .text, handler(for: format) is any LabelReading {
-            return SigilError(.unsupportedFormat, "\(format.displayName) has no implicit label site (no container for metadata): its label is the explicit text label only")
+            return SigilError(
+                .unsupportedFormat,
+                "\(format.displayName) has no implicit label site (no container for metadata): its label is the explicit text label only")
         }
         let writable = formats(with: (any LabelWriting).self).map(\.displayName).joined(separator: ", ")
         return SigilError(.unsupportedFormat, "\(format.displayName) files can be verified but not labeled; Sigil labels \(writable)")
@@ -131,6 +133,8 @@ public struct MediaRegistry: Sendable, Hashable {
         let hexBytes = head.map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }.joined(separator: " ")
         let text = String(decoding: head.map { (0x20...0x7E).contains($0) ? $0 : UInt8(ascii: ".") }, as: UTF8.self)
         let known = formats.map(\.displayName).joined(separator: ", ")
-        return SigilError(.unsupportedFormat, "unrecognised format: the file starts with \(hexBytes) (\"\(text)\"), which matches no format Sigil reads (\(known))", offset: 0)
+        return SigilError(
+            .unsupportedFormat, "unrecognised format: the file starts with \(hexBytes) (\"\(text)\"), which matches no format Sigil reads (\(known))",
+            offset: 0)
     }
 }

@@ -37,9 +37,15 @@ extension JPEGCodec {
         while offset + 4 <= bytes.count {
             guard bytes[offset] == 0xFF else { return nil }
             let marker = bytes[offset + 1]
-            if marker == 0xFF { offset += 1; continue }                      // fill byte
-            if marker == 0x01 || (0xD0...0xD7).contains(marker) { offset += 2; continue }
-            if marker == 0xD9 || marker == 0xDA { return nil }               // EOI or first scan: no table 0
+            if marker == 0xFF {
+                offset += 1
+                continue
+            } // fill byte
+            if marker == 0x01 || (0xD0...0xD7).contains(marker) {
+                offset += 2
+                continue
+            }
+            if marker == 0xD9 || marker == 0xDA { return nil } // EOI or first scan: no table 0
             let length = Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
             guard length >= 2, offset + 2 + length <= bytes.count else { return nil }
             if marker == 0xDB {

@@ -60,7 +60,10 @@ public enum JPEGCodec {
         return try bytes.withUnsafeBufferPointer { source in
             let base = source.baseAddress!
             let size = UInt(source.count)
-            var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
+            var width: Int32 = 0
+            var height: Int32 = 0
+            var subsampling: Int32 = 0
+            var colorspace: Int32 = 0
             guard tjDecompressHeader3(handle, base, size, &width, &height, &subsampling, &colorspace) == 0 else {
                 throw codecError(handle, "reading the JPEG header")
             }
@@ -75,19 +78,22 @@ public enum JPEGCodec {
             let isCMYK = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
             let pixels: PixelBuffer
             if isCMYK {
-                let cmyk = try decompress(handle, base, size, width, height, channels: 4,
-                                          format: Int32(TJPF_CMYK.rawValue), flags: flags)
+                let cmyk = try decompress(
+                    handle, base, size, width, height, channels: 4,
+                    format: Int32(TJPF_CMYK.rawValue), flags: flags)
                 pixels = PixelBuffer(width: Int(width), height: Int(height), layout: .rgb, bytes: cmykToRGB(cmyk))
             } else {
                 let layout: PixelBuffer.Layout = isGray ? .gray : .rgb
                 let format = isGray ? Int32(TJPF_GRAY.rawValue) : Int32(TJPF_RGB.rawValue)
-                let data = try decompress(handle, base, size, width, height, channels: layout.channels,
-                                          format: format, flags: flags)
+                let data = try decompress(
+                    handle, base, size, width, height, channels: layout.channels,
+                    format: format, flags: flags)
                 pixels = PixelBuffer(width: Int(width), height: Int(height), layout: layout, bytes: data)
             }
             let estimated = estimateQuality(source)
-            let info = JPEGInfo(subsampling: subsampling, quality: estimated ?? fallbackQuality,
-                                qualityEstimated: estimated != nil)
+            let info = JPEGInfo(
+                subsampling: subsampling, quality: estimated ?? fallbackQuality,
+                qualityEstimated: estimated != nil)
             return DecodedImage(pixels: pixels, jpeg: info)
         }
     }
@@ -110,8 +116,9 @@ public enum JPEGCodec {
 
         switch pixels.layout {
         case .gray:
-            return try compress(handle, pixels.bytes, pixels, format: Int32(TJPF_GRAY.rawValue),
-                                subsampling: Int32(TJSAMP_GRAY.rawValue), quality: quality)
+            return try compress(
+                handle, pixels.bytes, pixels, format: Int32(TJPF_GRAY.rawValue),
+                subsampling: Int32(TJSAMP_GRAY.rawValue), quality: quality)
         case .grayAlpha:
             let gray = [UInt8](unsafeUninitializedCapacity: pixels.pixelCount) { buffer, initialized in
                 pixels.bytes.withUnsafeBufferPointer { source in
@@ -119,15 +126,18 @@ public enum JPEGCodec {
                 }
                 initialized = pixels.pixelCount
             }
-            return try compress(handle, gray, pixels, format: Int32(TJPF_GRAY.rawValue),
-                                subsampling: Int32(TJSAMP_GRAY.rawValue), quality: quality)
+            return try compress(
+                handle, gray, pixels, format: Int32(TJPF_GRAY.rawValue),
+                subsampling: Int32(TJSAMP_GRAY.rawValue), quality: quality)
         case .rgb:
-            return try compress(handle, pixels.bytes, pixels, format: Int32(TJPF_RGB.rawValue),
-                                subsampling: subsampling, quality: quality)
+            return try compress(
+                handle, pixels.bytes, pixels, format: Int32(TJPF_RGB.rawValue),
+                subsampling: subsampling, quality: quality)
         case .rgba:
             // TJPF_RGBX: TurboJPEG ignores the fourth byte when compressing.
-            return try compress(handle, pixels.bytes, pixels, format: Int32(TJPF_RGBX.rawValue),
-                                subsampling: subsampling, quality: quality)
+            return try compress(
+                handle, pixels.bytes, pixels, format: Int32(TJPF_RGBX.rawValue),
+                subsampling: subsampling, quality: quality)
         }
     }
 
@@ -166,8 +176,9 @@ public enum JPEGCodec {
         var outputSize: UInt = 0
         defer { if let output { tjFree(output) } }
         let status = data.withUnsafeBufferPointer { source in
-            tjCompress2(handle, source.baseAddress, Int32(pixels.width), 0, Int32(pixels.height), format,
-                        &output, &outputSize, subsampling, Int32(quality), 0)
+            tjCompress2(
+                handle, source.baseAddress, Int32(pixels.width), 0, Int32(pixels.height), format,
+                &output, &outputSize, subsampling, Int32(quality), 0)
         }
         guard status == 0, let output else { throw codecError(handle, "encoding the JPEG") }
         return Array(UnsafeBufferPointer(start: output, count: Int(outputSize)))

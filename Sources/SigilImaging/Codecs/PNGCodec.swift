@@ -2,9 +2,9 @@ import CPNG
 import SigilCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What a decoded PNG's IHDR says.
@@ -48,7 +48,8 @@ public enum PNGCodec {
     public static func decode(_ bytes: [UInt8], maxPixels: Int) throws -> DecodedImage {
         let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
         guard bytes.count >= 33, Array(bytes[0..<8]) == signature,
-              bytes[12] == 0x49, bytes[13] == 0x48, bytes[14] == 0x44, bytes[15] == 0x52 else {
+            bytes[12] == 0x49, bytes[13] == 0x48, bytes[14] == 0x44, bytes[15] == 0x52
+        else {
             throw SigilError(.codec, "not a PNG (bad signature or no IHDR first)")
         }
         guard let colorType = PNGInfo.ColorType(rawValue: Int(bytes[25])) else {
@@ -65,7 +66,8 @@ public enum PNGCodec {
             }
             defer { png_image_free(&image) }
 
-            let width = Int(image.width), height = Int(image.height)
+            let width = Int(image.width)
+            let height = Int(image.height)
             let pixelCount = width * height
             guard pixelCount <= maxPixels else {
                 throw SigilError(.tooLarge, "PNG is \(width)×\(height) = \(pixelCount) pixels, over the limit of \(maxPixels)")
@@ -75,12 +77,13 @@ public enum PNGCodec {
             let sourceFormat = image.format
             let hasAlpha = sourceFormat & UInt32(PNG_FORMAT_FLAG_ALPHA) != 0
             let hasColor = sourceFormat & UInt32(PNG_FORMAT_FLAG_COLOR) != 0
-            let layout: PixelBuffer.Layout = switch (hasColor, hasAlpha) {
-            case (false, false): .gray
-            case (false, true): .grayAlpha
-            case (true, false): .rgb
-            case (true, true): .rgba
-            }
+            let layout: PixelBuffer.Layout =
+                switch (hasColor, hasAlpha) {
+                case (false, false): .gray
+                case (false, true): .grayAlpha
+                case (true, false): .rgb
+                case (true, true): .rgba
+                }
             image.format = (hasColor ? UInt32(PNG_FORMAT_FLAG_COLOR) : 0) | (hasAlpha ? UInt32(PNG_FORMAT_FLAG_ALPHA) : 0)
             image.flags |= UInt32(PNG_IMAGE_FLAG_16BIT_sRGB)
 
@@ -96,8 +99,9 @@ public enum PNGCodec {
             }
             if let failure { throw failure }
 
-            let info = PNGInfo(bitDepth: Int(source[24]), colorType: colorType, interlaced: source[28] != 0,
-                               hasAlpha: hasAlpha)
+            let info = PNGInfo(
+                bitDepth: Int(source[24]), colorType: colorType, interlaced: source[28] != 0,
+                hasAlpha: hasAlpha)
             return DecodedImage(pixels: PixelBuffer(width: width, height: height, layout: layout, bytes: data), png: info)
         }
     }
@@ -114,7 +118,8 @@ public enum PNGCodec {
         image.version = UInt32(PNG_IMAGE_VERSION)
         image.width = UInt32(pixels.width)
         image.height = UInt32(pixels.height)
-        image.format = (pixels.layout.hasColor ? UInt32(PNG_FORMAT_FLAG_COLOR) : 0)
+        image.format =
+            (pixels.layout.hasColor ? UInt32(PNG_FORMAT_FLAG_COLOR) : 0)
             | (pixels.layout.hasAlpha ? UInt32(PNG_FORMAT_FLAG_ALPHA) : 0)
         // Speed over the last few percent of compression: re-encoding after an explicit label is on the hot path.
         image.flags |= UInt32(PNG_IMAGE_FLAG_FAST)

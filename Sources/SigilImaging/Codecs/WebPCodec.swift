@@ -38,7 +38,8 @@ public enum WebPCodec {
             if features.has_animation != 0 {
                 throw SigilError(.codec, "animated WebP is not supported for explicit labeling")
             }
-            let width = Int(features.width), height = Int(features.height)
+            let width = Int(features.width)
+            let height = Int(features.height)
             guard width > 0, height > 0 else { throw SigilError(.codec, "WebP header declares an empty image") }
             guard width * height <= maxPixels else {
                 throw SigilError(.tooLarge, "WebP is \(width)×\(height) = \(width * height) pixels, over the limit of \(maxPixels)")
@@ -50,7 +51,8 @@ public enum WebPCodec {
             let count = stride * height
             var decoded = false
             let data = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-                let result = hasAlpha
+                let result =
+                    hasAlpha
                     ? WebPDecodeRGBAInto(base, source.count, buffer.baseAddress, count, Int32(stride))
                     : WebPDecodeRGBInto(base, source.count, buffer.baseAddress, count, Int32(stride))
                 decoded = result != nil

@@ -2,9 +2,9 @@ import CFreeType
 import SigilCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Paints GB 45438-2025 5.2 explicit labels (visible "AI生成" text) onto pixels and checks that they are still there.
@@ -53,8 +53,9 @@ public enum ExplicitLabelPainter {
         let geometry = try font.withFace { face in
             try Geometry(spec: spec, face: face, fontName: font.path, displayWidth: display.width, displayHeight: display.height)
         }
-        let layer = LabelLayer(mask: geometry.mask, style: spec.style, padding: geometry.padding,
-                               boxWidth: geometry.box.width, boxHeight: geometry.box.height)
+        let layer = LabelLayer(
+            mask: geometry.mask, style: spec.style, padding: geometry.padding,
+            boxWidth: geometry.box.width, boxHeight: geometry.box.height)
         let map = Orientation.AffineMap(orientation, storedWidth: pixels.width, storedHeight: pixels.height)
         let steps = map.steps(storedWidth: pixels.width, channels: pixels.channels)
         let box = geometry.box
@@ -63,7 +64,7 @@ public enum ExplicitLabelPainter {
         let contrast = pixels.bytes.withUnsafeMutableBufferPointer { buffer -> Double in
             let region = Region(buffer: UnsafeMutableRawBufferPointer(buffer), layout: layout, steps: steps, box: box)
             let background = region.meanLuminance()
-            let darkBehind = background > 0.179  // above this, black contrasts more than white
+            let darkBehind = background > 0.179 // above this, black contrasts more than white
             let behindValue: Double = darkBehind ? 0 : 255
             let textValue: Double = darkBehind ? 255 : 0
             let opacity = spec.style == .plate ? plateOpacity : 1
@@ -99,13 +100,19 @@ public enum ExplicitLabelPainter {
         let display = orientation.displaySize(storedWidth: pixels.width, storedHeight: pixels.height)
         let box = label.box
         guard box.width > 0, box.height > 0, box.x >= 0, box.y >= 0,
-              box.x + box.width <= display.width, box.y + box.height <= display.height else { return 0 }
+            box.x + box.width <= display.width, box.y + box.height <= display.height
+        else { return 0 }
         let mask = try TextRenderer.render(label.text, font: font, pixelSize: label.pixelSize)
         let layer = LabelLayer(mask: mask, style: label.style, padding: label.padding, boxWidth: box.width, boxHeight: box.height)
         let map = Orientation.AffineMap(orientation, storedWidth: pixels.width, storedHeight: pixels.height)
         let steps = map.steps(storedWidth: pixels.width, channels: pixels.channels)
 
-        var sumT = 0.0, sumI = 0.0, sumTT = 0.0, sumII = 0.0, sumTI = 0.0, n = 0.0
+        var sumT = 0.0
+        var sumI = 0.0
+        var sumTT = 0.0
+        var sumII = 0.0
+        var sumTI = 0.0
+        var n = 0.0
         let colour = pixels.layout.hasColor
         pixels.bytes.withUnsafeBufferPointer { buffer in
             for y in 0..<box.height {
@@ -114,7 +121,8 @@ public enum ExplicitLabelPainter {
                     let index = y * box.width + x
                     guard layer.isTemplatePixel(index, style: label.style) else { continue }
                     let offset = rowOffset + x * steps.perX
-                    let luma = colour
+                    let luma =
+                        colour
                         ? 0.2126 * Double(buffer[offset]) + 0.7152 * Double(buffer[offset + 1]) + 0.0722 * Double(buffer[offset + 2])
                         : Double(buffer[offset])
                     let template = Double(layer.text[index])
@@ -176,23 +184,29 @@ extension ExplicitLabelPainter {
             case .outline: wanted = max(2, Int((Double(ink) * ExplicitLabelPainter.outlineWidthFraction).rounded())) + 1
             }
             let padding = max(0, min(wanted, (displayWidth - mask.width) / 2, (displayHeight - mask.height) / 2))
-            let boxWidth = mask.width + 2 * padding, boxHeight = mask.height + 2 * padding
+            let boxWidth = mask.width + 2 * padding
+            let boxHeight = mask.height + 2 * padding
             let margin = Int((spec.marginFraction * Double(shortest)).rounded())
             let marginX = max(0, min(margin, (displayWidth - boxWidth) / 2))
             let marginY = max(0, min(margin, (displayHeight - boxHeight) / 2))
 
-            let left = marginX, centreX = (displayWidth - boxWidth) / 2, right = displayWidth - marginX - boxWidth
-            let top = marginY, centreY = (displayHeight - boxHeight) / 2, bottom = displayHeight - marginY - boxHeight
-            let origin: (Int, Int) = switch spec.position {
-            case .topLeft: (left, top)
-            case .top: (centreX, top)
-            case .topRight: (right, top)
-            case .left: (left, centreY)
-            case .right: (right, centreY)
-            case .bottomLeft: (left, bottom)
-            case .bottom: (centreX, bottom)
-            case .bottomRight: (right, bottom)
-            }
+            let left = marginX
+            let centreX = (displayWidth - boxWidth) / 2
+            let right = displayWidth - marginX - boxWidth
+            let top = marginY
+            let centreY = (displayHeight - boxHeight) / 2
+            let bottom = displayHeight - marginY - boxHeight
+            let origin: (Int, Int) =
+                switch spec.position {
+                case .topLeft: (left, top)
+                case .top: (centreX, top)
+                case .topRight: (right, top)
+                case .left: (left, centreY)
+                case .right: (right, centreY)
+                case .bottomLeft: (left, bottom)
+                case .bottom: (centreX, bottom)
+                case .bottomRight: (right, bottom)
+                }
             self.pixelSize = size
             self.mask = mask
             self.padding = padding
@@ -242,7 +256,8 @@ private struct Region {
     }
 
     func luminance(at offset: Int) -> Double {
-        let value = layout.hasColor
+        let value =
+            layout.hasColor
             ? Luminance.relative(red: buffer[offset], green: buffer[offset + 1], blue: buffer[offset + 2])
             : Luminance.relative(gray: buffer[offset])
         guard layout.hasAlpha else { return value }
@@ -254,7 +269,8 @@ private struct Region {
     /// Mean relative luminance of the box (sampled on a grid of at most about 65 000 points).
     func meanLuminance() -> Double {
         let step = max(1, Int((Double(box.width * box.height) / 65_536).squareRoot()))
-        var sum = 0.0, count = 0.0
+        var sum = 0.0
+        var count = 0.0
         var y = 0
         while y < box.height {
             var x = 0
@@ -315,7 +331,8 @@ private struct Region {
                 let index = y * box.width + x
                 guard layer.back[index] == 255, layer.text[index] == 0 else { continue }
                 let at = offset(x: x, y: y)
-                let behind = layout.hasColor
+                let behind =
+                    layout.hasColor
                     ? Luminance.relative(red: buffer[at], green: buffer[at + 1], blue: buffer[at + 2])
                     : Luminance.relative(gray: buffer[at])
                 worst = min(worst, Luminance.contrastRatio(textLuminance, behind))

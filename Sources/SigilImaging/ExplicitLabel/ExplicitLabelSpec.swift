@@ -65,9 +65,11 @@ public struct ExplicitLabelSpec: Sendable, Hashable {
     public func validate() throws {
         try ExplicitLabelSpec.validateWording(text)
         guard minimumInkHeightFraction.isFinite,
-              minimumInkHeightFraction >= ExplicitLabelSpec.regulatoryMinimumInkHeightFraction else {
-            throw SigilError(.invalidExplicitLabel,
-                             "minimum glyph height \(minimumInkHeightFraction) of the shortest side is below the 0.05 GB 45438 5.2 requires")
+            minimumInkHeightFraction >= ExplicitLabelSpec.regulatoryMinimumInkHeightFraction
+        else {
+            throw SigilError(
+                .invalidExplicitLabel,
+                "minimum glyph height \(minimumInkHeightFraction) of the shortest side is below the 0.05 GB 45438 5.2 requires")
         }
         guard minimumInkHeightFraction <= 0.5 else {
             throw SigilError(.invalidExplicitLabel, "minimum glyph height \(minimumInkHeightFraction) of the shortest side is above 0.5")
@@ -95,14 +97,17 @@ public struct ExplicitLabelSpec: Sendable, Hashable {
         case (true, true):
             return
         case (false, true):
-            throw SigilError(.invalidExplicitLabel,
-                             "explicit label \"\(text)\" lacks the AI element (人工智能 or AI) that GB 45438-2025 requires")
+            throw SigilError(
+                .invalidExplicitLabel,
+                "explicit label \"\(text)\" lacks the AI element (人工智能 or AI) that GB 45438-2025 requires")
         case (true, false):
-            throw SigilError(.invalidExplicitLabel,
-                             "explicit label \"\(text)\" lacks the generation element (生成 or 合成) that GB 45438-2025 requires")
+            throw SigilError(
+                .invalidExplicitLabel,
+                "explicit label \"\(text)\" lacks the generation element (生成 or 合成) that GB 45438-2025 requires")
         case (false, false):
-            throw SigilError(.invalidExplicitLabel,
-                             "explicit label \"\(text)\" lacks both the AI element (人工智能 or AI) and the generation element (生成 or 合成) that GB 45438-2025 requires")
+            throw SigilError(
+                .invalidExplicitLabel,
+                "explicit label \"\(text)\" lacks both the AI element (人工智能 or AI) and the generation element (生成 or 合成) that GB 45438-2025 requires")
         }
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The label as two coverage planes over its box: the text, and what sits behind the text (the rounded plate or
@@ -20,7 +20,8 @@ struct LabelLayer {
     var back: [UInt8]
 
     init(mask: GlyphMask, style: LabelStyle, padding: Int, boxWidth: Int, boxHeight: Int) {
-        let maskX = (boxWidth - mask.width) / 2, maskY = (boxHeight - mask.height) / 2
+        let maskX = (boxWidth - mask.width) / 2
+        let maskY = (boxHeight - mask.height) / 2
         width = boxWidth
         height = boxHeight
         self.maskX = maskX
@@ -64,7 +65,8 @@ struct LabelLayer {
     func isTemplatePixel(_ index: Int, style: LabelStyle) -> Bool {
         switch style {
         case .plate:
-            let x = index % width, y = index / width
+            let x = index % width
+            let y = index / width
             return x >= maskX && x < maskX + maskWidth && y >= maskY && y < maskY + maskHeight
         case .outline:
             return back[index] > 0 || text[index] > 0

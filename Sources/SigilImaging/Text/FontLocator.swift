@@ -1,9 +1,9 @@
 import SigilCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Finds a font that can render Chinese label text.
@@ -13,14 +13,14 @@ public enum FontLocator {
 
     /// Debian locations of CJK fonts, in order of preference.
     public static let knownPaths: [String] = [
-        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",     // fonts-noto-cjk
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", // fonts-noto-cjk
         "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",             // fonts-wqy-microhei
-        "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",               // fonts-wqy-zenhei
-        "/usr/share/fonts/truetype/arphic/uming.ttc",                 // fonts-arphic-uming
-        "/usr/share/fonts/truetype/arphic/ukai.ttc",                  // fonts-arphic-ukai
-        "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf",     // fonts-arphic-gbsn00lp
-        "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",  // fonts-droid-fallback
+        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", // fonts-wqy-microhei
+        "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", // fonts-wqy-zenhei
+        "/usr/share/fonts/truetype/arphic/uming.ttc", // fonts-arphic-uming
+        "/usr/share/fonts/truetype/arphic/ukai.ttc", // fonts-arphic-ukai
+        "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf", // fonts-arphic-gbsn00lp
+        "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", // fonts-droid-fallback
     ]
 
     /// Characters a located font must have glyphs for.
@@ -69,7 +69,8 @@ public enum FontLocator {
 
     private static func coversProbe(_ path: String) -> Bool {
         guard isReadableFile(path), let font = try? Font(path: path),
-              let missing = try? font.missingCharacters(in: probeText) else { return false }
+            let missing = try? font.missingCharacters(in: probeText)
+        else { return false }
         return missing.isEmpty
     }
 
@@ -100,7 +101,8 @@ extension String {
     fileprivate var trimmingWhitespace: String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
         return String(scalars[first...last])
     }
 }

@@ -26,7 +26,9 @@ public struct GlyphMask: Sendable, Hashable {
         self.height = height
         self.coverage = coverage
         self.baseline = baseline
-        var rows = 0, top = -1, bottom = -1
+        var rows = 0
+        var top = -1
+        var bottom = -1
         coverage.withUnsafeBufferPointer { values in
             for row in 0..<height {
                 var inked = false

@@ -26,7 +26,7 @@ public enum TextRenderer {
             var coverage: [UInt8]
         }
         var pieces: [Piece] = []
-        var pen = 0  // 26.6 fixed point
+        var pen = 0 // 26.6 fixed point
         let flags = cfreetype_load_render() | cfreetype_load_no_bitmap() | cfreetype_load_target_normal()
         for scalar in text.unicodeScalars {
             let code = FT_ULong(scalar.value)
@@ -42,7 +42,8 @@ public enum TextRenderer {
                 throw SigilError(.font, "font \(fontName) cannot render '\(Character(scalar))' at \(pixelSize) px")
             }
             let bitmap = slot.pointee.bitmap
-            let rows = Int(bitmap.rows), columns = Int(bitmap.width)
+            let rows = Int(bitmap.rows)
+            let columns = Int(bitmap.width)
             if rows > 0, columns > 0, let buffer = bitmap.buffer {
                 let pitch = Int(bitmap.pitch)
                 let mono = bitmap.pixel_mode == UInt8(FT_PIXEL_MODE_MONO.rawValue)
@@ -72,27 +73,34 @@ public enum TextRenderer {
                         }
                     }
                 }
-                pieces.append(Piece(x: (pen + 32) >> 6 + Int(slot.pointee.bitmap_left),
-                                    y: -Int(slot.pointee.bitmap_top),
-                                    width: columns, height: rows, coverage: coverage))
+                pieces.append(
+                    Piece(
+                        x: (pen + 32) >> 6 + Int(slot.pointee.bitmap_left),
+                        y: -Int(slot.pointee.bitmap_top),
+                        width: columns, height: rows, coverage: coverage))
             }
             pen += Int(slot.pointee.advance.x)
         }
         guard let first = pieces.first else {
             throw SigilError(.invalidExplicitLabel, "label text \"\(text)\" renders no visible glyphs")
         }
-        var minX = first.x, minY = first.y, maxX = first.x + first.width, maxY = first.y + first.height
+        var minX = first.x
+        var minY = first.y
+        var maxX = first.x + first.width
+        var maxY = first.y + first.height
         for piece in pieces.dropFirst() {
             minX = min(minX, piece.x)
             minY = min(minY, piece.y)
             maxX = max(maxX, piece.x + piece.width)
             maxY = max(maxY, piece.y + piece.height)
         }
-        let width = maxX - minX, height = maxY - minY
+        let width = maxX - minX
+        let height = maxY - minY
         var coverage = [UInt8](repeating: 0, count: width * height)
         coverage.withUnsafeMutableBufferPointer { mask in
             for piece in pieces {
-                let left = piece.x - minX, top = piece.y - minY
+                let left = piece.x - minX
+                let top = piece.y - minY
                 for row in 0..<piece.height {
                     let target = (top + row) * width + left
                     let source = row * piece.width

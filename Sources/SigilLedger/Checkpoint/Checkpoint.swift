@@ -39,7 +39,8 @@ public struct Checkpoint: Sendable, Hashable {
         }
         guard !lines[0].isEmpty else { throw SigilError(.invalidCheckpoint, "the checkpoint's origin line is empty") }
         guard let size = UInt64(lines[1]), lines[1] == String(size) else {
-            throw SigilError(.invalidCheckpoint, "the checkpoint's size line \"\(lines[1].prefix(30))\" is not a decimal number without leading zeros")
+            throw SigilError(
+                .invalidCheckpoint, "the checkpoint's size line \"\(lines[1].prefix(30))\" is not a decimal number without leading zeros")
         }
         let root: MerkleHash
         do {
@@ -59,7 +60,8 @@ public struct Checkpoint: Sendable, Hashable {
     /// - Throws: ``SigilError`` when the signer's name is not the origin or the text is not a valid note text.
     public func signed(by signer: NoteSigner) throws -> SignedNote {
         guard signer.name == origin else {
-            throw SigilError(.invalidKey, "the log key is named \(signer.name) but the checkpoint's origin is \(origin); a log signs under its origin")
+            throw SigilError(
+                .invalidKey, "the log key is named \(signer.name) but the checkpoint's origin is \(origin); a log signs under its origin")
         }
         return SignedNote(text: text, signatures: [try signer.sign(text)])
     }
@@ -76,7 +78,10 @@ public struct Checkpoint: Sendable, Hashable {
         }
         let trusted = verifiers.filter { $0.name == checkpoint.origin }
         guard !trusted.isEmpty else {
-            throw SigilError(.invalidSignature, "no trusted key is named after the checkpoint's origin \(checkpoint.origin) (trusted: \(verifiers.map(\.name).joined(separator: ", ")))")
+            throw SigilError(
+                .invalidSignature,
+                "no trusted key is named after the checkpoint's origin \(checkpoint.origin) (trusted: \(verifiers.map(\.name).joined(separator: ", ")))"
+            )
         }
         // Signatures by other names (witness cosignatures) are ignored here; the log's own key must verify.
         try parsed.verified(by: trusted)

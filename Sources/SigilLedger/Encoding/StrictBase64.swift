@@ -69,4 +69,3 @@ public enum StrictBase64 {
         return out
     }
 }
-

@@ -37,7 +37,8 @@ public struct ConsistencyProof: Sendable, Hashable {
         }
         if oldSize == newSize {
             guard hashes.isEmpty else {
-                throw SigilError(.invalidProof, "a consistency proof between two trees of \(oldSize) must be empty, this one has \(hashes.count) hashes")
+                throw SigilError(
+                    .invalidProof, "a consistency proof between two trees of \(oldSize) must be empty, this one has \(hashes.count) hashes")
             }
             guard oldRoot == newRoot else {
                 throw SigilError(.invalidProof, "two trees of \(oldSize) leaves with different roots \(oldRoot.base64) and \(newRoot.base64)")
@@ -55,15 +56,18 @@ public struct ConsistencyProof: Sendable, Hashable {
         }
         var path = hashes
         if oldSize & (oldSize - 1) == 0 { path.insert(oldRoot, at: 0) }
-        var fn = oldSize - 1, sn = newSize - 1
+        var fn = oldSize - 1
+        var sn = newSize - 1
         while fn & 1 == 1 {
             fn >>= 1
             sn >>= 1
         }
-        var fr = path[0], sr = path[0]
+        var fr = path[0]
+        var sr = path[0]
         for c in path.dropFirst() {
             guard sn != 0 else {
-                throw SigilError(.invalidProof, "the consistency proof from \(oldSize) to \(newSize) has \(hashes.count) hashes, more than the path is long")
+                throw SigilError(
+                    .invalidProof, "the consistency proof from \(oldSize) to \(newSize) has \(hashes.count) hashes, more than the path is long")
             }
             if fn & 1 == 1 || fn == sn {
                 fr = Merkle.nodeHash(c, fr)
@@ -81,7 +85,8 @@ public struct ConsistencyProof: Sendable, Hashable {
             sn >>= 1
         }
         guard sn == 0 else {
-            throw SigilError(.invalidProof, "the consistency proof from \(oldSize) to \(newSize) has \(hashes.count) hashes, fewer than the path is long")
+            throw SigilError(
+                .invalidProof, "the consistency proof from \(oldSize) to \(newSize) has \(hashes.count) hashes, fewer than the path is long")
         }
         guard fr == oldRoot else {
             throw SigilError(.invalidProof, "the consistency proof from \(oldSize) to \(newSize) does not lead to the old root \(oldRoot.base64)")

@@ -34,11 +34,14 @@ public struct InclusionProof: Sendable, Hashable {
         guard index < treeSize else {
             throw SigilError(.invalidProof, "the proof's leaf index \(index) is not below its tree size \(treeSize)")
         }
-        var fn = index, sn = treeSize - 1
+        var fn = index
+        var sn = treeSize - 1
         var r = leafHash
         for p in hashes {
             guard sn != 0 else {
-                throw SigilError(.invalidProof, "the inclusion proof for leaf \(index) in a tree of \(treeSize) has \(hashes.count) hashes, more than the path is long")
+                throw SigilError(
+                    .invalidProof,
+                    "the inclusion proof for leaf \(index) in a tree of \(treeSize) has \(hashes.count) hashes, more than the path is long")
             }
             if fn & 1 == 1 || fn == sn {
                 r = Merkle.nodeHash(p, r)
@@ -55,7 +58,9 @@ public struct InclusionProof: Sendable, Hashable {
             sn >>= 1
         }
         guard sn == 0 else {
-            throw SigilError(.invalidProof, "the inclusion proof for leaf \(index) in a tree of \(treeSize) has \(hashes.count) hashes, fewer than the path is long")
+            throw SigilError(
+                .invalidProof,
+                "the inclusion proof for leaf \(index) in a tree of \(treeSize) has \(hashes.count) hashes, fewer than the path is long")
         }
         return r
     }
@@ -66,7 +71,9 @@ public struct InclusionProof: Sendable, Hashable {
     public func verify(leafHash: MerkleHash, root expected: MerkleHash) throws {
         let computed = try root(leafHash: leafHash)
         guard computed == expected else {
-            throw SigilError(.invalidProof, "the inclusion proof for leaf \(index) leads to root \(computed.base64), not the tree of \(treeSize)'s root \(expected.base64)")
+            throw SigilError(
+                .invalidProof,
+                "the inclusion proof for leaf \(index) leads to root \(computed.base64), not the tree of \(treeSize)'s root \(expected.base64)")
         }
     }
 }

@@ -70,7 +70,8 @@ public enum Merkle {
     public static func inclusionPath(index: UInt64, size: UInt64) -> [Subtree] {
         precondition(index < size, "leaf index \(index) is outside a tree of \(size)")
         var ranges: [Subtree] = []
-        var lo: UInt64 = 0, hi = size
+        var lo: UInt64 = 0
+        var hi = size
         // Walk down from the root; each step contributes the sibling at that depth (root-side first), reversed at the end.
         while hi - lo > 1 {
             let k = splitPoint(hi - lo)
@@ -93,7 +94,10 @@ public enum Merkle {
         precondition(oldSize <= newSize, "consistency from \(oldSize) to a smaller tree of \(newSize)")
         guard oldSize > 0, oldSize < newSize else { return [] }
         var ranges: [Subtree] = []
-        var m = oldSize, lo: UInt64 = 0, hi = newSize, complete = true
+        var m = oldSize
+        var lo: UInt64 = 0
+        var hi = newSize
+        var complete = true
         while true {
             if m == hi - lo {
                 if !complete { ranges.append(Subtree(start: lo, end: hi)) }

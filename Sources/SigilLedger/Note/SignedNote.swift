@@ -56,7 +56,8 @@ public struct SignedNote: Sendable, Hashable {
             throw SigilError(.invalidNote, "the note is \(bytes.count) bytes, over the \(Self.maximumLength)-byte limit")
         }
         if let bad = bytes.firstIndex(where: { $0 < 0x20 && $0 != 0x0A || $0 == 0x7F }) {
-            throw SigilError(.invalidNote, "the note contains the control character 0x\(LowerHex.encode([bytes[bad]])); only newlines are allowed", offset: bad)
+            throw SigilError(
+                .invalidNote, "the note contains the control character 0x\(LowerHex.encode([bytes[bad]])); only newlines are allowed", offset: bad)
         }
         // The text ends at the last blank line: the last "\n\n".
         var split: Int?
@@ -106,14 +107,20 @@ public struct SignedNote: Sendable, Hashable {
         for signature in signatures {
             guard let verifier = verifiers.first(where: { $0.name == signature.name && $0.keyID == signature.keyID }) else { continue }
             guard verifier.verify(text: text, signature: signature.bytes) else {
-                throw SigilError(.invalidSignature, "the signature by \(signature.name) (key ID \(String(format8: signature.keyID))) does not verify: the note was altered or signed by another key")
+                throw SigilError(
+                    .invalidSignature,
+                    "the signature by \(signature.name) (key ID \(String(format8: signature.keyID))) does not verify: the note was altered or signed by another key"
+                )
             }
             if !good.contains(verifier) { good.append(verifier) }
         }
         guard !good.isEmpty else {
             let names = signatures.map { "\($0.name)+\(String(format8: $0.keyID))" }.joined(separator: ", ")
             let known = verifiers.map { "\($0.name)+\(String(format8: $0.keyID))" }.joined(separator: ", ")
-            throw SigilError(.invalidSignature, "no signature on the note is by a trusted key (signed by: \(names.isEmpty ? "nobody" : names); trusted: \(known.isEmpty ? "none" : known))")
+            throw SigilError(
+                .invalidSignature,
+                "no signature on the note is by a trusted key (signed by: \(names.isEmpty ? "nobody" : names); trusted: \(known.isEmpty ? "none" : known))"
+            )
         }
         return good
     }

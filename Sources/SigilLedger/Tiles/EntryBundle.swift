@@ -36,7 +36,9 @@ public enum EntryBundle {
             }
             let length = Int(bytes[offset]) << 8 | Int(bytes[offset + 1])
             guard offset + 2 + length <= bytes.count else {
-                throw SigilError(.invalidTile, "entry \(entries.count) of the bundle declares \(length) bytes but only \(bytes.count - offset - 2) remain", offset: offset)
+                throw SigilError(
+                    .invalidTile, "entry \(entries.count) of the bundle declares \(length) bytes but only \(bytes.count - offset - 2) remain",
+                    offset: offset)
             }
             entries.append(Array(bytes[(offset + 2)..<(offset + 2 + length)]))
             offset += 2 + length

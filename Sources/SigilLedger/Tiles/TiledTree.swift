@@ -49,7 +49,10 @@ public struct TiledTree: Sendable, Hashable {
         var byID: [TileID: [MerkleHash]] = [:]
         for (id, hashes) in zip(wanted, tiles) {
             guard hashes.count >= id.width else {
-                throw SigilError(.invalidTile, "the stored tile \(TileID(level: id.level, index: id.index).path) holds \(hashes.count) hashes; a tree of \(size) needs \(id.width)")
+                throw SigilError(
+                    .invalidTile,
+                    "the stored tile \(TileID(level: id.level, index: id.index).path) holds \(hashes.count) hashes; a tree of \(size) needs \(id.width)"
+                )
             }
             byID[id] = hashes
         }

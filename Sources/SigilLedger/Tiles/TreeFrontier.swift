@@ -28,7 +28,10 @@ public struct TreeFrontier: Sendable, Hashable {
             while partialTiles.count < id.level { partialTiles.append([]) }
             let hashes = try tile(id)
             guard hashes.count >= id.width else {
-                throw SigilError(.invalidTile, "the stored tile \(TileID(level: id.level, index: id.index).path) holds \(hashes.count) hashes; a tree of \(size) needs \(id.width)")
+                throw SigilError(
+                    .invalidTile,
+                    "the stored tile \(TileID(level: id.level, index: id.index).path) holds \(hashes.count) hashes; a tree of \(size) needs \(id.width)"
+                )
             }
             partialTiles.append(Array(hashes.prefix(id.width)))
         }

@@ -20,7 +20,8 @@ public enum AIGCAssertion {
     public static func label(from value: CBOR) -> AIGCLabel? {
         guard let fields = value["AIGC"], fields.mapValue != nil else { return nil }
         func text(_ key: AIGCLabel.Key) -> String? { fields[key.rawValue]?.textValue }
-        guard let raw = text(.label), let tier = LabelValue(rawValue: raw), let producer = text(.contentProducer), let produceID = text(.produceID) else {
+        guard let raw = text(.label), let tier = LabelValue(rawValue: raw), let producer = text(.contentProducer), let produceID = text(.produceID)
+        else {
             return nil
         }
         return AIGCLabel(

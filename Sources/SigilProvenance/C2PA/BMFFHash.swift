@@ -66,7 +66,9 @@ enum BMFFHash {
             for exclusion in exclusions where matches(exclusion, node, in: asset) {
                 if let subsets = exclusion["subset"]?.arrayValue, !subsets.isEmpty {
                     for subset in subsets {
-                        guard let offset = subset["offset"]?.intValue, let length = subset["length"]?.intValue, offset >= 0, length >= 0 else { continue }
+                        guard let offset = subset["offset"]?.intValue, let length = subset["length"]?.intValue, offset >= 0, length >= 0 else {
+                            continue
+                        }
                         let start = min(node.range.lowerBound + offset, node.range.upperBound)
                         let end = length == 0 ? node.range.upperBound : min(start + length, node.range.upperBound)
                         excluded.append(start..<end)
@@ -83,7 +85,8 @@ enum BMFFHash {
             if excluded.contains(where: { $0.lowerBound <= top.range.lowerBound && $0.upperBound >= top.range.upperBound }) { continue }
             if withOffsets { input += UInt64(top.range.lowerBound).bigEndianArray }
             var at = top.range.lowerBound
-            for range in excluded.sorted(by: { $0.lowerBound < $1.lowerBound }) where range.upperBound > at && range.lowerBound < top.range.upperBound {
+            for range in excluded.sorted(by: { $0.lowerBound < $1.lowerBound }) where range.upperBound > at && range.lowerBound < top.range.upperBound
+            {
                 if range.lowerBound > at { input += asset[at..<range.lowerBound] }
                 at = max(at, range.upperBound)
             }
@@ -92,14 +95,17 @@ enum BMFFHash {
         if DataHash.compute(input, excluding: [], alg: alg) == expected {
             report.success.append(C2PAStatus(.bmffHashMatch, url: url, "the BMFF content hash matches"))
         } else {
-            report.failure.append(C2PAStatus(.bmffHashMismatch, url: url, "the BMFF content hash does not match: the asset was changed after signing"))
+            report.failure.append(
+                C2PAStatus(.bmffHashMismatch, url: url, "the BMFF content hash does not match: the asset was changed after signing"))
         }
     }
 }
 
 /// The `c2pa.hash.boxes` hard binding. Sigil does not validate it yet; it reports that plainly.
 enum BoxHash {
-    static func check(_ value: CBOR?, alg: String?, asset: [UInt8], format: MediaFormat, store: EmbeddedManifestStore, url: String, report: inout C2PAReport) {
+    static func check(
+        _ value: CBOR?, alg: String?, asset: [UInt8], format: MediaFormat, store: EmbeddedManifestStore, url: String, report: inout C2PAReport
+    ) {
         report.failure.append(C2PAStatus(.boxesHashUnknownBox, url: url, "Sigil does not validate c2pa.hash.boxes bindings yet"))
     }
 }

@@ -91,12 +91,13 @@ public struct C2PAReport: Sendable {
     /// The report as ordered JSON (the `c2pa` member of `sigil verify --json`).
     public var json: JSONValue {
         func statuses(_ list: [C2PAStatus]) -> JSONValue {
-            .array(list.map { s in
-                var members: [JSONValue.Member] = [.init("code", .string(s.code.rawValue))]
-                if let url = s.url { members.append(.init("url", .string(url))) }
-                members.append(.init("explanation", .string(s.explanation)))
-                return .object(members)
-            })
+            .array(
+                list.map { s in
+                    var members: [JSONValue.Member] = [.init("code", .string(s.code.rawValue))]
+                    if let url = s.url { members.append(.init("url", .string(url))) }
+                    members.append(.init("explanation", .string(s.explanation)))
+                    return .object(members)
+                })
         }
         var members: [JSONValue.Member] = [
             .init("state", .string(state.rawValue)),

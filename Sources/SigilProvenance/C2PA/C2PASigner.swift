@@ -70,16 +70,19 @@ public struct C2PASigner: Sendable {
 
         // The container length depends on the store length, which depends (through CBOR integer widths) on the
         // exclusion: iterate with placeholder hash and signature (both fixed-size) until the length is stable.
-        var storeLength = try build(label: label, instanceID: instanceID, exclusion: 0..<0, hash: zeroHash, content: content, now: now, sign: false).count
+        var storeLength = try build(label: label, instanceID: instanceID, exclusion: 0..<0, hash: zeroHash, content: content, now: now, sign: false)
+            .count
         for _ in 0..<8 {
             let placed = try carrier.embedManifestStore([UInt8](repeating: 0, count: storeLength), into: base)
-            let probe = try build(label: label, instanceID: instanceID, exclusion: placed.containerRange, hash: zeroHash, content: content, now: now, sign: false)
+            let probe = try build(
+                label: label, instanceID: instanceID, exclusion: placed.containerRange, hash: zeroHash, content: content, now: now, sign: false)
             guard probe.count == storeLength else {
                 storeLength = probe.count
                 continue
             }
             let hash = DataHash.compute(placed.bytes, excluding: [placed.containerRange], alg: "sha256") ?? zeroHash
-            let store = try build(label: label, instanceID: instanceID, exclusion: placed.containerRange, hash: hash, content: content, now: now, sign: true)
+            let store = try build(
+                label: label, instanceID: instanceID, exclusion: placed.containerRange, hash: hash, content: content, now: now, sign: true)
             guard store.count == storeLength else { break }
             let final = try carrier.embedManifestStore(store, into: base)
             guard final.containerRange == placed.containerRange else { break }
@@ -130,13 +133,16 @@ public struct C2PASigner: Sendable {
             let tbs = COSESign1.toBeSigned(protectedBytes: protectedBytes, payload: claim)
             signature = Array(try identity.privateKey.signature(for: tbs).rawRepresentation)
         }
-        let cose = COSESign1(protectedBytes: protectedBytes, protected: .map(protectedPairs), unprotected: .map([]), payload: nil, signature: signature)
+        let cose = COSESign1(
+            protectedBytes: protectedBytes, protected: .map(protectedPairs), unprotected: .map([]), payload: nil, signature: signature)
 
-        let manifest = JUMBFBuilder.superbox(type: JUMBFType.uuid("c2ma"), label: label, children: [
-            JUMBFBuilder.superbox(type: JUMBFType.uuid("c2as"), label: "c2pa.assertions", children: assertions.map(\.box)),
-            JUMBFBuilder.superbox(type: JUMBFType.uuid("c2cl"), label: "c2pa.claim.v2", children: [JUMBFBuilder.box("cbor", claim)]),
-            JUMBFBuilder.superbox(type: JUMBFType.uuid("c2cs"), label: "c2pa.signature", children: [JUMBFBuilder.box("cbor", cose.encoded())]),
-        ])
+        let manifest = JUMBFBuilder.superbox(
+            type: JUMBFType.uuid("c2ma"), label: label,
+            children: [
+                JUMBFBuilder.superbox(type: JUMBFType.uuid("c2as"), label: "c2pa.assertions", children: assertions.map(\.box)),
+                JUMBFBuilder.superbox(type: JUMBFType.uuid("c2cl"), label: "c2pa.claim.v2", children: [JUMBFBuilder.box("cbor", claim)]),
+                JUMBFBuilder.superbox(type: JUMBFType.uuid("c2cs"), label: "c2pa.signature", children: [JUMBFBuilder.box("cbor", cose.encoded())]),
+            ])
         return JUMBFBuilder.superbox(type: JUMBFType.uuid("c2pa"), label: "c2pa", children: [manifest])
     }
 

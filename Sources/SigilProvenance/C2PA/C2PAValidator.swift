@@ -31,7 +31,9 @@ public struct C2PAValidator: Sendable {
         self.options = options
     }
 
-    static let hardBindingLabels: Set<String> = ["c2pa.hash.data", "c2pa.hash.boxes", "c2pa.hash.bmff", "c2pa.hash.bmff.v2", "c2pa.hash.bmff.v3", "c2pa.hash.collection.data"]
+    static let hardBindingLabels: Set<String> = [
+        "c2pa.hash.data", "c2pa.hash.boxes", "c2pa.hash.bmff", "c2pa.hash.bmff.v2", "c2pa.hash.bmff.v3", "c2pa.hash.collection.data",
+    ]
 
     /// Validates the manifest store embedded in `asset`.
     public func validate(_ asset: [UInt8], format: MediaFormat? = nil) -> C2PAReport {
@@ -60,7 +62,9 @@ public struct C2PAValidator: Sendable {
     public func validate(store bytes: [UInt8], sidecarFor asset: [UInt8], format: MediaFormat) -> C2PAReport {
         var report = C2PAReport(state: .invalid)
         report.location = "sidecar"
-        return validate(store: EmbeddedManifestStore(bytes: bytes, containerRange: asset.count..<asset.count, location: "sidecar"), in: asset, format: format, report: report)
+        return validate(
+            store: EmbeddedManifestStore(bytes: bytes, containerRange: asset.count..<asset.count, location: "sidecar"), in: asset, format: format,
+            report: report)
     }
 
     func validate(store embedded: EmbeddedManifestStore, in asset: [UInt8], format: MediaFormat, report initial: C2PAReport) -> C2PAReport {
@@ -144,7 +148,10 @@ struct ManifestValidation {
             return []
         }
         guard let algID = cose.algorithmIdentifier, let algorithm = COSEAlgorithm(rawValue: algID) else {
-            report.failure.append(C2PAStatus(.algorithmUnsupported, url: signatureURL, "the claim signature names no algorithm C2PA allows (alg \(cose.algorithmIdentifier.map(String.init) ?? "absent"))"))
+            report.failure.append(
+                C2PAStatus(
+                    .algorithmUnsupported, url: signatureURL,
+                    "the claim signature names no algorithm C2PA allows (alg \(cose.algorithmIdentifier.map(String.init) ?? "absent"))"))
             report.error = "unknown signature algorithm"
             return []
         }
@@ -159,8 +166,10 @@ struct ManifestValidation {
             chain.append(certificate)
         }
         guard let leaf = chain.first, let leafKey = leaf.verificationKey else {
-            report.failure.append(C2PAStatus(.credentialInvalid, url: signatureURL, "the signer certificate does not parse (unsupported key type or malformed DER)"))
-            report.failure.append(C2PAStatus(.signatureMismatch, url: signatureURL, "the claim signature cannot be checked without a usable signer key"))
+            report.failure.append(
+                C2PAStatus(.credentialInvalid, url: signatureURL, "the signer certificate does not parse (unsupported key type or malformed DER)"))
+            report.failure.append(
+                C2PAStatus(.signatureMismatch, url: signatureURL, "the claim signature cannot be checked without a usable signer key"))
             return []
         }
 
@@ -172,10 +181,15 @@ struct ManifestValidation {
                 let candidates = Self.timeStampMessages(cose: cose, claim: claimBytes, version: version)
                 if let alg = token.imprintAlgorithm, candidates.contains(where: { Self.digest($0, alg: alg) == token.imprint }) {
                     signingTime = token.time
-                    report.success.append(C2PAStatus(.timeStampValidated, url: signatureURL, "the time stamp's imprint matches the signature (genTime \(C2PASigner.rfc3339(token.time)))"))
-                    report.informational.append(C2PAStatus(.timeStampUntrusted, url: signatureURL, "the time-stamp authority's signature and chain are not checked"))
+                    report.success.append(
+                        C2PAStatus(
+                            .timeStampValidated, url: signatureURL,
+                            "the time stamp's imprint matches the signature (genTime \(C2PASigner.rfc3339(token.time)))"))
+                    report.informational.append(
+                        C2PAStatus(.timeStampUntrusted, url: signatureURL, "the time-stamp authority's signature and chain are not checked"))
                 } else {
-                    report.informational.append(C2PAStatus(.timeStampMismatch, url: signatureURL, "the time stamp's imprint does not match the signature"))
+                    report.informational.append(
+                        C2PAStatus(.timeStampMismatch, url: signatureURL, "the time stamp's imprint does not match the signature"))
                 }
             } catch {
                 report.informational.append(C2PAStatus(error.code, url: signatureURL, error.explanation))
@@ -192,7 +206,9 @@ struct ManifestValidation {
         // Certificate profile, trust.
         let problems = CertificateProfile.problems(leaf: leaf, algorithm: algorithm, ekus: options.acceptedEKUs)
         if !problems.isEmpty {
-            report.failure.append(C2PAStatus(.credentialInvalid, url: signatureURL, "the signer certificate breaks the C2PA profile: \(problems.joined(separator: "; "))"))
+            report.failure.append(
+                C2PAStatus(
+                    .credentialInvalid, url: signatureURL, "the signer certificate breaks the C2PA profile: \(problems.joined(separator: "; "))"))
         }
         if options.trustAnchors.trusts(chain) {
             report.success.append(C2PAStatus(.trusted, url: signatureURL, "the signer chains to a configured trust anchor"))
@@ -207,7 +223,11 @@ struct ManifestValidation {
         if leaf.notBefore <= at && at <= leaf.notAfter {
             report.success.append(C2PAStatus(.insideValidity, url: signatureURL, "the signer certificate is valid at \(C2PASigner.rfc3339(at))"))
         } else {
-            report.failure.append(C2PAStatus(.credentialExpired, url: signatureURL, "the signer certificate is valid \(C2PASigner.rfc3339(leaf.notBefore)) to \(C2PASigner.rfc3339(leaf.notAfter)), not at \(C2PASigner.rfc3339(at))"))
+            report.failure.append(
+                C2PAStatus(
+                    .credentialExpired, url: signatureURL,
+                    "the signer certificate is valid \(C2PASigner.rfc3339(leaf.notBefore)) to \(C2PASigner.rfc3339(leaf.notAfter)), not at \(C2PASigner.rfc3339(at))"
+                ))
         }
         if signatureOK {
             report.success.append(C2PAStatus(.signatureValidated, url: signatureURL, "the claim signature is valid"))
@@ -231,14 +251,18 @@ struct ManifestValidation {
                 report.error = "unknown algorithm"
                 continue
             }
-            guard let digest = DataHash.compute(store.bytes, excluding: [0..<box.contentRange.lowerBound, box.contentRange.upperBound..<store.bytes.count], alg: alg) else {
+            guard
+                let digest = DataHash.compute(
+                    store.bytes, excluding: [0..<box.contentRange.lowerBound, box.contentRange.upperBound..<store.bytes.count], alg: alg)
+            else {
                 report.failure.append(C2PAStatus(.algorithmUnsupported, url: uri.url, "hash algorithm \(alg) is not allowed"))
                 continue
             }
             if digest == uri.hash {
                 report.success.append(C2PAStatus(.hashedURIMatch, url: uri.url, "the assertion's hash matches the claim"))
             } else {
-                report.failure.append(C2PAStatus(.hashedURIMismatch, url: uri.url, "the assertion's hash does not match the claim: it was changed after signing"))
+                report.failure.append(
+                    C2PAStatus(.hashedURIMismatch, url: uri.url, "the assertion's hash does not match the claim: it was changed after signing"))
             }
             let label = box.label ?? ""
             let baseLabel = Self.baseLabel(label)
@@ -254,7 +278,10 @@ struct ManifestValidation {
             }
         }
         for box in manifest.assertionStore?.superboxes ?? [] where !referenced.contains(box.label ?? "") {
-            report.failure.append(C2PAStatus(.assertionUndeclared, url: "\(base)/c2pa.assertions/\(box.label ?? "")", "the assertion is in the manifest but not listed in the claim"))
+            report.failure.append(
+                C2PAStatus(
+                    .assertionUndeclared, url: "\(base)/c2pa.assertions/\(box.label ?? "")",
+                    "the assertion is in the manifest but not listed in the claim"))
         }
 
         // Actions (v2 claims): c2pa-rs requires an actions assertion whose first action is c2pa.created (with a
@@ -266,7 +293,9 @@ struct ManifestValidation {
                 if active { report.actions.append((name, source)) }
             }
             if active {
-                report.digitalSourceType = report.actions.first { $0.action == "c2pa.created" }?.digitalSourceType ?? report.actions.first { $0.digitalSourceType != nil }?.digitalSourceType
+                report.digitalSourceType =
+                    report.actions.first { $0.action == "c2pa.created" }?.digitalSourceType
+                    ?? report.actions.first { $0.digitalSourceType != nil }?.digitalSourceType
             }
         }
         if claim.version == 2 && !manifest.isUpdate {
@@ -275,7 +304,8 @@ struct ManifestValidation {
             if actionsValue == nil {
                 report.failure.append(C2PAStatus(.actionMalformed, url: base, "a v2 claim must include an actions assertion"))
             } else if name != "c2pa.created" && name != "c2pa.opened" {
-                report.failure.append(C2PAStatus(.actionMalformed, url: base, "the first action must be c2pa.created or c2pa.opened, not \(name ?? "none")"))
+                report.failure.append(
+                    C2PAStatus(.actionMalformed, url: base, "the first action must be c2pa.created or c2pa.opened, not \(name ?? "none")"))
             } else if name == "c2pa.created" && first?["digitalSourceType"]?.textValue == nil {
                 report.failure.append(C2PAStatus(.actionMalformed, url: base, "c2pa.created must have a digitalSourceType"))
             }
@@ -302,11 +332,13 @@ struct ManifestValidation {
 
     func checkHardBindings(_ hardBindings: [HardBinding], manifest: ManifestStore.Manifest, report: inout C2PAReport) {
         guard !hardBindings.isEmpty else {
-            report.failure.append(C2PAStatus(.hardBindingsMissing, url: "self#jumbf=/c2pa/\(manifest.label)", "the claim has no hard binding to the content"))
+            report.failure.append(
+                C2PAStatus(.hardBindingsMissing, url: "self#jumbf=/c2pa/\(manifest.label)", "the claim has no hard binding to the content"))
             return
         }
         if hardBindings.count > 1 {
-            report.failure.append(C2PAStatus(.multipleHardBindings, url: "self#jumbf=/c2pa/\(manifest.label)", "the claim has \(hardBindings.count) hard bindings"))
+            report.failure.append(
+                C2PAStatus(.multipleHardBindings, url: "self#jumbf=/c2pa/\(manifest.label)", "the claim has \(hardBindings.count) hard bindings"))
         }
         let binding = hardBindings[0]
         let url = "self#jumbf=/c2pa/\(manifest.label)/c2pa.assertions/\(binding.label)"
@@ -330,7 +362,9 @@ struct ManifestValidation {
         }
         var exclusions: [Range<Int>] = []
         for item in value["exclusions"]?.arrayValue ?? [] {
-            guard let start = item["start"]?.intValue, let length = item["length"]?.intValue, start >= 0, length >= 0, start <= asset.count, length <= asset.count - start else {
+            guard let start = item["start"]?.intValue, let length = item["length"]?.intValue, start >= 0, length >= 0, start <= asset.count,
+                length <= asset.count - start
+            else {
                 report.failure.append(C2PAStatus(.dataHashMismatch, url: url, "an exclusion lies outside the asset"))
                 return
             }
@@ -352,14 +386,21 @@ struct ManifestValidation {
         if digest == hash && coversStore {
             report.success.append(C2PAStatus(.dataHashMatch, url: url, "the content hash matches: no byte outside the manifest changed"))
         } else {
-            report.failure.append(C2PAStatus(.dataHashMismatch, url: url, coversStore ? "the content hash does not match: the asset was changed after signing" : "the data-hash exclusions do not cover the manifest store: it was moved from another asset"))
+            report.failure.append(
+                C2PAStatus(
+                    .dataHashMismatch, url: url,
+                    coversStore
+                        ? "the content hash does not match: the asset was changed after signing"
+                        : "the data-hash exclusions do not cover the manifest store: it was moved from another asset"))
         }
     }
 
     /// The manifest an update manifest's `parentOf` ingredient points to.
     func parentManifest(of manifest: ManifestStore.Manifest, claim: Claim) -> ManifestStore.Manifest? {
         for uri in claim.assertions where Self.baseLabel(uri.assertionLabel).hasPrefix("c2pa.ingredient") {
-            guard let box = store.resolve(uri.url, from: manifest), let bytes = store.cborPayload(of: box), let value = try? CBOR.decode(bytes) else { continue }
+            guard let box = store.resolve(uri.url, from: manifest), let bytes = store.cborPayload(of: box), let value = try? CBOR.decode(bytes) else {
+                continue
+            }
             guard value["relationship"]?.textValue == "parentOf" else { continue }
             guard let target = (value["c2pa_manifest"] ?? value["activeManifest"])?["url"]?.textValue else { continue }
             // The URL names the parent manifest (v1/v2 `c2pa_manifest`) or its claim (v3 `activeManifest`).
@@ -374,7 +415,9 @@ struct ManifestValidation {
 
     /// `c2pa.hash.data__1` → `c2pa.hash.data`.
     static func baseLabel(_ label: String) -> String {
-        guard let range = label.range(of: "__", options: .backwards), label[range.upperBound...].allSatisfy(\.isNumber), range.upperBound != label.endIndex else { return label }
+        guard let range = label.range(of: "__", options: .backwards), label[range.upperBound...].allSatisfy(\.isNumber),
+            range.upperBound != label.endIndex
+        else { return label }
         return String(label[..<range.lowerBound])
     }
 

@@ -107,7 +107,8 @@ public struct CertificateInfo: Sendable, Hashable {
 
     /// Key usage bits (bit 0 = digitalSignature … bit 8 = decipherOnly), nil without the extension.
     public var keyUsage: Set<Int>? {
-        guard let ext = extensions["2.5.29.15"], let node = try? DER.parse(ext.value), case .primitive(let bytes) = node.content, !bytes.isEmpty else { return nil }
+        guard let ext = extensions["2.5.29.15"], let node = try? DER.parse(ext.value), case .primitive(let bytes) = node.content, !bytes.isEmpty
+        else { return nil }
         var bits: Set<Int> = []
         for (index, byte) in bytes.dropFirst().enumerated() {
             for bit in 0..<8 where byte & (0x80 >> bit) != 0 { bits.insert(index * 8 + bit) }
@@ -194,10 +195,14 @@ public struct CertificateInfo: Sendable, Hashable {
         var components = DateComponents()
         if node.identifier == .utcTime {
             let t = try UTCTime(derEncoded: node)
-            (components.year, components.month, components.day, components.hour, components.minute, components.second) = (t.year, t.month, t.day, t.hours, t.minutes, t.seconds)
+            (components.year, components.month, components.day, components.hour, components.minute, components.second) = (
+                t.year, t.month, t.day, t.hours, t.minutes, t.seconds
+            )
         } else {
             let t = try GeneralizedTime(derEncoded: node)
-            (components.year, components.month, components.day, components.hour, components.minute, components.second) = (t.year, t.month, t.day, t.hours, t.minutes, t.seconds)
+            (components.year, components.month, components.day, components.hour, components.minute, components.second) = (
+                t.year, t.month, t.day, t.hours, t.minutes, t.seconds
+            )
         }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
@@ -210,8 +215,10 @@ public struct CertificateInfo: Sendable, Hashable {
         for rdn in children(name) {
             for attribute in children(rdn) {
                 let parts = children(attribute)
-                guard parts.count == 2, let oid = try? ASN1ObjectIdentifier(derEncoded: parts[0]).description, case .primitive(let bytes) = parts[1].content else { continue }
-                if parts[1].identifier.tagNumber == 30 {  // BMPString: UTF-16BE
+                guard parts.count == 2, let oid = try? ASN1ObjectIdentifier(derEncoded: parts[0]).description,
+                    case .primitive(let bytes) = parts[1].content
+                else { continue }
+                if parts[1].identifier.tagNumber == 30 { // BMPString: UTF-16BE
                     let units = stride(from: bytes.startIndex, to: bytes.endIndex - 1, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
                     out.append((oid, String(decoding: units, as: UTF16.self)))
                 } else {
@@ -244,15 +251,19 @@ public enum VerificationKey: Sendable {
             guard let s = try? P521.Signing.ECDSASignature(derRepresentation: signature) else { return false }
             return k.isValidSignature(s, for: Self.digest(tbs, ecdsa: algorithm))
         case (.rsa(let k), "1.2.840.113549.1.1.11"):
-            return k.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: SHA256.hash(data: tbs), padding: .insecurePKCS1v1_5)
+            return k.isValidSignature(
+                _RSA.Signing.RSASignature(rawRepresentation: signature), for: SHA256.hash(data: tbs), padding: .insecurePKCS1v1_5)
         case (.rsa(let k), "1.2.840.113549.1.1.12"):
-            return k.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: SHA384.hash(data: tbs), padding: .insecurePKCS1v1_5)
+            return k.isValidSignature(
+                _RSA.Signing.RSASignature(rawRepresentation: signature), for: SHA384.hash(data: tbs), padding: .insecurePKCS1v1_5)
         case (.rsa(let k), "1.2.840.113549.1.1.13"):
-            return k.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: SHA512.hash(data: tbs), padding: .insecurePKCS1v1_5)
+            return k.isValidSignature(
+                _RSA.Signing.RSASignature(rawRepresentation: signature), for: SHA512.hash(data: tbs), padding: .insecurePKCS1v1_5)
         case (.rsa(let k), "1.2.840.113549.1.1.10"):
             let s = _RSA.Signing.RSASignature(rawRepresentation: signature)
             // The PSS hash is in the parameters; try the three C2PA allows.
-            return k.isValidSignature(s, for: SHA256.hash(data: tbs), padding: .PSS) || k.isValidSignature(s, for: SHA384.hash(data: tbs), padding: .PSS)
+            return k.isValidSignature(s, for: SHA256.hash(data: tbs), padding: .PSS)
+                || k.isValidSignature(s, for: SHA384.hash(data: tbs), padding: .PSS)
                 || k.isValidSignature(s, for: SHA512.hash(data: tbs), padding: .PSS)
         case (.ed25519(let k), "1.3.101.112"):
             return k.isValidSignature(signature, for: tbs)

@@ -14,7 +14,8 @@ public enum CertificateProfile {
         /// c2pa-rs with default settings: id-kp-emailProtection (plus timeStamping and OCSPSigning).
         public static let c2paRSDefault = AcceptedEKUs(oids: ["1.3.6.1.5.5.7.3.4", "1.3.6.1.5.5.7.3.8", "1.3.6.1.5.5.7.3.9"])
         /// The list in the specification: adds documentSigning, c2pa-kp-claimSigning and the Microsoft C2PA EKU.
-        public static let specification = AcceptedEKUs(oids: c2paRSDefault.oids.union(["1.3.6.1.5.5.7.3.36", "1.3.6.1.4.1.62558.2.1", "1.3.6.1.4.1.311.76.59.1.9"]))
+        public static let specification = AcceptedEKUs(
+            oids: c2paRSDefault.oids.union(["1.3.6.1.5.5.7.3.36", "1.3.6.1.4.1.62558.2.1", "1.3.6.1.4.1.311.76.59.1.9"]))
     }
 
     /// Every way `leaf` breaks the profile; empty when it meets it.
@@ -39,7 +40,8 @@ public enum CertificateProfile {
         if let algorithm {
             let matches: Bool
             switch (algorithm, key) {
-            case (.es256, .p256?), (.es384, .p384?), (.es512, .p521?), (.ps256, .rsa?), (.ps384, .rsa?), (.ps512, .rsa?), (.edDSA, .ed25519?): matches = true
+            case (.es256, .p256?), (.es384, .p384?), (.es512, .p521?), (.ps256, .rsa?), (.ps384, .rsa?), (.ps512, .rsa?), (.edDSA, .ed25519?):
+                matches = true
             default: matches = false
             }
             if !matches { problems.append("a \(leaf.keyDescription) key cannot sign \(algorithm)") }
@@ -58,7 +60,9 @@ public enum CertificateProfile {
                 problems.append("extendedKeyUsage has both timeStamping and OCSPSigning")
             }
             if !oids.contains(where: ekus.oids.contains) {
-                problems.append("extendedKeyUsage (\(oids.joined(separator: ", "))) has none of the accepted signer usages (\(ekus.oids.sorted().joined(separator: ", ")))")
+                problems.append(
+                    "extendedKeyUsage (\(oids.joined(separator: ", "))) has none of the accepted signer usages (\(ekus.oids.sorted().joined(separator: ", ")))"
+                )
             }
         } else {
             problems.append("extendedKeyUsage is missing")

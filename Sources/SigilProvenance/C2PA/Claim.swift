@@ -72,7 +72,9 @@ public struct Claim: Sendable {
             guard let array = item.arrayValue else { throw C2PAFailure(.claimMalformed, "the claim's \(key) is not an array") }
             var out: [HashedURI] = []
             for element in array {
-                guard let uri = HashedURI(element) else { throw C2PAFailure(.claimMalformed, "the claim's \(key) holds an entry without url and hash") }
+                guard let uri = HashedURI(element) else {
+                    throw C2PAFailure(.claimMalformed, "the claim's \(key) holds an entry without url and hash")
+                }
                 out.append(uri)
             }
             return out

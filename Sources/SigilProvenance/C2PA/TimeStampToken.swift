@@ -37,7 +37,9 @@ public struct TimeStampToken: Sendable, Hashable {
             let sd = children(signedData)
             guard sd.count >= 3 else { throw malformed("has a short SignedData") }
             let encap = children(sd[2])
-            guard encap.count >= 2, try ASN1ObjectIdentifier(derEncoded: encap[0]) == Self.oidTSTInfo else { throw malformed("does not hold a TSTInfo") }
+            guard encap.count >= 2, try ASN1ObjectIdentifier(derEncoded: encap[0]) == Self.oidTSTInfo else {
+                throw malformed("does not hold a TSTInfo")
+            }
             // eContent [0] EXPLICIT OCTET STRING (BER may split it into constructed chunks).
             var content: [UInt8] = []
             func collect(_ node: ASN1Node) {
@@ -53,7 +55,11 @@ public struct TimeStampToken: Sendable, Hashable {
             let imprint = children(tst[2])
             guard imprint.count == 2, let algorithm = children(imprint[0]).first else { throw malformed("has no message imprint") }
             let oid = try ASN1ObjectIdentifier(derEncoded: algorithm).description
-            imprintAlgorithm = ["2.16.840.1.101.3.4.2.1": "sha256", "2.16.840.1.101.3.4.2.2": "sha384", "2.16.840.1.101.3.4.2.3": "sha512", "1.3.14.3.2.26": "sha1"][oid]
+            imprintAlgorithm =
+                [
+                    "2.16.840.1.101.3.4.2.1": "sha256", "2.16.840.1.101.3.4.2.2": "sha384", "2.16.840.1.101.3.4.2.3": "sha512",
+                    "1.3.14.3.2.26": "sha1",
+                ][oid]
             guard case .primitive(let hashed) = imprint[1].content else { throw malformed("has a constructed imprint") }
             self.imprint = Array(hashed)
             let generalized = try GeneralizedTime(derEncoded: tst[4])

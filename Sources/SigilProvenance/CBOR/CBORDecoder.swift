@@ -24,7 +24,8 @@ public struct CBORDecoder {
         var decoder = CBORDecoder(bytes)
         let item = try decoder.decodeItem()
         guard decoder.offset == bytes.count else {
-            throw SigilError(.cbor, "CBOR item ends at offset \(decoder.offset) but \(bytes.count - decoder.offset) more bytes follow", offset: decoder.offset)
+            throw SigilError(
+                .cbor, "CBOR item ends at offset \(decoder.offset) but \(bytes.count - decoder.offset) more bytes follow", offset: decoder.offset)
         }
         return item
     }
@@ -148,7 +149,7 @@ public struct CBORDecoder {
                 }
             }
             return .map(pairs)
-        default:  // 6
+        default: // 6
             guard let arg else { throw fail("tag with indefinite length", at: start) }
             return .tagged(arg, try item(depth: depth + 1))
         }

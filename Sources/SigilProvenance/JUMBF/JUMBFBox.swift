@@ -27,7 +27,8 @@ public struct JUMBFBox: Sendable, Hashable {
             length = UInt64(limit - offset)
         case 1:
             guard limit - offset >= 16 else {
-                throw SigilError(.jumbf, "JUMBF box '\(type)' at offset \(offset) declares an XLBox but only \(limit - offset) bytes remain", offset: offset)
+                throw SigilError(
+                    .jumbf, "JUMBF box '\(type)' at offset \(offset) declares an XLBox but only \(limit - offset) bytes remain", offset: offset)
             }
             length = bytes[(offset + 8)..<(offset + 16)].reduce(0) { $0 << 8 | UInt64($1) }
             headerSize = 16
@@ -35,10 +36,12 @@ public struct JUMBFBox: Sendable, Hashable {
             length = lbox
         }
         guard length >= UInt64(headerSize) else {
-            throw SigilError(.jumbf, "JUMBF box '\(type)' at offset \(offset) declares \(length) bytes, less than its \(headerSize)-byte header", offset: offset)
+            throw SigilError(
+                .jumbf, "JUMBF box '\(type)' at offset \(offset) declares \(length) bytes, less than its \(headerSize)-byte header", offset: offset)
         }
         guard length <= UInt64(limit - offset) else {
-            throw SigilError(.jumbf, "JUMBF box '\(type)' at offset \(offset) declares \(length) bytes but only \(limit - offset) remain", offset: offset)
+            throw SigilError(
+                .jumbf, "JUMBF box '\(type)' at offset \(offset) declares \(length) bytes but only \(limit - offset) remain", offset: offset)
         }
         let end = offset + Int(length)
         return JUMBFBox(type: type, range: offset..<end, payload: (offset + headerSize)..<end)
@@ -108,17 +111,24 @@ public struct JUMBFSuperbox: Sendable, Hashable {
         }
         let description = try JUMBFBox.header(in: bytes, at: box.payload.lowerBound, limit: box.payload.upperBound)
         guard description.type == "jumd" else {
-            throw SigilError(.jumbf, "JUMBF superbox at offset \(offset) does not start with a description box 'jumd' (found '\(description.type)')", offset: description.range.lowerBound)
+            throw SigilError(
+                .jumbf, "JUMBF superbox at offset \(offset) does not start with a description box 'jumd' (found '\(description.type)')",
+                offset: description.range.lowerBound)
         }
         let d = description.payload
         guard d.count >= 17 else {
-            throw SigilError(.jumbf, "JUMBF description box at offset \(description.range.lowerBound) has \(d.count) bytes, fewer than the 17 of type and toggles", offset: description.range.lowerBound)
+            throw SigilError(
+                .jumbf, "JUMBF description box at offset \(description.range.lowerBound) has \(d.count) bytes, fewer than the 17 of type and toggles",
+                offset: description.range.lowerBound)
         }
-        var superbox = JUMBFSuperbox(box: box, typeUUID: Array(bytes[d.lowerBound..<(d.lowerBound + 16)]), toggles: bytes[d.lowerBound + 16], label: nil, id: nil, privateBox: nil, children: [])
+        var superbox = JUMBFSuperbox(
+            box: box, typeUUID: Array(bytes[d.lowerBound..<(d.lowerBound + 16)]), toggles: bytes[d.lowerBound + 16], label: nil, id: nil,
+            privateBox: nil, children: [])
         var i = d.lowerBound + 17
         if superbox.toggles & 0x02 != 0 {
             guard let nul = bytes[i..<d.upperBound].firstIndex(of: 0) else {
-                throw SigilError(.jumbf, "JUMBF description box at offset \(description.range.lowerBound) has a label without its NUL terminator", offset: i)
+                throw SigilError(
+                    .jumbf, "JUMBF description box at offset \(description.range.lowerBound) has a label without its NUL terminator", offset: i)
             }
             guard let label = String(validating: bytes[i..<nul], as: UTF8.self) else {
                 throw SigilError(.jumbf, "JUMBF label at offset \(i) is not valid UTF-8", offset: i)
@@ -128,14 +138,20 @@ public struct JUMBFSuperbox: Sendable, Hashable {
         }
         if superbox.toggles & 0x04 != 0 {
             guard d.upperBound - i >= 4 else {
-                throw SigilError(.jumbf, "JUMBF description box at offset \(description.range.lowerBound) declares an ID but only \(d.upperBound - i) bytes remain", offset: i)
+                throw SigilError(
+                    .jumbf,
+                    "JUMBF description box at offset \(description.range.lowerBound) declares an ID but only \(d.upperBound - i) bytes remain",
+                    offset: i)
             }
             superbox.id = UInt32(bytes[i]) << 24 | UInt32(bytes[i + 1]) << 16 | UInt32(bytes[i + 2]) << 8 | UInt32(bytes[i + 3])
             i += 4
         }
         if superbox.toggles & 0x08 != 0 {
             guard d.upperBound - i >= 32 else {
-                throw SigilError(.jumbf, "JUMBF description box at offset \(description.range.lowerBound) declares a signature but only \(d.upperBound - i) bytes remain", offset: i)
+                throw SigilError(
+                    .jumbf,
+                    "JUMBF description box at offset \(description.range.lowerBound) declares a signature but only \(d.upperBound - i) bytes remain",
+                    offset: i)
             }
             i += 32
         }

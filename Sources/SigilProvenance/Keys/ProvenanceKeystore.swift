@@ -71,7 +71,9 @@ public struct ProvenanceKeystore: Sendable {
     /// P-256 private key (PKCS#8 or SEC1 PEM, maybe encrypted with `keyPassphrase`). Optionally an SM2 key too.
     ///
     /// - Throws: ``SigilError`` `.keys` when the key does not match the leaf or the leaf breaks the C2PA profile.
-    public func importSigner(chainPEM: String, keyPEM: String, keyPassphrase: String? = nil, anchorPEM: String? = nil, passphrase: String? = nil) throws {
+    public func importSigner(chainPEM: String, keyPEM: String, keyPassphrase: String? = nil, anchorPEM: String? = nil, passphrase: String? = nil)
+        throws
+    {
         var chain = try PEM.decode(chainPEM, label: "CERTIFICATE").map { try Certificate.parse(der: $0, what: "a certificate in the chain") }
         guard !chain.isEmpty else { throw SigilError(.keys, "the chain file holds no CERTIFICATE block") }
         var anchor: Certificate?
@@ -95,7 +97,8 @@ public struct ProvenanceKeystore: Sendable {
     /// The trust anchor (root certificate) as PEM (`sigil keys anchor`).
     public func anchorPEM() throws -> String {
         guard keystore.contains(Self.anchorName) else {
-            throw SigilError(.keys, "the keystore \(keystore.directory) has no trust anchor (run `sigil keys init`, or import a chain that ends in its root)")
+            throw SigilError(
+                .keys, "the keystore \(keystore.directory) has no trust anchor (run `sigil keys init`, or import a chain that ends in its root)")
         }
         return String(decoding: try keystore.read(Self.anchorName), as: UTF8.self)
     }
@@ -147,7 +150,10 @@ public struct ProvenanceKeystore: Sendable {
     }
 
     func files(sm2: SM2.PrivateKey, passphrase: String?) throws -> [(String, [UInt8])] {
-        [("signer.key", Array(try sm2.pemRepresentation(passphrase: passphrase).utf8)), ("signer.pub", Array(try sm2.publicKey.pemRepresentation.utf8))]
+        [
+            ("signer.key", Array(try sm2.pemRepresentation(passphrase: passphrase).utf8)),
+            ("signer.pub", Array(try sm2.publicKey.pemRepresentation.utf8)),
+        ]
     }
 
     func write(identity: SigningIdentity, anchor: Certificate?, passphrase: String?) throws {
@@ -163,7 +169,8 @@ public struct ProvenanceKeystore: Sendable {
     func createAtomically(_ folder: String, files: [(String, [UInt8])]) throws -> Bool {
         let staging = ".\(folder).new-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         for (name, bytes) in files { try keystore.write(staging + "/" + name, bytes) }
-        let from = keystore.path(of: staging), to = keystore.path(of: folder)
+        let from = keystore.path(of: staging)
+        let to = keystore.path(of: folder)
         if rename(from, to) == 0 { return true }
         let error = errno
         try? FileManager.default.removeItem(atPath: from)

@@ -66,7 +66,11 @@ public enum SM2 {
                 throw OpenSSLKey.failure("sizing an SM2 signature")
             }
             var out = [UInt8](repeating: 0, count: length)
-            guard message.withUnsafeBufferPointer({ m in out.withUnsafeMutableBufferPointer { EVP_DigestSign(mctx, $0.baseAddress, &length, m.baseAddress, m.count) } }) == 1 else {
+            guard
+                message.withUnsafeBufferPointer({ m in
+                    out.withUnsafeMutableBufferPointer { EVP_DigestSign(mctx, $0.baseAddress, &length, m.baseAddress, m.count) }
+                }) == 1
+            else {
                 throw OpenSSLKey.failure("making an SM2 signature")
             }
             return Array(out.prefix(length))
@@ -135,7 +139,9 @@ public enum SM2 {
 
         /// SubjectPublicKeyInfo for an SM2 point: id-ecPublicKey with the SM2 curve OID.
         static func spki(point: [UInt8]) -> [UInt8] {
-            let algorithm: [UInt8] = [0x30, 0x13, 0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01, 0x06, 0x08, 0x2A, 0x81, 0x1C, 0xCF, 0x55, 0x01, 0x82, 0x2D]
+            let algorithm: [UInt8] = [
+                0x30, 0x13, 0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01, 0x06, 0x08, 0x2A, 0x81, 0x1C, 0xCF, 0x55, 0x01, 0x82, 0x2D,
+            ]
             let bitString = DERBuilder.tlv(0x03, [0x00] + point)
             return DERBuilder.tlv(0x30, algorithm + bitString)
         }

@@ -35,7 +35,8 @@ public struct SigningIdentity: Sendable {
         }
         let problems = CertificateProfile.problems(leaf: leaf)
         guard problems.isEmpty else {
-            throw SigilError(.keys, "the signer certificate \(leaf.subject) does not meet the C2PA signer profile: \(problems.joined(separator: "; "))")
+            throw SigilError(
+                .keys, "the signer certificate \(leaf.subject) does not meet the C2PA signer profile: \(problems.joined(separator: "; "))")
         }
         self.privateKey = privateKey
         self.chain = chain

@@ -11,11 +11,15 @@ public enum EssenceDigest {
     ///
     /// - Throws: ``SigilError`` `.unsupportedFormat` when the registry does not know the format or cannot single
     ///   out its essence; `.usage` for an unknown digest type; the walker's errors for a damaged container.
-    public static func digest(of source: any ByteSource, type: String, registry: MediaRegistry = .standard) throws -> (format: MediaFormat, digest: [UInt8]) {
+    public static func digest(of source: any ByteSource, type: String, registry: MediaRegistry = .standard) throws -> (
+        format: MediaFormat, digest: [UInt8]
+    ) {
         let head = try source.read(0..<min(source.count, MediaRegistry.sniffLength))
         guard let identified = registry.identify(head) else { throw registry.unrecognised(head) }
         guard let locator = identified.handler as? any EssenceLocating else {
-            throw SigilError(.unsupportedFormat, "Sigil does not single out the essence of \(identified.format.displayName) files, so it cannot bind a signature to it")
+            throw SigilError(
+                .unsupportedFormat,
+                "Sigil does not single out the essence of \(identified.format.displayName) files, so it cannot bind a signature to it")
         }
         let ranges = try locator.essenceRanges(in: source)
         switch type.uppercased() {

@@ -80,7 +80,10 @@ public struct LabelVerifier: Sendable {
             return LabelIntegrity(state: .absent, field: field, reason: "\(field) is empty: the label is not signed")
         }
         guard let json = try? JSONValue.parse(value), json.members != nil else {
-            return LabelIntegrity(state: .unknownKey, field: field, reason: "\(field) holds an opaque value (\(value.count) characters) that is not a SecurityData object; it cannot be verified", form: "opaque")
+            return LabelIntegrity(
+                state: .unknownKey, field: field,
+                reason: "\(field) holds an opaque value (\(value.count) characters) that is not a SecurityData object; it cannot be verified",
+                form: "opaque")
         }
         let security = json["SecurityData"] ?? Self.find(json, key: "securitydata") ?? json
         if let version = security["Version"]?.stringValue, LabelSigner.versions.contains(version) {
@@ -92,17 +95,23 @@ public struct LabelVerifier: Sendable {
     // MARK: Sigil's own format
 
     func verifySigil(_ label: AIGCLabel, security: JSONValue, field: String, file: [UInt8]) -> LabelIntegrity {
-        var result = LabelIntegrity(state: .invalid, field: field, reason: "", algorithm: security["SignAlg"]?.stringValue, form: security["Version"]?.stringValue ?? LabelSigner.version)
+        var result = LabelIntegrity(
+            state: .invalid, field: field, reason: "", algorithm: security["SignAlg"]?.stringValue,
+            form: security["Version"]?.stringValue ?? LabelSigner.version)
         func fail(_ why: String) -> LabelIntegrity {
             result.reason = why
             return result
         }
-        guard let fieldsValue = security["TBSData"]?["Fields"], case .array(let list) = fieldsValue else { return fail("the SecurityData has no TBSData.Fields list") }
+        guard let fieldsValue = security["TBSData"]?["Fields"], case .array(let list) = fieldsValue else {
+            return fail("the SecurityData has no TBSData.Fields list")
+        }
         let fields = list.compactMap(\.stringValue)
         guard fields.count == list.count, !fields.isEmpty, fields.allSatisfy({ AIGCLabel.Key(rawValue: $0) != nil }), !fields.contains(field) else {
             return fail("TBSData.Fields names a field that is not an Annex E key (or the signature's own field)")
         }
-        guard fields.contains(AIGCLabel.Key.produceID.rawValue), fields.contains(AIGCLabel.Key.contentProducer.rawValue), fields.contains(AIGCLabel.Key.label.rawValue) else {
+        guard fields.contains(AIGCLabel.Key.produceID.rawValue), fields.contains(AIGCLabel.Key.contentProducer.rawValue),
+            fields.contains(AIGCLabel.Key.label.rawValue)
+        else {
             return fail("the signature does not cover Label, ContentProducer and ProduceID")
         }
         var bindings: [LabelSigner.Binding] = []
@@ -114,7 +123,9 @@ public struct LabelVerifier: Sendable {
                 bindings.append(.init(type: type, selection: selection, digest: digest))
             }
         }
-        guard let signatureText = security["Signature"]?.stringValue, let signature = Self.decode(signatureText) else { return fail("the SecurityData has no readable Signature") }
+        guard let signatureText = security["Signature"]?.stringValue, let signature = Self.decode(signatureText) else {
+            return fail("the SecurityData has no readable Signature")
+        }
         guard let keyText = security["KeyValue"]?.stringValue, let key = Self.decode(keyText) else {
             result.state = .unknownKey
             return fail("the SecurityData carries no KeyValue and no known key matches")
@@ -133,7 +144,9 @@ public struct LabelVerifier: Sendable {
         result.keySource = .embedded
         result.keyKnown = isKnown(key)
         guard ok else {
-            return fail("the signature does not verify over \(fields.joined(separator: ", "))\(bindings.isEmpty ? "" : " and the content binding"): a signed field was edited, or the signature was made for another label")
+            return fail(
+                "the signature does not verify over \(fields.joined(separator: ", "))\(bindings.isEmpty ? "" : " and the content binding"): a signed field was edited, or the signature was made for another label"
+            )
         }
         // The binding: the content now must digest to what was signed.
         for binding in bindings {
@@ -141,7 +154,8 @@ public struct LabelVerifier: Sendable {
             if binding.selection == LabelSigner.legacyContentSelection {
                 kind = .image
             } else if binding.selection.hasPrefix(LabelSigner.contentSelectionPrefix),
-                let named = MediaKind(rawValue: String(binding.selection.dropFirst(LabelSigner.contentSelectionPrefix.count))) {
+                let named = MediaKind(rawValue: String(binding.selection.dropFirst(LabelSigner.contentSelectionPrefix.count)))
+            {
                 kind = named
             } else {
                 return fail("the content selection \(binding.selection) is not one Sigil knows")
@@ -150,15 +164,20 @@ public struct LabelVerifier: Sendable {
                 return fail("the essence to check the content binding against cannot be read")
             }
             guard format.kind == kind else {
-                return fail("the content binding covers \(kind) content but the file is \(format.kind) (\(format.displayName)): the label was copied from other content")
+                return fail(
+                    "the content binding covers \(kind) content but the file is \(format.kind) (\(format.displayName)): the label was copied from other content"
+                )
             }
             guard LabelSigner.hex(digest) == binding.digest.lowercased() else {
-                return fail("the content binding does not match: the \(kind == .image ? "pixels" : "content") changed after signing, or the label was copied from other content")
+                return fail(
+                    "the content binding does not match: the \(kind == .image ? "pixels" : "content") changed after signing, or the label was copied from other content"
+                )
             }
             result.boundToContent = true
         }
         result.state = .valid
-        result.reason = "\(result.algorithm ?? "") signature over \(fields.joined(separator: ", "))\(bindings.isEmpty ? "" : " and the content's essence") verifies with the \(result.keyKnown ? "known" : "embedded (unpinned)") key"
+        result.reason =
+            "\(result.algorithm ?? "") signature over \(fields.joined(separator: ", "))\(bindings.isEmpty ? "" : " and the content's essence") verifies with the \(result.keyKnown ? "known" : "embedded (unpinned)") key"
         return result
     }
 
@@ -166,8 +185,10 @@ public struct LabelVerifier: Sendable {
 
     func verifyForeign(_ label: AIGCLabel, security: JSONValue, field: String, file: [UInt8]) -> LabelIntegrity {
         var result = LabelIntegrity(state: .unknownKey, field: field, reason: "", form: "SecurityData")
-        let signatures = Self.strings(in: security, where: { k in k.contains("sign") && !k.contains("alg") && !k.contains("type") }).compactMap(Self.decode)
-        let keys = Self.strings(in: security, where: { k in k.contains("keyvalue") || k.contains("publickey") || k.contains("pubkey") || k == "key" }).compactMap(Self.decode)
+        let signatures = Self.strings(in: security, where: { k in k.contains("sign") && !k.contains("alg") && !k.contains("type") }).compactMap(
+            Self.decode)
+        let keys = Self.strings(in: security, where: { k in k.contains("keyvalue") || k.contains("publickey") || k.contains("pubkey") || k == "key" })
+            .compactMap(Self.decode)
         let algorithm = Self.strings(in: security, where: { $0.contains("alg") }).first
         result.algorithm = algorithm ?? "SM3withSM2"
         guard !signatures.isEmpty else {
@@ -188,20 +209,23 @@ public struct LabelVerifier: Sendable {
             let bytes = Array(message.utf8)
             for key in candidateKeys {
                 for signature in signatures {
-                    let ok = ((try? SM2.PublicKey(bytes: key))?.isValidSignature(signature, for: bytes) ?? false)
+                    let ok =
+                        ((try? SM2.PublicKey(bytes: key))?.isValidSignature(signature, for: bytes) ?? false)
                         || Self.verifyP256(signature, message: bytes, key: key)
                     if ok {
                         result.state = .valid
                         result.keySource = keys.contains(key) ? .embedded : .known
                         result.keyKnown = isKnown(key)
-                        result.reason = "the signature verifies over \(message.count > 80 ? String(message.prefix(80)) + "…" : message) (not bound to the content)"
+                        result.reason =
+                            "the signature verifies over \(message.count > 80 ? String(message.prefix(80)) + "…" : message) (not bound to the content)"
                         return result
                     }
                 }
             }
         }
         result.state = keys.isEmpty ? .unknownKey : .invalid
-        result.reason = keys.isEmpty
+        result.reason =
+            keys.isEmpty
             ? "no known key verifies the \(field) signature"
             : "the \(field) signature does not verify with its embedded key over the label message (PG-202511A A.1) or its TBSData: a field was edited"
         return result
@@ -211,7 +235,8 @@ public struct LabelVerifier: Sendable {
 
     func isKnown(_ key: [UInt8]) -> Bool {
         knownKeys.contains { known in
-            known == key || (known.count > key.count && known.suffix(key.count) == key[...]) || (key.count > known.count && key.suffix(known.count) == known[...])
+            known == key || (known.count > key.count && known.suffix(key.count) == key[...])
+                || (key.count > known.count && key.suffix(known.count) == known[...])
         }
     }
 

@@ -119,12 +119,17 @@ public struct LabelSigner: Sendable {
     /// signature. A writer lays out a file with it while the content is still being digested.
     public func placeholder(for label: AIGCLabel, role: Role, kind: MediaKind) throws -> String {
         // SHA-256 and SM3 digests are both 32 bytes.
-        let binding = Binding(type: bindingDigest.rawValue, selection: Self.contentSelection(for: kind), digest: Self.hex([UInt8](repeating: 0, count: 32)))
+        let binding = Binding(
+            type: bindingDigest.rawValue, selection: Self.contentSelection(for: kind), digest: Self.hex([UInt8](repeating: 0, count: 32)))
         switch algorithm {
         case .sm2:
-            return value(role: role, binding: binding, signature: [UInt8](repeating: 0, count: Self.sm2SignatureLengths.upperBound), keyValue: keys.sm2Public.point)
+            return value(
+                role: role, binding: binding, signature: [UInt8](repeating: 0, count: Self.sm2SignatureLengths.upperBound),
+                keyValue: keys.sm2Public.point)
         case .es256:
-            return value(role: role, binding: binding, signature: [UInt8](repeating: 0, count: 64), keyValue: Array(keys.c2pa.privateKey.publicKey.x963Representation))
+            return value(
+                role: role, binding: binding, signature: [UInt8](repeating: 0, count: 64),
+                keyValue: Array(keys.c2pa.privateKey.publicKey.x963Representation))
         }
     }
 
@@ -134,14 +139,16 @@ public struct LabelSigner: Sendable {
     /// The `SecurityData` JSON for one signature.
     private func value(role: Role, binding: Binding, signature: [UInt8], keyValue: [UInt8]) -> String {
         let object: JSONValue = .object([
-            .init("SecurityData", .object([
-                .init("Version", .string(Self.version)),
-                .init("TBSData", .object([.init("Type", "Md"), .init("Fields", .array(role.fields.map { .string($0.rawValue) }))])),
-                .init("Bindings", .array([binding.json])),
-                .init("SignAlg", .string(algorithm.rawValue)),
-                .init("KeyValue", .string(Data(keyValue).base64EncodedString())),
-                .init("Signature", .string(Data(signature).base64EncodedString())),
-            ])),
+            .init(
+                "SecurityData",
+                .object([
+                    .init("Version", .string(Self.version)),
+                    .init("TBSData", .object([.init("Type", "Md"), .init("Fields", .array(role.fields.map { .string($0.rawValue) }))])),
+                    .init("Bindings", .array([binding.json])),
+                    .init("SignAlg", .string(algorithm.rawValue)),
+                    .init("KeyValue", .string(Data(keyValue).base64EncodedString())),
+                    .init("Signature", .string(Data(signature).base64EncodedString())),
+                ]))
         ])
         return object.compact
     }

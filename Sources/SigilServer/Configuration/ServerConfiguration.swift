@@ -213,13 +213,18 @@ public struct ServerConfiguration: Sendable, Hashable {
     }
 
     /// Defaults, then the file (`file` or `SIGIL_CONFIG`), then the environment, then `flags`; validated.
-    public static func load(file: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment, flags: Overrides = Overrides()) throws -> ServerConfiguration {
+    public static func load(file: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment, flags: Overrides = Overrides())
+        throws -> ServerConfiguration
+    {
         var configuration = ServerConfiguration()
         if let path = file ?? environment["SIGIL_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) {
             configuration.apply(try overrides(file: path))
         }
         if environment["SIGIL_TRUST_FORWARDED_FOR"] != nil {
-            throw SigilError(.usage, "SIGIL_TRUST_FORWARDED_FOR is gone: list the proxies' addresses in SIGIL_TRUSTED_PROXIES (comma-separated), so clients cannot name themselves")
+            throw SigilError(
+                .usage,
+                "SIGIL_TRUST_FORWARDED_FOR is gone: list the proxies' addresses in SIGIL_TRUSTED_PROXIES (comma-separated), so clients cannot name themselves"
+            )
         }
         configuration.apply(try overrides(environment: environment))
         configuration.apply(flags)
@@ -250,7 +255,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         }
         if let producer { _ = try ProviderCode(producer) }
         if let database, !(database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")) {
-            throw SigilError(.usage, "database takes a PostgreSQL URL (postgres://user:password@host:port/database); SQLite lives in the data directory")
+            throw SigilError(
+                .usage, "database takes a PostgreSQL URL (postgres://user:password@host:port/database); SQLite lives in the data directory")
         }
     }
 }

@@ -17,14 +17,18 @@ struct APIKeyAuthentication: RouterMiddleware {
             throw APIError.unauthorized("this route needs an API key: send Authorization: Bearer <token> (sigil apikey create)")
         }
         let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", let token = APIKeyToken(parsing: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+        guard parts.count == 2, parts[0].lowercased() == "bearer",
+            let token = APIKeyToken(parsing: String(parts[1]).trimmingCharacters(in: .whitespaces))
+        else {
             throw APIError.unauthorized("the Authorization header is not `Bearer sgk_…`")
         }
         guard let key = try await keys.authenticate(token) else {
             throw APIError.unauthorized("the API key is unknown or revoked")
         }
         guard scopes.contains(where: key.allows) else {
-            throw APIError.forbidden("the key \(key.id) (\(key.scopes.map(\.rawValue).joined(separator: ","))) lacks the \(scopes.map(\.rawValue).joined(separator: " or ")) scope")
+            throw APIError.forbidden(
+                "the key \(key.id) (\(key.scopes.map(\.rawValue).joined(separator: ","))) lacks the \(scopes.map(\.rawValue).joined(separator: " or ")) scope"
+            )
         }
         var context = context
         context.apiKey = key

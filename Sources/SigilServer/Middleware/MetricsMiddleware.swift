@@ -10,13 +10,15 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         let requestBytes = request.headers[.contentLength].flatMap(Int.init) ?? 0
         do {
             let response = try await next(request, context)
-            metrics.request(method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: response.status.code,
-                            duration: .now - start, requestBytes: requestBytes, responseBytes: response.body.contentLength ?? 0)
+            metrics.request(
+                method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: response.status.code,
+                duration: .now - start, requestBytes: requestBytes, responseBytes: response.body.contentLength ?? 0)
             return response
         } catch {
             let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            metrics.request(method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: status,
-                            duration: .now - start, requestBytes: requestBytes, responseBytes: 0)
+            metrics.request(
+                method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: status,
+                duration: .now - start, requestBytes: requestBytes, responseBytes: 0)
             throw error
         }
     }

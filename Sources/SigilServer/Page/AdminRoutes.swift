@@ -34,8 +34,9 @@ struct AdminRoutes: Sendable {
     /// The signed-in key, or nil.
     func session(_ request: Request) async throws -> Session? {
         guard let value = request.cookies[Self.cookie]?.value, let token = APIKeyToken(parsing: value),
-              let key = try await service.keyCache.authenticate(token),
-              key.allows(.admin) || key.allows(.reviewer) || key.allows(.auditor) else { return nil }
+            let key = try await service.keyCache.authenticate(token),
+            key.allows(.admin) || key.allows(.reviewer) || key.allows(.auditor)
+        else { return nil }
         return Session(key: key, token: value, csrf: Self.csrf(for: value))
     }
 
@@ -89,19 +90,23 @@ struct AdminRoutes: Sendable {
         let open = try await service.compliance.complaints.list(openOnly: true)
         let held = try await service.compliance.generations.held().count
         let now = RecordTime.now()
-        return page([
-            "overview": true, "pending": counts["pending"] ?? 0, "verified": counts["verified"] ?? 0, "held": held,
-            "openReports": open.count, "overdueReports": open.filter { $0.isOverdue(at: now) }.count,
-        ], session: session)
+        return page(
+            [
+                "overview": true, "pending": counts["pending"] ?? 0, "verified": counts["verified"] ?? 0, "held": held,
+                "openReports": open.count, "overdueReports": open.filter { $0.isOverdue(at: now) }.count,
+            ], session: session)
     }
 
     /// `POST /admin/login` (form: `token`).
     func login(_ request: Request, context: SigilRequestContext) async throws -> Response {
         let form = try await FormBody.read(request)
         guard let text = form["token"]?.trimmingCharacters(in: .whitespaces), let token = APIKeyToken(parsing: text),
-              let key = try await service.keyCache.authenticate(token),
-              key.allows(.admin) || key.allows(.reviewer) || key.allows(.auditor) else {
-            return page(["login": true, "error": "The key is unknown, revoked, or lacks the admin, reviewer or auditor scope."], session: nil, status: .unauthorized)
+            let key = try await service.keyCache.authenticate(token),
+            key.allows(.admin) || key.allows(.reviewer) || key.allows(.auditor)
+        else {
+            return page(
+                ["login": true, "error": "The key is unknown, revoked, or lacks the admin, reviewer or auditor scope."], session: nil,
+                status: .unauthorized)
         }
         try await service.compliance.audit.record(actor: APIRoutes.actor(key), action: "admin.sign-in", subject: key.id)
         return Self.redirect("/admin", cookie: Self.sessionCookie(text))
@@ -118,18 +123,24 @@ struct AdminRoutes: Sendable {
         let pending = try await service.compliance.accounts.list(status: .pending)
         let recent = try await service.compliance.accounts.list(limit: 50).filter { $0.status != .pending }
         func row(_ a: Account) -> [String: Any] {
-            ["id": a.id, "kind": a.kind.rawValue, "name": a.nameMasked, "phone": a.phoneMasked, "identity": a.identityMasked,
-             "identityCheck": a.identityCheck.rawValue, "phoneConfirmed": a.phoneConfirmedAt != nil, "status": a.status.rawValue,
-             "reason": a.statusReason ?? "", "created": a.createdAt.description]
+            [
+                "id": a.id, "kind": a.kind.rawValue, "name": a.nameMasked, "phone": a.phoneMasked, "identity": a.identityMasked,
+                "identityCheck": a.identityCheck.rawValue, "phoneConfirmed": a.phoneConfirmedAt != nil, "status": a.status.rawValue,
+                "reason": a.statusReason ?? "", "created": a.createdAt.description,
+            ]
         }
-        return page(["accountsPage": true, "pendingAccounts": pending.map(row), "noPending": pending.isEmpty, "recentAccounts": recent.map(row),
-                     "flash": request.uri.queryParameters["done"].map { "Account \($0) updated." } ?? ""], session: session)
+        return page(
+            [
+                "accountsPage": true, "pendingAccounts": pending.map(row), "noPending": pending.isEmpty, "recentAccounts": recent.map(row),
+                "flash": request.uri.queryParameters["done"].map { "Account \($0) updated." } ?? "",
+            ], session: session)
     }
 
     /// A review form, checked: the page's token, `scope` on the key, and `decision` approve or reject (the stores
     /// require a note for a rejection). Nil when nobody is signed in.
     func reviewForm(_ request: Request, context: SigilRequestContext, scope: APIKey.Scope, refusal: String)
-        async throws -> (session: Session, id: String, approve: Bool, note: String?)? {
+        async throws -> (session: Session, id: String, approve: Bool, note: String?)?
+    {
         guard let (session, form) = try await formSession(request) else { return nil }
         guard session.key.allows(scope) else { throw APIError.forbidden(refusal) }
         let approve = form["decision"] == "approve"
@@ -152,16 +163,24 @@ struct AdminRoutes: Sendable {
         guard session.key.allows(.reviewer) else { throw APIError.forbidden("held generations need the reviewer scope") }
         let held = try await service.compliance.generations.held()
         let rows: [[String: Any]] = held.map { item in
-            ["id": item.generation.id, "account": item.generation.account, "category": item.generation.category.contractName,
-             "prompt": item.prompt, "reasons": item.generation.reasons.joined(separator: "; "), "created": item.generation.createdAt.description]
+            [
+                "id": item.generation.id, "account": item.generation.account, "category": item.generation.category.contractName,
+                "prompt": item.prompt, "reasons": item.generation.reasons.joined(separator: "; "), "created": item.generation.createdAt.description,
+            ]
         }
-        return page(["generationsPage": true, "held": rows, "noHeld": rows.isEmpty,
-                     "flash": request.uri.queryParameters["done"].map { "Generation \($0) decided." } ?? ""], session: session)
+        return page(
+            [
+                "generationsPage": true, "held": rows, "noHeld": rows.isEmpty,
+                "flash": request.uri.queryParameters["done"].map { "Generation \($0) decided." } ?? "",
+            ], session: session)
     }
 
     /// `POST /admin/generations/{id}/review` (form: `decision`, `note`, `csrf`; reviewers and admins).
     func reviewGeneration(_ request: Request, context: SigilRequestContext) async throws -> Response {
-        guard let form = try await reviewForm(request, context: context, scope: .reviewer, refusal: "deciding held generations needs the reviewer scope") else {
+        guard
+            let form = try await reviewForm(
+                request, context: context, scope: .reviewer, refusal: "deciding held generations needs the reviewer scope")
+        else {
             return Self.redirect("/admin")
         }
         _ = try await service.compliance.generations.review(form.id, approve: form.approve, note: form.note, actor: APIRoutes.actor(form.session.key))
@@ -175,13 +194,18 @@ struct AdminRoutes: Sendable {
         let now = RecordTime.now()
         let rows: [[String: Any]] = try await service.compliance.consents.list(limit: 200).map { c in
             let state = c.state(at: now)
-            return ["id": c.id, "subject": c.subjectMasked, "scope": c.scope.rawValue, "grantee": c.granteeAccount, "purpose": c.purpose,
-                    "evidence": c.evidenceSHA256, "evidenceChecked": c.evidenceCheckedAt != nil, "validUntil": c.validUntil.description,
-                    "created": c.createdAt.description, "live": state == .live,
-                    "status": c.revokedAt.map { "revoked \($0)" } ?? state.rawValue]
+            return [
+                "id": c.id, "subject": c.subjectMasked, "scope": c.scope.rawValue, "grantee": c.granteeAccount, "purpose": c.purpose,
+                "evidence": c.evidenceSHA256, "evidenceChecked": c.evidenceCheckedAt != nil, "validUntil": c.validUntil.description,
+                "created": c.createdAt.description, "live": state == .live,
+                "status": c.revokedAt.map { "revoked \($0)" } ?? state.rawValue,
+            ]
         }
-        return page(["consentsPage": true, "consents": rows, "noConsents": rows.isEmpty,
-                     "flash": request.uri.queryParameters["revoked"].map { "Consent \($0) revoked." } ?? ""], session: session)
+        return page(
+            [
+                "consentsPage": true, "consents": rows, "noConsents": rows.isEmpty,
+                "flash": request.uri.queryParameters["revoked"].map { "Consent \($0) revoked." } ?? "",
+            ], session: session)
     }
 
     /// `POST /admin/consents/{id}/revoke` (form: `csrf`; admins only): revokes at once, as `DELETE /v1/consents/{id}`.
@@ -197,8 +221,10 @@ struct AdminRoutes: Sendable {
     func screening(_ request: Request, context: SigilRequestContext) async throws -> Response {
         guard let session = try await session(request) else { return Self.redirect("/admin") }
         let rows: [[String: Any]] = try await service.compliance.screening.logged(limit: 200).map { hit in
-            ["time": hit.time.description, "stage": hit.stage, "subject": hit.subject, "category": hit.category, "kind": hit.kind,
-             "action": hit.action, "rule": "\(hit.ruleVersion)/\(hit.rule)"]
+            [
+                "time": hit.time.description, "stage": hit.stage, "subject": hit.subject, "category": hit.category, "kind": hit.kind,
+                "action": hit.action, "rule": "\(hit.ruleVersion)/\(hit.rule)",
+            ]
         }
         return page(["screeningPage": true, "hits": rows, "noHits": rows.isEmpty], session: session)
     }
@@ -209,20 +235,28 @@ struct AdminRoutes: Sendable {
         let now = RecordTime.now()
         let list = try await service.compliance.complaints.list()
         let rows: [[String: Any]] = list.map { c in
-            ["id": c.id, "kind": c.kind.rawValue, "category": c.category, "description": String(c.description.prefix(300)), "status": c.status.rawValue,
-             "due": c.dueAt.description, "overdue": c.isOverdue(at: now), "open": !c.status.isClosed, "received": c.status == .received,
-             "reviewing": c.status == .reviewing, "response": c.response ?? ""]
+            [
+                "id": c.id, "kind": c.kind.rawValue, "category": c.category, "description": String(c.description.prefix(300)),
+                "status": c.status.rawValue,
+                "due": c.dueAt.description, "overdue": c.isOverdue(at: now), "open": !c.status.isClosed, "received": c.status == .received,
+                "reviewing": c.status == .reviewing, "response": c.response ?? "",
+            ]
         }
-        return page(["reportsPage": true, "reports": rows, "noReports": rows.isEmpty, "responseDays": service.compliance.complaints.responseDays], session: session)
+        return page(
+            ["reportsPage": true, "reports": rows, "noReports": rows.isEmpty, "responseDays": service.compliance.complaints.responseDays],
+            session: session)
     }
 
     /// `POST /admin/reports/{id}/status` (form: `status`, `response`, `csrf`; reviewers and admins).
     func moveReport(_ request: Request, context: SigilRequestContext) async throws -> Response {
         guard let (session, form) = try await formSession(request) else { return Self.redirect("/admin") }
         guard session.key.allows(.reviewer) else { throw APIError.forbidden("handling complaints needs the reviewer scope") }
-        guard let status = form["status"].flatMap(Complaint.Status.init(rawValue:)) else { throw FieldError("status", "must be reviewing, resolved or rejected") }
-        _ = try await service.compliance.complaints.transition(try context.parameters.require("id"), to: status, response: form["response"], note: nil,
-                                                               actor: APIRoutes.actor(session.key))
+        guard let status = form["status"].flatMap(Complaint.Status.init(rawValue:)) else {
+            throw FieldError("status", "must be reviewing, resolved or rejected")
+        }
+        _ = try await service.compliance.complaints.transition(
+            try context.parameters.require("id"), to: status, response: form["response"], note: nil,
+            actor: APIRoutes.actor(session.key))
         return Self.redirect("/admin/reports")
     }
 
@@ -233,8 +267,10 @@ struct AdminRoutes: Sendable {
         let events = try await service.compliance.audit.latest(limit: 200)
         let problems = try await service.compliance.audit.verify()
         let rows: [[String: Any]] = events.map { e in
-            ["sequence": String(e.sequence), "time": e.time.description, "actor": e.actor, "action": e.action, "subject": e.subject,
-             "detail": e.detail.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")]
+            [
+                "sequence": String(e.sequence), "time": e.time.description, "actor": e.actor, "action": e.action, "subject": e.subject,
+                "detail": e.detail.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "),
+            ]
         }
         let today = String(RecordTime.now().description.prefix(10))
         return page(["auditPage": true, "events": rows, "chainIntact": problems.isEmpty, "problems": problems, "today": today], session: session)
@@ -245,12 +281,14 @@ struct AdminRoutes: Sendable {
         guard let session = try await session(request) else { return Self.redirect("/admin") }
         guard session.key.allows(.auditor) else { throw APIError.forbidden("the filing report needs the auditor scope") }
         let query = request.uri.queryParameters
-        let export = try AuditExport(from: try RecordTime.parse(String(query["from"] ?? ""), field: "from"),
-                                     to: try RecordTime.parse(String(query["to"] ?? ""), field: "to"))
+        let export = try AuditExport(
+            from: try RecordTime.parse(String(query["from"] ?? ""), field: "from"),
+            to: try RecordTime.parse(String(query["to"] ?? ""), field: "to"))
         try await service.compliance.tally.flush()
         let report = try await export.build(log: service.keeper.store, compliance: service.compliance, producer: service.producer.rawValue)
         try await service.compliance.audit.record(actor: APIRoutes.actor(session.key), action: "audit.export", subject: "\(export.from)/\(export.to)")
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(string: try AuditReportPage().render(report))))
+        return Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: try AuditReportPage().render(report))))
     }
 }

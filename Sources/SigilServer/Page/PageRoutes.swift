@@ -50,8 +50,9 @@ struct PageRoutes: Sendable {
         let file = try context.parameters.require("file")
         let types = ["style.css": "text/css; charset=utf-8", "verify.js": "text/javascript; charset=utf-8"]
         guard let type = types[file] else { throw APIError(.notFound, "not-found", "no static file \(file)") }
-        return Response(status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=3600"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: try Resources.bytes(file))))
+        return Response(
+            status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=3600"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try Resources.bytes(file))))
     }
 
     func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {

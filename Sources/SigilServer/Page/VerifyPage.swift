@@ -26,12 +26,13 @@ struct VerifyPage: Sendable {
 
     /// The template's model of a report.
     static func model(report: VerificationReport, check: RecordCheck, filename: String?) -> [String: Any] {
-        let verdictClass = switch report.verdict {
-        case .aiGenerated: "ai"
-        case .possiblyAIGenerated: "possibly"
-        case .suspectedAIGenerated: "suspected"
-        case .noLabel: "none"
-        }
+        let verdictClass =
+            switch report.verdict {
+            case .aiGenerated: "ai"
+            case .possiblyAIGenerated: "possibly"
+            case .suspectedAIGenerated: "suspected"
+            case .noLabel: "none"
+            }
         let labels: [[String: Any]] = report.sites.map { site in
             [
                 "location": site.carrier.location,
@@ -41,26 +42,32 @@ struct VerifyPage: Sendable {
         }
         var explicit = "没有记录 · none recorded"
         if let e = report.explicit {
-            let state = switch e.intact {
-            case true?: "完好 · intact"
-            case false?: "已被改动 · altered or removed"
-            case nil: "未检查 · not checked"
-            }
+            let state =
+                switch e.intact {
+                case true?: "完好 · intact"
+                case false?: "已被改动 · altered or removed"
+                case nil: "未检查 · not checked"
+                }
             explicit = "「\(e.record.painted.text)」 \(e.record.painted.position.rawValue) — \(state)"
         }
         var watermark = "未检测到 · not detected"
         if let w = report.watermark, w.detection.detected {
             watermark = "检测到 · detected" + (w.detection.payload.map { ", payload \(String($0, radix: 16))" } ?? "")
-            if let matches = w.matchesProduceID { watermark += matches ? "; 与 ProduceID 一致 · matches the ProduceID" : "; 与 ProduceID 不一致 · does not match the ProduceID" }
+            if let matches = w.matchesProduceID {
+                watermark += matches ? "; 与 ProduceID 一致 · matches the ProduceID" : "; 与 ProduceID 不一致 · does not match the ProduceID"
+            }
         }
         var c2pa = "无 · none"
         if let r = report.c2pa, r.manifestCount > 0 {
-            let state = switch r.state {
-            case .valid: "有效 · valid"
-            case .validUntrustedSigner: "签名有效，签名者不在信任列表 · valid, signer not in the trust list"
-            default: "无效 · INVALID (" + r.failureCodes.joined(separator: ", ") + ")"
-            }
-            c2pa = state + (r.signer?.commonName.map { " — \($0)" } ?? "") + (r.digitalSourceType.map { " — \($0.split(separator: "/").last.map(String.init) ?? $0)" } ?? "")
+            let state =
+                switch r.state {
+                case .valid: "有效 · valid"
+                case .validUntrustedSigner: "签名有效，签名者不在信任列表 · valid, signer not in the trust list"
+                default: "无效 · INVALID (" + r.failureCodes.joined(separator: ", ") + ")"
+                }
+            c2pa =
+                state + (r.signer?.commonName.map { " — \($0)" } ?? "")
+                + (r.digitalSourceType.map { " — \($0.split(separator: "/").last.map(String.init) ?? $0)" } ?? "")
         }
         var integrity = "无 · none"
         if let i = report.integrity, i.state != .absent {
@@ -73,12 +80,13 @@ struct VerifyPage: Sendable {
         } else if let lookupError = check.lookupError {
             record += " (\(lookupError))"
         }
-        let proof: String = switch check.proofStatus {
-        case .valid: "有效 · valid — entry \(check.proofIndex ?? 0) in the checkpoint of \(check.checkpoint?.size ?? 0)"
-        case .invalid(let reason): "无效 · INVALID — \(reason)"
-        case .unverifiable(let reason): "无法检查 · not checked — \(reason)"
-        case .absent: "无 · none"
-        }
+        let proof: String =
+            switch check.proofStatus {
+            case .valid: "有效 · valid — entry \(check.proofIndex ?? 0) in the checkpoint of \(check.checkpoint?.size ?? 0)"
+            case .invalid(let reason): "无效 · INVALID — \(reason)"
+            case .unverifiable(let reason): "无法检查 · not checked — \(reason)"
+            case .absent: "无 · none"
+            }
         return [
             "verdict": report.verdict.rawValue, "verdictClass": verdictClass,
             "summaryZh": report.verdict.summary.zh, "summaryEn": report.verdict.summary.en,

@@ -15,8 +15,9 @@ extension APIRoutes {
         let key = try context.requireAPIKey()
         let body = try await JSONBody.read(request)
         try body.check(known: ["kind", "name", "phone", "idNumber", "uscc"])
-        let application = try AccountApplication(kind: try body.string("kind"), name: try body.string("name"), phone: try body.string("phone"),
-                                                 idNumber: try body.string("idNumber"), uscc: try body.string("uscc"))
+        let application = try AccountApplication(
+            kind: try body.string("kind"), name: try body.string("name"), phone: try body.string("phone"),
+            idNumber: try body.string("idNumber"), uscc: try body.string("uscc"))
         let account = try await service.compliance.register(application, actor: Self.actor(key))
         return Self.json(account.json, status: .created, headers: [.location: "/v1/accounts/\(account.id)"])
     }
@@ -29,7 +30,9 @@ extension APIRoutes {
     /// `GET /v1/accounts?status=` (scope `admin`, `reviewer` or `auditor`): accounts, newest first.
     func accounts(_ request: Request, context: SigilRequestContext) async throws -> Response {
         let status = try request.uri.queryParameters["status"].map { text in
-            guard let status = Account.Status(rawValue: String(text)) else { throw FieldError("status", "must be pending, verified, rejected or suspended") }
+            guard let status = Account.Status(rawValue: String(text)) else {
+                throw FieldError("status", "must be pending, verified, rejected or suspended")
+            }
             return status
         }
         let list = try await service.compliance.accounts.list(status: status)
@@ -54,7 +57,8 @@ extension APIRoutes {
     func reviewAccount(_ request: Request, context: SigilRequestContext) async throws -> Response {
         let key = try context.requireAPIKey()
         let (approve, note) = try await Self.reviewDecision(request)
-        let account = try await service.compliance.accounts.review(try context.parameters.require("id"), approve: approve, note: note, actor: Self.actor(key))
+        let account = try await service.compliance.accounts.review(
+            try context.parameters.require("id"), approve: approve, note: note, actor: Self.actor(key))
         return Self.json(account.json)
     }
 
@@ -77,7 +81,8 @@ extension APIRoutes {
         let body = try await JSONBody.read(request)
         try body.check(known: ["reason"])
         guard let reason = try body.string("reason"), !reason.isEmpty else { throw FieldError("reason", "is required") }
-        return Self.json(try await service.compliance.accounts.suspend(try context.parameters.require("id"), reason: reason, actor: Self.actor(key)).json)
+        return Self.json(
+            try await service.compliance.accounts.suspend(try context.parameters.require("id"), reason: reason, actor: Self.actor(key)).json)
     }
 
     /// `POST /v1/accounts/{id}/reinstate` (scope `admin`) `{note}`.
@@ -85,7 +90,10 @@ extension APIRoutes {
         let key = try context.requireAPIKey()
         let body = try await JSONBody.read(request)
         try body.check(known: ["note"])
-        return Self.json(try await service.compliance.accounts.reinstate(try context.parameters.require("id"), note: try body.string("note"), actor: Self.actor(key)).json)
+        return Self.json(
+            try await service.compliance.accounts.reinstate(
+                try context.parameters.require("id"), note: try body.string("note"), actor: Self.actor(key)
+            ).json)
     }
 
     // MARK: Consents
@@ -125,7 +133,8 @@ extension APIRoutes {
         }
         let buffer = try await request.body.collect(upTo: limit)
         guard buffer.readableBytes > 0 else { throw FieldError("evidence", "the body is empty; send the signed form or recording") }
-        let consent = try await service.compliance.consents.attachEvidence(try context.parameters.require("id"), bytes: Array(buffer: buffer), actor: Self.actor(key))
+        let consent = try await service.compliance.consents.attachEvidence(
+            try context.parameters.require("id"), bytes: Array(buffer: buffer), actor: Self.actor(key))
         return Self.json(consent.json)
     }
 
@@ -136,8 +145,9 @@ extension APIRoutes {
     func authorizeGeneration(_ request: Request, context: SigilRequestContext) async throws -> Response {
         let body = try await JSONBody.read(request)
         try body.check(known: ["account", "category", "prompt", "consent"])
-        let generation = try await service.compliance.authorize(account: try body.string("account"), category: try body.string("category"),
-                                                                prompt: try body.string("prompt"), consent: try body.string("consent"))
+        let generation = try await service.compliance.authorize(
+            account: try body.string("account"), category: try body.string("category"),
+            prompt: try body.string("prompt"), consent: try body.string("consent"))
         service.metrics.generation(decision: generation.decision.rawValue)
         return Self.json(generation.json)
     }
@@ -153,12 +163,18 @@ extension APIRoutes {
     /// oldest first, each with its prompt for the reviewer to read.
     func heldGenerations(_ request: Request, context: SigilRequestContext) async throws -> Response {
         let held = try await service.compliance.generations.held()
-        return Self.json(.object([.init("held", .array(held.map { item in
-            item.generation.json.appending([
-                .init("account", .string(item.generation.account)), .init("prompt", .string(item.prompt)),
-                .init("createdAt", .string(item.generation.createdAt.description)),
-            ])
-        }))]))
+        return Self.json(
+            .object([
+                .init(
+                    "held",
+                    .array(
+                        held.map { item in
+                            item.generation.json.appending([
+                                .init("account", .string(item.generation.account)), .init("prompt", .string(item.prompt)),
+                                .init("createdAt", .string(item.generation.createdAt.description)),
+                            ])
+                        }))
+            ]))
     }
 
     /// `POST /v1/generations/{id}/review` (scope `reviewer` or `admin`) `{decision: approve|reject, note?}`: decides
@@ -166,7 +182,8 @@ extension APIRoutes {
     func reviewGeneration(_ request: Request, context: SigilRequestContext) async throws -> Response {
         let key = try context.requireAPIKey()
         let (approve, note) = try await Self.reviewDecision(request)
-        let generation = try await service.compliance.generations.review(try context.parameters.require("id"), approve: approve, note: note, actor: Self.actor(key))
+        let generation = try await service.compliance.generations.review(
+            try context.parameters.require("id"), approve: approve, note: note, actor: Self.actor(key))
         return Self.json(generation.json)
     }
 }

@@ -31,7 +31,8 @@ extension APIRoutes {
         var accountReference = options.string("account")
         if let generation {
             if let asked = options.string("serviceCategory"), try ServiceCategory(parsing: asked) != generation.category {
-                throw APIError(.badRequest, "usage", "serviceCategory \(asked) differs from generation \(generation.id)'s \(generation.category.contractName)")
+                throw APIError(
+                    .badRequest, "usage", "serviceCategory \(asked) differs from generation \(generation.id)'s \(generation.category.contractName)")
             }
             if let asked = accountReference, asked != generation.account {
                 throw APIError(.badRequest, "usage", "account \(asked) differs from generation \(generation.id)'s account")
@@ -39,7 +40,8 @@ extension APIRoutes {
             accountReference = generation.account
             category = generation.category
         } else if let reference = accountReference, reference.hasPrefix("acc_"), let account = try await duties.accounts.get(reference),
-                  let refusal = account.refusal {
+            let refusal = account.refusal
+        {
             throw SigilError(.refused, refusal)
         }
         let context = RecordKeeper.Context(
@@ -51,18 +53,25 @@ extension APIRoutes {
         let rules = LabelingRules.enforced
         if !policy.marks.contains(where: { $0.rawValue == rules.optOutMark }) {
             if rules.optOutRefusedFor.contains(category.rawValue) {
-                throw SigilError(.refused, "a \(category.rawValue) edit keeps the \(rules.optOutMark) label (DSP Art. 17); add \(rules.optOutMark) to marks")
+                throw SigilError(
+                    .refused, "a \(category.rawValue) edit keeps the \(rules.optOutMark) label (DSP Art. 17); add \(rules.optOutMark) to marks")
             }
             guard context.optOutAgreement != nil else {
-                throw FieldError("optOutAgreement", "leaving out the \(rules.optOutMark) label needs optOutAgreement (a published agreement version) and recipient (Labeling Measures Art. 9)")
+                throw FieldError(
+                    "optOutAgreement",
+                    "leaving out the \(rules.optOutMark) label needs optOutAgreement (a published agreement version) and recipient (Labeling Measures Art. 9)"
+                )
             }
         }
         if let agreement = context.optOutAgreement {
             if policy.marks.contains(.explicit) {
-                throw APIError(.badRequest, "usage", "optOutAgreement records content delivered without the explicit label; pass marks without explicit")
+                throw APIError(
+                    .badRequest, "usage", "optOutAgreement records content delivered without the explicit label; pass marks without explicit")
             }
             guard try await duties.agreements.exists(agreement) else {
-                throw FieldError("optOutAgreement", "agreement version \(agreement) is not published (POST /v1/agreements); an opt-out is accepted only under a recorded version")
+                throw FieldError(
+                    "optOutAgreement",
+                    "agreement version \(agreement) is not published (POST /v1/agreements); an opt-out is accepted only under a recorded version")
             }
         }
         // Output screening compares the generated image as it came, before labels change its pixels (the visible label
@@ -89,8 +98,9 @@ extension APIRoutes {
             try await duties.generations.addOutput(generation.id, produceID: outcome.label.produceID, logIndex: receipt.index)
         }
         if let agreement = context.optOutAgreement {
-            try await duties.audit.record(actor: Self.actor(key), action: "label.explicit-opt-out", subject: outcome.label.produceID,
-                                          detail: ["agreement": agreement, "logIndex": String(receipt.index), "category": category.rawValue])
+            try await duties.audit.record(
+                actor: Self.actor(key), action: "label.explicit-opt-out", subject: outcome.label.produceID,
+                detail: ["agreement": agreement, "logIndex": String(receipt.index), "category": category.rawValue])
         }
         service.metrics.labeled(marks: Mark.allCases.filter(outcome.marks.contains).map(\.rawValue), format: outcome.format.id)
 

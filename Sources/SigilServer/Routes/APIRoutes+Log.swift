@@ -8,8 +8,9 @@ extension APIRoutes {
     /// `GET /v1/log/checkpoint`: the latest signed checkpoint (a c2sp.org/signed-note).
     func checkpoint(_ request: Request, context: SigilRequestContext) async throws -> Response {
         let checkpoint = try await service.keeper.store.latestCheckpoint()
-        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-cache"],
-                        body: .init(byteBuffer: ByteBuffer(string: checkpoint.note)))
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-cache"],
+            body: .init(byteBuffer: ByteBuffer(string: checkpoint.note)))
     }
 
     /// `GET /v1/log/tile/<L>/<N>[.p/<W>]` and `/v1/log/tile/entries/<N>[.p/<W>]` (c2sp.org/tlog-tiles): hash tiles
@@ -38,15 +39,17 @@ extension APIRoutes {
         } else {
             // A tile of level L, index N and width W needs the first 256^L × (256·N + W) leaves signed.
             let (base, overflow) = id.index.multipliedReportingOverflow(by: UInt64(TileID.fullWidth))
-            guard !overflow, base <= UInt64.max - UInt64(id.width), let needed = Self.leaves(base + UInt64(id.width), level: id.level), needed <= size else {
+            guard !overflow, base <= UInt64.max - UInt64(id.width), let needed = Self.leaves(base + UInt64(id.width), level: id.level), needed <= size
+            else {
                 throw APIError(.notFound, "not-found", "\(path) is beyond the checkpoint of \(size) entries")
             }
             let hashes = try await service.keeper.store.tile(level: id.level, index: id.index)
             guard hashes.count >= id.width else { throw APIError(.notFound, "not-found", "\(path) is not stored") }
             for hash in hashes.prefix(id.width) { body += hash.bytes }
         }
-        return Response(status: .ok, headers: [.contentType: "application/octet-stream", .cacheControl: "public, max-age=31536000, immutable"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(
+            status: .ok, headers: [.contentType: "application/octet-stream", .cacheControl: "public, max-age=31536000, immutable"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     /// `count` level-L hashes as leaves (256^L × count); nil on overflow.

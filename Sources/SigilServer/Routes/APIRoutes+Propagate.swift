@@ -15,13 +15,15 @@ extension APIRoutes {
     func propagate(_ request: Request, context: SigilRequestContext) async throws -> Response {
         let key = try context.requireAPIKey()
         guard let code = key.providerCode else {
-            throw APIError.forbidden("the key \(key.id) has no provider code to write as ContentPropagator; create a propagate key with --provider-code")
+            throw APIError.forbidden(
+                "the key \(key.id) has no provider code to write as ContentPropagator; create a propagate key with --provider-code")
         }
         let platform = try ProviderCode(code)
         let upload = try await Upload.read(request, limit: service.configuration.maxBodyBytes)
         let options = upload.options
         try options.check(known: Self.propagateOptions)
-        let propagateRequest = Propagator.Request(platform: platform, propagateID: options.string("propagateID"), userDeclaresAI: try options.bool("declared") ?? false)
+        let propagateRequest = Propagator.Request(
+            platform: platform, propagateID: options.string("propagateID"), userDeclaresAI: try options.bool("declared") ?? false)
         if let id = propagateRequest.propagateID { try ProduceID.validate(id) }
         var verifier = service.verifier
         verifier.options.decodePixels = try options.bool("decode") ?? true
@@ -39,15 +41,18 @@ extension APIRoutes {
         guard Self.wantsJSON(request) else {
             return Self.file(outcome.bytes, format: outcome.received.format, headers: headers)
         }
-        return Self.json(.object([
-            .init("label", outcome.label.map { (try? JSONValue.parse($0.json)) ?? .null } ?? .null),
-            .init("basis", .string(outcome.basis.rawValue)),
-            .init("reasons", .array(outcome.reasons.map { .string($0) })),
-            .init("notice", outcome.notice.map { .object(["zh": .string($0.zh), "en": .string($0.en)]) } ?? .null),
-            .init("received", .object([
-                "verdict": .string(outcome.received.verdict.rawValue), "conformance": .string(outcome.received.conformance.rawValue),
-            ])),
-            .init("file", .string(Data(outcome.bytes).base64EncodedString())),
-        ]), headers: headers)
+        return Self.json(
+            .object([
+                .init("label", outcome.label.map { (try? JSONValue.parse($0.json)) ?? .null } ?? .null),
+                .init("basis", .string(outcome.basis.rawValue)),
+                .init("reasons", .array(outcome.reasons.map { .string($0) })),
+                .init("notice", outcome.notice.map { .object(["zh": .string($0.zh), "en": .string($0.en)]) } ?? .null),
+                .init(
+                    "received",
+                    .object([
+                        "verdict": .string(outcome.received.verdict.rawValue), "conformance": .string(outcome.received.conformance.rawValue),
+                    ])),
+                .init("file", .string(Data(outcome.bytes).base64EncodedString())),
+            ]), headers: headers)
     }
 }

@@ -33,11 +33,12 @@ extension APIRoutes {
         let open = request.uri.queryParameters["open"].map { $0 == "true" || $0 == "1" } ?? false
         let now = RecordTime.now()
         let list = try await service.compliance.complaints.list(openOnly: open)
-        return Self.json(.object([
-            .init("responseDays", .int(service.compliance.complaints.responseDays)),
-            .init("overdue", .int(list.filter { !$0.status.isClosed && $0.isOverdue(at: now) }.count)),
-            .init("reports", .array(list.map { $0.json(now: now, staff: true) })),
-        ]))
+        return Self.json(
+            .object([
+                .init("responseDays", .int(service.compliance.complaints.responseDays)),
+                .init("overdue", .int(list.filter { !$0.status.isClosed && $0.isOverdue(at: now) }.count)),
+                .init("reports", .array(list.map { $0.json(now: now, staff: true) })),
+            ]))
     }
 
     /// `POST /v1/reports/{id}/status` (scope `reviewer` or `admin`) `{status, response?, note?}`.
@@ -49,8 +50,9 @@ extension APIRoutes {
             throw FieldError("status", "must be reviewing, resolved or rejected")
         }
         let id = try context.parameters.require("id")
-        let complaint = try await service.compliance.complaints.transition(id, to: status, response: try body.string("response"), note: try body.string("note"),
-                                                                           actor: Self.actor(key))
+        let complaint = try await service.compliance.complaints.transition(
+            id, to: status, response: try body.string("response"), note: try body.string("note"),
+            actor: Self.actor(key))
         var json = complaint.json(staff: true)
         json = json.appending([.init("events", .array(try await service.compliance.complaints.events(id)))])
         return Self.json(json)
@@ -82,7 +84,8 @@ extension APIRoutes {
         let key = try context.requireAPIKey()
         let body = try await JSONBody.read(request)
         try body.check(known: ["version", "sha256"])
-        try await service.compliance.agreements.publish(version: try body.string("version"), sha256: try body.string("sha256"), actor: Self.actor(key))
+        try await service.compliance.agreements.publish(
+            version: try body.string("version"), sha256: try body.string("sha256"), actor: Self.actor(key))
         return Self.json(.object([.init("agreements", .array(try await service.compliance.agreements.list()))]), status: .created)
     }
 
@@ -100,7 +103,9 @@ extension APIRoutes {
         }
         let library = try ScreeningLibrary.parse(text, source: "the uploaded library")
         let version = try await service.compliance.screening.install(library, source: "PUT /v1/screening/library", actor: Self.actor(key))
-        return Self.json(.object([.init("version", .int(version)), .init("rules", .int(library.rules.count)), .init("digest", .string(library.digest))]), status: .created)
+        return Self.json(
+            .object([.init("version", .int(version)), .init("rules", .int(library.rules.count)), .init("digest", .string(library.digest))]),
+            status: .created)
     }
 
     /// `GET /v1/screening/hits` (scope `admin`, `reviewer` or `auditor`): the newest hits.
@@ -112,10 +117,11 @@ extension APIRoutes {
     func auditEvents(_ request: Request, context: SigilRequestContext) async throws -> Response {
         let events = try await service.compliance.audit.latest(limit: 500)
         let problems = try await service.compliance.audit.verify()
-        return Self.json(.object([
-            .init("chainIntact", .bool(problems.isEmpty)), .init("problems", .array(problems.map(JSONValue.string))),
-            .init("events", .array(events.map(\.json))),
-        ]))
+        return Self.json(
+            .object([
+                .init("chainIntact", .bool(problems.isEmpty)), .init("problems", .array(problems.map(JSONValue.string))),
+                .init("events", .array(events.map(\.json))),
+            ]))
     }
 
     /// `GET /v1/audit/export?from=&to=` (scope `admin` or `auditor`): the filing report, as JSON or (for
@@ -124,13 +130,15 @@ extension APIRoutes {
         let key = try context.requireAPIKey()
         let query = request.uri.queryParameters
         guard let fromText = query["from"], let toText = query["to"] else { throw FieldError("from", "give from and to (dates, e.g. 2026-01-01)") }
-        let export = try AuditExport(from: try RecordTime.parse(String(fromText), field: "from"), to: try RecordTime.parse(String(toText), field: "to"))
+        let export = try AuditExport(
+            from: try RecordTime.parse(String(fromText), field: "from"), to: try RecordTime.parse(String(toText), field: "to"))
         try await service.compliance.tally.flush()
         let report = try await export.build(log: service.keeper.store, compliance: service.compliance, producer: service.producer.rawValue)
         try await service.compliance.audit.record(actor: Self.actor(key), action: "audit.export", subject: "\(export.from)/\(export.to)")
         if (request.headers[.accept] ?? "").contains("text/html") {
-            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(string: try AuditReportPage().render(report))))
+            return Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: try AuditReportPage().render(report))))
         }
         return Self.json(report)
     }

@@ -23,8 +23,9 @@ extension APIRoutes {
         var verifier = service.verifier
         verifier.options.decodePixels = decode
         let report = try await work { [verifier] in try verifier.verify(bytes) }
-        let check = await RecordCheck.check(bytes: bytes, produceID: report.label?.produceID, proof: nil, keeper: service.keeper, verifiers: [], keystore: nil,
-                                          perceptualHash: report.perceptualHash)
+        let check = await RecordCheck.check(
+            bytes: bytes, produceID: report.label?.produceID, proof: nil, keeper: service.keeper, verifiers: [], keystore: nil,
+            perceptualHash: report.perceptualHash)
         service.metrics.verified(verdict: report.verdict.rawValue)
         try? await service.compliance.tally.count(verdict: report.verdict.rawValue)
         return (report, check)

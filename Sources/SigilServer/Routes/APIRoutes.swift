@@ -16,15 +16,17 @@ struct APIRoutes: Sendable {
     /// The client's address for rate limits: the peer, or behind a trusted proxy the right-most `X-Forwarded-For`
     /// address that is not a trusted proxy (``ClientAddress``).
     func client(_ request: Request, _ context: SigilRequestContext) -> String {
-        ClientAddress.resolve(peer: context.remoteAddress?.ipAddress, forwarded: request.headers[values: .xForwardedFor],
-                              trusted: service.trustedProxies)
+        ClientAddress.resolve(
+            peer: context.remoteAddress?.ipAddress, forwarded: request.headers[values: .xForwardedFor],
+            trusted: service.trustedProxies)
     }
 
     func rateLimit(_ request: Request, _ context: SigilRequestContext) async throws {
         if let wait = await service.verifyRate.take(client(request, context)) {
             service.metrics.refused(reason: "rate")
-            throw APIError(.tooManyRequests, "rate-limited", "too many verifications from this address; retry in \(wait) s",
-                           headers: [.retryAfter: String(wait)])
+            throw APIError(
+                .tooManyRequests, "rate-limited", "too many verifications from this address; retry in \(wait) s",
+                headers: [.retryAfter: String(wait)])
         }
     }
 
@@ -68,24 +70,27 @@ struct APIRoutes: Sendable {
         do {
             let next = try await service.keeper.store.nextIndex()
             let load = await service.limiter.load
-            return Self.json(.object([
-                "status": "ready", "database": .string(service.keeper.store.database.dialect.rawValue),
-                "duties": .string(service.compliance.configuration.requireGeneration ? "on" : "off"),
-                "logSize": .number(String(next)), "running": .int(load.running), "waiting": .int(load.waiting),
-            ]))
+            return Self.json(
+                .object([
+                    "status": "ready", "database": .string(service.keeper.store.database.dialect.rawValue),
+                    "duties": .string(service.compliance.configuration.requireGeneration ? "on" : "off"),
+                    "logSize": .number(String(next)), "running": .int(load.running), "waiting": .int(load.waiting),
+                ]))
         } catch {
             return Self.json(.object(["status": "store-unavailable", "error": .string("\(error)")]), status: .serviceUnavailable)
         }
     }
 
     func metrics(_ request: Request, context: SigilRequestContext) async throws -> Response {
-        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: service.metrics.exposition())))
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: service.metrics.exposition())))
     }
 
     func openAPI(_ request: Request, context: SigilRequestContext) async throws -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: try OpenAPIDocument.bytes(registry: .standard))))
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try OpenAPIDocument.bytes(registry: .standard))))
     }
 }
 

@@ -75,7 +75,8 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
     /// 400 `unknown-<kind>` for the first of `names` a route does not take (a typo would otherwise be ignored).
     static func refuseUnknown(_ names: some Sequence<String>, known: Set<String>, kind: String) throws {
         if let unknown = names.sorted().first(where: { !known.contains($0) }) {
-            throw APIError(.badRequest, "unknown-\(kind)", "unknown \(kind) \"\(unknown)\"; this route takes \(known.sorted().joined(separator: ", "))")
+            throw APIError(
+                .badRequest, "unknown-\(kind)", "unknown \(kind) \"\(unknown)\"; this route takes \(known.sorted().joined(separator: ", "))")
         }
     }
 
@@ -98,13 +99,14 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as FieldError {
             throw APIError(error)
         } catch let error as HTTPError {
-            let code: String = switch error.status {
-            case .notFound: "not-found"
-            case .methodNotAllowed: "method-not-allowed"
-            case .contentTooLarge: "too-large"
-            case .badRequest: "bad-request"
-            default: "http-\(error.status.code)"
-            }
+            let code: String =
+                switch error.status {
+                case .notFound: "not-found"
+                case .methodNotAllowed: "method-not-allowed"
+                case .contentTooLarge: "too-large"
+                case .badRequest: "bad-request"
+                default: "http-\(error.status.code)"
+                }
             let message = error.body ?? (error.status == .notFound ? "no route \(request.method) \(request.uri.path)" : error.status.reasonPhrase)
             throw APIError(error.status, code, message)
         } catch is NIOTooManyBytesError {

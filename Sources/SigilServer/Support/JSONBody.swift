@@ -20,7 +20,8 @@ struct JSONBody: Sendable {
     ///
     /// - Throws: ``APIError`` 415 for another content type, 413 above ``limit``, 400 for text that is not a JSON object.
     static func read(_ request: Request, limit: Int = limit) async throws -> JSONBody {
-        let mediaType = (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let mediaType =
+            (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw APIError(.contentTooLarge, "too-large", "the JSON body is \(length) bytes, over the \(limit)-byte limit")
         }

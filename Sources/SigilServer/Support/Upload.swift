@@ -28,7 +28,10 @@ struct Upload: Sendable {
         let contentType = request.headers[.contentType] ?? ""
         let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         guard mediaType.isEmpty || acceptedTypes.contains(mediaType) else {
-            throw APIError(.unsupportedMediaType, "unsupported-media-type", "send the file as the raw body (a media type Sigil reads, such as image/jpeg, audio/wav or video/mp4, or application/octet-stream) or as multipart/form-data; got \(mediaType)")
+            throw APIError(
+                .unsupportedMediaType, "unsupported-media-type",
+                "send the file as the raw body (a media type Sigil reads, such as image/jpeg, audio/wav or video/mp4, or application/octet-stream) or as multipart/form-data; got \(mediaType)"
+            )
         }
         var options = RequestOptions(query: request.uri.queryParameters.map { (String($0.key), String($0.value)) })
         let buffer: ByteBuffer
@@ -103,7 +106,8 @@ struct Upload: Sendable {
         for parameter in contentType.split(separator: ";").dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             if pair.count == 2, pair[0].lowercased() == "boundary" {
-                let value = pair[1].hasPrefix("\"") && pair[1].hasSuffix("\"") && pair[1].count >= 2 ? String(pair[1].dropFirst().dropLast()) : pair[1]
+                let value =
+                    pair[1].hasPrefix("\"") && pair[1].hasSuffix("\"") && pair[1].count >= 2 ? String(pair[1].dropFirst().dropLast()) : pair[1]
                 return value.isEmpty ? nil : value
             }
         }
@@ -112,7 +116,8 @@ struct Upload: Sendable {
 
     /// `form-data; name="file"; filename="a.jpg"` → ("file", "a.jpg").
     static func disposition(_ value: String) -> (name: String?, filename: String?) {
-        var name: String?, filename: String?
+        var name: String?
+        var filename: String?
         for parameter in value.split(separator: ";").dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard pair.count == 2 else { continue }

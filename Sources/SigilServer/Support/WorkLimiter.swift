@@ -69,7 +69,7 @@ public actor WorkLimiter {
     private func release() {
         if !waiters.isEmpty {
             let next = waiters.removeFirst()
-            next.continuation.resume()  // the permit passes on; `running` is unchanged
+            next.continuation.resume() // the permit passes on; `running` is unchanged
         } else {
             running -= 1
         }

@@ -22,7 +22,8 @@ public struct LogDatabaseDriver: Sendable {
     /// `url` with its password replaced by `***`, for messages.
     public static func redacted(_ url: String) -> String {
         guard let scheme = url.range(of: "://"), let at = url.range(of: "@", range: scheme.upperBound..<url.endIndex),
-              let colon = url.range(of: ":", range: scheme.upperBound..<at.lowerBound) else { return url }
+            let colon = url.range(of: ":", range: scheme.upperBound..<at.lowerBound)
+        else { return url }
         return String(url[..<colon.upperBound]) + "***" + String(url[at.lowerBound...])
     }
 }

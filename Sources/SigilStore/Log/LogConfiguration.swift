@@ -45,7 +45,10 @@ public struct LogConfiguration: Sendable {
     /// - Throws: ``SigilError`` `.usage` when shorter than ``minimumRetentionDays``.
     public static func checkRetention(_ days: Int) throws {
         guard days >= minimumRetentionDays, days <= 36_500 else {
-            throw SigilError(.usage, "a retention period of \(days) days is outside \(minimumRetentionDays)…36500: records must be kept at least six months (Labeling Measures Art. 9)")
+            throw SigilError(
+                .usage,
+                "a retention period of \(days) days is outside \(minimumRetentionDays)…36500: records must be kept at least six months (Labeling Measures Art. 9)"
+            )
         }
     }
 }

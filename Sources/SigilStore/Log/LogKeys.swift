@@ -21,7 +21,9 @@ public enum LogKeys {
     }
 
     /// The account pseudonymizer, its key created when absent.
-    public static func pseudonymizer(in keystore: Keystore, create: Bool = true) throws -> (pseudonymizer: Pseudonymizer, notice: DevelopmentKeyNotice?) {
+    public static func pseudonymizer(in keystore: Keystore, create: Bool = true) throws -> (
+        pseudonymizer: Pseudonymizer, notice: DevelopmentKeyNotice?
+    ) {
         let (bytes, notice) = try key(pseudonymizationKeyItem, in: keystore, create: create) {
             SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
         }

@@ -53,14 +53,20 @@ extension LogStore {
         let (headSize, headRoot, next, checkpointRows) = try await database.withConnection { db in
             try await StoreFailure.wrap("read the log state", location) {
                 guard let head = try await db.raw("SELECT size, root FROM log_head WHERE id = 1").first(),
-                      let sequence = try await db.raw("SELECT next_index FROM log_sequence WHERE id = 1").first() else {
+                    let sequence = try await db.raw("SELECT next_index FROM log_sequence WHERE id = 1").first()
+                else {
                     throw SigilError(.store, "the log in \(location) has no head or sequence row")
                 }
                 let rows = try await db.raw("SELECT size, root, note FROM log_checkpoints ORDER BY size").all().map {
-                    (UInt64(try $0.decode(column: "size", as: Int64.self)), [UInt8](try $0.decode(column: "root", as: Data.self)), try $0.decode(column: "note", as: String.self))
+                    (
+                        UInt64(try $0.decode(column: "size", as: Int64.self)), [UInt8](try $0.decode(column: "root", as: Data.self)),
+                        try $0.decode(column: "note", as: String.self)
+                    )
                 }
-                return (UInt64(try head.decode(column: "size", as: Int64.self)), [UInt8](try head.decode(column: "root", as: Data.self)),
-                        UInt64(try sequence.decode(column: "next_index", as: Int64.self)), rows)
+                return (
+                    UInt64(try head.decode(column: "size", as: Int64.self)), [UInt8](try head.decode(column: "root", as: Data.self)),
+                    UInt64(try sequence.decode(column: "next_index", as: Int64.self)), rows
+                )
             }
         }
         report.integratedSize = headSize
@@ -73,7 +79,8 @@ extension LogStore {
             do {
                 let checkpoint = try Checkpoint(note: note, verifiers: trusted, origin: origin)
                 guard checkpoint.size == size, checkpoint.root.bytes == root else {
-                    report.problem("the checkpoint stored for size \(size) signs size \(checkpoint.size) and root \(checkpoint.root.base64), not its row's")
+                    report.problem(
+                        "the checkpoint stored for size \(size) signs size \(checkpoint.size) and root \(checkpoint.root.base64), not its row's")
                     continue
                 }
                 expectedRoots.append((size, checkpoint.root))
@@ -94,7 +101,8 @@ extension LogStore {
         func checkRoots(_ frontier: TreeFrontier, _ report: inout AuditReport) {
             while let first = rootsToCheck.first, first.size <= frontier.size {
                 if first.size == frontier.size, frontier.root != first.root {
-                    report.problem("the checkpoint of size \(first.size) signs root \(first.root.base64), but the entries give \(frontier.root.base64)")
+                    report.problem(
+                        "the checkpoint of size \(first.size) signs root \(first.root.base64), but the entries give \(frontier.root.base64)")
                 }
                 rootsToCheck = rootsToCheck.dropFirst()
             }
@@ -107,8 +115,13 @@ extension LogStore {
             let pageStart = position
             let rows = try await database.withConnection { db in
                 try await StoreFailure.wrap("read entries \(pageStart)..<\(pageEnd)", location) {
-                    try await db.raw("SELECT idx, produce_id, entry FROM log_entries WHERE idx >= \(bind: Int64(pageStart)) AND idx < \(bind: Int64(pageEnd)) ORDER BY idx").all().map {
-                        (UInt64(try $0.decode(column: "idx", as: Int64.self)), try $0.decode(column: "produce_id", as: String.self), [UInt8](try $0.decode(column: "entry", as: Data.self)))
+                    try await db.raw(
+                        "SELECT idx, produce_id, entry FROM log_entries WHERE idx >= \(bind: Int64(pageStart)) AND idx < \(bind: Int64(pageEnd)) ORDER BY idx"
+                    ).all().map {
+                        (
+                            UInt64(try $0.decode(column: "idx", as: Int64.self)), try $0.decode(column: "produce_id", as: String.self),
+                            [UInt8](try $0.decode(column: "entry", as: Data.self))
+                        )
                     }
                 }
             }
@@ -148,7 +161,8 @@ extension LogStore {
         if frontier.size == headSize {
             let partial = frontier.partialTileContents
             let stored = try await tiles(partial.map(\.id))
-            for ((id, hashes), storedHashes) in zip(partial, stored) where Array(storedHashes.prefix(hashes.count)) != hashes || storedHashes.count != hashes.count {
+            for ((id, hashes), storedHashes) in zip(partial, stored)
+            where Array(storedHashes.prefix(hashes.count)) != hashes || storedHashes.count != hashes.count {
                 report.problem("the stored partial tile \(id.path) differs from the one the entries give")
             }
             tileCount += partial.count

@@ -55,18 +55,29 @@ extension LogStore {
                 let stored = try await Self.tileRows(partialIDs, db)
                 var frontier = try TreeFrontier(size: size) { id in try HashTile.decode(stored[TileKey(id)] ?? []) }
                 guard frontier.root == headRoot else {
-                    throw SigilError(.inconsistentTree, "the stored tiles give root \(frontier.root.base64) for the tree of \(size), but the log signed \(headRoot.base64): the store was changed; refusing to sign (run `sigil log audit`)")
+                    throw SigilError(
+                        .inconsistentTree,
+                        "the stored tiles give root \(frontier.root.base64) for the tree of \(size), but the log signed \(headRoot.base64): the store was changed; refusing to sign (run `sigil log audit`)"
+                    )
                 }
                 guard let latest = try await db.raw("SELECT size, root FROM log_checkpoints ORDER BY size DESC LIMIT 1").first(),
-                      UInt64(try latest.decode(column: "size", as: Int64.self)) == size,
-                      try MerkleHash(bytes: try latest.decode(column: "root", as: Data.self)) == headRoot else {
-                    throw SigilError(.inconsistentTree, "the log's head (\(size) leaves) is not its latest signed checkpoint: the store was changed; refusing to sign (run `sigil log audit`)")
+                    UInt64(try latest.decode(column: "size", as: Int64.self)) == size,
+                    try MerkleHash(bytes: try latest.decode(column: "root", as: Data.self)) == headRoot
+                else {
+                    throw SigilError(
+                        .inconsistentTree,
+                        "the log's head (\(size) leaves) is not its latest signed checkpoint: the store was changed; refusing to sign (run `sigil log audit`)"
+                    )
                 }
 
                 // The pending entries, which must be exactly the indices size..<end.
-                let rows = try await db.raw("SELECT idx, entry FROM log_entries WHERE idx >= \(bind: Int64(size)) AND idx < \(bind: Int64(end)) ORDER BY idx").all()
+                let rows = try await db.raw(
+                    "SELECT idx, entry FROM log_entries WHERE idx >= \(bind: Int64(size)) AND idx < \(bind: Int64(end)) ORDER BY idx"
+                ).all()
                 guard rows.count == Int(end - size) else {
-                    throw SigilError(.inconsistentTree, "entries \(size)..<\(end) were acknowledged but only \(rows.count) are stored in \(location): the store was changed")
+                    throw SigilError(
+                        .inconsistentTree,
+                        "entries \(size)..<\(end) were acknowledged but only \(rows.count) are stored in \(location): the store was changed")
                 }
                 var changed: [TileKey: [MerkleHash]] = [:]
                 for (offset, row) in rows.enumerated() {
@@ -79,10 +90,12 @@ extension LogStore {
                 }
                 for (id, hashes) in frontier.partialTileContents { changed[TileKey(id)] = hashes }
                 for (key, hashes) in changed.sorted(by: { ($0.key.level, $0.key.index) < ($1.key.level, $1.key.index) }) {
-                    try await db.raw("""
+                    try await db.raw(
+                        """
                         INSERT INTO log_tiles (level, idx, hashes) VALUES (\(bind: key.level), \(bind: Int64(key.index)), \(bind: Data(HashTile.encode(hashes))))
                         ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes
-                        """).run()
+                        """
+                    ).run()
                 }
 
                 let root = frontier.root

@@ -42,7 +42,10 @@ public struct LogStore: Sendable {
                 let stored = try row.decode(column: "origin", as: String.self)
                 var days = Int(try row.decode(column: "retention_days", as: Int64.self))
                 if let wanted = configuration.origin, wanted != stored {
-                    throw SigilError(.usage, "the log in \(location) has the origin \(stored), not \(wanted); a log's origin never changes (start a new log for a new origin)")
+                    throw SigilError(
+                        .usage,
+                        "the log in \(location) has the origin \(stored), not \(wanted); a log's origin never changes (start a new log for a new origin)"
+                    )
                 }
                 if let wanted = configuration.retentionDays, wanted != days {
                     try await db.raw("UPDATE log_config SET retention_days = \(bind: Int64(wanted)) WHERE id = 1").run()
@@ -70,14 +73,17 @@ public struct LogStore: Sendable {
             return (origin, days)
         }
         let signer = try seed.map { try NoteSigner(name: origin, seed: $0) }
-        let store = LogStore(database: database, origin: origin, retentionDays: retention, signer: signer, integrationBatch: max(1, configuration.integrationBatch))
+        let store = LogStore(
+            database: database, origin: origin, retentionDays: retention, signer: signer, integrationBatch: max(1, configuration.integrationBatch))
         if let signer {
             // The stored checkpoints must be this key's: a different key would fork the log's identity.
             let latest = try await store.latestCheckpoint()
             do {
                 _ = try Checkpoint(note: latest.note, verifiers: [signer.verifier], origin: origin)
             } catch {
-                throw SigilError(.invalidKey, "the signing key does not match the log in \(location): its latest checkpoint is not signed by \(signer.verifier.vkey)")
+                throw SigilError(
+                    .invalidKey,
+                    "the signing key does not match the log in \(location): its latest checkpoint is not signed by \(signer.verifier.vkey)")
             }
             if configuration.integrateOnOpen { try await store.integrate() }
         }
@@ -122,7 +128,11 @@ public struct LogStore: Sendable {
         let location = database.location
         return try await database.withTransaction { db in
             try await StoreFailure.wrap("append \(rows.count) entries", location) {
-                guard let row = try await db.raw("UPDATE log_sequence SET next_index = next_index + \(bind: Int64(rows.count)) WHERE id = 1 RETURNING next_index").first() else {
+                guard
+                    let row = try await db.raw(
+                        "UPDATE log_sequence SET next_index = next_index + \(bind: Int64(rows.count)) WHERE id = 1 RETURNING next_index"
+                    ).first()
+                else {
                     throw SigilError(.store, "the log's sequence row is missing in \(location)")
                 }
                 let end = UInt64(try row.decode(column: "next_index", as: Int64.self))
@@ -211,7 +221,10 @@ public struct LogStore: Sendable {
             guard let row else { throw SigilError(.notFound, "the log has no entry \(index)") }
             let loggedAt = try row.decode(column: "logged_at", as: Int64.self)
             if now.milliseconds - loggedAt > retention {
-                throw SigilError(.expired, "entry \(index) was logged at \(RecordTime(milliseconds: loggedAt)) and expired after the \(retentionDays)-day retention period; its leaf hash stays in the tree")
+                throw SigilError(
+                    .expired,
+                    "entry \(index) was logged at \(RecordTime(milliseconds: loggedAt)) and expired after the \(retentionDays)-day retention period; its leaf hash stays in the tree"
+                )
             }
             return [UInt8](try row.decode(column: "entry", as: Data.self))
         }
@@ -224,8 +237,12 @@ public struct LogStore: Sendable {
         let rows = try await database.withConnection { db in
             try await StoreFailure.wrap("look up \(produceID)", location) {
                 try await db.raw("SELECT idx, entry, logged_at FROM log_entries WHERE produce_id = \(bind: produceID) ORDER BY idx").all()
-                    .map { (UInt64(try $0.decode(column: "idx", as: Int64.self)), [UInt8](try $0.decode(column: "entry", as: Data.self)),
-                            try $0.decode(column: "logged_at", as: Int64.self)) }
+                    .map {
+                        (
+                            UInt64(try $0.decode(column: "idx", as: Int64.self)), [UInt8](try $0.decode(column: "entry", as: Data.self)),
+                            try $0.decode(column: "logged_at", as: Int64.self)
+                        )
+                    }
             }
         }
         return try rows.filter { now.milliseconds - $0.2 <= retention }.map { ($0.0, try GenerationRecord(entry: $0.1)) }
@@ -295,7 +312,10 @@ public struct LogStore: Sendable {
     public func inclusionProof(index: UInt64, size: UInt64? = nil) async throws -> InclusionProof {
         let size = try await checkedSize(size)
         guard index < size else {
-            throw SigilError(.notFound, "entry \(index) is not in the tree of \(size) (entries are integrated in order; the next checkpoint will include it if it was appended)")
+            throw SigilError(
+                .notFound,
+                "entry \(index) is not in the tree of \(size) (entries are integrated in order; the next checkpoint will include it if it was appended)"
+            )
         }
         return try await TiledTree(size: size).inclusionProof(index: index, reading: tiles)
     }
@@ -329,7 +349,9 @@ public struct LogStore: Sendable {
         // The entry must still be the one the tree committed to; a changed row would yield a proof that cannot verify.
         let leaves = try await tiles([TileID(level: 0, index: index >> 8, width: Int(index & 255) + 1)])[0]
         guard leaves.count > Int(index & 255), leaves[Int(index & 255)] == Merkle.leafHash(entry) else {
-            throw SigilError(.inconsistentTree, "entry \(index)'s stored bytes no longer match its leaf hash in the tree: the store was changed (run `sigil log audit`)")
+            throw SigilError(
+                .inconsistentTree,
+                "entry \(index)'s stored bytes no longer match its leaf hash in the tree: the store was changed (run `sigil log audit`)")
         }
         return TlogProof(extra: entry, index: index, hashes: proof.hashes, checkpointNote: stored.note)
     }

@@ -21,7 +21,10 @@ public enum Migrator {
             }
             let latest = track.migrations.map(\.version).max() ?? 0
             if let newest = applied.subtracting(track.retired.map(Int64.init)).max(), newest > Int64(latest) {
-                throw SigilError(.schema, "the database \(location) has \(track.name) schema version \(newest); this Sigil knows up to \(latest) — upgrade Sigil before using it")
+                throw SigilError(
+                    .schema,
+                    "the database \(location) has \(track.name) schema version \(newest); this Sigil knows up to \(latest) — upgrade Sigil before using it"
+                )
             }
             var done: [Int] = []
             for migration in track.migrations.sorted(by: { $0.version < $1.version }) where !applied.contains(Int64(migration.version)) {
@@ -31,7 +34,9 @@ public enum Migrator {
                 } catch let error as SigilError {
                     throw error
                 } catch {
-                    throw SigilError(.schema, "\(track.name) migration \(migration.version) (\(migration.name)) failed on \(location): \(String(reflecting: error))")
+                    throw SigilError(
+                        .schema,
+                        "\(track.name) migration \(migration.version) (\(migration.name)) failed on \(location): \(String(reflecting: error))")
                 }
                 done.append(migration.version)
             }

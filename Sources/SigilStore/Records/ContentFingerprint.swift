@@ -32,7 +32,8 @@ public struct ContentFingerprint: Sendable, Hashable {
     ///
     /// - Throws: ``SigilError`` `.invalidRecord`.
     public func validate() throws {
-        guard !type.isEmpty, type.utf8.count <= 64, type.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }) else {
+        guard !type.isEmpty, type.utf8.count <= 64, type.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D })
+        else {
             throw SigilError(.invalidRecord, "contentFingerprint.type: \"\(type.prefix(40))\" is not a fingerprint type (a–z, 0–9, '-')")
         }
         guard !value.isEmpty, value.count <= Self.maximumLength else {
@@ -49,7 +50,8 @@ public struct ContentFingerprint: Sendable, Hashable {
 
     init(json: JSONValue) throws {
         guard let members = json.members, members.map(\.key) == ["type", "value"],
-              case .string(let type)? = json["type"], case .string(let hex)? = json["value"] else {
+            case .string(let type)? = json["type"], case .string(let hex)? = json["value"]
+        else {
             throw SigilError(.invalidRecord, "contentFingerprint: expected null or an object with exactly the members type, value")
         }
         guard let value = LowerHex.decode(hex) else {

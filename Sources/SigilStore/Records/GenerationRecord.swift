@@ -105,7 +105,9 @@ public struct GenerationRecord: Sendable, Hashable {
         }
         guard marks.count <= 16 else { throw SigilError(.invalidRecord, "marks: \(marks.count) marks, at most 16") }
         for mark in marks {
-            guard !mark.isEmpty, mark.utf8.count <= 32, mark.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }) else {
+            guard !mark.isEmpty, mark.utf8.count <= 32,
+                mark.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D })
+            else {
                 throw SigilError(.invalidRecord, "marks: \"\(mark.prefix(40))\" is not a mark name (a–z, 0–9, '-')")
             }
         }
@@ -158,9 +160,12 @@ public struct GenerationRecord: Sendable, Hashable {
             .init("watermark", .optional(watermarkPayload.map { LowerHex.encode($0) })),
             .init("marks", .array(marks.map { .string($0) })),
         ]
-        members.append(.init("explicitLabelOptOut", explicitLabelOptOut.map { optOut in
-            .object([.init("agreement", .string(optOut.agreementVersion)), .init("recipient", .string(optOut.recipient))])
-        } ?? .null))
+        members.append(
+            .init(
+                "explicitLabelOptOut",
+                explicitLabelOptOut.map { optOut in
+                    .object([.init("agreement", .string(optOut.agreementVersion)), .init("recipient", .string(optOut.recipient))])
+                } ?? .null))
         members.append(.init("c2paManifestSHA256", .optional(c2paManifestSHA256.map { LowerHex.encode($0) })))
         return .object(members)
     }
@@ -198,12 +203,19 @@ public struct GenerationRecord: Sendable, Hashable {
             throw SigilError(.invalidRecord, "the entry is not JSON: \(error)")
         }
         guard let members = value.members else { throw SigilError(.invalidRecord, "the entry is not a JSON object") }
-        guard case .number(let digits)? = value["v"], let version = Int(digits), Self.readableVersions.contains(version), value["v"] == .int(version) else {
-            throw SigilError(.invalidRecord, "the entry's format version is \(value["v"]?.serialized ?? "missing"); this build reads \(Self.readableVersions.map(String.init).joined(separator: " and "))")
+        guard case .number(let digits)? = value["v"], let version = Int(digits), Self.readableVersions.contains(version), value["v"] == .int(version)
+        else {
+            throw SigilError(
+                .invalidRecord,
+                "the entry's format version is \(value["v"]?.serialized ?? "missing"); this build reads \(Self.readableVersions.map(String.init).joined(separator: " and "))"
+            )
         }
         let expected = Self.members(version: version)
         guard members.map(\.key) == expected else {
-            throw SigilError(.invalidRecord, "the entry's members are \(members.map(\.key).joined(separator: ",")); format \(version) has exactly \(expected.joined(separator: ",")) in that order")
+            throw SigilError(
+                .invalidRecord,
+                "the entry's members are \(members.map(\.key).joined(separator: ",")); format \(version) has exactly \(expected.joined(separator: ",")) in that order"
+            )
         }
         let record = try Self(fields: value, requireTags: true)
         guard try record.entry() == entry else {
@@ -238,7 +250,8 @@ public struct GenerationRecord: Sendable, Hashable {
         }
         let category = try string("serviceCategory", required: requireTags) ?? ServiceCategory.other.rawValue
         guard let serviceCategory = ServiceCategory(rawValue: category) else {
-            throw SigilError(.invalidRecord, "serviceCategory: \"\(category)\" is none of \(ServiceCategory.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw SigilError(
+                .invalidRecord, "serviceCategory: \"\(category)\" is none of \(ServiceCategory.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let time: RecordTime
         if let text = try string("time", required: requireTags || defaultTime == nil) {
@@ -270,7 +283,8 @@ public struct GenerationRecord: Sendable, Hashable {
                 throw SigilError(.invalidRecord, "explicitLabelOptOut: expected exactly the members agreement, recipient")
             }
             guard case .string(let agreement)? = value["explicitLabelOptOut"]?["agreement"],
-                  case .string(let recipient)? = value["explicitLabelOptOut"]?["recipient"] else {
+                case .string(let recipient)? = value["explicitLabelOptOut"]?["recipient"]
+            else {
                 throw SigilError(.invalidRecord, "explicitLabelOptOut: agreement and recipient are strings")
             }
             optOut = ExplicitLabelOptOut(agreementVersion: agreement, recipient: try tag(recipient, field: "explicitLabelOptOut.recipient")!)
@@ -311,7 +325,8 @@ public struct GenerationRecord: Sendable, Hashable {
         }
         guard Set(members.map(\.key)).count == members.count else { throw SigilError(.invalidRecord, "a member appears twice") }
         if let v = value["v"], !Self.readableVersions.map({ JSONValue.int($0) }).contains(v) {
-            throw SigilError(.invalidRecord, "v: format \(v.serialized) is not one of \(Self.readableVersions.map(String.init).joined(separator: ", "))")
+            throw SigilError(
+                .invalidRecord, "v: format \(v.serialized) is not one of \(Self.readableVersions.map(String.init).joined(separator: ", "))")
         }
         if value["contentPHash"] != nil && value["contentFingerprint"] != nil {
             throw SigilError(.invalidRecord, "contentPHash (format 1) and contentFingerprint (format 2) cannot both be given")
@@ -322,8 +337,11 @@ public struct GenerationRecord: Sendable, Hashable {
 
     /// The members of an entry of format `version`, in order.
     static func members(version: Int) -> [String] {
-        ["v", "produceID", "producer", "serviceCategory", "model", "account", "time", "contentSHA256", version == 1 ? "contentPHash" : "contentFingerprint",
-         "watermark", "marks", "explicitLabelOptOut", "c2paManifestSHA256"]
+        [
+            "v", "produceID", "producer", "serviceCategory", "model", "account", "time", "contentSHA256",
+            version == 1 ? "contentPHash" : "contentFingerprint",
+            "watermark", "marks", "explicitLabelOptOut", "c2paManifestSHA256",
+        ]
     }
 
     static func hex64(_ value: UInt64) -> String {

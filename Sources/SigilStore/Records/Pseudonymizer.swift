@@ -43,7 +43,9 @@ public struct Pseudonymizer: Sendable {
     public static func checkTag(_ text: String, field: String) throws {
         let hex = text.dropFirst(prefix.count)
         guard text.hasPrefix(prefix), hex.count == 32, hex.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
-            throw SigilError(.invalidRecord, "\(field): \"\(text.prefix(40))\" is not a pseudonymous tag (acct- and 32 hex digits); raw account references never enter the log")
+            throw SigilError(
+                .invalidRecord,
+                "\(field): \"\(text.prefix(40))\" is not a pseudonymous tag (acct- and 32 hex digits); raw account references never enter the log")
         }
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A UTC instant with millisecond precision, written as `YYYY-MM-DDTHH:MM:SS.mmmZ` (RFC 3339, one form only).
@@ -31,7 +31,8 @@ public struct RecordTime: Sendable, Hashable, Comparable, CustomStringConvertibl
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(msOfDay / 3_600_000, 2)):\(pad(msOfDay / 60_000 % 60, 2)):\(pad(msOfDay / 1000 % 60, 2)).\(pad(msOfDay % 1000, 3))Z"
+        return
+            "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(msOfDay / 3_600_000, 2)):\(pad(msOfDay / 60_000 % 60, 2)):\(pad(msOfDay / 1000 % 60, 2)).\(pad(msOfDay % 1000, 3))Z"
     }
 
     /// Parses exactly the form ``description`` writes (years 1970…9999).
@@ -43,7 +44,8 @@ public struct RecordTime: Sendable, Hashable, Comparable, CustomStringConvertibl
             SigilError(.invalidRecord, "\"\(text.prefix(40))\" is not a UTC time of the form 2025-09-01T08:30:00.000Z")
         }
         guard chars.count == 24, chars[4] == 0x2D, chars[7] == 0x2D, chars[10] == 0x54, chars[13] == 0x3A, chars[16] == 0x3A,
-              chars[19] == 0x2E, chars[23] == 0x5A else { throw fail() }
+            chars[19] == 0x2E, chars[23] == 0x5A
+        else { throw fail() }
         func number(_ range: Range<Int>) throws -> Int64 {
             var value: Int64 = 0
             for i in range {

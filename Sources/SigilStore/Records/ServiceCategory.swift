@@ -23,7 +23,8 @@ public enum ServiceCategory: String, Sendable, Hashable, CaseIterable, CustomStr
             return
         }
         guard let category = ServiceCategory(rawValue: text) else {
-            throw SigilError(.usage, "unknown service category \"\(text)\"; use one of \(Self.allCases.map(\.rawValue).joined(separator: ", ")) (DSP Art. 17)")
+            throw SigilError(
+                .usage, "unknown service category \"\(text)\"; use one of \(Self.allCases.map(\.rawValue).joined(separator: ", ")) (DSP Art. 17)")
         }
         self = category
     }

@@ -36,10 +36,12 @@ enum ConvolutionalCode {
         let steps = infoBits + constraintLength - 1
         precondition(soft.count == steps * generators.count, "soft vector has the wrong length")
         precondition(listSize >= 1, "the list needs at least one entry")
-        let states = stateCount, list = listSize
+        let states = stateCount
+        let list = listSize
         let high = constraintLength - 2
         // Branch sign of each output bit for (state, input): register = (state << 1 | input), state = last 6 inputs.
-        var sign0 = [Float](repeating: 0, count: states * 2), sign1 = sign0
+        var sign0 = [Float](repeating: 0, count: states * 2)
+        var sign1 = sign0
         for state in 0..<states {
             for input in 0..<2 {
                 let register = (state << 1) | input
@@ -55,7 +57,8 @@ enum ConvolutionalCode {
         // Per (step, state, rank): the predecessor's dropped high bit and its rank, packed as rank << 1 | bit.
         var back = [UInt16](repeating: 0, count: steps * states * list)
         for step in 0..<steps {
-            let s0 = soft[step * 2], s1 = soft[step * 2 + 1]
+            let s0 = soft[step * 2]
+            let s1 = soft[step * 2 + 1]
             let tail = step >= infoBits
             for target in 0..<states {
                 let input = target & 1
@@ -66,10 +69,12 @@ enum ConvolutionalCode {
                 }
                 // The two predecessors differ in the bit the shift drops; each contributes its sorted list
                 // plus one branch metric, so the target's list is a merge of two sorted lists.
-                let p0 = target >> 1, p1 = p0 | (states >> 1)
+                let p0 = target >> 1
+                let p1 = p0 | (states >> 1)
                 let b0 = sign0[p0 * 2 + input] * s0 + sign1[p0 * 2 + input] * s1
                 let b1 = sign0[p1 * 2 + input] * s0 + sign1[p1 * 2 + input] * s1
-                var i = 0, j = 0
+                var i = 0
+                var j = 0
                 for r in 0..<list {
                     let m0 = i < list && metric[p0 * list + i] > negative ? metric[p0 * list + i] + b0 : negative
                     let m1 = j < list && metric[p1 * list + j] > negative ? metric[p1 * list + j] + b1 : negative
@@ -90,7 +95,8 @@ enum ConvolutionalCode {
         }
         var paths: [[UInt8]] = []
         for rank in 0..<list where metric[rank] > negative {
-            var state = 0, k = rank
+            var state = 0
+            var k = rank
             var bits = [UInt8](repeating: 0, count: steps)
             for step in stride(from: steps - 1, through: 0, by: -1) {
                 bits[step] = UInt8(state & 1)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads the mark without the original: analysis luma → whitened residual → candidate lattices (the
@@ -84,7 +84,8 @@ struct WatermarkDetector: Sendable {
             // it is; crops of a larger picture scale the second.
             for scale in bases.count > 1 && k == 0 ? [1] : Self.cropScales {
                 for degrees in Self.rotations {
-                    let r = degrees * Double.pi / 180, period = base * scale
+                    let r = degrees * Double.pi / 180
+                    let period = base * scale
                     grid.append((LatticeBasis(a: SIMD2(cos(r), sin(r)) * period, b: SIMD2(-sin(r), cos(r)) * period), period))
                 }
             }

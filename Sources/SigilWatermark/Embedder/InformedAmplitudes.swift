@@ -27,15 +27,21 @@ struct InformedAmplitudes: Sendable {
             for y in 0..<host.height {
                 let oy = Double(y * factor) + centre
                 let v = oy / pitch
-                let cv = Int(v.rounded(.down)), fy = Float(v - Double(cv))
+                let cv = Int(v.rounded(.down))
+                let fy = Float(v - Double(cv))
                 for x in 0..<host.width {
                     let ox = Double(x * factor) + centre
                     let u = ox / pitch
-                    let cu = Int(u.rounded(.down)), fx = Float(u - Double(cu))
-                    let i00 = (cv % k) * k + cu % k, i10 = (cv % k) * k + (cu + 1) % k
-                    let i01 = ((cv + 1) % k) * k + cu % k, i11 = ((cv + 1) % k) * k + (cu + 1) % k
-                    let field = (amplitudes[i00] * (1 - fx) + amplitudes[i10] * fx) * (1 - fy) + (amplitudes[i01] * (1 - fx) + amplitudes[i11] * fx) * fy
-                    let ix = min(Int(ox), factor * host.width - 1), iy = min(Int(oy), factor * host.height - 1)
+                    let cu = Int(u.rounded(.down))
+                    let fx = Float(u - Double(cu))
+                    let i00 = (cv % k) * k + cu % k
+                    let i10 = (cv % k) * k + (cu + 1) % k
+                    let i01 = ((cv + 1) % k) * k + cu % k
+                    let i11 = ((cv + 1) % k) * k + (cu + 1) % k
+                    let field =
+                        (amplitudes[i00] * (1 - fx) + amplitudes[i10] * fx) * (1 - fy) + (amplitudes[i01] * (1 - fx) + amplitudes[i11] * fx) * fy
+                    let ix = min(Int(ox), factor * host.width - 1)
+                    let iy = min(Int(oy), factor * host.height - 1)
                     mark[x, y] = field * mask.value(x: ix, y: iy)
                 }
             }
@@ -53,7 +59,8 @@ struct InformedAmplitudes: Sendable {
 
         // Read planes through the identity fold at the shift the detector will find.
         let basis = LatticeBasis.axisAligned(period: analysisPitch * Double(k))
-        let m = Double(TileFold.oversample), n = TileFold.bins
+        let m = Double(TileFold.oversample)
+        let n = TileFold.bins
         let shift = ((Int((-centre / pitch * m).rounded()) % n) + n) % n
         func cells(_ plane: Plane) -> [Float] {
             let fold = TileFold(plane: plane, basis: basis)
@@ -77,7 +84,8 @@ struct InformedAmplitudes: Sendable {
                 hostPlane.values[i] = min(max(hostPlane.values[i] * gain.values[i], -8), 8)
                 markPlane.values[i] *= gain.values[i]
             }
-            let hostCells = cells(hostPlane), markCells = cells(markPlane)
+            let hostCells = cells(hostPlane)
+            let markCells = cells(markPlane)
             let q = items.map { $0.reduce(Float(0)) { $0 + hostCells[$1] * chips[$1] } }
             // Effective gain of each item per unit of its amplitude, cross-talk included.
             let g = items.indices.map { i -> Float in
@@ -109,11 +117,16 @@ struct InformedAmplitudes: Sendable {
             }
         }
         func meanSquare(_ a: [Float]) -> Float {
-            var p: Float = 0, w: Float = 0
-            for i in a.indices { p += weights[i] * a[i] * a[i]; w += weights[i] }
+            var p: Float = 0
+            var w: Float = 0
+            for i in a.indices {
+                p += weights[i] * a[i] * a[i]
+                w += weights[i]
+            }
             return p / w
         }
-        var low: Float = 0, high = typical * ceiling * 2
+        var low: Float = 0
+        var high = typical * ceiling * 2
         for _ in 0..<40 {
             let mid = (low + high) / 2
             if meanSquare(amplitudes(mid)) > 1 { high = mid } else { low = mid }

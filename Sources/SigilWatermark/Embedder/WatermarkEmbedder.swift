@@ -24,7 +24,9 @@ struct WatermarkEmbedder: Sendable {
                 if colorChannels == 3 {
                     for x in 0..<width {
                         let o = row + x * channels
-                        let r = src[o], g = src[o + 1], b = src[o + 2]
+                        let r = src[o]
+                        let g = src[o + 1]
+                        let b = src[o + 2]
                         line[x] = 0.299 * Float(r) + 0.587 * Float(g) + 0.114 * Float(b)
                         room[x] = Float(min(min(r, g, b), 255 - max(r, g, b)))
                     }
@@ -66,7 +68,8 @@ struct WatermarkEmbedder: Sendable {
                 let v = Double(y) / pitch
                 let cell = Int(v.rounded(.down))
                 let fy = Float(v - Double(cell))
-                let r0 = (cell % k) * k, r1 = ((cell + 1) % k) * k
+                let r0 = (cell % k) * k
+                let r1 = ((cell + 1) % k) * k
                 for i in 0..<k { rowChips[i] = chips[r0 + i] * (1 - fy) + chips[r1 + i] * fy }
                 mask.fillRow(&amplitudeLine, y: y, columns: maskColumns, scratch: &maskScratch)
                 for region in skipping where y >= region.y && y < region.y + region.height {

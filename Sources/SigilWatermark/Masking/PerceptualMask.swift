@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Where the eye forgives change: a per-block amplitude map from local luma activity (texture masking,
@@ -45,7 +45,8 @@ struct PerceptualMask: Sendable {
             let base = (y / blockSize) * columns
             for x in 0..<width {
                 headroom[base + x / blockSize] += Double(room[x])
-                let left = line[max(x - 1, 0)], right = line[min(x + 1, width - 1)]
+                let left = line[max(x - 1, 0)]
+                let right = line[min(x + 1, width - 1)]
                 let detail = Double(line[x] - (left + right + line[x]) / 3)
                 let b = base + x / blockSize
                 sum[b] += detail
@@ -63,10 +64,12 @@ struct PerceptualMask: Sendable {
         var smooth = activity
         for r in 0..<rows {
             for c in 0..<columns {
-                var s: Float = 0, n: Float = 0
+                var s: Float = 0
+                var n: Float = 0
                 for dr in -1...1 {
                     for dc in -1...1 {
-                        let rr = r + dr, cc = c + dc
+                        let rr = r + dr
+                        let cc = c + dc
                         guard rr >= 0, rr < rows, cc >= 0, cc < columns else { continue }
                         let weight: Float = dr == 0 && dc == 0 ? 2 : 1
                         s += activity[rr * columns + cc] * weight
@@ -97,7 +100,9 @@ struct PerceptualMask: Sendable {
 
     func columns(width: Int) -> Columns {
         var c = Columns(left: [], right: [], weight: [])
-        c.left.reserveCapacity(width); c.right.reserveCapacity(width); c.weight.reserveCapacity(width)
+        c.left.reserveCapacity(width)
+        c.right.reserveCapacity(width)
+        c.weight.reserveCapacity(width)
         for x in 0..<width {
             let fx = (Float(x) + 0.5) / Float(blockSize) - 0.5
             let x0 = max(0, min(self.columns - 1, Int(fx.rounded(.down))))
@@ -111,23 +116,29 @@ struct PerceptualMask: Sendable {
     /// The bilinear amplitudes of row `y` into `line` (same values as ``value(x:y:)``, without per-pixel division).
     func fillRow(_ line: inout [Float], y: Int, columns c: Columns, scratch: inout [Float]) {
         let fy = (Float(y) + 0.5) / Float(blockSize) - 0.5
-        let y0 = max(0, min(rows - 1, Int(fy.rounded(.down)))), y1 = min(y0 + 1, rows - 1)
+        let y0 = max(0, min(rows - 1, Int(fy.rounded(.down))))
+        let y1 = min(y0 + 1, rows - 1)
         let ty = max(0, min(1, fy - Float(y0)))
         for i in 0..<self.columns {
             scratch[i] = amplitude[y0 * self.columns + i] * (1 - ty) + amplitude[y1 * self.columns + i] * ty
         }
         for x in 0..<line.count {
-            let a = scratch[Int(c.left[x])], b = scratch[Int(c.right[x])]
+            let a = scratch[Int(c.left[x])]
+            let b = scratch[Int(c.right[x])]
             line[x] = a + (b - a) * c.weight[x]
         }
     }
 
     /// Bilinear amplitude at pixel (`x`, `y`) between block centres.
     func value(x: Int, y: Int) -> Float {
-        let fx = (Float(x) + 0.5) / Float(blockSize) - 0.5, fy = (Float(y) + 0.5) / Float(blockSize) - 0.5
-        let x0 = max(0, min(columns - 1, Int(fx.rounded(.down)))), y0 = max(0, min(rows - 1, Int(fy.rounded(.down))))
-        let x1 = min(x0 + 1, columns - 1), y1 = min(y0 + 1, rows - 1)
-        let tx = max(0, min(1, fx - Float(x0))), ty = max(0, min(1, fy - Float(y0)))
+        let fx = (Float(x) + 0.5) / Float(blockSize) - 0.5
+        let fy = (Float(y) + 0.5) / Float(blockSize) - 0.5
+        let x0 = max(0, min(columns - 1, Int(fx.rounded(.down))))
+        let y0 = max(0, min(rows - 1, Int(fy.rounded(.down))))
+        let x1 = min(x0 + 1, columns - 1)
+        let y1 = min(y0 + 1, rows - 1)
+        let tx = max(0, min(1, fx - Float(x0)))
+        let ty = max(0, min(1, fy - Float(y0)))
         let a = amplitude[y0 * columns + x0] * (1 - tx) + amplitude[y0 * columns + x1] * tx
         let b = amplitude[y1 * columns + x0] * (1 - tx) + amplitude[y1 * columns + x1] * tx
         return a * (1 - ty) + b * ty

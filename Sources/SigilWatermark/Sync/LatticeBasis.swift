@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Two vectors (in analysis pixels) spanning one tile period each: where the repeating tile lies after
@@ -19,7 +19,8 @@ struct LatticeBasis: Sendable, Hashable {
 
     /// Lagrange–Gauss reduction: the shortest, most orthogonal basis of the same lattice.
     func reduced() -> LatticeBasis {
-        var u = a, v = b
+        var u = a
+        var v = b
         if length(u) > length(v) { swap(&u, &v) }
         for _ in 0..<32 {
             let mu = ((u * v).sum() / (u * u).sum()).rounded()

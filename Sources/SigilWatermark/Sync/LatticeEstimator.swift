@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Finds the period lattice of the repeated tile from the autocorrelation of the whitened residual
@@ -37,16 +37,21 @@ struct LatticeEstimator: Sendable {
 
         /// Bilinear value at a fractional lag.
         func value(at lag: SIMD2<Double>) -> Double {
-            let x0 = Int(floor(lag.x)), y0 = Int(floor(lag.y))
-            let fx = lag.x - Double(x0), fy = lag.y - Double(y0)
-            let v00 = Double(value(x0, y0)), v10 = Double(value(x0 + 1, y0))
-            let v01 = Double(value(x0, y0 + 1)), v11 = Double(value(x0 + 1, y0 + 1))
+            let x0 = Int(floor(lag.x))
+            let y0 = Int(floor(lag.y))
+            let fx = lag.x - Double(x0)
+            let fy = lag.y - Double(y0)
+            let v00 = Double(value(x0, y0))
+            let v10 = Double(value(x0 + 1, y0))
+            let v01 = Double(value(x0, y0 + 1))
+            let v11 = Double(value(x0 + 1, y0 + 1))
             return (v00 * (1 - fx) + v10 * fx) * (1 - fy) + (v01 * (1 - fx) + v11 * fx) * fy
         }
     }
 
     static func autocorrelation(of plane: Plane, maxLag: Int) -> Autocorrelation {
-        let w = nextPowerOfTwo(plane.width + maxLag), h = nextPowerOfTwo(plane.height + maxLag)
+        let w = nextPowerOfTwo(plane.width + maxLag)
+        let h = nextPowerOfTwo(plane.height + maxLag)
         var spectrum = ComplexPlane(width: w, height: h)
         for y in 0..<plane.height {
             for x in 0..<plane.width { spectrum.re[y * w + x] = plane.values[y * plane.width + x] }
@@ -103,14 +108,16 @@ struct LatticeEstimator: Sendable {
         let maxLag = Int(min(maxPeriod * 1.05, Double(min(fullPlane.width, fullPlane.height)) * 0.8))
         guard maxLag > Int(minPeriod) + 2 else { return [] }
         // Bound the transform at 1024² (about 0.1 s): a larger analysis image is centre-cropped for this step.
-        let plane = fullPlane.centreCropped(width: min(fullPlane.width, Self.maxTransform - maxLag), height: min(fullPlane.height, Self.maxTransform - maxLag))
+        let plane = fullPlane.centreCropped(
+            width: min(fullPlane.width, Self.maxTransform - maxLag), height: min(fullPlane.height, Self.maxTransform - maxLag))
         let acf = Self.autocorrelation(of: plane, maxLag: maxLag)
         let peaks = self.peaks(acf, maxLag: maxLag)
         var scored: [(LatticeBasis, Double)] = []
         let top = Array(peaks.prefix(10))
         for i in 0..<top.count {
             for j in (i + 1)..<max(top.count, i + 1) {
-                let p = top[i].lag, q = top[j].lag
+                let p = top[i].lag
+                let q = top[j].lag
                 let cross = abs(p.x * q.y - p.y * q.x)
                 guard cross > 0.4 * length(p) * length(q) else { continue }
                 var basis = halved(LatticeBasis(a: p, b: q).reduced(), acf)
@@ -126,7 +133,8 @@ struct LatticeEstimator: Sendable {
         // the best, prefer the finest (smallest cell).
         let bestScore = scored.map(\.1).max() ?? 0
         return scored.sorted { lhs, rhs in
-            let lStrong = lhs.1 >= 0.5 * bestScore, rStrong = rhs.1 >= 0.5 * bestScore
+            let lStrong = lhs.1 >= 0.5 * bestScore
+            let rStrong = rhs.1 >= 0.5 * bestScore
             if lStrong != rStrong { return lStrong }
             if lStrong { return abs(lhs.0.determinant) < abs(rhs.0.determinant) }
             return lhs.1 > rhs.1
@@ -136,7 +144,8 @@ struct LatticeEstimator: Sendable {
     /// Local maxima of the autocorrelation in the lag annulus, strongest first (one half-plane).
     func peaks(_ acf: Autocorrelation, maxLag: Int) -> [Peak] {
         var peaks: [Peak] = []
-        let minSq = minPeriod * minPeriod * 0.8, maxSq = maxPeriod * maxPeriod * 1.1
+        let minSq = minPeriod * minPeriod * 0.8
+        let maxSq = maxPeriod * maxPeriod * 1.1
         for dy in 0...maxLag {
             for dx in -maxLag...maxLag {
                 if dy == 0 && dx <= 0 { continue }
@@ -147,7 +156,10 @@ struct LatticeEstimator: Sendable {
                 var isMax = true
                 outer: for ny in -2...2 {
                     for nx in -2...2 where nx != 0 || ny != 0 {
-                        if acf.value(dx + nx, dy + ny) > v { isMax = false; break outer }
+                        if acf.value(dx + nx, dy + ny) > v {
+                            isMax = false
+                            break outer
+                        }
                     }
                 }
                 if isMax { peaks.append(Peak(lag: subpixel(acf, dx, dy), value: Double(v))) }
@@ -163,8 +175,9 @@ struct LatticeEstimator: Sendable {
             return Double(max(-0.5, min(0.5, 0.5 * (m - p) / denominator)))
         }
         let c = acf.value(dx, dy)
-        return SIMD2(Double(dx) + offset(acf.value(dx - 1, dy), c, acf.value(dx + 1, dy)),
-                     Double(dy) + offset(acf.value(dx, dy - 1), c, acf.value(dx, dy + 1)))
+        return SIMD2(
+            Double(dx) + offset(acf.value(dx - 1, dy), c, acf.value(dx + 1, dy)),
+            Double(dy) + offset(acf.value(dx, dy - 1), c, acf.value(dx, dy + 1)))
     }
 
     /// Replaces basis vectors by their halves or thirds while those are lattice peaks too: spectral whitening
@@ -178,7 +191,8 @@ struct LatticeEstimator: Sendable {
                 for divisor in [2.0, 3.0] {
                     let part = v / divisor
                     guard length(part) >= minPeriod * 0.9 else { continue }
-                    let here = nearbyMaximum(acf, v), there = nearbyMaximum(acf, part)
+                    let here = nearbyMaximum(acf, v)
+                    let there = nearbyMaximum(acf, part)
                     if there > 0.3 * here && there > 0 {
                         v = part
                         changed = true
@@ -199,7 +213,8 @@ struct LatticeEstimator: Sendable {
 
     /// The largest autocorrelation value within ±1 lag of `lag` (peaks can be one pixel wide).
     func nearbyMaximum(_ acf: Autocorrelation, _ lag: SIMD2<Double>) -> Double {
-        let x = Int(lag.x.rounded()), y = Int(lag.y.rounded())
+        let x = Int(lag.x.rounded())
+        let y = Int(lag.y.rounded())
         var best = -Double.infinity
         for dy in -1...1 { for dx in -1...1 { best = max(best, Double(acf.value(x + dx, y + dy))) } }
         return best
@@ -212,12 +227,18 @@ struct LatticeEstimator: Sendable {
             for k in 2...3 {
                 let target = v * Double(k)
                 guard abs(target.x) < Double(acf.maxLag - 3), abs(target.y) < Double(acf.maxLag - 3) else { break }
-                var bx = Int(target.x.rounded()), by = Int(target.y.rounded())
+                var bx = Int(target.x.rounded())
+                var by = Int(target.y.rounded())
                 var bestValue = acf.value(bx, by)
                 for ny in -2...2 {
                     for nx in -2...2 {
-                        let x = Int(target.x.rounded()) + nx, y = Int(target.y.rounded()) + ny
-                        if acf.value(x, y) > bestValue { bestValue = acf.value(x, y); bx = x; by = y }
+                        let x = Int(target.x.rounded()) + nx
+                        let y = Int(target.y.rounded()) + ny
+                        if acf.value(x, y) > bestValue {
+                            bestValue = acf.value(x, y)
+                            bx = x
+                            by = y
+                        }
                     }
                 }
                 guard bestValue > 0 else { break }

@@ -23,8 +23,10 @@ struct TileFold: Sendable {
         precondition(abs(det) > 1e-9, "degenerate lattice")
         // Inverse of [a b] scaled to bin units.
         let scale = Double(n) / det
-        let ixx = basis.b.y * scale, ixy = -basis.b.x * scale
-        let iyx = -basis.a.y * scale, iyy = basis.a.x * scale
+        let ixx = basis.b.y * scale
+        let ixy = -basis.b.x * scale
+        let iyx = -basis.a.y * scale
+        let iyy = basis.a.x * scale
         var sums = [Float](repeating: 0, count: n * n)
         var counts = [Int32](repeating: 0, count: n * n)
         let w = plane.width
@@ -33,7 +35,8 @@ struct TileFold: Sendable {
         // Bin coordinates step along a row in 32.32 fixed point: integer adds and a shift instead of a
         // float-to-integer conversion per pixel (the rounding drift over a row is below 10⁻⁶ bin).
         let one = Double(1 << 32)
-        let stepU = Int64((ixx * one).rounded()), stepV = Int64((iyx * one).rounded())
+        let stepU = Int64((ixx * one).rounded())
+        let stepV = Int64((iyx * one).rounded())
         plane.values.withUnsafeBufferPointer { src in
             sums.withUnsafeMutableBufferPointer { sum in
                 counts.withUnsafeMutableBufferPointer { count in
@@ -75,7 +78,8 @@ struct TileFold: Sendable {
         var out = [Float](repeating: 0, count: n * n)
         for v in 0..<n {
             for u in 0..<n {
-                var su = u, sv = v
+                var su = u
+                var sv = v
                 if index & 1 != 0 { swap(&su, &sv) }
                 if index & 2 != 0 { su = (n - su) & (n - 1) }
                 if index & 4 != 0 { sv = (n - sv) & (n - 1) }

@@ -30,14 +30,20 @@ struct TileSynchronizer: Sendable {
 
     /// Chips rendered as the embedder renders them (bilinear between cell centres), on the fold grid.
     static func render(_ chips: [Float]) -> [Float] {
-        let n = TileFold.bins, k = TileLayout.side, m = TileFold.oversample
+        let n = TileFold.bins
+        let k = TileLayout.side
+        let m = TileFold.oversample
         var out = [Float](repeating: 0, count: n * n)
         for v in 0..<n {
-            let cv = v / m, fy = Float(v % m) / Float(m)
+            let cv = v / m
+            let fy = Float(v % m) / Float(m)
             for u in 0..<n {
-                let cu = u / m, fx = Float(u % m) / Float(m)
-                let c00 = chips[cv * k + cu], c10 = chips[cv * k + (cu + 1) % k]
-                let c01 = chips[((cv + 1) % k) * k + cu], c11 = chips[((cv + 1) % k) * k + (cu + 1) % k]
+                let cu = u / m
+                let fx = Float(u % m) / Float(m)
+                let c00 = chips[cv * k + cu]
+                let c10 = chips[cv * k + (cu + 1) % k]
+                let c01 = chips[((cv + 1) % k) * k + cu]
+                let c11 = chips[((cv + 1) % k) * k + (cu + 1) % k]
                 out[v * n + u] = (c00 * (1 - fx) + c10 * fx) * (1 - fy) + (c01 * (1 - fx) + c11 * fx) * fy
             }
         }
@@ -64,12 +70,18 @@ struct TileSynchronizer: Sendable {
                 plane.im[i] = m
             }
             plane.fft2D(inverse: true)
-            var mean: Double = 0, sq: Double = 0, peak = -Double.infinity, at = 0
+            var mean: Double = 0
+            var sq: Double = 0
+            var peak = -Double.infinity
+            var at = 0
             for i in 0..<(n * n) {
                 let v = Double(plane.re[i])
                 mean += v
                 sq += v * v
-                if v > peak { peak = v; at = i }
+                if v > peak {
+                    peak = v
+                    at = i
+                }
             }
             mean /= Double(n * n)
             let sd = (sq / Double(n * n) - mean * mean).squareRoot()
@@ -84,7 +96,9 @@ struct TileSynchronizer: Sendable {
 
     /// Soft chip value of every cell under `alignment` (tent-weighted sum around each cell centre).
     func cellValues(_ alignment: Alignment) -> [Float] {
-        let n = TileFold.bins, k = TileLayout.side, m = TileFold.oversample
+        let n = TileFold.bins
+        let k = TileLayout.side
+        let m = TileFold.oversample
         let fold = alignment.fold.values
         var out = [Float](repeating: 0, count: k * k)
         for cv in 0..<k {

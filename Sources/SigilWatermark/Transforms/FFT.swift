@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An in-place radix-2 complex FFT over power-of-two lengths, with precomputed twiddles.
@@ -104,7 +104,8 @@ struct ComplexPlane: Sendable {
     mutating func fft2D(inverse: Bool, nonzeroRows: Int? = nil, columns: Range<Int>? = nil) {
         let rowPlan = FFTPlan(count: width)
         let colPlan = height == width ? rowPlan : FFTPlan(count: height)
-        let w = width, h = height
+        let w = width
+        let h = height
         let batch = Self.columnBatch
         re.withUnsafeMutableBufferPointer { rp in
             im.withUnsafeMutableBufferPointer { ip in

@@ -23,8 +23,10 @@ struct Plane: Sendable {
     /// The centred `width`×`height` window (or the whole plane when it is not larger).
     func centreCropped(width w: Int, height h: Int) -> Plane {
         guard w < width || h < height else { return self }
-        let cw = min(w, width), ch = min(h, height)
-        let x0 = (width - cw) / 2, y0 = (height - ch) / 2
+        let cw = min(w, width)
+        let ch = min(h, height)
+        let x0 = (width - cw) / 2
+        let y0 = (height - ch) / 2
         var out = [Float](repeating: 0, count: cw * ch)
         for y in 0..<ch {
             for x in 0..<cw { out[y * cw + x] = values[(y + y0) * width + x + x0] }
@@ -35,7 +37,8 @@ struct Plane: Sendable {
     /// Area-average downscale by an integer `factor` (edge blocks average what they cover).
     func downscaled(by factor: Int) -> Plane {
         guard factor > 1 else { return self }
-        let w = (width + factor - 1) / factor, h = (height + factor - 1) / factor
+        let w = (width + factor - 1) / factor
+        let h = (height + factor - 1) / factor
         var sums = [Float](repeating: 0, count: w * h)
         var counts = [Float](repeating: 0, count: w * h)
         values.withUnsafeBufferPointer { src in
@@ -54,8 +57,9 @@ struct Plane: Sendable {
     /// Box mean over a (2r+1)² window, edges clamped; separable running sums, O(pixels).
     func boxMean(radius r: Int) -> Plane {
         guard r > 0 else { return self }
-        var tmp = [Float](repeating: 0, count: values.count)   // row sums
-        let w = width, h = height
+        var tmp = [Float](repeating: 0, count: values.count) // row sums
+        let w = width
+        let h = height
         values.withUnsafeBufferPointer { src in
             for y in 0..<h {
                 let base = y * w
@@ -80,7 +84,9 @@ struct Plane: Sendable {
                         for x in 0..<w { s[x] += Double(t[row + x]) }
                     }
                     for y in 0..<h {
-                        let add = min(y + r + 1, h - 1) * w, drop = max(y - r, 0) * w, at = y * w
+                        let add = min(y + r + 1, h - 1) * w
+                        let drop = max(y - r, 0) * w
+                        let at = y * w
                         for x in 0..<w {
                             o[at + x] = Float(s[x]) * norm
                             s[x] += Double(t[add + x]) - Double(t[drop + x])

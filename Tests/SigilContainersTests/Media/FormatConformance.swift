@@ -29,7 +29,8 @@ struct ConformanceSample: Sendable, CustomStringConvertible {
         ConformanceSample(format: .markdown, bytes: Array("---\ntitle: \(marker)\nlist:\n  - a\n---\n\n# Body\n".utf8)),
         ConformanceSample(format: .ooxml, bytes: Build.docx([("docProps/app.xml", Array("<Properties>\(marker)</Properties>".utf8), false)])),
         ConformanceSample(format: .pdf, bytes: Build.pdf(info: "/Title (\(marker))")),
-        ConformanceSample(format: .toy, bytes: Array("TOY1\ncomment=\(marker)\n--\nessence bytes".utf8), registry: MediaRegistry.standard.adding(ToyFormat())),
+        ConformanceSample(
+            format: .toy, bytes: Array("TOY1\ncomment=\(marker)\n--\nessence bytes".utf8), registry: MediaRegistry.standard.adding(ToyFormat())),
     ]
 
     static let labelA = LabelAssignment(json: Build.sampleJSON, wrappedJSON: Build.sampleWrapped)

@@ -53,7 +53,8 @@ import Testing
 
     @Test func capabilitiesAreFoundByCast() {
         let registry = MediaRegistry.standard
-        #expect(registry.formats(with: (any LabelWriting).self) == [.jpeg, .png, .webp, .wav, .mp3, .flac, .ogg, .opus, .m4a, .ooxml, .pdf, .markdown])
+        #expect(
+            registry.formats(with: (any LabelWriting).self) == [.jpeg, .png, .webp, .wav, .mp3, .flac, .ogg, .opus, .m4a, .ooxml, .pdf, .markdown])
         #expect(registry.formats(with: (any LabelReading).self).contains(.mp3))
         #expect(registry.formats(with: (any ManifestCarrying).self).contains(.mp4))
         #expect(!(registry.handler(for: .tiff) is any LabelWriting), "TIFF is verified, not labeled")

@@ -36,7 +36,10 @@ struct ToyFormat: LabelReading, LabelWriting, EssenceLocating {
         }
         for line in lines where line.text.hasPrefix("AIGC=") {
             let value = String(line.text.dropFirst(5))
-            scan.carriers.append(LabelCarrier(kind: .foreignText, location: "Toy line AIGC", offset: line.offset + 5, length: value.utf8.count, keyed: true, standard: true, payload: .text(value)))
+            scan.carriers.append(
+                LabelCarrier(
+                    kind: .foreignText, location: "Toy line AIGC", offset: line.offset + 5, length: value.utf8.count, keyed: true, standard: true,
+                    payload: .text(value)))
         }
     }
 

@@ -4,9 +4,11 @@ extension MediaFormat {
     /// QuickTime MOV (brand `qt  `).
     public static let mov = MediaFormat(id: "mov", displayName: "MOV", kind: .video, mimeTypes: ["video/quicktime"], extensions: ["mov"])
     /// M4A: MPEG-4 audio (brand `M4A `/`M4B `).
-    public static let m4a = MediaFormat(id: "m4a", displayName: "M4A", kind: .audio, mimeTypes: ["audio/mp4", "audio/x-m4a"], extensions: ["m4a", "m4b"])
+    public static let m4a = MediaFormat(
+        id: "m4a", displayName: "M4A", kind: .audio, mimeTypes: ["audio/mp4", "audio/x-m4a"], extensions: ["m4a", "m4b"])
     /// HEIF/HEIC/AVIF images (brands `heic`, `mif1`, `avif`, …).
-    public static let heif = MediaFormat(id: "heif", displayName: "HEIF", kind: .image, mimeTypes: ["image/heif", "image/heic", "image/avif"], extensions: ["heic", "heif", "avif"])
+    public static let heif = MediaFormat(
+        id: "heif", displayName: "HEIF", kind: .image, mimeTypes: ["image/heif", "image/heic", "image/avif"], extensions: ["heic", "heif", "avif"])
 }
 
 /// ISO BMFF (MP4, MOV, HEIF), told apart by the `ftyp` major brand; M4A has its own handler (``M4AFormat``), which

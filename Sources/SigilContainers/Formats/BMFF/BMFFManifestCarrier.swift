@@ -15,7 +15,10 @@ enum BMFFManifestCarrier {
             guard purpose == "manifest" else { continue }
             let start = nul + 1 + 8
             guard start <= p.upperBound else { continue }
-            stores.append(EmbeddedManifestStore(bytes: Array(bytes[start..<p.upperBound]), containerRange: box.range, location: "BMFF uuid box at offset \(box.range.lowerBound)"))
+            stores.append(
+                EmbeddedManifestStore(
+                    bytes: Array(bytes[start..<p.upperBound]), containerRange: box.range, location: "BMFF uuid box at offset \(box.range.lowerBound)")
+            )
         }
         return stores
     }

@@ -22,9 +22,10 @@ enum GIFLabelReader {
             } else if ext.label == 0xFE {
                 let text = TextDecoding.utf8OrLatin1(ext.blocks.flatMap { bytes[$0] })
                 if EmbeddedLabel.looksLikeLabel(text), let object = EmbeddedLabel.extractObject(text) {
-                    scan.carriers.append(LabelCarrier(
-                        kind: .foreignText, location: "GIF comment extension", offset: ext.offset,
-                        length: ext.terminator + 1 - ext.offset, keyed: false, standard: false, payload: .text(object)))
+                    scan.carriers.append(
+                        LabelCarrier(
+                            kind: .foreignText, location: "GIF comment extension", offset: ext.offset,
+                            length: ext.terminator + 1 - ext.offset, keyed: false, standard: false, payload: .text(object)))
                 }
             }
         }

@@ -63,10 +63,12 @@ struct GIFStructure {
                 }
                 let what = label == 0xFF && applicationID.starts(with: Array("XMP Data".utf8)) ? "XMP sub-blocks" : "sub-blocks"
                 guard let (blocks, terminator) = Self.subBlocks(bytes, from: start) else {
-                    damage.append(SigilError(.truncated, "unexpected end of file while reading the \(what) of the GIF extension at offset \(i)", offset: i))
+                    damage.append(
+                        SigilError(.truncated, "unexpected end of file while reading the \(what) of the GIF extension at offset \(i)", offset: i))
                     return
                 }
-                extensions.append(Extension(label: label, offset: i, applicationID: applicationID, subBlocksStart: start, terminator: terminator, blocks: blocks))
+                extensions.append(
+                    Extension(label: label, offset: i, applicationID: applicationID, subBlocksStart: start, terminator: terminator, blocks: blocks))
                 i = terminator + 1
             case 0x2C:
                 guard bytes.has(10, at: i) else {
@@ -77,9 +79,10 @@ struct GIFStructure {
                 let localFlags = bytes[i + 9]
                 var p = i + 10
                 if localFlags & 0x80 != 0 { p += 3 << ((Int(localFlags) & 7) + 1) }
-                p += 1  // LZW minimum code size
+                p += 1 // LZW minimum code size
                 guard p <= n, let (_, terminator) = Self.subBlocks(bytes, from: p) else {
-                    damage.append(SigilError(.truncated, "unexpected end of file while reading the image data of the GIF frame at offset \(i)", offset: i))
+                    damage.append(
+                        SigilError(.truncated, "unexpected end of file while reading the image data of the GIF frame at offset \(i)", offset: i))
                     return
                 }
                 i = terminator + 1
@@ -87,7 +90,9 @@ struct GIFStructure {
                 end = i + 1
                 return
             default:
-                damage.append(.malformed("GIF block", at: i, "starts with 0x\(hex(Int(bytes[i]), width: 2)), not an extension (0x21), image (0x2C) or trailer (0x3B)"))
+                damage.append(
+                    .malformed(
+                        "GIF block", at: i, "starts with 0x\(hex(Int(bytes[i]), width: 2)), not an extension (0x21), image (0x2C) or trailer (0x3B)"))
                 return
             }
         }

@@ -21,12 +21,16 @@ enum JPEGLabelReader {
             let p = segment.payload
             if segment.marker == 0xE1 && bytes.matches(JPEGStructure.xmpIdentifier, at: p.lowerBound) {
                 let start = p.lowerBound + JPEGStructure.xmpIdentifier.count
-                XMPLabelReader.scan(packet: Array(bytes[start..<p.upperBound]), baseOffset: start, site: "JPEG \(name) XMP", standard: true, into: &scan)
+                XMPLabelReader.scan(
+                    packet: Array(bytes[start..<p.upperBound]), baseOffset: start, site: "JPEG \(name) XMP", standard: true, into: &scan)
             } else if segment.marker == 0xE1 && bytes.matches(JPEGStructure.extendedXMPIdentifier, at: p.lowerBound) {
                 // GUID (32) + full length (4) + offset (4) + data.
                 let header = p.lowerBound + JPEGStructure.extendedXMPIdentifier.count
                 guard bytes.has(40, at: header), header + 40 <= p.upperBound else {
-                    scan.findings.append(Finding(.structureTruncated, .error, "JPEG \(name) extended XMP at offset \(segment.offset) is too short for its 40-byte header", location: "JPEG \(name)", offset: segment.offset))
+                    scan.findings.append(
+                        Finding(
+                            .structureTruncated, .error, "JPEG \(name) extended XMP at offset \(segment.offset) is too short for its 40-byte header",
+                            location: "JPEG \(name)", offset: segment.offset))
                     continue
                 }
                 let guid = String(decoding: bytes[header..<(header + 32)], as: UTF8.self)
@@ -60,7 +64,10 @@ enum JPEGLabelReader {
         let text = TextDecoding.trimmingTrailingPadding(TextDecoding.utf8OrLatin1(raw))
         let location = "JPEG \(name) AIGC blob"
         if text.hasPrefix("AIGC{") {
-            scan.carriers.append(LabelCarrier(kind: .segmentBlob, location: location, offset: p.lowerBound, length: p.count, keyed: false, standard: false, payload: .text(text)))
+            scan.carriers.append(
+                LabelCarrier(
+                    kind: .segmentBlob, location: location, offset: p.lowerBound, length: p.count, keyed: false, standard: false, payload: .text(text)
+                ))
             return
         }
         // "AIGC\0{…}", "AIGC:{…}" and similar: the identifier names the key, the rest is the value.
@@ -68,22 +75,27 @@ enum JPEGLabelReader {
         while let c = rest.first, c == "\0" || c == ":" || c == "=" || c == " " { rest.removeFirst() }
         guard rest.hasPrefix("{") || rest.hasPrefix("\"") else {
             if rest.isEmpty {
-                scan.findings.append(Finding(.emptyLabel, .error, "JPEG \(name) at offset \(p.lowerBound) is an AIGC segment with no payload", location: location, offset: p.lowerBound))
+                scan.findings.append(
+                    Finding(
+                        .emptyLabel, .error, "JPEG \(name) at offset \(p.lowerBound) is an AIGC segment with no payload", location: location,
+                        offset: p.lowerBound))
             }
             return
         }
         let skipped = text.utf8.count - rest.utf8.count
-        scan.carriers.append(LabelCarrier(
-            kind: .segmentBlob, location: location, offset: p.lowerBound + skipped, length: p.count - skipped, keyed: true, standard: false,
-            payload: .text(String(rest))))
+        scan.carriers.append(
+            LabelCarrier(
+                kind: .segmentBlob, location: location, offset: p.lowerBound + skipped, length: p.count - skipped, keyed: true, standard: false,
+                payload: .text(String(rest))))
     }
 
     private static func readForeignText(_ bytes: [UInt8], _ p: Range<Int>, name: String, into scan: inout ContainerScan) {
         guard bytes.contains(ascii: "AIGC", in: p) || bytes.contains(ascii: "\"Label\"", in: p) else { return }
         let text = TextDecoding.utf8OrLatin1(bytes[p])
         guard let object = EmbeddedLabel.extractObject(text) else { return }
-        scan.carriers.append(LabelCarrier(
-            kind: .foreignText, location: "JPEG \(name) text", offset: p.lowerBound, length: p.count, keyed: false, standard: false,
-            payload: .text(object)))
+        scan.carriers.append(
+            LabelCarrier(
+                kind: .foreignText, location: "JPEG \(name) text", offset: p.lowerBound, length: p.count, keyed: false, standard: false,
+                payload: .text(object)))
     }
 }

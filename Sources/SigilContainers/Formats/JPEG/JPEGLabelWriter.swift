@@ -31,7 +31,13 @@ enum JPEGLabelWriter {
                 let packet = Array(bytes[start..<segment.payload.upperBound])
                 // Later packets (invalid, but seen) only get an existing AIGC value updated.
                 var list = assignments
-                if k > 0 { list = list.map { var a = $0; a.addIfMissing = false; return a } }
+                if k > 0 {
+                    list = list.map {
+                        var a = $0
+                        a.addIfMissing = false
+                        return a
+                    }
+                }
                 let edited = try XMPEditor.apply(list, to: packet, site: "JPEG APP1 XMP", offset: segment.offset)
                 edits.append((segment.range, try makeSegment(edited, at: segment.offset)))
             }

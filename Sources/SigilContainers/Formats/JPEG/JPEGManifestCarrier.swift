@@ -1,4 +1,3 @@
-
 /// The C2PA store in JPEG: APP11 JPEG-XT segments `FF EB | Lp | "JP" | En | Z | LBox TBox | data`, sequence numbers
 /// from 1, continuation segments repeating the 8-byte LBox/TBox of the superbox (C2PA spec §A.3.1; c2pa-rs).
 enum JPEGManifestCarrier {
@@ -23,7 +22,9 @@ enum JPEGManifestCarrier {
             let p = segment.payload
             guard p.count >= 8, bytes[p.lowerBound] == 0x4A, bytes[p.lowerBound + 1] == 0x50 else { continue }
             let instance = Int(bytes[p.lowerBound + 2]) << 8 | Int(bytes[p.lowerBound + 3])
-            let sequence = Int(bytes[p.lowerBound + 4]) << 24 | Int(bytes[p.lowerBound + 5]) << 16 | Int(bytes[p.lowerBound + 6]) << 8 | Int(bytes[p.lowerBound + 7])
+            let sequence =
+                Int(bytes[p.lowerBound + 4]) << 24 | Int(bytes[p.lowerBound + 5]) << 16 | Int(bytes[p.lowerBound + 6]) << 8
+                | Int(bytes[p.lowerBound + 7])
             if byInstance[instance] == nil { order.append(instance) }
             byInstance[instance, default: []].append(Piece(segment: segment, instance: instance, sequence: sequence))
         }
@@ -41,7 +42,10 @@ enum JPEGManifestCarrier {
             }
             guard ManifestStoreBytes.isStore(data) else { continue }
             let range = group[0].segment.range.lowerBound..<group[group.count - 1].segment.range.upperBound
-            stores.append(EmbeddedManifestStore(bytes: data, containerRange: range, location: "JPEG APP11 at offset \(range.lowerBound) (\(group.count) segment\(group.count == 1 ? "" : "s"))"))
+            stores.append(
+                EmbeddedManifestStore(
+                    bytes: data, containerRange: range,
+                    location: "JPEG APP11 at offset \(range.lowerBound) (\(group.count) segment\(group.count == 1 ? "" : "s"))"))
         }
         return stores
     }

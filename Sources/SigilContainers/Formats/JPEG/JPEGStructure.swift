@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The marker segments of a JPEG file, with their byte ranges, so readers can inspect them and writers can
@@ -70,7 +70,7 @@ struct JPEGStructure {
                 return
             }
             var j = i
-            while j + 1 < n && bytes[j + 1] == 0xFF { j += 1 }  // fill bytes
+            while j + 1 < n && bytes[j + 1] == 0xFF { j += 1 } // fill bytes
             guard j + 1 < n else {
                 damage.append(.truncated("JPEG marker", at: i, needs: 2, remaining: n - i))
                 return
@@ -104,7 +104,8 @@ struct JPEGStructure {
                 }
                 guard let next = Self.nextMarker(in: bytes, from: headerEnd) else {
                     segments.append(Segment(marker: marker, offset: j, fillStart: i, end: n, payload: payload))
-                    damage.append(SigilError(.truncated, "JPEG entropy-coded data after SOS at offset \(j) runs to the end of the file without EOI", offset: j))
+                    damage.append(
+                        SigilError(.truncated, "JPEG entropy-coded data after SOS at offset \(j) runs to the end of the file without EOI", offset: j))
                     return
                 }
                 segments.append(Segment(marker: marker, offset: j, fillStart: i, end: next, payload: payload))
@@ -121,8 +122,9 @@ struct JPEGStructure {
                 return
             }
             guard lengthOK else {
-                damage.append(SigilError(
-                    .truncated, "JPEG \(name) segment at offset \(j) declares \(length - 2) bytes but only \(n - (j + 4)) remain", offset: j))
+                damage.append(
+                    SigilError(
+                        .truncated, "JPEG \(name) segment at offset \(j) declares \(length - 2) bytes but only \(n - (j + 4)) remain", offset: j))
                 return
             }
             segments.append(Segment(marker: marker, offset: j, fillStart: i, end: j + 2 + length, payload: (j + 4)..<(j + 2 + length)))
@@ -144,8 +146,14 @@ struct JPEGStructure {
                 guard let hit = memchr(base + i, 0xFF, n - i - 1) else { return nil }
                 i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                 let b = p[i + 1]
-                if b == 0x00 || (0xD0...0xD7).contains(b) { i += 2; continue }
-                if b == 0xFF { i += 1; continue }
+                if b == 0x00 || (0xD0...0xD7).contains(b) {
+                    i += 2
+                    continue
+                }
+                if b == 0xFF {
+                    i += 1
+                    continue
+                }
                 return i
             }
             return nil

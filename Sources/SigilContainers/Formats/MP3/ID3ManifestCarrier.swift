@@ -85,10 +85,10 @@ enum ID3ManifestCarrier {
     static func rebuild(_ bytes: [UInt8], tag: Tag, removing: [Range<Int>], adding frame: [UInt8]) -> (bytes: [UInt8], frameOffset: Int) {
         var frames: [UInt8] = Array(bytes[tag.framesStart..<(tag.frames.last?.range.upperBound ?? tag.framesStart)])
         frames = ManifestStoreBytes.cut(frames, removing.map { ($0.lowerBound - tag.framesStart)..<($0.upperBound - tag.framesStart) })
-        let prefix = Array(bytes[10..<tag.framesStart])  // extended header, kept as is
+        let prefix = Array(bytes[10..<tag.framesStart]) // extended header, kept as is
         let frameOffset = 10 + prefix.count + frames.count
         frames += frame
-        var flags = tag.flags & ~0x10  // no footer in the rewritten tag
+        var flags = tag.flags & ~0x10 // no footer in the rewritten tag
         if tag.major < 4 { flags = tag.flags }
         let size = prefix.count + frames.count
         var out: [UInt8] = Array("ID3".utf8) + [tag.major, bytes[4], flags] + syncsafeBytes(size)

@@ -15,7 +15,9 @@ public struct MP3Format: LabelReading, StreamingLabelWriting, EssenceLocating, M
         if prefix.matches(ascii: "ID3", at: 0), prefix.count >= 10, (2...4).contains(prefix[3]) { return .mp3 }
         // An MPEG audio frame sync (11 set bits) with a valid layer (III) and bitrate/sample-rate indices.
         guard prefix.count >= 4, prefix[0] == 0xFF, prefix[1] & 0xE0 == 0xE0 else { return nil }
-        let layer = (prefix[1] >> 1) & 0x3, bitrate = prefix[2] >> 4, rate = (prefix[2] >> 2) & 0x3
+        let layer = (prefix[1] >> 1) & 0x3
+        let bitrate = prefix[2] >> 4
+        let rate = (prefix[2] >> 2) & 0x3
         return layer == 1 && bitrate != 0xF && rate != 0x3 ? .mp3 : nil
     }
 

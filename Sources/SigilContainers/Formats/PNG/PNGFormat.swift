@@ -1,6 +1,7 @@
 extension MediaFormat {
     /// PNG, including APNG.
-    public static let png = MediaFormat(id: "png", displayName: "PNG", kind: .image, mimeTypes: ["image/png", "image/apng"], extensions: ["png", "apng"])
+    public static let png = MediaFormat(
+        id: "png", displayName: "PNG", kind: .image, mimeTypes: ["image/png", "image/apng"], extensions: ["png", "apng"])
 }
 
 /// PNG: labels in the XMP `iTXt` chunk (or an `AIGC` text chunk already there), C2PA in `caBX`, the essence is

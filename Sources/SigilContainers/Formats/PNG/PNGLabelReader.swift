@@ -18,10 +18,11 @@ enum PNGLabelReader {
             let name = "\(chunk.type)[\(index)]"
             if chunk.crcMatches == false {
                 let computed = Zlib.crc32(bytes, (chunk.offset + 4)..<chunk.data.upperBound)
-                scan.findings.append(Finding(
-                    .checksumMismatch, .warning,
-                    "CRC mismatch on chunk \(chunk.type) at offset \(chunk.offset): stored 0x\(hex(Int(chunk.storedCRC), width: 8)), computed 0x\(hex(Int(computed), width: 8))",
-                    location: "PNG \(name)", offset: chunk.offset))
+                scan.findings.append(
+                    Finding(
+                        .checksumMismatch, .warning,
+                        "CRC mismatch on chunk \(chunk.type) at offset \(chunk.offset): stored 0x\(hex(Int(chunk.storedCRC), width: 8)), computed 0x\(hex(Int(computed), width: 8))",
+                        location: "PNG \(name)", offset: chunk.offset))
             }
             switch chunk.type {
             case "tEXt", "zTXt", "iTXt":
@@ -58,14 +59,16 @@ enum PNGLabelReader {
             XMPLabelReader.scan(packet: text.textBytes, baseOffset: base, site: "PNG \(name) XMP", standard: chunk.type == "iTXt", into: &scan)
         } else if text.keyword.uppercased() == "AIGC" {
             if text.text.allSatisfy({ $0.isWhitespace || $0 == "\0" }) {
-                scan.findings.append(Finding(
-                    .emptyLabel, .error, "PNG \(chunk.type) chunk at offset \(chunk.offset) has the keyword AIGC but an empty payload",
-                    location: location, offset: chunk.offset))
+                scan.findings.append(
+                    Finding(
+                        .emptyLabel, .error, "PNG \(chunk.type) chunk at offset \(chunk.offset) has the keyword AIGC but an empty payload",
+                        location: location, offset: chunk.offset))
                 return
             }
-            scan.carriers.append(LabelCarrier(
-                kind: .textChunk, location: location, offset: text.storedOffset, length: text.storedLength, keyed: true,
-                standard: chunk.type == "tEXt" && text.keyword == "AIGC", payload: .text(text.text)))
+            scan.carriers.append(
+                LabelCarrier(
+                    kind: .textChunk, location: location, offset: text.storedOffset, length: text.storedLength, keyed: true,
+                    standard: chunk.type == "tEXt" && text.keyword == "AIGC", payload: .text(text.text)))
         } else if text.keyword.hasPrefix(RawProfile.keywordPrefix) {
             let kind = text.keyword.dropFirst(RawProfile.keywordPrefix.count).lowercased()
             guard kind == "exif" || kind == "xmp", let profile = RawProfile.decode(text.textBytes) else { return }
@@ -84,11 +87,16 @@ enum PNGLabelReader {
                 carrier.standard = false
                 scan.carriers.append(carrier)
             }
-            scan.findings += inner.findings.map { var f = $0; f.offset = text.storedOffset; return f }
+            scan.findings += inner.findings.map {
+                var f = $0
+                f.offset = text.storedOffset
+                return f
+            }
         } else if EmbeddedLabel.looksLikeLabel(text.text), let object = EmbeddedLabel.extractObject(text.text) {
-            scan.carriers.append(LabelCarrier(
-                kind: .foreignText, location: location, offset: text.storedOffset, length: text.storedLength, keyed: false,
-                standard: false, payload: .text(object)))
+            scan.carriers.append(
+                LabelCarrier(
+                    kind: .foreignText, location: location, offset: text.storedOffset, length: text.storedLength, keyed: false,
+                    standard: false, payload: .text(object)))
         }
     }
 }

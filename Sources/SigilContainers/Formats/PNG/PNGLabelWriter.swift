@@ -13,7 +13,7 @@ enum PNGLabelWriter {
             } else if let text, text.keyword.uppercased() == "AIGC" {
                 aigcChunks.append((chunk, text))
             } else if text == nil, chunkKeyword(chunk, bytes)?.uppercased() == "AIGC" {
-                aigcChunks.append((chunk, nil))  // damaged AIGC chunk: rewritten as tEXt
+                aigcChunks.append((chunk, nil)) // damaged AIGC chunk: rewritten as tEXt
             }
         }
 
@@ -42,7 +42,13 @@ enum PNGLabelWriter {
         } else {
             for (k, (chunk, text)) in xmpChunks.enumerated() {
                 var list = xmpAssignments
-                if k > 0 { list = list.map { var a = $0; a.addIfMissing = false; return a } }
+                if k > 0 {
+                    list = list.map {
+                        var a = $0
+                        a.addIfMissing = false
+                        return a
+                    }
+                }
                 let edited = try XMPEditor.apply(list, to: text.textBytes, site: "PNG \(chunk.type) XMP", offset: chunk.offset)
                 if edited == text.textBytes { continue }
                 edits.append((chunk.range, try xmpChunk(edited, languageTag: text.languageTag, translatedKeyword: text.translatedKeyword)))
@@ -54,7 +60,8 @@ enum PNGLabelWriter {
     /// An uncompressed iTXt `XML:com.adobe.xmp` chunk.
     static func xmpChunk(_ packet: [UInt8], languageTag: [UInt8], translatedKeyword: [UInt8]) throws -> [UInt8] {
         let data = try PNGText.chunkData(
-            type: "iTXt", keyword: PNGText.xmpKeyword, text: packet, compressed: false, languageTag: languageTag, translatedKeyword: translatedKeyword)
+            type: "iTXt", keyword: PNGText.xmpKeyword, text: packet, compressed: false, languageTag: languageTag, translatedKeyword: translatedKeyword
+        )
         return PNGText.chunk(type: "iTXt", data: data)
     }
 
@@ -66,7 +73,9 @@ enum PNGLabelWriter {
     }
 
     private static func chunkKeyword(_ chunk: PNGStructure.Chunk, _ bytes: [UInt8]) -> String? {
-        guard let nul = bytes.firstIndex(of: [0], in: chunk.data.lowerBound..<min(chunk.data.upperBound, chunk.data.lowerBound + 80)) else { return nil }
+        guard let nul = bytes.firstIndex(of: [0], in: chunk.data.lowerBound..<min(chunk.data.upperBound, chunk.data.lowerBound + 80)) else {
+            return nil
+        }
         return TextDecoding.utf8OrLatin1(bytes[chunk.data.lowerBound..<nul])
     }
 }

@@ -1,10 +1,10 @@
-
 /// The C2PA store in PNG: one `caBX` chunk, written right after IHDR (read anywhere before IEND).
 enum PNGManifestCarrier {
     static func find(_ bytes: [UInt8]) throws -> [EmbeddedManifestStore] {
         let (chunks, _) = try ContainerSegments.png(bytes)
         return chunks.filter { $0.name == "caBX" }.map {
-            EmbeddedManifestStore(bytes: Array(bytes[$0.payload]), containerRange: $0.range, location: "PNG caBX chunk at offset \($0.range.lowerBound)")
+            EmbeddedManifestStore(
+                bytes: Array(bytes[$0.payload]), containerRange: $0.range, location: "PNG caBX chunk at offset \($0.range.lowerBound)")
         }
     }
 

@@ -53,11 +53,13 @@ struct PNGStructure {
             }
             let available = n - (i + 8)
             guard length <= available else {
-                damage.append(SigilError(.truncated, "PNG chunk \(type) at offset \(i) declares \(length) bytes but only \(available) remain", offset: i))
+                damage.append(
+                    SigilError(.truncated, "PNG chunk \(type) at offset \(i) declares \(length) bytes but only \(available) remain", offset: i))
                 return
             }
             guard length + 4 <= available else {
-                damage.append(SigilError(.truncated, "PNG chunk \(type) at offset \(i) is missing its CRC: \(available - length) of 4 bytes remain", offset: i))
+                damage.append(
+                    SigilError(.truncated, "PNG chunk \(type) at offset \(i) is missing its CRC: \(available - length) of 4 bytes remain", offset: i))
                 return
             }
             let data = (i + 8)..<(i + 8 + length)

@@ -31,7 +31,9 @@ struct PNGText {
             compressed = false
         case "zTXt":
             guard d.upperBound - p >= 3 else {
-                throw SigilError.malformed(structure, at: chunk.offset, "is too short for its compression method and zlib stream (\(d.upperBound - p) bytes after the keyword)")
+                throw SigilError.malformed(
+                    structure, at: chunk.offset,
+                    "is too short for its compression method and zlib stream (\(d.upperBound - p) bytes after the keyword)")
             }
             guard bytes[p] == 0 else { throw SigilError.malformed(structure, at: chunk.offset, "uses unknown compression method \(bytes[p])") }
             p += 1
@@ -69,7 +71,9 @@ struct PNGText {
     }
 
     /// The chunk data for a text chunk of `type` with the given keyword and text (compressing when asked).
-    static func chunkData(type: String, keyword: String, text: [UInt8], compressed: Bool, languageTag: [UInt8] = [], translatedKeyword: [UInt8] = []) throws -> [UInt8] {
+    static func chunkData(type: String, keyword: String, text: [UInt8], compressed: Bool, languageTag: [UInt8] = [], translatedKeyword: [UInt8] = [])
+        throws -> [UInt8]
+    {
         var data = Array(keyword.utf8) + [0]
         switch type {
         case "tEXt":

@@ -8,7 +8,7 @@ enum RawProfile {
         var i = 0
         func skipSpace() { while i < text.count, text[i] == 0x0A || text[i] == 0x0D || text[i] == 0x20 || text[i] == 0x09 { i += 1 } }
         skipSpace()
-        while i < text.count, text[i] != 0x0A { i += 1 }  // profile name line
+        while i < text.count, text[i] != 0x0A { i += 1 } // profile name line
         skipSpace()
         var length = 0
         var digits = 0

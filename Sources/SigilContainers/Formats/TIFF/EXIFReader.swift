@@ -86,17 +86,21 @@ enum EXIFReader {
         let text = TextDecoding.trimmingTrailingPadding(TextDecoding.utf8OrLatin1(raw))
         guard EmbeddedLabel.looksLikeLabel(text) else { return }
         let payload = EmbeddedLabel.extractObject(text) ?? text
-        scan.carriers.append(LabelCarrier(
-            kind: .exifImageDescription, location: "\(site) IFD0 ImageDescription", offset: tiff.base + entry.valueOffset,
-            length: entry.byteCount, keyed: false, standard: false, payload: .text(payload)))
+        scan.carriers.append(
+            LabelCarrier(
+                kind: .exifImageDescription, location: "\(site) IFD0 ImageDescription", offset: tiff.base + entry.valueOffset,
+                length: entry.byteCount, keyed: false, standard: false, payload: .text(payload)))
     }
 
-    private static func readUserComment(_ tiff: TIFFStructure, _ entry: TIFFStructure.Entry, site: String, ifd: String, into scan: inout ContainerScan) {
+    private static func readUserComment(
+        _ tiff: TIFFStructure, _ entry: TIFFStructure.Entry, site: String, ifd: String, into scan: inout ContainerScan
+    ) {
         let (text, prefix) = decodeUserComment(tiff.value(entry), bigEndian: tiff.bigEndian)
         guard EmbeddedLabel.looksLikeLabel(text) else { return }
-        scan.carriers.append(LabelCarrier(
-            kind: .exifUserComment, location: "\(site) \(ifd) UserComment", offset: tiff.base + entry.valueOffset + prefix,
-            length: entry.byteCount - prefix, keyed: false, standard: true, payload: .text(text)))
+        scan.carriers.append(
+            LabelCarrier(
+                kind: .exifUserComment, location: "\(site) \(ifd) UserComment", offset: tiff.base + entry.valueOffset + prefix,
+                length: entry.byteCount - prefix, keyed: false, standard: true, payload: .text(text)))
     }
 
     /// Decodes a UserComment: the optional 8-byte character code (`ASCII\0\0\0`, `UNICODE\0`, `JIS\0\0\0\0\0`,

@@ -18,7 +18,9 @@ public struct TIFFFormat: LabelReading, XMPPacketLocating, ImageHeaderReading {
 
     public func firstXMPPacket(in bytes: [UInt8]) -> [UInt8]? {
         var ignored = ContainerScan(format: .tiff)
-        guard let range = EXIFReader.read(bytes, base: 0, site: "TIFF", isTIFFFile: true, collectCarriers: false, into: &ignored).xmp else { return nil }
+        guard let range = EXIFReader.read(bytes, base: 0, site: "TIFF", isTIFFFile: true, collectCarriers: false, into: &ignored).xmp else {
+            return nil
+        }
         return Array(bytes[range])
     }
 

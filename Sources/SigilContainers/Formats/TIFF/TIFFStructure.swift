@@ -44,15 +44,22 @@ struct TIFFStructure {
     /// Parses the 8-byte header.
     init(_ bytes: [UInt8], base: Int, name: String) throws {
         try bytes.require(8, at: 0, for: "\(name) TIFF header")
-        if bytes[0] == 0x49 && bytes[1] == 0x49 { bigEndian = false }
-        else if bytes[0] == 0x4D && bytes[1] == 0x4D { bigEndian = true }
-        else { throw SigilError.malformed("\(name) TIFF header", at: base, "has byte order 0x\(hex(Int(bytes[0]), width: 2))\(hex(Int(bytes[1]), width: 2)) instead of II or MM") }
+        if bytes[0] == 0x49 && bytes[1] == 0x49 {
+            bigEndian = false
+        } else if bytes[0] == 0x4D && bytes[1] == 0x4D {
+            bigEndian = true
+        } else {
+            throw SigilError.malformed(
+                "\(name) TIFF header", at: base, "has byte order 0x\(hex(Int(bytes[0]), width: 2))\(hex(Int(bytes[1]), width: 2)) instead of II or MM"
+            )
+        }
         self.bytes = bytes
         self.base = base
         self.name = name
         let magic = bigEndian ? bytes.u16be(2) : bytes.u16le(2)
         guard magic == 42 else {
-            throw SigilError.malformed("\(name) TIFF header", at: base, "has magic \(magic) instead of 42" + (magic == 43 ? " (BigTIFF is not supported)" : ""))
+            throw SigilError.malformed(
+                "\(name) TIFF header", at: base, "has magic \(magic) instead of 42" + (magic == 43 ? " (BigTIFF is not supported)" : ""))
         }
         firstDirectory = bigEndian ? bytes.u32be(4) : bytes.u32le(4)
     }
@@ -69,7 +76,9 @@ struct TIFFStructure {
         var entries: [Entry] = []
         let available = (bytes.count - offset - 2) / 12
         if count > available {
-            damage.append(SigilError.truncated(structure + " with \(count) entries", at: base + offset, needs: 2 + count * 12 + 4, remaining: bytes.count - offset))
+            damage.append(
+                SigilError.truncated(
+                    structure + " with \(count) entries", at: base + offset, needs: 2 + count * 12 + 4, remaining: bytes.count - offset))
         }
         let usable = min(count, max(available, 0))
         entries.reserveCapacity(usable)
@@ -78,11 +87,14 @@ struct TIFFStructure {
             let tag = u16(e)
             let type = u16(e + 2)
             let n = u32(e + 4)
-            guard let size = Self.size(ofType: type) else { continue }  // unknown type: skip, per TIFF 6.0
-            let byteCount = n * size  // n < 2^32, size <= 8: no overflow on 64-bit Int
+            guard let size = Self.size(ofType: type) else { continue } // unknown type: skip, per TIFF 6.0
+            let byteCount = n * size // n < 2^32, size <= 8: no overflow on 64-bit Int
             let valueOffset = byteCount <= 4 ? e + 8 : u32(e + 8)
             guard bytes.has(byteCount, at: valueOffset) else {
-                damage.append(SigilError.truncated("\(structure) tag 0x\(hex(tag)) value", at: base + valueOffset, needs: byteCount, remaining: bytes.remaining(after: valueOffset)))
+                damage.append(
+                    SigilError.truncated(
+                        "\(structure) tag 0x\(hex(tag)) value", at: base + valueOffset, needs: byteCount,
+                        remaining: bytes.remaining(after: valueOffset)))
                 continue
             }
             entries.append(Entry(tag: tag, type: type, count: n, valueOffset: valueOffset, byteCount: byteCount, entryOffset: e))

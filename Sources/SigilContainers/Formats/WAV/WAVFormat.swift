@@ -1,6 +1,8 @@
 extension MediaFormat {
     /// WAV: a RIFF/WAVE form (PCM or any codec WAVE carries).
-    public static let wav = MediaFormat(id: "wav", displayName: "WAV", kind: .audio, mimeTypes: ["audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave"], extensions: ["wav", "wave"])
+    public static let wav = MediaFormat(
+        id: "wav", displayName: "WAV", kind: .audio, mimeTypes: ["audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave"],
+        extensions: ["wav", "wave"])
 }
 
 /// WAV (RIFF, and RF64/BW64 whose sizes live in a `ds64` chunk): the label is a top-level RIFF chunk `AIGC` holding

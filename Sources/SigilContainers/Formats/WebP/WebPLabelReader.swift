@@ -23,7 +23,8 @@ enum WebPLabelReader {
                 var start = chunk.data.lowerBound
                 if bytes.matches(Array("Exif\0\0".utf8), at: start) { start += 6 }
                 guard start <= chunk.data.upperBound else { continue }
-                EXIFReader.read(Array(bytes[start..<chunk.data.upperBound]), base: start, site: "WebP EXIF chunk\(suffix)", collectCarriers: true, into: &scan)
+                EXIFReader.read(
+                    Array(bytes[start..<chunk.data.upperBound]), base: start, site: "WebP EXIF chunk\(suffix)", collectCarriers: true, into: &scan)
             default:
                 continue
             }

@@ -16,7 +16,13 @@ enum WebPLabelWriter {
         } else {
             for (k, chunk) in xmpChunks.enumerated() {
                 var list = assignments
-                if k > 0 { list = list.map { var a = $0; a.addIfMissing = false; return a } }
+                if k > 0 {
+                    list = list.map {
+                        var a = $0
+                        a.addIfMissing = false
+                        return a
+                    }
+                }
                 let edited = try XMPEditor.apply(list, to: Array(bytes[chunk.data]), site: "WebP XMP chunk", offset: chunk.offset)
                 edits.append((chunk.range, RIFFChunk.make("XMP ", edited)))
             }

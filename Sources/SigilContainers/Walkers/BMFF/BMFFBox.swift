@@ -57,7 +57,9 @@ public enum BMFFWalker {
         while i < range.upperBound {
             guard range.upperBound - i >= 8 else {
                 // Trailing bytes inside a parent too short for a box header: tolerated inside containers, damage at the top.
-                if depth == 0 { throw SigilError(.truncated, "BMFF box header at offset \(i) needs 8 bytes but only \(range.upperBound - i) remain", offset: i) }
+                if depth == 0 {
+                    throw SigilError(.truncated, "BMFF box header at offset \(i) needs 8 bytes but only \(range.upperBound - i) remain", offset: i)
+                }
                 return
             }
             let header = try source.read(i..<(i + 8))
@@ -65,7 +67,9 @@ public enum BMFFWalker {
             let type = String(decoding: header[4..<8].map { (0x20...0x7E).contains($0) ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
             var headerSize = 8
             if size == 1 {
-                guard range.upperBound - i >= 16 else { throw SigilError(.truncated, "BMFF box '\(type)' at offset \(i) is missing its 64-bit size", offset: i) }
+                guard range.upperBound - i >= 16 else {
+                    throw SigilError(.truncated, "BMFF box '\(type)' at offset \(i) is missing its 64-bit size", offset: i)
+                }
                 size = try source.read((i + 8)..<(i + 16)).reduce(0) { $0 << 8 | UInt64($1) }
                 headerSize = 16
             } else if size == 0 {

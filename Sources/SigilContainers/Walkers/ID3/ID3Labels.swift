@@ -49,14 +49,18 @@ enum ID3Labels {
         if wide {
             var i = 0
             while i + 1 < body.count {
-                if body[i] == 0 && body[i + 1] == 0 { split = i; break }
+                if body[i] == 0 && body[i + 1] == 0 {
+                    split = i
+                    break
+                }
                 i += 2
             }
         } else {
             split = body.firstIndex(of: 0)
         }
         guard let split else { return nil }
-        let first = Array(body[..<split]), second = Array(body[(split + (wide ? 2 : 1))...])
+        let first = Array(body[..<split])
+        let second = Array(body[(split + (wide ? 2 : 1))...])
         func decode(_ b: [UInt8]) -> String {
             switch encoding {
             case 1:

@@ -14,7 +14,8 @@ enum RIFFChunk {
 
     /// Applies edits to the RIFF body and fixes the RIFF size; bytes after the RIFF container are kept.
     static func rebuild(_ bytes: [UInt8], _ structure: RIFFStructure, _ edits: [(range: Range<Int>, bytes: [UInt8])]) -> [UInt8] {
-        let body = LabelWriter.splice(Array(bytes[12..<structure.riffEnd]), edits.map { (($0.range.lowerBound - 12)..<($0.range.upperBound - 12), $0.bytes) })
+        let body = LabelWriter.splice(
+            Array(bytes[12..<structure.riffEnd]), edits.map { (($0.range.lowerBound - 12)..<($0.range.upperBound - 12), $0.bytes) })
         var out = Array("RIFF".utf8) + UInt32(body.count + 4).littleEndianBytes(4) + Array("WEBP".utf8)
         out += body
         out += bytes[structure.riffEnd...]

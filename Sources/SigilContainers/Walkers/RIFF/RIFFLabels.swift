@@ -13,7 +13,10 @@ enum RIFFLabels {
             return
         }
         for damage in structure.damage {
-            scan.findings.append(Finding(damage.code == .truncated ? .structureTruncated : .structureMalformed, .error, damage.message, location: "\(name) RIFF", offset: damage.offset ?? 0))
+            scan.findings.append(
+                Finding(
+                    damage.code == .truncated ? .structureTruncated : .structureMalformed, .error, damage.message, location: "\(name) RIFF",
+                    offset: damage.offset ?? 0))
         }
         for (index, chunk) in structure.chunks.enumerated() {
             if chunk.fourCC == chunkID {
@@ -21,7 +24,8 @@ enum RIFFLabels {
             } else if chunk.fourCC == "LIST" {
                 let (type, items, damage) = RIFFStructure.listItems(chunk, in: bytes)
                 if let damage {
-                    scan.findings.append(Finding(.structureTruncated, .error, damage.message, location: "\(name) LIST/\(type)", offset: damage.offset ?? chunk.offset))
+                    scan.findings.append(
+                        Finding(.structureTruncated, .error, damage.message, location: "\(name) LIST/\(type)", offset: damage.offset ?? chunk.offset))
                 }
                 for item in items where type == "INFO" && item.fourCC == chunkID {
                     scan.carriers.append(carrier(bytes, item.data, location: "\(name) LIST/INFO AIGC", kind: .riffListInfo, standard: false))
@@ -36,7 +40,8 @@ enum RIFFLabels {
         var end = data.upperBound
         while end > data.lowerBound, bytes[end - 1] == 0 { end -= 1 }
         let text = TextDecoding.utf8OrLatin1(Array(bytes[data.lowerBound..<end]))
-        return LabelCarrier(kind: kind, location: location, offset: data.lowerBound, length: data.count, keyed: true, standard: standard, payload: .text(text))
+        return LabelCarrier(
+            kind: kind, location: location, offset: data.lowerBound, length: data.count, keyed: true, standard: standard, payload: .text(text))
     }
 
     /// The edits that leave exactly one label, in a top-level `AIGC` chunk: the first existing one is replaced in
@@ -57,7 +62,8 @@ enum RIFFLabels {
         }
         for list in structure.chunks where list.fourCC == "LIST" && list.data.count <= 1 << 20 {
             let bytes = try source.read(list.range)
-            let local = RIFFStructure.Chunk(fourCC: "LIST", offset: 0, data: (list.data.lowerBound - list.offset)..<(list.data.upperBound - list.offset), end: list.range.count)
+            let local = RIFFStructure.Chunk(
+                fourCC: "LIST", offset: 0, data: (list.data.lowerBound - list.offset)..<(list.data.upperBound - list.offset), end: list.range.count)
             let (type, items, damage) = RIFFStructure.listItems(local, in: bytes)
             guard type == "INFO", damage == nil, items.contains(where: { $0.fourCC == chunkID }) else { continue }
             let kept = items.filter { $0.fourCC != chunkID }.flatMap { Array(bytes[$0.range]) }

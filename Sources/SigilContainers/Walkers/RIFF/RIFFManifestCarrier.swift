@@ -26,7 +26,9 @@ enum RIFFManifestCarrier {
 
     static func embed(_ store: [UInt8], into bytes: [UInt8], form: String, name: String) throws -> (bytes: [UInt8], containerRange: Range<Int>) {
         let structure = try structure(bytes, form: form, name: name)
-        guard store.count <= Int(UInt32.max) - 16 else { throw SigilError(.capacity, "a manifest store of \(store.count) bytes exceeds a RIFF chunk") }
+        guard store.count <= Int(UInt32.max) - 16 else {
+            throw SigilError(.capacity, "a manifest store of \(store.count) bytes exceeds a RIFF chunk")
+        }
         let chunk = RIFFChunk.make("C2PA", store)
         let headerAndData = 8 + store.count
         // A RIFF body of odd length (a last chunk without its pad byte) gets the pad first.

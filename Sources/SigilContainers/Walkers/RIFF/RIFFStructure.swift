@@ -62,7 +62,9 @@ struct RIFFStructure {
             return int
         }
         let count = body.u32le(24)
-        guard count <= (size - 28) / 12 else { throw SigilError.malformed("RF64 ds64 chunk", at: 12, "declares \(count) table entries in \(size) bytes") }
+        guard count <= (size - 28) / 12 else {
+            throw SigilError.malformed("RF64 ds64 chunk", at: 12, "declares \(count) table entries in \(size) bytes")
+        }
         var table: [String: Int] = [:]
         for entry in 0..<count {
             let at = 28 + entry * 12
@@ -129,7 +131,10 @@ struct RIFFStructure {
             }
             let available = riffEnd - (i + 8)
             guard size <= available else {
-                damage.append(SigilError(.truncated, "\(name) chunk \(fourCC.trimmingSpaces) at offset \(i) declares \(size) bytes but only \(available) remain", offset: i))
+                damage.append(
+                    SigilError(
+                        .truncated, "\(name) chunk \(fourCC.trimmingSpaces) at offset \(i) declares \(size) bytes but only \(available) remain",
+                        offset: i))
                 return
             }
             let dataEnd = i + 8 + size
@@ -145,18 +150,28 @@ struct RIFFStructure {
     static func listItems(_ list: Chunk, in bytes: [UInt8]) -> (type: String, items: [Chunk], damage: SigilError?) {
         let d = list.data
         guard d.count >= 4 else { return ("", [], .malformed("RIFF LIST chunk", at: list.offset, "is \(d.count) bytes, too short for a list type")) }
-        let type = String(decoding: bytes[d.lowerBound..<(d.lowerBound + 4)].map { (0x20...0x7E).contains($0) ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
+        let type = String(
+            decoding: bytes[d.lowerBound..<(d.lowerBound + 4)].map { (0x20...0x7E).contains($0) ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
         var items: [Chunk] = []
         var i = d.lowerBound + 4
         // Each iteration moves `i` forward by at least 8 bytes or stops.
         while i < d.upperBound {
             guard d.upperBound - i >= 8 else {
-                return (type, items, SigilError(.truncated, "RIFF LIST/\(type) item header at offset \(i) needs 8 bytes but only \(d.upperBound - i) remain", offset: i))
+                return (
+                    type, items,
+                    SigilError(
+                        .truncated, "RIFF LIST/\(type) item header at offset \(i) needs 8 bytes but only \(d.upperBound - i) remain", offset: i)
+                )
             }
             let fourCC = String(decoding: bytes[i..<(i + 4)].map { (0x20...0x7E).contains($0) ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
             let size = bytes.u32le(i + 4)
             guard size <= d.upperBound - (i + 8) else {
-                return (type, items, SigilError(.truncated, "RIFF LIST/\(type) item '\(fourCC)' at offset \(i) declares \(size) bytes but only \(d.upperBound - i - 8) remain", offset: i))
+                return (
+                    type, items,
+                    SigilError(
+                        .truncated,
+                        "RIFF LIST/\(type) item '\(fourCC)' at offset \(i) declares \(size) bytes but only \(d.upperBound - i - 8) remain", offset: i)
+                )
             }
             let dataEnd = i + 8 + size
             let end = min(d.upperBound, dataEnd + (size & 1))

@@ -110,7 +110,10 @@ struct XMPDocument {
         var i = range.lowerBound
         var runStart = i
         while i < range.upperBound {
-            guard bytes[i] == UInt8(ascii: "<") else { i += 1; continue }
+            guard bytes[i] == UInt8(ascii: "<") else {
+                i += 1
+                continue
+            }
             out += XMLText.decode(bytes[runStart..<i])
             if bytes.matches(ascii: "<![CDATA[", at: i) {
                 let close = bytes.firstIndex(of: Array("]]>".utf8), in: (i + 9)..<range.upperBound) ?? range.upperBound
@@ -285,7 +288,10 @@ struct XMPDocument {
                 continue
             }
             k = skipSpace(k + 1)
-            guard k < bytes.count else { j = k; break }
+            guard k < bytes.count else {
+                j = k
+                break
+            }
             let quote = bytes[k]
             let valueRange: Range<Int>
             if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
@@ -321,10 +327,11 @@ struct XMPDocument {
         let (prefix, local) = Self.split(name)
         let index = elements.count
         let parent = stack.last
-        elements.append(Element(
-            name: name, prefix: prefix, local: local, tagStart: start, attributesEnd: attributesEnd,
-            startTagEnd: closed ? j : attributesEnd, selfClosing: selfClosing, contentEnd: selfClosing ? nil : nil,
-            end: selfClosing ? j : nil, attributes: attributes, namespaces: namespaces, parent: parent))
+        elements.append(
+            Element(
+                name: name, prefix: prefix, local: local, tagStart: start, attributesEnd: attributesEnd,
+                startTagEnd: closed ? j : attributesEnd, selfClosing: selfClosing, contentEnd: selfClosing ? nil : nil,
+                end: selfClosing ? j : nil, attributes: attributes, namespaces: namespaces, parent: parent))
         if let parent { elements[parent].children.append(index) }
         if closed && !selfClosing { stack.append(index) }
         if !closed && j < bytes.count {

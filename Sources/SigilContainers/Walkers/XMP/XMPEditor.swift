@@ -75,7 +75,8 @@ enum XMPEditor {
                 let at = doc.elements[rdf].startTagEnd
                 edits.append((at..<at, Array(text.utf8)))
             } else {
-                throw SigilError(.malformed, "the XMP packet in \(site) at offset \(offset) has no rdf:RDF element to add the label to", offset: offset)
+                throw SigilError(
+                    .malformed, "the XMP packet in \(site) at offset \(offset) has no rdf:RDF element to add the label to", offset: offset)
             }
         }
         return absorbIntoPadding(applyEdits(edits, to: packet), originalCount: packet.count)
@@ -215,7 +216,10 @@ enum XMPEditor {
             var toRemove = delta
             var i = trailer - 1
             while toRemove > 0 && i >= start {
-                if out[i] == 0x20 { out.remove(at: i); toRemove -= 1 }
+                if out[i] == 0x20 {
+                    out.remove(at: i)
+                    toRemove -= 1
+                }
                 i -= 1
             }
             if toRemove > 0 { return packet }

@@ -17,8 +17,9 @@ enum XMPLabelReader {
         let doc = XMPDocument(packet)
         if doc.isMalformed {
             let detail = doc.problems.prefix(3).joined(separator: "; ")
-            scan.findings.append(Finding(
-                .xmpMalformed, .error, "the XMP packet in \(site) does not parse: \(detail)", location: site, offset: baseOffset))
+            scan.findings.append(
+                Finding(
+                    .xmpMalformed, .error, "the XMP packet in \(site) does not parse: \(detail)", location: site, offset: baseOffset))
         }
         for index in doc.elements.indices {
             let element = doc.elements[index]
@@ -33,12 +34,16 @@ enum XMPLabelReader {
                 let value = doc.value(of: attribute)
                 checkNamespace(uri: uri, name: attribute.name, location: location, offset: baseOffset + attribute.valueRange.lowerBound, into: &scan)
                 if value.allSatisfy({ $0.isWhitespace }) {
-                    scan.findings.append(Finding(.emptyLabel, .error, "the XMP property \(attribute.name) in \(site) is empty", location: location, offset: baseOffset + attribute.valueRange.lowerBound))
+                    scan.findings.append(
+                        Finding(
+                            .emptyLabel, .error, "the XMP property \(attribute.name) in \(site) is empty", location: location,
+                            offset: baseOffset + attribute.valueRange.lowerBound))
                     continue
                 }
-                scan.carriers.append(LabelCarrier(
-                    kind: .xmpAttribute, location: location, offset: baseOffset + attribute.valueRange.lowerBound,
-                    length: attribute.valueRange.count, keyed: true, standard: standard, namespaceURI: uri, payload: .text(value)))
+                scan.carriers.append(
+                    LabelCarrier(
+                        kind: .xmpAttribute, location: location, offset: baseOffset + attribute.valueRange.lowerBound,
+                        length: attribute.valueRange.count, keyed: true, standard: standard, namespaceURI: uri, payload: .text(value)))
             }
             // Loose Annex E properties on rdf:Description.
             if doc.isRDF(index, "Description") {
@@ -64,22 +69,25 @@ enum XMPLabelReader {
             if !props.isEmpty {
                 let location = "\(site) \(element.name) (structure)"
                 checkNamespace(uri: uri, name: element.name, location: location, offset: offset, into: &scan)
-                scan.carriers.append(LabelCarrier(
-                    kind: .xmpProperties, location: location, offset: offset, length: length, keyed: true, standard: false,
-                    namespaceURI: uri, payload: .properties(props)))
+                scan.carriers.append(
+                    LabelCarrier(
+                        kind: .xmpProperties, location: location, offset: offset, length: length, keyed: true, standard: false,
+                        namespaceURI: uri, payload: .properties(props)))
                 return
             }
         }
         let location = "\(site) \(element.name) (element)"
         checkNamespace(uri: uri, name: element.name, location: location, offset: offset, into: &scan)
-        guard let text = doc.text(of: index) else { return }  // never closed: reported as malformed
+        guard let text = doc.text(of: index) else { return } // never closed: reported as malformed
         if text.allSatisfy({ $0.isWhitespace }) {
-            scan.findings.append(Finding(.emptyLabel, .error, "the XMP property \(element.name) in \(site) is empty", location: location, offset: offset))
+            scan.findings.append(
+                Finding(.emptyLabel, .error, "the XMP property \(element.name) in \(site) is empty", location: location, offset: offset))
             return
         }
-        scan.carriers.append(LabelCarrier(
-            kind: .xmpElement, location: location, offset: offset, length: length, keyed: true, standard: standard,
-            namespaceURI: uri, payload: .text(text)))
+        scan.carriers.append(
+            LabelCarrier(
+                kind: .xmpElement, location: location, offset: offset, length: length, keyed: true, standard: standard,
+                namespaceURI: uri, payload: .text(text)))
     }
 
     private static func readLooseProperties(_ doc: XMPDocument, _ index: Int, baseOffset: Int, site: String, into scan: inout ContainerScan) {
@@ -101,17 +109,19 @@ enum XMPLabelReader {
             lastEnd = max(lastEnd, element.end ?? element.startTagEnd)
         }
         guard let start = firstOffset, props.contains(where: { coreKeys.contains($0.key) }) else { return }
-        scan.carriers.append(LabelCarrier(
-            kind: .xmpProperties, location: "\(site) rdf:Description Annex E properties", offset: baseOffset + start,
-            length: max(lastEnd - start, 0), keyed: false, standard: false, namespaceURI: nil, payload: .properties(props)))
+        scan.carriers.append(
+            LabelCarrier(
+                kind: .xmpProperties, location: "\(site) rdf:Description Annex E properties", offset: baseOffset + start,
+                length: max(lastEnd - start, 0), keyed: false, standard: false, namespaceURI: nil, payload: .properties(props)))
     }
 
     private static func checkNamespace(uri: String?, name: String, location: String, offset: Int, into scan: inout ContainerScan) {
         guard uri != tc260Namespace else { return }
         let bound = uri.map { "is bound to \($0)" } ?? "has no namespace binding"
-        scan.findings.append(Finding(
-            .wrongNamespace, .warning,
-            "the XMP property \(name) \(bound); PG-20259A uses \(tc260Namespace)", location: location, offset: offset))
+        scan.findings.append(
+            Finding(
+                .wrongNamespace, .warning,
+                "the XMP property \(name) \(bound); PG-20259A uses \(tc260Namespace)", location: location, offset: offset))
     }
 
     /// The value of the first property `namespaceURI`/`name` (element or attribute) in a packet.
