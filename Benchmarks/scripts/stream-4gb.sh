@@ -72,9 +72,9 @@ anchor = min(c["wallSeconds"] for c in cp)
 rows = {"cp --sparse=never && sync (before)": cp[0], "cp --sparse=never && sync (after)": cp[1],
         "cp --sparse=never, no sync (not durable; for reference)": parse(cpp),
         "sigil label --marks implicit --label-signature none": parse(uns),
-        "sigil label --marks implicit (SM3withSM2 ReservedCode1 over the audio frames)": parse(sig)}
+        "sigil label --marks implicit (default: SM3withSM2 ReservedCode1, SHA-256 binding over the audio frames, digested while the kernel copies)": parse(sig)}
 for r in rows.values(): r["vsCp"] = round(r["wallSeconds"] / anchor, 2) if anchor > 0 else None
-json.dump({"command": "make release && bash Benchmarks/scripts/stream-4gb.sh", "fileBytes": int(size),
+json.dump({"command": "make release && bash Benchmarks/scripts/stream-4gb.sh", "fileBytes": int(size), "loadAverageAtEnd": __import__("os").getloadavg(),
            "container": "RIFF/WAVE, 16-bit stereo 48 kHz, sparse data chunk", "cores": int(cores), "kernel": kernel,
            "anchor": "fastest cp --sparse=never && sync of the same file in this run (sigil fsyncs before its atomic rename: the same durability)", "rows": rows}, open(out, "w"), indent=2)
 print(open(out).read())
