@@ -138,8 +138,8 @@ public struct RhythmDetector: Sendable {
                 bursts.append(Burst(from: i, to: i + 1, hertz: [hz], energy: block.energy))
             }
         }
-        // A burst of a Morse element lasts 50–800 ms.
-        bursts = bursts.filter { (5...80).contains($0.to - $0.from) }
+        // A burst of a Morse element lasts 80–800 ms (a dot is one unit, at least 100 ms; shorter tonal runs are notes).
+        bursts = bursts.filter { (8...80).contains($0.to - $0.from) }
         // Groups: neighbouring bursts at one tone with quiet gaps of at most 1 s.
         var groups: [[Burst]] = []
         for burst in bursts {
