@@ -15,6 +15,8 @@ var targets: [Target] = [
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     // OpenSSL 3's libcrypto, for SM2/SM3 only (PG-202511A signatures); everything else uses swift-crypto.
     .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+    // EBU R128 / ITU-R BS.1770 loudness, for the audio rhythm label's level.
+    .systemLibrary(name: "CEBUR128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
 
     // copy_file_range(2), which Glibc's Swift module does not expose.
     .target(name: "CSigilIO"),
@@ -22,6 +24,7 @@ var targets: [Target] = [
     // MARK: Library modules
     .target(name: "SigilCore", swiftSettings: upcoming),
     .target(name: "SigilContainers", dependencies: ["SigilCore", "CZlib", .product(name: "Yams", package: "Yams")], swiftSettings: upcoming),
+    .target(name: "SigilAudio", dependencies: ["SigilCore", "SigilContainers", "CEBUR128"], swiftSettings: upcoming),
     .target(
         name: "SigilImaging",
         dependencies: ["SigilCore", "CTurboJPEG", "CPNG", "CWebP", "CFreeType"],
@@ -94,7 +97,7 @@ var targets: [Target] = [
         name: "Sigil",
         dependencies: [
             "SigilCore", "SigilContainers", "SigilImaging", "SigilKeys", "SigilWatermark", "SigilProvenance",
-            "SigilLedger", "SigilStore", "CSigilIO",
+            "SigilLedger", "SigilStore", "CSigilIO", "SigilAudio",
         ],
         swiftSettings: upcoming
     ),
@@ -135,6 +138,7 @@ var targets: [Target] = [
     .testTarget(name: "SigilCoreTests", dependencies: ["SigilCore"], swiftSettings: upcoming),
     .testTarget(
         name: "SigilContainersTests", dependencies: ["SigilContainers", "SigilTestSupport"], resources: [.copy("Resources")], swiftSettings: upcoming),
+    .testTarget(name: "SigilAudioTests", dependencies: ["SigilAudio", "SigilContainers", "SigilTestSupport"], swiftSettings: upcoming),
     .testTarget(name: "SigilImagingTests", dependencies: ["SigilImaging", "SigilContainers"], swiftSettings: upcoming),
     .testTarget(name: "SigilKeysTests", dependencies: ["SigilKeys"], swiftSettings: upcoming),
     .testTarget(name: "SigilWatermarkTests", dependencies: ["SigilWatermark", "SigilImaging"], swiftSettings: upcoming),
@@ -186,6 +190,7 @@ let package = Package(
         .library(name: "Sigil", targets: ["Sigil"]),
         .library(name: "SigilCore", targets: ["SigilCore"]),
         .library(name: "SigilContainers", targets: ["SigilContainers"]),
+        .library(name: "SigilAudio", targets: ["SigilAudio"]),
         .library(name: "SigilImaging", targets: ["SigilImaging"]),
         .library(name: "SigilWatermark", targets: ["SigilWatermark"]),
         .library(name: "SigilProvenance", targets: ["SigilProvenance"]),

@@ -10,6 +10,7 @@ packages=(
   libfreetype-dev     # explicit-label text rendering
   zlib1g-dev          # PNG zTXt/iTXt inflate
   libssl-dev          # OpenSSL libcrypto, for SM2/SM3 signatures only
+  libebur128-dev      # EBU R128 loudness, for the audio rhythm label's level
   fonts-wqy-microhei  # a CJK font for 「AI生成」 (fonts-noto-cjk also works)
   libimage-exiftool-perl  # interop tests: exiftool reads our labels
   imagemagick         # interop tests and the benchmark's anchor pipeline

@@ -1,3 +1,4 @@
+@_exported import SigilAudio
 @_exported import SigilContainers
 @_exported import SigilCore
 @_exported import SigilImaging

@@ -24,6 +24,12 @@ public struct LabelOptions: Sendable, Hashable {
     public var labelBinding: String?
     /// The generator named in the C2PA manifest, `NAME` or `NAME/VERSION`.
     public var softwareAgent: String?
+    /// Where the audio rhythm label goes: `start`, `end`, `both` or a time in seconds.
+    public var audioLabelPosition: String?
+    /// The rhythm label's tone, 300–4000 Hz.
+    public var toneHz: Double?
+    /// The rhythm label's Morse unit, 100–150 ms.
+    public var morseUnitMs: Double?
 
     public init() {}
 
@@ -88,7 +94,23 @@ public struct LabelOptions: Sendable, Hashable {
             guard let name = parts.first, !name.isEmpty else { throw SigilError(.usage, "the software agent needs a name") }
             policy.softwareAgent = GeneratorInfo(name: name, version: parts.count > 1 ? parts[1] : nil)
         }
+        try applyAudio(to: &policy)
         return added
+    }
+
+    /// The audio rhythm label's options.
+    private func applyAudio(to policy: inout LabelPolicy) throws {
+        if let audioLabelPosition { policy.rhythm.position = try RhythmLabelInserter.Position(parsing: audioLabelPosition) }
+        if let toneHz {
+            guard RhythmLabel.toneRange.contains(toneHz) else { throw SigilError(.usage, "--tone-hz must be 300–4000 Hz, not \(toneHz)") }
+            policy.rhythm.label.toneHertz = toneHz
+        }
+        if let morseUnitMs {
+            guard RhythmLabel.unitRange.contains(morseUnitMs) else {
+                throw SigilError(.usage, "--morse-unit-ms must be 100–150 ms (GB 45438 5.3 rhythm label), not \(morseUnitMs)")
+            }
+            policy.rhythm.label.unitMilliseconds = morseUnitMs
+        }
     }
 
     /// The notice for marks ``apply(to:)`` added.

@@ -30,6 +30,15 @@ extension LabelOutcome {
         } else {
             members.append(.init("explicit", .null))
         }
+        if let r = rhythm {
+            members.append(
+                .init(
+                    "rhythm",
+                    .object([
+                        "pattern": .string("AI"), "frames": .array(r.frames.map { .int($0) }), "labelFrames": .int(r.labelFrames),
+                        "labelLUFS": .double(r.labelLUFS, digits: 1), "contentLUFS": r.contentLUFS.map { .double($0, digits: 1) } ?? .null,
+                    ])))
+        }
         members.append(.init("c2pa", .optional(c2paManifest)))
         return .object(members)
     }

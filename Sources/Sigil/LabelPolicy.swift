@@ -11,6 +11,8 @@ public struct LabelPolicy: Sendable, Hashable {
     public var reservedCode1: String = ""
     /// The visible label.
     public var explicit = ExplicitLabelSpec()
+    /// The audio explicit label (GB 45438 5.3): the Morse "AI" rhythm label, where it goes and how loud.
+    public var rhythm = RhythmLabelInserter()
     /// Refuse images whose header declares more pixels than this, before decoding (decompression bombs).
     public var maxPixels: Int = 100_000_000
     /// JPEG quality when the pixels are re-encoded; nil keeps the quality estimated from the source.
@@ -53,4 +55,6 @@ public struct LabelOutcome: Sendable {
     public var height: Int
     /// The label of the C2PA manifest embedded, when the `c2pa` mark was applied.
     public var c2paManifest: String? = nil
+    /// Where the audio rhythm label went and how loud, when the `explicit` mark was applied to audio.
+    public var rhythm: RhythmLabelInserter.Outcome? = nil
 }

@@ -75,11 +75,12 @@ public struct Labeler: Sendable {
     /// The formats this labeler reads and writes (``MediaRegistry/standard`` unless the policy names another).
     public var registry: MediaRegistry { policy.registry }
 
-    /// The marks this build applies to content of `kind`: pixel marks need an image; the implicit label and
-    /// C2PA go into every format whose handler writes them.
+    /// The marks this build applies to content of `kind`: pixel marks need an image; audio's explicit mark is the
+    /// rhythm label (GB 45438 5.3); the implicit label and C2PA go into every format whose handler writes them.
     public static func marks(for kind: MediaKind) -> Set<Mark> {
         switch kind {
         case .image: Set(Mark.supported)
+        case .audio: Set(Mark.supported.filter { !$0.touchesPixels || $0 == .explicit })
         default: Set(Mark.supported.filter { !$0.touchesPixels })
         }
     }
@@ -102,6 +103,8 @@ public struct Labeler: Sendable {
         // Stage 1 — content: the kind's own marks (pixels for images).
         if identified.format.kind == .image {
             try labelPixels(&outcome)
+        } else if identified.format.kind == .audio, marks.contains(.explicit) {
+            try labelAudio(&outcome)
         }
         var bytes = outcome.bytes
 
@@ -136,6 +139,20 @@ public struct Labeler: Sendable {
         outcome.bytes = bytes
         outcome.label = label
         return outcome
+    }
+
+    /// The audio stage: the rhythm label spliced into the samples, so the implicit label's signature, written
+    /// after, covers the labeled essence. Only PCM WAV takes it without a re-encode; other formats are refused
+    /// rather than silently re-encoded.
+    private func labelAudio(_ outcome: inout LabelOutcome) throws {
+        guard outcome.format == .wav else {
+            throw SigilError(
+                .unsupportedFormat,
+                "the rhythm label is inserted into PCM WAV only so far, not \(outcome.format.displayName); label it with --marks implicit")
+        }
+        let rhythm = try policy.rhythm.edits(in: MemoryByteSource(outcome.bytes))
+        outcome.bytes = rhythm.plan.apply(to: outcome.bytes)
+        outcome.rhythm = rhythm
     }
 
     /// The image stage: the header checked (a real size within ``LabelPolicy/maxPixels``), and when a pixel mark

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads every label in a file and judges it: which implicit labels are present and where, whether each
 /// is well-formed under GB 45438-2025 Annex E, whether the file keeps only one (6.1 c), the visible label
 /// Sigil painted (if any) and whether it is still in the pixels, and the verdict a platform must show.
@@ -125,7 +127,23 @@ public struct Verifier: Sendable {
             report.watermark = watermark(in: decoded, key: key, produceID: label?.produceID)
         }
         report.perceptualHash = decoded.map { PerceptualHash.hash($0.pixels) }
+        if scan.format == .wav { rhythm(in: bytes, into: &report) }
         return report
+    }
+
+    /// The audio rhythm label (GB 45438 5.3 c), found by listening to the samples (PCM WAV): every tone-burst
+    /// pattern is reported; one that is not Morse "AI" is a named finding.
+    private func rhythm(in bytes: [UInt8], into report: inout VerificationReport) {
+        guard let detections = try? RhythmDetector.detect(inWAV: MemoryByteSource(bytes)) else { return }
+        report.rhythm = detections
+        for d in detections where !d.isMorseAI {
+            let where_ = String(format: "%.2f–%.2f s", d.start, d.end)
+            report.findings.append(
+                Finding(
+                    .rhythmNotMorseAI, .warning,
+                    "a \(Int(d.toneHertz.rounded())) Hz tone pattern at \(where_) decodes as Morse \"\(d.letters)\" (\(d.pattern)), not \"AI\" (·- ··) as GB 45438 5.3 c) prescribes",
+                    location: "audio \(where_)"))
+        }
     }
 
     /// Looks for the keyed pixel watermark and compares its payload with the one the implicit label's
@@ -205,6 +223,8 @@ public struct VerificationReport: Sendable {
     public var integrity: LabelIntegrity? = nil
     /// The perceptual hash of the decoded pixels, when the pixel checks decoded them (for the record check).
     public var perceptualHash: UInt64? = nil
+    /// The audio rhythm labels heard in the samples (PCM WAV); nil when the audio was not decoded.
+    public var rhythm: [RhythmDetector.Detection]? = nil
 
     /// What the keyed pixel watermark said.
     public struct Watermark: Sendable {
@@ -241,6 +261,7 @@ public struct VerificationReport: Sendable {
                 "watermark",
                 watermark.map { .object($0.detection.jsonMembers + [.init("matchesProduceID", $0.matchesProduceID.map { .bool($0) } ?? .null)]) }
                     ?? .null))
+        members.append(.init("rhythm", rhythm.map { .array($0.map(\.json)) } ?? .null))
         members.append(.init("findings", .array(findings.map(\.jsonValue))))
         return .object(members)
     }
@@ -282,4 +303,19 @@ extension VerificationReport.Explicit {
             "intact": intact.map { .bool($0) } ?? .null,
         ])
     }
+}
+
+extension RhythmDetector.Detection {
+    var json: JSONValue {
+        .object([
+            "pattern": .string(pattern), "letters": .string(letters), "morseAI": .bool(isMorseAI),
+            "start": .double(start, digits: 3), "end": .double(end, digits: 3),
+            "unitMs": .double(unitMilliseconds, digits: 1), "toneHz": .double(toneHertz, digits: 1),
+        ])
+    }
+}
+
+extension Finding.Code {
+    /// A tone-burst rhythm that is not Morse "AI" (gtkit's 120/360/120/120 ms cue decodes as "L").
+    public static let rhythmNotMorseAI = Finding.Code("audio.rhythm-not-morse-ai")
 }

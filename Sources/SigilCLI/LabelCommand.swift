@@ -33,6 +33,10 @@ struct LabelCommand: AsyncParsableCommand {
     @Option(name: .customLong("ink-height"), help: "Glyph ink height as a fraction of the shortest side (at least 0.05, GB 45438 5.2).")
     var inkHeight: Double = 0.05
     @Option(help: "Path to a CJK font (TTF/OTF/TTC); found automatically when absent.") var font: String?
+    @Option(name: .customLong("audio-label-position"), help: "Where the audio rhythm label goes: start, end, both, or a time in seconds.")
+    var audioLabelPosition: String?
+    @Option(name: .customLong("tone-hz"), help: "The audio rhythm label's tone in Hz (300–4000, default 1000).") var toneHz: Double?
+    @Option(name: .customLong("morse-unit-ms"), help: "The audio rhythm label's Morse unit in ms (100–150, default 120).") var morseUnitMs: Double?
     @Option(help: "Comma list of marks: \(Mark.supported.map(\.rawValue).joined(separator: ",")). Default: all.") var marks: String?
     @Option(name: .customLong("max-pixels"), help: "Refuse images with more pixels than this.") var maxPixels: Int = 100_000_000
     @Option(help: "JPEG quality when pixels are re-encoded (default: the source's estimated quality).") var quality: Int?
@@ -65,6 +69,7 @@ struct LabelCommand: AsyncParsableCommand {
         (options.marks, options.produceID, options.text, options.position, options.style) = (marks, produceID, text, position, style)
         (options.margin, options.inkHeight, options.quality) = (margin, inkHeight, quality)
         (options.labelSignature, options.labelBinding, options.softwareAgent) = (labelSignature, labelBinding, softwareAgent)
+        (options.audioLabelPosition, options.toneHz, options.morseUnitMs) = (audioLabelPosition, toneHz, morseUnitMs)
         let added = try options.apply(to: &policy)
         if !added.isEmpty { Terminal.warning(LabelOptions.addedNotice(added)) }
         policy.explicit.fontPath = font
@@ -154,6 +159,12 @@ extension LabelOutcome {
             lines.append(
                 "  explicit  「\(p.text)」 \(p.position.rawValue), ink height \(p.inkHeight) px = \(String(format: "%.1f", p.inkHeightFraction * 100)) % of the shortest side, contrast \(String(format: "%.1f", p.contrastRatio)):1"
             )
+        }
+        if let r = rhythm {
+            let content = r.contentLUFS.map { String(format: "%.1f LUFS", $0) } ?? "silent"
+            lines.append(
+                "  explicit  rhythm label Morse AI (·- ··) before frame\(r.frames.count > 1 ? "s" : "") \(r.frames.map(String.init).joined(separator: ", ")), "
+                    + "\(r.labelFrames) frames, \(String(format: "%.1f", r.labelLUFS)) LUFS (content \(content))")
         }
         return lines.joined(separator: "\n")
     }

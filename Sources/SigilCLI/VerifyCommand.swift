@@ -95,6 +95,12 @@ extension VerificationReport {
         } else {
             lines.append("  explicit     no record of a Sigil visible label (a visible label may still be present)")
         }
+        for d in rhythm ?? [] {
+            lines.append(
+                "  rhythm       \(d.isMorseAI ? "Morse AI (·- ··)" : "NOT Morse AI: \"\(d.letters)\" (\(d.pattern))") at \(String(format: "%.2f–%.2f s", d.start, d.end)), "
+                    + "unit \(String(format: "%.0f", d.unitMilliseconds)) ms, tone \(String(format: "%.0f", d.toneHertz)) Hz")
+        }
+        if rhythm?.isEmpty == true { lines.append("  rhythm       no rhythm label heard") }
         if let c2pa {
             var line = "  c2pa         \(c2pa.state.rawValue)"
             if let signer = c2pa.signer {

@@ -60,14 +60,16 @@ import SigilTestSupport
         #expect(run.stderr.contains("7f 45 4c 46") && run.stderr.contains(".ELF"), "\(run.stderr)")
     }
 
-    /// A WAV labeled end to end: the implicit label signed over the audio frames and a C2PA manifest; the
-    /// pixel marks are skipped for audio and the outcome says so.
+    /// A WAV labeled end to end: the rhythm label (audio's explicit mark) spliced in at the start, then the
+    /// implicit label signed over the labeled audio frames and a C2PA manifest; the watermark (a pixel mark) is
+    /// skipped for audio and the outcome says so.
     @Test func aWAVIsLabeledSignedAndVerified() throws {
         let wav = try TestSupport.read(TestSupport.examples.appendingPathComponent("chord.wav"))
         let labeler = try Labeler(policy: try TestSupport.policy(produceID: "0199a3b2c4d5e6f708192a3b4c5d6e7f"))
         let outcome = try labeler.label(wav)
         #expect(outcome.format == .wav)
-        #expect(outcome.marks == [.implicit, .c2pa])
+        #expect(outcome.marks == [.explicit, .implicit, .c2pa])
+        #expect(outcome.rhythm?.frames == [0])
         var options = Verifier.Options()
         options.labelKeys = labeler.provenanceKeys.map(LabelVerifier.knownKeys) ?? []
         let report = try Verifier(options: options).verify(outcome.bytes)
@@ -78,7 +80,11 @@ import SigilTestSupport
         #expect(report.integrity?.state == .valid, "\(report.integrity?.reason ?? "")")
         #expect(report.integrity?.boundToContent == true)
         #expect(report.c2pa?.state == .validUntrustedSigner, "\(report.c2pa?.failureCodes ?? [])")
-        #expect(try CompressedImageData.bytes(of: outcome.bytes) == CompressedImageData.bytes(of: wav), "the audio frames are untouched")
+        let original = try CompressedImageData.bytes(of: wav)
+        #expect(
+            try CompressedImageData.bytes(of: outcome.bytes).suffix(original.count).elementsEqual(original),
+            "the original frames follow the label untouched")
+        #expect(report.rhythm?.filter(\.isMorseAI).count == 1)
     }
 
     /// The streaming path: a WAV's metadata-only label copies the audio with the kernel and equals the

@@ -1,0 +1,122 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+public import SigilContainers
+public import SigilCore
+
+/// Splices the rhythm label into a PCM WAV without re-encoding it: the label is rendered at the file's rate and
+/// channel count, at a level set from the content's loudness (``RhythmLevel``), encoded in the file's sample
+/// format and inserted into the `data` chunk at frame boundaries. The result is an ``EditPlan`` over the
+/// original, so the original samples are copied as spans and memory stays flat for any file size.
+public struct RhythmLabelInserter: Sendable, Hashable {
+    /// Where the label goes.
+    public enum Position: Sendable, Hashable {
+        case start, end, both
+        /// Before the frame nearest this time, in seconds from the start.
+        case at(seconds: Double)
+
+        /// Parses `start`, `end`, `both` or a number of seconds.
+        ///
+        /// - Throws: ``SigilError`` `.usage` for anything else.
+        public init(parsing text: String) throws {
+            switch text {
+            case "start": self = .start
+            case "end": self = .end
+            case "both": self = .both
+            default:
+                guard let seconds = Double(text), seconds.isFinite, seconds >= 0 else {
+                    throw SigilError(.usage, "the audio label position must be start, end, both or a time in seconds, not '\(text)'")
+                }
+                self = .at(seconds: seconds)
+            }
+        }
+    }
+
+    public var label: RhythmLabel
+    public var position: Position
+    public var level: RhythmLevel
+
+    public init(label: RhythmLabel = RhythmLabel(), position: Position = .start, level: RhythmLevel = RhythmLevel()) {
+        self.label = label
+        self.position = position
+        self.level = level
+    }
+
+    /// What an insertion did, for reports and tests.
+    public struct Outcome: Sendable {
+        public var plan: EditPlan
+        /// The frames before which a label was inserted (original frame numbers).
+        public var frames: [Int]
+        /// The content's integrated loudness (nil for silence) and the label's target, in LUFS.
+        public var contentLUFS: Double?
+        public var labelLUFS: Double
+        /// Frames per label, padding included.
+        public var labelFrames: Int
+    }
+
+    /// The edits that insert the label into the PCM WAV `source` reads.
+    ///
+    /// - Throws: ``SigilError`` `.unsupportedFormat` for a WAV that is not PCM/float, `.usage` for a position past
+    ///   the end or settings out of range, and the layout's damage errors.
+    public func edits(in source: any ByteSource) throws -> Outcome {
+        let layout = try WAVPCMLayout(source)
+        let synth = try RhythmSynthesizer(label, sampleRate: layout.sampleRate, channels: layout.channels)
+        let content = try Self.loudness(of: layout, in: source)
+        let amplitude = try level.amplitude(for: synth, contentLUFS: content)
+        let samples = synth.samples(amplitude: amplitude)
+        let codec = PCMCodec(layout.encoding)
+        let frames: [Int]
+        switch position {
+        case .start: frames = [0]
+        case .end: frames = [layout.frameCount]
+        case .both: frames = layout.frameCount == 0 ? [0] : [0, layout.frameCount]
+        case .at(let seconds):
+            let frame = Int((seconds * Double(layout.sampleRate)).rounded())
+            guard frame <= layout.frameCount else {
+                throw SigilError(
+                    .usage,
+                    "the audio label position \(seconds) s is past the end of the \(Double(layout.frameCount) / Double(layout.sampleRate)) s file")
+            }
+            frames = [frame]
+        }
+        let bridge = min(synth.frames(label.rampMilliseconds), synth.frames(min(label.paddingBeforeMilliseconds, label.paddingAfterMilliseconds)))
+        let inserts = try frames.map { frame in
+            (frame, codec.encode(try Self.bridged(samples, at: frame, of: layout, in: source, frames: bridge)))
+        }
+        let plan = try layout.insertions(inserts, sourceLength: source.count)
+        return Outcome(plan: plan, frames: frames, contentLUFS: content, labelLUFS: level.targetLUFS(content: content), labelFrames: synth.frameCount)
+    }
+
+    /// The label's samples joined to the content on either side without a step: its first `frames` frames of
+    /// padding glide from the content's last sample to silence and its last `frames` from silence to the content's
+    /// next sample (raised-cosine), so the splice adds no click however loud the content is where it is cut.
+    static func bridged(_ samples: [Float], at frame: Int, of layout: WAVPCMLayout, in source: any ByteSource, frames: Int) throws -> [Float] {
+        guard frames > 0 else { return samples }
+        let c = layout.channels
+        let codec = PCMCodec(layout.encoding)
+        let count = samples.count / c
+        func frameSamples(_ index: Int) throws -> [Float] {
+            codec.decode(try source.require(layout.blockAlign, at: layout.data.lowerBound + index * layout.blockAlign, for: "WAV data frame"))
+        }
+        let before = frame > 0 ? try frameSamples(frame - 1) : nil
+        let after = frame < layout.frameCount ? try frameSamples(frame) : nil
+        var out = samples
+        for i in 0..<min(frames, count) {
+            let glide = Float(0.5 * (1 + cos(Double.pi * Double(i) / Double(frames))))
+            for ch in 0..<c {
+                if let before { out[i * c + ch] += before[ch] * glide }
+                if let after { out[(count - 1 - i) * c + ch] += after[ch] * glide }
+            }
+        }
+        return out
+    }
+
+    /// The integrated loudness of the WAV's samples, read in chunks of whole frames.
+    public static func loudness(of layout: WAVPCMLayout, in source: any ByteSource) throws -> Double? {
+        let meter = try LoudnessMeter(sampleRate: layout.sampleRate, channels: layout.channels)
+        try PCMCodec.forEachChunk(of: layout, in: source) { meter.add($0) }
+        return meter.integratedLoudness
+    }
+}
