@@ -16,6 +16,7 @@ extension LabelOutcome {
             .init("marks", .array(Mark.allCases.filter(marks.contains).map { .string($0.rawValue) })),
             .init("label", marks.contains(.implicit) ? (try? JSONValue.parse(label.json)) ?? .null : .null),
             .init("produceID", .string(label.produceID)),
+            .init("notices", .array(notices.map { .string($0) })),
         ]
         if let p = explicit {
             members.append(

@@ -57,4 +57,7 @@ public struct LabelOutcome: Sendable {
     public var c2paManifest: String? = nil
     /// Where the audio rhythm label went and how loud, when the `explicit` mark was applied to audio.
     public var rhythm: RhythmLabelInserter.Outcome? = nil
+    /// Marks the policy asked for that this file could not take, each with the reason (the CLI prints them as
+    /// warnings; ``marks`` lists only what was applied).
+    public var notices: [String] = []
 }

@@ -142,13 +142,15 @@ public struct Labeler: Sendable {
     }
 
     /// The audio stage: the rhythm label spliced into the samples, so the implicit label's signature, written
-    /// after, covers the labeled essence. Only PCM WAV takes it without a re-encode; other formats are refused
-    /// rather than silently re-encoded.
+    /// after, covers the labeled essence. Only PCM WAV takes it without a re-encode; other formats are never
+    /// re-encoded silently: the mark is left off, ``LabelOutcome/marks`` says so, and a notice says why.
     private func labelAudio(_ outcome: inout LabelOutcome) throws {
         guard outcome.format == .wav else {
-            throw SigilError(
-                .unsupportedFormat,
-                "the rhythm label is inserted into PCM WAV only so far, not \(outcome.format.displayName); label it with --marks implicit")
+            outcome.marks.remove(.explicit)
+            outcome.notices.append(
+                "explicit: the rhythm label is inserted into PCM WAV only so far, not \(outcome.format.displayName) (no re-encode); only the other marks were applied"
+            )
+            return
         }
         let rhythm = try policy.rhythm.edits(in: MemoryByteSource(outcome.bytes))
         outcome.bytes = rhythm.plan.apply(to: outcome.bytes)

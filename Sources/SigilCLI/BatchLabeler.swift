@@ -87,6 +87,9 @@ struct BatchLabeler {
                 JSONValue.object(["labeled": .int(results.count - failures.count), "failed": .int(failures.count), "files": .array(items)])
                     .prettyPrinted)
         } else {
+            for item in results {
+                if case .success(let outcome) = item.result { for notice in outcome.notices { Terminal.warning("\(item.name): \(notice)") } }
+            }
             for f in failures { if case .failure(let e) = f.result { Terminal.error(e.description) } }
             print("labeled \(results.count - failures.count) of \(results.count) files " + (outputFolder.map { "into \($0)" } ?? "in place"))
         }

@@ -137,6 +137,7 @@ struct LabelCommand: AsyncParsableCommand {
             } else {
                 outcome = try labeler.labelFile(at: input, to: output, keepBytes: keeper != nil)
             }
+            for notice in outcome.notices { Terminal.warning(notice) }
             let receipt = try await records.keep(outcome, output: output, policy: policy, keeper: keeper)
             if json {
                 print(outcome.json(input: input, output: output).appending([.init("record", receipt?.json ?? .null)]).prettyPrinted)

@@ -44,15 +44,21 @@ struct AudioRhythmCLITests {
     }
 
     @Test(.enabled(if: FileManager.default.fileExists(atPath: mp3.path), "the shared MP3 is not present"))
-    func explicitMarkOnMP3IsRefusedNotReencoded() throws {
+    func explicitMarkOnMP3IsLeftOffAndSaidNotReencoded() throws {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("out.mp3").path
         let run = try TestSupport.run(
-            sigil, ["label", Self.mp3.path, "-o", out, "--producer", producer, "--marks", "explicit,implicit", "--no-record"])
-        #expect(run.status == 3, "\(run.stderr)")
+            sigil, ["label", Self.mp3.path, "-o", out, "--producer", producer, "--marks", "explicit,implicit", "--no-record", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("the rhythm label is inserted into PCM WAV only so far"), "\(run.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: out))
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(result["marks"] as? [String] == ["implicit"], "the explicit mark is reported as not applied")
+        #expect((result["notices"] as? [String])?.first?.contains("PCM WAV only") == true)
+        // The audio frames are the original's: nothing was re-encoded.
+        let original = try FileIO.read(Self.mp3.path)
+        let labeled = try FileIO.read(out)
+        #expect(labeled.suffix(4096) == original.suffix(4096))
     }
 
     @Test func morseUnitOutsideTheRangeIsAUsageError() throws {
