@@ -34,6 +34,8 @@ public struct MediaRegistry: Sendable, Hashable {
         WAVFormat(),
         MP3Format(),
         BMFFFormat(),
+        AVIFormat(),
+        HEIFFormat(),
         FLACFormat(),
         OggFormat(),
         M4AFormat(),

@@ -17,7 +17,7 @@ enum AudioCheck {
 
     /// `bytes` labeled with ``ConformanceSample/labelA``, after every common check; `name` goes into messages.
     @discardableResult
-    static func labelAndCheck(_ bytes: [UInt8], format: MediaFormat, name: String) throws -> [UInt8] {
+    static func labelAndCheck(_ bytes: [UInt8], format: MediaFormat, name: String, streams: String = "0:a") throws -> [UInt8] {
         let handler = try #require(MediaRegistry.standard.identify(bytes)?.handler, "\(name) is recognised")
         #expect(MediaRegistry.standard.format(of: bytes) == format, "\(name)")
         let streaming = try #require(handler as? any StreamingLabelWriting, "\(name) has a streaming writer")
@@ -40,13 +40,14 @@ enum AudioCheck {
         let again = try labels(twice)
         #expect(again.count == 1, "\(name): a second label replaces the first")
         #expect(again.first?.parsedPayload.label?.produceID == "second0042", "\(name)")
-        if hasFFmpeg { try ffmpegAgrees(bytes, labeled, name: name, ext: format.fileExtension) }
+        if hasFFmpeg { try ffmpegAgrees(bytes, labeled, name: name, ext: format.fileExtension, streams: streams) }
         if let exiftool = TestPaths.which("exiftool") { try exiftoolAgrees(exiftool, bytes, labeled, name: name, ext: format.fileExtension) }
         return labeled
     }
 
-    /// `ffmpeg -v error` decodes `labeled` without a message, and its audio packets (framemd5) equal the original's.
-    static func ffmpegAgrees(_ original: [UInt8], _ labeled: [UInt8], name: String, ext: String) throws {
+    /// `ffmpeg -v error` decodes `labeled` without a message, its packets of `streams` (framemd5) equal the
+    /// original's, and ffprobe reads the same duration, stream count and tags, and the label.
+    static func ffmpegAgrees(_ original: [UInt8], _ labeled: [UInt8], name: String, ext: String, streams: String = "0:a") throws {
         guard let ffmpeg else { return }
         let dir = try TestPaths.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -58,20 +59,28 @@ enum AudioCheck {
         #expect(decode.status == 0 && decode.stderr.isEmpty, "\(name): ffmpeg decode says \(decode.stderr)")
         func md5(_ url: URL) throws -> String {
             // Side data (", S=…") is left out: ffmpeg's Ogg demuxer attaches the comments, label included, to the first packet.
-            try TestProcess.run(ffmpeg, ["-nostdin", "-v", "error", "-i", url.path, "-map", "0:a", "-c", "copy", "-f", "framemd5", "-"]).stdout
+            try TestProcess.run(ffmpeg, ["-nostdin", "-v", "error", "-i", url.path, "-map", streams, "-c", "copy", "-f", "framemd5", "-"]).stdout
                 .split(separator: "\n").map { $0.components(separatedBy: ", S=")[0] }.joined(separator: "\n")
         }
         let before = try md5(a)
         let after = try md5(b)
         #expect(!before.isEmpty && before == after, "\(name): the audio packets are identical")
         guard let ffprobe = TestPaths.which("ffprobe") else { return }
+        func probe(_ url: URL) throws -> [String: Any]? {
+            let run = try TestProcess.run(ffprobe, ["-v", "error", "-show_format", "-show_streams", "-of", "json", url.path])
+            return try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        }
         func tags(_ url: URL) throws -> [String: String] {
-            let run = try TestProcess.run(ffprobe, ["-v", "error", "-show_entries", "format_tags:stream_tags", "-of", "json", url.path])
-            let root = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+            let root = try probe(url)
             let format = (root?["format"] as? [String: Any])?["tags"] as? [String: String] ?? [:]
             let streams = (root?["streams"] as? [[String: Any]] ?? []).compactMap { $0["tags"] as? [String: String] }
             return streams.reduce(format) { $0.merging($1) { first, _ in first } }
         }
+        func shape(_ url: URL) throws -> [String] {
+            let format = try probe(url)?["format"] as? [String: Any]
+            return ["duration", "nb_streams"].map { "\(format?[$0] ?? "-")" }
+        }
+        #expect(try shape(a) == shape(b), "\(name): ffprobe reads the same duration and stream count")
         let tagsBefore = try tags(a)
         let tagsAfter = try tags(b)
         // ffmpeg has no tag for a RIFF `AIGC` chunk.
@@ -96,8 +105,8 @@ enum AudioCheck {
         }
         let before = try read(original, "original")
         let after = try read(labeled, "labeled")
-        // exiftool has no tag for a RIFF `AIGC` chunk: for WAV it can only show that nothing else broke.
-        if ext != "wav" { #expect(after.contains("abc123"), "\(name): exiftool reads the label") }
+        // exiftool has no tag for a RIFF `AIGC` chunk or INFO item: for WAV and AVI it can only show that nothing else broke.
+        if ext != "wav" && ext != "avi" { #expect(after.contains("abc123"), "\(name): exiftool reads the label") }
         if !before.contains("Warning") {
             #expect(!after.contains("Warning"), "\(name): exiftool warns: \(after.split(separator: "\n").filter { $0.contains("Warning") })")
         }

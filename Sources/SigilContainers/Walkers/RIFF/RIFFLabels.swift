@@ -3,8 +3,9 @@
 enum RIFFLabels {
     static let chunkID = "AIGC"
 
-    /// Every `AIGC` chunk and `LIST/INFO` item, with structural damage as findings.
-    static func scan(_ bytes: [UInt8], form: String, name: String, into scan: inout ContainerScan) {
+    /// Every `AIGC` chunk and `LIST/INFO` item, with structural damage as findings. `infoIsStandard` marks the INFO
+    /// item as the format's standard site (AVI); OpenDML `RIFF AVIX` forms after an AVI form are not trailing data.
+    static func scan(_ bytes: [UInt8], form: String, name: String, infoIsStandard: Bool = false, into scan: inout ContainerScan) {
         let structure: RIFFStructure
         do {
             structure = try RIFFStructure(MemoryByteSource(bytes), form: form, name: name)
@@ -28,11 +29,13 @@ enum RIFFLabels {
                         Finding(.structureTruncated, .error, damage.message, location: "\(name) LIST/\(type)", offset: damage.offset ?? chunk.offset))
                 }
                 for item in items where type == "INFO" && item.fourCC == chunkID {
-                    scan.carriers.append(carrier(bytes, item.data, location: "\(name) LIST/INFO AIGC", kind: .riffListInfo, standard: false))
+                    scan.carriers.append(carrier(bytes, item.data, location: "\(name) LIST/INFO AIGC", kind: .riffListInfo, standard: infoIsStandard))
                 }
             }
         }
-        TrailingData.check(bytes, from: structure.riffEnd, after: "RIFF form", into: &scan)
+        if !(form == "AVI " && bytes.matches(ascii: "RIFF", at: structure.riffEnd) && bytes.matches(ascii: "AVIX", at: structure.riffEnd + 8)) {
+            TrailingData.check(bytes, from: structure.riffEnd, after: "RIFF form", into: &scan)
+        }
     }
 
     static func carrier(_ bytes: [UInt8], _ data: Range<Int>, location: String, kind: LabelCarrier.Kind, standard: Bool) -> LabelCarrier {
