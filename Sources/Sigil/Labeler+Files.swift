@@ -106,8 +106,8 @@ extension Labeler {
                     let outcome = LabelOutcome(
                         bytes: [], format: identified.format, label: label, explicit: nil, marks: [.implicit],
                         width: dimensions.width, height: dimensions.height)
-                    if let overwrites = plan.overwrites {
-                        try FileIO.overwrite(overwrites.map { ($0.range.lowerBound, $0.bytes) }, in: fd, path: path, durable: durable)
+                    if let writes = try Self.inPlaceWrites(plan, source: source) {
+                        try FileIO.overwrite(writes, in: fd, path: path, durable: durable)
                         return (outcome, .overwritten)
                     }
                     try FileIO.writeAtomically(
@@ -126,6 +126,32 @@ extension Labeler {
         } catch let error as SigilError {
             throw error.path == nil ? error.at(path: path) : error
         }
+    }
+
+    /// The writes that turn a file into `plan`'s result where it is, or nil when they would be more than a label's
+    /// worth: the result must be as long as the file, and spans of the original that move (the blocks between a
+    /// grown comment and the padding it used) are rewritten only up to `maximumMoved` bytes in all. Moved spans are
+    /// read here, before anything is written, so no write clobbers bytes still to be moved.
+    static func inPlaceWrites(_ plan: EditPlan, source: any ByteSource, maximumMoved: Int = 1 << 20) throws -> [(offset: Int, bytes: [UInt8])]? {
+        guard plan.resultLength == plan.sourceLength else { return nil }
+        var writes: [(offset: Int, bytes: [UInt8])] = []
+        var at = 0
+        var moved = 0
+        for piece in plan.pieces {
+            switch piece {
+            case .bytes(let bytes):
+                writes.append((at, bytes))
+                at += bytes.count
+            case .original(let range):
+                if range.lowerBound != at {
+                    moved += range.count
+                    guard moved <= maximumMoved else { return nil }
+                    writes.append((at, try source.read(range)))
+                }
+                at += range.count
+            }
+        }
+        return writes
     }
 
     /// An image's size from its header, checked against the policy's limit before anything is signed or written

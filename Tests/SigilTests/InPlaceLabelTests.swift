@@ -35,6 +35,27 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["chord.wav"])
     }
 
+    static let paddedFLAC = TestSupport.shared.appendingPathComponent("media/audio-formats/m03__flac_vc_picture_padding.flac")
+
+    /// A FLAC label that fits the PADDING block keeps the file's length, though the PICTURE between the comment and
+    /// the padding moves: the small moved blocks are rewritten where they now go, the audio frames stay put.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: paddedFLAC.path), "the shared FLAC with padding is not present"))
+    func aLabelThatFitsThePaddingIsWrittenInPlace() throws {
+        let dir = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("padded.flac").path
+        let original = try FileIO.read(Self.paddedFLAC.path)
+        try FileIO.writeAtomically(original, to: path)
+        let inode = Self.inode(path)
+        let labeler = try Labeler(policy: try Self.policy("inplace-flac"))
+        let (_, write) = try labeler.labelFileInPlace(at: path)
+        #expect(write == .overwritten)
+        #expect(Self.inode(path) == inode)
+        let after = try FileIO.read(path)
+        #expect(after == (try labeler.label(original)).bytes, "the bytes a labeled copy would have")
+        #expect(try Verifier().verify(after).sites.count == 1)
+    }
+
     @Test(arguments: ["landscape.jpg", "gray.png"])
     func aFileWithoutRoomIsRewrittenAtomically(name: String) throws {
         let dir = try TestSupport.temporaryFolder()
