@@ -59,21 +59,16 @@ enum XMLText {
 
     /// Escapes text for element content: `&`, `<`, `>`.
     static func escapeContent(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
+        escape(text, quote: nil)
     }
 
     /// Escapes text for an attribute value delimited by `quote` (`"` or `'`).
     static func escapeAttribute(_ text: String, quote: UInt8 = UInt8(ascii: "\"")) -> String {
+        escape(text, quote: quote)
+    }
+
+    /// `&`, `<`, `>` escaped, and the delimiting `quote` when there is one.
+    private static func escape(_ text: String, quote: UInt8?) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for c in text.unicodeScalars {
