@@ -142,7 +142,10 @@ var targets: [Target] = [
     .testTarget(name: "SigilImagingTests", dependencies: ["SigilImaging", "SigilContainers"], swiftSettings: upcoming),
     .testTarget(name: "SigilKeysTests", dependencies: ["SigilKeys"], swiftSettings: upcoming),
     .testTarget(name: "SigilWatermarkTests", dependencies: ["SigilWatermark", "SigilImaging"], swiftSettings: upcoming),
-    .testTarget(name: "SigilProvenanceTests", dependencies: ["SigilProvenance", "SigilImaging", "SigilTestSupport"], swiftSettings: upcoming),
+    .testTarget(
+        name: "SigilProvenanceTests",
+        dependencies: ["SigilProvenance", "SigilImaging", "SigilTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+        swiftSettings: upcoming),
     .testTarget(name: "SigilLedgerTests", dependencies: ["SigilLedger"], swiftSettings: upcoming),
     .testTarget(
         name: "SigilComplianceTests",

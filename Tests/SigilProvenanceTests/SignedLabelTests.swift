@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SigilContainers
 import Testing
@@ -184,6 +185,28 @@ import SigilTestSupport
         #expect(format == .wav)
         let dataStart = wav.count - 3_000_001
         #expect(digest == SM3.hash(Array(wav[dataStart...])), "chunked SM3 equals one-shot SM3 over the data chunk")
+    }
+
+    /// JPEG, PNG and PDF find their essence by reading the whole file; the digest then hashes those bytes instead of
+    /// reading the file again. The result must equal hashing the located ranges chunk by chunk from the file.
+    @Test(arguments: ["gray.png", "landscape.jpg"])
+    func wholeFileWalksHashTheSameBytesOnce(example: String) throws {
+        let bytes = try ProvenanceTestSupport.example(example)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("essence-\(UUID().uuidString)-\(example)").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let fd = open(path, O_RDONLY)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        let file = FileByteSource(descriptor: fd, count: bytes.count, path: path)
+        let identified = try #require(MediaRegistry.standard.identify(bytes))
+        let locator = try #require(identified.handler as? any EssenceLocating)
+        #expect(locator.locatingReadsWholeFile)
+        var hasher = SHA256()
+        for range in try locator.essenceRanges(in: file) { try file.forEachChunk(of: range, chunkSize: 4096) { hasher.update(data: $0) } }
+        let chunked = Array(hasher.finalize())
+        #expect(try EssenceDigest.digest(of: file, type: "SHA256").digest == chunked)
+        #expect(try EssenceDigest.digest(of: MemoryByteSource(bytes), type: "SHA256").digest == chunked)
     }
 
     @Test(arguments: LabelSigner.BindingDigest.allCases)

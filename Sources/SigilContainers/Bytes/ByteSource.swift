@@ -51,6 +51,7 @@ public struct MemoryByteSource: ByteSource {
     public func read(_ range: Range<Int>) throws -> [UInt8] {
         let lower = min(max(range.lowerBound, 0), bytes.count)
         let upper = min(max(range.upperBound, lower), bytes.count)
+        if lower == 0 && upper == bytes.count { return bytes } // the whole: shared, not copied
         return Array(bytes[lower..<upper])
     }
 }

@@ -66,6 +66,15 @@ public protocol EssenceLocating: MediaFormatHandler {
     ///
     /// - Throws: ``SigilError`` when the container holds no essence or is too damaged to walk.
     func essenceRanges(in source: any ByteSource) throws -> [Range<Int>]
+
+    /// Whether ``essenceRanges(in:)`` reads the whole file to find the ranges (a JPEG's markers after its scans). A
+    /// digest of such a format then reads the file once and hashes from those bytes, instead of reading it twice.
+    var locatingReadsWholeFile: Bool { get }
+}
+
+extension EssenceLocating {
+    /// By default a format finds its essence from its headers and index, without reading the essence.
+    public var locatingReadsWholeFile: Bool { false }
 }
 
 /// A format that carries a C2PA manifest store (C2PA 2.x, "Embedding manifests into assets").

@@ -1,8 +1,11 @@
 import COpenSSL
 
-/// A libcrypto `EVP_PKEY`, owned for the duration of one operation. Sigil keeps key material as bytes in
-/// `Sendable` values and builds this handle only when libcrypto has to act on it (SM2, SM3, PKCS#8 encryption).
-final class OpenSSLKey {
+/// A libcrypto `EVP_PKEY`, owned by this handle. Sigil keeps key material as bytes in `Sendable` values and builds this
+/// handle when libcrypto has to act on it (SM2, SM3, PKCS#8 encryption); ``SM2/PrivateKey`` keeps one for its life.
+///
+/// Unchecked `Sendable`: after construction the key is only read, and OpenSSL 3 allows an unmodified `EVP_PKEY` to be
+/// used from several threads at once (each operation makes its own `EVP_PKEY_CTX`).
+final class OpenSSLKey: @unchecked Sendable {
     let pointer: OpaquePointer
 
     private init(_ pointer: OpaquePointer) {

@@ -6,14 +6,20 @@ public enum SM2 {
     /// The default SM2 user ID (GB/T 35276): `1234567812345678`.
     public static let defaultUserID = Array("1234567812345678".utf8)
 
-    /// An SM2 private key, kept as unencrypted PKCS#8 DER.
+    /// An SM2 private key, kept as unencrypted PKCS#8 DER together with libcrypto's parsed form of it.
+    ///
+    /// The parsed key is made once, when the value is, so that signing many labels does not parse PKCS#8 for each
+    /// one (that parse cost more than the signature itself: issue 24). Two keys are equal when their DER is.
     public struct PrivateKey: Sendable, Hashable {
         /// The PKCS#8 DER of the key.
         public let pkcs8DER: [UInt8]
+        /// libcrypto's handle for the same key, only ever read (libcrypto allows concurrent use of an unmodified key).
+        private let handle: OpenSSLKey
 
         /// A fresh random key.
         public static func generate() throws -> PrivateKey {
-            try PrivateKey(pkcs8DER: OpenSSLKey.generate("SM2").pkcs8DER())
+            let key = try OpenSSLKey.generate("SM2")
+            return PrivateKey(pkcs8DER: try key.pkcs8DER(), handle: key)
         }
 
         /// Reads a PKCS#8 PEM key (`PRIVATE KEY`, or `ENCRYPTED PRIVATE KEY` with `passphrase`).
@@ -24,28 +30,33 @@ public enum SM2 {
             let key = try OpenSSLKey.privateKey(pem: pem, passphrase: passphrase)
             guard key.isSM2 else { throw SigilError(.keys, "the key is not an SM2 key (an SM2 key uses the curve SM2, OID 1.2.156.10197.1.301)") }
             pkcs8DER = try key.pkcs8DER()
+            handle = key
         }
 
-        init(pkcs8DER: [UInt8]) {
+        private init(pkcs8DER: [UInt8], handle: OpenSSLKey) {
             self.pkcs8DER = pkcs8DER
+            self.handle = handle
         }
+
+        public static func == (lhs: PrivateKey, rhs: PrivateKey) -> Bool { lhs.pkcs8DER == rhs.pkcs8DER }
+
+        public func hash(into hasher: inout Hasher) { hasher.combine(pkcs8DER) }
 
         /// The key as PKCS#8 PEM, encrypted (PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC) when `passphrase` is set.
         public func pemRepresentation(passphrase: String? = nil) throws -> String {
-            try OpenSSLKey.privateKey(pkcs8: pkcs8DER).pkcs8PEM(passphrase: passphrase)
+            try handle.pkcs8PEM(passphrase: passphrase)
         }
 
         /// The public half.
         public var publicKey: PublicKey {
             get throws {
-                let key = try OpenSSLKey.privateKey(pkcs8: pkcs8DER)
-                return PublicKey(spkiDER: try key.spkiDER(), point: try key.publicPoint())
+                PublicKey(spkiDER: try handle.spkiDER(), point: try handle.publicPoint())
             }
         }
 
         /// Signs `message` with SM3withSM2 and returns the DER `SEQUENCE { r, s }`.
         public func signature(for message: [UInt8], userID: [UInt8] = SM2.defaultUserID) throws -> [UInt8] {
-            let key = try OpenSSLKey.privateKey(pkcs8: pkcs8DER)
+            let key = handle
             guard let mctx = EVP_MD_CTX_new() else { throw OpenSSLKey.failure("allocating a digest context") }
             guard let pctx = EVP_PKEY_CTX_new(key.pointer, nil) else {
                 EVP_MD_CTX_free(mctx)

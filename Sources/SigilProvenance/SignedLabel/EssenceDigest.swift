@@ -21,6 +21,8 @@ public enum EssenceDigest {
                 .unsupportedFormat,
                 "Sigil does not single out the essence of \(identified.format.displayName) files, so it cannot bind a signature to it")
         }
+        // A format that reads the whole file to find its essence gets it once, and the digest hashes those bytes.
+        let source: any ByteSource = locator.locatingReadsWholeFile ? MemoryByteSource(try source.read(0..<source.count)) : source
         let ranges = try locator.essenceRanges(in: source)
         switch type.uppercased() {
         case "SM3":
@@ -29,6 +31,16 @@ public enum EssenceDigest {
             return (identified.format, hasher.finalize())
         case "SHA256", "SHA-256":
             var hasher = SHA256()
+            if let memory = source as? MemoryByteSource { // hash the ranges where they lie, no chunk copies
+                if let past = ranges.first(where: { $0.lowerBound < 0 || $0.upperBound > memory.count }) {
+                    throw SigilError(
+                        .truncated, "the file ends at offset \(memory.count) inside a range that runs to \(past.upperBound)", offset: memory.count)
+                }
+                memory.bytes.withUnsafeBytes { all in
+                    for range in ranges { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: all[range])) }
+                }
+                return (identified.format, Array(hasher.finalize()))
+            }
             for range in ranges { try source.forEachChunk(of: range) { hasher.update(data: $0) } }
             return (identified.format, Array(hasher.finalize()))
         default:

@@ -55,6 +55,8 @@ public struct JPEGFormat: LabelReading, StreamingLabelWriting, XMPPacketLocating
 
     public func imageHeader(_ bytes: [UInt8]) throws -> ImageHeader { try ImageHeader.readJPEG(bytes) }
 
+    public var locatingReadsWholeFile: Bool { true }
+
     public func essenceRanges(in source: any ByteSource) throws -> [Range<Int>] {
         let file = try source.read(0..<source.count)
         let structure = try JPEGStructure(file)

@@ -101,6 +101,8 @@ public struct PDFFormat: LabelReading, LabelWriting, EssenceLocating {
     }
 
     /// The bytes before Sigil's first update: the document as its author made it.
+    public var locatingReadsWholeFile: Bool { true }
+
     public func essenceRanges(in source: any ByteSource) throws -> [Range<Int>] {
         let bytes = try source.read(0..<source.count)
         let marker = Array("\n\(PDFLabelUpdate.marker)\n".utf8)

@@ -34,6 +34,8 @@ public struct PNGFormat: LabelReading, LabelWriting, XMPPacketLocating, ImageHea
 
     public func imageHeader(_ bytes: [UInt8]) throws -> ImageHeader { try ImageHeader.readPNG(bytes) }
 
+    public var locatingReadsWholeFile: Bool { true }
+
     public func essenceRanges(in source: any ByteSource) throws -> [Range<Int>] {
         let structure = try PNGStructure(try source.read(0..<source.count), verifyCRC: false)
         let idat = structure.chunks.filter { $0.type == "IDAT" }
