@@ -24,7 +24,8 @@ var targets: [Target] = [
     // MARK: Library modules
     .target(name: "SigilCore", swiftSettings: upcoming),
     .target(name: "SigilContainers", dependencies: ["SigilCore", "CZlib", .product(name: "Yams", package: "Yams")], swiftSettings: upcoming),
-    .target(name: "SigilAudio", dependencies: ["SigilCore", "SigilContainers", "CEBUR128"], swiftSettings: upcoming),
+    .target(name: "SigilFFmpeg", dependencies: ["SigilCore"], swiftSettings: upcoming),
+    .target(name: "SigilAudio", dependencies: ["SigilCore", "SigilContainers", "SigilFFmpeg", "CEBUR128"], swiftSettings: upcoming),
     .target(
         name: "SigilImaging",
         dependencies: ["SigilCore", "CTurboJPEG", "CPNG", "CWebP", "CFreeType"],
@@ -97,7 +98,7 @@ var targets: [Target] = [
         name: "Sigil",
         dependencies: [
             "SigilCore", "SigilContainers", "SigilImaging", "SigilKeys", "SigilWatermark", "SigilProvenance",
-            "SigilLedger", "SigilStore", "CSigilIO", "SigilAudio",
+            "SigilLedger", "SigilStore", "CSigilIO", "SigilAudio", "SigilFFmpeg",
         ],
         swiftSettings: upcoming
     ),

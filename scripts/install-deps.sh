@@ -14,6 +14,7 @@ packages=(
   fonts-wqy-microhei  # a CJK font for 「AI生成」 (fonts-noto-cjk also works)
   libimage-exiftool-perl  # interop tests: exiftool reads our labels
   imagemagick         # interop tests and the benchmark's anchor pipeline
+  ffmpeg              # the rhythm label in compressed audio, the video opening label, and the codec round-trip tests
   qpdf                # PDF tests: qpdf --check on labeled PDFs
   poppler-utils       # PDF tests: pdfinfo reads the /AIGC Info entry
   postgresql          # the log store's PostgreSQL tests start a throwaway server (initdb, pg_ctl)

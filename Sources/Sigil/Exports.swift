@@ -1,6 +1,7 @@
 @_exported import SigilAudio
 @_exported import SigilContainers
 @_exported import SigilCore
+@_exported import SigilFFmpeg
 @_exported import SigilImaging
 @_exported import SigilKeys
 @_exported import SigilLedger

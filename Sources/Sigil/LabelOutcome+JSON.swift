@@ -38,6 +38,7 @@ extension LabelOutcome {
                     .object([
                         "pattern": .string("AI"), "frames": .array(r.frames.map { .int($0) }), "labelFrames": .int(r.labelFrames),
                         "labelLUFS": .double(r.labelLUFS, digits: 1), "contentLUFS": r.contentLUFS.map { .double($0, digits: 1) } ?? .null,
+                        "reencoded": audioReencoding.map { .string($0) } ?? .null,
                     ])))
         }
         members.append(.init("c2pa", .optional(c2paManifest)))

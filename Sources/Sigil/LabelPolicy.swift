@@ -57,6 +57,9 @@ public struct LabelOutcome: Sendable {
     public var c2paManifest: String? = nil
     /// Where the audio rhythm label went and how loud, when the `explicit` mark was applied to audio.
     public var rhythm: RhythmLabelInserter.Outcome? = nil
+    /// How compressed audio was encoded again around its rhythm label (`libmp3lame 128 kb/s`); nil when the
+    /// samples were spliced without a re-encode (PCM WAV) or no rhythm label was added.
+    public var audioReencoding: String? = nil
     /// Marks the policy asked for that this file could not take, each with the reason (the CLI prints them as
     /// warnings; ``marks`` lists only what was applied).
     public var notices: [String] = []

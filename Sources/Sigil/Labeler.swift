@@ -142,19 +142,41 @@ public struct Labeler: Sendable {
     }
 
     /// The audio stage: the rhythm label spliced into the samples, so the implicit label's signature, written
-    /// after, covers the labeled essence. Only PCM WAV takes it without a re-encode; other formats are never
-    /// re-encoded silently: the mark is left off, ``LabelOutcome/marks`` says so, and a notice says why.
+    /// after, covers the labeled essence. PCM WAV takes it as a byte splice; MP3, FLAC, Ogg Vorbis, Opus and M4A are
+    /// decoded, spliced and encoded again with Debian's ffmpeg (``CompressedAudioRelabeler``, decision 0024), which
+    /// ``LabelOutcome/audioReencoding`` and a notice report. Without ffmpeg, or for another format, the mark is left
+    /// off, ``LabelOutcome/marks`` says so, and a notice says why.
     private func labelAudio(_ outcome: inout LabelOutcome) throws {
-        guard outcome.format == .wav else {
+        if outcome.format == .wav {
+            let rhythm = try policy.rhythm.edits(in: MemoryByteSource(outcome.bytes))
+            outcome.bytes = rhythm.plan.apply(to: outcome.bytes)
+            outcome.rhythm = rhythm
+            return
+        }
+        guard CompressedAudioRelabeler.formats.contains(outcome.format.id) else {
             outcome.marks.remove(.explicit)
             outcome.notices.append(
-                "explicit: the rhythm label is inserted into PCM WAV only so far, not \(outcome.format.displayName) (no re-encode); only the other marks were applied"
+                "explicit: Sigil does not put the rhythm label into \(outcome.format.displayName) audio yet; only the other marks were applied")
+            return
+        }
+        let tools: FFmpegTools
+        do {
+            tools = try FFmpegTools.locate()
+        } catch {
+            outcome.marks.remove(.explicit)
+            let reason = (error as? SigilError)?.message ?? String(describing: error)
+            outcome.notices.append(
+                "explicit: the rhythm label in \(outcome.format.displayName) needs ffmpeg to decode and encode the audio: \(reason); only the other marks were applied"
             )
             return
         }
-        let rhythm = try policy.rhythm.edits(in: MemoryByteSource(outcome.bytes))
-        outcome.bytes = rhythm.plan.apply(to: outcome.bytes)
-        outcome.rhythm = rhythm
+        let relabeled = try CompressedAudioRelabeler(inserter: policy.rhythm, tools: tools).label(outcome.bytes, format: outcome.format)
+        outcome.bytes = relabeled.bytes
+        outcome.rhythm = relabeled.rhythm
+        outcome.audioReencoding = relabeled.encoding
+        outcome.notices.append(
+            "explicit: the rhythm label was spliced into the decoded audio and the file encoded again (\(relabeled.encoding))"
+                + (relabeled.lossy ? "; a lossy codec loses one generation of quality" : "; lossless, every other sample unchanged"))
     }
 
     /// The image stage: the header checked (a real size within ``LabelPolicy/maxPixels``), and when a pixel mark

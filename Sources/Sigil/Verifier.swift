@@ -127,11 +127,20 @@ public struct Verifier: Sendable {
             report.watermark = watermark(in: decoded, key: key, produceID: label?.produceID)
         }
         report.perceptualHash = decoded.map { PerceptualHash.hash($0.pixels) }
-        if scan.format == .wav { rhythm(in: bytes, into: &report) }
+        if scan.format == .wav {
+            rhythm(in: bytes, into: &report)
+        } else if let format = scan.format, CompressedAudioRelabeler.formats.contains(format.id),
+            let tools = try? FFmpegTools.locate(timeout: .seconds(120)),
+            let wav = try? FFmpegAudio(tools: tools).decodeToWAV(bytes, fileExtension: format.extensions.first ?? format.id)
+        {
+            // Compressed audio is decoded with ffmpeg to listen for the rhythm label; without ffmpeg, `rhythm` stays nil.
+            rhythm(in: wav, into: &report)
+        }
         return report
     }
 
-    /// The audio rhythm label (GB 45438 5.3 c), found by listening to the samples (PCM WAV): every tone-burst
+    /// The audio rhythm label (GB 45438 5.3 c), found by listening to the samples (PCM WAV, or compressed audio
+    /// decoded to it): every tone-burst
     /// pattern is reported; one that is not Morse "AI" is a named finding.
     private func rhythm(in bytes: [UInt8], into report: inout VerificationReport) {
         guard let detections = try? RhythmDetector.detect(inWAV: MemoryByteSource(bytes)) else { return }

@@ -4,7 +4,8 @@ import SigilTestSupport
 import Testing
 
 /// `sigil label --marks explicit` on audio: the rhythm label spliced into PCM WAV (then the implicit label,
-/// signed over the labeled essence), heard again by `sigil verify`; other formats refused, never re-encoded.
+/// signed over the labeled essence), heard again by `sigil verify`; compressed audio decoded and encoded again with
+/// ffmpeg, and said so; without ffmpeg the mark is left off, never silently.
 @Suite(.enabled(if: TestSupport.sigilBinary != nil, "the sigil executable is not built"))
 struct AudioRhythmCLITests {
     let sigil = TestSupport.sigilBinary!
@@ -43,18 +44,56 @@ struct AudioRhythmCLITests {
         #expect(grown - original >= 75852 * 4 && grown - original < 75852 * 4 + 4096)
     }
 
+    static let ffmpeg = TestPaths.which("ffmpeg")
+
+    /// Compressed audio is decoded, spliced and encoded once more with ffmpeg (decision 0024); the labeled file
+    /// carries the rhythm label where `sigil verify` hears it, the implicit label signed over the new essence, and a
+    /// notice naming the encoding. FLAC stays lossless.
+    @Test(.enabled(if: ffmpeg != nil, "ffmpeg is not on PATH"), arguments: ["mp3", "flac", "ogg", "opus", "m4a"])
+    func explicitMarkOnCompressedAudioIsEncodedAgainAndVerifies(ext: String) throws {
+        let dir = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = TestSupport.examples.appendingPathComponent("chord.\(ext)").path
+        let out = dir.appendingPathComponent("labeled.\(ext)").path
+        let run = try TestSupport.run(
+            sigil, ["label", input, "-o", out, "--producer", producer, "--marks", "explicit,implicit", "--no-record", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
+        #expect(Set(result["marks"] as? [String] ?? []) == ["explicit", "implicit"])
+        let rhythm = try #require(result["rhythm"] as? [String: Any])
+        let encoding = try #require(rhythm["reencoded"] as? String)
+        #expect(encoding.hasPrefix(ext == "flac" ? "flac (lossless" : ext == "m4a" ? "aac" : "lib"), "\(encoding)")
+        #expect((result["notices"] as? [String])?.contains { $0.contains("encoded again") } == true)
+
+        let verify = try TestSupport.run(sigil, ["verify", out, "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(verify.stdout.utf8)) as? [String: Any], "\(verify.stderr)")
+        #expect(report["verdict"] as? String == "ai-generated")
+        let heard = try #require(report["rhythm"] as? [[String: Any]], "verify decodes \(ext) to listen for the label")
+        #expect(heard.count == 1)
+        #expect(heard.first?["morseAI"] as? Bool == true)
+        #expect((heard.first?["start"] as? Double ?? 9) < 0.3, "the label is at the start")
+        #expect((report["integrity"] as? [String: Any])?["state"] as? String == "valid", "ReservedCode1 covers the re-encoded essence")
+        // The unlabeled original has no rhythm label to hear.
+        let plain = try TestSupport.run(sigil, ["verify", input, "--json"])
+        let plainReport = try #require(try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as? [String: Any])
+        #expect((plainReport["rhythm"] as? [Any])?.isEmpty == true)
+    }
+
+    /// Without ffmpeg the explicit mark is left off, said so, and the file still gets its implicit label untouched.
     @Test(.enabled(if: FileManager.default.fileExists(atPath: mp3.path), "the shared MP3 is not present"))
-    func explicitMarkOnMP3IsLeftOffAndSaidNotReencoded() throws {
+    func explicitMarkOnMP3WithoutFFmpegIsLeftOffAndSaid() throws {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("out.mp3").path
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = dir.path // nothing executable there
         let run = try TestSupport.run(
-            sigil, ["label", Self.mp3.path, "-o", out, "--producer", producer, "--marks", "explicit,implicit", "--no-record", "--json"])
+            sigil, ["label", Self.mp3.path, "-o", out, "--producer", producer, "--marks", "explicit,implicit", "--no-record", "--json"],
+            environment: environment)
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stderr.contains("the rhythm label is inserted into PCM WAV only so far"), "\(run.stderr)")
+        #expect(run.stderr.contains("needs ffmpeg"), "\(run.stderr)")
         let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(result["marks"] as? [String] == ["implicit"], "the explicit mark is reported as not applied")
-        #expect((result["notices"] as? [String])?.first?.contains("PCM WAV only") == true)
         // The audio frames are the original's: nothing was re-encoded.
         let original = try FileIO.read(Self.mp3.path)
         let labeled = try FileIO.read(out)

@@ -1,0 +1,106 @@
+import Foundation
+public import SigilContainers
+public import SigilCore
+public import SigilFFmpeg
+
+/// Puts the rhythm label (GB 45438 5.3) into compressed audio — MP3, FLAC, Ogg Vorbis, Opus, M4A (AAC) — where the
+/// samples cannot be spliced as bytes: the first audio stream is decoded to PCM WAV with Debian's `ffmpeg`, the
+/// label is spliced in by ``RhythmLabelInserter`` exactly as for a WAV, and the result is encoded once more in the
+/// source's codec, sample rate, channel count and bit rate (FLAC: the same bit depth, so lossless), with the
+/// source's tags and cover art carried over. Decision 0024.
+///
+/// A lossy source loses one more generation of quality; ``Outcome/lossy`` says so and the labeler reports it.
+/// The implicit label is written afterwards by the format's own writer, so none of ffmpeg's tag handling decides
+/// where it goes.
+public struct CompressedAudioRelabeler: Sendable {
+    /// The formats this relabeler encodes back, by ``MediaFormat/id``.
+    public static let formats: Set<String> = ["mp3", "flac", "ogg", "opus", "m4a"]
+
+    public var inserter: RhythmLabelInserter
+    public var tools: FFmpegTools
+
+    public init(inserter: RhythmLabelInserter, tools: FFmpegTools) {
+        self.inserter = inserter
+        self.tools = tools
+    }
+
+    /// What a relabel did.
+    public struct Outcome: Sendable {
+        /// The encoded file, labeled.
+        public var bytes: [UInt8]
+        /// The rhythm insertion (frames, loudness), as on the decoded PCM.
+        public var rhythm: RhythmLabelInserter.Outcome
+        /// The codec and settings the file was encoded with, for the report (`libmp3lame 128 kb/s`).
+        public var encoding: String
+        /// Whether that codec is lossy (a generation of quality lost).
+        public var lossy: Bool
+    }
+
+    /// Labels `input`, a file of `format` (one of ``formats``).
+    ///
+    /// - Throws: ``SigilError`` `.unsupportedFormat` for other formats, `.externalTool` when ffmpeg is missing or
+    ///   fails (its stderr tail in the message), and the WAV splice's errors.
+    public func label(_ input: [UInt8], format: MediaFormat) throws -> Outcome {
+        guard Self.formats.contains(format.id) else {
+            throw SigilError(.unsupportedFormat, "the rhythm label is not encoded back into \(format.displayName)")
+        }
+        let audio = FFmpegAudio(tools: tools)
+        return try audio.withScratchDirectory { directory in
+            let source = directory.appendingPathComponent("source.\(format.extensions.first ?? format.id)").path
+            let decoded = directory.appendingPathComponent("decoded.wav").path
+            let output = directory.appendingPathComponent("labeled.\(format.extensions.first ?? format.id)").path
+            try Data(input).write(to: URL(fileURLWithPath: source))
+            let stream = try audio.probe(source)
+            let wav = try audio.decodeToWAV(source, stream: stream, at: decoded)
+            return try encode(wav, stream: stream, source: source, decoded: decoded, output: output, format: format)
+        }
+    }
+
+    /// Splices the label into the decoded `wav` and encodes the result in `format` at `output`.
+    private func encode(_ wav: [UInt8], stream: FFmpegAudio.Stream, source: String, decoded: String, output: String, format: MediaFormat) throws
+        -> Outcome
+    {
+        let rhythm = try inserter.edits(in: MemoryByteSource(wav))
+        try Data(rhythm.plan.apply(to: wav)).write(to: URL(fileURLWithPath: decoded))
+
+        let (codecArguments, encoding, lossy) = Self.encoder(for: format, stream: stream)
+        // Input 0: the labeled PCM; input 1: the source, for its tags and any attached picture (cover art).
+        var arguments = ["-i", decoded, "-i", source, "-map", "0:a:0", "-map_metadata", "1"]
+        if format.id == "mp3" || format.id == "flac" || format.id == "m4a" {
+            arguments += ["-map", "1:v?", "-c:v", "copy", "-disposition:v", "attached_pic"]
+        }
+        arguments += codecArguments + ["-ar", String(stream.sampleRate), "-ac", String(stream.channels)]
+        arguments += ["-f", Self.muxer(for: format), "-y", output]
+        try tools.ffmpeg(arguments)
+        return Outcome(bytes: try [UInt8](Data(contentsOf: URL(fileURLWithPath: output))), rhythm: rhythm, encoding: encoding, lossy: lossy)
+    }
+
+    /// The encoder arguments for `format`, its description, and whether it is lossy.
+    static func encoder(for format: MediaFormat, stream: FFmpegAudio.Stream) -> (arguments: [String], description: String, lossy: Bool) {
+        // The source's bit rate, rounded to whole kb/s, within what the encoders accept.
+        let kbps = max(8, min(512, ((stream.bitRate ?? 128_000) + 500) / 1000))
+        switch format.id {
+        case "flac":
+            let bits = (stream.bitsPerRawSample ?? 16) > 16 ? "s32" : "s16"
+            return (["-c:a", "flac", "-sample_fmt", bits], "flac (lossless, \(bits == "s32" ? 24 : 16)-bit)", false)
+        case "mp3":
+            return (["-c:a", "libmp3lame", "-b:a", "\(min(kbps, 320))k"], "libmp3lame \(min(kbps, 320)) kb/s", true)
+        case "ogg":
+            return (["-c:a", "libvorbis", "-b:a", "\(kbps)k"], "libvorbis \(kbps) kb/s", true)
+        case "opus":
+            return (["-c:a", "libopus", "-b:a", "\(kbps)k"], "libopus \(kbps) kb/s", true)
+        default: // m4a
+            return (["-c:a", "aac", "-b:a", "\(kbps)k"], "aac \(kbps) kb/s", true)
+        }
+    }
+
+    /// ffmpeg's muxer for `format`.
+    static func muxer(for format: MediaFormat) -> String {
+        switch format.id {
+        case "m4a": "ipod"
+        case "opus": "opus"
+        case "ogg": "ogg"
+        default: format.id
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+public import SigilCore
+public import SigilFFmpeg
+
+/// Compressed audio through Debian's `ffmpeg`: what the first audio stream is, and its samples as PCM WAV, for the
+/// rhythm label's splice (``CompressedAudioRelabeler``) and its detection in ``RhythmDetector``.
+public struct FFmpegAudio: Sendable {
+    public var tools: FFmpegTools
+
+    public init(tools: FFmpegTools) { self.tools = tools }
+
+    /// The source's first audio stream, as ffprobe reports it.
+    public struct Stream: Sendable {
+        public var codec: String
+        public var sampleRate: Int
+        public var channels: Int
+        public var bitRate: Int?
+        public var bitsPerRawSample: Int?
+        public var sampleFormat: String
+    }
+
+    /// ffprobe's view of the first audio stream.
+    public func probe(_ path: String) throws -> Stream {
+        let json = try tools.probe([
+            "-v", "error", "-select_streams", "a:0", "-show_entries",
+            "stream=codec_name,sample_rate,channels,bit_rate,bits_per_raw_sample,sample_fmt:format=bit_rate", "-of", "json", path,
+        ])
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any],
+            let first = (object["streams"] as? [[String: Any]])?.first
+        else {
+            throw SigilError(.malformed, "ffprobe found no audio stream in the file")
+        }
+        func int(_ value: Any?) -> Int? { (value as? String).flatMap { Int($0) } ?? (value as? Int) }
+        guard let codec = first["codec_name"] as? String, let rate = int(first["sample_rate"]), let channels = int(first["channels"]), rate > 0,
+            channels > 0
+        else {
+            throw SigilError(.malformed, "ffprobe reported no codec, sample rate or channel count for the audio stream")
+        }
+        let formatRate = int((object["format"] as? [String: Any])?["bit_rate"])
+        return Stream(
+            codec: codec, sampleRate: rate, channels: channels, bitRate: int(first["bit_rate"]) ?? formatRate,
+            bitsPerRawSample: int(first["bits_per_raw_sample"]), sampleFormat: first["sample_fmt"] as? String ?? "")
+    }
+
+    /// The PCM the source decodes to without losing precision: 24-bit FLAC stays 24-bit; lossy codecs decode to float.
+    static func pcmCodec(for stream: Stream) -> String {
+        if stream.codec == "flac" {
+            return (stream.bitsPerRawSample ?? 16) > 16 ? "pcm_s24le" : "pcm_s16le"
+        }
+        return stream.sampleFormat.hasPrefix("s16") ? "pcm_s16le" : "pcm_f32le"
+    }
+
+    /// Decodes the first audio stream of the file at `path` to a PCM WAV at `wavPath` and returns its bytes.
+    public func decodeToWAV(_ path: String, stream: Stream, at wavPath: String) throws -> [UInt8] {
+        try tools.ffmpeg(["-i", path, "-map", "0:a:0", "-c:a", Self.pcmCodec(for: stream), "-f", "wav", "-y", wavPath])
+        return try [UInt8](Data(contentsOf: URL(fileURLWithPath: wavPath)))
+    }
+
+    /// The first audio stream of `bytes` (a file with the extension `fileExtension`) as PCM WAV bytes.
+    public func decodeToWAV(_ bytes: [UInt8], fileExtension: String) throws -> [UInt8] {
+        try withScratchDirectory { directory in
+            let source = directory.appendingPathComponent("source.\(fileExtension)").path
+            try Data(bytes).write(to: URL(fileURLWithPath: source))
+            return try decodeToWAV(source, stream: try probe(source), at: directory.appendingPathComponent("decoded.wav").path)
+        }
+    }
+
+    /// Runs `body` with a fresh private directory under the temporary directory, removed afterwards.
+    func withScratchDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-audio-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        return try body(directory)
+    }
+}
