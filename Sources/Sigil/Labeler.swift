@@ -174,9 +174,11 @@ public struct Labeler: Sendable {
         outcome.bytes = relabeled.bytes
         outcome.rhythm = relabeled.rhythm
         outcome.audioReencoding = relabeled.encoding
-        outcome.notices.append(
-            "explicit: the rhythm label was spliced into the decoded audio and the file encoded again (\(relabeled.encoding))"
-                + (relabeled.lossy ? "; a lossy codec loses one generation of quality" : "; lossless, every other sample unchanged"))
+        if !relabeled.labelFramesOnly {
+            outcome.notices.append(
+                "explicit: the rhythm label was spliced into the decoded audio and the file encoded again (\(relabeled.encoding))"
+                    + (relabeled.lossy ? "; a lossy codec loses one generation of quality" : "; lossless, every other sample unchanged"))
+        }
     }
 
     /// The image stage: the header checked (a real size within ``LabelPolicy/maxPixels``), and when a pixel mark

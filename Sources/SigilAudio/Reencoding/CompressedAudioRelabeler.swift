@@ -32,8 +32,11 @@ public struct CompressedAudioRelabeler: Sendable {
         public var rhythm: RhythmLabelInserter.Outcome
         /// The codec and settings the file was encoded with, for the report (`libmp3lame 128 kb/s`).
         public var encoding: String
-        /// Whether that codec is lossy (a generation of quality lost).
+        /// Whether the original audio lost a generation of quality (a lossy codec encoded again); false when only
+        /// the label was encoded and joined as whole frames (MP3 at the start or end) or the codec is lossless.
         public var lossy: Bool
+        /// Whether only the label was encoded and joined to the untouched original frames.
+        public var labelFramesOnly: Bool = false
     }
 
     /// Labels `input`, a file of `format` (one of ``formats``).
@@ -52,8 +55,48 @@ public struct CompressedAudioRelabeler: Sendable {
             try Data(input).write(to: URL(fileURLWithPath: source))
             let stream = try audio.probe(source)
             let wav = try audio.decodeToWAV(source, stream: stream, at: decoded)
+            if format.id == "mp3", let (atStart, atEnd) = Self.ends(of: inserter.position) {
+                return try joinMP3Frames(input, wav: wav, stream: stream, decoded: decoded, at: (atStart, atEnd), directory: directory)
+            }
             return try encode(wav, stream: stream, source: source, decoded: decoded, output: output, format: format)
         }
+    }
+
+    /// Whether a position is at the start and/or the end (nil for a time in the middle).
+    static func ends(of position: RhythmLabelInserter.Position) -> (Bool, Bool)? {
+        switch position {
+        case .start: (true, false)
+        case .end: (false, true)
+        case .both: (true, true)
+        case .at: nil
+        }
+    }
+
+    /// MP3 at the start or the end: the label alone is encoded with LAME at the file's rate, channels and bit rate,
+    /// and its frames are joined to the untouched original frames (``MP3FrameSplice``).
+    private func joinMP3Frames(
+        _ input: [UInt8], wav: [UInt8], stream: FFmpegAudio.Stream, decoded: String, at ends: (start: Bool, end: Bool), directory: URL
+    ) throws -> Outcome {
+        var single = inserter
+        single.position = .start
+        var rhythm = try single.edits(in: MemoryByteSource(wav))
+        try Data(rhythm.plan.apply(to: wav)).write(to: URL(fileURLWithPath: decoded))
+        let labelPath = directory.appendingPathComponent("label.mp3").path
+        let (codec, _, _) = Self.encoder(for: .mp3, stream: stream)
+        try tools.ffmpeg(
+            ["-i", decoded, "-af", "atrim=end_sample=\(rhythm.labelFrames)"] + codec
+                + [
+                    "-ar", String(stream.sampleRate), "-ac", String(stream.channels), "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3", "-y",
+                    labelPath,
+                ])
+        let frames = try [UInt8](Data(contentsOf: URL(fileURLWithPath: labelPath)))
+        let joined = try MP3FrameSplice.insert(.init(frames: frames, atStart: ends.start, atEnd: ends.end), into: input)
+        let total = try WAVPCMLayout(MemoryByteSource(wav)).frameCount
+        rhythm.frames = (ends.start ? [0] : []) + (ends.end ? [total] : [])
+        return Outcome(
+            bytes: joined, rhythm: rhythm, encoding: "label frames only (\(codec[3].dropLast()) kb/s LAME), the original frames untouched",
+            lossy: false,
+            labelFramesOnly: true)
     }
 
     /// Splices the label into the decoded `wav` and encodes the result in `format` at `output`.
