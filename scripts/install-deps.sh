@@ -15,6 +15,7 @@ packages=(
   libimage-exiftool-perl  # interop tests: exiftool reads our labels
   imagemagick         # interop tests and the benchmark's anchor pipeline
   ffmpeg              # the rhythm label in compressed audio, the video opening label, and the codec round-trip tests
+  espeak-ng           # the synthesised spoken audio label (Mandarin voice)
   qpdf                # PDF tests: qpdf --check on labeled PDFs
   poppler-utils       # PDF tests: pdfinfo reads the /AIGC Info entry
   postgresql          # the log store's PostgreSQL tests start a throwaway server (initdb, pg_ctl)

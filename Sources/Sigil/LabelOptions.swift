@@ -30,6 +30,12 @@ public struct LabelOptions: Sendable, Hashable {
     public var toneHz: Double?
     /// The rhythm label's Morse unit, 100–150 ms.
     public var morseUnitMs: Double?
+    /// The audio explicit label's form: `rhythm` (default) or `voice` (GB 45438 5.3 b).
+    public var audioLabel: String?
+    /// A recording of the voice label to use instead of synthesising it (implies `voice`).
+    public var voiceLabelClip: String?
+    /// The voice label's sentence (default 「本内容由人工智能生成」); must hold both wording elements.
+    public var voiceText: String?
 
     public init() {}
 
@@ -111,6 +117,23 @@ public struct LabelOptions: Sendable, Hashable {
             }
             policy.rhythm.label.unitMilliseconds = morseUnitMs
         }
+        switch audioLabel {
+        case nil, "rhythm": if voiceLabelClip != nil || voiceText != nil { policy.rhythm.voice = VoiceLabel() }
+        case "voice": policy.rhythm.voice = VoiceLabel()
+        case let other?: throw SigilError(.usage, "--audio-label must be rhythm or voice, not '\(other)'")
+        }
+        if audioLabel == "rhythm", voiceLabelClip != nil || voiceText != nil {
+            throw SigilError(.usage, "--voice-label and --voice-text go with --audio-label voice, not rhythm")
+        }
+        if let voiceText {
+            do {
+                try ExplicitLabelSpec.validateWording(voiceText)
+            } catch let error as SigilError {
+                throw SigilError(.usage, "--voice-text: \(error.message)")
+            }
+            policy.rhythm.voice?.text = voiceText
+        }
+        if let voiceLabelClip { policy.rhythm.voice?.clip = voiceLabelClip }
     }
 
     /// The notice for marks ``apply(to:)`` added.

@@ -36,7 +36,9 @@ extension LabelOutcome {
                 .init(
                     "rhythm",
                     .object([
-                        "pattern": .string("AI"), "frames": .array(r.frames.map { .int($0) }), "labelFrames": .int(r.labelFrames),
+                        "pattern": .string(r.voiceCharactersPerMinute == nil ? "AI" : "voice"),
+                        "charactersPerMinute": r.voiceCharactersPerMinute.map { .double($0, digits: 1) } ?? .null,
+                        "frames": .array(r.frames.map { .int($0) }), "labelFrames": .int(r.labelFrames),
                         "labelLUFS": .double(r.labelLUFS, digits: 1), "contentLUFS": r.contentLUFS.map { .double($0, digits: 1) } ?? .null,
                         "reencoded": audioReencoding.map { .string($0) } ?? .null,
                     ])))

@@ -5,6 +5,7 @@
 #endif
 public import SigilContainers
 public import SigilCore
+import SigilFFmpeg
 
 /// Splices the rhythm label into a PCM WAV without re-encoding it: the label is rendered at the file's rate and
 /// channel count, at a level set from the content's loudness (``RhythmLevel``), encoded in the file's sample
@@ -37,6 +38,9 @@ public struct RhythmLabelInserter: Sendable, Hashable {
     public var label: RhythmLabel
     public var position: Position
     public var level: RhythmLevel
+    /// When set, the spoken label (GB 45438 5.3 b) goes in instead of the rhythm, at the same level rule and
+    /// positions (decision 0025).
+    public var voice: VoiceLabel? = nil
 
     public init(label: RhythmLabel = RhythmLabel(), position: Position = .start, level: RhythmLevel = RhythmLevel()) {
         self.label = label
@@ -54,6 +58,8 @@ public struct RhythmLabelInserter: Sendable, Hashable {
         public var labelLUFS: Double
         /// Frames per label, padding included.
         public var labelFrames: Int
+        /// The spoken label's measured rate in characters a minute; nil for the rhythm label.
+        public var voiceCharactersPerMinute: Double? = nil
     }
 
     /// The edits that insert the label into the PCM WAV `source` reads.
@@ -64,8 +70,13 @@ public struct RhythmLabelInserter: Sendable, Hashable {
         let layout = try WAVPCMLayout(source)
         let synth = try RhythmSynthesizer(label, sampleRate: layout.sampleRate, channels: layout.channels)
         let content = try Self.loudness(of: layout, in: source)
-        let amplitude = try level.amplitude(for: synth, contentLUFS: content)
-        let samples = synth.samples(amplitude: amplitude)
+        var samples: [Float]
+        var spokenRate: Double? = nil
+        if let voice {
+            (samples, spokenRate) = try spoken(voice, layout: layout, contentLUFS: content)
+        } else {
+            samples = synth.samples(amplitude: try level.amplitude(for: synth, contentLUFS: content))
+        }
         let codec = PCMCodec(layout.encoding)
         let frames: [Int]
         switch position {
@@ -86,7 +97,26 @@ public struct RhythmLabelInserter: Sendable, Hashable {
             (frame, codec.encode(try Self.bridged(samples, at: frame, of: layout, in: source, frames: bridge)))
         }
         let plan = try layout.insertions(inserts, sourceLength: source.count)
-        return Outcome(plan: plan, frames: frames, contentLUFS: content, labelLUFS: level.targetLUFS(content: content), labelFrames: synth.frameCount)
+        return Outcome(
+            plan: plan, frames: frames, contentLUFS: content, labelLUFS: level.targetLUFS(content: content),
+            labelFrames: samples.count / layout.channels, voiceCharactersPerMinute: spokenRate)
+    }
+
+    /// The spoken label at the file's rate and channels, set to the level rule's loudness (peak capped), with the
+    /// rhythm label's silence padding on either side.
+    func spoken(_ voice: VoiceLabel, layout: WAVPCMLayout, contentLUFS: Double?) throws -> (samples: [Float], rate: Double) {
+        let (speech, rate) = try voice.samples(sampleRate: layout.sampleRate, channels: layout.channels, tools: try FFmpegTools.locate())
+        let ceiling = Float(pow(10, level.peakCeilingDBFS / 20))
+        var gain: Float = 1
+        if let measured = try LoudnessMeter.integratedLoudness(of: speech, sampleRate: layout.sampleRate, channels: layout.channels) {
+            gain = Float(pow(10, (level.targetLUFS(content: contentLUFS) - measured) / 20))
+        }
+        let peak = speech.reduce(Float(0)) { max($0, abs($1)) }
+        if peak > 0 { gain = min(gain, ceiling / peak) }
+        func silence(_ ms: Double) -> [Float] {
+            [Float](repeating: 0, count: Int((ms / 1000 * Double(layout.sampleRate)).rounded()) * layout.channels)
+        }
+        return (silence(label.paddingBeforeMilliseconds) + speech.map { $0 * gain } + silence(label.paddingAfterMilliseconds), rate)
     }
 
     /// The label's samples joined to the content on either side without a step: its first `frames` frames of

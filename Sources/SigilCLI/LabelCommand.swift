@@ -37,6 +37,16 @@ struct LabelCommand: AsyncParsableCommand {
     var audioLabelPosition: String?
     @Option(name: .customLong("tone-hz"), help: "The audio rhythm label's tone in Hz (300–4000, default 1000).") var toneHz: Double?
     @Option(name: .customLong("morse-unit-ms"), help: "The audio rhythm label's Morse unit in ms (100–150, default 120).") var morseUnitMs: Double?
+    @Option(
+        name: .customLong("audio-label"),
+        help:
+            "The audio explicit label: rhythm (Morse \"AI\", default) or voice (a spoken sentence, synthesised with espeak-ng unless --voice-label gives a clip)."
+    )
+    var audioLabel: String?
+    @Option(name: .customLong("voice-label"), help: "A recording of the spoken label (120–160 characters a minute), used instead of synthesis.")
+    var voiceLabel: String?
+    @Option(name: .customLong("voice-text"), help: "The spoken label's sentence (default 本内容由人工智能生成); must hold both wording elements.")
+    var voiceText: String?
     @Option(help: "Comma list of marks: \(Mark.supported.map(\.rawValue).joined(separator: ",")). Default: all.") var marks: String?
     @Option(name: .customLong("max-pixels"), help: "Refuse images with more pixels than this.") var maxPixels: Int = 100_000_000
     @Option(help: "JPEG quality when pixels are re-encoded (default: the source's estimated quality).") var quality: Int?
@@ -70,6 +80,7 @@ struct LabelCommand: AsyncParsableCommand {
         (options.margin, options.inkHeight, options.quality) = (margin, inkHeight, quality)
         (options.labelSignature, options.labelBinding, options.softwareAgent) = (labelSignature, labelBinding, softwareAgent)
         (options.audioLabelPosition, options.toneHz, options.morseUnitMs) = (audioLabelPosition, toneHz, morseUnitMs)
+        (options.audioLabel, options.voiceLabelClip, options.voiceText) = (audioLabel, voiceLabel, voiceText)
         let added = try options.apply(to: &policy)
         if !added.isEmpty { Terminal.warning(LabelOptions.addedNotice(added)) }
         policy.explicit.fontPath = font
@@ -163,8 +174,10 @@ extension LabelOutcome {
         }
         if let r = rhythm {
             let content = r.contentLUFS.map { String(format: "%.1f LUFS", $0) } ?? "silent"
+            let what =
+                r.voiceCharactersPerMinute.map { String(format: "voice label (%.0f characters a minute)", $0) } ?? "rhythm label Morse AI (·- ··)"
             lines.append(
-                "  explicit  rhythm label Morse AI (·- ··) before frame\(r.frames.count > 1 ? "s" : "") \(r.frames.map(String.init).joined(separator: ", ")), "
+                "  explicit  \(what) before frame\(r.frames.count > 1 ? "s" : "") \(r.frames.map(String.init).joined(separator: ", ")), "
                     + "\(r.labelFrames) frames, \(String(format: "%.1f", r.labelLUFS)) LUFS (content \(content))")
         }
         return lines.joined(separator: "\n")

@@ -112,6 +112,47 @@ struct AudioRhythmCLITests {
         #expect(labeled.suffix(4096) == original.suffix(4096))
     }
 
+    static let espeak = TestPaths.which("espeak-ng")
+
+    /// The spoken label (GB 45438 5.3 b, decision 0025): synthesised with espeak-ng at 120–160 characters a minute,
+    /// spliced like the rhythm label; a supplied clip outside the rate and a sentence without both elements refused.
+    @Test(.enabled(if: espeak != nil && ffmpeg != nil, "espeak-ng or ffmpeg is not on PATH"))
+    func voiceLabelIsSpokenAtTheRateTheStandardAllows() throws {
+        let dir = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = TestSupport.examples.appendingPathComponent("chord.wav").path
+        let out = dir.appendingPathComponent("voice.wav").path
+        let run = try TestSupport.run(
+            sigil,
+            ["label", input, "-o", out, "--producer", producer, "--marks", "explicit,implicit", "--audio-label", "voice", "--no-record", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
+        let voice = try #require(result["rhythm"] as? [String: Any])
+        #expect(voice["pattern"] as? String == "voice")
+        let rate = try #require(voice["charactersPerMinute"] as? Double)
+        #expect((120...160).contains(rate), "\(rate)")
+        // The file grew by the spoken label: 10 characters at ~140 a minute is over 3.5 s of 16 kHz mono.
+        let grown = try FileManager.default.attributesOfItem(atPath: out)[.size] as! Int
+        let original = try FileManager.default.attributesOfItem(atPath: input)[.size] as! Int
+        #expect(grown - original > 16_000 * 2 * 7 / 2)
+        #expect(try TestSupport.run(sigil, ["verify", out]).status == 0)
+
+        // A clip spoken too fast is refused, naming its rate.
+        let fast = dir.appendingPathComponent("fast.wav").path
+        _ = try TestSupport.run(Self.espeak!, ["-v", "cmn", "-s", "400", "-w", fast, "本内容由人工智能生成"])
+        let refused = try TestSupport.run(
+            sigil,
+            ["label", input, "-o", dir.appendingPathComponent("x.wav").path, "--marks", "explicit,implicit", "--voice-label", fast, "--no-record"])
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("120–160"), "\(refused.stderr)")
+        // A sentence without both wording elements is a usage error before anything is written.
+        let wording = try TestSupport.run(
+            sigil,
+            ["label", input, "-o", dir.appendingPathComponent("y.wav").path, "--marks", "explicit,implicit", "--voice-text", "你好", "--no-record"])
+        #expect(wording.status == 2, "\(wording.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("y.wav").path))
+    }
+
     @Test func morseUnitOutsideTheRangeIsAUsageError() throws {
         let run = try TestSupport.run(
             sigil, ["label", Self.wav.path, "-o", "/tmp/never.wav", "--marks", "explicit,implicit", "--morse-unit-ms", "90", "--no-record"])
