@@ -15,9 +15,10 @@ Benchmarks/results/video-metadata.json.
 import json, os, shutil, statistics, subprocess, sys, tempfile, time
 
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sigil = os.path.join(root, ".build/release/sigil")
+# SIGIL=<path> measures another build (the result records which); the figures to quote are the release binary's.
+sigil = os.environ.get("SIGIL", os.path.join(root, ".build/release/sigil"))
 clips_dir = os.path.join(os.path.dirname(root), "shared/media/video")
-out_json = os.path.join(root, "Benchmarks/results/video-metadata.json")
+out_json = os.environ.get("OUT", os.path.join(root, "Benchmarks/results/video-metadata.json"))
 repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 7
 label = ('{"Label":"1","ContentProducer":"001191000000000000000K10000","ProduceID":"bench-0001","ReservedCode1":"",'
          '"ContentPropagator":"001191000000000000000K10000","PropagateID":"bench-0001","ReservedCode2":""}')
@@ -98,7 +99,9 @@ for name in sorted(os.listdir(clips_dir)):
     print(name, {k: r["vsCp"] for k, r in rows[name]["commands"].items()}, checks, flush=True)
 
 result = {
-    "command": "swift build -c release --product sigil && python3 Benchmarks/scripts/video-metadata.py " + str(repeats),
+    "command": ("" if "SIGIL" not in os.environ else f"SIGIL={os.path.relpath(sigil, root)} OUT={os.path.relpath(out_json, root)} ")
+    + "python3 Benchmarks/scripts/video-metadata.py " + str(repeats),
+    "sigilBinary": os.path.relpath(sigil, root),
     "repeats": repeats,
     "anchor": "median cp of the same clip in this run (commands interleaved)",
     "cores": os.cpu_count(),
