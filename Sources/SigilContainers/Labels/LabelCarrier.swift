@@ -39,6 +39,10 @@ public struct LabelCarrier: Sendable, Hashable {
         case ooxmlCustomProperty
         /// The `/AIGC` entry of a PDF's Info dictionary (the last trailer's; PG-20258A).
         case pdfInfo
+        /// A Matroska/WebM `Segment/Tags/Tag/SimpleTag` with `TagName` `AIGC` (PG-20257A).
+        case matroskaSimpleTag
+        /// The `AIGC` key of an FLV `onMetaData` script tag (PG-20257A).
+        case flvScriptData
     }
 
     /// The carried value: one text, or loose properties.

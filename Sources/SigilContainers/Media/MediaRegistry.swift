@@ -35,6 +35,8 @@ public struct MediaRegistry: Sendable, Hashable {
         MP3Format(),
         BMFFFormat(),
         AVIFormat(),
+        MatroskaFormat(),
+        FLVFormat(),
         HEIFFormat(),
         FLACFormat(),
         OggFormat(),

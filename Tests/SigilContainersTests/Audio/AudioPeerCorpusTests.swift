@@ -8,13 +8,7 @@ import Testing
 struct AudioPeerCorpusTests {
     typealias Entry = PeerCorpusTests.Entry
 
-    static let directories: Set<String> = ["flac", "mp3", "ogg", "mp4", "avi"]
-
-    /// MP4/MOV peers whose label sits where the writer does not yet remove it (decision 0017).
-    static let videoBMFF: Set<String> = [
-        "mp4/aigctotal__mp4-udta-aigc.mp4", "mp4/aigctotal__mp4-udta-meta-aigc.mp4", "mp4/rawm__udta_meta_keys_after_mdat.mp4",
-        "mp4/rawm__quicktime_moov_meta_no_udta.mov", "mp4/rawm__quicktime_udta_meta_mdir_ilst_no_keys.mov", "mp4/s3__mp4-aigc-xmp.mp4",
-    ]
+    static let directories: Set<String> = ["flac", "mp3", "ogg", "mp4", "avi", "mkv", "flv"]
 
     static func entries() -> [Entry] { PeerCorpusTests.entries(in: directories) }
 
@@ -54,11 +48,9 @@ struct AudioPeerCorpusTests {
             #expect(!error.message.isEmpty)
             return
         }
-        var labels = try AudioCheck.labels(labeled)
-        if Self.videoBMFF.contains(entry.file) {
-            // Known gap (decision 0017): the peer's label at these BMFF sites is still left beside Sigil's.
-            labels = labels.filter { $0.parsedPayload.label?.produceID == "abc123" }
-        }
+        // Every form: Doubao's keyless `mdir` items and `moov/meta`, handler-less `udta/meta` keys, a raw `udta/aigc`
+        // box and XMP in a `uuid` box included (decision 0020).
+        let labels = try AudioCheck.labels(labeled)
         #expect(labels.count == 1, "\(entry.file): \(labels.map(\.location))")
         #expect(labels.first?.parsedPayload.label?.produceID == "abc123")
     }

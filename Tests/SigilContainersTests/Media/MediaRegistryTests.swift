@@ -16,6 +16,9 @@ import Testing
         #expect(registry.format(of: [0, 0, 0, 24] + Array("ftypM4A ".utf8) + [0, 0, 2, 0])?.kind == .audio)
         #expect(registry.format(of: [0, 0, 0, 24] + Array("ftypheic".utf8) + [0, 0, 2, 0]) == .heif)
         #expect(registry.format(of: Array("RIFF\0\0\0\0AVI LIST".utf8)) == .avi, "AVI is not read as WAV")
+        #expect(registry.format(of: Build.matroska()) == .matroska)
+        #expect(registry.format(of: Build.matroska(docType: "webm")) == .webm, "WebM by its EBML DocType")
+        #expect(registry.format(of: Build.flv()) == .flv)
         #expect(MediaFormat.wav.kind == .audio && MediaFormat.jpeg.kind == .image && MediaFormat.mp4.kind == .video)
     }
 
@@ -55,7 +58,7 @@ import Testing
         let registry = MediaRegistry.standard
         #expect(
             registry.formats(with: (any LabelWriting).self) == [
-                .jpeg, .png, .webp, .wav, .mp3, .mp4, .mov, .avi, .flac, .ogg, .opus, .m4a, .ooxml, .pdf, .markdown,
+                .jpeg, .png, .webp, .wav, .mp3, .mp4, .mov, .avi, .matroska, .webm, .flv, .flac, .ogg, .opus, .m4a, .ooxml, .pdf, .markdown,
             ])
         #expect(registry.formats(with: (any LabelReading).self).contains(.mp3))
         #expect(registry.formats(with: (any ManifestCarrying).self).contains(.mp4))

@@ -37,6 +37,24 @@ import Testing
         #expect(try AudioCheck.labels(labeled).count == 1)
     }
 
+    /// A peer's label beside the TC260 site (a raw `udta/aigc` box, XMP in `udta/XMP_`) is removed: one label left
+    /// (decision 0020), and the XMP packet keeps its length.
+    @Test func aPeersOtherLabelSitesAreRemoved() throws {
+        let old = Build.sampleJSON.replacingOccurrences(of: "abc123", with: "peer0001")
+        let xmp = Array(
+            "<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'><rdf:Description rdf:about='' xmlns:TC260='http://www.tc260.org.cn/ns/AIGC/1.0/'><TC260:AIGC>\(XMLText.escapeContent(old))</TC260:AIGC></rdf:Description></rdf:RDF></x:xmpmeta>"
+                .utf8)
+        let mp4 = Build.bmffVideo(udta: [Build.box("aigc", Array(old.utf8)), Build.box("XMP_", xmp), Build.itunesMeta(ConformanceSample.marker)])
+        #expect(try AudioCheck.labels(mp4).count == 2)
+        let labeled = try LabelWriter.write(ConformanceSample.labelA, into: mp4)
+        let labels = try AudioCheck.labels(labeled)
+        #expect(labels.count == 1)
+        #expect(labels.first?.parsedPayload.label?.produceID == "abc123")
+        #expect(labeled.firstIndex(of: Array(ConformanceSample.marker.utf8)) != nil)
+        #expect(labeled.firstIndex(of: Array("</rdf:RDF></x:xmpmeta>".utf8)) != nil, "the rest of the XMP packet is kept")
+        #expect(try Build.chunks(labeled) == Build.chunks(mp4))
+    }
+
     @Test func heifStaysReadOnly() {
         let heic = [0, 0, 0, 24] + Array("ftypheic".utf8) + [0, 0, 2, 0] + Array("mif1heic".utf8)
         #expect(MediaRegistry.standard.format(of: heic) == .heif)

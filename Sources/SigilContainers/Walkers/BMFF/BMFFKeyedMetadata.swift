@@ -147,6 +147,41 @@ struct BMFFKeyedMetadata: Sendable {
         return out
     }
 
+    /// This metadata without the label sites ``BMFFLabelReader`` finds in it (keys naming `AIGC` and their items,
+    /// iTunes `----` items named `AIGC`, keyless items holding label JSON), or nil when it has none. Items of other
+    /// keys are renumbered when a key before theirs goes.
+    func removingLabels() throws -> BMFFKeyedMetadata? {
+        let keys = try keys()
+        let items = try items()
+        var out = self
+        if !keys.isEmpty {
+            guard keys.contains(where: { $0.text.uppercased().contains("AIGC") }) else { return nil }
+            var renumber: [UInt32: UInt32] = [:]
+            var kept: [Key] = []
+            for (offset, key) in keys.enumerated() where !key.text.uppercased().contains("AIGC") {
+                kept.append(key)
+                renumber[UInt32(offset + 1)] = UInt32(kept.count)
+            }
+            let newItems = items.compactMap { item -> [UInt8]? in
+                guard let index = renumber[item.type] else { return nil }
+                return Array(item.bytes[0..<4]) + index.bigEndianBytes(4) + item.bytes[8...]
+            }
+            var keysBox = [UInt8](repeating: 0, count: 4) + UInt32(kept.count).bigEndianBytes(4)
+            for key in kept { keysBox += UInt32(8 + key.name.count).bigEndianBytes(4) + key.namespace + key.name }
+            out.put("keys", BMFFBoxBytes.make("keys", keysBox))
+            out.put("ilst", BMFFBoxBytes.make("ilst", newItems.flatMap { $0 }))
+            return out
+        }
+        let isLabel: (Item) -> Bool = { item in
+            if item.type == 0x2D2D_2D2D { return BMFFLabelReader.freeformName(item.bytes)?.uppercased() == "AIGC" }
+            let text = Self.value(of: item.bytes).map { TextDecoding.utf8OrLatin1($0) } ?? ""
+            return text.contains("\"ContentProducer\"") || text.contains("\"Label\"")
+        }
+        guard items.contains(where: isLabel) else { return nil }
+        out.put("ilst", BMFFBoxBytes.make("ilst", items.filter { !isLabel($0) }.flatMap(\.bytes)))
+        return out
+    }
+
     /// Replaces the first child of `type` or appends it.
     mutating func put(_ type: String, _ bytes: [UInt8]) {
         if let index = children.firstIndex(where: { $0.type == type }) {

@@ -11,6 +11,8 @@
 struct BMFFMetadataWriter {
     /// The largest `moov` box read into memory.
     static let maximumMoovLength = 1 << 28
+    /// The largest XMP `uuid` box read into memory.
+    static let maximumXMPLength = 16 << 20
 
     let source: any ByteSource
     let name: String
@@ -43,6 +45,12 @@ struct BMFFMetadataWriter {
         while first > 0, ["free", "skip"].contains(top[first - 1].type) { first -= 1 }
         while last + 1 < top.count, ["free", "skip"].contains(top[last + 1].type) { last += 1 }
         let region = top[first].range.lowerBound..<top[last].range.upperBound
+        // A top-level XMP `uuid` box's AIGC property is a second label: blanked in place, so nothing moves.
+        for box in top where box.type == "uuid" && box.payload.count <= Self.maximumXMPLength {
+            let userType = try source.read((box.range.lowerBound + box.headerSize)..<(box.range.lowerBound + box.headerSize + 16))
+            guard userType == BMFFLabelReader.xmpUUID, let blanked = XMPDocument.blankingLabels(try source.read(box.payload)) else { continue }
+            plan.replace(box.payload, with: blanked)
+        }
         let leftover = region.count - new.count
         if leftover == 0 || leftover >= 8 {
             plan.replace(region, with: new + (leftover > 0 ? BMFFBoxBytes.make("free", [UInt8](repeating: 0, count: leftover - 8)) : []))
@@ -59,34 +67,70 @@ struct BMFFMetadataWriter {
         return plan
     }
 
-    /// The `moov` box `old` with the key set.
+    /// The `moov` box `old` with the key set, and the label sites peers use elsewhere in `moov` removed (GB 45438
+    /// 6.1 c): a QuickTime `moov/meta` key, `AIGC` keys of other `meta` boxes, keyless `mdir` items holding label
+    /// JSON, and a raw `udta/AIGC` box. A `udta` `meta` box without a handler but with keys (a peer's `mdta` form)
+    /// takes the key and gets an `mdta` handler.
     static func moov(_ old: [UInt8], base: Int, key: String, value: String) throws -> [UInt8] {
         let header = old.u32be(0) == 1 ? 16 : 8
         let children = try BMFFBoxBytes.children(old, header..<old.count, base: base)
-        guard let udta = children.first(where: { $0.type == "udta" }) else {
-            let meta = try BMFFKeyedMetadata.empty.setting(key, to: value).box
-            return BMFFBoxBytes.make("moov", Array(old[header...]) + BMFFBoxBytes.make("udta", meta))
+        var content = Array(old[header...])
+        var edits: [(range: Range<Int>, bytes: [UInt8])] = []
+        var hasUdta = false
+        for child in children {
+            if child.type == "meta",
+                let stripped = try (try? BMFFKeyedMetadata(content: Array(old[child.payload]), base: base + child.payload.lowerBound))?
+                    .removingLabels()
+            {
+                edits.append((child.range, stripped.box))
+            } else if child.type == "udta", !hasUdta {
+                hasUdta = true
+                edits.append((child.range, try udta(old, child, base: base, key: key, value: value)))
+            }
         }
+        for edit in edits.sorted(by: { $0.range.lowerBound > $1.range.lowerBound }) {
+            content.replaceSubrange((edit.range.lowerBound - header)..<(edit.range.upperBound - header), with: edit.bytes)
+        }
+        if !hasUdta {
+            content += BMFFBoxBytes.make("udta", try BMFFKeyedMetadata.empty.setting(key, to: value).box)
+        }
+        return BMFFBoxBytes.make("moov", content)
+    }
+
+    /// The `udta` box with the key set in its `mdta` `meta` box (made when there is none), other label sites removed.
+    static func udta(_ old: [UInt8], _ udta: BMFFBox, base: Int, key: String, value: String) throws -> [UInt8] {
         let udtaChildren = try BMFFBoxBytes.children(old, udta.payload, base: base)
-        var content = Array(old[udta.payload])
-        let offset = udta.payload.lowerBound
-        var replaced = false
+        var metas: [(box: BMFFBox, meta: BMFFKeyedMetadata)] = []
         for box in udtaChildren where box.type == "meta" {
-            let meta = try BMFFKeyedMetadata(content: Array(old[box.payload]), base: base + box.payload.lowerBound)
-            guard meta.handlerType == "mdta" else { continue }
-            let new = try meta.setting(key, to: value).box
-            content.replaceSubrange((box.range.lowerBound - offset)..<(box.range.upperBound - offset), with: new)
-            replaced = true
-            break
+            metas.append((box, try BMFFKeyedMetadata(content: Array(old[box.payload]), base: base + box.payload.lowerBound)))
         }
-        if !replaced {
-            let meta = try BMFFKeyedMetadata.empty.setting(key, to: value).box
-            let end = (udtaChildren.last?.range.upperBound ?? offset) - offset
-            content.insert(contentsOf: meta, at: end)
+        let target =
+            metas.firstIndex { $0.meta.handlerType == "mdta" }
+            ?? metas.firstIndex { entry in entry.meta.handlerType == nil && (try? entry.meta.keys().isEmpty) == false }
+        let offset = udta.payload.lowerBound
+        var content = Array(old[udta.payload])
+        var edits: [(range: Range<Int>, bytes: [UInt8])] = []
+        for box in udtaChildren where box.type.uppercased() == "AIGC" { edits.append((box.range, [])) }
+        for box in udtaChildren where box.type == "XMP_" {
+            if let blanked = XMPDocument.blankingLabels(Array(old[box.payload])) { edits.append((box.payload, blanked)) }
         }
-        var moovContent = Array(old[header...])
-        moovContent.replaceSubrange((udta.range.lowerBound - header)..<(udta.range.upperBound - header), with: BMFFBoxBytes.make("udta", content))
-        return BMFFBoxBytes.make("moov", moovContent)
+        for (index, entry) in metas.enumerated() {
+            if index == target {
+                var meta = entry.meta
+                if meta.handlerType == nil { meta.children.insert(("hdlr", BMFFKeyedMetadata.handler("mdta")), at: 0) }
+                edits.append((entry.box.range, try meta.setting(key, to: value).box))
+            } else if let stripped = try entry.meta.removingLabels() {
+                edits.append((entry.box.range, stripped.box))
+            }
+        }
+        if target == nil {
+            let end = udtaChildren.last?.range.upperBound ?? offset
+            edits.append((end..<end, try BMFFKeyedMetadata.empty.setting(key, to: value).box))
+        }
+        for edit in edits.sorted(by: { $0.range.lowerBound > $1.range.lowerBound }) {
+            content.replaceSubrange((edit.range.lowerBound - offset)..<(edit.range.upperBound - offset), with: edit.bytes)
+        }
+        return BMFFBoxBytes.make("udta", content)
     }
 
     /// Adds `growth` to every `stco`/`co64` entry of `moov` that points at or past `after` (the old end of `moov`).
