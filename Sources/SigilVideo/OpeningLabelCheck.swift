@@ -7,6 +7,8 @@ extension Finding.Code {
     public static let videoLabelAbsentAtStart = Finding.Code("video.label-absent-frame-0")
     /// The opening label is shown for less than 2 s from frame 0 (GB 45438 5.4).
     public static let videoLabelTooShort = Finding.Code("video.label-too-short")
+    /// The video is shorter than 2 s and labeled on every frame (a warning: it cannot do more).
+    public static let videoShorterThanLabel = Finding.Code("video.shorter-than-2s")
     /// The opening label's glyphs are lower than 5 % of the frame's shortest side (GB 45438 5.4).
     public static let videoLabelTooSmall = Finding.Code("video.label-too-small")
 }
@@ -97,6 +99,15 @@ public struct OpeningLabelCheck: Sendable {
                     .videoLabelAbsentAtStart, .error,
                     "the recorded label 「\(record.painted.text)」 is not in frame 0 (presence \(String(format: "%.2f", frames.first?.presence ?? 0))); GB 45438 5.4 puts it on the opening frames",
                     location: "video frame 0"))
+        } else if shownFor < OpeningLabeler.minimumDuration - 1e-6, count == times.count, frames.count == count,
+            probe.duration < OpeningLabeler.minimumDuration
+        {
+            // A video shorter than 2 s cannot show anything for 2 s: the label on every frame is all it can do.
+            findings.append(
+                Finding(
+                    .videoShorterThanLabel, .warning,
+                    String(format: "the video lasts %.3f s, less than the 2 s GB 45438 5.4 asks for; the label is on every frame", probe.duration),
+                    location: "video"))
         } else if shownFor < OpeningLabeler.minimumDuration - 1e-6 {
             findings.append(
                 Finding(
@@ -116,6 +127,6 @@ public struct OpeningLabelCheck: Sendable {
         return OpeningLabelCheck(record: record, frames: frames, shownFor: shownFor, inkHeightFraction: fraction, findings: findings)
     }
 
-    /// Whether the label meets GB 45438 5.4 (present at frame 0, ≥ 2 s, ≥ 5 %).
-    public var conforms: Bool { findings.isEmpty }
+    /// Whether the label meets GB 45438 5.4 (present at frame 0, ≥ 2 s, ≥ 5 %): no error finding.
+    public var conforms: Bool { !findings.contains { $0.severity == .error } }
 }

@@ -278,7 +278,10 @@ enum SplicePlan {
             return
         }
         guard let k = packets.indices.first(where: { packets[$0].keyframe && packets[$0].pts >= labelEnd - 1e-6 && packets[$0].pts > start }) else {
-            self = .whole(reason: "no keyframe after the label's end in the first \(Int(span)) s", bitRate: wholeRate)
+            let reason =
+                labelEnd > (times.last ?? start)
+                ? "the label covers the whole video" : String(format: "no keyframe after the label's end in the first %.1f s", span)
+            self = .whole(reason: reason, bitRate: wholeRate)
             return
         }
         let split = packets[k].pts
@@ -343,6 +346,8 @@ enum Encoder {
         case "mpeg4":
             arguments = ["-c\(v)", "mpeg4"]
             if let tag = video.codecTag { arguments += ["-tag\(v)", tag] }
+        case "mjpeg":
+            arguments = ["-c\(v)", "mjpeg"]
         case "vp9":
             arguments = ["-c\(v)", "libvpx-vp9"]
         case "vp8":
