@@ -31,6 +31,7 @@ var targets: [Target] = [
         dependencies: ["SigilCore", "CTurboJPEG", "CPNG", "CWebP", "CFreeType"],
         swiftSettings: upcoming
     ),
+    .target(name: "SigilVideo", dependencies: ["SigilCore", "SigilImaging"], swiftSettings: upcoming),
     .target(
         name: "SigilKeys",
         dependencies: ["SigilCore", .product(name: "Crypto", package: "swift-crypto")],
@@ -98,7 +99,7 @@ var targets: [Target] = [
         name: "Sigil",
         dependencies: [
             "SigilCore", "SigilContainers", "SigilImaging", "SigilKeys", "SigilWatermark", "SigilProvenance",
-            "SigilLedger", "SigilStore", "CSigilIO", "SigilAudio", "SigilFFmpeg",
+            "SigilLedger", "SigilStore", "CSigilIO", "SigilAudio", "SigilFFmpeg", "SigilVideo",
         ],
         swiftSettings: upcoming
     ),
@@ -141,6 +142,7 @@ var targets: [Target] = [
         name: "SigilContainersTests", dependencies: ["SigilContainers", "SigilTestSupport"], resources: [.copy("Resources")], swiftSettings: upcoming),
     .testTarget(name: "SigilAudioTests", dependencies: ["SigilAudio", "SigilContainers", "SigilTestSupport"], swiftSettings: upcoming),
     .testTarget(name: "SigilImagingTests", dependencies: ["SigilImaging", "SigilContainers"], swiftSettings: upcoming),
+    .testTarget(name: "SigilVideoTests", dependencies: ["SigilVideo", "SigilImaging", "SigilFFmpeg", "SigilTestSupport"], swiftSettings: upcoming),
     .testTarget(name: "SigilKeysTests", dependencies: ["SigilKeys"], swiftSettings: upcoming),
     .testTarget(name: "SigilWatermarkTests", dependencies: ["SigilWatermark", "SigilImaging"], swiftSettings: upcoming),
     .testTarget(
@@ -197,6 +199,7 @@ let package = Package(
         .library(name: "SigilAudio", targets: ["SigilAudio"]),
         .library(name: "SigilImaging", targets: ["SigilImaging"]),
         .library(name: "SigilWatermark", targets: ["SigilWatermark"]),
+        .library(name: "SigilVideo", targets: ["SigilVideo"]),
         .library(name: "SigilProvenance", targets: ["SigilProvenance"]),
         .library(name: "SigilLedger", targets: ["SigilLedger"]),
         .library(name: "SigilStore", targets: ["SigilStore"]),

@@ -46,6 +46,14 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // The video opening label: head-only re-encode beside ffmpeg's whole re-encode and a 2-s re-encode (issue 18).
+        .executableTarget(
+            name: "sigil-video-bench",
+            dependencies: [
+                .product(name: "SigilVideo", package: "Sigil"), .product(name: "SigilImaging", package: "Sigil"),
+                .product(name: "SigilCore", package: "Sigil"),
+            ]
+        ),
         .executableTarget(
             name: "sigil-bench",
             dependencies: [

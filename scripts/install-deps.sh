@@ -12,6 +12,7 @@ packages=(
   libssl-dev          # OpenSSL libcrypto, for SM2/SM3 signatures only
   libebur128-dev      # EBU R128 loudness, for the audio rhythm label's level
   fonts-wqy-microhei  # a CJK font for 「AI生成」 (fonts-noto-cjk also works)
+  ffmpeg              # the video opening label (ffmpeg/ffprobe binaries, decision 0022) and the video tests
   libimage-exiftool-perl  # interop tests: exiftool reads our labels
   imagemagick         # interop tests and the benchmark's anchor pipeline
   ffmpeg              # the rhythm label in compressed audio, the video opening label, and the codec round-trip tests

@@ -7,4 +7,5 @@
 @_exported import SigilLedger
 @_exported import SigilProvenance
 @_exported import SigilStore
+@_exported import SigilVideo
 @_exported import SigilWatermark

@@ -28,6 +28,8 @@ extension LabelOutcome {
                         "inkHeight": .int(p.inkHeight), "inkHeightFraction": .double(p.inkHeightFraction),
                         "contrastRatio": .double(p.contrastRatio, digits: 2),
                     ])))
+        } else if let o = opening {
+            members.append(.init("explicit", o.json))
         } else {
             members.append(.init("explicit", .null))
         }
@@ -55,5 +57,24 @@ extension LabelOutcome {
         guard marks.contains(.watermark), let key else { return nil }
         let value = key.payload(forProduceID: label.produceID)
         return (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) }
+    }
+}
+
+extension OpeningLabelOutcome {
+    /// The video opening label as `sigil label --json` reports it: region (display coordinates), text, time span,
+    /// and whether the head or the whole video was re-encoded.
+    var json: JSONValue {
+        let r = record
+        let p = r.painted
+        return .object([
+            "kind": "video-opening",
+            "text": .string(p.text), "position": .string(p.position.rawValue),
+            "box": .object(["x": .int(p.box.x), "y": .int(p.box.y), "width": .int(p.box.width), "height": .int(p.box.height)]),
+            "inkHeight": .int(p.inkHeight), "inkHeightFraction": .double(p.inkHeightFraction),
+            "start": .double(r.start, digits: 3), "end": .double(r.end, digits: 3), "duration": .double(r.duration, digits: 3),
+            "frames": .int(r.frames), "rotation": .int(r.rotation),
+            "reencoded": .string(r.reencode.rawValue), "spliceAt": r.spliceAt.map { .double($0, digits: 3) } ?? .null,
+            "wholeReason": .optional(wholeReason),
+        ])
     }
 }

@@ -63,4 +63,6 @@ public struct LabelOutcome: Sendable {
     /// Marks the policy asked for that this file could not take, each with the reason (the CLI prints them as
     /// warnings; ``marks`` lists only what was applied).
     public var notices: [String] = []
+    /// The opening-frames label of a video (GB 45438 5.4), when the `explicit` mark was applied to one.
+    public var opening: OpeningLabelOutcome? = nil
 }

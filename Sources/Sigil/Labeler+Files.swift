@@ -14,9 +14,15 @@ extension Labeler {
     ///   - durable: see ``FileIO/writeAtomically(_:to:durable:)-([UInt8],_,_)``.
     ///   - keepBytes: whether the outcome must hold the labeled file's bytes (a record of it needs them). When
     ///     false, ``LabelOutcome/bytes`` may be empty.
+    ///   - progress: for a video's opening label, the fraction of the re-encode done (0…1), from another thread.
     @discardableResult
-    public func labelFile(at input: String, to output: String, durable: Bool = true, keepBytes: Bool = true) throws -> LabelOutcome {
+    public func labelFile(
+        at input: String, to output: String, durable: Bool = true, keepBytes: Bool = true, progress: (@Sendable (Double) -> Void)? = nil
+    ) throws -> LabelOutcome {
         do {
+            if policy.marks.contains(.explicit), let outcome = try labelVideo(at: input, to: output, durable: durable, progress: progress) {
+                return outcome
+            }
             if !keepBytes, labelsHeaderOnly, let outcome = try labelStreaming(at: input, to: output, durable: durable) {
                 return outcome
             }
@@ -29,12 +35,33 @@ extension Labeler {
         }
     }
 
+    /// A video with the explicit mark: the opening label painted into the head (``OpeningLabeler``, ffmpeg) into a
+    /// file beside `output`, then the other marks on that file, written atomically; nil for other kinds.
+    private func labelVideo(at input: String, to output: String, durable: Bool, progress: (@Sendable (Double) -> Void)?) throws -> LabelOutcome? {
+        let (fd, size) = try FileIO.openForStreaming(input)
+        let head = try FileByteSource(descriptor: fd, count: size, path: input).read(0..<min(size, MediaRegistry.sniffLength))
+        close(fd)
+        let fileExtension = URL(fileURLWithPath: input).pathExtension
+        guard let format = registry.identify(head, fileExtension: fileExtension)?.format, format.kind == .video,
+            OpeningLabeler.formatIDs.contains(format.id)
+        else { return nil }
+        guard let font else { throw SigilError(.font, "no font loaded for the explicit label") }
+        let painter = try OpeningLabeler(spec: policy.explicit, font: font, tools: try FFmpegTools.locate())
+        let painted = URL(fileURLWithPath: output).deletingLastPathComponent()
+            .appendingPathComponent(".sigil-opening-\(UUID().uuidString.prefix(8)).\(fileExtension.isEmpty ? "video" : fileExtension)").path
+        defer { try? FileManager.default.removeItem(atPath: painted) }
+        let opening = try painter.label(input: input, output: painted, progress: progress)
+        let outcome = try label(try FileIO.read(painted), fileExtension: fileExtension, opening: opening)
+        try FileIO.writeAtomically(outcome.bytes, to: output, durable: durable)
+        return outcome
+    }
+
     /// Whether this policy's label leaves the essence alone (so the file can stream).
     var labelsHeaderOnly: Bool {
         policy.marks == [.implicit]
     }
 
-    /// The streaming path of ``labelFile(at:to:durable:keepBytes:)``; nil when the format has no streaming writer
+    /// The streaming path of ``labelFile(at:to:durable:keepBytes:progress:)``; nil when the format has no streaming writer
     /// (the whole-file path then decides).
     private func labelStreaming(at input: String, to output: String, durable: Bool) throws -> LabelOutcome? {
         let (fd, size) = try FileIO.openForStreaming(input)
@@ -83,13 +110,16 @@ extension Labeler {
 
     /// Labels the file at `path` in place: when the label fits the room the file keeps for it (padding, a `free`
     /// box, an earlier label of the same length) only those bytes are overwritten; otherwise the labeled file is
-    /// written beside it and renamed over it, atomically, as ``labelFile(at:to:durable:keepBytes:)`` does.
+    /// written beside it and renamed over it, atomically, as ``labelFile(at:to:durable:keepBytes:progress:)`` does.
     ///
     /// An overwrite is not atomic across a power loss mid-write; it touches only the label's bytes, which no
     /// reader of the essence uses.
     @discardableResult
     public func labelFileInPlace(at path: String, durable: Bool = true) throws -> (outcome: LabelOutcome, write: InPlaceWrite) {
         do {
+            if policy.marks.contains(.explicit), let outcome = try labelVideo(at: path, to: path, durable: durable, progress: nil) {
+                return (outcome, .rewritten)
+            }
             if labelsHeaderOnly {
                 let (fd, size) = try FileIO.openForUpdating(path)
                 defer { close(fd) }

@@ -76,11 +76,13 @@ public struct Labeler: Sendable {
     public var registry: MediaRegistry { policy.registry }
 
     /// The marks this build applies to content of `kind`: pixel marks need an image; audio's explicit mark is the
-    /// rhythm label (GB 45438 5.3); the implicit label and C2PA go into every format whose handler writes them.
+    /// rhythm label (GB 45438 5.3), video's the opening-frames label (5.4, painted by
+    /// ``labelFile(at:to:durable:keepBytes:progress:)``); the implicit label and C2PA go into every format whose handler
+    /// writes them.
     public static func marks(for kind: MediaKind) -> Set<Mark> {
         switch kind {
         case .image: Set(Mark.supported)
-        case .audio: Set(Mark.supported.filter { !$0.touchesPixels || $0 == .explicit })
+        case .audio, .video: Set(Mark.supported.filter { !$0.touchesPixels || $0 == .explicit })
         default: Set(Mark.supported.filter { !$0.touchesPixels })
         }
     }
@@ -95,10 +97,29 @@ public struct Labeler: Sendable {
     /// - Parameter fileExtension: the input's file-name extension, when known: it refines text that has no magic
     ///   number (a `.md` file without front matter is Markdown), never a format its bytes name.
     public func label(_ input: [UInt8], fileExtension: String? = nil) throws -> LabelOutcome {
+        try label(input, fileExtension: fileExtension, opening: nil)
+    }
+
+    /// ``label(_:fileExtension:)`` of a video whose opening label `opening` is already painted into `input`.
+    func label(_ input: [UInt8], fileExtension: String?, opening: OpeningLabelOutcome?) throws -> LabelOutcome {
         let (identified, writer) = try checkFormat(input, fileExtension: fileExtension)
         var label = try newLabel()
         let marks = policy.marks.intersection(Self.marks(for: identified.format.kind))
         var outcome = LabelOutcome(bytes: input, format: identified.format, label: label, explicit: nil, marks: marks, width: 0, height: 0)
+        if identified.format.kind == .video, marks.contains(.explicit) {
+            if let opening {
+                outcome.opening = opening
+            } else {
+                // The opening label needs ffmpeg, a file and a container it is written into: otherwise the other
+                // marks, and a notice.
+                outcome.marks.remove(.explicit)
+                outcome.notices.append(
+                    OpeningLabeler.formatIDs.contains(identified.format.id)
+                        ? "explicit: the video opening label is painted when a file on disk is labeled (sigil label, ffmpeg), not into \(identified.format.displayName) bytes in memory; only the other marks were applied"
+                        : "explicit: Sigil paints the video opening label into MP4, MOV and AVI so far, not \(identified.format.displayName); only the other marks were applied"
+                )
+            }
+        }
 
         // Stage 1 — content: the kind's own marks (pixels for images).
         if identified.format.kind == .image {

@@ -139,6 +139,25 @@ public struct Verifier: Sendable {
         return report
     }
 
+    /// Checks a video's opening-frames label (GB 45438 5.4) in the file at `path` and adds the result to `report`:
+    /// with Sigil's record, the first seconds are decoded (ffmpeg) and the label looked for in every frame; a label
+    /// absent from frame 0, shown for less than 2 s or lower than 5 % of the short side is a named error finding and
+    /// makes the report non-conformant. Without a record nothing is decoded (the report says there is none).
+    /// Nothing happens for other kinds, or when ``Options/decodePixels`` is off.
+    public func checkOpeningLabel(at path: String, into report: inout VerificationReport) {
+        guard options.decodePixels, report.format?.kind == .video else { return }
+        do {
+            guard let check = try OpeningLabelCheck.check(path, tools: try FFmpegTools.locate(timeout: .seconds(600))) else { return }
+            report.opening = check
+            report.findings += check.findings
+            if !check.conforms, report.conformance == .compliant { report.conformance = .noncompliant }
+        } catch let error as SigilError {
+            report.findings.append(Finding(.videoLabelUnchecked, .warning, "the opening-frames label was not checked: \(error.message)"))
+        } catch {
+            report.findings.append(Finding(.videoLabelUnchecked, .warning, "the opening-frames label was not checked: \(error)"))
+        }
+    }
+
     /// The audio rhythm label (GB 45438 5.3 c), found by listening to the samples (PCM WAV, or compressed audio
     /// decoded to it): every tone-burst
     /// pattern is reported; one that is not Morse "AI" is a named finding.
@@ -234,6 +253,9 @@ public struct VerificationReport: Sendable {
     public var perceptualHash: UInt64? = nil
     /// The audio rhythm labels heard in the samples (PCM WAV); nil when the audio was not decoded.
     public var rhythm: [RhythmDetector.Detection]? = nil
+    /// A video's opening-frames label, checked in the decoded frames by Sigil's record
+    /// (``Verifier/checkOpeningLabel(at:into:)``); nil without a record or a check.
+    public var opening: OpeningLabelCheck? = nil
 
     /// What the keyed pixel watermark said.
     public struct Watermark: Sendable {
@@ -245,7 +267,7 @@ public struct VerificationReport: Sendable {
 
     /// Whether verification found a problem: no label, or any error-level finding.
     public var hasProblems: Bool {
-        verdict == .noLabel || conformance != .compliant || (explicit?.intact == false) || c2pa?.state == .invalid
+        verdict == .noLabel || conformance != .compliant || (explicit?.intact == false) || opening?.conforms == false || c2pa?.state == .invalid
             || integrity?.state == .invalid
     }
 
@@ -262,7 +284,7 @@ public struct VerificationReport: Sendable {
         members.append(.init("conformance", .string(conformance.rawValue)))
         members.append(.init("summary", .object(["en": .string(verdict.summary.en), "zh": .string(verdict.summary.zh)])))
         members.append(.init("implicit", .array(sites.map(\.json))))
-        members.append(.init("explicit", explicit.map(\.json) ?? .null))
+        members.append(.init("explicit", explicit.map(\.json) ?? opening.map(\.json) ?? .null))
         members.append(.init("c2pa", c2pa?.json ?? .null))
         members.append(.init("integrity", integrity?.json ?? .null))
         members.append(
@@ -312,6 +334,31 @@ extension VerificationReport.Explicit {
             "intact": intact.map { .bool($0) } ?? .null,
         ])
     }
+}
+
+extension OpeningLabelCheck {
+    var json: JSONValue {
+        let p = record.painted
+        return .object([
+            "source": "sigil-video-metadata",
+            "text": .string(p.text),
+            "position": .string(p.position.rawValue),
+            "box": .object(["x": .int(p.box.x), "y": .int(p.box.y), "width": .int(p.box.width), "height": .int(p.box.height)]),
+            "inkHeight": .int(p.inkHeight),
+            "inkHeightFraction": .double(inkHeightFraction),
+            "recordedStart": .double(record.start, digits: 3), "recordedEnd": .double(record.end, digits: 3),
+            "shownFor": .double(shownFor, digits: 3),
+            "framesChecked": .int(frames.count),
+            "presenceAtFrame0": frames.first.map { .double($0.presence, digits: 3) } ?? .null,
+            "meetsGB5_4": .bool(conforms),
+            "findings": .array(findings.map(\.jsonValue)),
+        ])
+    }
+}
+
+extension Finding.Code {
+    /// The opening-frames label could not be checked (no ffmpeg, a decode failure).
+    public static let videoLabelUnchecked = Finding.Code("video.label-unchecked")
 }
 
 extension RhythmDetector.Detection {

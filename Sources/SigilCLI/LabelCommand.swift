@@ -146,7 +146,8 @@ struct LabelCommand: AsyncParsableCommand {
                 outcome = labeled
                 if keeper != nil, outcome.bytes.isEmpty { outcome.bytes = try FileIO.read(input) } // a record hashes the labeled file
             } else {
-                outcome = try labeler.labelFile(at: input, to: output, keepBytes: keeper != nil)
+                outcome = try labeler.labelFile(
+                    at: input, to: output, keepBytes: keeper != nil, progress: json ? nil : Terminal.progressBar("opening label"))
             }
             for notice in outcome.notices { Terminal.warning(notice) }
             let receipt = try await records.keep(outcome, output: output, policy: policy, keeper: keeper)
@@ -170,6 +171,17 @@ extension LabelOutcome {
         if let p = explicit {
             lines.append(
                 "  explicit  「\(p.text)」 \(p.position.rawValue), ink height \(p.inkHeight) px = \(String(format: "%.1f", p.inkHeightFraction * 100)) % of the shortest side, contrast \(String(format: "%.1f", p.contrastRatio)):1"
+            )
+        }
+        if let o = opening {
+            let r = o.record
+            let p = r.painted
+            let how =
+                r.reencode == .head
+                ? String(format: "head re-encoded up to the keyframe at %.3f s, the rest copied", r.spliceAt ?? 0)
+                : "whole video re-encoded: \(o.wholeReason ?? "")"
+            lines.append(
+                "  explicit  「\(p.text)」 \(p.position.rawValue) on frames \(String(format: "%.3f–%.3f s", r.start, r.end)) (\(r.frames) frames), ink height \(p.inkHeight) px = \(String(format: "%.1f", p.inkHeightFraction * 100)) % of the shortest side; \(how)"
             )
         }
         if let r = rhythm {

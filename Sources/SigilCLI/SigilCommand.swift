@@ -63,4 +63,15 @@ enum Terminal {
         FileHandle.standardError.write(Data(("sigil: " + message + "\n").utf8))
     }
     static var stderrIsTTY: Bool { isatty(STDERR_FILENO) == 1 }
+
+    /// A progress line on stderr for long work (nil when stderr is not a terminal): `sigil: WHAT  42 %`.
+    static func progressBar(_ what: String) -> (@Sendable (Double) -> Void)? {
+        guard stderrIsTTY else { return nil }
+        return { fraction in
+            let percent = Int((min(max(fraction, 0), 1) * 100).rounded())
+            let filled = percent / 5
+            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 20 - filled)
+            FileHandle.standardError.write(Data("\rsigil: \(what) [\(bar)] \(percent) %\(percent == 100 ? "\n" : "")".utf8))
+        }
+    }
 }

@@ -41,7 +41,8 @@ struct VerifyCommand: AsyncParsableCommand {
         for input in inputs {
             do {
                 let bytes = try FileIO.read(input)
-                let report = try verifier.verify(bytes)
+                var report = try verifier.verify(bytes)
+                verifier.checkOpeningLabel(at: input, into: &report)
                 let check = try await records.check(
                     input: input, bytes: bytes, produceID: report.label?.produceID, perceptualHash: report.perceptualHash, lookup: lookup,
                     keeper: keeper, data: dataDirectory, keys: keysDirectory)
@@ -92,6 +93,12 @@ extension VerificationReport {
                 line += "; still visible: \(explicit.intact == true ? "yes" : "NO") (presence \(String(format: "%.2f", presence)))"
             }
             lines.append(line)
+        } else if let opening {
+            let p = opening.record.painted
+            lines.append(
+                "  explicit     「\(p.text)」 at \(p.position.rawValue) on the opening frames: shown \(String(format: "%.3f", opening.shownFor)) s from frame 0 "
+                    + "(recorded \(String(format: "%.3f–%.3f s", opening.record.start, opening.record.end))), ink height \(String(format: "%.1f", opening.inkHeightFraction * 100)) % of the shortest side; "
+                    + "GB 45438 5.4: \(opening.conforms ? "met" : "NOT met")")
         } else {
             lines.append("  explicit     no record of a Sigil visible label (a visible label may still be present)")
         }

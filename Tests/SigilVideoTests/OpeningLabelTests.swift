@@ -1,0 +1,175 @@
+import Foundation
+import SigilCore
+import SigilFFmpeg
+import SigilImaging
+import SigilTestSupport
+import Testing
+
+@testable import SigilVideo
+
+/// The opening-frames label on the shared clips, checked with ffmpeg itself: the result plays cleanly, keeps its
+/// duration and streams, the packets after the re-encoded head are the source's, and the label is in the frames
+/// from frame 0 for at least 2 s.
+@Suite struct OpeningLabelTests {
+    static let folder = TestPaths.shared.appendingPathComponent("media/video")
+    static let toolsPresent = TestPaths.which("ffmpeg") != nil && TestPaths.which("ffprobe") != nil
+    static let available = toolsPresent && FileManager.default.fileExists(atPath: folder.appendingPathComponent("bbb_1280x720_24.mp4").path)
+    static let clips = ["bbb_1280x720_24.mp4", "leaves_1920x1080_25.mp4", "bbb_vertical_720x1280_24.mov", "cup_640x480_25.avi"]
+
+    static func labeler(duration: Double = 2) throws -> OpeningLabeler {
+        let font = try Font(path: FontLocator.locate(explicit: nil))
+        var labeler = try OpeningLabeler(spec: ExplicitLabelSpec(), font: font, tools: try FFmpegTools.locate(timeout: .seconds(600)))
+        if duration < 2 {
+            labeler.allowsShortDuration = true
+            labeler.duration = duration
+        }
+        return labeler
+    }
+
+    static func ffmpeg(_ arguments: [String]) throws -> TestProcess.Run {
+        try TestProcess.run(TestPaths.which("ffmpeg")!, ["-nostdin", "-hide_banner", "-v", "error"] + arguments)
+    }
+
+    /// `framemd5` rows (pts, size, hash) of one stream's packets, stream-copied (H.264 in Annex B form, so the
+    /// parameter sets a keyframe carries compare the same whether they sit in the sample entry or in band).
+    static func packets(_ path: String, stream: String, annexB: Bool) throws -> [String] {
+        var arguments = ["-i", path, "-map", "0:\(stream)", "-c", "copy"]
+        if annexB { arguments += ["-bsf:v", "h264_mp4toannexb"] }
+        let run = try ffmpeg(arguments + ["-f", "framemd5", "-"])
+        #expect(run.status == 0, "\(run.stderr)")
+        return run.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line in
+            let f = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            return [f[2], f[4], f[5]].joined(separator: ",")
+        }
+    }
+
+    @Test("the head is re-encoded with the label, the rest is the source's packets", .enabled(if: available), arguments: clips)
+    func headOnly(clip: String) throws {
+        let source = Self.folder.appendingPathComponent(clip).path
+        let dir = try TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let output = dir.appendingPathComponent("labeled-" + clip).path
+        let labeler = try Self.labeler()
+        let outcome = try labeler.label(input: source, output: output)
+        let record = outcome.record
+        #expect(record.reencode == .head, "\(outcome.wholeReason ?? "")")
+        #expect(outcome.duration == outcome.sourceDuration || abs(outcome.duration - outcome.sourceDuration) < 0.05)
+
+        // Plays cleanly, whole file; same streams.
+        let decode = try Self.ffmpeg(["-i", output, "-f", "null", "-"])
+        #expect(decode.status == 0 && decode.stderr.isEmpty, "\(decode.stderr)")
+        let sourceProbe = try VideoProbe.probe(source, window: nil, tools: labeler.tools)
+        let probe = try VideoProbe.probe(output, window: nil, tools: labeler.tools)
+        #expect(probe.streams.count == sourceProbe.streams.count)
+        #expect(probe.packets.count == sourceProbe.packets.count)
+        #expect(abs(probe.duration - sourceProbe.duration) < 0.05)
+        #expect(probe.video.codec == sourceProbe.video.codec && probe.video.pixelFormat == sourceProbe.video.pixelFormat)
+
+        // Label: at least 2 s from frame 0, the first frame after 2 s unlabeled; at least 5 % of the short side.
+        let times = sourceProbe.frameTimes
+        #expect(record.start == times[0])
+        #expect(times[record.frames - 1] < times[0] + 2 && times[record.frames] >= times[0] + 2 - 1e-6)
+        #expect(record.duration >= 2 - 1e-6)
+        #expect(record.painted.inkHeightFraction >= 0.05)
+
+        // After the head: the source's packets, byte for byte, with their timestamps; other streams whole.
+        let split = try #require(record.spliceAt)
+        let headPackets = sourceProbe.packets.prefix { !($0.keyframe && abs($0.pts - split) < 1e-6) }.count
+        let annexB = sourceProbe.video.codec == "h264"
+        let before = try Self.packets(source, stream: "v:0", annexB: annexB)
+        let after = try Self.packets(output, stream: "v:0", annexB: annexB)
+        #expect(before.count == after.count)
+        #expect(Array(before.dropFirst(headPackets)) == Array(after.dropFirst(headPackets)))
+        #expect(Array(before.prefix(headPackets)) != Array(after.prefix(headPackets)))
+        if sourceProbe.streams.contains(where: { $0.type == "audio" }) {
+            #expect(try Self.packets(source, stream: "a", annexB: false) == Self.packets(output, stream: "a", annexB: false))
+        }
+
+        // The verifier finds it: present at frame 0 and at 2 s − 1 frame, conformant.
+        let check = try #require(try OpeningLabelCheck.check(output, tools: labeler.tools))
+        #expect(check.conforms, "\(check.findings.map(\.message))")
+        #expect(check.frames[0].presence >= OpeningLabelCheck.presentThreshold)
+        #expect(check.frames[record.frames - 1].presence >= OpeningLabelCheck.presentThreshold)
+        #expect(check.shownFor >= 2 - 1e-6)
+    }
+
+    @Test("a clip labeled for 1 s only is a named non-conformance", .enabled(if: available))
+    func tooShort() throws {
+        let dir = try TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let output = dir.appendingPathComponent("short.mp4").path
+        let labeler = try Self.labeler(duration: 1)
+        _ = try labeler.label(input: Self.folder.appendingPathComponent("bbb_1280x720_24.mp4").path, output: output)
+        let check = try #require(try OpeningLabelCheck.check(output, tools: labeler.tools))
+        #expect(check.findings.map(\.code) == [.videoLabelTooShort])
+        #expect(check.shownFor >= 0.99 && check.shownFor < 1.1)
+        #expect(check.frames[0].presence >= OpeningLabelCheck.presentThreshold)
+    }
+
+    @Test("a video without Sigil's record has nothing to check", .enabled(if: available))
+    func noRecord() throws {
+        let tools = try FFmpegTools.locate()
+        #expect(try OpeningLabelCheck.check(Self.folder.appendingPathComponent("bbb_1280x720_24.mp4").path, tools: tools) == nil)
+    }
+
+    @Test("a rotated video gets the label upright as displayed, and keeps its rotation", .enabled(if: available))
+    func rotated() throws {
+        let dir = try TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rotated = dir.appendingPathComponent("rotated.mp4").path
+        let made = try Self.ffmpeg([
+            "-i", Self.folder.appendingPathComponent("bbb_1280x720_24.mp4").path, "-t", "5", "-c", "copy", "-metadata:s:v:0", "rotate=90", rotated,
+        ])
+        #expect(made.status == 0, "\(made.stderr)")
+        let output = dir.appendingPathComponent("labeled.mp4").path
+        let labeler = try Self.labeler()
+        let outcome = try labeler.label(input: rotated, output: output)
+        #expect(outcome.record.rotation == 90)
+        #expect(try VideoProbe.probe(output, window: 1, tools: labeler.tools).video.rotation == 90)
+        // Displayed (autorotated) frame 0: 720 wide, 1280 high, the label at the recorded display box, upright.
+        let rawPath = dir.appendingPathComponent("frame0.rgb").path
+        let frame = try Self.ffmpeg(["-i", output, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", rawPath])
+        #expect(frame.status == 0, "\(frame.stderr)")
+        let raw = [UInt8](try Data(contentsOf: URL(fileURLWithPath: rawPath)))
+        #expect(raw.count == 720 * 1280 * 3)
+        let pixels = PixelBuffer(width: 720, height: 1280, layout: .rgb, bytes: raw)
+        let font = try Font(path: FontLocator.locate(explicit: nil))
+        #expect(try ExplicitLabelPainter.presence(of: outcome.record.painted, font: font, in: pixels, orientation: 1) >= 0.6)
+        let check = try #require(try OpeningLabelCheck.check(output, tools: labeler.tools))
+        #expect(check.conforms, "\(check.findings.map(\.message))")
+    }
+
+    @Test("an open GOP is not spliced: the whole video is re-encoded and the outcome says why", .enabled(if: available))
+    func openGOP() throws {
+        let dir = try TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let open = dir.appendingPathComponent("open.mp4").path
+        let made = try Self.ffmpeg([
+            "-i", Self.folder.appendingPathComponent("bbb_1280x720_24.mp4").path, "-t", "4", "-an", "-c:v", "libx264", "-preset", "ultrafast",
+            "-bf", "3", "-x264-params", "open-gop=1:keyint=24:min-keyint=24:scenecut=0", open,
+        ])
+        #expect(made.status == 0, "\(made.stderr)")
+        let output = dir.appendingPathComponent("labeled.mp4").path
+        let outcome = try Self.labeler().label(input: open, output: output)
+        #expect(outcome.record.reencode == .whole)
+        #expect(outcome.wholeReason?.contains("open") == true)
+        let decode = try Self.ffmpeg(["-i", output, "-f", "null", "-"])
+        #expect(decode.status == 0 && decode.stderr.isEmpty, "\(decode.stderr)")
+    }
+
+    @Test("bad input gets a typed error and no output", .enabled(if: toolsPresent))
+    func badInput() throws {
+        let dir = try TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = dir.appendingPathComponent("not-a-video.mp4").path
+        try Data("hello, this is not a video".utf8).write(to: URL(fileURLWithPath: text))
+        let output = dir.appendingPathComponent("out.mp4").path
+        #expect(throws: SigilError(.unsupportedFormat, "")) { try Self.labeler().label(input: text, output: output) }
+        #expect(!FileManager.default.fileExists(atPath: output))
+        #expect((try FileManager.default.contentsOfDirectory(atPath: dir.path)) == ["not-a-video.mp4"])
+        #expect(throws: SigilError(.invalidExplicitLabel, "")) {
+            try OpeningLabeler(
+                spec: ExplicitLabelSpec(), font: try Font(path: FontLocator.locate(explicit: nil)), duration: 1, tools: try FFmpegTools.locate())
+        }
+    }
+}
