@@ -84,13 +84,17 @@ struct WatermarkCommand: AsyncParsableCommand {
         @Argument(help: "Image to examine.") var input: String
         @Flag(help: "Print details as JSON.") var json = false
         @Flag(help: "Exit 1 when no mark is found.") var require = false
+        @Flag(
+            help: "Screen the image cheaply first and skip the full synchronisation search when the screen sees no trace of the mark (decision 0102)."
+        )
+        var staged = false
         @Option(name: .customLong("max-pixels"), help: "Refuse images with more pixels than this.") var maxPixels: Int = 100_000_000
         @OptionGroup var keyOptions: KeyOptions
 
         func run() async throws {
             let watermarker = try keyOptions.existingWatermarker()
             let decoded = try WatermarkCommand.decode(input, maxPixels: maxPixels)
-            let detection = watermarker.detect(in: decoded.pixels)
+            let detection = watermarker.detect(in: decoded.pixels, search: staged ? .staged : .exhaustive)
             if json {
                 print(JSONValue.object([.init("file", .string(input))] + detection.jsonMembers).prettyPrinted)
             } else {

@@ -55,13 +55,50 @@ public struct Watermarker: Sendable {
     }
 
     /// Looks for a mark made with this key.
-    public func detect(in pixels: PixelBuffer) -> WatermarkDetection {
-        guard min(pixels.width, pixels.height) >= 32 else { return .none(syncScore: 0) }
-        let factor = WatermarkGeometry.analysisFactor(width: pixels.width, height: pixels.height)
-        let analysis = Self.analysisLuma(pixels, factor: factor)
-        let periods = WatermarkGeometry.candidatePeriods(width: pixels.width, height: pixels.height).map { $0 / Double(factor) }
-        let stretched = WatermarkGeometry.aspectPeriods(width: pixels.width, height: pixels.height).map { $0 / Double(factor) }
-        return WatermarkDetector(layout: layout, codec: codec).detect(analysis, periods: periods, aspectPeriods: stretched)
+    ///
+    /// The default ``WatermarkSearch/exhaustive`` search runs every synchronisation stage on a picture that does not
+    /// show the mark at once. ``WatermarkSearch/staged`` screens such a picture with a cheap coarse fold first and runs
+    /// the rest only when the screen sees a trace of the sync pattern. At the screen's calibrated threshold (decision
+    /// 0102) it lost no mark the exhaustive search reads in the calibration and held-out sets, but it ended the
+    /// search on only 1–2 % of unmarked pictures, so it is not the default (`Benchmarks/WATERMARK.md`). Either way a
+    /// mark counts only when its keyed tag checks, so the false-positive bound
+    /// (``WatermarkDetection/falsePositiveBound``) is the same.
+    ///
+    /// - Parameters:
+    ///   - pixels: the image.
+    ///   - search: how far to search on an image that does not show the mark at once.
+    public func detect(in pixels: PixelBuffer, search: WatermarkSearch = .exhaustive) -> WatermarkDetection {
+        guard let frame = AnalysisFrame(pixels) else { return .none(syncScore: 0) }
+        return WatermarkDetector(layout: layout, codec: codec).detect(
+            frame.luma, periods: frame.periods, aspectPeriods: frame.aspectPeriods, search: search)
+    }
+
+    /// The screen's statistic for an image: the best coarse sync score over the full search's crop, rotation and
+    /// stretch lattices, in standard deviations of the correlation surface. The staged search skips its
+    /// later stages when this is below ``WatermarkDetection/screenThreshold``. For calibration and forensics;
+    /// ``detect(in:search:)`` computes it itself. Nil for images too small to search.
+    public func screenScore(in pixels: PixelBuffer) -> Double? {
+        guard let frame = AnalysisFrame(pixels) else { return nil }
+        let detector = WatermarkDetector(layout: layout, codec: codec)
+        let radii = WatermarkDetector.whiteningRadii(pitch: frame.periods[0] / Double(TileLayout.side))
+        let residual = frame.luma.whitenedResidual(meanRadius: radii.mean, normRadius: radii.norm)
+        let grid = WatermarkDetector.gridHypotheses(bases: Array(frame.periods.prefix(2)), aspectPeriods: frame.aspectPeriods)
+        return detector.screen(residual, hypotheses: grid, identityPeriod: frame.periods[0])
+    }
+
+    /// The detector's view of an image: area-averaged luma and the tile periods its size implies, in analysis pixels.
+    private struct AnalysisFrame {
+        let luma: Plane
+        let periods: [Double]
+        let aspectPeriods: [SIMD2<Double>]
+
+        init?(_ pixels: PixelBuffer) {
+            guard min(pixels.width, pixels.height) >= 32 else { return nil }
+            let factor = WatermarkGeometry.analysisFactor(width: pixels.width, height: pixels.height)
+            luma = Watermarker.analysisLuma(pixels, factor: factor)
+            periods = WatermarkGeometry.candidatePeriods(width: pixels.width, height: pixels.height).map { $0 / Double(factor) }
+            aspectPeriods = WatermarkGeometry.aspectPeriods(width: pixels.width, height: pixels.height).map { $0 / Double(factor) }
+        }
     }
 
     /// The 64-bit payload Sigil embeds for a ProduceID (see ``WatermarkKey/payload(forProduceID:)``).

@@ -1,10 +1,14 @@
 // sigil-wm-bench — fast loop and evidence tool for SigilWatermark.
 //
 //   sigil-wm-bench embed IN OUT HEX [--strength S]     PNG/JPEG/WebP in, PNG out
-//   sigil-wm-bench detect IN [--json]                  prints the payload hex or "none"
+//   sigil-wm-bench detect IN [--json] [--exhaustive]   prints the payload hex or "none"
 //   sigil-wm-bench timeit IN HEX                       {"embed_s":..,"extract_s":..} in-process (no codecs)
 //   sigil-wm-bench fpr DIR... --count N [--seed S]     detection on N unmarked random crops/rescales
 //   sigil-wm-bench speed IN [--repeat R]               embed/detect MP/s on one image (in-process)
+//   sigil-wm-bench screen DIR... [--jobs J]            NDJSON per image: staged and exhaustive detection, the
+//                                                      screen's score and both detect times (decision 0102)
+//   sigil-wm-bench nomark-speed FILE... [--repeat R]   median staged / exhaustive detect time per file, one thread
+//   sigil-wm-bench threshold                           the screen's threshold
 //
 // The key is fixed for benchmarking (SHA-free derivation from the word "wmbench"), or --key HEX64.
 import Foundation
@@ -61,8 +65,24 @@ func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
 func json(_ d: WatermarkDetection) -> String {
     let payload = d.payloadHex.map { "\"\($0)\"" } ?? "null"
+    let stage = d.stage.map { "\"\($0.rawValue)\"" } ?? "null"
+    let screen = d.screenScore.map { "\($0)" } ?? "null"
     return
-        "{\"detected\":\(d.detected),\"payload\":\(payload),\"bitAgreement\":\(d.bitAgreement),\"syncScore\":\(d.syncScore),\"scale\":\(d.scale ?? 0),\"rotation\":\(d.rotationDegrees ?? 0)}"
+        "{\"detected\":\(d.detected),\"payload\":\(payload),\"bitAgreement\":\(d.bitAgreement),\"syncScore\":\(d.syncScore),\"scale\":\(d.scale ?? 0),\"rotation\":\(d.rotationDegrees ?? 0),\"stage\":\(stage),\"screenScore\":\(screen)}"
+}
+
+/// The image files (PNG, JPEG, WebP) in each folder, sorted; a file argument stands for itself.
+func imageFiles(_ paths: [String]) -> [String] {
+    var out: [String] = []
+    for dir in paths {
+        let items = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [dir]
+        for name in items.sorted() {
+            let path = items == [dir] ? dir : dir + "/" + name
+            let lower = path.lowercased()
+            if lower.hasSuffix(".png") || lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") || lower.hasSuffix(".webp") { out.append(path) }
+        }
+    }
+    return out
 }
 
 guard let command = args.first else { fail("usage: sigil-wm-bench embed|detect|timeit|fpr|speed ...") }
@@ -79,8 +99,9 @@ case "embed":
     } catch { fail("\(error)") }
 case "detect":
     let asJSON = flag("--json")
+    let search: WatermarkSearch = flag("--exhaustive") ? .exhaustive : .staged
     guard args.count >= 1 else { fail("detect IN") }
-    let d = marker.detect(in: load(args[0]))
+    let d = marker.detect(in: load(args[0]), search: search)
     print(asJSON ? json(d) : (d.payloadHex ?? "none"))
 case "timeit":
     guard args.count >= 2 else { fail("timeit IN HEX") }
@@ -120,29 +141,23 @@ case "fpr":
     func next() -> UInt64 { rng.next() }
     func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
     var sources: [(String, PixelBuffer)] = []
-    for dir in args {
-        let items = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [dir]
-        for name in items.sorted() {
-            let path = items == [dir] ? dir : dir + "/" + name
-            let lower = path.lowercased()
-            guard lower.hasSuffix(".png") || lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") || lower.hasSuffix(".webp") else { continue }
-            guard var p = try? tryLoad(path), p.width >= 64, p.height >= 64 else { continue }
-            if p.layout != .rgb && p.layout != .gray {
-                // Drop alpha for the test.
-                let c = p.channels
-                var rgb = [UInt8]()
-                rgb.reserveCapacity(p.pixelCount * 3)
-                for i in 0..<p.pixelCount {
-                    if c == 2 {
-                        rgb += [p.bytes[i * 2], p.bytes[i * 2], p.bytes[i * 2]]
-                    } else {
-                        rgb += [p.bytes[i * 4], p.bytes[i * 4 + 1], p.bytes[i * 4 + 2]]
-                    }
+    for path in imageFiles(args) {
+        guard var p = try? tryLoad(path), p.width >= 64, p.height >= 64 else { continue }
+        if p.layout != .rgb && p.layout != .gray {
+            // Drop alpha for the test.
+            let c = p.channels
+            var rgb = [UInt8]()
+            rgb.reserveCapacity(p.pixelCount * 3)
+            for i in 0..<p.pixelCount {
+                if c == 2 {
+                    rgb += [p.bytes[i * 2], p.bytes[i * 2], p.bytes[i * 2]]
+                } else {
+                    rgb += [p.bytes[i * 4], p.bytes[i * 4 + 1], p.bytes[i * 4 + 2]]
                 }
-                p = PixelBuffer(width: p.width, height: p.height, layout: .rgb, bytes: rgb)
             }
-            sources.append((path, p))
+            p = PixelBuffer(width: p.width, height: p.height, layout: .rgb, bytes: rgb)
         }
+        sources.append((path, p))
     }
     guard !sources.isEmpty else { fail("no images") }
     FileHandle.standardError.write(Data("\(sources.count) source images\n".utf8))
@@ -209,6 +224,66 @@ case "fpr":
             scores.last ?? 0))
     print("analytic bound per image: \(WatermarkDetection.falsePositiveBound)")
     for p in positives { print("FALSE POSITIVE: \(p)") }
+case "screen":
+    let jobs = Int(option("--jobs") ?? "2") ?? 2
+    let files = imageFiles(args)
+    guard !files.isEmpty else { fail("no images") }
+    let lines = await withTaskGroup(of: [(Int, String)].self) { group in
+        for job in 0..<jobs {
+            group.addTask {
+                var out: [(Int, String)] = []
+                for index in stride(from: job, to: files.count, by: jobs) {
+                    guard let pixels = try? tryLoad(files[index]) else { continue }
+                    let t0 = now()
+                    let staged = marker.detect(in: pixels, search: .staged)
+                    let t1 = now()
+                    let full = marker.detect(in: pixels, search: .exhaustive)
+                    let t2 = now()
+                    let screen = marker.screenScore(in: pixels).map { "\($0)" } ?? "null"
+                    let name = (files[index] as NSString).lastPathComponent
+                    out.append(
+                        (
+                            index,
+                            "{\"file\":\"\(name)\",\"width\":\(pixels.width),\"height\":\(pixels.height),\"screen\":\(screen),"
+                                + "\"staged_s\":\(t1 - t0),\"exhaustive_s\":\(t2 - t1),\"staged\":\(json(staged)),\"exhaustive\":\(json(full))}"
+                        ))
+                }
+                return out
+            }
+        }
+        var all: [(Int, String)] = []
+        for await part in group { all += part }
+        return all.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+    for line in lines { print(line) }
+    FileHandle.standardError.write(Data("screen: \(lines.count) images, threshold \(WatermarkDetection.screenThreshold)\n".utf8))
+case "threshold":
+    print(WatermarkDetection.screenThreshold)
+case "nomark-speed":
+    let repeats = Int(option("--repeat") ?? "9") ?? 9
+    for path in imageFiles(args) {
+        let pixels = load(path)
+        var staged: [Double] = []
+        var full: [Double] = []
+        var result = (staged: WatermarkDetection.none(syncScore: 0), full: WatermarkDetection.none(syncScore: 0))
+        // Interleaved, so load changes on the machine touch both modes alike.
+        for _ in 0..<repeats {
+            let t0 = now()
+            result.staged = marker.detect(in: pixels, search: .staged)
+            let t1 = now()
+            result.full = marker.detect(in: pixels, search: .exhaustive)
+            let t2 = now()
+            staged.append(t1 - t0)
+            full.append(t2 - t1)
+        }
+        staged.sort()
+        full.sort()
+        let name = (path as NSString).lastPathComponent
+        print(
+            "{\"file\":\"\(name)\",\"width\":\(pixels.width),\"height\":\(pixels.height),\"repeats\":\(repeats),"
+                + "\"staged_median_s\":\(staged[repeats / 2]),\"exhaustive_median_s\":\(full[repeats / 2]),"
+                + "\"staged\":\(json(result.staged)),\"exhaustive\":\(json(result.full))}")
+    }
 default:
     fail("unknown command \(command)")
 }

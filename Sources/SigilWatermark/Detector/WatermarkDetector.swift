@@ -15,6 +15,8 @@ struct WatermarkDetector: Sendable {
     let layout: TileLayout
     let codec: MessageCodec
     let synchronizer: TileSynchronizer
+    /// The screen's coarser synchroniser (``screenOversample`` bins per cell).
+    let screenSynchronizer: TileSynchronizer
 
     static let maxDecodes = 9
     /// How many of the code's most likely messages each decode checks against the keyed tag.
@@ -29,6 +31,7 @@ struct WatermarkDetector: Sendable {
         self.layout = layout
         self.codec = codec
         synchronizer = TileSynchronizer(layout: layout)
+        screenSynchronizer = TileSynchronizer(layout: layout, oversample: Self.screenOversample)
     }
 
     struct Candidate: Sendable {
@@ -43,47 +46,112 @@ struct WatermarkDetector: Sendable {
     ///     ``WatermarkGeometry/candidatePeriods(width:height:)``); the first is the reference for reported scales.
     ///   - aspectPeriods: the tile's x and y periods (analysis pixels) if one side of the picture was stretched or
     ///     squeezed (see ``WatermarkGeometry/aspectPeriods(width:height:)``).
-    func detect(_ analysis: Plane, periods: [Double], aspectPeriods: [SIMD2<Double>] = []) -> WatermarkDetection {
+    ///   - search: ``WatermarkSearch/staged`` stops after the size-implied geometry when the screen scores below
+    ///     ``screenThreshold``; ``WatermarkSearch/exhaustive`` never screens.
+    func detect(_ analysis: Plane, periods: [Double], aspectPeriods: [SIMD2<Double>] = [], search: WatermarkSearch = .exhaustive)
+        -> WatermarkDetection
+    {
         guard let identityPeriod = periods.first else { return .none(syncScore: 0) }
-        // The local mean the mark is measured against spans about one cell (± half a cell): a high-pass that keeps
-        // the cell-to-cell changes that carry the chips and removes the smooth host, where natural images have most
-        // of their energy (a mean over ± one or two cells passed more host and did worse after compression).
-        var residuals: [Int: Plane] = [:]
-        func residual(period: Double) -> Plane {
-            let radii = Self.whiteningRadii(pitch: period / Double(TileLayout.side))
-            if let cached = residuals[radii.mean] { return cached }
-            let plane = analysis.whitenedResidual(meanRadius: radii.mean, normRadius: radii.norm)
-            residuals[radii.mean] = plane
-            return plane
-        }
+        var state = Search(detector: self, analysis: analysis, identityPeriod: identityPeriod)
         // Hypotheses, cheapest and likeliest first, stopping at the first decode whose keyed tag checks:
         // 1. the geometries the image's size implies (exact after any aspect-preserving resize);
         // 2. those geometries for a crop of a larger image (crops shrink the short side, not the tile) and small
         //    rotations of both, and one side of the picture stretched or squeezed, ranked by sync score;
         // 3. the lattices the spectrally whitened autocorrelation finds (any scale, rotation, aspect change).
-        // At most 2 + 4 + 3 = ``maxDecodes`` decodes are attempted per image.
+        // At most 2 + 4 + 3 = ``maxDecodes`` decodes are attempted per image. In a staged search, the screen between
+        // 1 and 2 ends it when not even a coarse fold of the stage-2 lattices shows the sync pattern.
+        let bases = Array(periods.prefix(2))
+        if var found = state.attempt(bases.map { (.axisAligned(period: $0), $0) }, decodes: 2) {
+            found.stage = .sizeImplied
+            return found
+        }
+        let grid = Self.gridHypotheses(bases: bases, aspectPeriods: aspectPeriods)
+        var screenScore: Double?
+        if search == .staged {
+            let score = screen(state.residual(period: identityPeriod), hypotheses: grid, identityPeriod: identityPeriod)
+            screenScore = score
+            if score < Self.screenThreshold {
+                return .none(syncScore: state.reportedScore, stage: .screen, screenScore: score)
+            }
+        }
+        if var found = state.attempt(grid, decodes: 4) {
+            found.stage = .grid
+            found.screenScore = screenScore
+            return found
+        }
+        let shortSide = Double(min(analysis.width, analysis.height))
+        let smallest = bases.min() ?? identityPeriod
+        // Tiles shorter than 3 px per cell exist only in downscaled small pictures (the second base).
+        let minPeriod = bases.count > 1 ? min(Double(TileLayout.side) * 3, smallest * 0.7) : Double(TileLayout.side) * 3
+        let estimator = LatticeEstimator(minPeriod: minPeriod, maxPeriod: min(shortSide * 0.75, 420))
+        let plane = state.residual(period: smallest)
+        if var found = state.attempt(estimator.bases(of: plane).map { ($0, smallest) }, decodes: 3) {
+            found.stage = .autocorrelation
+            found.screenScore = screenScore
+            return found
+        }
+        return .none(syncScore: state.reportedScore, stage: .autocorrelation, screenScore: screenScore)
+    }
+
+    /// The state of one image's search: the whitened residuals computed so far (one per whitening radius), the
+    /// lattices already tried, and the best sync score seen.
+    private struct Search {
+        let detector: WatermarkDetector
+        let analysis: Plane
+        let identityPeriod: Double
+        var residuals: [Int: Plane] = [:]
         var tried: [LatticeBasis] = []
         var bestScore = -Double.infinity
-        func attempt(_ bases: [(LatticeBasis, Double)], decodes: Int) -> WatermarkDetection? {
+
+        /// The best sync score seen, for a "none" result (0 when nothing was aligned).
+        var reportedScore: Double { bestScore.isFinite ? bestScore : 0 }
+
+        init(detector: WatermarkDetector, analysis: Plane, identityPeriod: Double) {
+            self.detector = detector
+            self.analysis = analysis
+            self.identityPeriod = identityPeriod
+        }
+
+        /// The whitened residual for a tile period. The local mean the mark is measured against spans about one
+        /// cell (± half a cell): a high-pass that keeps the cell-to-cell changes that carry the chips and removes the
+        /// smooth host, where natural images have most of their energy (a mean over ± one or two cells passed more
+        /// host and did worse after compression).
+        mutating func residual(period: Double) -> Plane {
+            let radii = WatermarkDetector.whiteningRadii(pitch: period / Double(TileLayout.side))
+            if let cached = residuals[radii.mean] { return cached }
+            let plane = analysis.whitenedResidual(meanRadius: radii.mean, normRadius: radii.norm)
+            residuals[radii.mean] = plane
+            return plane
+        }
+
+        /// Aligns the lattices not tried yet, and decodes the best `decodes` of them by sync score.
+        mutating func attempt(_ bases: [(LatticeBasis, Double)], decodes: Int) -> WatermarkDetection? {
+            let tried = self.tried
             let fresh = bases.filter { basis, _ in !tried.contains { $0.isClose(to: basis, tolerance: 1.5) } }
-            tried += fresh.map(\.0)
-            let candidates = fresh.map { basis, period in
-                Candidate(basis: basis, alignment: synchronizer.align(TileFold(plane: residual(period: period), basis: basis)))
-            }.sorted { $0.alignment.score > $1.alignment.score }
+            self.tried += fresh.map(\.0)
+            var candidates: [Candidate] = []
+            for (basis, period) in fresh {
+                let fold = TileFold(plane: residual(period: period), basis: basis)
+                candidates.append(Candidate(basis: basis, alignment: detector.synchronizer.align(fold)))
+            }
+            candidates.sort { $0.alignment.score > $1.alignment.score }
             bestScore = max(bestScore, candidates.first?.alignment.score ?? bestScore)
             for candidate in candidates.prefix(decodes) {
-                if let found = decode(candidate, identityPeriod: identityPeriod) { return found }
+                if let found = detector.decode(candidate, identityPeriod: identityPeriod) { return found }
             }
             return nil
         }
-        let bases = periods.prefix(2)
-        if let found = attempt(bases.map { (.axisAligned(period: $0), $0) }, decodes: 2) { return found }
+    }
+
+    /// Stage 2's lattices: the size-implied tiles for crops of a larger picture and small rotations, and the
+    /// one-sided stretches, each with the period its whitening is sized for.
+    static func gridHypotheses(bases: [Double], aspectPeriods: [SIMD2<Double>]) -> [(LatticeBasis, Double)] {
         var grid: [(LatticeBasis, Double)] = []
         for (k, base) in bases.enumerated() {
             // At the floor pitch (two bases) the first base is a small picture's own tile, which a crop leaves as
             // it is; crops of a larger picture scale the second.
-            for scale in bases.count > 1 && k == 0 ? [1] : Self.cropScales {
-                for degrees in Self.rotations {
+            for scale in bases.count > 1 && k == 0 ? [1] : cropScales {
+                for degrees in rotations {
                     let r = degrees * Double.pi / 180
                     let period = base * scale
                     grid.append((LatticeBasis(a: SIMD2(cos(r), sin(r)) * period, b: SIMD2(-sin(r), cos(r)) * period), period))
@@ -93,19 +161,36 @@ struct WatermarkDetector: Sendable {
         for stretched in aspectPeriods {
             grid.append((LatticeBasis(a: SIMD2(stretched.x, 0), b: SIMD2(0, stretched.y)), min(stretched.x, stretched.y)))
         }
-        if let found = attempt(grid, decodes: 4) { return found }
-        let shortSide = Double(min(analysis.width, analysis.height))
-        let smallest = bases.min() ?? identityPeriod
-        // Tiles shorter than 3 px per cell exist only in downscaled small pictures (the second base).
-        let minPeriod = bases.count > 1 ? min(Double(TileLayout.side) * 3, smallest * 0.7) : Double(TileLayout.side) * 3
-        let estimator = LatticeEstimator(minPeriod: minPeriod, maxPeriod: min(shortSide * 0.75, 420))
-        let plane = residual(period: smallest)
-        if let found = attempt(estimator.bases(of: plane).map { ($0, smallest) }, decodes: 3) { return found }
-        return .none(syncScore: bestScore.isFinite ? bestScore : 0)
+        return grid
+    }
+
+    /// Fold bins per cell side in the screen (the full search uses ``TileFold/oversample``).
+    static let screenOversample = 2
+    /// The screen works on the residual area-averaged 2 × 2 when that keeps at least this many pixels per cell.
+    static let screenMinimumPitch: Double = 2
+    /// The screen's threshold on its sync score (see ``screen(_:hypotheses:identityPeriod:)``), calibrated on
+    /// marked and attacked pictures of the tuning set (decision 0102, `Benchmarks/WATERMARK.md`).
+    static let screenThreshold: Double = 4.1
+
+    /// The cheap stage: the best sync score over all of stage 2's lattices, measured on a coarse fold (the residual
+    /// averaged 2 × 2 when the cells are large enough, 2 bins per cell instead of 4). It costs a fraction of stage 2
+    /// and decodes nothing, so it cannot add a false positive; a picture scoring below ``screenThreshold`` skips
+    /// stages 2 and 3.
+    func screen(_ residual: Plane, hypotheses: [(LatticeBasis, Double)], identityPeriod: Double) -> Double {
+        let pitch = identityPeriod / Double(TileLayout.side)
+        let factor = pitch >= 2 * Self.screenMinimumPitch ? 2 : 1
+        let plane = residual.downscaled(by: factor)
+        let scale = 1 / Double(factor)
+        var best = -Double.infinity
+        for (basis, _) in hypotheses {
+            let fold = TileFold(plane: plane, basis: LatticeBasis(a: basis.a * scale, b: basis.b * scale), bins: screenSynchronizer.bins)
+            best = max(best, screenSynchronizer.peakScore(fold))
+        }
+        return best.isFinite ? best : 0
     }
 
     /// Reads the cells under one alignment and decodes them; nil unless the keyed tag checks.
-    private func decode(_ candidate: Candidate, identityPeriod: Double) -> WatermarkDetection? {
+    fileprivate func decode(_ candidate: Candidate, identityPeriod: Double) -> WatermarkDetection? {
         let soft = layout.softBits(cellValues: synchronizer.cellValues(candidate.alignment))
         let decoded = codec.decode(soft: soft, listSize: Self.listSize)
         guard decoded.tagValid else { return nil }

@@ -3,22 +3,29 @@
 /// (and crops, which only remove repeats, cost SNR but not alignment). What remains unknown is a cyclic
 /// shift and one of the eight square symmetries, found by ``TileSynchronizer``.
 struct TileFold: Sendable {
+    /// Bins per cell side of the full search's fold.
     static let oversample = 4
+    /// Bins per tile side of the full search's fold.
     static let bins = TileLayout.side * oversample
 
     /// Mean residual per bin (row-major, `bins × bins`).
     var values: [Float]
     /// How many pixels fell in the fullest bin (a measure of how much image there was).
     var samples: Int
+    /// Bins per tile side (a power of two; ``bins`` for the full search, fewer for the screen).
+    let bins: Int
 
-    init(values: [Float], samples: Int) {
+    init(values: [Float], samples: Int, bins: Int = Self.bins) {
         self.values = values
         self.samples = samples
+        self.bins = bins
     }
 
-    /// Folds `plane` along `basis` (tile coordinates = basis⁻¹ · pixel position).
-    init(plane: Plane, basis: LatticeBasis) {
-        let n = Self.bins
+    /// Folds `plane` along `basis` (tile coordinates = basis⁻¹ · pixel position) into `bins × bins` bins.
+    init(plane: Plane, basis: LatticeBasis, bins: Int = Self.bins) {
+        precondition(bins >= 2 && bins & (bins - 1) == 0, "fold bins must be a power of two")
+        self.bins = bins
+        let n = bins
         let det = basis.determinant
         precondition(abs(det) > 1e-9, "degenerate lattice")
         // Inverse of [a b] scaled to bin units.
@@ -68,13 +75,12 @@ struct TileFold: Sendable {
     /// The fold seen through square symmetry `index` (0..<8): bit 0 transposes, bit 1 negates rows'
     /// coordinate, bit 2 negates columns' coordinate (all modulo the grid).
     func symmetry(_ index: Int) -> TileFold {
-        TileFold(values: Self.oriented(values, index), samples: samples)
+        TileFold(values: Self.oriented(values, index, bins: bins), samples: samples, bins: bins)
     }
 
     /// A bins × bins grid seen through square symmetry `index` (see ``symmetry(_:)``). The symmetries are signed
     /// permutations of the coordinates, so applied to a grid's DFT they give the DFT of the oriented grid.
-    static func oriented(_ grid: [Float], _ index: Int) -> [Float] {
-        let n = bins
+    static func oriented(_ grid: [Float], _ index: Int, bins n: Int = Self.bins) -> [Float] {
         var out = [Float](repeating: 0, count: n * n)
         for v in 0..<n {
             for u in 0..<n {
@@ -86,6 +92,14 @@ struct TileFold: Sendable {
                 out[v * n + u] = grid[sv * n + su]
             }
         }
+        return out
+    }
+
+    /// The inverse of ``oriented(_:_:bins:)``: `oriented(unoriented(g, i), i) == g`.
+    static func unoriented(_ grid: [Float], _ index: Int, bins n: Int = Self.bins) -> [Float] {
+        var out = [Float](repeating: 0, count: n * n)
+        let forward = oriented((0..<(n * n)).map(Float.init), index, bins: n)
+        for (k, source) in forward.enumerated() { out[Int(source)] = grid[k] }
         return out
     }
 }

@@ -14,25 +14,39 @@ struct TileSynchronizer: Sendable {
     }
 
     let layout: TileLayout
+    /// Fold bins per cell side; the folds this synchroniser aligns have `TileLayout.side × oversample` bins a side.
+    let oversample: Int
     /// The sync template rendered on the fold grid, and its spectrum (conjugated).
     private let templateRe: [Float]
     private let templateIm: [Float]
+    /// The conjugated template spectrum seen through each square symmetry's inverse (see ``peakScore(_:)``).
+    private let orientedTemplates: [(re: [Float], im: [Float])]
+    /// The FFT plan for the fold grid's side.
+    private let plan: FFTPlan
 
-    init(layout: TileLayout) {
+    /// Fold bins per tile side.
+    var bins: Int { TileLayout.side * oversample }
+
+    init(layout: TileLayout, oversample: Int = TileFold.oversample) {
         self.layout = layout
-        let n = TileFold.bins
+        self.oversample = oversample
+        let n = TileLayout.side * oversample
         var plane = ComplexPlane(width: n, height: n)
-        plane.re = Self.render(layout.syncChips)
-        plane.fft2D(inverse: false)
-        templateRe = plane.re
-        templateIm = plane.im.map { -$0 }
+        plane.re = Self.render(layout.syncChips, oversample: oversample)
+        plan = FFTPlan(count: n)
+        plane.fft2D(inverse: false, plan: plan)
+        let re = plane.re
+        let im = plane.im.map { -$0 }
+        templateRe = re
+        templateIm = im
+        orientedTemplates = (0..<8).map { (TileFold.unoriented(re, $0, bins: n), TileFold.unoriented(im, $0, bins: n)) }
     }
 
-    /// Chips rendered as the embedder renders them (bilinear between cell centres), on the fold grid.
-    static func render(_ chips: [Float]) -> [Float] {
-        let n = TileFold.bins
+    /// Chips rendered as the embedder renders them (bilinear between cell centres), on a fold grid of
+    /// `oversample` bins per cell.
+    static func render(_ chips: [Float], oversample m: Int = TileFold.oversample) -> [Float] {
         let k = TileLayout.side
-        let m = TileFold.oversample
+        let n = k * m
         var out = [Float](repeating: 0, count: n * n)
         for v in 0..<n {
             let cv = v / m
@@ -52,40 +66,23 @@ struct TileSynchronizer: Sendable {
 
     /// The best orientation and shift of `fold`.
     func align(_ fold: TileFold) -> Alignment {
-        let n = TileFold.bins
+        let n = bins
         // One forward transform: each orientation's spectrum is the fold's spectrum with its bins permuted the
         // same way (the symmetries are signed permutations of the coordinates).
-        var spectrum = ComplexPlane(width: n, height: n)
-        spectrum.re = fold.values
-        spectrum.fft2D(inverse: false)
+        let spectrum = self.spectrum(of: fold)
         var best: (symmetry: Int, shift: (u: Int, v: Int), score: Double)?
         for index in 0..<8 {
             var plane = ComplexPlane(width: n, height: n)
-            plane.re = TileFold.oriented(spectrum.re, index)
-            plane.im = TileFold.oriented(spectrum.im, index)
+            plane.re = TileFold.oriented(spectrum.re, index, bins: n)
+            plane.im = TileFold.oriented(spectrum.im, index, bins: n)
             for i in 0..<(n * n) {
                 let r = plane.re[i] * templateRe[i] - plane.im[i] * templateIm[i]
                 let m = plane.re[i] * templateIm[i] + plane.im[i] * templateRe[i]
                 plane.re[i] = r
                 plane.im[i] = m
             }
-            plane.fft2D(inverse: true)
-            var mean: Double = 0
-            var sq: Double = 0
-            var peak = -Double.infinity
-            var at = 0
-            for i in 0..<(n * n) {
-                let v = Double(plane.re[i])
-                mean += v
-                sq += v * v
-                if v > peak {
-                    peak = v
-                    at = i
-                }
-            }
-            mean /= Double(n * n)
-            let sd = (sq / Double(n * n) - mean * mean).squareRoot()
-            let score = sd > 0 ? (peak - mean) / sd : 0
+            plane.fft2D(inverse: true, plan: plan)
+            let (score, at) = Self.peak(plane.re)
             if best == nil || score > best!.score {
                 best = (index, (at % n, at / n), score)
             }
@@ -94,11 +91,71 @@ struct TileSynchronizer: Sendable {
         return Alignment(symmetry: chosen.symmetry, shift: chosen.shift, score: chosen.score, fold: fold.symmetry(chosen.symmetry))
     }
 
+    /// The fold's 2-D spectrum. - Precondition: the fold has this synchroniser's grid.
+    private func spectrum(of fold: TileFold) -> ComplexPlane {
+        precondition(fold.bins == bins, "the fold's grid differs from the template's")
+        var spectrum = ComplexPlane(width: bins, height: bins)
+        spectrum.re = fold.values
+        spectrum.fft2D(inverse: false, plan: plan)
+        return spectrum
+    }
+
+    /// The height of a correlation surface's peak in standard deviations of the surface, and where it is.
+    private static func peak(_ surface: [Float]) -> (score: Double, at: Int) {
+        var mean: Double = 0
+        var sq: Double = 0
+        var peak = -Double.infinity
+        var at = 0
+        for i in 0..<surface.count {
+            let v = Double(surface[i])
+            mean += v
+            sq += v * v
+            if v > peak {
+                peak = v
+                at = i
+            }
+        }
+        mean /= Double(surface.count)
+        let sd = (sq / Double(surface.count) - mean * mean).squareRoot()
+        return (sd > 0 ? (peak - mean) / sd : 0, at)
+    }
+
+    /// ``align(_:)``'s score alone, for the screen, in half the inverse transforms.
+    ///
+    /// Each orientation's correlation surface is computed with the template turned the other way instead of the
+    /// fold: the surface comes out with its coordinates permuted, which leaves its peak, mean and spread, and so the
+    /// score, unchanged. The surfaces are real, so two orientations share one inverse transform (the first as the real
+    /// part of the result, the second as the imaginary part).
+    func peakScore(_ fold: TileFold) -> Double {
+        let n = bins
+        let spectrum = self.spectrum(of: fold)
+        var best = -Double.infinity
+        var plane = ComplexPlane(width: n, height: n)
+        for pair in 0..<4 {
+            let a = orientedTemplates[2 * pair]
+            let b = orientedTemplates[2 * pair + 1]
+            for i in 0..<(n * n) {
+                let sr = spectrum.re[i]
+                let si = spectrum.im[i]
+                let ar = sr * a.re[i] - si * a.im[i]
+                let ai = sr * a.im[i] + si * a.re[i]
+                let br = sr * b.re[i] - si * b.im[i]
+                let bi = sr * b.im[i] + si * b.re[i]
+                // A + iB, whose inverse transform is a + ib with both surfaces real.
+                plane.re[i] = ar - bi
+                plane.im[i] = ai + br
+            }
+            plane.fft2D(inverse: true, plan: plan)
+            best = max(best, Self.peak(plane.re).score, Self.peak(plane.im).score)
+        }
+        return best
+    }
+
     /// Soft chip value of every cell under `alignment` (tent-weighted sum around each cell centre).
     func cellValues(_ alignment: Alignment) -> [Float] {
-        let n = TileFold.bins
+        let n = bins
         let k = TileLayout.side
-        let m = TileFold.oversample
+        let m = oversample
         let fold = alignment.fold.values
         var out = [Float](repeating: 0, count: k * k)
         for cv in 0..<k {

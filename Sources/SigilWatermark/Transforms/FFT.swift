@@ -101,8 +101,9 @@ struct ComplexPlane: Sendable {
     ///     transforms are skipped; they are zero on output of that pass too.
     ///   - columns: only these columns get the column transform (the caller reads no others, or fills them by a
     ///     symmetry it knows); the rest hold the row pass's output.
-    mutating func fft2D(inverse: Bool, nonzeroRows: Int? = nil, columns: Range<Int>? = nil) {
-        let rowPlan = FFTPlan(count: width)
+    ///   - plan: a plan for the side of a square plane, to reuse across transforms (one is made when nil).
+    mutating func fft2D(inverse: Bool, nonzeroRows: Int? = nil, columns: Range<Int>? = nil, plan: FFTPlan? = nil) {
+        let rowPlan = plan.flatMap { $0.count == width ? $0 : nil } ?? FFTPlan(count: width)
         let colPlan = height == width ? rowPlan : FFTPlan(count: height)
         let w = width
         let h = height
