@@ -2,7 +2,7 @@
 SWIFT ?= swift
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build release run demo lint test fuzz fuzz-formats bench bench-duties load clean
+.PHONY: all deps build release run demo lint test fuzz fuzz-formats bench bench-duties load verify-load clean
 
 all: build
 
@@ -72,6 +72,11 @@ bench: deps
 LOAD_SECONDS ?= 30
 load: release
 	bash scripts/load.sh $(LOAD_SECONDS)
+
+## verify-load: verification at platform scale (issue 23): labeled, unmarked, metadata-only, keyed 90/10 mix, cache
+## re-uploads and a 1,000-file batch, one run (LOAD_SECONDS per phase) → out/verify-load/results.json
+verify-load: release
+	bash scripts/verify-load.sh $(LOAD_SECONDS)
 
 clean:
 	rm -rf .build .build-fuzz out

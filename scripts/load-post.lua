@@ -1,12 +1,27 @@
--- wrk script: POST one file (LOAD_FILE) with an optional bearer token (LOAD_TOKEN); print one RESULT line at the end.
-local f = assert(io.open(os.getenv("LOAD_FILE"), "rb"))
-local body = f:read("*a")
-f:close()
-wrk.method = "POST"
-wrk.body = body
-wrk.headers["Content-Type"] = "image/jpeg"
+-- wrk script (scripts/load.sh, scripts/verify-load.sh): POST one of two files per request — LOAD_FILE_B with probability LOAD_SHARE_B (0…1), else LOAD_FILE —
+-- with an optional bearer token (LOAD_TOKEN); prints one RESULT line at the end.
+local function read(path)
+  local f = assert(io.open(path, "rb"))
+  local body = f:read("*a")
+  f:close()
+  return body
+end
+local a = read(os.getenv("LOAD_FILE"))
+local b = read(os.getenv("LOAD_FILE_B") or os.getenv("LOAD_FILE"))
+local share = tonumber(os.getenv("LOAD_SHARE_B") or "0")
+local headers = { ["Content-Type"] = "image/jpeg" }
 local token = os.getenv("LOAD_TOKEN")
-if token and token ~= "" then wrk.headers["Authorization"] = "Bearer " .. token end
+if token and token ~= "" then headers["Authorization"] = "Bearer " .. token end
+
+init = function(args)
+  math.randomseed(os.time() + math.floor(os.clock() * 1e6))
+end
+
+request = function()
+  local body = a
+  if math.random() < share then body = b end
+  return wrk.format("POST", nil, headers, body)
+end
 
 done = function(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout

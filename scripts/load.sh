@@ -16,7 +16,8 @@ command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk, or mak
 # A 1 MP photo-like JPEG (1224×816) from the sample landscape.
 convert "$root/examples/landscape.jpg" -resize '1224x816!' -quality 90 "$work/1mp.jpg"
 
-SIGIL_VERIFY_PER_MINUTE=100000000 SIGIL_VERIFY_BURST=100000000 \
+# The verify cache is off: every request here verifies (scripts/verify-load.sh measures the cache too).
+SIGIL_VERIFY_PER_MINUTE=100000000 SIGIL_VERIFY_BURST=100000000 SIGIL_VERIFY_CACHE_ENTRIES=0 \
   "$sigil" serve --development --no-duties --data "$work/data" --port 0 --ready-file "$work/ready" >"$work/serve.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT

@@ -6,7 +6,8 @@ import Foundation
 public struct Verifier: Sendable {
     /// Options for verification.
     public struct Options: Sendable, Hashable {
-        /// Decode pixels to check the visible label's presence. Off skips the codec entirely.
+        /// Decode pixels and samples: the visible label's presence, the watermark and the audio rhythm label. Off
+        /// (metadata-only, `decode=false`) never runs a codec, and the report says so (``VerificationReport/decoded``).
         public var decodePixels = true
         /// Pixel limit for decoding (decompression bombs).
         public var maxPixels = 100_000_000
@@ -127,14 +128,23 @@ public struct Verifier: Sendable {
             report.watermark = watermark(in: decoded, key: key, produceID: label?.produceID)
         }
         report.perceptualHash = decoded.map { PerceptualHash.hash($0.pixels) }
-        if scan.format == .wav {
-            rhythm(in: bytes, into: &report)
-        } else if let format = scan.format, CompressedAudioRelabeler.formats.contains(format.id),
-            let tools = try? FFmpegTools.locate(timeout: .seconds(120)),
-            let wav = try? FFmpegAudio(tools: tools).decodeToWAV(bytes, fileExtension: format.extensions.first ?? format.id)
-        {
-            // Compressed audio is decoded with ffmpeg to listen for the rhythm label; without ffmpeg, `rhythm` stays nil.
-            rhythm(in: wav, into: &report)
+        if options.decodePixels {
+            if scan.format == .wav {
+                rhythm(in: bytes, into: &report)
+            } else if let format = scan.format, CompressedAudioRelabeler.formats.contains(format.id),
+                let tools = try? FFmpegTools.locate(timeout: .seconds(120)),
+                let wav = try? FFmpegAudio(tools: tools).decodeToWAV(bytes, fileExtension: format.extensions.first ?? format.id)
+            {
+                // Compressed audio is decoded with ffmpeg to listen for the rhythm label; without ffmpeg, `rhythm` stays nil.
+                rhythm(in: wav, into: &report)
+            }
+        } else {
+            report.decoded = false
+            report.findings.append(
+                Finding(
+                    .notDecoded, .info,
+                    "metadata only (decode=false): pixels and samples were not decoded, so the visible label's presence, the watermark and the audio rhythm label were not checked"
+                ))
         }
         return report
     }
@@ -256,6 +266,8 @@ public struct VerificationReport: Sendable {
     /// A video's opening-frames label, checked in the decoded frames by Sigil's record
     /// (``Verifier/checkOpeningLabel(at:into:)``); nil without a record or a check.
     public var opening: OpeningLabelCheck? = nil
+    /// Whether pixels and samples were decoded; false in metadata-only mode, where a finding says what went unchecked.
+    public var decoded = true
 
     /// What the keyed pixel watermark said.
     public struct Watermark: Sendable {
@@ -293,6 +305,7 @@ public struct VerificationReport: Sendable {
                 watermark.map { .object($0.detection.jsonMembers + [.init("matchesProduceID", $0.matchesProduceID.map { .bool($0) } ?? .null)]) }
                     ?? .null))
         members.append(.init("rhythm", rhythm.map { .array($0.map(\.json)) } ?? .null))
+        members.append(.init("decoded", .bool(decoded)))
         members.append(.init("findings", .array(findings.map(\.jsonValue))))
         return .object(members)
     }
@@ -374,4 +387,6 @@ extension RhythmDetector.Detection {
 extension Finding.Code {
     /// A tone-burst rhythm that is not Morse "AI" (gtkit's 120/360/120/120 ms cue decodes as "L").
     public static let rhythmNotMorseAI = Finding.Code("audio.rhythm-not-morse-ai")
+    /// Metadata-only verification: no pixel or sample check ran (info).
+    public static let notDecoded = Finding.Code("verify.not-decoded")
 }

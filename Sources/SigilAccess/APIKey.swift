@@ -14,8 +14,10 @@ public struct APIKey: Sendable, Hashable {
 
         /// `POST /v1/label` and reading records.
         public static let label = Scope(rawValue: "label")
-        /// `POST /v1/propagate` (a platform's key; needs a provider code).
+        /// `POST /v1/propagate` (a platform's key; needs a provider code). It may verify, too.
         public static let propagate = Scope(rawValue: "propagate")
+        /// `POST /v1/verify` and `POST /v1/verify/batch` under the key's own quota instead of the per-client limit.
+        public static let verify = Scope(rawValue: "verify")
         /// Everything, including key management.
         public static let admin = Scope(rawValue: "admin")
         /// Reviews accounts and complaints (provider duties).
@@ -24,7 +26,7 @@ public struct APIKey: Sendable, Hashable {
         public static let auditor = Scope(rawValue: "auditor")
 
         /// Every scope this build knows.
-        public static let known: [Scope] = [.label, .propagate, .admin, .reviewer, .auditor]
+        public static let known: [Scope] = [.label, .propagate, .verify, .admin, .reviewer, .auditor]
 
         /// Parses a scope name.
         ///
@@ -53,20 +55,29 @@ public struct APIKey: Sendable, Hashable {
     public var createdAt: RecordTime
     /// When the key was revoked; nil while it is live.
     public var revokedAt: RecordTime?
+    /// The key's own quota of verifications per minute (each file of a batch counts); nil sets none (decision 0404).
+    public var verifyPerMinute: Int?
 
-    public init(id: String, name: String, scopes: [Scope], providerCode: String?, createdAt: RecordTime, revokedAt: RecordTime? = nil) {
+    public init(
+        id: String, name: String, scopes: [Scope], providerCode: String?, createdAt: RecordTime, revokedAt: RecordTime? = nil,
+        verifyPerMinute: Int? = nil
+    ) {
         self.id = id
         self.name = name
         self.scopes = scopes
         self.providerCode = providerCode
         self.createdAt = createdAt
         self.revokedAt = revokedAt
+        self.verifyPerMinute = verifyPerMinute
     }
 
     /// Whether the key is live and grants `scope` (an admin key grants every scope).
     public func allows(_ scope: Scope) -> Bool {
         revokedAt == nil && (scopes.contains(scope) || scopes.contains(.admin))
     }
+
+    /// Whether the key may verify under its own quota: a live `verify`, `propagate` or `admin` key.
+    public var mayVerify: Bool { allows(.verify) || allows(.propagate) }
 
     /// The key as `sigil apikey list --json` prints it (never the secret).
     public var json: JSONValue {
@@ -76,6 +87,7 @@ public struct APIKey: Sendable, Hashable {
             .init("providerCode", .optional(providerCode)),
             .init("createdAt", .string(createdAt.description)),
             .init("revokedAt", revokedAt.map { .string($0.description) } ?? .null),
+            .init("verifyPerMinute", verifyPerMinute.map { JSONValue.int($0) } ?? .null),
         ])
     }
 }

@@ -13,7 +13,7 @@ public struct APIKeyStore: Sendable {
     /// The API keys' migrations. A database made before the split created `api_keys` as log version 3; its first
     /// migration here records that as applied, keeping every key.
     public static let schema = MigrationTrack(
-        name: "access", table: "sigil_access_migrations", migrations: [.apiKeys], adopted: [3: 1])
+        name: "access", table: "sigil_access_migrations", migrations: [.apiKeys, .verifyQuota], adopted: [3: 1])
 
     /// A key store on a database whose ``schema`` is current.
     public init(database: any LogDatabase) {
@@ -32,25 +32,31 @@ public struct APIKeyStore: Sendable {
     ///
     /// - Throws: ``SigilError`` `.usage` for an empty scope list, a propagate scope without a provider code or a bad
     ///   code; `.store` when the database refuses.
-    public func create(name: String, scopes: [APIKey.Scope], providerCode: String? = nil, now: RecordTime = .now()) async throws -> (
-        key: APIKey, token: APIKeyToken
-    ) {
+    public func create(
+        name: String, scopes: [APIKey.Scope], providerCode: String? = nil, verifyPerMinute: Int? = nil, now: RecordTime = .now()
+    ) async throws -> (key: APIKey, token: APIKeyToken) {
         guard !scopes.isEmpty else { throw SigilError(.usage, "an API key needs at least one scope") }
+        if let verifyPerMinute, verifyPerMinute < 1 {
+            throw SigilError(.usage, "a verify quota is at least 1 per minute (leave it out for none)")
+        }
         if let providerCode { _ = try ProviderCode(providerCode) }
         if scopes.contains(.propagate), providerCode == nil {
             throw SigilError(
                 .usage, "a propagate key needs the platform's own provider code (--provider-code), which it writes into ContentPropagator")
         }
         let token = APIKeyToken.generate()
-        let key = APIKey(id: token.id, name: name, scopes: Array(Set(scopes)).sorted(), providerCode: providerCode, createdAt: now)
+        let key = APIKey(
+            id: token.id, name: name, scopes: Array(Set(scopes)).sorted(), providerCode: providerCode, createdAt: now,
+            verifyPerMinute: verifyPerMinute)
         let location = database.location
         try await database.withTransaction { db in
             try await StoreFailure.wrap("create API key", location) {
                 try await db.insert(into: "api_keys")
-                    .columns("id", "name", "scopes", "provider_code", "secret_sha256", "created_at", "revoked_at")
+                    .columns("id", "name", "scopes", "provider_code", "secret_sha256", "created_at", "revoked_at", "verify_per_minute")
                     .values(
                         SQLBind(key.id), SQLBind(key.name), SQLBind(key.scopes.map(\.rawValue).joined(separator: ",")),
-                        SQLBind(key.providerCode), SQLBind(Data(token.secretHash)), SQLBind(now.milliseconds), SQLLiteral.null
+                        SQLBind(key.providerCode), SQLBind(Data(token.secretHash)), SQLBind(now.milliseconds), SQLLiteral.null,
+                        SQLBind(verifyPerMinute.map { Int64($0) })
                     )
                     .run()
             }
@@ -63,7 +69,9 @@ public struct APIKeyStore: Sendable {
         let location = database.location
         return try await database.withConnection { db in
             try await StoreFailure.wrap("list API keys", location) {
-                try await db.raw("SELECT id, name, scopes, provider_code, created_at, revoked_at FROM api_keys ORDER BY created_at, id").all()
+                try await db.raw(
+                    "SELECT id, name, scopes, provider_code, created_at, revoked_at, verify_per_minute FROM api_keys ORDER BY created_at, id"
+                ).all()
                     .map(Self.key(from:))
             }
         }
@@ -92,7 +100,7 @@ public struct APIKeyStore: Sendable {
             try await StoreFailure.wrap("look up API key", location) {
                 guard
                     let row = try await db.raw(
-                        "SELECT id, name, scopes, provider_code, created_at, revoked_at, secret_sha256 FROM api_keys WHERE id = \(bind: token.id)"
+                        "SELECT id, name, scopes, provider_code, created_at, revoked_at, verify_per_minute, secret_sha256 FROM api_keys WHERE id = \(bind: token.id)"
                     ).first()
                 else { return nil }
                 return (try Self.key(from: row), [UInt8](try row.decode(column: "secret_sha256", as: Data.self)))
@@ -114,7 +122,8 @@ public struct APIKeyStore: Sendable {
             scopes: try row.decode(column: "scopes", as: String.self).split(separator: ",").map { APIKey.Scope(rawValue: String($0)) },
             providerCode: try row.decode(column: "provider_code", as: String?.self),
             createdAt: RecordTime(milliseconds: try row.decode(column: "created_at", as: Int64.self)),
-            revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(RecordTime.init(milliseconds:))
+            revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(RecordTime.init(milliseconds:)),
+            verifyPerMinute: try row.decode(column: "verify_per_minute", as: Int64?.self).map { Int(clamping: $0) }
         )
     }
 }

@@ -16,3 +16,10 @@ extension Migration {
             .run()
     }
 }
+
+extension Migration {
+    /// Access version 2: `api_keys.verify_per_minute` — a key's own quota of verifications per minute (NULL: none).
+    static let verifyQuota = Migration(version: 2, name: "verify quota per key") { db, _ in
+        try await db.alter(table: "api_keys").column("verify_per_minute", type: .bigint).run()
+    }
+}

@@ -125,4 +125,9 @@ final class Progress: @unchecked Sendable {
     func finish() {
         if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
     }
+
+    /// Erases the bar, so a line printed next does not run into it (the next ``advance(failed:)`` draws it again).
+    func clearLine() {
+        if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
 }

@@ -127,13 +127,17 @@ struct APIKeyCommand: AsyncParsableCommand {
         @Option(help: "Who the key is for.") var name: String = "unnamed"
         @Option(name: .customLong("provider-code"), help: "The 27-character provider code the key acts as (required for propagate).")
         var providerCode: String?
+        @Option(
+            name: .customLong("verify-per-minute"),
+            help: "The key's own quota of verifications per minute, each file of a batch counting (default: none).")
+        var verifyPerMinute: Int?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
             let scopes = try scope.split(separator: ",").map { try APIKey.Scope(parsing: String($0)) }
             let (key, token) = try await store.withStore { keys, audit in
-                let created = try await keys.create(name: name, scopes: scopes, providerCode: providerCode)
+                let created = try await keys.create(name: name, scopes: scopes, providerCode: providerCode, verifyPerMinute: verifyPerMinute)
                 try await audit.record(
                     actor: "cli", action: "apikey.create", subject: created.key.id,
                     detail: ["scopes": created.key.scopes.map(\.rawValue).joined(separator: ","), "name": created.key.name])

@@ -6,12 +6,19 @@ struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Show every label in a file, whether each is well-formed, and the verdict.",
-        discussion: "Exits 0 when every file carries a conformant label, 1 when a file has no label or a defect, 3 when a file cannot be read."
+        discussion: """
+            Exits 0 when every file carries a conformant label, 1 when a file has no label or a defect, 3 when a file cannot be read. \
+            A folder is verified in parallel on every core; with --json each file is one line of JSON (NDJSON) as it finishes, and a \
+            progress bar goes to standard error when it is a terminal.
+            """
     )
 
-    @Argument(help: "Files to verify.") var inputs: [String]
-    @Flag(help: "Print the report as JSON (an array when several files are given).") var json = false
-    @Flag(name: .customLong("no-decode"), help: "Do not decode pixels (skips the visible-label check).") var noDecode = false
+    @Argument(help: "Files to verify, or folders (every file in them, in parallel, one JSON line each with --json).") var inputs: [String]
+    @Flag(help: "Print the report as JSON (an array when several files are given; one line per file for a folder).") var json = false
+    @Flag(
+        name: .customLong("no-decode"),
+        help: "Metadata only: never decode pixels or samples (skips the visible-label, watermark and rhythm checks; the report says so).")
+    var noDecode = false
     @Option(name: .customLong("max-pixels"), help: "Refuse to decode images with more pixels than this.") var maxPixels: Int = 100_000_000
     @Option(
         name: .customLong("data"), help: "Sigil's data directory (default: $SIGIL_DATA, else ~/.local/share/sigil); its keys/ hold watermark.key.")
@@ -21,6 +28,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("trust-anchors"),
         help: "PEM file of C2PA trust anchors (e.g. `sigil keys anchor` output); signers that chain to one are `valid`.") var trustAnchors: String?
+    @Option(help: "Parallel jobs for a folder (default: the number of cores).") var jobs: Int?
     @OptionGroup(title: "Generation record") var records: VerifyRecordOptions
 
     func run() async throws {
@@ -35,7 +43,20 @@ struct VerifyCommand: AsyncParsableCommand {
         options.labelKeys = ProvenanceKeyLoader.keystore(dataDirectory: dataDirectory, keysDirectory: keysDirectory).publicLabelKeys()
         let verifier = Verifier(options: options)
         let keeper = try await records.openKeeper(data: dataDirectory, keys: keysDirectory)
-        let lookup = dataDirectory != nil || records.database != nil
+        if inputs.contains(where: FolderVerifier.isFolder) {
+            let files = try inputs.flatMap { input in
+                if FolderVerifier.isFolder(input) { return try FolderVerifier.files(in: input) }
+                return [input]
+            }
+            let worst = try await FolderVerifier(verifier: verifier, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, json: json).run(
+                files
+            ) { input, bytes, report in
+                try await check(input, bytes, report, keeper: keeper)
+            }
+            try? await keeper?.close()
+            if worst != ExitStatus.success { throw ExitCode(worst) }
+            return
+        }
         var reports: [JSONValue] = []
         var worst = ExitStatus.success
         for input in inputs {
@@ -43,29 +64,50 @@ struct VerifyCommand: AsyncParsableCommand {
                 let bytes = try FileIO.read(input)
                 var report = try verifier.verify(bytes)
                 verifier.checkOpeningLabel(at: input, into: &report)
-                let check = try await records.check(
-                    input: input, bytes: bytes, produceID: report.label?.produceID, perceptualHash: report.perceptualHash, lookup: lookup,
-                    keeper: keeper, data: dataDirectory, keys: keysDirectory)
+                let check = try await check(input, bytes, report, keeper: keeper)
                 if report.hasProblems || check?.hasProblems == true { worst = max(worst, ExitStatus.problems) }
                 if json {
-                    reports.append(report.json(file: input).appending((check?.jsonMembers ?? []) + DevelopmentKeys.jsonMembers(report.c2pa?.signer)))
+                    reports.append(Self.json(input, report, check))
                 } else {
-                    print(([report.text(file: input)] + (check?.lines ?? [])).joined(separator: "\n"))
+                    print(Self.text(input, report, check))
                 }
             } catch let error as SigilError {
-                let e = error.path == nil ? error.at(path: input) : error
                 worst = ExitStatus.badInput
                 if json {
-                    reports.append(
-                        .object(["file": .string(input), "error": .object(["code": .string(e.code.rawValue), "message": .string(e.description)])]))
+                    reports.append(Self.json(input, error))
                 } else {
-                    Terminal.error(e.description)
+                    Terminal.error(Self.located(error, input).description)
                 }
             }
         }
         try? await keeper?.close()
         if json { print((reports.count == 1 ? reports[0] : .array(reports)).prettyPrinted) }
         if worst != ExitStatus.success { throw ExitCode(worst) }
+    }
+
+    /// The record and proof check of one file (nil when none was asked for).
+    func check(_ input: String, _ bytes: [UInt8], _ report: VerificationReport, keeper: RecordKeeper?) async throws -> RecordCheck? {
+        try await records.check(
+            input: input, bytes: bytes, produceID: report.label?.produceID, perceptualHash: report.perceptualHash,
+            lookup: dataDirectory != nil || records.database != nil, keeper: keeper, data: dataDirectory, keys: keysDirectory, decode: !noDecode)
+    }
+
+    static func located(_ error: SigilError, _ input: String) -> SigilError { error.path == nil ? error.at(path: input) : error }
+
+    /// One file's `--json` object.
+    static func json(_ input: String, _ report: VerificationReport, _ check: RecordCheck?) -> JSONValue {
+        report.json(file: input).appending((check?.jsonMembers ?? []) + DevelopmentKeys.jsonMembers(report.c2pa?.signer))
+    }
+
+    /// The `--json` object of a file that could not be verified.
+    static func json(_ input: String, _ error: SigilError) -> JSONValue {
+        let e = located(error, input)
+        return .object(["file": .string(input), "error": .object(["code": .string(e.code.rawValue), "message": .string(e.description)])])
+    }
+
+    /// One file's text report.
+    static func text(_ input: String, _ report: VerificationReport, _ check: RecordCheck?) -> String {
+        ([report.text(file: input)] + (check?.lines ?? [])).joined(separator: "\n")
     }
 }
 

@@ -22,7 +22,8 @@ struct VerifyRecordOptions: ParsableArguments {
 
     /// Checks one file's record and proof; nil when there is nothing to check (no lookup, no proof).
     func check(
-        input: String, bytes: [UInt8], produceID: String?, perceptualHash: UInt64?, lookup: Bool, keeper: RecordKeeper?, data: String?, keys: String?
+        input: String, bytes: [UInt8], produceID: String?, perceptualHash: UInt64?, lookup: Bool, keeper: RecordKeeper?, data: String?, keys: String?,
+        decode: Bool = true
     ) async throws -> RecordCheck? {
         var given: (proof: TlogProof, source: String)?
         if let proof {
@@ -34,8 +35,9 @@ struct VerifyRecordOptions: ParsableArguments {
         let verifiers = try logKey.map { [try VerifierKeyOption.parse($0)] } ?? []
         let keystore = RecordKeeper.Location(data: data, keys: keys).keystore
         var check = await RecordCheck.check(
-            bytes: bytes, produceID: produceID, proof: given, keeper: keeper, verifiers: verifiers, keystore: keystore, perceptualHash: perceptualHash
-        )
+            bytes: bytes, produceID: produceID, proof: given, keeper: keeper, verifiers: verifiers, keystore: keystore,
+            perceptualHash: perceptualHash,
+            decode: decode)
         if lookup && keeper == nil {
             check.lookedUp = true
             check.lookupError = "no log at \(RecordKeeper.Location(data: data, keys: keys, database: database).description)"

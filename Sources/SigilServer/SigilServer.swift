@@ -24,6 +24,7 @@ public enum SigilServer {
             .post("/v1/generations", use: api.authorizeGeneration)
         keyed(.label, .auditor).get("/v1/records/:produceID", use: api.records)
         keyed(.propagate).post("/v1/propagate", use: api.propagate)
+        keyed(.verify, .propagate).post("/v1/verify/batch", use: api.verifyBatch)
         keyed(.label, .admin).post("/v1/accounts", use: api.createAccount)
             .post("/v1/accounts/:id/phone/code", use: api.sendPhoneCode)
             .post("/v1/accounts/:id/phone/confirm", use: api.confirmPhone)
@@ -47,7 +48,7 @@ public enum SigilServer {
         keyed(.reviewer, .admin, .auditor).get("/v1/reports", use: api.reports)
         keyed(.admin, .auditor).get("/v1/audit/events", use: api.auditEvents)
             .get("/v1/audit/export", use: api.auditExport)
-        // Public routes (the write ones are rate-limited in their handlers).
+        // Public routes (the write ones are rate-limited in their handlers; /v1/verify takes a verify key's quota instead).
         router.post("/v1/verify", use: api.verify)
         router.get("/v1/log/checkpoint", use: api.checkpoint)
         router.get("/v1/log/tile/**", use: api.tile)

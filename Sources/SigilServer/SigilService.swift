@@ -21,6 +21,10 @@ public struct SigilService: Sendable {
     /// Bounds image work.
     public let limiter: WorkLimiter
     let verifyRate: RateLimiter
+    /// The verify quotas of keys that have one (decision 0404), by key id.
+    let keyQuotas: RateLimiter
+    /// Verdicts by content hash (decision 0407); nil when ``ServerConfiguration/verifyCacheEntries`` is 0.
+    let verifyCache: VerifyCache?
     /// ``ServerConfiguration/trustedProxies``, normalized.
     let trustedProxies: Set<String>
     public let metrics: ServerMetrics
@@ -30,7 +34,7 @@ public struct SigilService: Sendable {
     /// The ContentProducer for keys without a provider code.
     let producer: ProviderCode
     /// The verifier for uploaded files (this provider's watermark key and label keys).
-    let verifier: Verifier
+    public let verifier: Verifier
     let page: VerifyPage
     let adminTemplate: MustacheTemplate
     let lifecycle: Lifecycle
@@ -107,6 +111,10 @@ public struct SigilService: Sendable {
             let compliance = ComplianceService(
                 database: keeper.store.database, vault: vault, sms: sms, identityVerifier: identity,
                 configuration: duties, logger: logger)
+            var verifyCache: VerifyCache?
+            if configuration.verifyCacheEntries > 0 {
+                verifyCache = VerifyCache(capacity: configuration.verifyCacheEntries, store: try await VerifyCacheStore.open(keeper.store.database))
+            }
             var options = Verifier.Options()
             options.maxPixels = configuration.maxPixels
             options.watermarkKey = watermarker.key
@@ -117,6 +125,7 @@ public struct SigilService: Sendable {
                     workers: configuration.workers, queueDepth: configuration.effectiveQueueDepth,
                     queueTimeout: .milliseconds(Int(configuration.queueTimeoutSeconds * 1000))),
                 verifyRate: RateLimiter(perMinute: configuration.verifyPerMinute, burst: configuration.verifyBurst),
+                keyQuotas: RateLimiter(perMinute: 60, burst: 10), verifyCache: verifyCache,
                 trustedProxies: Set(configuration.trustedProxies.map(ClientAddress.normalize)),
                 metrics: ServerMetrics(), watermarkKey: watermarker.key, provenanceKeys: provenance, font: font,
                 producer: try configuration.producer.map(ProviderCode.init) ?? .development,
@@ -154,10 +163,18 @@ public struct SigilService: Sendable {
         return url
     }
 
+    /// The fingerprint of `options` in the verify cache's keys: verdicts are reused only under equal fingerprints
+    /// (decision 0407).
+    public static func verifyCacheFingerprint(_ options: Verifier.Options) -> String { VerifyCache.fingerprint(options) }
+
+    /// Writes the verify cache's pending verdicts to the shared table now (they are written in batches otherwise).
+    public func flushVerifyCache() async { await verifyCache?.flush() }
+
     /// Stops taking image work, waits for running jobs, and closes the store. Call after the HTTP server has drained.
     public func close() async {
         await lifecycle.setDraining()
         await limiter.shutdown()
+        await verifyCache?.flush()
         try? await compliance.tally.flush()
         try? await keeper.close()
     }

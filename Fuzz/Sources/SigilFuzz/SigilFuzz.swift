@@ -69,6 +69,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         for carrier in scan.carriers { _ = carrier.parsedPayload }
     }
     _ = try? CompressedImageData.bytes(of: bytes)
+    fuzzTar(bytes)
     // Provenance parsers: CBOR, JUMBF, COSE, and the C2PA reader over every carrier (APP11, caBX, RIFF, ID3, BMFF).
     _ = try? CBOR.decode(bytes)
     _ = try? JUMBFSuperbox.parse(bytes)
@@ -100,5 +101,33 @@ public func sigilFuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutab
     return LLVMFuzzerRunDriver(&argc, &argv) { data, size in
         guard let data else { return 0 }
         return fuzz(data, size)
+    }
+}
+
+/// The batch route's tar reader: whole or cut in two, the same files (and the same error) come out.
+private func fuzzTar(_ bytes: [UInt8]) {
+    let whole = Result { try TarStreamReader.events(in: bytes) }
+    var reader = TarStreamReader()
+    let cut = bytes.count / 3
+    let split = Result { () throws -> [TarStreamReader.Event] in
+        let events = try reader.feed(bytes[..<cut]) + reader.feed(bytes[cut...])
+        try reader.finish()
+        return events
+    }
+    func files(_ events: [TarStreamReader.Event]) -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        for event in events {
+            switch event {
+            case .fileStart: out.append([])
+            case .fileData(let data): out[out.count - 1] += data
+            case .fileEnd: break
+            }
+        }
+        return out
+    }
+    switch (whole, split) {
+    case (.success(let a), .success(let b)) where files(a) == files(b): break
+    case (.failure, .failure): break
+    default: fatalError("tar: reading in two pieces differs from reading whole (\(bytes.count) bytes)")
     }
 }

@@ -122,9 +122,10 @@ public struct RecordCheck: Sendable {
     ///   - keystore: the keystore to find the local log key in.
     ///   - perceptualHash: the file's perceptual hash when the caller already has it
     ///     (``VerificationReport/perceptualHash``); computed from `bytes` otherwise.
+    ///   - decode: false in metadata-only mode: the perceptual hash is never computed from the pixels.
     public static func check(
         bytes: [UInt8], produceID: String?, proof given: (proof: TlogProof, source: String)?, keeper: RecordKeeper?,
-        verifiers: [NoteVerifier], keystore: Keystore?, perceptualHash: UInt64? = nil
+        verifiers: [NoteVerifier], keystore: Keystore?, perceptualHash: UInt64? = nil, decode: Bool = true
     ) async -> RecordCheck {
         var check = RecordCheck()
         let sha = Array(SHA256.hash(data: bytes))
@@ -137,7 +138,9 @@ public struct RecordCheck: Sendable {
                     if let match = found.last(where: { $0.record.contentSHA256 == sha }) ?? found.last {
                         check.record = (match.index, match.record)
                         check.sha256Matches = match.record.contentSHA256 == sha
-                        if let recorded = match.record.perceptualHash, let current = perceptualHash ?? PerceptualHash.hash(imageBytes: bytes) {
+                        if let recorded = match.record.perceptualHash,
+                            let current = perceptualHash ?? (decode ? PerceptualHash.hash(imageBytes: bytes) : nil)
+                        {
                             check.perceptualDistance = PerceptualHash.distance(recorded, current)
                         }
                         if proof == nil {

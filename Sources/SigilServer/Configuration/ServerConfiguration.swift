@@ -38,6 +38,15 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var verifyPerMinute = 600
     /// The burst a client may spend at once before the per-minute rate applies.
     public var verifyBurst = 60
+    /// The verify quota per minute of a platform's key (one with a provider code) that sets none of its own; nil (the
+    /// default) leaves such keys unlimited, like the provider's own keys (decision 0404).
+    public var platformVerifyPerMinute: Int?
+    /// Verdicts kept in memory by content hash (decision 0407); 0 turns the verify cache off, the shared table too.
+    public var verifyCacheEntries = 10_000
+    /// The most bytes one `POST /v1/verify/batch` may send (each file is limited by ``maxBodyBytes``).
+    public var batchMaxBytes = 4 * 1024 * 1024 * 1024
+    /// The most files one batch may hold.
+    public var batchMaxFiles = 10_000
     /// The addresses of the proxies in front of the server. A request whose peer is one of them is attributed to the
     /// right-most `X-Forwarded-For` address that is not (see ``ClientAddress``); empty ignores the header.
     public var trustedProxies: [String] = []
@@ -84,6 +93,10 @@ public struct ServerConfiguration: Sendable, Hashable {
         public var idleTimeoutSeconds: Double?
         public var verifyPerMinute: Int?
         public var verifyBurst: Int?
+        public var platformVerifyPerMinute: Int?
+        public var verifyCacheEntries: Int?
+        public var batchMaxBytes: Int?
+        public var batchMaxFiles: Int?
         public var trustedProxies: [String]?
         public var complaintResponseDays: Int?
         public var requireGeneration: Bool?
@@ -114,6 +127,10 @@ public struct ServerConfiguration: Sendable, Hashable {
         if let v = o.idleTimeoutSeconds { idleTimeoutSeconds = v }
         if let v = o.verifyPerMinute { verifyPerMinute = v }
         if let v = o.verifyBurst { verifyBurst = v }
+        if let v = o.platformVerifyPerMinute { platformVerifyPerMinute = v }
+        if let v = o.verifyCacheEntries { verifyCacheEntries = v }
+        if let v = o.batchMaxBytes { batchMaxBytes = v }
+        if let v = o.batchMaxFiles { batchMaxFiles = v }
         if let v = o.trustedProxies { trustedProxies = v }
         if let v = o.complaintResponseDays { complaintResponseDays = v }
         if let v = o.requireGeneration { requireGeneration = v }
@@ -131,7 +148,9 @@ public struct ServerConfiguration: Sendable, Hashable {
         "producer": "SIGIL_PRODUCER", "logOrigin": "SIGIL_LOG_ORIGIN", "maxBodyBytes": "SIGIL_MAX_BODY_BYTES",
         "maxPixels": "SIGIL_MAX_PIXELS", "workers": "SIGIL_WORKERS", "queueDepth": "SIGIL_QUEUE_DEPTH",
         "queueTimeoutSeconds": "SIGIL_QUEUE_TIMEOUT", "idleTimeoutSeconds": "SIGIL_IDLE_TIMEOUT",
-        "verifyPerMinute": "SIGIL_VERIFY_PER_MINUTE", "verifyBurst": "SIGIL_VERIFY_BURST", "trustedProxies": "SIGIL_TRUSTED_PROXIES",
+        "verifyPerMinute": "SIGIL_VERIFY_PER_MINUTE", "verifyBurst": "SIGIL_VERIFY_BURST",
+        "platformVerifyPerMinute": "SIGIL_PLATFORM_VERIFY_PER_MINUTE", "verifyCacheEntries": "SIGIL_VERIFY_CACHE_ENTRIES",
+        "batchMaxBytes": "SIGIL_BATCH_MAX_BYTES", "batchMaxFiles": "SIGIL_BATCH_MAX_FILES", "trustedProxies": "SIGIL_TRUSTED_PROXIES",
         "complaintResponseDays": "SIGIL_COMPLAINT_RESPONSE_DAYS", "requireGeneration": "SIGIL_REQUIRE_GENERATION",
         "screeningReloadSeconds": "SIGIL_SCREENING_RELOAD", "smsGatewayURL": "SIGIL_SMS_GATEWAY_URL",
         "smsGatewayToken": "SIGIL_SMS_GATEWAY_TOKEN", "identityServiceURL": "SIGIL_IDENTITY_SERVICE_URL",
@@ -169,6 +188,10 @@ public struct ServerConfiguration: Sendable, Hashable {
         o.idleTimeoutSeconds = try double("idleTimeoutSeconds")
         o.verifyPerMinute = try int("verifyPerMinute")
         o.verifyBurst = try int("verifyBurst")
+        o.platformVerifyPerMinute = try int("platformVerifyPerMinute")
+        o.verifyCacheEntries = try int("verifyCacheEntries")
+        o.batchMaxBytes = try int("batchMaxBytes")
+        o.batchMaxFiles = try int("batchMaxFiles")
         func bool(_ key: String) throws -> Bool? {
             guard let text = value(key) else { return nil }
             switch text.lowercased() {
@@ -243,6 +266,11 @@ public struct ServerConfiguration: Sendable, Hashable {
         if let queueDepth, queueDepth < 0 { throw SigilError(.usage, "queueDepth must not be negative") }
         guard queueTimeoutSeconds > 0, idleTimeoutSeconds > 0 else { throw SigilError(.usage, "timeouts must be positive") }
         guard verifyPerMinute > 0, verifyBurst > 0 else { throw SigilError(.usage, "verifyPerMinute and verifyBurst must be positive") }
+        if let platformVerifyPerMinute, platformVerifyPerMinute < 1 {
+            throw SigilError(.usage, "platformVerifyPerMinute must be at least 1 (leave it out for no quota)")
+        }
+        guard verifyCacheEntries >= 0 else { throw SigilError(.usage, "verifyCacheEntries must not be negative") }
+        guard batchMaxBytes > 0, batchMaxFiles > 0 else { throw SigilError(.usage, "batchMaxBytes and batchMaxFiles must be positive") }
         guard (1...365).contains(complaintResponseDays) else { throw SigilError(.usage, "complaintResponseDays must be 1…365") }
         guard screeningReloadSeconds >= 0 else { throw SigilError(.usage, "screeningReloadSeconds must not be negative") }
         for (name, url) in [("smsGatewayURL", smsGatewayURL), ("identityServiceURL", identityServiceURL)] {

@@ -13,6 +13,15 @@ struct APIKeyAuthentication: RouterMiddleware {
 
     /// - Throws: ``APIError`` 401 without a valid bearer token, 403 when the key lacks every scope.
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.apiKey = try await authenticate(request)
+        return try await next(request, context)
+    }
+
+    /// The live key of the request's bearer token when it grants one of ``scopes``.
+    ///
+    /// - Throws: ``APIError`` 401 without a valid bearer token, 403 when the key lacks every scope.
+    func authenticate(_ request: Request) async throws -> APIKey {
         guard let header = request.headers[.authorization] else {
             throw APIError.unauthorized("this route needs an API key: send Authorization: Bearer <token> (sigil apikey create)")
         }
@@ -30,8 +39,6 @@ struct APIKeyAuthentication: RouterMiddleware {
                 "the key \(key.id) (\(key.scopes.map(\.rawValue).joined(separator: ","))) lacks the \(scopes.map(\.rawValue).joined(separator: " or ")) scope"
             )
         }
-        var context = context
-        context.apiKey = key
-        return try await next(request, context)
+        return key
     }
 }

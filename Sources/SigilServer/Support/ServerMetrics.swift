@@ -42,6 +42,11 @@ public struct ServerMetrics: Sendable {
         Counter(label: "sigil_verifications_total", dimensions: [("verdict", verdict)], factory: factory).increment()
     }
 
+    /// A verify-cache lookup: `memory` or `store` (a hit), `miss`.
+    func verifyCache(_ result: String) {
+        Counter(label: "sigil_verify_cache_total", dimensions: [("result", result)], factory: factory).increment()
+    }
+
     /// A generation authorisation and its decision.
     func generation(decision: String) {
         Counter(label: "sigil_generations_total", dimensions: [("decision", decision)], factory: factory).increment()
