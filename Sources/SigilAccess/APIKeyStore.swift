@@ -51,14 +51,18 @@ public struct APIKeyStore: Sendable {
         let location = database.location
         try await database.withTransaction { db in
             try await StoreFailure.wrap("create API key", location) {
-                try await db.insert(into: "api_keys")
-                    .columns("id", "name", "scopes", "provider_code", "secret_sha256", "created_at", "revoked_at", "verify_per_minute")
-                    .values(
-                        SQLBind(key.id), SQLBind(key.name), SQLBind(key.scopes.map(\.rawValue).joined(separator: ",")),
-                        SQLBind(key.providerCode), SQLBind(Data(token.secretHash)), SQLBind(now.milliseconds), SQLLiteral.null,
-                        SQLBind(verifyPerMinute.map { Int64($0) })
-                    )
-                    .run()
+                // The quota column is named only when there is a quota, so a key without one can still be written
+                // by this code into a table from before access version 2 (a rolling upgrade, the upgrade test).
+                var columns = ["id", "name", "scopes", "provider_code", "secret_sha256", "created_at", "revoked_at"]
+                var values: [any SQLExpression] = [
+                    SQLBind(key.id), SQLBind(key.name), SQLBind(key.scopes.map(\.rawValue).joined(separator: ",")),
+                    SQLBind(key.providerCode), SQLBind(Data(token.secretHash)), SQLBind(now.milliseconds), SQLLiteral.null,
+                ]
+                if let verifyPerMinute {
+                    columns.append("verify_per_minute")
+                    values.append(SQLBind(Int64(verifyPerMinute)))
+                }
+                try await db.insert(into: "api_keys").columns(columns).values(values).run()
             }
         }
         return (key, token)

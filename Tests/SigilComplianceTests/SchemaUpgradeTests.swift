@@ -43,10 +43,12 @@ struct SchemaUpgradeTests {
                     try await db.raw("SELECT version FROM sigil_compliance_migrations ORDER BY version").all().map {
                         try $0.decode(column: "version", as: Int.self)
                     },
-                    try await db.raw("SELECT version FROM sigil_access_migrations").all().map { try $0.decode(column: "version", as: Int.self) }
+                    try await db.raw("SELECT version FROM sigil_access_migrations ORDER BY version").all().map {
+                        try $0.decode(column: "version", as: Int.self)
+                    }
                 )
             }
-            #expect(recorded.0 == [1, 2] && recorded.1 == [1])
+            #expect(recorded.0 == [1, 2] && recorded.1 == [1, 2])
             // Reviews (compliance version 2) still work on the adopted table.
             #expect(try await ComplianceSchema.migrate(database) == [])
         } catch {
