@@ -24,6 +24,7 @@ var targets: [Target] = [
     // MARK: Library modules
     .target(name: "SigilCore", swiftSettings: upcoming),
     .target(name: "SigilContainers", dependencies: ["SigilCore", "CZlib", .product(name: "Yams", package: "Yams")], swiftSettings: upcoming),
+    .target(name: "SigilText", dependencies: ["SigilCore", "SigilContainers"], swiftSettings: upcoming),
     .target(name: "SigilAudio", dependencies: ["SigilCore", "SigilContainers", "CEBUR128"], swiftSettings: upcoming),
     .target(
         name: "SigilImaging",
@@ -97,7 +98,7 @@ var targets: [Target] = [
         name: "Sigil",
         dependencies: [
             "SigilCore", "SigilContainers", "SigilImaging", "SigilKeys", "SigilWatermark", "SigilProvenance",
-            "SigilLedger", "SigilStore", "CSigilIO", "SigilAudio",
+            "SigilLedger", "SigilStore", "CSigilIO", "SigilAudio", "SigilText",
         ],
         swiftSettings: upcoming
     ),
@@ -138,6 +139,7 @@ var targets: [Target] = [
     .testTarget(name: "SigilCoreTests", dependencies: ["SigilCore"], swiftSettings: upcoming),
     .testTarget(
         name: "SigilContainersTests", dependencies: ["SigilContainers", "SigilTestSupport"], resources: [.copy("Resources")], swiftSettings: upcoming),
+    .testTarget(name: "SigilTextTests", dependencies: ["SigilText", "SigilContainers", "SigilTestSupport"], swiftSettings: upcoming),
     .testTarget(name: "SigilAudioTests", dependencies: ["SigilAudio", "SigilContainers", "SigilTestSupport"], swiftSettings: upcoming),
     .testTarget(name: "SigilImagingTests", dependencies: ["SigilImaging", "SigilContainers"], swiftSettings: upcoming),
     .testTarget(name: "SigilKeysTests", dependencies: ["SigilKeys"], swiftSettings: upcoming),
@@ -171,7 +173,7 @@ var targets: [Target] = [
 if Context.environment["SIGIL_FUZZ"] == "1" {
     targets.append(
         .executableTarget(
-            name: "SigilFuzz", dependencies: ["SigilContainers", "SigilCore", "SigilProvenance"], path: "Fuzz/Sources/SigilFuzz",
+            name: "SigilFuzz", dependencies: ["SigilContainers", "SigilCore", "SigilProvenance", "SigilText"], path: "Fuzz/Sources/SigilFuzz",
             exclude: ["FuzzerDriver.h"],
             swiftSettings: upcoming + [
                 .unsafeFlags([
@@ -191,6 +193,7 @@ let package = Package(
         .library(name: "SigilCore", targets: ["SigilCore"]),
         .library(name: "SigilContainers", targets: ["SigilContainers"]),
         .library(name: "SigilAudio", targets: ["SigilAudio"]),
+        .library(name: "SigilText", targets: ["SigilText"]),
         .library(name: "SigilImaging", targets: ["SigilImaging"]),
         .library(name: "SigilWatermark", targets: ["SigilWatermark"]),
         .library(name: "SigilProvenance", targets: ["SigilProvenance"]),

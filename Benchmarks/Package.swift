@@ -46,6 +46,11 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // Explicit text label check throughput beside UTF-8 validation of the same buffer (issue 20).
+        .executableTarget(
+            name: "sigil-text-bench",
+            dependencies: [.product(name: "SigilText", package: "Sigil")]
+        ),
         .executableTarget(
             name: "sigil-bench",
             dependencies: [

@@ -6,4 +6,5 @@
 @_exported import SigilLedger
 @_exported import SigilProvenance
 @_exported import SigilStore
+@_exported import SigilText
 @_exported import SigilWatermark
