@@ -2,7 +2,7 @@ import SigilCore
 
 /// Labels an OpenAI-compatible chat completion: the explicit text label added to each choice's assistant message
 /// (at the start, the end or both), every other member kept in its order.
-public struct ChatCompletionLabeler: Sendable {
+public struct ChatCompletionLabeler: Sendable, Hashable {
     public var label: TextLabel
     public var position: TextLabel.Position
 

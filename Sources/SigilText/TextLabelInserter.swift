@@ -7,7 +7,7 @@ import SigilCore
 ///
 /// The result is read back with ``TextLabelChecker``: a label that did not land where it was meant to is an error,
 /// never a silent success.
-public struct TextLabelInserter: Sendable {
+public struct TextLabelInserter: Sendable, Hashable {
     public var label: TextLabel
     public var position: TextLabel.Position
 
