@@ -2,7 +2,7 @@
 SWIFT ?= swift
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build release run demo lint test fuzz fuzz-formats bench bench-duties load verify-load clean
+.PHONY: all deps build release run demo lint test fuzz fuzz-formats bench bench-duties bench-text load verify-load clean
 
 all: build
 
@@ -50,7 +50,7 @@ fuzz: deps
 	SWIFT_BACKTRACE=enable=no ./.build-fuzz/release/SigilFuzz .build-fuzz/corpus Fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -artifact_prefix=Fuzz/crashes/
 
 ## fuzz-formats: one libFuzzer run per registered format (FUZZ_SECONDS each), the input handed to that format's handler
-FORMATS ?= jpeg png webp tiff gif wav mp3 mp4 mov avi mkv webm flv flac ogg opus m4a ooxml pdf markdown text
+FORMATS ?= jpeg png webp tiff gif wav mp3 mp4 mov avi mkv webm flv flac ogg opus m4a ooxml pdf markdown text text-label
 fuzz-formats: deps
 	SIGIL_FUZZ=1 $(SWIFT) build -c release --scratch-path .build-fuzz --product SigilFuzz -Xswiftc -sanitize=fuzzer,address
 	mkdir -p Fuzz/crashes
@@ -59,6 +59,10 @@ fuzz-formats: deps
 	  SIGIL_FUZZ_FORMAT=$$f SWIFT_BACKTRACE=enable=no ./.build-fuzz/release/SigilFuzz .build-fuzz/corpus-$$f Fuzz/corpus \
 	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -artifact_prefix=Fuzz/crashes/$$f- || exit 1; \
 	done
+
+## bench-text: explicit text label check throughput beside UTF-8 validation (Benchmarks/results/text-check.json)
+bench-text: deps
+	sh Benchmarks/scripts/text-check.sh
 
 ## bench-duties: prompt screening and generation authorisation beside their anchors (docs/DUTIES.md)
 bench-duties: deps

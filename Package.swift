@@ -25,13 +25,14 @@ var targets: [Target] = [
     .target(name: "SigilCore", swiftSettings: upcoming),
     .target(name: "SigilContainers", dependencies: ["SigilCore", "CZlib", .product(name: "Yams", package: "Yams")], swiftSettings: upcoming),
     .target(name: "SigilFFmpeg", dependencies: ["SigilCore"], swiftSettings: upcoming),
+    .target(name: "SigilText", dependencies: ["SigilCore", "SigilContainers"], swiftSettings: upcoming),
     .target(name: "SigilAudio", dependencies: ["SigilCore", "SigilContainers", "SigilFFmpeg", "CEBUR128"], swiftSettings: upcoming),
     .target(
         name: "SigilImaging",
         dependencies: ["SigilCore", "CTurboJPEG", "CPNG", "CWebP", "CFreeType"],
         swiftSettings: upcoming
     ),
-    .target(name: "SigilVideo", dependencies: ["SigilCore", "SigilImaging"], swiftSettings: upcoming),
+    .target(name: "SigilVideo", dependencies: ["SigilCore", "SigilImaging", "SigilFFmpeg"], swiftSettings: upcoming),
     .target(
         name: "SigilKeys",
         dependencies: ["SigilCore", .product(name: "Crypto", package: "swift-crypto")],
@@ -99,7 +100,7 @@ var targets: [Target] = [
         name: "Sigil",
         dependencies: [
             "SigilCore", "SigilContainers", "SigilImaging", "SigilKeys", "SigilWatermark", "SigilProvenance",
-            "SigilLedger", "SigilStore", "CSigilIO", "SigilAudio", "SigilFFmpeg", "SigilVideo",
+            "SigilLedger", "SigilStore", "CSigilIO", "SigilAudio", "SigilFFmpeg", "SigilVideo", "SigilText",
         ],
         swiftSettings: upcoming
     ),
@@ -141,6 +142,7 @@ var targets: [Target] = [
     .testTarget(name: "SigilCoreTests", dependencies: ["SigilCore"], swiftSettings: upcoming),
     .testTarget(
         name: "SigilContainersTests", dependencies: ["SigilContainers", "SigilTestSupport"], resources: [.copy("Resources")], swiftSettings: upcoming),
+    .testTarget(name: "SigilTextTests", dependencies: ["SigilText", "SigilContainers", "SigilTestSupport"], swiftSettings: upcoming),
     .testTarget(name: "SigilAudioTests", dependencies: ["SigilAudio", "SigilContainers", "SigilTestSupport"], swiftSettings: upcoming),
     .testTarget(name: "SigilImagingTests", dependencies: ["SigilImaging", "SigilContainers"], swiftSettings: upcoming),
     .testTarget(name: "SigilVideoTests", dependencies: ["SigilVideo", "SigilImaging", "SigilFFmpeg", "SigilTestSupport"], swiftSettings: upcoming),
@@ -178,7 +180,7 @@ var targets: [Target] = [
 if Context.environment["SIGIL_FUZZ"] == "1" {
     targets.append(
         .executableTarget(
-            name: "SigilFuzz", dependencies: ["SigilContainers", "SigilCore", "SigilProvenance"], path: "Fuzz/Sources/SigilFuzz",
+            name: "SigilFuzz", dependencies: ["SigilContainers", "SigilCore", "SigilProvenance", "SigilText"], path: "Fuzz/Sources/SigilFuzz",
             exclude: ["FuzzerDriver.h"],
             swiftSettings: upcoming + [
                 .unsafeFlags([
@@ -198,6 +200,7 @@ let package = Package(
         .library(name: "SigilCore", targets: ["SigilCore"]),
         .library(name: "SigilContainers", targets: ["SigilContainers"]),
         .library(name: "SigilAudio", targets: ["SigilAudio"]),
+        .library(name: "SigilText", targets: ["SigilText"]),
         .library(name: "SigilImaging", targets: ["SigilImaging"]),
         .library(name: "SigilWatermark", targets: ["SigilWatermark"]),
         .library(name: "SigilVideo", targets: ["SigilVideo"]),

@@ -54,6 +54,11 @@ let package = Package(
                 .product(name: "SigilCore", package: "Sigil"),
             ]
         ),
+        // Explicit text label check throughput beside UTF-8 validation of the same buffer (issue 20).
+        .executableTarget(
+            name: "sigil-text-bench",
+            dependencies: [.product(name: "SigilText", package: "Sigil")]
+        ),
         .executableTarget(
             name: "sigil-bench",
             dependencies: [

@@ -8,4 +8,5 @@
 @_exported import SigilProvenance
 @_exported import SigilStore
 @_exported import SigilVideo
+@_exported import SigilText
 @_exported import SigilWatermark

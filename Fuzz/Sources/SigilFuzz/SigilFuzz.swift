@@ -16,6 +16,7 @@
 import Foundation
 import SigilContainers
 import SigilProvenance
+import SigilText
 
 /// The handler `SIGIL_FUZZ_FORMAT` names; nil fuzzes every format through the registry's sniffing.
 private let target: (any MediaFormatHandler)? = ProcessInfo.processInfo.environment["SIGIL_FUZZ_FORMAT"].flatMap { id in
@@ -56,9 +57,35 @@ private let label =
     #"{"Label":"1","ContentProducer":"001191000000000000000K10000","ProduceID":"fuzz","ReservedCode1":"","ContentPropagator":"001191000000000000000K10000","PropagateID":"fuzz","ReservedCode2":""}"#
 private let extra = [XMPProperty(namespaceURI: "https://sigil.invalid/ns/1.0/", prefix: "sigil", name: "Job", value: "fuzz & <job>")]
 
+/// `SIGIL_FUZZ_FORMAT=text-label`: the explicit text label's parsers alone.
+private let textLabelTarget = ProcessInfo.processInfo.environment["SIGIL_FUZZ_FORMAT"] == "text-label"
+
+/// The explicit text label over hostile text: the checker (every markup), the inserter (whose output must read back
+/// as labeled), the SSE relay, and DOCX body text.
+private func fuzzTextLabel(_ bytes: [UInt8]) {
+    for markup in TextMarkup.allCases {
+        if let report = try? TextLabelChecker().check(bytes: bytes, markup: markup) {
+            for match in report.matches where match.range.upperBound > bytes.count * 4 + 64 {
+                fatalError("text-label: a match past the text (\(match.range) in \(bytes.count) bytes)")
+            }
+        }
+        if let out = try? TextLabelInserter(position: .both).insert(into: bytes, markup: markup), !out.report.isPresent {
+            fatalError("text-label: an inserted \(markup) label does not read back (\(bytes.count) input bytes)")
+        }
+    }
+    var stream = SSELabelStream(labeler: ChatCompletionLabeler(position: .both), maximumLineLength: 4096)
+    _ = try? stream.feed(bytes)
+    _ = stream.finish()
+    _ = try? WordBodyText.text(of: bytes)
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    if textLabelTarget {
+        fuzzTextLabel(bytes)
+        return 0
+    }
     if let target {
         fuzzHandler(target, bytes)
         return 0

@@ -1,6 +1,6 @@
 /// Where a Markdown file's front matter sits: an optional UTF-8 byte-order mark, an opening fence line (`---` for
 /// YAML, `+++` for TOML), the content, and a closing fence line of the same kind. Found from the bytes alone.
-struct FrontMatter: Sendable, Hashable {
+package struct FrontMatter: Sendable, Hashable {
     /// The language of the front matter.
     enum Syntax: String, Sendable {
         case yaml = "YAML"
@@ -11,9 +11,9 @@ struct FrontMatter: Sendable, Hashable {
     }
 
     /// Front matter larger than this is refused: it is metadata, and YAML's cost grows with it.
-    static let maximumLength = 1 << 20
+    package static let maximumLength = 1 << 20
 
-    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+    package static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     var syntax: Syntax
     /// Where the opening fence line starts (after a byte-order mark).
@@ -26,10 +26,10 @@ struct FrontMatter: Sendable, Hashable {
     var lineBreak: [UInt8]
 
     /// Where the body starts: everything from here on is the essence.
-    var end: Int { closingFence.upperBound }
+    package var end: Int { closingFence.upperBound }
 
     /// How many bytes of a byte-order mark `bytes` starts with (0 or 3).
-    static func bomLength(_ bytes: [UInt8]) -> Int {
+    package static func bomLength(_ bytes: [UInt8]) -> Int {
         bytes.starts(with: byteOrderMark) ? 3 : 0
     }
 
@@ -48,7 +48,7 @@ struct FrontMatter: Sendable, Hashable {
     ///
     /// - Throws: ``SigilError`` `.malformed` when the opening fence is never closed within ``maximumLength``
     ///   bytes (naming the offset of the opening fence).
-    static func locate(in bytes: [UInt8]) throws -> FrontMatter? {
+    package static func locate(in bytes: [UInt8]) throws -> FrontMatter? {
         guard let syntax = openingSyntax(bytes) else { return nil }
         let start = bomLength(bytes)
         let firstBreak = bytes.firstIndex(of: 0x0A, from: start) ?? start

@@ -1,5 +1,5 @@
 /// XML character references and escaping, as XMP needs them.
-enum XMLText {
+package enum XMLText {
     /// Resolves the five predefined entities and numeric references (`&#NN;`, `&#xHH;`). Unknown or broken
     /// references are kept literally; invalid UTF-8 becomes U+FFFD.
     static func decode(_ bytes: ArraySlice<UInt8>) -> String {
@@ -58,7 +58,7 @@ enum XMLText {
     }
 
     /// Escapes text for element content: `&`, `<`, `>`.
-    static func escapeContent(_ text: String) -> String {
+    package static func escapeContent(_ text: String) -> String {
         escape(text, quote: nil)
     }
 
