@@ -36,6 +36,12 @@ public struct LabelOptions: Sendable, Hashable {
     public var voiceLabelClip: String?
     /// The voice label's sentence (default 「本内容由人工智能生成」); must hold both wording elements.
     public var voiceText: String?
+    /// Where the explicit text label goes in text, Markdown and HTML: `start`, `end` or `both`.
+    public var textLabelPosition: String?
+    /// The explicit text label's language: `zh` (default) or `en`.
+    public var textLabelLanguage: String?
+    /// The explicit text label's own wording (both elements, one line); the language's default when nil.
+    public var textLabel: String?
 
     public init() {}
 
@@ -101,7 +107,19 @@ public struct LabelOptions: Sendable, Hashable {
             policy.softwareAgent = GeneratorInfo(name: name, version: parts.count > 1 ? parts[1] : nil)
         }
         try applyAudio(to: &policy)
+        try applyText(to: &policy)
         return added
+    }
+
+    /// The explicit text label's options.
+    private func applyText(to policy: inout LabelPolicy) throws {
+        if let textLabelPosition { policy.textLabel.position = try TextLabel.Position.parse(textLabelPosition) }
+        let language = try textLabelLanguage.map(TextLabel.Language.parse) ?? policy.textLabel.label.language
+        if let textLabel {
+            policy.textLabel.label = try TextLabel(text: textLabel, language: language)
+        } else if textLabelLanguage != nil {
+            policy.textLabel.label = TextLabel(language: language)
+        }
     }
 
     /// The audio rhythm label's options.

@@ -45,6 +45,11 @@ extension LabelOutcome {
                         "reencoded": audioReencoding.map { .string($0) } ?? .null,
                     ])))
         }
+        if let report = textLabel {
+            var text: [JSONValue.Member] = [.init("position", .optional(textLabelPosition?.rawValue))]
+            if case .object(let reported) = report.json { text += reported }
+            members.append(.init("explicitText", .object(text)))
+        }
         members.append(.init("c2pa", .optional(c2paManifest)))
         return .object(members)
     }

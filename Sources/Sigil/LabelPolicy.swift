@@ -13,6 +13,8 @@ public struct LabelPolicy: Sendable, Hashable {
     public var explicit = ExplicitLabelSpec()
     /// The audio explicit label (GB 45438 5.3): the Morse "AI" rhythm label, where it goes and how loud.
     public var rhythm = RhythmLabelInserter()
+    /// The explicit text label (GB 45438 5.1) for text, Markdown and HTML: its wording, language and position.
+    public var textLabel = TextLabelInserter()
     /// Refuse images whose header declares more pixels than this, before decoding (decompression bombs).
     public var maxPixels: Int = 100_000_000
     /// JPEG quality when the pixels are re-encoded; nil keeps the quality estimated from the source.
@@ -60,9 +62,21 @@ public struct LabelOutcome: Sendable {
     /// How compressed audio was encoded again around its rhythm label (`libmp3lame 128 kb/s`); nil when the
     /// samples were spliced without a re-encode (PCM WAV) or no rhythm label was added.
     public var audioReencoding: String? = nil
+    /// The explicit text label written, read back, when the `explicit` mark was applied to text.
+    public var textLabel: TextLabelReport? = nil
+    /// Where the explicit text label was asked to go.
+    public var textLabelPosition: TextLabel.Position? = nil
     /// Marks the policy asked for that this file could not take, each with the reason (the CLI prints them as
     /// warnings; ``marks`` lists only what was applied).
     public var notices: [String] = []
     /// The opening-frames label of a video (GB 45438 5.4), when the `explicit` mark was applied to one.
     public var opening: OpeningLabelOutcome? = nil
+}
+
+extension LabelOutcome {
+    /// The outcome of labeling text that is not a file (a chat answer): the labeled text as UTF-8, the first-write
+    /// label that names its producer and ProduceID, and the marks applied; what ``RecordKeeper`` records.
+    public static func text(_ content: String, label: AIGCLabel, marks: Set<Mark>) -> LabelOutcome {
+        LabelOutcome(bytes: Array(content.utf8), format: .plainText, label: label, explicit: nil, marks: marks, width: 0, height: 0)
+    }
 }

@@ -76,13 +76,13 @@ public struct Labeler: Sendable {
     public var registry: MediaRegistry { policy.registry }
 
     /// The marks this build applies to content of `kind`: pixel marks need an image; audio's explicit mark is the
-    /// rhythm label (GB 45438 5.3), video's the opening-frames label (5.4, painted by
+    /// rhythm label (GB 45438 5.3), text's the explicit text label (5.1), video's the opening-frames label (5.4, painted by
     /// ``labelFile(at:to:durable:keepBytes:progress:)``); the implicit label and C2PA go into every format whose handler
     /// writes them.
     public static func marks(for kind: MediaKind) -> Set<Mark> {
         switch kind {
         case .image: Set(Mark.supported)
-        case .audio, .video: Set(Mark.supported.filter { !$0.touchesPixels || $0 == .explicit })
+        case .audio, .video, .text: Set(Mark.supported.filter { !$0.touchesPixels || $0 == .explicit })
         default: Set(Mark.supported.filter { !$0.touchesPixels })
         }
     }
@@ -102,7 +102,7 @@ public struct Labeler: Sendable {
 
     /// ``label(_:fileExtension:)`` of a video whose opening label `opening` is already painted into `input`.
     func label(_ input: [UInt8], fileExtension: String?, opening: OpeningLabelOutcome?) throws -> LabelOutcome {
-        let (identified, writer) = try checkFormat(input, fileExtension: fileExtension)
+        let (identified, writer) = try checkFormat(input, fileExtension: fileExtension, explicitText: policy.marks.contains(.explicit))
         var label = try newLabel()
         let marks = policy.marks.intersection(Self.marks(for: identified.format.kind))
         var outcome = LabelOutcome(bytes: input, format: identified.format, label: label, explicit: nil, marks: marks, width: 0, height: 0)
@@ -126,11 +126,18 @@ public struct Labeler: Sendable {
             try labelPixels(&outcome)
         } else if identified.format.kind == .audio, marks.contains(.explicit) {
             try labelAudio(&outcome)
+        } else if identified.format.kind == .text, marks.contains(.explicit) {
+            try labelText(&outcome, fileExtension: fileExtension)
         }
         var bytes = outcome.bytes
 
         // Stage 2 — metadata: the one Annex E label (6.1 c), updated in place, plus Sigil's record of the visible label.
-        if marks.contains(.implicit) {
+        if marks.contains(.implicit), writer == nil {
+            outcome.marks.remove(.implicit)
+            outcome.notices.append(
+                "implicit: \(identified.format.displayName) has no file-metadata label site (GB 45438 5.1): the explicit text label is its label")
+        }
+        if marks.contains(.implicit), let writer {
             // ReservedCode1: the producer's signature over the label and the final essence (decision 0200).
             if label.reservedCode1.isEmpty, let signer = labelSigner {
                 label.reservedCode1 = try signer.sign(label, role: .producer, content: MemoryByteSource(bytes), registry: registry)
@@ -202,6 +209,16 @@ public struct Labeler: Sendable {
         }
     }
 
+    /// The text stage: the explicit text label (GB 45438 5.1) written at the start, the end or both of the visible
+    /// body (after Markdown front matter, inside HTML `<body>`), in the text's own encoding, and read back.
+    private func labelText(_ outcome: inout LabelOutcome, fileExtension: String?) throws {
+        let markup = outcome.format == .markdown ? TextMarkup.markdown : TextMarkup.detect(outcome.bytes, fileExtension: fileExtension)
+        let insertion = try policy.textLabel.insert(into: outcome.bytes, markup: markup)
+        outcome.bytes = insertion.bytes
+        outcome.textLabel = insertion.report
+        outcome.textLabelPosition = policy.textLabel.position
+    }
+
     /// The image stage: the header checked (a real size within ``LabelPolicy/maxPixels``), and when a pixel mark
     /// is on, the pixels decoded once, the marks applied in order, re-encoded in the source format with every
     /// metadata segment carried over.
@@ -236,10 +253,12 @@ public struct Labeler: Sendable {
             from: input, into: try codec.encode(decoded, policy: policy), format: format, registry: registry)
     }
 
-    /// The handler and format of a file to label: a format the registry knows whose handler writes labels.
-    func checkFormat(_ input: [UInt8], fileExtension: String? = nil) throws -> (MediaRegistry.Identified, any LabelWriting) {
+    /// The handler and format of a file to label, and its metadata writer: text without one (plain text, HTML)
+    /// is still labeled when the explicit mark is asked for, with the explicit text label alone.
+    func checkFormat(_ input: [UInt8], fileExtension: String?, explicitText: Bool) throws -> (MediaRegistry.Identified, (any LabelWriting)?) {
         guard let identified = registry.identify(input, fileExtension: fileExtension) else { throw registry.unrecognised(input) }
-        guard let writer = identified.handler as? any LabelWriting else { throw registry.notLabelable(identified.format) }
+        let writer = identified.handler as? any LabelWriting
+        guard writer != nil || (explicitText && identified.format.kind == .text) else { throw registry.notLabelable(identified.format) }
         return (identified, writer)
     }
 

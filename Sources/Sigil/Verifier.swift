@@ -21,6 +21,11 @@ public struct Verifier: Sendable {
         public var labelKeys: [[UInt8]] = []
         /// The formats Sigil reads (``MediaRegistry/standard`` unless a program adds its own).
         public var registry: MediaRegistry = .standard
+        /// Check the explicit text label of text, Markdown, HTML, DOCX and PDF (``ExplicitTextCheck``).
+        public var checkExplicitText = true
+        /// poppler's `pdftotext`, for the explicit text label of a PDF; nil skips it (the report says so).
+        /// ``PDFText/locate()`` finds it on the `PATH`.
+        public var pdftotext: String?
         public init() {}
     }
 
@@ -37,7 +42,10 @@ public struct Verifier: Sendable {
     ///
     /// - Throws: ``SigilError`` `.unsupportedFormat` only when no format of the registry recognises the bytes (the
     ///   message names what was seen); damaged files produce a report with findings instead.
-    public func verify(_ bytes: [UInt8]) throws -> VerificationReport {
+    ///
+    /// - Parameter fileExtension: the file name's extension, when known: it tells Markdown and HTML from plain
+    ///   text for the explicit text label check.
+    public func verify(_ bytes: [UInt8], fileExtension: String? = nil) throws -> VerificationReport {
         let scan = try LabelScanner.scan(bytes, registry: options.registry)
         var sites: [VerificationReport.Site] = []
         var fileFindings = scan.findings
@@ -145,6 +153,9 @@ public struct Verifier: Sendable {
                     .notDecoded, .info,
                     "metadata only (decode=false): pixels and samples were not decoded, so the visible label's presence, the watermark and the audio rhythm label were not checked"
                 ))
+        }
+        if options.checkExplicitText {
+            report.explicitText = ExplicitTextCheck.check(bytes, format: scan.format, fileExtension: fileExtension, pdftotext: options.pdftotext)
         }
         return report
     }
@@ -268,6 +279,8 @@ public struct VerificationReport: Sendable {
     public var opening: OpeningLabelCheck? = nil
     /// Whether pixels and samples were decoded; false in metadata-only mode, where a finding says what went unchecked.
     public var decoded = true
+    /// The explicit text label (GB 45438 5.1) in the text a reader sees; nil for content without text.
+    public var explicitText: ExplicitTextCheck? = nil
 
     /// What the keyed pixel watermark said.
     public struct Watermark: Sendable {
@@ -306,6 +319,7 @@ public struct VerificationReport: Sendable {
                     ?? .null))
         members.append(.init("rhythm", rhythm.map { .array($0.map(\.json)) } ?? .null))
         members.append(.init("decoded", .bool(decoded)))
+        members.append(.init("explicitText", explicitText?.json ?? .null))
         members.append(.init("findings", .array(findings.map(\.jsonValue))))
         return .object(members)
     }

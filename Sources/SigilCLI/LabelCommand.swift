@@ -47,6 +47,12 @@ struct LabelCommand: AsyncParsableCommand {
     var voiceLabel: String?
     @Option(name: .customLong("voice-text"), help: "The spoken label's sentence (default 本内容由人工智能生成); must hold both wording elements.")
     var voiceText: String?
+    @Option(name: .customLong("text-label-position"), help: "Where the explicit text label goes in text, Markdown and HTML: start, end or both.")
+    var textLabelPosition: String?
+    @Option(name: .customLong("text-label-language"), help: "The explicit text label's language: zh (「本内容由人工智能生成」, default) or en.")
+    var textLabelLanguage: String?
+    @Option(name: .customLong("text-label"), help: "The explicit text label's own wording (one line with 人工智能 or AI, and 生成 or 合成).")
+    var textLabel: String?
     @Option(help: "Comma list of marks: \(Mark.supported.map(\.rawValue).joined(separator: ",")). Default: all.") var marks: String?
     @Option(name: .customLong("max-pixels"), help: "Refuse images with more pixels than this.") var maxPixels: Int = 100_000_000
     @Option(help: "JPEG quality when pixels are re-encoded (default: the source's estimated quality).") var quality: Int?
@@ -81,6 +87,7 @@ struct LabelCommand: AsyncParsableCommand {
         (options.labelSignature, options.labelBinding, options.softwareAgent) = (labelSignature, labelBinding, softwareAgent)
         (options.audioLabelPosition, options.toneHz, options.morseUnitMs) = (audioLabelPosition, toneHz, morseUnitMs)
         (options.audioLabel, options.voiceLabelClip, options.voiceText) = (audioLabel, voiceLabel, voiceText)
+        (options.textLabelPosition, options.textLabelLanguage, options.textLabel) = (textLabelPosition, textLabelLanguage, textLabel)
         let added = try options.apply(to: &policy)
         if !added.isEmpty { Terminal.warning(LabelOptions.addedNotice(added)) }
         policy.explicit.fontPath = font
@@ -182,6 +189,11 @@ extension LabelOutcome {
                 : "whole video re-encoded: \(o.wholeReason ?? "")"
             lines.append(
                 "  explicit  「\(p.text)」 \(p.position.rawValue) on frames \(String(format: "%.3f–%.3f s", r.start, r.end)) (\(r.frames) frames), ink height \(p.inkHeight) px = \(String(format: "%.1f", p.inkHeightFraction * 100)) % of the shortest side; \(how)"
+            )
+        }
+        if let report = textLabel, let first = report.matches.first {
+            lines.append(
+                "  explicit  text label 「\(first.text)」 at the \(textLabelPosition?.rawValue ?? first.placement.rawValue) (\(report.markup), \(report.encoding))"
             )
         }
         if let r = rhythm {

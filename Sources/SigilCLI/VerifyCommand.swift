@@ -40,6 +40,7 @@ struct VerifyCommand: AsyncParsableCommand {
             options.watermarkKey = try WatermarkKeys.existing(dataDirectory: dataDirectory, keysDirectory: keysDirectory)
         }
         if let trustAnchors { options.trustAnchors = try TrustAnchors(pem: String(decoding: try FileIO.read(trustAnchors), as: UTF8.self)) }
+        options.pdftotext = PDFText.locate()
         options.labelKeys = ProvenanceKeyLoader.keystore(dataDirectory: dataDirectory, keysDirectory: keysDirectory).publicLabelKeys()
         let verifier = Verifier(options: options)
         let keeper = try await records.openKeeper(data: dataDirectory, keys: keysDirectory)
@@ -62,7 +63,7 @@ struct VerifyCommand: AsyncParsableCommand {
         for input in inputs {
             do {
                 let bytes = try FileIO.read(input)
-                var report = try verifier.verify(bytes)
+                var report = try verifier.verify(bytes, fileExtension: URL(fileURLWithPath: input).pathExtension)
                 verifier.checkOpeningLabel(at: input, into: &report)
                 let check = try await check(input, bytes, report, keeper: keeper)
                 if report.hasProblems || check?.hasProblems == true { worst = max(worst, ExitStatus.problems) }
@@ -150,6 +151,7 @@ extension VerificationReport {
                     + "unit \(String(format: "%.0f", d.unitMilliseconds)) ms, tone \(String(format: "%.0f", d.toneHertz)) Hz")
         }
         if rhythm?.isEmpty == true { lines.append("  rhythm       no rhythm label heard") }
+        if let explicitText { lines.append("  text label   \(explicitText.summary)") }
         if let c2pa {
             var line = "  c2pa         \(c2pa.state.rawValue)"
             if let signer = c2pa.signer {

@@ -21,6 +21,7 @@ public enum SigilServer {
             router.group().add(middleware: APIKeyAuthentication(keys: service.keyCache, scopes: scopes))
         }
         keyed(.label).post("/v1/label", use: api.label)
+            .post("/v1/chat/label", use: api.labelChat)
             .post("/v1/generations", use: api.authorizeGeneration)
         keyed(.label, .auditor).get("/v1/records/:produceID", use: api.records)
         keyed(.propagate).post("/v1/propagate", use: api.propagate)
@@ -57,6 +58,7 @@ public enum SigilServer {
         router.get("/v1/reports/:id", use: api.report)
         router.get("/v1/refutations", use: api.refutations)
         router.get("/v1/agreements", use: api.agreements)
+        router.get("/v1/label-text", use: api.labelText)
         router.get("/healthz", use: api.health)
         router.get("/readyz", use: api.ready)
         router.get("/metrics", use: api.metrics)

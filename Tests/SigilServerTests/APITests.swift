@@ -96,7 +96,7 @@ struct APITests {
             #expect(text.status == .unsupportedMediaType)
             #expect(try text.errorCode() == "unsupported-media-type")
             let notImage = try await client.post(
-                "/v1/label", Array("hello, not an image".utf8), type: "application/octet-stream", token: harness.labelToken)
+                "/v1/label", [0x00, 0x00, 0x9C, 0x00, 0xFF, 0x01, 0x00], type: "application/octet-stream", token: harness.labelToken)
             #expect(notImage.status == .unsupportedMediaType)
             #expect(try notImage.errorCode() == "unsupported-format")
             let truncated = try await client.post("/v1/label", Array(jpeg.prefix(jpeg.count / 3)), token: harness.labelToken)

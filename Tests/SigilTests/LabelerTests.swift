@@ -132,7 +132,8 @@ import SigilTestSupport
     @Test func unsupportedAndDamagedInputsAreClearErrors() throws {
         let labeler = try Labeler(policy: try TestSupport.policy())
         #expect(throws: SigilError(.unsupportedFormat, "")) { try labeler.label([]) }
-        #expect(throws: SigilError(.unsupportedFormat, "")) { try labeler.label(Array("hello, world".utf8)) }
+        // Bytes that are neither a known format nor text (text now takes the explicit text label, issue 20).
+        #expect(throws: SigilError(.unsupportedFormat, "")) { try labeler.label([0x00, 0x00, 0x9C, 0x00, 0xFF, 0x01, 0x00]) }
         let jpeg = try TestSupport.read(TestSupport.examples.appendingPathComponent("landscape.jpg"))
         #expect(throws: SigilError.self) { try labeler.label(Array(jpeg.prefix(jpeg.count / 2))) }
         #expect(throws: SigilError.self) { try labeler.label(Array(jpeg.prefix(300))) }

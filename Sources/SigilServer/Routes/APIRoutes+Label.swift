@@ -10,7 +10,8 @@ extension APIRoutes {
     /// The options `POST /v1/label` takes (the CLI's, camel-cased).
     static let labelOptions: Set<String> = [
         "producer", "produceID", "text", "position", "style", "margin", "inkHeight", "marks", "quality", "labelSignature",
-        "serviceCategory", "model", "account", "optOutAgreement", "recipient", "proof", "generationId",
+        "serviceCategory", "model", "account", "optOutAgreement", "recipient", "proof", "generationId", "textLabelPosition",
+        "textLabelLanguage", "textLabel",
     ]
 
     /// `POST /v1/label` (scope `label`): the file in, the labeled file out, recorded in the log.
@@ -21,33 +22,8 @@ extension APIRoutes {
         try options.check(known: Self.labelOptions)
         let (policy, marksAdded) = try labelPolicy(options, key: key)
         let duties = service.compliance
-        var generation: Generation?
-        if let generationID = options.string("generationId") {
-            generation = try await duties.checkLabel(generationID: generationID)
-        } else if duties.configuration.requireGeneration {
-            throw SigilError(.refused, "this server labels only authorised generations: pass generationId from POST /v1/generations")
-        }
-        var category = try options.string("serviceCategory").map { try ServiceCategory(parsing: $0) } ?? generation?.category ?? .other
-        var accountReference = options.string("account")
-        if let generation {
-            if let asked = options.string("serviceCategory"), try ServiceCategory(parsing: asked) != generation.category {
-                throw APIError(
-                    .badRequest, "usage", "serviceCategory \(asked) differs from generation \(generation.id)'s \(generation.category.contractName)")
-            }
-            if let asked = accountReference, asked != generation.account {
-                throw APIError(.badRequest, "usage", "account \(asked) differs from generation \(generation.id)'s account")
-            }
-            accountReference = generation.account
-            category = generation.category
-        } else if let reference = accountReference, reference.hasPrefix("acc_"), let account = try await duties.accounts.get(reference),
-            let refusal = account.refusal
-        {
-            throw SigilError(.refused, refusal)
-        }
-        let context = RecordKeeper.Context(
-            serviceCategory: category, model: options.string("model"), accountReference: accountReference,
-            optOutAgreement: options.string("optOutAgreement"), optOutRecipient: options.string("recipient"))
-        try context.validate()
+        let (generation, context) = try await generationContext(options, defaultCategory: .other)
+        let category = context.serviceCategory
         // Leaving out the explicit label (Measures Art. 9): only on the user's request under a published agreement,
         // with the recipient named, and never for a face or voice edit (DSP Art. 17).
         let rules = LabelingRules.enforced
@@ -79,7 +55,8 @@ extension APIRoutes {
         let bytes = upload.bytes
         let screener = try await duties.screeningCache.current()
         if screener.hasImageRules, let hash = try await work({ PerceptualHash.hash(imageBytes: bytes) }) {
-            try await duties.screenOutput(perceptualHash: hash, screener: screener, subject: generation?.id ?? "label", account: accountReference)
+            try await duties.screenOutput(
+                perceptualHash: hash, screener: screener, subject: generation?.id ?? "label", account: context.accountReference)
         }
         let labeler = try Labeler(policy: policy, preloadedFont: service.font)
         let keeper = service.keeper
@@ -123,6 +100,41 @@ extension APIRoutes {
         return Self.json(outcome.json(input: upload.filename, output: nil).appending(members), headers: headers)
     }
 
+    /// The generation a label request names (checked: authorised, not used up) and the record context it implies:
+    /// its service category and account win over the request's, which must not contradict them; without duties a
+    /// request may name an account, which must not be suspended.
+    func generationContext(_ options: RequestOptions, defaultCategory: ServiceCategory) async throws -> (Generation?, RecordKeeper.Context) {
+        let duties = service.compliance
+        var generation: Generation?
+        if let generationID = options.string("generationId") {
+            generation = try await duties.checkLabel(generationID: generationID)
+        } else if duties.configuration.requireGeneration {
+            throw SigilError(.refused, "this server labels only authorised generations: pass generationId from POST /v1/generations")
+        }
+        var category = try options.string("serviceCategory").map { try ServiceCategory(parsing: $0) } ?? generation?.category ?? defaultCategory
+        var accountReference = options.string("account")
+        if let generation {
+            if let asked = options.string("serviceCategory"), try ServiceCategory(parsing: asked) != generation.category {
+                throw APIError(
+                    .badRequest, "usage", "serviceCategory \(asked) differs from generation \(generation.id)'s \(generation.category.contractName)")
+            }
+            if let asked = accountReference, asked != generation.account {
+                throw APIError(.badRequest, "usage", "account \(asked) differs from generation \(generation.id)'s account")
+            }
+            accountReference = generation.account
+            category = generation.category
+        } else if let reference = accountReference, reference.hasPrefix("acc_"), let account = try await duties.accounts.get(reference),
+            let refusal = account.refusal
+        {
+            throw SigilError(.refused, refusal)
+        }
+        let context = RecordKeeper.Context(
+            serviceCategory: category, model: options.string("model"), accountReference: accountReference,
+            optOutAgreement: options.string("optOutAgreement"), optOutRecipient: options.string("recipient"))
+        try context.validate()
+        return (generation, context)
+    }
+
     /// The label policy of a request: the key's provider code (or the server's) as producer, this provider's keys,
     /// and the CLI's options; with the mandatory marks the request's `marks` left out and got added.
     func labelPolicy(_ options: RequestOptions, key: APIKey) throws -> (LabelPolicy, [Mark]) {
@@ -136,6 +148,8 @@ extension APIRoutes {
             (options.string("marks"), options.string("produceID"), options.string("text"), options.string("position"), options.string("style"))
         (label.margin, label.inkHeight, label.quality) = (try options.double("margin"), try options.double("inkHeight"), try options.int("quality"))
         label.labelSignature = options.string("labelSignature")
+        (label.textLabelPosition, label.textLabelLanguage, label.textLabel) =
+            (options.string("textLabelPosition"), options.string("textLabelLanguage"), options.string("textLabel"))
         let added = try label.apply(to: &policy)
         policy.maxPixels = service.configuration.maxPixels
         policy.watermarkKey = service.watermarkKey

@@ -1,0 +1,132 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Sigil
+import SigilAccess
+import SigilCompliance
+
+extension APIRoutes {
+    /// The options `POST /v1/chat/label` takes, as query parameters.
+    static let chatOptions: Set<String> = [
+        "position", "lang", "text", "serviceCategory", "model", "account", "generationId", "proof",
+    ]
+
+    /// `POST /v1/chat/label` (scope `label`): an OpenAI-compatible chat completion in, the same completion out with
+    /// the explicit text label (GB 45438 5.1) in each assistant message, recorded in the log like a labeled file.
+    ///
+    /// - `application/json`: a `chat.completion` object; the answer is the labeled object, with `Sigil-Produce-ID`
+    ///   and `Sigil-Log-Index` headers.
+    /// - `text/event-stream`: the model server's stream (`data: {chunk}` events, `data: [DONE]`), relayed as it
+    ///   arrives with the label as a chunk of its own, first or last; the record is kept when the stream ends and
+    ///   announced in a closing comment event (`: sigil-record {…}`), since the headers have gone by then.
+    func labelChat(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        let key = try context.requireAPIKey()
+        let options = RequestOptions(query: request.uri.queryParameters.map { (String($0.key), String($0.value)) })
+        try options.check(known: Self.chatOptions)
+        let labeler = try Self.chatLabeler(options)
+        let producer = try key.providerCode.map(ProviderCode.init) ?? service.producer
+        let (generation, recordContext) = try await generationContext(options, defaultCategory: .dialogue)
+        let label = try AIGCLabel.firstWrite(producer: producer.rawValue, produceID: ProduceID.generate(), reservedCode1: "")
+        let proofs = try options.bool("proof") ?? false
+        let mediaType = (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let limit = service.configuration.maxBodyBytes
+
+        if mediaType == "text/event-stream" {
+            let body = ResponseBody { [self] writer in
+                var stream = SSELabelStream(labeler: labeler)
+                for try await buffer in request.body {
+                    let out = try stream.feed(buffer.readableBytesView)
+                    guard stream.bytesRead <= limit else {
+                        throw APIError(.contentTooLarge, "too-large", "the stream is over the server's limit of \(limit) bytes")
+                    }
+                    if !out.isEmpty { try await writer.write(ByteBuffer(bytes: out)) }
+                }
+                let tail = stream.finish()
+                if !tail.isEmpty { try await writer.write(ByteBuffer(bytes: tail)) }
+                let receipt = try await keepChat(
+                    stream.content, label: label, context: recordContext, generation: generation, proofs: proofs)
+                let note = JSONValue.object([
+                    "produceID": .string(label.produceID), "logIndex": .number(String(receipt.index)), "leafHash": .string(receipt.leafHash.hex),
+                ])
+                try await writer.write(ByteBuffer(string: ": sigil-record \(note.serialized)\n\n"))
+                try await writer.finish(nil)
+            }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache", .sigilProduceID: label.produceID],
+                body: body)
+        }
+
+        guard mediaType == nil || mediaType == "" || mediaType == "application/json" else {
+            throw APIError(
+                .unsupportedMediaType, "unsupported-media-type",
+                "send a chat completion as application/json or its stream as text/event-stream; got \(mediaType ?? "")")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "too-large", "the body is over the server's limit of \(limit) bytes")
+        }
+        let completion: JSONValue
+        do {
+            completion = try JSONValue.parse(String(decoding: buffer.readableBytesView, as: UTF8.self))
+        } catch {
+            throw APIError(.badRequest, "bad-json", "the chat completion is not JSON: \(error)")
+        }
+        let outcome = try labeler.label(completion)
+        var context = recordContext
+        if context.model == nil { context.model = completion["model"]?.stringValue }
+        let receipt = try await keepChat(outcome.content, label: label, context: context, generation: generation, proofs: proofs)
+        var headers: HTTPFields = [.sigilProduceID: label.produceID, .sigilLogIndex: String(receipt.index), .sigilLeafHash: receipt.leafHash.hex]
+        if let size = receipt.checkpointSize { headers[.sigilCheckpointSize] = String(size) }
+        return Self.json(outcome.completion, headers: headers)
+    }
+
+    /// The labeler a chat request asks for: `position` (start, end, both; start by default), `lang` (zh, en) and
+    /// an own wording `text`.
+    static func chatLabeler(_ options: RequestOptions) throws -> ChatCompletionLabeler {
+        let language = try options.string("lang").map(TextLabel.Language.parse) ?? .zh
+        let label = try options.string("text").map { try TextLabel(text: $0, language: language) } ?? TextLabel(language: language)
+        let position = try options.string("position").map(TextLabel.Position.parse) ?? .start
+        return ChatCompletionLabeler(label: label, position: position)
+    }
+
+    /// Records a labeled chat answer (its text, label included, is the content the record digests) and ties it to
+    /// its generation.
+    func keepChat(
+        _ content: String, label: AIGCLabel, context: RecordKeeper.Context, generation: Generation?, proofs: Bool
+    ) async throws -> RecordKeeper.Receipt {
+        let outcome = LabelOutcome.text(content, label: label, marks: [.explicit])
+        let record = try service.keeper.record(for: outcome, context: context)
+        guard let receipt = try await service.keeper.keep([record], proofs: proofs).first else {
+            throw APIError(.internalServerError, "internal", "the log returned no receipt")
+        }
+        if let generation {
+            try await service.compliance.generations.addOutput(generation.id, produceID: label.produceID, logIndex: receipt.index)
+        }
+        service.metrics.labeled(marks: [Mark.explicit.rawValue], format: "chat")
+        return receipt
+    }
+
+    /// `GET /v1/label-text` (public): the interface label of GB 45438 5.6 for a chat UI to show continuously near
+    /// the content or at the top, bottom or background of the interface; `lang=zh` (default) or `en`.
+    func labelText(_ request: Request, context: SigilRequestContext) async throws -> Response {
+        let options = RequestOptions(query: request.uri.queryParameters.map { (String($0.key), String($0.value)) })
+        try options.check(known: ["lang"])
+        let language = try options.string("lang").map(TextLabel.Language.parse) ?? .zh
+        let label = TextLabel(language: language)
+        return Self.json(
+            .object([
+                "lang": .string(language.rawValue),
+                "text": .string(label.text),
+                "clause": "GB 45438-2025 5.6",
+                "display": .array([
+                    "continuously near the generated content",
+                    "continuously at the top, bottom, background or another suitable position of the interface",
+                ]),
+            ]),
+            headers: [.cacheControl: "public, max-age=86400"])
+    }
+}
