@@ -33,7 +33,9 @@ public enum WordBodyText {
             }
             guard let close = xml[i...].firstIndex(of: UInt8(ascii: ">")) else { break }
             let tag = xml[(i + 1)..<close]
-            let name = tag.prefix { $0 != 0x20 && $0 != 0x2F && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+            // The element name, with the leading "/" of an end tag kept (so "</w:p>" is "/w:p").
+            let closing = tag.first == UInt8(ascii: "/") ? 1 : 0
+            let name = tag.prefix(closing) + tag.dropFirst(closing).prefix { $0 != 0x20 && $0 != 0x2F && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
             switch Array(name) {
             case Array("w:t".utf8):
                 if tag.last == UInt8(ascii: "/") {
