@@ -76,11 +76,7 @@ public enum PDFText {
 
     /// `pdftotext` on the `PATH`, or nil.
     public static func locate() -> String? {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-            let path = "\(dir)/pdftotext"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
+        try? FFmpegTools.executable("pdftotext", neededFor: "")
     }
 
     /// The text of the PDF `bytes` (UTF-8, pages separated by form feeds).

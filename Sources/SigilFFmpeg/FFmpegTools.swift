@@ -29,15 +29,19 @@ public struct FFmpegTools: Sendable, Hashable {
     ///
     /// - Throws: ``SigilError`` `.externalTool` naming the missing program and the Debian package that has it.
     public static func locate(timeout: Duration = .seconds(3600)) throws -> FFmpegTools {
-        func find(_ name: String) throws -> String {
-            for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-                let path = "\(dir)/\(name)"
-                if FileManager.default.isExecutableFile(atPath: path) { return path }
-            }
-            throw SigilError(
-                .externalTool, "\(name) is not on PATH; Sigil decodes and encodes video and compressed audio with it (Debian package ffmpeg)")
+        let why = "Sigil decodes and encodes video and compressed audio with it (Debian package ffmpeg)"
+        return FFmpegTools(ffmpeg: try executable("ffmpeg", neededFor: why), ffprobe: try executable("ffprobe", neededFor: why), timeout: timeout)
+    }
+
+    /// The program `name` on `PATH` (any other tool run through ``run(_:_:progress:)``, e.g. espeak-ng).
+    ///
+    /// - Throws: ``SigilError`` `.externalTool`: "`name` is not on PATH; `why`".
+    public static func executable(_ name: String, neededFor why: String) throws -> String {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let path = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
-        return FFmpegTools(ffmpeg: try find("ffmpeg"), ffprobe: try find("ffprobe"), timeout: timeout)
+        throw SigilError(.externalTool, "\(name) is not on PATH; \(why)")
     }
 
     /// Runs `ffprobe` and returns its stdout.

@@ -59,7 +59,8 @@ public struct VoiceLabel: Sendable, Hashable {
             return (samples, rate)
         }
         // espeak-ng's speed is in words a minute; scale it once by how far the first rendering missed the target.
-        let espeak = try Self.espeak()
+        let espeak = try FFmpegTools.executable(
+            "espeak-ng", neededFor: "the synthesised voice label needs it (Debian package espeak-ng), or give a clip")
         let wav = directory.appendingPathComponent("voice.wav").path
         var speed = 150.0
         var result: (samples: [Float], charactersPerMinute: Double) = ([], 0)
@@ -88,14 +89,5 @@ public struct VoiceLabel: Sendable, Hashable {
         }
         let seconds = Double((last - first) / channels) / Double(sampleRate)
         return Double(spokenCharacters) / (seconds / 60)
-    }
-
-    /// `espeak-ng` on PATH.
-    static func espeak() throws -> String {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-            let path = "\(dir)/espeak-ng"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        throw SigilError(.externalTool, "espeak-ng is not on PATH; the synthesised voice label needs it (Debian package espeak-ng), or give a clip")
     }
 }
