@@ -94,7 +94,8 @@ public struct CompressedAudioRelabeler: Sendable {
         let total = try WAVPCMLayout(MemoryByteSource(wav)).frameCount
         rhythm.frames = (ends.start ? [0] : []) + (ends.end ? [total] : [])
         return Outcome(
-            bytes: joined, rhythm: rhythm, encoding: "label frames only (\(codec[3].dropLast()) kb/s LAME), the original frames untouched",
+            bytes: joined, rhythm: rhythm,
+            encoding: "label frames only (\(min(Self.kilobitsPerSecond(stream), 320)) kb/s LAME), the original frames untouched",
             lossy: false,
             labelFramesOnly: true)
     }
@@ -118,10 +119,14 @@ public struct CompressedAudioRelabeler: Sendable {
         return Outcome(bytes: try [UInt8](Data(contentsOf: URL(fileURLWithPath: output))), rhythm: rhythm, encoding: encoding, lossy: lossy)
     }
 
+    /// The source's bit rate, rounded to whole kb/s, within what the encoders accept.
+    static func kilobitsPerSecond(_ stream: FFmpegAudio.Stream) -> Int {
+        max(8, min(512, ((stream.bitRate ?? 128_000) + 500) / 1000))
+    }
+
     /// The encoder arguments for `format`, its description, and whether it is lossy.
     static func encoder(for format: MediaFormat, stream: FFmpegAudio.Stream) -> (arguments: [String], description: String, lossy: Bool) {
-        // The source's bit rate, rounded to whole kb/s, within what the encoders accept.
-        let kbps = max(8, min(512, ((stream.bitRate ?? 128_000) + 500) / 1000))
+        let kbps = kilobitsPerSecond(stream)
         switch format.id {
         case "flac":
             let bits = (stream.bitsPerRawSample ?? 16) > 16 ? "s32" : "s16"
