@@ -26,6 +26,11 @@ var targets: [Target] = [
     .target(name: "SigilContainers", dependencies: ["SigilCore", "CZlib", .product(name: "Yams", package: "Yams")], swiftSettings: upcoming),
     .target(name: "SigilFFmpeg", dependencies: ["SigilCore"], swiftSettings: upcoming),
     .target(name: "SigilText", dependencies: ["SigilCore", "SigilContainers"], swiftSettings: upcoming),
+    .target(
+        name: "SigilTextMark",
+        dependencies: ["SigilCore", .product(name: "Crypto", package: "swift-crypto")],
+        swiftSettings: upcoming
+    ),
     .target(name: "SigilAudio", dependencies: ["SigilCore", "SigilContainers", "SigilFFmpeg", "CEBUR128"], swiftSettings: upcoming),
     .target(
         name: "SigilImaging",
@@ -101,6 +106,7 @@ var targets: [Target] = [
         dependencies: [
             "SigilCore", "SigilContainers", "SigilImaging", "SigilKeys", "SigilWatermark", "SigilProvenance",
             "SigilLedger", "SigilStore", "CSigilIO", "SigilAudio", "SigilFFmpeg", "SigilVideo", "SigilText",
+            "SigilTextMark",
         ],
         swiftSettings: upcoming
     ),
@@ -143,6 +149,10 @@ var targets: [Target] = [
     .testTarget(
         name: "SigilContainersTests", dependencies: ["SigilContainers", "SigilTestSupport"], resources: [.copy("Resources")], swiftSettings: upcoming),
     .testTarget(name: "SigilTextTests", dependencies: ["SigilText", "SigilContainers", "SigilTestSupport"], swiftSettings: upcoming),
+    .testTarget(
+        name: "SigilTextMarkTests", dependencies: ["SigilTextMark", "SigilTestSupport"], resources: [.copy("Resources")],
+        swiftSettings: upcoming
+    ),
     .testTarget(name: "SigilAudioTests", dependencies: ["SigilAudio", "SigilContainers", "SigilTestSupport"], swiftSettings: upcoming),
     .testTarget(name: "SigilImagingTests", dependencies: ["SigilImaging", "SigilContainers"], swiftSettings: upcoming),
     .testTarget(name: "SigilVideoTests", dependencies: ["SigilVideo", "SigilImaging", "SigilFFmpeg", "SigilTestSupport"], swiftSettings: upcoming),
@@ -201,6 +211,7 @@ let package = Package(
         .library(name: "SigilContainers", targets: ["SigilContainers"]),
         .library(name: "SigilAudio", targets: ["SigilAudio"]),
         .library(name: "SigilText", targets: ["SigilText"]),
+        .library(name: "SigilTextMark", targets: ["SigilTextMark"]),
         .library(name: "SigilImaging", targets: ["SigilImaging"]),
         .library(name: "SigilWatermark", targets: ["SigilWatermark"]),
         .library(name: "SigilVideo", targets: ["SigilVideo"]),

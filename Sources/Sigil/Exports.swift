@@ -7,6 +7,7 @@
 @_exported import SigilLedger
 @_exported import SigilProvenance
 @_exported import SigilStore
+@_exported import SigilTextMark
 @_exported import SigilVideo
 @_exported import SigilText
 @_exported import SigilWatermark
