@@ -73,7 +73,7 @@ struct TextMarkCommand: AsyncParsableCommand {
             let key = try keyOptions.samplingKey()
             let session = LogitsProcessorSession(
                 sampler: TextMarkSampler(key: key), temperature: temperature, seed: seed)
-            let summary = try session.serve(input: STDIN_FILENO, output: STDOUT_FILENO)
+            let summary = try await session.serve(input: STDIN_FILENO, output: STDOUT_FILENO)
             Terminal.note(
                 "textmark serve-lp: \(summary.steps) steps, \(summary.tokens) tokens (\(summary.markedTokens) marked), "
                     + String(format: "%.2f s sampling, key %@", summary.samplingSeconds, key.keyID))

@@ -102,7 +102,13 @@ private func fuzzTextMark(_ bytes: [UInt8]) {
     _ = bytes.withUnsafeBytes { Glibc.write(pipe[1], $0.baseAddress, $0.count) }
     close(pipe[1])
     let session = LogitsProcessorSession(sampler: TextMarkSampler(key: TextMarkKey(passphrase: "fuzz")), seed: 1)
-    _ = try? session.serve(input: pipe[0], output: devNull)
+    let input = pipe[0]
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        _ = try? await session.serve(input: input, output: devNull)
+        done.signal()
+    }
+    done.wait()
     close(pipe[0])
     close(devNull)
 }

@@ -44,7 +44,7 @@ public struct LogitsProcessorSession: Sendable {
     ///
     /// - Throws: ``SigilError`` `.malformed` when a message is not the protocol's (naming the byte offset in the
     ///   input stream), `.io` when a pipe fails.
-    public func serve(input: Int32, output: Int32) throws -> Summary {
+    public func serve(input: Int32, output: Int32) async throws -> Summary {
         var reader = DescriptorReader(descriptor: input)
         guard let helloLine = try reader.line() else { return Summary() }
         let hello = try Self.object(helloLine, at: 0)
@@ -55,8 +55,7 @@ public struct LogitsProcessorSession: Sendable {
         }
         try Self.write(Array("{\"ok\":true}\n".utf8), to: output)
         var summary = Summary()
-        var generator: SplitMix64 = SplitMix64(seed: seed ?? UInt64.random(in: .min ... .max))
-        var logits = [Float](repeating: 0, count: vocabulary)
+        var seeds = SplitMix64(seed: seed ?? UInt64.random(in: .min ... .max))
         while true {
             let offset = reader.offset
             guard let line = try reader.line() else { return summary }
@@ -66,23 +65,58 @@ public struct LogitsProcessorSession: Sendable {
             else {
                 throw SigilError(.malformed, "a step request needs \"rows\" and that many \"context\" lists", offset: offset)
             }
-            var tokens: [Int32] = []
-            tokens.reserveCapacity(rows)
-            for row in 0..<rows {
-                try logits.withUnsafeMutableBytes { try reader.read(into: $0) }
-                let started = DispatchTime.now().uptimeNanoseconds
-                let context = contexts[row].map { Int32(truncatingIfNeeded: $0) }
-                if sampler.marks(after: context) { summary.markedTokens += 1 }
-                let token = logits.withUnsafeBufferPointer {
-                    sampler.nextToken(context: context, logits: $0, temperature: temperature, using: &generator)
-                }
-                tokens.append(token ?? 0)
-                summary.samplingSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            guard rows <= (1 << 28) / vocabulary else {
+                throw SigilError(.tooLarge, "\(rows) rows of \(vocabulary) logits is over 1 GiB in one step", offset: offset)
             }
+            var logits = [Float](repeating: 0, count: rows * vocabulary)
+            try logits.withUnsafeMutableBytes { try reader.read(into: $0) }
+            let started = DispatchTime.now().uptimeNanoseconds
+            let rowSeeds = (0..<rows).map { _ in seeds.next() }
+            let step = Step(
+                contexts: contexts.map { $0.map { Int32(truncatingIfNeeded: $0) } }, logits: logits, vocabulary: vocabulary,
+                seeds: rowSeeds)
+            let tokens = await choose(step)
+            summary.markedTokens += step.contexts.filter(sampler.marks(after:)).count
+            summary.samplingSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             summary.steps += 1
             summary.tokens += rows
             let answer = "{\"type\":\"tokens\",\"tokens\":[" + tokens.map(String.init).joined(separator: ",") + "]}\n"
             try Self.write(Array(answer.utf8), to: output)
+        }
+    }
+
+    /// One decoding step's rows.
+    private struct Step: Sendable {
+        let contexts: [[Int32]]
+        let logits: [Float]
+        let vocabulary: Int
+        let seeds: [UInt64]
+    }
+
+    /// The step's tokens, its rows spread over the cores in contiguous chunks.
+    private func choose(_ step: Step) async -> [Int32] {
+        let rows = step.contexts.count
+        let chunks = min(rows, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        let sampler = sampler
+        let temperature = temperature
+        return await withTaskGroup(of: (Int, [Int32]).self) { group in
+            for chunk in 0..<chunks {
+                let range = (rows * chunk / chunks)..<(rows * (chunk + 1) / chunks)
+                group.addTask {
+                    let tokens = range.map { row in
+                        var generator = SplitMix64(seed: step.seeds[row])
+                        return step.logits.withUnsafeBufferPointer { all in
+                            let logits = UnsafeBufferPointer(rebasing: all[(row * step.vocabulary)..<((row + 1) * step.vocabulary)])
+                            return sampler.nextToken(context: step.contexts[row], logits: logits, temperature: temperature, using: &generator)
+                                ?? 0
+                        }
+                    }
+                    return (chunk, tokens)
+                }
+            }
+            var parts = [[Int32]](repeating: [], count: chunks)
+            for await (chunk, tokens) in group { parts[chunk] = tokens }
+            return parts.flatMap { $0 }
         }
     }
 

@@ -45,38 +45,87 @@ public struct TextMarkSampler: Sendable {
         -> [(token: Int32, probability: Double)]
     {
         let scale = 1 / max(temperature, 1e-6)
-        var maximum = -Double.infinity
-        for value in logits where value.isFinite {
-            maximum = max(maximum, Double(value) * scale)
-        }
+        var maximum = -Float.infinity
+        for value in logits where value > maximum && value.isFinite { maximum = value }
         guard maximum.isFinite else { return [] }
-        let floor = log(scheme.supportFloor)
+        let cut = supportCut(logits, maximum: maximum, scale: scale)
         var tokens: [Int32] = []
         var weights: [Double] = []
-        var total = 0.0
-        for (index, value) in logits.enumerated() where value.isFinite {
-            let shifted = Double(value) * scale - maximum
-            guard shifted >= floor else { continue }
-            let weight = exp(shifted)
+        for index in 0..<logits.count where logits[index] >= cut && logits[index].isFinite {
             tokens.append(Int32(truncatingIfNeeded: index))
-            weights.append(weight)
-            total += weight
+            weights.append(exp(Double(logits[index] - maximum) * scale))
         }
+        let total = weights.reduce(0, +)
         for index in weights.indices { weights[index] /= total }
-        if marks(after: context) {
+        if marks(after: context), scheme.layers > 0 {
             let g = context.withUnsafeBufferPointer { GValues(key: key, context: UnsafeBufferPointer(rebasing: $0.suffix(scheme.contextWidth))) }
-            let words = tokens.map { g.word(for: $0) }
-            for layer in 0..<scheme.layers {
-                let bit = UInt64(1) << UInt64(layer)
-                var mass = 0.0
-                for index in weights.indices where words[index] & bit != 0 { mass += weights[index] }
-                // p'(x) = p(x) · (1 + g(x) − Σ p·g): tokens with g = 1 gain what those with g = 0 lose; still sums to 1.
-                for index in weights.indices {
-                    weights[index] *= (words[index] & bit != 0 ? 2 - mass : 1 - mass)
+            Self.tournament(&weights, words: tokens.map { UInt32(truncatingIfNeeded: g.word(for: $0)) }, layers: min(scheme.layers, 32))
+        }
+        return zip(tokens, weights).map { ($0, $1) }
+    }
+
+    /// The tournament's layers over `weights` (probabilities summing to 1), eight tokens at a time: layer `l` multiplies
+    /// each weight by 1 + g − Σ p·g, with g bit `l` of the token's g-value word. Single precision is plenty for a
+    /// distribution that is sampled once.
+    static func tournament(_ weights: inout [Double], words: [UInt32], layers: Int) {
+        let count = weights.count
+        let lanes = (count + 7) / 8
+        var vectors = [SIMD8<Float>](repeating: .zero, count: lanes)
+        var bits = [SIMD8<UInt32>](repeating: .zero, count: lanes)
+        for index in 0..<count {
+            vectors[index / 8][index % 8] = Float(weights[index])
+            bits[index / 8][index % 8] = words[index]
+        }
+        vectors.withUnsafeMutableBufferPointer { vectors in
+            bits.withUnsafeBufferPointer { bits in
+                var mass = SIMD8<Float>.zero
+                for lane in 0..<lanes { mass += vectors[lane] * SIMD8<Float>(bits[lane] & 1) }
+                for layer in 0..<layers {
+                    // 1 + g − Σ p·g is (1 − Σ p·g) + g: tokens with g = 1 gain what those with g = 0 lose.
+                    let down = SIMD8<Float>(repeating: max(0, 1 - mass.sum())) // rounding must not make it negative
+                    let shift = SIMD8<UInt32>(repeating: UInt32(layer))
+                    let nextShift = SIMD8<UInt32>(repeating: UInt32(layer + 1))
+                    var next = SIMD8<Float>.zero
+                    for lane in 0..<lanes {
+                        let word = bits[lane]
+                        let weight = vectors[lane] * (down + SIMD8<Float>((word &>> shift) & 1))
+                        vectors[lane] = weight
+                        next += weight * SIMD8<Float>((word &>> nextShift) & 1)
+                    }
+                    mass = next
                 }
             }
         }
-        return zip(tokens, weights).map { ($0, $1) }
+        var total = 0.0
+        for index in 0..<count {
+            weights[index] = Double(max(0, vectors[index / 8][index % 8]))
+            total += weights[index]
+        }
+        for index in 0..<count { weights[index] /= total }
+    }
+
+    /// The smallest logit kept: the support leaves out the least likely tokens whose combined probability is at most
+    /// ``TextMarkScheme/tailMass``, bounded from a histogram of the logits' distance to the largest in steps of 1/e
+    /// (one pass, no exponential per entry).
+    func supportCut(_ logits: UnsafeBufferPointer<Float>, maximum: Float, scale: Double) -> Float {
+        let bins = 64
+        var counts = [Int](repeating: 0, count: bins + 1)
+        let factor = Float(scale)
+        for value in logits where value.isFinite {
+            let distance = (maximum - value) * factor
+            counts[distance < Float(bins) ? Int(distance) : bins] += 1
+        }
+        // Every token in bin b has probability at most e^−b relative to the largest, whose probability is ≤ 1; so
+        // dropping bins c… loses at most Σ_{b ≥ c} count_b · e^−b of the mass.
+        var tail = Double(counts[bins]) * exp(-Double(bins))
+        var cutBin = bins
+        while cutBin > 1 {
+            let added = tail + Double(counts[cutBin - 1]) * exp(-Double(cutBin - 1))
+            if added > scheme.tailMass { break }
+            tail = added
+            cutBin -= 1
+        }
+        return maximum - Float(cutBin) / factor
     }
 
     /// Draws the next token: the marked distribution (``distribution(context:logits:temperature:)``) sampled with

@@ -14,13 +14,13 @@ public struct TextMarkScheme: Sendable, Hashable {
     public let contextWidth: Int
     /// How many tournament layers (binary g-values per token), at most 64.
     public let layers: Int
-    /// Tokens whose probability is below this fraction of the most likely token's are left out of the tournament
-    /// (they could not win it in practice; leaving them out keeps the sampler's cost proportional to the
-    /// distribution's support, not to the vocabulary).
-    public let supportFloor: Double
+    /// The sampler leaves out the least likely tokens whose combined probability is at most this (a provable bound
+    /// on the change to the distribution); it keeps the sampler's cost at the distribution's support, not the
+    /// vocabulary. Detection does not depend on it.
+    public let tailMass: Double
 
-    /// The current scheme: context width 2, 30 layers, support floor 1e-10.
-    public static let v1 = TextMarkScheme(version: 1, contextWidth: 2, layers: 30, supportFloor: 1e-10)
+    /// The current scheme: context width 2, 30 layers, tail mass 1e-6.
+    public static let v1 = TextMarkScheme(version: 1, contextWidth: 2, layers: 30, tailMass: 1e-6)
 
     /// The bits of a 64-bit g-value word that are the scheme's layers.
     var layerMask: UInt64 { layers >= 64 ? .max : (UInt64(1) << UInt64(layers)) &- 1 }
