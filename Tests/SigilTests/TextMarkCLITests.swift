@@ -6,49 +6,10 @@ import Testing
 /// `sigil textmark serve-lp` samples marked tokens over the twbench-lp/1 pipe, `sigil textmark detect` finds the mark in
 /// the decoded text (single files, `--json`, `--batch`), and `sigil verify --textmark-tokenizer` reports it.
 ///
-/// The vocabulary is a tokenizer.json written here: byte-level BPE whose 400 "words" (a space and two letters) are
-/// built by merges, so any run of those words tokenizes back to the same ids, as a real generator's text does.
+/// The vocabulary is ``WordVocabulary``: 400 two-letter words that tokenize back to the same ids.
 @Suite(.enabled(if: TestSupport.sigilBinary != nil, "the sigil executable is not built"))
 struct TextMarkCLITests {
     let sigil = TestSupport.sigilBinary!
-    static let letters = Array("abcdefghijklmnopqrst")
-
-    /// The tokenizer.json and the ids of its two-letter words.
-    static func wordTokenizer() -> (json: String, words: [Int32], vocabulary: Int) {
-        var vocab: [(String, Int)] = [("Ġ", 0)]
-        for letter in letters { vocab.append((String(letter), vocab.count)) }
-        for letter in letters { vocab.append(("Ġ\(letter)", vocab.count)) }
-        var words: [Int32] = []
-        var merges = letters.map { "\"Ġ \($0)\"" }
-        for first in letters {
-            for second in letters {
-                words.append(Int32(vocab.count))
-                vocab.append(("Ġ\(first)\(second)", vocab.count))
-                merges.append("\"Ġ\(first) \(second)\"")
-            }
-        }
-        let json = """
-            {"version":"1.0","truncation":null,"padding":null,"added_tokens":[],"normalizer":null,
-            "pre_tokenizer":{"type":"ByteLevel","add_prefix_space":false,"trim_offsets":true,"use_regex":true},
-            "post_processor":null,"decoder":{"type":"ByteLevel","add_prefix_space":true,"trim_offsets":true,"use_regex":true},
-            "model":{"type":"BPE","dropout":null,"unk_token":null,"continuing_subword_prefix":null,"end_of_word_suffix":null,
-            "fuse_unk":false,"byte_fallback":false,"ignore_merges":false,
-            "vocab":{\(vocab.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ","))},
-            "merges":[\(merges.joined(separator: ","))]}}
-            """
-        return (json, words, vocab.count)
-    }
-
-    /// Zipf-like logits over the words, a different order after every previous token; −∞ for everything else.
-    static func logits(after previous: Int32, words: [Int32], vocabulary: Int) -> [Float] {
-        var generator = SplitMix64(seed: 0x5EED ^ UInt64(UInt32(bitPattern: previous)) &* 0x9E37_79B9_7F4A_7C15)
-        var order = words
-        order.shuffle(using: &generator)
-        var logits = [Float](repeating: -.infinity, count: vocabulary)
-        for (rank, token) in order.enumerated() { logits[Int(token)] = Float(-1.2 * log(Double(rank + 1))) }
-        return logits
-    }
-
     /// Generates `count` tokens through `sigil textmark serve-lp`, one row per step.
     func generateThroughPipe(_ keys: String, words: [Int32], vocabulary: Int, count: Int) throws -> (ids: [Int32], stderr: String) {
         let process = Process()
@@ -78,7 +39,7 @@ struct TextMarkCLITests {
         #expect(try readLine() == "{\"ok\":true}")
         var context: [Int32] = [words[3], words[9]]
         for _ in 0..<count {
-            var logits = Self.logits(after: context.last!, words: words, vocabulary: vocabulary)
+            var logits = WordVocabulary.logits(after: context.last!, words: words, vocabulary: vocabulary)
             let header = "{\"rows\":1,\"context\":[[\(context.map(String.init).joined(separator: ","))]]}\n"
             input.fileHandleForWriting.write(Data(header.utf8))
             input.fileHandleForWriting.write(logits.withUnsafeMutableBytes { Data($0) })
@@ -98,7 +59,7 @@ struct TextMarkCLITests {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let keys = dir.appendingPathComponent("keys").path
-        let (json, words, vocabulary) = Self.wordTokenizer()
+        let (json, words, vocabulary) = WordVocabulary.make()
         let tokenizerPath = dir.appendingPathComponent("tokenizer.json").path
         try Data(json.utf8).write(to: URL(fileURLWithPath: tokenizerPath))
         let tokenizer = try TextTokenizer.load(path: tokenizerPath)
@@ -165,7 +126,7 @@ struct TextMarkCLITests {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let keys = dir.appendingPathComponent("keys").path
-        let (json, _, _) = Self.wordTokenizer()
+        let (json, _, _) = WordVocabulary.make()
         let tokenizerPath = dir.appendingPathComponent("tokenizer.json").path
         try Data(json.utf8).write(to: URL(fileURLWithPath: tokenizerPath))
         let text = dir.appendingPathComponent("a.txt")
