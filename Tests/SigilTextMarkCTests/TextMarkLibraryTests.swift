@@ -2,9 +2,9 @@ import Foundation
 import SigilTestSupport
 import Testing
 
-/// The built `libsigiltextmark.so` from outside Swift: a C program compiled against
-/// `Integrations/c/sigil_textmark.h`. It needs the library product built first
-/// (`swift build --product sigiltextmark`; `swift build --build-tests` does not build it) and is skipped otherwise.
+/// The built `libsigiltextmark.so` from outside Swift: the Python package's own tests (ctypes) and a C program
+/// compiled against `Integrations/c/sigil_textmark.h`. Both need the library product built first
+/// (`swift build --product sigiltextmark`; `swift build --build-tests` does not build it) and are skipped otherwise.
 @Suite struct TextMarkLibraryTests {
     /// The built library: beside the test bundle, else in the checkout's `.build/debug` or `.build/release`.
     static let library: String? = {
@@ -17,6 +17,28 @@ import Testing
         candidates += ["debug", "release"].map { TestPaths.root.appendingPathComponent(".build/\($0)/libsigiltextmark.so").path }
         return candidates.first { FileManager.default.fileExists(atPath: $0) }
     }()
+
+    /// python3 on PATH with numpy importable.
+    static let pythonWithNumPy: String? = {
+        guard let python = TestPaths.which("python3"), (try? TestProcess.run(python, ["-c", "import numpy"]))?.status == 0 else { return nil }
+        return python
+    }()
+
+    @Test(
+        .enabled(if: library != nil, "libsigiltextmark.so is not built (swift build --product sigiltextmark)"),
+        .enabled(if: pythonWithNumPy != nil, "needs python3 with numpy"))
+    func thePythonPackagePassesItsTests() throws {
+        let python = try #require(Self.pythonWithNumPy)
+        let library = try #require(Self.library)
+        let tests = TestPaths.root.appendingPathComponent("Integrations/python/tests").path
+        let run = try TestProcess.run(
+            python, ["-m", "unittest", "discover", "-v", "-s", tests],
+            environment: ["SIGIL_TEXTMARK_LIBRARY": library, "PYTHONDONTWRITEBYTECODE": "1"])
+        #expect(run.status == 0, "\(run.stderr)")
+        // unittest reports on stderr; skipped tests would mean the library was not found.
+        #expect(run.stderr.contains("OK"))
+        #expect(!run.stderr.contains("skipped"), "\(run.stderr)")
+    }
 
     @Test(
         .enabled(if: library != nil, "libsigiltextmark.so is not built (swift build --product sigiltextmark)"),
