@@ -195,7 +195,8 @@ var targets: [Target] = [
 if Context.environment["SIGIL_FUZZ"] == "1" {
     targets.append(
         .executableTarget(
-            name: "SigilFuzz", dependencies: ["SigilContainers", "SigilCore", "SigilProvenance", "SigilText"], path: "Fuzz/Sources/SigilFuzz",
+            name: "SigilFuzz", dependencies: ["SigilContainers", "SigilCore", "SigilProvenance", "SigilText", "SigilTextMark"],
+            path: "Fuzz/Sources/SigilFuzz",
             exclude: ["FuzzerDriver.h"],
             swiftSettings: upcoming + [
                 .unsafeFlags([

@@ -26,6 +26,9 @@ public struct Verifier: Sendable {
         /// poppler's `pdftotext`, for the explicit text label of a PDF; nil skips it (the report says so).
         /// ``PDFText/locate()`` finds it on the `PATH`.
         public var pdftotext: String?
+        /// The provider's text-mark detector (key and generator tokenizer) for text and documents; nil reports the
+        /// text mark as not tested.
+        public var textMark: TextMarkDetector?
         public init() {}
     }
 
@@ -156,6 +159,8 @@ public struct Verifier: Sendable {
         }
         if options.checkExplicitText {
             report.explicitText = ExplicitTextCheck.check(bytes, format: scan.format, fileExtension: fileExtension, pdftotext: options.pdftotext)
+            report.textMark = TextMarkCheck.check(
+                bytes, format: scan.format, fileExtension: fileExtension, detector: options.textMark, pdftotext: options.pdftotext)
         }
         return report
     }
@@ -281,6 +286,8 @@ public struct VerificationReport: Sendable {
     public var decoded = true
     /// The explicit text label (GB 45438 5.1) in the text a reader sees; nil for content without text.
     public var explicitText: ExplicitTextCheck? = nil
+    /// The keyed text mark in the text a reader sees; nil for content without text.
+    public var textMark: TextMarkCheck? = nil
 
     /// What the keyed pixel watermark said.
     public struct Watermark: Sendable {
@@ -320,6 +327,7 @@ public struct VerificationReport: Sendable {
         members.append(.init("rhythm", rhythm.map { .array($0.map(\.json)) } ?? .null))
         members.append(.init("decoded", .bool(decoded)))
         members.append(.init("explicitText", explicitText?.json ?? .null))
+        members.append(.init("textMark", textMark?.json ?? .null))
         members.append(.init("findings", .array(findings.map(\.jsonValue))))
         return .object(members)
     }

@@ -15,7 +15,7 @@ struct SigilCommand: AsyncParsableCommand {
         subcommands: [
             LabelCommand.self, VerifyCommand.self, DemoCommand.self, ServeCommand.self, APIKeyCommand.self, WatermarkCommand.self,
             LogCommand.self, KeysCommand.self, ScreeningCommand.self, AuditCommand.self, AccountCommand.self, AgreementCommand.self,
-            PIICommand.self,
+            PIICommand.self, TextMarkCommand.self,
         ]
     )
 

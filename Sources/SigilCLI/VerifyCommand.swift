@@ -29,6 +29,10 @@ struct VerifyCommand: AsyncParsableCommand {
         name: .customLong("trust-anchors"),
         help: "PEM file of C2PA trust anchors (e.g. `sigil keys anchor` output); signers that chain to one are `valid`.") var trustAnchors: String?
     @Option(help: "Parallel jobs for a folder (default: the number of cores).") var jobs: Int?
+    @Option(
+        name: .customLong("textmark-tokenizer"),
+        help: "The text generator's tokenizer (tokenizer.json or .gguf): test text and documents for the keyed text mark.")
+    var textMarkTokenizer: String?
     @OptionGroup(title: "Generation record") var records: VerifyRecordOptions
 
     func run() async throws {
@@ -42,6 +46,9 @@ struct VerifyCommand: AsyncParsableCommand {
         if let trustAnchors { options.trustAnchors = try TrustAnchors(pem: String(decoding: try FileIO.read(trustAnchors), as: UTF8.self)) }
         options.pdftotext = PDFText.locate()
         options.labelKeys = ProvenanceKeyLoader.keystore(dataDirectory: dataDirectory, keysDirectory: keysDirectory).publicLabelKeys()
+        if let textMarkTokenizer, let key = try TextMarkKeys.existing(dataDirectory: dataDirectory, keysDirectory: keysDirectory) {
+            options.textMark = TextMarkDetector(key: key, tokenizer: try TextTokenizer.load(path: textMarkTokenizer))
+        }
         let verifier = Verifier(options: options)
         let keeper = try await records.openKeeper(data: dataDirectory, keys: keysDirectory)
         if inputs.contains(where: FolderVerifier.isFolder) {
@@ -152,6 +159,7 @@ extension VerificationReport {
         }
         if rhythm?.isEmpty == true { lines.append("  rhythm       no rhythm label heard") }
         if let explicitText { lines.append("  text label   \(explicitText.summary)") }
+        if let textMark { lines.append("  text mark    \(textMark.summary)") }
         if let c2pa {
             var line = "  c2pa         \(c2pa.state.rawValue)"
             if let signer = c2pa.signer {

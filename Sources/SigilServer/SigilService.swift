@@ -118,6 +118,10 @@ public struct SigilService: Sendable {
             var options = Verifier.Options()
             options.maxPixels = configuration.maxPixels
             options.watermarkKey = watermarker.key
+            if let tokenizer = configuration.textMarkTokenizer {
+                options.textMark = TextMarkDetector(
+                    key: try TextMarkKey(watermarkKeyBytes: watermarker.key.bytes), tokenizer: try TextTokenizer.load(path: tokenizer))
+            }
             options.labelKeys = ProvenanceKeyLoader.keystore(dataDirectory: dataPath, keysDirectory: configuration.keys).publicLabelKeys()
             return SigilService(
                 configuration: configuration, keeper: keeper, apiKeys: apiKeys, compliance: compliance, keyCache: APIKeyCache(store: apiKeys),

@@ -17,6 +17,7 @@ import Foundation
 import SigilContainers
 import SigilProvenance
 import SigilText
+import SigilTextMark
 
 /// The handler `SIGIL_FUZZ_FORMAT` names; nil fuzzes every format through the registry's sniffing.
 private let target: (any MediaFormatHandler)? = ProcessInfo.processInfo.environment["SIGIL_FUZZ_FORMAT"].flatMap { id in
@@ -79,11 +80,42 @@ private func fuzzTextLabel(_ bytes: [UInt8]) {
     _ = try? WordBodyText.text(of: bytes)
 }
 
+/// `SIGIL_FUZZ_FORMAT=textmark`: the text mark's parsers: tokenizer.json, GGUF metadata, the twbench-lp/1 pipe.
+private let textMarkTarget = ProcessInfo.processInfo.environment["SIGIL_FUZZ_FORMAT"] == "textmark"
+
+/// The text mark's readers over hostile bytes: each must throw SigilError or succeed, never trap, and a tokenizer that
+/// loads must encode and decode any text without trapping.
+private func fuzzTextMark(_ bytes: [UInt8]) {
+    if let tokenizer = try? TextTokenizer(tokenizerJSON: bytes) {
+        let text = String(decoding: bytes.prefix(256), as: UTF8.self)
+        _ = tokenizer.decode(tokenizer.encode(text))
+        _ = TextMarkDetector(key: TextMarkKey(passphrase: "fuzz"), tokenizer: tokenizer).detect(text: text)
+    }
+    let path = NSTemporaryDirectory() + "sigil-fuzz-\(getpid()).gguf"
+    if FileManager.default.createFile(atPath: path, contents: Data(bytes)) {
+        _ = try? TextTokenizer(ggufPath: path)
+        try? FileManager.default.removeItem(atPath: path)
+    }
+    var pipe: [Int32] = [0, 0]
+    guard bytes.count < 60_000, Glibc.pipe(&pipe) == 0 else { return }
+    let devNull = open("/dev/null", O_WRONLY)
+    _ = bytes.withUnsafeBytes { Glibc.write(pipe[1], $0.baseAddress, $0.count) }
+    close(pipe[1])
+    let session = LogitsProcessorSession(sampler: TextMarkSampler(key: TextMarkKey(passphrase: "fuzz")), seed: 1)
+    _ = try? session.serve(input: pipe[0], output: devNull)
+    close(pipe[0])
+    close(devNull)
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     if textLabelTarget {
         fuzzTextLabel(bytes)
+        return 0
+    }
+    if textMarkTarget {
+        fuzzTextMark(bytes)
         return 0
     }
     if let target {

@@ -66,6 +66,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var identityServiceURL: String?
     /// The bearer token for the identity-verification service.
     public var identityServiceToken: String?
+    /// The text generator's tokenizer (tokenizer.json or .gguf): `/v1/verify` tests text and documents for the
+    /// provider's text mark (decision 0604); nil reports the text mark as not tested.
+    public var textMarkTokenizer: String?
 
     /// Development mode (`sigil serve --development`): runs with development keys and the development SMS sender,
     /// which a production start refuses.
@@ -104,6 +107,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         public var smsGatewayURL: String?
         public var smsGatewayToken: String?
         public var identityServiceURL: String?
+        public var textMarkTokenizer: String?
         public var identityServiceToken: String?
         public var development: Bool?
 
@@ -138,6 +142,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         if let v = o.smsGatewayURL { smsGatewayURL = v }
         if let v = o.smsGatewayToken { smsGatewayToken = v }
         if let v = o.identityServiceURL { identityServiceURL = v }
+        if let v = o.textMarkTokenizer { textMarkTokenizer = v }
         if let v = o.identityServiceToken { identityServiceToken = v }
         if let v = o.development { development = v }
     }
@@ -154,6 +159,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         "complaintResponseDays": "SIGIL_COMPLAINT_RESPONSE_DAYS", "requireGeneration": "SIGIL_REQUIRE_GENERATION",
         "screeningReloadSeconds": "SIGIL_SCREENING_RELOAD", "smsGatewayURL": "SIGIL_SMS_GATEWAY_URL",
         "smsGatewayToken": "SIGIL_SMS_GATEWAY_TOKEN", "identityServiceURL": "SIGIL_IDENTITY_SERVICE_URL",
+        "textMarkTokenizer": "SIGIL_TEXTMARK_TOKENIZER",
         "identityServiceToken": "SIGIL_IDENTITY_SERVICE_TOKEN", "development": "SIGIL_DEVELOPMENT",
     ]
 
@@ -207,6 +213,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         o.smsGatewayURL = value("smsGatewayURL")
         o.smsGatewayToken = value("smsGatewayToken")
         o.identityServiceURL = value("identityServiceURL")
+        o.textMarkTokenizer = value("textMarkTokenizer")
         o.identityServiceToken = value("identityServiceToken")
         o.development = try bool("development")
         return o

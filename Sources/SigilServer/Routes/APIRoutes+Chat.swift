@@ -99,7 +99,12 @@ extension APIRoutes {
         _ content: String, label: AIGCLabel, context: RecordKeeper.Context, generation: Generation?, proofs: Bool
     ) async throws -> RecordKeeper.Receipt {
         let outcome = LabelOutcome.text(content, label: label, marks: [.explicit])
-        let record = try service.keeper.record(for: outcome, context: context)
+        var record = try service.keeper.record(for: outcome, context: context)
+        // With the generator's tokenizer configured, the answer is tested for the provider's text mark (decision 0604)
+        // and the record lists `textmark` among the marks when the answer carries it.
+        if let detector = service.verifier.options.textMark, detector.tokenizer != nil, detector.detect(text: content).isMarked() {
+            record.marks = (record.marks + ["textmark"]).sorted()
+        }
         guard let receipt = try await service.keeper.keep([record], proofs: proofs).first else {
             throw APIError(.internalServerError, "internal", "the log returned no receipt")
         }

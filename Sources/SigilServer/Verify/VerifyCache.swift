@@ -66,6 +66,9 @@ actor VerifyCache {
         material += Array("provenance=\(options.checkProvenance)\nformats=".utf8)
         material += Array(options.registry.formats.map(\.id).joined(separator: ",").utf8)
         material += Array("\nwatermark=".utf8) + (options.watermarkKey.map { RecordKeeper.contentSHA256($0.bytes) } ?? [])
+        if let textMark = options.textMark {
+            material += Array("\ntextmark=\(textMark.key.keyID)/\(textMark.scheme.version)/\(textMark.tokenizer?.identity ?? "")".utf8)
+        }
         for key in options.labelKeys.map(RecordKeeper.contentSHA256).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
             material += Array("\nlabelKey=".utf8) + key
         }

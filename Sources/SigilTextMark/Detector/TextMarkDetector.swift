@@ -9,13 +9,23 @@ import Foundation
 /// Besides the whole text, windows of 32, 64, 128, … scored pairs (half-overlapping) are tested, so a short marked
 /// passage inside a long human document is found; the reported p-value is the smallest window's tail times the
 /// number of tests (a Bonferroni bound), so it stays a valid p-value.
-public struct TextMarkDetector: Sendable {
+public struct TextMarkDetector: Sendable, Hashable {
     /// The key tested for.
     public let key: TextMarkKey
     /// The scheme's parameters.
     public let scheme: TextMarkScheme
     /// The generator's tokenizer.
     public let tokenizer: (any TokenEncoding)?
+
+    public static func == (lhs: TextMarkDetector, rhs: TextMarkDetector) -> Bool {
+        lhs.key == rhs.key && lhs.scheme == rhs.scheme && lhs.tokenizer?.identity == rhs.tokenizer?.identity
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(key)
+        hasher.combine(scheme)
+        hasher.combine(tokenizer?.identity)
+    }
 
     /// Smallest window the scan tries, in scored pairs.
     static let smallestWindow = 32
@@ -90,18 +100,24 @@ public struct TextMarkDetector: Sendable {
         while size < scored {
             let stride = size / 2
             var start = 0
+            var windowBest = -1
+            var windowStart = 0
             while start + size <= scored {
                 tests += 1
                 let windowOnes = prefix[start + size] - prefix[start]
-                // Only windows above half can beat the whole text; skip the tail computation for the rest.
-                if windowOnes * 2 > size * layers {
-                    let logP = BinomialTail.logUpper(windowOnes, size * layers, 0.5)
-                    if logP < bestLog {
-                        bestLog = logP
-                        bestRange = start..<(start + size)
-                    }
+                if windowOnes > windowBest {
+                    windowBest = windowOnes
+                    windowStart = start
                 }
                 start += stride
+            }
+            // At one window size the tail falls as the count rises, so only the fullest window can be the best.
+            if windowBest * 2 > size * layers {
+                let logP = BinomialTail.logUpper(windowBest, size * layers, 0.5)
+                if logP < bestLog {
+                    bestLog = logP
+                    bestRange = windowStart..<(windowStart + size)
+                }
             }
             size *= 2
         }
