@@ -4,8 +4,8 @@
  * Sigil's text mark (scheme v1, docs/decisions/0604-text-watermark.md) is a keyed tournament-sampling watermark for
  * the text a language model generates. The generator side needs neither the model nor the tokenizer: it turns the
  * token ids so far and the model's raw next-token logits into the marked next-token distribution, or chooses the
- * token directly. The detector side needs the key and the generator's token ids (text detection, which also needs
- * the tokenizer, is not in this interface yet).
+ * token directly. The detector side needs the key and the generator's token ids, or text together with the
+ * generator's tokenizer (a tokenizer.json or GGUF file: sigil_textmark_tokenizer).
  *
  * Build:   swift build -c release --product sigiltextmark     ->  .build/release/libsigiltextmark.so
  * Link:    cc app.c -I Integrations/c -L .build/release -lsigiltextmark -Wl,-rpath,<dir of the .so>
@@ -42,9 +42,14 @@ extern "C" {
 #define SIGIL_TEXTMARK_ERR_BUFFER (-3)
 /* No logit is finite (all -inf or NaN), so there is no distribution to sample. */
 #define SIGIL_TEXTMARK_ERR_NO_FINITE_LOGIT (-4)
+/* The text given to sigil_textmark_detect_text is not valid UTF-8. */
+#define SIGIL_TEXTMARK_ERR_UTF8 (-5)
 
 /* Opaque: one key under the current scheme (v1). */
 typedef struct sigil_textmark sigil_textmark;
+
+/* Opaque: the generator's tokenizer, for detecting text. Immutable; shareable across threads like sigil_textmark. */
+typedef struct sigil_textmark_tokenizer sigil_textmark_tokenizer;
 
 /* What sigil_textmark_detect_ids found. 72 bytes: four doubles then five int64_t, no padding. */
 typedef struct {
@@ -110,6 +115,27 @@ int32_t sigil_textmark_sample(const sigil_textmark *textmark, const int32_t *con
    produced, or the ids its tokenizer gives the text without special tokens). Writes *out. Returns 0 or a negative
    error code. n = 0 is valid (p_value 1). */
 int sigil_textmark_detect_ids(const sigil_textmark *textmark, const int32_t *ids, size_t n, sigil_textmark_result *out);
+
+/* Reads the generator's tokenizer from a tokenizer.json (Hugging Face: byte-level BPE as in GPT-2/SmolLM2, BPE with
+   byte fallback as in Gemma) or a GGUF model file (its vocabulary metadata only). Returns a handle the caller owns
+   (release with sigil_textmark_tokenizer_free), or NULL when path is NULL or the file cannot be read or is not a
+   supported tokenizer; then, when error is not NULL and error_len > 0, the reason is written there (NUL-terminated,
+   truncated to error_len - 1 bytes). */
+sigil_textmark_tokenizer *sigil_textmark_tokenizer_load(const char *path, char *error, size_t error_len);
+
+/* Releases a tokenizer handle. NULL is ignored. */
+void sigil_textmark_tokenizer_free(sigil_textmark_tokenizer *tokenizer);
+
+/* The number of token ids the tokenizer knows (the length of the generator's logits rows), or a negative error. */
+int64_t sigil_textmark_tokenizer_vocab_size(const sigil_textmark_tokenizer *tokenizer);
+
+/* Tests UTF-8 text text[0..length) (no NUL needed) for this key's mark: tokenized as the generator would (no special
+   tokens), and again after removing zero-width characters and after mapping full-width punctuation to ASCII when
+   those change the text; the best result is written to *out with its p-value corrected for the variants tried.
+   span_start/span_end index the tokenization of the text. Returns 0, SIGIL_TEXTMARK_ERR_NULL,
+   SIGIL_TEXTMARK_ERR_ARGUMENT or SIGIL_TEXTMARK_ERR_UTF8. length = 0 is valid (p_value 1). */
+int sigil_textmark_detect_text(const sigil_textmark *textmark, const sigil_textmark_tokenizer *tokenizer,
+                               const char *text, size_t length, sigil_textmark_result *out);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,8 @@ public enum TextMarkCStatus: Int32, Error, Sendable, CaseIterable {
     case bufferTooSmall = -3
     /// The logits have no finite entry, so there is no distribution to sample (`SIGIL_TEXTMARK_ERR_NO_FINITE_LOGIT`).
     case noFiniteLogit = -4
+    /// Text is not valid UTF-8 (`SIGIL_TEXTMARK_ERR_UTF8`).
+    case invalidUTF8 = -5
 
     /// A static, NUL-terminated English description, for `sigil_textmark_status_string`.
     var message: StaticString {
@@ -21,6 +23,7 @@ public enum TextMarkCStatus: Int32, Error, Sendable, CaseIterable {
         case .invalidArgument: "a length, temperature or uniform draw is out of range"
         case .bufferTooSmall: "the output buffer is too small"
         case .noFiniteLogit: "no logit is finite"
+        case .invalidUTF8: "the text is not valid UTF-8"
         }
     }
 }

@@ -25,7 +25,7 @@ import Testing
     func keyID(_ handle: UnsafeRawPointer, capacity: Int = 17) -> (Int32, String) {
         var out = [CChar](repeating: 0x7f, count: capacity)
         let status = sigil_textmark_key_id(handle, &out, capacity)
-        return (status, status == 0 ? String(cString: out) : "")
+        return (status, status == 0 ? String(decoding: out.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "")
     }
 
     @Test func keyIDsMatchTheSwiftKeys() throws {

@@ -14,6 +14,7 @@ ERR_NULL = -1
 ERR_ARGUMENT = -2
 ERR_BUFFER = -3
 ERR_NO_FINITE_LOGIT = -4
+ERR_UTF8 = -5
 
 
 class LibraryNotFound(OSError):
@@ -87,6 +88,10 @@ def library():
         "sigil_textmark_process_logits": (ctypes.c_int, [handle, i32p, size, f32p, size, ctypes.c_double, f32p]),
         "sigil_textmark_sample": (ctypes.c_int32, [handle, i32p, size, f32p, size, ctypes.c_double, ctypes.c_double]),
         "sigil_textmark_detect_ids": (ctypes.c_int, [handle, i32p, size, ctypes.POINTER(Result)]),
+        "sigil_textmark_tokenizer_load": (handle, [ctypes.c_char_p, ctypes.c_char_p, size]),
+        "sigil_textmark_tokenizer_free": (None, [handle]),
+        "sigil_textmark_tokenizer_vocab_size": (ctypes.c_int64, [handle]),
+        "sigil_textmark_detect_text": (ctypes.c_int, [handle, handle, ctypes.c_char_p, size, ctypes.POINTER(Result)]),
     }
     for name, (restype, argtypes) in prototypes.items():
         function = getattr(lib, name)

@@ -1,5 +1,6 @@
 """TextMark: one key of Sigil's text mark, over libsigiltextmark."""
 import ctypes
+import os
 
 import numpy as np
 
@@ -28,13 +29,58 @@ def _rows(contexts, logits):
     return contexts, rows, single
 
 
-class TextMark:
+class _Handle:
+    """An owned library handle: released by close(), by `with`, or when the object is collected."""
+
+    _free = None  # the name of the library function that releases the handle
+
+    def close(self):
+        """Releases the library handle."""
+        handle, self._handle = getattr(self, "_handle", None), None
+        if handle:
+            getattr(self._lib, self._free)(handle)
+
+    def __del__(self):
+        self.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Tokenizer(_Handle):
+    """The generator's tokenizer (a Hugging Face tokenizer.json or a GGUF model file), read by libsigiltextmark, for
+    TextMark.detect_text. Immutable and shareable across threads."""
+
+    _free = "sigil_textmark_tokenizer_free"
+
+    def __init__(self, path):
+        self._lib = library()
+        error = ctypes.create_string_buffer(512)
+        self._handle = self._lib.sigil_textmark_tokenizer_load(os.fsencode(path), error, len(error))
+        if not self._handle:
+            raise ValueError(f"cannot load the tokenizer: {error.value.decode('utf-8', 'replace')}")
+        self.vocab_size = int(self._lib.sigil_textmark_tokenizer_vocab_size(self._handle))
+
+
+
+def _result(result, textmark):
+    found = {name: getattr(result, name) for name, _ in Result._fields_}
+    found.update(key_id=textmark.key_id, scheme_version=textmark.scheme_version)
+    return found
+
+
+class TextMark(_Handle):
     """One text-mark key: samples marked tokens and tests token ids for the mark.
 
     Give exactly one of `key` (the provider's 32-byte watermark key) or `passphrase` (demonstrations and benchmarks
     only). A TextMark is immutable; one instance may be used from any number of threads (the library releases the GIL
     during each call).
     """
+
+    _free = "sigil_textmark_free"
 
     def __init__(self, key: "bytes | None" = None, passphrase: "str | None" = None):
         if (key is None) == (passphrase is None):
@@ -60,21 +106,6 @@ class TextMark:
     def key_id(self) -> str:
         """16 hex digits naming the key (safe to log and record)."""
         return self._key_id
-
-    def close(self):
-        """Releases the library handle (also done when the object is collected)."""
-        handle, self._handle = getattr(self, "_handle", None), None
-        if handle:
-            self._lib.sigil_textmark_free(handle)
-
-    def __del__(self):
-        self.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     def _live(self):
         if not self._handle:
@@ -128,6 +159,13 @@ class TextMark:
         ids, pointer = _ids(ids)
         result = Result()
         check(self._lib.sigil_textmark_detect_ids(self._live(), pointer, len(ids), ctypes.byref(result)))
-        found = {name: getattr(result, name) for name, _ in Result._fields_}
-        found.update(key_id=self.key_id, scheme_version=self.scheme_version)
-        return found
+        return _result(result, self)
+
+    def detect_text(self, text: str, tokenizer: "Tokenizer") -> dict:
+        """Tests text for this key's mark, tokenized with the generator's `tokenizer` (and again after removing
+        zero-width characters and mapping full-width punctuation, corrected for the variants tried). Returns the
+        same fields as detect_ids; the span indexes the text's tokens."""
+        data = text.encode("utf-8")
+        result = Result()
+        check(self._lib.sigil_textmark_detect_text(self._live(), tokenizer._handle, data, len(data), ctypes.byref(result)))
+        return _result(result, self)

@@ -25,6 +25,7 @@ from sigil_textmark import (  # noqa: E402
     SigilLogitsProcessor,
     SigilTextMarkError,
     TextMark,
+    Tokenizer,
     VLLMLogitsProcessor,
     find_library,
 )
@@ -142,6 +143,25 @@ class TextMarkTests(unittest.TestCase):
         self.assertGreater(TextMark(passphrase="another").detect_ids(ids)["p_value"], 1e-3)
         empty = self.mark.detect_ids([])
         self.assertEqual((empty["p_value"], empty["scored"], empty["span_start"]), (1.0, 0, -1))
+
+
+REPO = PACKAGE_ROOT.parent.parent
+BYTE_LEVEL_TOKENIZER = REPO / "Fuzz" / "corpus" / "textmark-bytelevel.tokenizer.json"
+
+
+@unittest.skipIf(SKIP, SKIP)
+class TextDetectionTests(unittest.TestCase):
+    def test_text_is_detected_through_the_tokenizer(self):
+        mark = TextMark(passphrase="sigil-python-tests")
+        tokenizer = Tokenizer(BYTE_LEVEL_TOKENIZER)
+        self.assertGreater(tokenizer.vocab_size, 0)
+        plain = mark.detect_text("Hello world, a plain sentence written by hand.", tokenizer)
+        self.assertGreater(plain["tokens"], 0)
+        self.assertGreater(plain["p_value"], 1e-3)
+        self.assertEqual(mark.detect_text("", tokenizer)["p_value"], 1.0)
+        with self.assertRaises(ValueError) as caught:
+            Tokenizer("/nonexistent/tokenizer.json")
+        self.assertIn("/nonexistent/tokenizer.json", str(caught.exception))
 
 
 class FakeTensor:
