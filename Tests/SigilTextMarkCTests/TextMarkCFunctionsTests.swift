@@ -81,8 +81,9 @@ import Testing
         #expect(sigil_textmark_sample(textMark, context, 3, nil, 50, 1, 0.5) == null)
 
         let banned = [Float](repeating: -.infinity, count: 50) + [.nan]
-        #expect(sigil_textmark_process_logits(textMark, context, 3, banned, 51, 1, &out) == TextMarkCStatus.noFiniteLogit.rawValue)
-        #expect(out.allSatisfy { $0 == -.infinity })
+        var bannedOut = [Float](repeating: 7, count: 51)
+        #expect(sigil_textmark_process_logits(textMark, context, 3, banned, 51, 1, &bannedOut) == TextMarkCStatus.noFiniteLogit.rawValue)
+        #expect(bannedOut.allSatisfy { $0 == -.infinity })
         #expect(sigil_textmark_sample(textMark, context, 3, banned, 51, 1, 0.5) == TextMarkCStatus.noFiniteLogit.rawValue)
 
         var result = [UInt8](repeating: 0, count: TextMarkCResult.size)
