@@ -31,6 +31,8 @@ var targets: [Target] = [
         dependencies: ["SigilCore", .product(name: "Crypto", package: "swift-crypto")],
         swiftSettings: upcoming
     ),
+    // The text mark's C ABI (`libsigiltextmark.so`, header Integrations/c/sigil_textmark.h) for generators that are not Swift.
+    .target(name: "SigilTextMarkC", dependencies: ["SigilTextMark", "SigilCore"], swiftSettings: upcoming),
     .target(name: "SigilAudio", dependencies: ["SigilCore", "SigilContainers", "SigilFFmpeg", "CEBUR128"], swiftSettings: upcoming),
     .target(
         name: "SigilImaging",
@@ -153,6 +155,9 @@ var targets: [Target] = [
         name: "SigilTextMarkTests", dependencies: ["SigilTextMark", "SigilTestSupport"], resources: [.copy("Resources")],
         swiftSettings: upcoming
     ),
+    .testTarget(
+        name: "SigilTextMarkCTests", dependencies: ["SigilTextMarkC", "SigilTextMark", "SigilTestSupport"], swiftSettings: upcoming
+    ),
     .testTarget(name: "SigilAudioTests", dependencies: ["SigilAudio", "SigilContainers", "SigilTestSupport"], swiftSettings: upcoming),
     .testTarget(name: "SigilImagingTests", dependencies: ["SigilImaging", "SigilContainers"], swiftSettings: upcoming),
     .testTarget(name: "SigilVideoTests", dependencies: ["SigilVideo", "SigilImaging", "SigilFFmpeg", "SigilTestSupport"], swiftSettings: upcoming),
@@ -213,6 +218,7 @@ let package = Package(
         .library(name: "SigilAudio", targets: ["SigilAudio"]),
         .library(name: "SigilText", targets: ["SigilText"]),
         .library(name: "SigilTextMark", targets: ["SigilTextMark"]),
+        .library(name: "sigiltextmark", type: .dynamic, targets: ["SigilTextMarkC"]),
         .library(name: "SigilImaging", targets: ["SigilImaging"]),
         .library(name: "SigilWatermark", targets: ["SigilWatermark"]),
         .library(name: "SigilVideo", targets: ["SigilVideo"]),
