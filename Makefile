@@ -38,6 +38,9 @@ lint:
 ## test: the house style, then the whole suite
 test: deps lint
 	$(SWIFT) build --build-tests -j $(JOBS)
+	# libsigiltextmark.so (the text mark's C ABI): --build-tests does not build dynamic library products, and the C and
+	# Python tests load it.
+	$(SWIFT) build -j $(JOBS) --product sigiltextmark
 	# Tests that create development keys write them under a throwaway data directory, never the user's.
 	rm -rf .build/test-data && SIGIL_DATA=$(CURDIR)/.build/test-data $(SWIFT) test --skip-build
 

@@ -22,6 +22,7 @@ packages=(
   postgresql          # the log store's PostgreSQL tests start a throwaway server (initdb, pg_ctl)
   chromium            # the verify page's browser test (headless, DevTools over a pipe)
   wrk                 # the HTTP load script (make load)
+  python3-numpy       # the text mark's Python package tests (ctypes over libsigiltextmark.so)
 )
 missing=()
 for p in "${packages[@]}"; do
