@@ -35,19 +35,27 @@ struct ProcessTests {
         let pixels = PixelBuffer(width: width, height: height, layout: .rgb, bytes: bytes)
         let jpeg = try JPEGCodec.encode(pixels, quality: 90, subsampling: JPEGCodec.Subsampling.s420)
         let client = server.client()
-        let request = Task { try await client.post("/v1/label", jpeg, type: "image/jpeg", token: token) }
-        // Terminate only once the label is running on the worker (a fixed wait raced the upload on a loaded machine).
+        let outcome = RequestOutcome()
+        let request = Task {
+            let result = await Result(catching: { try await client.post("/v1/label", jpeg, type: "image/jpeg", token: token) })
+            await outcome.finish(result.map(\.status.code))
+            return try result.get()
+        }
+        // Terminate only once the label is running on the worker. A fixed wait raced the upload on a loaded machine,
+        // and a 60-s deadline was too short when the whole suite shares two cores (CI, 2026-12-04): wait as long as
+        // the request itself is alive, up to five minutes, and say how it ended if it ended first.
         let probe = server.client()
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(300)
         var inFlight = false
-        while !inFlight, ContinuousClock.now < deadline {
+        while !inFlight, ContinuousClock.now < deadline, await outcome.status == nil {
             let ready = try await probe.get("/readyz")
             inFlight = ready.text.contains("\"running\" : 1") || ready.text.contains("\"running\": 1")
-            if !inFlight { try await Task.sleep(for: .milliseconds(10)) }
+            if !inFlight { try await Task.sleep(for: .milliseconds(5)) }
         }
         try? await probe.shutdown()
         // The test is about a request in flight: without one it proves nothing, so it fails rather than passes.
-        try #require(inFlight, "the label never reached a worker, so SIGTERM would not have met a request in flight")
+        let early = await outcome.status.map { "the label was answered (\($0)) before it was seen on the worker" }
+        try #require(inFlight, "\(early ?? "the label never reached a worker in 300 s"), so SIGTERM would not have met a request in flight")
         let terminatedAt = ContinuousClock.now
         server.terminate()
         let response = try await request.value
@@ -143,5 +151,21 @@ extension Array {
         var out: [T] = []
         for element in self { out.append(try await transform(element)) }
         return out
+    }
+}
+
+/// How a background request ended, for a poll loop that must stop when it does.
+private actor RequestOutcome {
+    /// The HTTP status, or `-1` when the request threw; `nil` while it runs.
+    private(set) var status: Int?
+
+    func finish(_ result: Result<Int, any Error>) {
+        status = (try? result.get()) ?? -1
+    }
+}
+
+extension Result where Failure == any Error {
+    fileprivate init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }
