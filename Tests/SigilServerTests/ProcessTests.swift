@@ -37,9 +37,14 @@ struct ProcessTests {
         let client = server.client()
         let outcome = RequestOutcome()
         let request = Task {
-            let result = await Result(catching: { try await client.post("/v1/label", jpeg, type: "image/jpeg", token: token) })
-            await outcome.finish(result.map(\.status.code))
-            return try result.get()
+            do {
+                let response = try await client.post("/v1/label", jpeg, type: "image/jpeg", token: token)
+                await outcome.finish(status: response.status.code)
+                return response
+            } catch {
+                await outcome.finish(status: -1)
+                throw error
+            }
         }
         // Terminate only once the label is running on the worker. A fixed wait raced the upload on a loaded machine,
         // and a 60-s deadline was too short when the whole suite shares two cores (CI, 2026-12-04): wait as long as
@@ -159,13 +164,5 @@ private actor RequestOutcome {
     /// The HTTP status, or `-1` when the request threw; `nil` while it runs.
     private(set) var status: Int?
 
-    func finish(_ result: Result<Int, any Error>) {
-        status = (try? result.get()) ?? -1
-    }
-}
-
-extension Result where Failure == any Error {
-    fileprivate init(catching body: () async throws -> Success) async {
-        do { self = .success(try await body()) } catch { self = .failure(error) }
-    }
+    func finish(status: Int) { self.status = status }
 }
