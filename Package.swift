@@ -33,7 +33,8 @@ var targets: [Target] = [
     ),
     // The text mark's C ABI (`libsigiltextmark.so`, header Integrations/c/sigil_textmark.h) for generators that are not Swift.
     .target(name: "SigilTextMarkC", dependencies: ["SigilTextMark", "SigilCore"], swiftSettings: upcoming),
-    .target(name: "SigilAudio", dependencies: ["SigilCore", "SigilContainers", "SigilFFmpeg", "CEBUR128"], swiftSettings: upcoming),
+    .target(
+        name: "SigilAudio", dependencies: ["SigilCore", "SigilContainers", "SigilFFmpeg", "SigilAudioMark", "CEBUR128"], swiftSettings: upcoming),
     .target(
         name: "SigilImaging",
         dependencies: ["SigilCore", "CTurboJPEG", "CPNG", "CWebP", "CFreeType"],
@@ -45,11 +46,15 @@ var targets: [Target] = [
         dependencies: ["SigilCore", .product(name: "Crypto", package: "swift-crypto")],
         swiftSettings: upcoming
     ),
+    // What the image and audio marks share: the key and its derivations, the payload ‖ keyed tag coding and the
+    // convolutional code.
     .target(
-        name: "SigilWatermark",
-        dependencies: ["SigilCore", "SigilImaging", .product(name: "Crypto", package: "swift-crypto")],
+        name: "SigilWatermarkCore",
+        dependencies: ["SigilCore", .product(name: "Crypto", package: "swift-crypto")],
         swiftSettings: upcoming
     ),
+    .target(name: "SigilWatermark", dependencies: ["SigilCore", "SigilWatermarkCore", "SigilImaging"], swiftSettings: upcoming),
+    .target(name: "SigilAudioMark", dependencies: ["SigilCore", "SigilWatermarkCore"], swiftSettings: upcoming),
     .target(
         name: "SigilProvenance",
         dependencies: [
@@ -106,8 +111,8 @@ var targets: [Target] = [
     .target(
         name: "Sigil",
         dependencies: [
-            "SigilCore", "SigilContainers", "SigilImaging", "SigilKeys", "SigilWatermark", "SigilProvenance",
-            "SigilLedger", "SigilStore", "CSigilIO", "SigilAudio", "SigilFFmpeg", "SigilVideo", "SigilText",
+            "SigilCore", "SigilContainers", "SigilImaging", "SigilKeys", "SigilWatermark", "SigilAudioMark",
+            "SigilProvenance", "SigilLedger", "SigilStore", "CSigilIO", "SigilAudio", "SigilFFmpeg", "SigilVideo", "SigilText",
             "SigilTextMark",
         ],
         swiftSettings: upcoming
@@ -162,7 +167,8 @@ var targets: [Target] = [
     .testTarget(name: "SigilImagingTests", dependencies: ["SigilImaging", "SigilContainers"], swiftSettings: upcoming),
     .testTarget(name: "SigilVideoTests", dependencies: ["SigilVideo", "SigilImaging", "SigilFFmpeg", "SigilTestSupport"], swiftSettings: upcoming),
     .testTarget(name: "SigilKeysTests", dependencies: ["SigilKeys"], swiftSettings: upcoming),
-    .testTarget(name: "SigilWatermarkTests", dependencies: ["SigilWatermark", "SigilImaging"], swiftSettings: upcoming),
+    .testTarget(name: "SigilWatermarkTests", dependencies: ["SigilWatermark", "SigilWatermarkCore", "SigilImaging"], swiftSettings: upcoming),
+    .testTarget(name: "SigilAudioMarkTests", dependencies: ["SigilAudioMark", "SigilWatermarkCore"], swiftSettings: upcoming),
     .testTarget(
         name: "SigilProvenanceTests",
         dependencies: ["SigilProvenance", "SigilImaging", "SigilTestSupport", .product(name: "Crypto", package: "swift-crypto")],
@@ -220,7 +226,9 @@ let package = Package(
         .library(name: "SigilTextMark", targets: ["SigilTextMark"]),
         .library(name: "sigiltextmark", type: .dynamic, targets: ["SigilTextMarkC"]),
         .library(name: "SigilImaging", targets: ["SigilImaging"]),
+        .library(name: "SigilWatermarkCore", targets: ["SigilWatermarkCore"]),
         .library(name: "SigilWatermark", targets: ["SigilWatermark"]),
+        .library(name: "SigilAudioMark", targets: ["SigilAudioMark"]),
         .library(name: "SigilVideo", targets: ["SigilVideo"]),
         .library(name: "SigilProvenance", targets: ["SigilProvenance"]),
         .library(name: "SigilLedger", targets: ["SigilLedger"]),

@@ -20,6 +20,14 @@ let package = Package(
                 .product(name: "SigilCore", package: "Sigil"),
             ]
         ),
+        // Audio watermark: false-positive run over unmarked windows and in-process embed/detect speed (issue 17).
+        .executableTarget(
+            name: "sigil-aw-bench",
+            dependencies: [
+                .product(name: "SigilAudioMark", package: "Sigil"), .product(name: "SigilAudio", package: "Sigil"),
+                .product(name: "SigilContainers", package: "Sigil"), .product(name: "SigilCore", package: "Sigil"),
+            ]
+        ),
         // C2PA sign+embed and validate of a 12 MP JPEG beside c2pa-python and SHA-256 (decision 0202).
         .executableTarget(
             name: "sigil-c2pa-bench",

@@ -1,4 +1,5 @@
 @_exported import SigilAudio
+@_exported import SigilAudioMark
 @_exported import SigilContainers
 @_exported import SigilCore
 @_exported import SigilFFmpeg

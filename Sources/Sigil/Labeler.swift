@@ -76,13 +76,14 @@ public struct Labeler: Sendable {
     public var registry: MediaRegistry { policy.registry }
 
     /// The marks this build applies to content of `kind`: pixel marks need an image; audio's explicit mark is the
-    /// rhythm label (GB 45438 5.3), text's the explicit text label (5.1), video's the opening-frames label (5.4, painted by
+    /// rhythm label (GB 45438 5.3) and its watermark the audio mark (``AudioWatermarker``), text's the explicit text label (5.1), video's the opening-frames label (5.4, painted by
     /// ``labelFile(at:to:durable:keepBytes:progress:)``); the implicit label and C2PA go into every format whose handler
     /// writes them.
     public static func marks(for kind: MediaKind) -> Set<Mark> {
         switch kind {
         case .image: Set(Mark.supported)
-        case .audio, .video, .text: Set(Mark.supported.filter { !$0.touchesPixels || $0 == .explicit })
+        case .audio: Set(Mark.supported)
+        case .video, .text: Set(Mark.supported.filter { !$0.touchesPixels || $0 == .explicit })
         default: Set(Mark.supported.filter { !$0.touchesPixels })
         }
     }
@@ -124,7 +125,7 @@ public struct Labeler: Sendable {
         // Stage 1 — content: the kind's own marks (pixels for images).
         if identified.format.kind == .image {
             try labelPixels(&outcome)
-        } else if identified.format.kind == .audio, marks.contains(.explicit) {
+        } else if identified.format.kind == .audio {
             try labelAudio(&outcome)
         } else if identified.format.kind == .text, marks.contains(.explicit) {
             try labelText(&outcome, fileExtension: fileExtension)
@@ -169,43 +170,61 @@ public struct Labeler: Sendable {
         return outcome
     }
 
-    /// The audio stage: the rhythm label spliced into the samples, so the implicit label's signature, written
-    /// after, covers the labeled essence. PCM WAV takes it as a byte splice; MP3, FLAC, Ogg Vorbis, Opus and M4A are
-    /// decoded, spliced and encoded again with Debian's ffmpeg (``CompressedAudioRelabeler``, decision 0024), which
-    /// ``LabelOutcome/audioReencoding`` and a notice report. Without ffmpeg, or for another format, the mark is left
-    /// off, ``LabelOutcome/marks`` says so, and a notice says why.
+    /// The audio stage: the rhythm label spliced into the samples, then the audio watermark embedded in them (its
+    /// payload the ProduceID's, as for images), so the implicit label's signature, written after, covers the
+    /// labeled essence. PCM WAV takes both in place (the rhythm label as a byte splice, the watermark as rewritten
+    /// samples); MP3, FLAC, Ogg Vorbis, Opus and M4A are decoded, marked and encoded again with Debian's ffmpeg
+    /// (``CompressedAudioRelabeler``, decision 0024), which ``LabelOutcome/audioReencoding`` and a notice report.
+    /// Without ffmpeg, or for another format, those marks are left off, ``LabelOutcome/marks`` says so, and a notice
+    /// says why.
     private func labelAudio(_ outcome: inout LabelOutcome) throws {
+        let rhythm = outcome.marks.contains(.explicit) ? policy.rhythm : nil
+        let watermark =
+            outcome.marks.contains(.watermark)
+            ? watermarker.map {
+                WAVWatermark.Request(watermarker: AudioWatermarker(key: $0.key), payload: $0.payload(forProduceID: outcome.label.produceID))
+            } : nil
+        let asked = [rhythm.map { _ in Mark.explicit }, watermark.map { _ in Mark.watermark }].compactMap { $0 }
+        guard !asked.isEmpty else { return }
         if outcome.format == .wav {
-            let rhythm = try policy.rhythm.edits(in: MemoryByteSource(outcome.bytes))
-            outcome.bytes = rhythm.plan.apply(to: outcome.bytes)
-            outcome.rhythm = rhythm
+            if let rhythm {
+                let edits = try rhythm.edits(in: MemoryByteSource(outcome.bytes))
+                outcome.bytes = edits.plan.apply(to: outcome.bytes)
+                outcome.rhythm = edits
+            }
+            if let watermark {
+                outcome.bytes = try WAVWatermark.embed(watermark.watermarker, payload: watermark.payload, into: outcome.bytes)
+            }
             return
         }
+        let what = asked.map { $0 == .explicit ? "the rhythm label" : "the audio watermark" }.joined(separator: " and ")
         guard CompressedAudioRelabeler.formats.contains(outcome.format.id) else {
-            outcome.marks.remove(.explicit)
+            for mark in asked { outcome.marks.remove(mark) }
             outcome.notices.append(
-                "explicit: Sigil does not put the rhythm label into \(outcome.format.displayName) audio yet; only the other marks were applied")
+                "\(asked.map(\.rawValue).joined(separator: ", ")): Sigil does not put \(what) into \(outcome.format.displayName) audio yet; only the other marks were applied"
+            )
             return
         }
         let tools: FFmpegTools
         do {
             tools = try FFmpegTools.locate()
         } catch {
-            outcome.marks.remove(.explicit)
+            for mark in asked { outcome.marks.remove(mark) }
             let reason = (error as? SigilError)?.message ?? String(describing: error)
             outcome.notices.append(
-                "explicit: the rhythm label in \(outcome.format.displayName) needs ffmpeg to decode and encode the audio: \(reason); only the other marks were applied"
+                "\(asked.map(\.rawValue).joined(separator: ", ")): \(what) in \(outcome.format.displayName) needs ffmpeg to decode and encode the audio: \(reason); only the other marks were applied"
             )
             return
         }
-        let relabeled = try CompressedAudioRelabeler(inserter: policy.rhythm, tools: tools).label(outcome.bytes, format: outcome.format)
+        let relabeled = try CompressedAudioRelabeler(inserter: rhythm, watermark: watermark, tools: tools).label(
+            outcome.bytes, format: outcome.format)
         outcome.bytes = relabeled.bytes
         outcome.rhythm = relabeled.rhythm
         outcome.audioReencoding = relabeled.encoding
         if !relabeled.labelFramesOnly {
             outcome.notices.append(
-                "explicit: the rhythm label was spliced into the decoded audio and the file encoded again (\(relabeled.encoding))"
-                    + (relabeled.lossy ? "; a lossy codec loses one generation of quality" : "; lossless, every other sample unchanged"))
+                "\(asked.map(\.rawValue).joined(separator: ", ")): \(what) went into the decoded audio and the file was encoded again (\(relabeled.encoding))"
+                    + (relabeled.lossy ? "; a lossy codec loses one generation of quality" : "; lossless"))
         }
     }
 

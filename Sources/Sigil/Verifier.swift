@@ -140,14 +140,21 @@ public struct Verifier: Sendable {
         }
         report.perceptualHash = decoded.map { PerceptualHash.hash($0.pixels) }
         if options.decodePixels {
+            // Compressed audio is decoded with ffmpeg to listen for the rhythm label and the watermark; without
+            // ffmpeg both stay nil.
+            var pcm: [UInt8]?
             if scan.format == .wav {
-                rhythm(in: bytes, into: &report)
+                pcm = bytes
             } else if let format = scan.format, CompressedAudioRelabeler.formats.contains(format.id),
-                let tools = try? FFmpegTools.locate(timeout: .seconds(120)),
-                let wav = try? FFmpegAudio(tools: tools).decodeToWAV(bytes, fileExtension: format.extensions.first ?? format.id)
+                let tools = try? FFmpegTools.locate(timeout: .seconds(120))
             {
-                // Compressed audio is decoded with ffmpeg to listen for the rhythm label; without ffmpeg, `rhythm` stays nil.
-                rhythm(in: wav, into: &report)
+                pcm = try? FFmpegAudio(tools: tools).decodeToWAV(bytes, fileExtension: format.extensions.first ?? format.id)
+            }
+            if let pcm {
+                rhythm(in: pcm, into: &report)
+                if let key = options.watermarkKey {
+                    report.audioWatermark = try? AudioWatermarking.check(wav: pcm, key: key, produceID: label?.produceID)
+                }
             }
         } else {
             report.decoded = false
@@ -271,6 +278,8 @@ public struct VerificationReport: Sendable {
     public var findings: [Finding]
     /// The pixel watermark check; nil when pixels were not decoded or no watermark key was given.
     public var watermark: Watermark? = nil
+    /// The audio watermark check; nil for content without sound, when samples were not decoded, or without a key.
+    public var audioWatermark: AudioWatermark? = nil
     /// The C2PA manifest check; nil when provenance was not checked.
     public var c2pa: C2PAReport? = nil
     /// The signature in the label's `ReservedCode1`; nil when there is no label or provenance was not checked.
@@ -295,6 +304,34 @@ public struct VerificationReport: Sendable {
         /// Whether the watermark payload is the one the implicit label's ProduceID implies; nil without
         /// a detected mark or a label.
         public var matchesProduceID: Bool?
+    }
+
+    /// What the keyed audio watermark said.
+    public struct AudioWatermark: Sendable {
+        public var detection: AudioMarkDetection
+        /// Upper bound of the false-detection probability per clip (decoded hypotheses × 2⁻²⁴).
+        public var falsePositiveBound: Double
+        /// Whether the payload is the one the implicit label's ProduceID implies; nil without a detected mark or a label.
+        public var matchesProduceID: Bool?
+
+        /// The check as JSON members (`medium`, `detected`, `payload`, and the measurements behind them).
+        public var jsonMembers: [JSONValue.Member] {
+            var members: [JSONValue.Member] = [
+                .init("medium", .string("audio")),
+                .init("detected", .bool(detection.detected)),
+                .init("payload", detection.payloadHex.map { .string($0) } ?? .null),
+                .init("syncScore", .number(String(format: "%.2f", detection.syncScore))),
+            ]
+            if let agreement = detection.bitAgreement { members.append(.init("bitAgreement", .number(String(format: "%.4f", agreement)))) }
+            members += [
+                .init("timeScale", .number(String(format: "%.4f", detection.timeScale))),
+                .init("frequencyScale", .number(String(format: "%.4f", detection.frequencyScale))),
+                .init("secondsExamined", .number(String(format: "%.2f", detection.secondsExamined))),
+                .init("falsePositiveBound", .number(String(format: "%.3g", falsePositiveBound))),
+                .init("matchesProduceID", matchesProduceID.map { .bool($0) } ?? .null),
+            ]
+            return members
+        }
     }
 
     /// Whether verification found a problem: no label, or any error-level finding.
@@ -323,7 +360,7 @@ public struct VerificationReport: Sendable {
             .init(
                 "watermark",
                 watermark.map { .object($0.detection.jsonMembers + [.init("matchesProduceID", $0.matchesProduceID.map { .bool($0) } ?? .null)]) }
-                    ?? .null))
+                    ?? audioWatermark.map { .object($0.jsonMembers) } ?? .null))
         members.append(.init("rhythm", rhythm.map { .array($0.map(\.json)) } ?? .null))
         members.append(.init("decoded", .bool(decoded)))
         members.append(.init("explicitText", explicitText?.json ?? .null))

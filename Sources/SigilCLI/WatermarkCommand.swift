@@ -6,8 +6,13 @@ import Sigil
 struct WatermarkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watermark",
-        abstract: "Embed or detect Sigil's blind, keyed image watermark (64-bit payload).",
-        discussion: "The key is the keystore item watermark.key (created as a development key by the first embed; detect never creates one).",
+        abstract: "Embed or detect Sigil's blind, keyed watermark (64-bit payload) in images and audio.",
+        discussion: """
+            Images: JPEG, PNG, WebP. Audio: WAV (samples rewritten in place), MP3, FLAC, Ogg Vorbis, Opus, M4A (decoded and \
+            encoded again with ffmpeg in the source's codec and bit rate). The key is the keystore item watermark.key \
+            (created as a development key by the first embed; detect never creates one); images and audio use separate \
+            sub-keys of it.
+            """,
         subcommands: [Embed.self, Detect.self]
     )
 
@@ -33,8 +38,15 @@ struct WatermarkCommand: AsyncParsableCommand {
         }
     }
 
-    static func decode(_ path: String, maxPixels: Int) throws -> DecodedImage {
-        let bytes = try FileIO.read(path)
+    /// The input's format when it is audio the watermark takes; nil for anything else (images go their own way).
+    static func audioFormat(of bytes: [UInt8], path: String) -> MediaFormat? {
+        guard let format = MediaRegistry.standard.identify(bytes, fileExtension: URL(fileURLWithPath: path).pathExtension)?.format,
+            format.kind == .audio
+        else { return nil }
+        return format
+    }
+
+    static func decode(_ bytes: [UInt8], path: String, maxPixels: Int) throws -> DecodedImage {
         do {
             switch ImageHeader.sniff(bytes) {
             case .jpeg: return try JPEGCodec.decode(bytes, maxPixels: maxPixels)
@@ -49,11 +61,12 @@ struct WatermarkCommand: AsyncParsableCommand {
 
     struct Embed: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Embed a 64-bit payload; writes the output in the input's format (PNG when the output ends in .png).")
-        @Argument(help: "Input image (JPEG, PNG or WebP).") var input: String
-        @Argument(help: "Output image.") var output: String
+            abstract:
+                "Embed a 64-bit payload; writes the output in the input's format (an image as PNG when the output ends in .png).")
+        @Argument(help: "Input image (JPEG, PNG, WebP) or audio (WAV, MP3, FLAC, Ogg Vorbis, Opus, M4A).") var input: String
+        @Argument(help: "Output file.") var output: String
         @Option(help: "The payload: up to 16 hex digits.") var payload: String
-        @Option(help: "Strength multiplier (1 ≈ 40.5 dB PSNR).") var strength: Double = 1
+        @Option(help: "Image strength multiplier (1 ≈ 40.5 dB PSNR); audio has one strength (≈ 27 dB SNR per frame).") var strength: Double = 1
         @Option(name: .customLong("max-pixels"), help: "Refuse images with more pixels than this.") var maxPixels: Int = 100_000_000
         @OptionGroup var keyOptions: KeyOptions
 
@@ -61,7 +74,18 @@ struct WatermarkCommand: AsyncParsableCommand {
             let value = try Watermarker.parseHex(payload)
             guard strength > 0, strength <= 4 else { throw SigilError(.usage, "--strength must be in (0, 4]") }
             let watermarker = try keyOptions.watermarker()
-            var decoded = try WatermarkCommand.decode(input, maxPixels: maxPixels)
+            let source = try FileIO.read(input)
+            if let format = WatermarkCommand.audioFormat(of: source, path: input) {
+                let request = WAVWatermark.Request(watermarker: AudioWatermarker(key: watermarker.key), payload: value)
+                do {
+                    let marked = try AudioWatermarking.embed(source, format: format, request: request)
+                    try FileIO.writeAtomically(marked.bytes, to: output)
+                } catch let error as SigilError {
+                    throw error.path == nil ? error.at(path: input) : error
+                }
+                return
+            }
+            var decoded = try WatermarkCommand.decode(source, path: input, maxPixels: maxPixels)
             try watermarker.embed(payload: value, into: &decoded.pixels, strength: strength)
             let lower = output.lowercased()
             let bytes: [UInt8]
@@ -81,7 +105,7 @@ struct WatermarkCommand: AsyncParsableCommand {
 
     struct Detect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the payload as hex, or \"none\". Exits 0 either way (1 with --require).")
-        @Argument(help: "Image to examine.") var input: String
+        @Argument(help: "Image or audio file to examine.") var input: String
         @Flag(help: "Print details as JSON.") var json = false
         @Flag(help: "Exit 1 when no mark is found.") var require = false
         @Flag(
@@ -93,7 +117,23 @@ struct WatermarkCommand: AsyncParsableCommand {
 
         func run() async throws {
             let watermarker = try keyOptions.existingWatermarker()
-            let decoded = try WatermarkCommand.decode(input, maxPixels: maxPixels)
+            let source = try FileIO.read(input)
+            if let format = WatermarkCommand.audioFormat(of: source, path: input) {
+                let check: VerificationReport.AudioWatermark
+                do {
+                    check = try AudioWatermarking.detect(source, format: format, key: watermarker.key)
+                } catch let error as SigilError {
+                    throw error.path == nil ? error.at(path: input) : error
+                }
+                if json {
+                    print(JSONValue.object([.init("file", .string(input))] + check.jsonMembers.filter { $0.key != "matchesProduceID" }).prettyPrinted)
+                } else {
+                    print(check.detection.payloadHex ?? "none")
+                }
+                if require && !check.detection.detected { throw ExitCode(ExitStatus.problems) }
+                return
+            }
+            let decoded = try WatermarkCommand.decode(source, path: input, maxPixels: maxPixels)
             let detection = watermarker.detect(in: decoded.pixels, search: staged ? .staged : .exhaustive)
             if json {
                 print(JSONValue.object([.init("file", .string(input))] + detection.jsonMembers).prettyPrinted)

@@ -1,1 +1,2 @@
 @_exported import SigilCore
+@_exported import SigilWatermarkCore

@@ -60,12 +60,13 @@ import SigilTestSupport
         #expect(run.stderr.contains("7f 45 4c 46") && run.stderr.contains(".ELF"), "\(run.stderr)")
     }
 
-    /// A WAV labeled end to end: the rhythm label (audio's explicit mark) spliced in at the start, then the
-    /// implicit label signed over the labeled audio frames and a C2PA manifest; the watermark (a pixel mark) is
-    /// skipped for audio and the outcome says so.
+    /// A WAV labeled end to end without the audio watermark: the rhythm label (audio's explicit mark) spliced in at
+    /// the start, then the implicit label signed over the labeled audio frames and a C2PA manifest; every original
+    /// frame follows the label untouched. (With the watermark, the default, every sample changes:
+    /// `AudioWatermarkCLITests`.)
     @Test func aWAVIsLabeledSignedAndVerified() throws {
         let wav = try TestSupport.read(TestSupport.examples.appendingPathComponent("chord.wav"))
-        let labeler = try Labeler(policy: try TestSupport.policy(produceID: "0199a3b2c4d5e6f708192a3b4c5d6e7f"))
+        let labeler = try Labeler(policy: try TestSupport.policy([.explicit, .implicit, .c2pa], produceID: "0199a3b2c4d5e6f708192a3b4c5d6e7f"))
         let outcome = try labeler.label(wav)
         #expect(outcome.format == .wav)
         #expect(outcome.marks == [.explicit, .implicit, .c2pa])

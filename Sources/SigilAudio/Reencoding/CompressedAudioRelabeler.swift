@@ -16,11 +16,15 @@ public struct CompressedAudioRelabeler: Sendable {
     /// The formats this relabeler encodes back, by ``MediaFormat/id``.
     public static let formats: Set<String> = ["mp3", "flac", "ogg", "opus", "m4a"]
 
-    public var inserter: RhythmLabelInserter
+    /// The rhythm label to splice in; nil when only the watermark goes in.
+    public var inserter: RhythmLabelInserter?
+    /// The audio watermark to embed (after the rhythm label, so the label's samples carry it too); nil for none.
+    public var watermark: WAVWatermark.Request?
     public var tools: FFmpegTools
 
-    public init(inserter: RhythmLabelInserter, tools: FFmpegTools) {
+    public init(inserter: RhythmLabelInserter?, watermark: WAVWatermark.Request? = nil, tools: FFmpegTools) {
         self.inserter = inserter
+        self.watermark = watermark
         self.tools = tools
     }
 
@@ -28,8 +32,8 @@ public struct CompressedAudioRelabeler: Sendable {
     public struct Outcome: Sendable {
         /// The encoded file, labeled.
         public var bytes: [UInt8]
-        /// The rhythm insertion (frames, loudness), as on the decoded PCM.
-        public var rhythm: RhythmLabelInserter.Outcome
+        /// The rhythm insertion (frames, loudness), as on the decoded PCM; nil without ``inserter``.
+        public var rhythm: RhythmLabelInserter.Outcome?
         /// The codec and settings the file was encoded with, for the report (`libmp3lame 128 kb/s`).
         public var encoding: String
         /// Whether the original audio lost a generation of quality (a lossy codec encoded again); false when only
@@ -55,8 +59,10 @@ public struct CompressedAudioRelabeler: Sendable {
             try Data(input).write(to: URL(fileURLWithPath: source))
             let stream = try audio.probe(source)
             let wav = try audio.decodeToWAV(source, stream: stream, at: decoded)
-            if format.id == "mp3", let (atStart, atEnd) = Self.ends(of: inserter.position) {
-                return try joinMP3Frames(input, wav: wav, stream: stream, decoded: decoded, at: (atStart, atEnd), directory: directory)
+            // The label's frames alone can be joined to the untouched MP3 frames unless the watermark changes every sample.
+            if format.id == "mp3", watermark == nil, let inserter, let (atStart, atEnd) = Self.ends(of: inserter.position) {
+                return try joinMP3Frames(
+                    input, inserter: inserter, wav: wav, stream: stream, decoded: decoded, at: (atStart, atEnd), directory: directory)
             }
             return try encode(wav, stream: stream, source: source, decoded: decoded, output: output, format: format)
         }
@@ -75,7 +81,8 @@ public struct CompressedAudioRelabeler: Sendable {
     /// MP3 at the start or the end: the label alone is encoded with LAME at the file's rate, channels and bit rate,
     /// and its frames are joined to the untouched original frames (``MP3FrameSplice``).
     private func joinMP3Frames(
-        _ input: [UInt8], wav: [UInt8], stream: FFmpegAudio.Stream, decoded: String, at ends: (start: Bool, end: Bool), directory: URL
+        _ input: [UInt8], inserter: RhythmLabelInserter, wav: [UInt8], stream: FFmpegAudio.Stream, decoded: String, at ends: (start: Bool, end: Bool),
+        directory: URL
     ) throws -> Outcome {
         var single = inserter
         single.position = .start
@@ -100,12 +107,21 @@ public struct CompressedAudioRelabeler: Sendable {
             labelFramesOnly: true)
     }
 
-    /// Splices the label into the decoded `wav` and encodes the result in `format` at `output`.
+    /// Splices the label into the decoded `wav`, embeds the watermark, and encodes the result in `format` at `output`.
     private func encode(_ wav: [UInt8], stream: FFmpegAudio.Stream, source: String, decoded: String, output: String, format: MediaFormat) throws
         -> Outcome
     {
-        let rhythm = try inserter.edits(in: MemoryByteSource(wav))
-        try Data(rhythm.plan.apply(to: wav)).write(to: URL(fileURLWithPath: decoded))
+        var pcm = wav
+        var rhythm: RhythmLabelInserter.Outcome?
+        if let inserter {
+            let edits = try inserter.edits(in: MemoryByteSource(wav))
+            pcm = edits.plan.apply(to: wav)
+            rhythm = edits
+        }
+        if let watermark {
+            pcm = try WAVWatermark.embed(watermark.watermarker, payload: watermark.payload, into: pcm)
+        }
+        try Data(pcm).write(to: URL(fileURLWithPath: decoded))
 
         let (codecArguments, encoding, lossy) = Self.encoder(for: format, stream: stream)
         // Input 0: the labeled PCM; input 1: the source, for its tags and any attached picture (cover art).

@@ -1,4 +1,5 @@
 import Crypto
+import SigilCore
 
 /// The provider's secret watermark key: 32 random bytes. Every keyed choice of the mark (the tile's
 /// pseudo-noise, which cells carry sync, the bit interleaving, the payload tag) is derived from it with
@@ -34,19 +35,19 @@ public struct WatermarkKey: Sendable, Hashable {
         return mac.prefix(8).reduce(0) { ($0 << 8) | UInt64($1) }
     }
 
-    var symmetric: SymmetricKey { SymmetricKey(data: bytes) }
+    package var symmetric: SymmetricKey { SymmetricKey(data: bytes) }
 
     /// A sub-key for one purpose (domain separation).
-    func derive(_ label: String) -> SymmetricKey {
+    package func derive(_ label: String) -> SymmetricKey {
         SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array("sigil-wm/v1/\(label)".utf8), using: symmetric)))
     }
 
     /// A deterministic generator seeded from the key for one purpose.
-    func generator(_ label: String) -> KeyedGenerator {
+    package func generator(_ label: String) -> KeyedGenerator {
         let seed = Array(HMAC<SHA256>.authenticationCode(for: Array("sigil-wm/v1/prng/\(label)".utf8), using: symmetric))
         return KeyedGenerator(seed: seed.prefix(8).reduce(0) { ($0 << 8) | UInt64($1) })
     }
 }
 
 /// The watermark's generator: SplitMix64, its seed from HMAC so its output is keyed.
-typealias KeyedGenerator = SplitMix64
+package typealias KeyedGenerator = SplitMix64

@@ -2,16 +2,16 @@
 /// pair), terminated with six zero tail bits, and its soft-decision Viterbi decoder.
 ///
 /// Soft values are log-likelihood-like reals: positive means "bit 1 more likely", magnitude is confidence.
-enum ConvolutionalCode {
-    static let constraintLength = 7
-    static let generators: [Int] = [0o171, 0o133]
-    static let stateCount = 1 << (constraintLength - 1)
+package enum ConvolutionalCode {
+    package static let constraintLength = 7
+    package static let generators: [Int] = [0o171, 0o133]
+    package static let stateCount = 1 << (constraintLength - 1)
 
     /// Coded length for `infoBits` information bits.
-    static func codedLength(infoBits: Int) -> Int { (infoBits + constraintLength - 1) * generators.count }
+    package static func codedLength(infoBits: Int) -> Int { (infoBits + constraintLength - 1) * generators.count }
 
     /// Encodes `bits` (0/1) and appends the tail.
-    static func encode(_ bits: [UInt8]) -> [UInt8] {
+    package static func encode(_ bits: [UInt8]) -> [UInt8] {
         var register = 0
         var out: [UInt8] = []
         out.reserveCapacity(codedLength(infoBits: bits.count))
@@ -24,7 +24,7 @@ enum ConvolutionalCode {
 
     /// Maximum-likelihood decode of `soft` (length ``codedLength(infoBits:)``) back to `infoBits` bits: the
     /// first entry of ``decodeList(_:infoBits:listSize:)`` with a list of one.
-    static func decode(_ soft: [Float], infoBits: Int) -> [UInt8] {
+    package static func decode(_ soft: [Float], infoBits: Int) -> [UInt8] {
         decodeList(soft, infoBits: infoBits, listSize: 1)[0]
     }
 
@@ -32,7 +32,7 @@ enum ConvolutionalCode {
     /// algorithm of Seshadri & Sundberg, IEEE Trans. Commun. 1994): every state keeps its `listSize` best
     /// paths instead of one, so the runners-up to the maximum-likelihood path can be checked against an outer
     /// error-detecting code. The first entry is the maximum-likelihood path.
-    static func decodeList(_ soft: [Float], infoBits: Int, listSize: Int) -> [[UInt8]] {
+    package static func decodeList(_ soft: [Float], infoBits: Int, listSize: Int) -> [[UInt8]] {
         let steps = infoBits + constraintLength - 1
         precondition(soft.count == steps * generators.count, "soft vector has the wrong length")
         precondition(listSize >= 1, "the list needs at least one entry")

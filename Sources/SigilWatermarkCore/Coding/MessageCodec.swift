@@ -3,16 +3,18 @@ import Crypto
 /// Turns a 64-bit payload into the coded bits the tile carries and back: payload ‖ 24-bit keyed tag,
 /// convolutionally encoded (``ConvolutionalCode``). The tag is HMAC-SHA256(tag key, payload) truncated, so
 /// a decoded message from an unmarked image (or with another key) passes only with probability 2⁻²⁴.
-struct MessageCodec: Sendable {
-    static let payloadBits = 64
-    static let tagBits = 24
-    static let infoBits = payloadBits + tagBits
-    static let codedBits = ConvolutionalCode.codedLength(infoBits: infoBits)
+package struct MessageCodec: Sendable {
+    package static let payloadBits = 64
+    package static let tagBits = 24
+    package static let infoBits = payloadBits + tagBits
+    package static let codedBits = ConvolutionalCode.codedLength(infoBits: infoBits)
 
-    let tagKey: SymmetricKey
+    package let tagKey: SymmetricKey
+
+    package init(tagKey: SymmetricKey) { self.tagKey = tagKey }
 
     /// The info bits (MSB first): payload then tag.
-    func infoBits(payload: UInt64) -> [UInt8] {
+    package func infoBits(payload: UInt64) -> [UInt8] {
         let tag = self.tag(payload)
         var bits: [UInt8] = []
         for i in stride(from: 63, through: 0, by: -1) { bits.append(UInt8((payload >> UInt64(i)) & 1)) }
@@ -21,14 +23,14 @@ struct MessageCodec: Sendable {
     }
 
     /// The coded bits for `payload`.
-    func encode(payload: UInt64) -> [UInt8] { ConvolutionalCode.encode(infoBits(payload: payload)) }
+    package func encode(payload: UInt64) -> [UInt8] { ConvolutionalCode.encode(infoBits(payload: payload)) }
 
     /// Decodes soft coded values; returns the payload only when the keyed tag checks.
     ///
     /// - Parameter listSize: how many of the code's most likely sequences are checked against the tag, best
     ///   first. Each extra candidate is one more chance for noise to pass the tag, so the false-positive
     ///   probability of one call is at most `listSize` × 2⁻²⁴.
-    func decode(soft: [Float], listSize: Int = 1) -> (payload: UInt64, tagValid: Bool) {
+    package func decode(soft: [Float], listSize: Int = 1) -> (payload: UInt64, tagValid: Bool) {
         var first: UInt64?
         for bits in ConvolutionalCode.decodeList(soft, infoBits: Self.infoBits, listSize: listSize) {
             var payload: UInt64 = 0
@@ -41,7 +43,7 @@ struct MessageCodec: Sendable {
         return (first ?? 0, false)
     }
 
-    func tag(_ payload: UInt64) -> UInt32 {
+    package func tag(_ payload: UInt64) -> UInt32 {
         var bytes: [UInt8] = []
         for i in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8((payload >> UInt64(i)) & 0xFF)) }
         let mac = Array(HMAC<SHA256>.authenticationCode(for: bytes, using: tagKey))
