@@ -4,7 +4,7 @@ public enum Mark: String, Sendable, Hashable, Codable, CaseIterable, CustomStrin
     case explicit
     /// The file-metadata label of GB 45438 6.1 and Annex E (the `AIGC` field).
     case implicit
-    /// The blind, keyed pixel watermark (a content implicit label, Labeling Measures Art. 5) carrying a
+    /// The blind, keyed watermark in the pixels or the samples (a content implicit label, Labeling Measures Art. 5) carrying a
     /// 64-bit payload derived from the ProduceID.
     case watermark
     /// The C2PA manifest (Content Credentials): a signed `c2pa.created` / trainedAlgorithmicMedia claim bound to the

@@ -24,7 +24,7 @@ struct VerifyCommand: AsyncParsableCommand {
         name: .customLong("data"), help: "Sigil's data directory (default: $SIGIL_DATA, else ~/.local/share/sigil); its keys/ hold watermark.key.")
     var dataDirectory: String?
     @Option(name: .customLong("keys"), help: "A keystore directory to use instead of DATA/keys.") var keysDirectory: String?
-    @Flag(name: .customLong("no-watermark"), help: "Do not look for the pixel watermark.") var noWatermark = false
+    @Flag(name: .customLong("no-watermark"), help: "Do not look for the image or audio watermark.") var noWatermark = false
     @Option(
         name: .customLong("trust-anchors"),
         help: "PEM file of C2PA trust anchors (e.g. `sigil keys anchor` output); signers that chain to one are `valid`.") var trustAnchors: String?
