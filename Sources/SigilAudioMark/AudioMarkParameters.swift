@@ -41,10 +41,6 @@ public struct AudioMarkParameters: Sendable, Hashable {
     public var offsetCandidates: Int = 8
     /// Detector: weight of the data-cell energy statistic in the hypothesis score (0 = sync only).
     public var dataEnergyWeight: Double = 1
-    /// Detector: frame weighting by local SNR, weight = max(0.05, 1 − β·N_b/E) with N_b the
-    /// `noiseFloorPercentile` band energy over the clip (β = 0 disables).
-    public var noiseWeightBeta: Double = 0
-    public var noiseFloorPercentile: Double = 0.1
     /// Detector: number of hypotheses decoded (FPR ≤ this × 2^-tagBits).
     public var decodeCandidates: Int = 16
 

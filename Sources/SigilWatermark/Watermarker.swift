@@ -105,10 +105,7 @@ public struct Watermarker: Sendable {
     public func payload(forProduceID produceID: String) -> UInt64 { key.payload(forProduceID: produceID) }
 
     /// 16 lowercase hex digits.
-    public static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
+    public static func hex(_ value: UInt64) -> String { WatermarkKey.hex(value) }
 
     /// Parses 1–16 hex digits (an optional `0x` prefix allowed).
     /// - Throws: ``SigilError`` `.usage` for anything else.

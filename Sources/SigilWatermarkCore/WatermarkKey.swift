@@ -35,6 +35,12 @@ public struct WatermarkKey: Sendable, Hashable {
         return mac.prefix(8).reduce(0) { ($0 << 8) | UInt64($1) }
     }
 
+    /// A payload as 16 lower-case hex digits, the form the CLI and reports print for both marks.
+    public static func hex(_ payload: UInt64) -> String {
+        let digits = String(payload, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
     package var symmetric: SymmetricKey { SymmetricKey(data: bytes) }
 
     /// A sub-key for one purpose (domain separation).

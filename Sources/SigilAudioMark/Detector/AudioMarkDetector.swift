@@ -20,12 +20,7 @@ public struct AudioMarkDetection: Sendable, Equatable {
     public var detected: Bool { payload != nil }
 
     /// The payload as 16 lower-case hex digits.
-    public var payloadHex: String? {
-        payload.map { value in
-            let hex = String(value, radix: 16)
-            return String(repeating: "0", count: 16 - hex.count) + hex
-        }
-    }
+    public var payloadHex: String? { payload.map(WatermarkKey.hex) }
 }
 
 /// The blind audio detector: needs only the key and the samples (no original, no payload).

@@ -92,25 +92,6 @@ struct LogSpectrogram: Sendable {
             }
         }
         if nf > 0 { act[0] = false }
-        // local-SNR weights (centre shift): weight = max(0.05, 1 − β·N_b/E), N_b a low percentile of E
-        var snrW = [Float]()
-        if p.noiseWeightBeta > 0 {
-            snrW = [Float](repeating: 1, count: nf * nb)
-            let sc = p.shiftSteps
-            let beta = Float(p.noiseWeightBeta)
-            var col = [Float]()
-            col.reserveCapacity(nf)
-            for b in 0..<nb {
-                col.removeAll(keepingCapacity: true)
-                for i in 0..<nf where act[i] { col.append(logE[(sc * nf + i) * nb + b]) }
-                guard !col.isEmpty else { continue }
-                col.sort()
-                let fl = col[min(col.count - 1, Int(Double(col.count) * p.noiseFloorPercentile))]
-                for i in 0..<nf where act[i] {
-                    snrW[i * nb + b] = max(0.05, 1 - beta * exp(fl - logE[(sc * nf + i) * nb + b]))
-                }
-            }
-        }
         // whitening
         let fw = p.freqWhitenBands
         let w = max(1, Int((p.whitenSeconds / hopSeconds).rounded()))
@@ -157,7 +138,7 @@ struct LogSpectrogram: Sendable {
                 let inv = rms > 1e-6 ? 1 / rms : 0
                 for i in 0..<nf {
                     let v: Float = act[i] ? min(3, max(-3, tmp[i] * inv)) : 0
-                    logE[(s * nf + i) * nb + b] = snrW.isEmpty ? v : v * snrW[i * nb + b]
+                    logE[(s * nf + i) * nb + b] = v
                 }
             }
         }
