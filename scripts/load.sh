@@ -2,10 +2,15 @@
 # A bounded load run on loopback: starts a release `sigil serve` on a throwaway data directory, then drives
 # POST /v1/verify (on the labeled file, then on the unlabeled one: every watermark sync stage runs there) and
 # POST /v1/label with wrk on a 1 MP JPEG for a fixed time each, sampling the server's memory
-# and CPU. Prints a Markdown table (also written to out/load/report.md). Usage: scripts/load.sh [SECONDS] [CONNECTIONS]
+# and CPU. Prints a Markdown table (also written to out/load/report.md).
+# Usage: scripts/load.sh [SECONDS] [CONNECTIONS] [RATE_LIMIT]   RATE_LIMIT: off (default) or on.
+# off lifts the per-address verify limit so every request does the work (a capacity figure); on keeps the shipped
+# defaults (600 verifies a minute per address, burst 60), so most verify requests from the one load client get 429.
 set -euo pipefail
 seconds=${1:-30}
 connections=${2:-4}
+limit=${3:-off}
+case $limit in on | off) ;; *) echo "RATE_LIMIT must be on or off, not $limit" >&2; exit 2 ;; esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 sigil=$root/.build/release/sigil
 work=$root/out/load
@@ -17,14 +22,10 @@ command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk, or mak
 convert "$root/examples/landscape.jpg" -resize '1224x816!' -quality 90 "$work/1mp.jpg"
 
 # The verify cache is off: every request here verifies (scripts/verify-load.sh measures the cache too).
-SIGIL_VERIFY_PER_MINUTE=100000000 SIGIL_VERIFY_BURST=100000000 SIGIL_VERIFY_CACHE_ENTRIES=0 \
-  "$sigil" serve --development --no-duties --data "$work/data" --port 0 --ready-file "$work/ready" >"$work/serve.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
-for _ in $(seq 600); do [ -s "$work/ready" ] && break; sleep 0.1; done
-[ -s "$work/ready" ] || { cat "$work/serve.log"; exit 1; }
-address=$(cat "$work/ready")
-token=$(grep -o 'sgk_[A-Za-z0-9_-]*' "$work/serve.log" | head -1)
+if [ "$limit" = off ]; then export SIGIL_VERIFY_PER_MINUTE=100000000 SIGIL_VERIFY_BURST=100000000; fi
+export SIGIL_VERIFY_CACHE_ENTRIES=0
+. "$root/scripts/throwaway-server.sh"
+start_throwaway_server "$sigil" "$work"
 curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: image/jpeg' --data-binary @"$work/1mp.jpg" \
   "http://$address/v1/label" -o "$work/labeled.jpg"
 
@@ -51,12 +52,15 @@ phase label /v1/label "$work/1mp.jpg" "$token"
 kill $sampler 2>/dev/null || true
 
 {
-  echo "| route | requests | req/s | p50 ms | p99 ms | max ms | non-2xx | socket errors | server CPU (cores) |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "Rate limit $limit."
+  echo
+  echo "| route | requests | req/s | 2xx/s | p50 ms | p99 ms | max ms | non-2xx | socket errors | server CPU (cores) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
   while read -r name rest; do
     declare -A v=(); for kv in $rest; do v[${kv%%=*}]=${kv#*=}; done
     cpu=$(grep "^$name " "$work/cpu.txt" | sed 's/.*cores=//')
-    echo "| $name | ${v[requests]} | ${v[rps]} | ${v[p50_ms]} | ${v[p99_ms]} | ${v[max_ms]} | ${v[non2xx]} | ${v[socket_errors]} | $cpu |"
+    ok=$(awk -v r="${v[requests]}" -v n="${v[non2xx]}" -v s="${v[seconds]}" 'BEGIN { printf "%.1f", (r - n) / s }')
+    echo "| $name | ${v[requests]} | ${v[rps]} | $ok | ${v[p50_ms]} | ${v[p99_ms]} | ${v[max_ms]} | ${v[non2xx]} | ${v[socket_errors]} | $cpu |"
   done <"$work/results.txt"
   n=$(wc -l <"$work/rss.txt")
   first=$(awk 'NR==1 {print $2}' "$work/rss.txt"); last=$(tail -1 "$work/rss.txt" | awk '{print $2}')

@@ -1,10 +1,13 @@
 // sigil-duties-bench: the cost of the provider duties on the request path, beside anchors measured in the same run.
 //
-//   swift run -c release sigil-duties-bench [--phrases N] [--prompts N]
+//   swift run -c release sigil-duties-bench [--phrases N] [--prompts N] [--dump DIR]
 //
 // 1. Prompt screening with a library of N phrases (default 20,000 CJK and Latin phrases) and 20 regexes, on prompts of
 //    about 200 characters. Anchor: the obvious implementation — fold the prompt the same way, then `contains` for each
 //    phrase — on the same prompts and phrases. Reported as the ratio anchor time / Sigil time.
+//    Then the phrase matching alone (PhraseMatcher on already-folded text). With --dump DIR the folded phrases and
+//    prompts are written to DIR/phrases.txt and DIR/prompts.txt (one per line) for the Aho–Corasick anchor,
+//    Benchmarks/scripts/screen_ahocorasick.py (pyahocorasick, a C library called in-process from Python).
 // 2. The folding alone (NFKC, traditional → simplified, case, spacing): per prompt.
 // 3. A whole generation authorisation on SQLite (account lookup, screening, the decision and hits written in one
 //    transaction). Anchor: one INSERT of the same row in its own transaction on the same database.
@@ -28,10 +31,12 @@ func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").ut
 var arguments = ArraySlice(CommandLine.arguments.dropFirst())
 var phraseCount = 20_000
 var promptCount = 2_000
+var dump: String?
 while let argument = arguments.popFirst() {
     switch argument {
     case "--phrases": phraseCount = Int(arguments.popFirst() ?? "") ?? phraseCount
     case "--prompts": promptCount = Int(arguments.popFirst() ?? "") ?? promptCount
+    case "--dump": dump = arguments.popFirst()
     default:
         say("unknown argument \(argument)")
         exit(2)
@@ -123,12 +128,37 @@ say(
         anchorHits == sigilHitsOnAnchorSet ? "yes" : "NO"))
 say("folding alone: \(foldLatency.summary)")
 
+// Matching alone, on folded text: Sigil's PhraseMatcher. The pyahocorasick anchor reads the same folded text (--dump).
+let foldedPhrases = phrases.map { Array($0.text.unicodeScalars) }
+let foldedPrompts = prompts.map { normalizer.normalize($0) }
+let matcher = PhraseMatcher(foldedPhrases)
+var matchLatency = Latency()
+var matchHits = 0
+let matchStart = ContinuousClock.now
+for prompt in foldedPrompts {
+    let t = ContinuousClock.now
+    matchHits += Set(matcher.matches(in: prompt).map(\.phrase)).count
+    matchLatency.record(ContinuousClock.now - t)
+}
+let matchTotal = seconds(ContinuousClock.now - matchStart) / Double(foldedPrompts.count)
+say(
+    "matching alone, Sigil PhraseMatcher on folded text: \(matchLatency.summary); \(String(format: "%.0f", 1 / matchTotal)) prompts/s; \(matchHits) distinct phrase hits"
+)
+if let dump {
+    try FileManager.default.createDirectory(atPath: dump, withIntermediateDirectories: true)
+    func text(_ scalars: [Unicode.Scalar]) -> String { String(String.UnicodeScalarView(scalars)) }
+    try (foldedPhrases.map(text).joined(separator: "\n") + "\n").write(toFile: dump + "/phrases.txt", atomically: true, encoding: .utf8)
+    try (foldedPrompts.map(text).joined(separator: "\n") + "\n").write(toFile: dump + "/prompts.txt", atomically: true, encoding: .utf8)
+    say("wrote \(dump)/phrases.txt and \(dump)/prompts.txt")
+}
+
 // 3. A whole authorisation on SQLite beside a bare INSERT.
 let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-duties-bench-\(UUID().uuidString)")
 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: folder) }
 let database = try await SQLiteLogDatabase.open(path: folder.appendingPathComponent("b.sqlite").path)
 try await Migrator.migrate(database)
+_ = try await ComplianceSchema.migrate(database)
 struct NoSMS: SMSSender { func send(_ message: SMSMessage) async throws {} }
 let duties = ComplianceService(
     database: database, vault: try PersonalDataVault(masterKey: Array(repeating: 9, count: 32)), sms: NoSMS(), identityVerifier: nil)
