@@ -2,7 +2,7 @@
 SWIFT ?= swift
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build release run demo lint test fuzz fuzz-formats bench bench-duties bench-text load verify-load clean
+.PHONY: all deps build release run demo lint test fuzz fuzz-formats bench bench-duties bench-text load verify-load stream-latency clean
 
 all: build
 
@@ -75,10 +75,16 @@ bench-duties: deps
 bench: deps
 	cd Benchmarks && $(SWIFT) build -c release -j $(JOBS) && ./.build/release/sigil-bench
 
-## load: a bounded load run on loopback (release server, wrk; LOAD_SECONDS per phase, default 30) — see README
+## load: a bounded load run on loopback (release server, wrk; LOAD_SECONDS per phase, default 30; LOAD_RATE_LIMIT
+## off (default: capacity) or on (the shipped per-address verify limit)) — see README
 LOAD_SECONDS ?= 30
+LOAD_RATE_LIMIT ?= off
 load: release
-	bash scripts/load.sh $(LOAD_SECONDS)
+	bash scripts/load.sh $(LOAD_SECONDS) 4 $(LOAD_RATE_LIMIT)
+
+## stream-latency: POST /v1/label/stream beside POST /v1/label on a paced TTS-like upload → Benchmarks/results/audio-stream/
+stream-latency: release
+	bash scripts/stream-latency.sh
 
 ## verify-load: verification at platform scale (issue 23): labeled, unmarked, metadata-only, keyed 90/10 mix, cache
 ## re-uploads and a 1,000-file batch, one run (LOAD_SECONDS per phase) → out/verify-load/results.json

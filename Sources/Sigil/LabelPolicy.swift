@@ -79,4 +79,10 @@ extension LabelOutcome {
     public static func text(_ content: String, label: AIGCLabel, marks: Set<Mark>) -> LabelOutcome {
         LabelOutcome(bytes: Array(content.utf8), format: .plainText, label: label, explicit: nil, marks: marks, width: 0, height: 0)
     }
+
+    /// The outcome of labeling a stream (audio sent as it was synthesised): no bytes are kept, so its record takes
+    /// the SHA-256 of what was sent (``RecordKeeper/record(for:context:contentSHA256:time:)``).
+    public static func stream(format: MediaFormat, label: AIGCLabel, marks: Set<Mark>) -> LabelOutcome {
+        LabelOutcome(bytes: [], format: format, label: label, explicit: nil, marks: marks, width: 0, height: 0)
+    }
 }

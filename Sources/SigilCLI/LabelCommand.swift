@@ -73,14 +73,7 @@ struct LabelCommand: AsyncParsableCommand {
     var passphraseFile: String?
 
     func policy() throws -> LabelPolicy {
-        let code: ProviderCode
-        if let raw = producer ?? ProcessInfo.processInfo.environment["SIGIL_PRODUCER"] {
-            code = try ProviderCode(raw)
-        } else {
-            Terminal.warning("no --producer given: using the development code \(ProviderCode.development) — never ship content labeled with it")
-            code = .development
-        }
-        var policy = LabelPolicy(producer: code)
+        var policy = LabelPolicy(producer: try ProviderCode.commandLine(producer))
         var options = LabelOptions()
         (options.marks, options.produceID, options.text, options.position, options.style) = (marks, produceID, text, position, style)
         (options.margin, options.inkHeight, options.quality) = (margin, inkHeight, quality)
@@ -205,5 +198,15 @@ extension LabelOutcome {
                     + "\(r.labelFrames) frames, \(String(format: "%.1f", r.labelLUFS)) LUFS (content \(content))")
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension ProviderCode {
+    /// The producer a labeling command uses: `--producer`, else `SIGIL_PRODUCER`, else the development code with a
+    /// warning.
+    static func commandLine(_ producer: String?) throws -> ProviderCode {
+        if let raw = producer ?? ProcessInfo.processInfo.environment["SIGIL_PRODUCER"] { return try ProviderCode(raw) }
+        Terminal.warning("no --producer given: using the development code \(ProviderCode.development) — never ship content labeled with it")
+        return .development
     }
 }

@@ -13,9 +13,9 @@ struct SigilCommand: AsyncParsableCommand {
         abstract: "Label and verify AI-generated content as GB 45438-2025 prescribes.",
         discussion: "Exit codes: 0 success, 1 verify found problems, 2 usage error, 3 bad input.",
         subcommands: [
-            LabelCommand.self, VerifyCommand.self, DemoCommand.self, ServeCommand.self, APIKeyCommand.self, WatermarkCommand.self,
-            LogCommand.self, KeysCommand.self, ScreeningCommand.self, AuditCommand.self, AccountCommand.self, AgreementCommand.self,
-            PIICommand.self, TextMarkCommand.self,
+            LabelCommand.self, LabelStreamCommand.self, VerifyCommand.self, DemoCommand.self, ServeCommand.self, APIKeyCommand.self,
+            WatermarkCommand.self, LogCommand.self, KeysCommand.self, ScreeningCommand.self, AuditCommand.self, AccountCommand.self,
+            AgreementCommand.self, PIICommand.self, TextMarkCommand.self,
         ]
     )
 

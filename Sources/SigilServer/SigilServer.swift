@@ -21,6 +21,7 @@ public enum SigilServer {
             router.group().add(middleware: APIKeyAuthentication(keys: service.keyCache, scopes: scopes))
         }
         keyed(.label).post("/v1/label", use: api.label)
+            .post("/v1/label/stream", use: api.labelStream)
             .post("/v1/chat/label", use: api.labelChat)
             .post("/v1/generations", use: api.authorizeGeneration)
         keyed(.label, .auditor).get("/v1/records/:produceID", use: api.records)

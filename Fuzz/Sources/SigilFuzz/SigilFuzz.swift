@@ -135,6 +135,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     _ = try? CompressedImageData.bytes(of: bytes)
     fuzzTar(bytes)
+    fuzzWAVStreamHeader(bytes)
     // Provenance parsers: CBOR, JUMBF, COSE, and the C2PA reader over every carrier (APP11, caBX, RIFF, ID3, BMFF).
     _ = try? CBOR.decode(bytes)
     _ = try? JUMBFSuperbox.parse(bytes)
@@ -166,6 +167,20 @@ public func sigilFuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutab
     return LLVMFuzzerRunDriver(&argc, &argv) { data, size in
         guard let data else { return 0 }
         return fuzz(data, size)
+    }
+}
+
+/// The stream route's WAV header reader (decision 0026): a prefix gives nil or the same header as the whole input,
+/// never a different one; a header that parses must label and read back as a WAV.
+private func fuzzWAVStreamHeader(_ bytes: [UInt8]) {
+    let whole = try? WAVStreamHeader.parse(bytes, maxLength: 1 << 16)
+    if let header = whole {
+        let short = try? WAVStreamHeader.parse(Array(bytes.prefix(header.length - 1)), maxLength: 1 << 16)
+        if short != nil { fatalError("wav-stream: a header parsed from one byte less than it takes") }
+        let assignment = LabelAssignment(json: label, wrappedJSON: "{\"AIGC\":\(label)}")
+        guard let head = try? header.labeled(assignment), let layout = try? WAVPCMLayout(MemoryByteSource(head + [0, 0, 0, 0])),
+            layout.channels == header.channels, layout.sampleRate == header.sampleRate
+        else { fatalError("wav-stream: a parsed header does not label and read back (\(bytes.count) input bytes)") }
     }
 }
 

@@ -182,8 +182,12 @@ public struct RecordKeeper: Sendable {
 
     /// The record of a labeled file.
     ///
+    /// - Parameter contentSHA256: the output's SHA-256 when `outcome.bytes` does not hold it (a labeled stream,
+    ///   hashed as it was sent); nil to hash `outcome.bytes`.
     /// - Throws: ``SigilError`` `.invalidRecord` / `.usage` for bad context fields.
-    public func record(for outcome: LabelOutcome, context: Context, time: RecordTime = .now()) throws -> GenerationRecord {
+    public func record(
+        for outcome: LabelOutcome, context: Context, contentSHA256: [UInt8]? = nil, time: RecordTime = .now()
+    ) throws -> GenerationRecord {
         try context.validate()
         let pseudonymizer = try requirePseudonymizer()
         var optOut: GenerationRecord.ExplicitLabelOptOut?
@@ -196,7 +200,8 @@ public struct RecordKeeper: Sendable {
         let record = GenerationRecord(
             produceID: outcome.label.produceID, producer: outcome.label.contentProducer, serviceCategory: context.serviceCategory,
             model: context.model, account: try context.accountReference.map { try pseudonymizer.tag($0) }, time: time,
-            contentSHA256: Self.contentSHA256(outcome.bytes), perceptualHash: PerceptualHash.hash(imageBytes: outcome.bytes),
+            contentSHA256: contentSHA256 ?? Self.contentSHA256(outcome.bytes),
+            perceptualHash: contentSHA256 == nil ? PerceptualHash.hash(imageBytes: outcome.bytes) : nil,
             watermarkPayload: context.watermarkPayload, marks: outcome.marks.map(\.rawValue),
             explicitLabelOptOut: optOut, c2paManifestSHA256: context.c2paManifestSHA256 ?? Self.manifestStoreSHA256(outcome)
         )

@@ -52,31 +52,7 @@ public struct WAVPCMLayout: Sendable, Hashable {
         guard let data = structure.first("data") else { throw SigilError.malformed("WAV file", at: 12, "has no data chunk") }
         guard fmt.data.count >= 16 else { throw SigilError.malformed("WAV fmt chunk", at: fmt.offset, "is \(fmt.data.count) bytes, fewer than 16") }
         let f = try source.require(min(fmt.data.count, 40), at: fmt.data.lowerBound, for: "WAV fmt chunk")
-        var tag = f.u16le(0)
-        if tag == 0xFFFE {
-            guard f.count >= 40, f.u16le(16) >= 22 else {
-                throw SigilError.malformed("WAV fmt chunk", at: fmt.offset, "is WAVE_FORMAT_EXTENSIBLE but too short for its subformat")
-            }
-            tag = f.u16le(24)
-        }
-        let channels = f.u16le(2)
-        let rate = f.u32le(4)
-        let align = f.u16le(12)
-        let bits = f.u16le(14)
-        guard channels >= 1, rate >= 1, align >= 1 else {
-            throw SigilError.malformed("WAV fmt chunk", at: fmt.offset, "declares \(channels) channels, \(rate) Hz, \(align)-byte frames")
-        }
-        let encoding: SampleEncoding
-        switch (tag, bits) {
-        case (1, 8): encoding = .unsigned8
-        case (1, 16), (1, 24), (1, 32): encoding = .signed(bits: bits)
-        case (3, 32), (3, 64): encoding = .float(bits: bits)
-        default:
-            throw SigilError(.unsupportedFormat, "WAV format tag \(tag) with \(bits)-bit samples is not PCM or IEEE float", offset: fmt.offset)
-        }
-        guard align == channels * encoding.bytes else {
-            throw SigilError.malformed("WAV fmt chunk", at: fmt.offset, "declares \(align)-byte frames for \(channels) channels of \(bits) bits")
-        }
+        let (encoding, channels, rate, align) = try Self.sampleFormat(f, chunkOffset: fmt.offset)
         self.encoding = encoding
         self.channels = channels
         self.sampleRate = rate
@@ -89,6 +65,40 @@ public struct WAVPCMLayout: Sendable, Hashable {
         let header = try source.require(8, at: data.offset, for: "WAV data chunk header")
         self.dataSizeInDS64 = structure.ds64 != nil && header.u32le(4) == 0xFFFF_FFFF
         self.fact = structure.first("fact").flatMap { $0.data.count >= 4 ? $0.data : nil }
+    }
+
+    /// The sample format a `fmt ` chunk's payload (its first 16–40 bytes) declares: PCM or IEEE float, plain or
+    /// WAVE_FORMAT_EXTENSIBLE.
+    ///
+    /// - Throws: ``SigilError`` `.malformed` naming the chunk at `chunkOffset`; `.unsupportedFormat` for other codecs.
+    static func sampleFormat(_ f: [UInt8], chunkOffset: Int) throws -> (encoding: SampleEncoding, channels: Int, rate: Int, align: Int) {
+        guard f.count >= 16 else { throw SigilError.malformed("WAV fmt chunk", at: chunkOffset, "is \(f.count) bytes, fewer than 16") }
+        var tag = f.u16le(0)
+        if tag == 0xFFFE {
+            guard f.count >= 40, f.u16le(16) >= 22 else {
+                throw SigilError.malformed("WAV fmt chunk", at: chunkOffset, "is WAVE_FORMAT_EXTENSIBLE but too short for its subformat")
+            }
+            tag = f.u16le(24)
+        }
+        let channels = f.u16le(2)
+        let rate = f.u32le(4)
+        let align = f.u16le(12)
+        let bits = f.u16le(14)
+        guard channels >= 1, rate >= 1, align >= 1 else {
+            throw SigilError.malformed("WAV fmt chunk", at: chunkOffset, "declares \(channels) channels, \(rate) Hz, \(align)-byte frames")
+        }
+        let encoding: SampleEncoding
+        switch (tag, bits) {
+        case (1, 8): encoding = .unsigned8
+        case (1, 16), (1, 24), (1, 32): encoding = .signed(bits: bits)
+        case (3, 32), (3, 64): encoding = .float(bits: bits)
+        default:
+            throw SigilError(.unsupportedFormat, "WAV format tag \(tag) with \(bits)-bit samples is not PCM or IEEE float", offset: chunkOffset)
+        }
+        guard align == channels * encoding.bytes else {
+            throw SigilError.malformed("WAV fmt chunk", at: chunkOffset, "declares \(align)-byte frames for \(channels) channels of \(bits) bits")
+        }
+        return (encoding, channels, rate, align)
     }
 
     /// The edits that insert whole frames into the `data` chunk: each `(frame, bytes)` puts `bytes` (a whole

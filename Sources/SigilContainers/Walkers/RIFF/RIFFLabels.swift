@@ -81,6 +81,8 @@ enum RIFFLabels {
             plan.replace(RIFFStructure.DS64.riffSizeField, with: UInt64(newSize).littleEndianBytes(8))
             return plan
         }
+        // A streamed WAV whose RIFF size is unset keeps it unset.
+        if structure.sizesUnset, try source.read(4..<8).u32le(0) == 0xFFFF_FFFF { return plan }
         guard newSize <= Int(UInt32.max) else { throw SigilError(.capacity, "the \(name) file would exceed the 4 GiB RIFF limit") }
         plan.replace(4..<8, with: UInt32(newSize).littleEndianBytes(4))
         return plan

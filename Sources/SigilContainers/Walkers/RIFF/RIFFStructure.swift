@@ -26,6 +26,10 @@ struct RIFFStructure {
     /// The `ds64` chunk of an RF64/BW64 file (EBU Tech 3306), whose 64-bit sizes stand for the 32-bit fields set
     /// to 0xFFFFFFFF; nil for RIFF.
     var ds64: DS64?
+    /// Whether a WAVE form left its sizes unset as a streamed WAV does (RIFF size or `data` size 0xFFFFFFFF without
+    /// a `ds64` chunk): the RIFF form then runs to the end of the file and `data` to the end of the form, as ffmpeg
+    /// and libsndfile read it. Any other size past the end is damage.
+    var sizesUnset = false
 
     /// The 64-bit sizes of an RF64/BW64 file.
     struct DS64 {
@@ -103,6 +107,10 @@ struct RIFFStructure {
             declaredSize = ds64.riffSize
         } else {
             declaredSize = head.u32le(4)
+            if form == "WAVE", declaredSize == 0xFFFF_FFFF {
+                declaredSize = max(4, n - 8)
+                sizesUnset = true
+            }
         }
         if declaredSize > n - 8 {
             damage.append(SigilError(.truncated, "RIFF header at offset 0 declares \(declaredSize) bytes but only \(n - 8) remain", offset: 0))
@@ -126,10 +134,13 @@ struct RIFFStructure {
             }
             let fourCC = String(decoding: fourCCBytes, as: UTF8.self)
             var size = header.u32le(4)
+            let available = riffEnd - (i + 8)
             if size == 0xFFFF_FFFF, let ds64 {
                 size = fourCC == "data" ? ds64.dataSize : ds64.table[fourCC] ?? size
+            } else if size == 0xFFFF_FFFF, form == "WAVE", fourCC == "data" {
+                size = available
+                sizesUnset = true
             }
-            let available = riffEnd - (i + 8)
             guard size <= available else {
                 damage.append(
                     SigilError(
