@@ -1,6 +1,7 @@
 # Sigil — the two commands: `make run` (the service on embedded defaults) and `make test`.
 SWIFT ?= swift
 JOBS ?= $(shell nproc)
+TEST_WIDTH ?= 8
 
 .PHONY: all deps build release run demo lint test fuzz fuzz-formats bench bench-duties bench-text load verify-load stream-latency clean
 
@@ -42,7 +43,11 @@ test: deps lint
 	# Python tests load it.
 	$(SWIFT) build -j $(JOBS) --product sigiltextmark
 	# Tests that create development keys write them under a throwaway data directory, never the user's.
-	rm -rf .build/test-data && SIGIL_DATA=$(CURDIR)/.build/test-data $(SWIFT) test --skip-build
+	# At most TEST_WIDTH tests at once (Swift Testing's own variable; this SwiftPM has no flag for it): unbounded,
+	# hundreds of CPU-heavy tests share 2 cores and a live server's answer can outlast the HTTP test client's fixed
+	# 20-s read timeout.
+	rm -rf .build/test-data && SIGIL_DATA=$(CURDIR)/.build/test-data \
+		SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) $(SWIFT) test --skip-build
 
 ## fuzz: libFuzzer over the container parsers (FUZZ_SECONDS, default 60)
 FUZZ_SECONDS ?= 60
@@ -67,9 +72,12 @@ fuzz-formats: deps
 bench-text: deps
 	sh Benchmarks/scripts/text-check.sh
 
-## bench-duties: prompt screening and generation authorisation beside their anchors (docs/DUTIES.md)
+## bench-duties: prompt screening and generation authorisation beside their anchors, the Aho–Corasick one from
+## Debian's python3-ahocorasick (docs/DUTIES.md; Benchmarks/results/duties/)
 bench-duties: deps
-	cd Benchmarks && $(SWIFT) build -c release -j $(JOBS) --product sigil-duties-bench && ./.build/release/sigil-duties-bench
+	dpkg -s python3-ahocorasick >/dev/null 2>&1 || apt-get install -y -qq python3-ahocorasick
+	cd Benchmarks && $(SWIFT) build -c release -j $(JOBS) --product sigil-duties-bench && ./.build/release/sigil-duties-bench --dump ../out/duties-dump
+	/usr/bin/python3 Benchmarks/scripts/screen_ahocorasick.py out/duties-dump --repeat 3
 
 ## bench: release-built benchmark beside exiftool and ImageMagick (figures for the README)
 bench: deps

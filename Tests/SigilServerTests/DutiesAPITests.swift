@@ -10,9 +10,9 @@ import SigilCompliance
 import SigilTestSupport
 import Testing
 
-extension TestClientProtocol {
+extension LiveClient {
     /// Sends a JSON body.
-    func send(_ method: HTTPRequest.Method, _ uri: String, _ body: [String: Any]? = nil, token: String? = nil) async throws -> TestResponse {
+    func send(_ method: HTTPRequest.Method, _ uri: String, _ body: [String: Any]? = nil, token: String? = nil) async throws -> LiveResponse {
         var headers: HTTPFields = [:]
         if let token { headers[.authorization] = "Bearer \(token)" }
         var buffer: ByteBuffer?
@@ -24,7 +24,7 @@ extension TestClientProtocol {
     }
 }
 
-extension TestResponse {
+extension LiveResponse {
     /// The `field` of a 422 error body.
     func errorField() throws -> String? { (try json()["error"] as? [String: Any])?["field"] as? String }
 }
@@ -70,7 +70,7 @@ func testIDNumber(_ n: Int) -> String {
 @Suite("Provider duties over HTTP")
 struct DutiesAPITests {
     /// Registers an account and approves it as admin; returns its id.
-    static func verifiedAccount(_ client: some TestClientProtocol, _ harness: ServerHarness, n: Int) async throws -> String {
+    static func verifiedAccount(_ client: LiveClient, _ harness: ServerHarness, n: Int) async throws -> String {
         let created = try await client.send(
             .post, "/v1/accounts", ["kind": "individual", "name": "王五", "phone": "13900139000", "idNumber": testIDNumber(n)],
             token: harness.labelToken)

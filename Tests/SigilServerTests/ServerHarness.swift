@@ -30,6 +30,9 @@ struct ServerHarness: Sendable {
         configuration.requireGeneration = false
         // A fresh data directory gets development keys, and no SMS gateway is configured.
         configuration.development = true
+        // A busy test machine can keep a request in the worker queue for a while; the 30-s production idle timeout
+        // would close the connection under it.
+        configuration.idleTimeoutSeconds = 300
         adjust(&configuration)
         let service = try await SigilService.open(configuration)
         guard let admin = service.firstAdminToken else { throw HarnessError("a fresh store must create the first admin key") }
@@ -41,10 +44,10 @@ struct ServerHarness: Sendable {
     }
 
     /// Runs `body` against the live server, then closes the store and removes the directory.
-    func run<T: Sendable>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+    func run<T: Sendable>(_ body: @escaping @Sendable (LiveClient) async throws -> T) async throws -> T {
         let app = SigilServer.application(service: service)
         do {
-            let value = try await app.test(.live) { client in try await body(client) }
+            let value = try await LiveClient.run(app, body)
             await service.close()
             try? FileManager.default.removeItem(at: directory)
             return value
@@ -63,9 +66,9 @@ struct HarnessError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-extension TestClientProtocol {
+extension LiveClient {
     /// POSTs bytes with a content type and optional bearer token.
-    func post(_ uri: String, _ bytes: [UInt8], type: String = "image/jpeg", token: String? = nil, accept: String? = nil) async throws -> TestResponse
+    func post(_ uri: String, _ bytes: [UInt8], type: String = "image/jpeg", token: String? = nil, accept: String? = nil) async throws -> LiveResponse
     {
         var headers: HTTPFields = [.contentType: type]
         if let token { headers[.authorization] = "Bearer \(token)" }
@@ -73,14 +76,14 @@ extension TestClientProtocol {
         return try await execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(bytes: bytes))
     }
 
-    func get(_ uri: String, token: String? = nil) async throws -> TestResponse {
+    func get(_ uri: String, token: String? = nil) async throws -> LiveResponse {
         var headers: HTTPFields = [:]
         if let token { headers[.authorization] = "Bearer \(token)" }
         return try await execute(uri: uri, method: .get, headers: headers)
     }
 }
 
-extension TestResponse {
+extension LiveResponse {
     var bytes: [UInt8] { Array(body.readableBytesView) }
     var text: String { String(decoding: bytes, as: UTF8.self) }
     /// The body as a JSON object.
