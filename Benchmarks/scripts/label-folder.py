@@ -9,7 +9,7 @@ Every command runs `--rounds` times, interleaved (round 1 of every command, then
 each figure is the median wall time, and each ratio is against an anchor measured in the same run. Writes
 Benchmarks/results/label-folder.json (raw times included) and prints a table.
 """
-import argparse, json, os, platform, shutil, statistics, subprocess, sys, time
+import argparse, json, os, platform, resource, shutil, statistics, subprocess, sys, time
 
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 shared = os.path.join(os.path.dirname(root), "shared")
@@ -53,6 +53,7 @@ def sigil_commands(binary, tag, extra_old=False):
     c[f"{tag} one file, --label-signature none"] = ([binary, "label", base, "-o", out(tag + "-one.jpg"), "--marks", "implicit", "--no-record", "--label-signature", "none"], out(tag + "-one.jpg"))
     return c
 commands.update(sigil_commands(args.sigil, "sigil"))
+commands["sigil (default signed label) --durable"] = ([args.sigil, "label", inp, "-o", out("sigil-durable"), "--marks", "implicit", "--no-record", "--durable"], out("sigil-durable"))
 commands["sigil --label-binding sm3"] = ([args.sigil, "label", inp, "-o", out("sigil-sm3"), "--marks", "implicit", "--no-record", "--label-binding", "sm3"], out("sigil-sm3"))
 commands["cp, one file"] = (["cp", base, out("cp-one.jpg")], out("cp-one.jpg"))
 if args.baseline:
@@ -63,18 +64,23 @@ def clear(path):
     elif os.path.exists(path): os.remove(path)
 
 times = {name: [] for name in commands}
+cpu = {name: [] for name in commands}  # user + system CPU seconds of the command's processes
 subprocess.run(["cat"] + [os.path.join(inp, f) for f in os.listdir(inp)], stdout=subprocess.DEVNULL, check=True)  # warm
 for round_ in range(args.rounds + 1):  # round 0 warms up (and creates the development keys)
     for name, (argv, target) in commands.items():
         clear(target)
         if name.startswith("exiftool"): os.makedirs(target)
         subprocess.run(["sync"], check=True)
+        u0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         r = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         elapsed = time.perf_counter() - t0
+        u1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         if r.returncode != 0:
             sys.exit(f"{name} failed ({r.returncode}): {r.stderr.decode()[-500:]}")
-        if round_ > 0: times[name].append(elapsed)
+        if round_ > 0:
+            times[name].append(elapsed)
+            cpu[name].append(u1.ru_utime + u1.ru_stime - u0.ru_utime - u0.ru_stime)
     print(f"round {round_}/{args.rounds} done", file=sys.stderr)
 
 # Check the outputs: every labeled file carries the label (exiftool reads it back).
@@ -86,7 +92,7 @@ summary = {
     "sigil --label-signature none vs cp -r": ratio("sigil --label-signature none", "cp -r"),
     "sigil --label-signature none vs cp -r && sync": ratio("sigil --label-signature none", "cp -r && sync"),
     "sigil default signed vs cp -r": ratio("sigil (default signed label)", "cp -r"),
-    "sigil default signed vs cp -r && sync": ratio("sigil (default signed label)", "cp -r && sync"),
+    "sigil default signed --durable vs cp -r && sync": ratio("sigil (default signed label) --durable", "cp -r && sync"),
     "exiftool vs sigil default signed (how many times faster sigil is)": ratio("exiftool, one process", "sigil (default signed label)"),
     "exiftool vs sigil --label-signature none": ratio("exiftool, one process", "sigil --label-signature none"),
     "sigil SM3 binding vs SHA-256 binding": ratio("sigil --label-binding sm3", "sigil (default signed label)"),
@@ -102,9 +108,10 @@ result = {
     "baseline": args.baseline,
     "medianSeconds": {n: round(v, 4) for n, v in med.items()},
     "rawSeconds": {n: [round(x, 4) for x in t] for n, t in times.items()},
+    "medianCPUSeconds": {n: round(statistics.median(t), 4) for n, t in cpu.items()},
     "ratios": summary,
 }
 os.makedirs(os.path.dirname(args.out), exist_ok=True)
 with open(args.out, "w") as f: json.dump(result, f, indent=2)
-for n, v in med.items(): print(f"{v:9.3f} s  {n}")
+for n, v in med.items(): print(f"{v:9.3f} s  {statistics.median(cpu[n]):7.3f} CPU-s  {n}")
 for n, v in summary.items(): print(f"{v:>9}  {n}")

@@ -6,6 +6,14 @@ public enum FileIO {
     /// Largest input Sigil reads into memory (2 GiB).
     public static let maximumFileSize = 2 << 30
 
+    /// The extension of the last component of `path` ("jpg" for `a/b.jpg`; "" for `a/.hidden` or `a/b`), as
+    /// `URL.pathExtension` gives it but without building a URL (which examines the file system).
+    public static func fileExtension(of path: String) -> String {
+        let name = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path[path.utf8.index(after: $0)...] } ?? path[...]
+        guard let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")), dot != name.startIndex else { return "" }
+        return String(name[name.utf8.index(after: dot)...])
+    }
+
     /// Reads a whole file.
     ///
     /// - Throws: ``SigilError`` `.io` naming the path (missing, a folder, unreadable), `.tooLarge` over
@@ -109,15 +117,17 @@ public enum FileIO {
     /// Writes a file whose copied spans are known now but whose literal bytes are known only once `finish` has run,
     /// atomically as ``writeAtomically(_:to:durable:)-([Part],_,_)`` does.
     ///
-    /// `provisional` lays the file out: its ``Part/copy(from:range:)`` parts start copying at once, on another
-    /// thread, while `finish` runs on this one (a signed label digests the content it describes while the kernel
-    /// copies it). `finish` returns the final parts; when they have the provisional layout (the same copies, literal
+    /// `provisional` lays the file out: when they copy `overlapFrom` bytes or more, its ``Part/copy(from:range:)`` parts
+    /// start copying at once, on another thread, while `finish` runs on this one (a signed label digests the content
+    /// it describes while the kernel copies it); a smaller file is copied first on this thread, then `finish` runs. `finish` returns the final parts; when they have the provisional layout (the same copies, literal
     /// parts of the same lengths) only the literal bytes are written into place, else the file is written again from
     /// the final parts.
     ///
     /// - Throws: what `finish` throws; ``SigilError`` `.io` naming `path`; `.truncated` when a source file ends
     ///   before a copied range.
-    public static func writeAtomically(_ provisional: [Part], to path: String, durable: Bool = true, completing finish: () throws -> [Part]) throws {
+    public static func writeAtomically(
+        _ provisional: [Part], to path: String, durable: Bool = true, overlapFrom: Int = overlapThreshold, completing finish: () throws -> [Part]
+    ) throws {
         try withTemporaryFile(for: path, durable: durable) { fd in
             var offsets: [Int] = []
             var end = 0
@@ -128,7 +138,7 @@ public enum FileIO {
             let copies: [(source: Int32, range: Range<Int>, at: Int)] = zip(provisional, offsets).compactMap { part, at in
                 if case .copy(let source, let range) = part { (source, range, at) } else { nil }
             }
-            let copier = BackgroundWork.start {
+            let copyAll: @Sendable () throws -> Void = {
                 for copy in copies {
                     guard lseek(fd, off_t(copy.at), SEEK_SET) == off_t(copy.at) else {
                         throw SigilError(.io, "cannot seek in the temporary file: \(String(cString: strerror(errno)))", path: path)
@@ -137,13 +147,21 @@ public enum FileIO {
                 }
             }
             let final: [Part]
-            do {
+            if copies.reduce(0, { $0 + $1.range.count }) < overlapFrom {
+                // A small file: a thread of its own costs more than the overlap saves (a folder already keeps every
+                // core busy with a file each).
+                try copyAll()
                 final = try finish()
-            } catch {
-                _ = try? copier.wait()
-                throw error
+            } else {
+                let copier = BackgroundWork.start(copyAll)
+                do {
+                    final = try finish()
+                } catch {
+                    _ = try? copier.wait()
+                    throw error
+                }
+                try copier.wait()
             }
-            try copier.wait()
             guard final.count == provisional.count, zip(final, provisional).allSatisfy({ $0.hasLayout(of: $1) }) else {
                 // The layout moved (a literal part changed length): write the whole file again, in order.
                 guard ftruncate(fd, 0) == 0, lseek(fd, 0, SEEK_SET) == 0 else {
@@ -162,6 +180,10 @@ public enum FileIO {
             }
         }
     }
+
+    /// The copied length from which ``writeAtomically(_:to:durable:overlapFrom:completing:)`` copies on a thread of its own while
+    /// `finish` runs; below it, the copy runs first on the calling thread.
+    public static let overlapThreshold = 8 << 20
 
     /// Creates a temporary file beside `path`, lets `body` fill it, flushes it when `durable`, and renames it over
     /// `path`; on any failure the temporary file is removed and `path` is untouched.

@@ -27,7 +27,7 @@ extension Labeler {
                 return outcome
             }
             let bytes = try FileIO.read(input)
-            let outcome = try label(bytes, fileExtension: URL(fileURLWithPath: input).pathExtension)
+            let outcome = try label(bytes, fileExtension: FileIO.fileExtension(of: input))
             try FileIO.writeAtomically(outcome.bytes, to: output, durable: durable)
             return outcome
         } catch let error as SigilError {
@@ -41,7 +41,7 @@ extension Labeler {
         let (fd, size) = try FileIO.openForStreaming(input)
         let head = try FileByteSource(descriptor: fd, count: size, path: input).read(0..<min(size, MediaRegistry.sniffLength))
         close(fd)
-        let fileExtension = URL(fileURLWithPath: input).pathExtension
+        let fileExtension = FileIO.fileExtension(of: input)
         guard let format = registry.identify(head, fileExtension: fileExtension)?.format, format.kind == .video,
             OpeningLabeler.formatIDs.contains(format.id)
         else { return nil }
@@ -68,7 +68,7 @@ extension Labeler {
         defer { close(fd) }
         let source = FileByteSource(descriptor: fd, count: size, path: input)
         let head = try source.read(0..<min(size, MediaRegistry.sniffLength))
-        guard let identified = registry.identify(head, fileExtension: URL(fileURLWithPath: input).pathExtension),
+        guard let identified = registry.identify(head, fileExtension: FileIO.fileExtension(of: input)),
             let writer = identified.handler as? any StreamingLabelWriting
         else { return nil }
         let dimensions = try imageDimensions(of: source, format: identified.format)
@@ -125,7 +125,7 @@ extension Labeler {
                 defer { close(fd) }
                 let source = FileByteSource(descriptor: fd, count: size, path: path)
                 let head = try source.read(0..<min(size, MediaRegistry.sniffLength))
-                let identified = registry.identify(head, fileExtension: URL(fileURLWithPath: path).pathExtension)
+                let identified = registry.identify(head, fileExtension: FileIO.fileExtension(of: path))
                 if let identified, let writer = identified.handler as? any StreamingLabelWriting {
                     let dimensions = try imageDimensions(of: source, format: identified.format)
                     var label = try newLabel()
@@ -150,7 +150,7 @@ extension Labeler {
                     return (outcome, .rewritten)
                 }
             }
-            let outcome = try label(try FileIO.read(path), fileExtension: URL(fileURLWithPath: path).pathExtension)
+            let outcome = try label(try FileIO.read(path), fileExtension: FileIO.fileExtension(of: path))
             try FileIO.writeAtomically(outcome.bytes, to: path, durable: durable)
             return (outcome, .rewritten)
         } catch let error as SigilError {

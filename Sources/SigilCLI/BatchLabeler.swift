@@ -7,6 +7,8 @@ struct BatchLabeler {
     let labeler: Labeler
     let jobs: Int
     let json: Bool
+    /// Flush the whole batch to disk (one `sync`) before success is reported (`--durable`).
+    var durable = false
     /// Appends a generation record per labeled file, in batches; nil with `--no-record`.
     var recorder: BatchRecorder? = nil
 
@@ -16,7 +18,7 @@ struct BatchLabeler {
             guard !name.hasPrefix("."), let (fd, size) = try? FileIO.openForStreaming(folder + "/" + name) else { return false }
             defer { close(fd) }
             guard let head = try? FileIO.read(fd, count: min(size, MediaRegistry.sniffLength), at: 0, path: name) else { return false }
-            return registry.identify(head, fileExtension: URL(fileURLWithPath: name).pathExtension)?.handler is any LabelWriting
+            return registry.identify(head, fileExtension: FileIO.fileExtension(of: name))?.handler is any LabelWriting
         }
     }
 
@@ -64,7 +66,7 @@ struct BatchLabeler {
             }
         }
         try await recorder?.flush()
-        FileIO.syncAll() // one flush for the whole batch before success is reported
+        if durable { FileIO.syncAll() } // one flush for the whole batch before success is reported
         progress.finish()
         results.sort { $0.name < $1.name }
         let failures = results.filter { (try? $0.result.get()) == nil }

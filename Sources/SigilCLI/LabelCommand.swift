@@ -21,6 +21,10 @@ struct LabelCommand: AsyncParsableCommand {
         help:
             "Label the file (or every file of the folder) where it is: the label's bytes are overwritten when the file has room for them, else the file is rewritten atomically."
     ) var inPlace = false
+    @Flag(
+        help:
+            "Flush every labeled file to disk before reporting success (one flush for a folder), so a power loss cannot lose it. Without it, writes are atomic (a reader sees the old file or the new one) but left to the kernel's write-back, as cp and exiftool leave theirs."
+    ) var durable = false
     @Option(help: "ContentProducer: the provider's 27-character PG-20252A code.") var producer: String?
     @Option(
         name: .customLong("produce-id"),
@@ -129,14 +133,16 @@ struct LabelCommand: AsyncParsableCommand {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
                 let recorder = try keeper.map { BatchRecorder(keeper: $0, settings: try records.settings(), policy: policy) }
-                try await BatchLabeler(labeler: labeler, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, json: json, recorder: recorder)
-                    .run(inputFolder: input, outputFolder: inPlace ? nil : output ?? input)
+                try await BatchLabeler(
+                    labeler: labeler, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, json: json, durable: durable, recorder: recorder
+                )
+                .run(inputFolder: input, outputFolder: inPlace ? nil : output ?? input)
                 return
             }
             let output = output ?? input
             var outcome: LabelOutcome
             if inPlace {
-                let (labeled, write) = try labeler.labelFileInPlace(at: input)
+                let (labeled, write) = try labeler.labelFileInPlace(at: input, durable: durable)
                 if !json {
                     Terminal.note(
                         write == .overwritten
@@ -147,7 +153,7 @@ struct LabelCommand: AsyncParsableCommand {
                 if keeper != nil, outcome.bytes.isEmpty { outcome.bytes = try FileIO.read(input) } // a record hashes the labeled file
             } else {
                 outcome = try labeler.labelFile(
-                    at: input, to: output, keepBytes: keeper != nil, progress: json ? nil : Terminal.progressBar("opening label"))
+                    at: input, to: output, durable: durable, keepBytes: keeper != nil, progress: json ? nil : Terminal.progressBar("opening label"))
             }
             for notice in outcome.notices { Terminal.warning(notice) }
             let receipt = try await records.keep(outcome, output: output, policy: policy, keeper: keeper)

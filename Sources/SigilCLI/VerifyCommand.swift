@@ -70,7 +70,7 @@ struct VerifyCommand: AsyncParsableCommand {
         for input in inputs {
             do {
                 let bytes = try FileIO.read(input)
-                var report = try verifier.verify(bytes, fileExtension: URL(fileURLWithPath: input).pathExtension)
+                var report = try verifier.verify(bytes, fileExtension: FileIO.fileExtension(of: input))
                 verifier.checkOpeningLabel(at: input, into: &report)
                 let check = try await check(input, bytes, report, keeper: keeper)
                 if report.hasProblems || check?.hasProblems == true { worst = max(worst, ExitStatus.problems) }

@@ -40,7 +40,7 @@ struct WatermarkCommand: AsyncParsableCommand {
 
     /// The input's format when it is audio the watermark takes; nil for anything else (images go their own way).
     static func audioFormat(of bytes: [UInt8], path: String) -> MediaFormat? {
-        guard let format = MediaRegistry.standard.identify(bytes, fileExtension: URL(fileURLWithPath: path).pathExtension)?.format,
+        guard let format = MediaRegistry.standard.identify(bytes, fileExtension: FileIO.fileExtension(of: path))?.format,
             format.kind == .audio
         else { return nil }
         return format

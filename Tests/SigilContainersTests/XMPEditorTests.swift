@@ -62,3 +62,13 @@ import Testing
         #expect(XMPLabelReader.property(namespaceURI: Build.tc260, name: "AIGC", in: edited) == Self.label.json)
     }
 }
+
+@Suite struct XMLTextEscapeTests {
+    @Test func escapesOnlyMarkupAndTheDelimiter() {
+        #expect(XMLText.escapeContent("本内容 \"AI\" 'x'") == "本内容 \"AI\" 'x'")
+        #expect(XMLText.escapeContent("a<b>&c") == "a&lt;b&gt;&amp;c")
+        #expect(XMLText.escapeAttribute("say \"hi\" & 'bye'") == "say &quot;hi&quot; &amp; 'bye'")
+        #expect(XMLText.escapeAttribute("say \"hi\" & 'bye'", quote: UInt8(ascii: "'")) == "say \"hi\" &amp; &apos;bye&apos;")
+        #expect(XMLText.escapeContent("") == "")
+    }
+}

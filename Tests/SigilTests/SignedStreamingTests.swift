@@ -59,7 +59,10 @@ import Testing
         return (fd, bytes)
     }
 
-    @Test func literalPartsLandInTheProvisionalLayout() throws {
+    /// Both ways of running the copy: on a thread of its own while `finish` runs (0), and first, on this thread.
+    static let overlaps = [0, Int.max]
+
+    @Test(arguments: overlaps) func literalPartsLandInTheProvisionalLayout(overlapFrom: Int) throws {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let (fd, bytes) = try Self.source(in: dir)
@@ -68,7 +71,7 @@ import Testing
         let provisional: [FileIO.Part] = [
             .bytes(Array(repeating: 0, count: 10)), .copy(from: fd, range: 0..<100_000), .bytes([0, 0]), .copy(from: fd, range: 200_000..<300_000),
         ]
-        try FileIO.writeAtomically(provisional, to: out) {
+        try FileIO.writeAtomically(provisional, to: out, overlapFrom: overlapFrom) {
             [.bytes(Array("HEADER-ONE".utf8)), .copy(from: fd, range: 0..<100_000), .bytes([9, 9]), .copy(from: fd, range: 200_000..<300_000)]
         }
         let written = try FileIO.read(out)
@@ -79,34 +82,47 @@ import Testing
         #expect(written == expected)
     }
 
-    @Test func aChangedLayoutIsWrittenAgainInOrder() throws {
+    @Test(arguments: overlaps) func aChangedLayoutIsWrittenAgainInOrder(overlapFrom: Int) throws {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let (fd, bytes) = try Self.source(in: dir)
         defer { close(fd) }
         let out = dir.appendingPathComponent("out.bin").path
-        try FileIO.writeAtomically([.bytes([0, 0]), .copy(from: fd, range: 0..<300_000)], to: out) {
+        try FileIO.writeAtomically([.bytes([0, 0]), .copy(from: fd, range: 0..<300_000)], to: out, overlapFrom: overlapFrom) {
             [.bytes([1, 2, 3]), .copy(from: fd, range: 0..<300_000)]
         }
         let expected: [UInt8] = [1, 2, 3] + bytes
         #expect(try FileIO.read(out) == expected)
     }
 
-    @Test func aFailingFinishLeavesNothing() throws {
+    @Test(arguments: overlaps) func aFailingFinishLeavesNothing(overlapFrom: Int) throws {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let (fd, _) = try Self.source(in: dir)
         defer { close(fd) }
         let out = dir.appendingPathComponent("out.bin").path
         #expect(throws: SigilError.self) {
-            try FileIO.writeAtomically([.bytes([0]), .copy(from: fd, range: 0..<300_000)], to: out) {
+            try FileIO.writeAtomically([.bytes([0]), .copy(from: fd, range: 0..<300_000)], to: out, overlapFrom: overlapFrom) {
                 throw SigilError(.usage, "the digest failed")
             }
         }
         // A copy past the end of the source fails the write too.
         #expect(throws: SigilError.self) {
-            try FileIO.writeAtomically([.copy(from: fd, range: 0..<400_000)], to: out) { [.copy(from: fd, range: 0..<400_000)] }
+            try FileIO.writeAtomically([.copy(from: fd, range: 0..<400_000)], to: out, overlapFrom: overlapFrom) {
+                [.copy(from: fd, range: 0..<400_000)]
+            }
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["source.bin"], "no output, no temporary file")
+    }
+}
+
+@Suite struct FileExtensionTests {
+    @Test(arguments: [
+        ("a/b.jpg", "jpg"), ("b.JPG", "JPG"), ("a.b/c", ""), ("a/.hidden", ""), ("a/b.tar.gz", "gz"), ("b.", ""), ("/x/y.mp4", "mp4"),
+        ("noext", ""), ("", ""),
+    ])
+    func matchesURLPathExtension(_ path: String, _ expected: String) {
+        #expect(FileIO.fileExtension(of: path) == expected)
+        #expect(FileIO.fileExtension(of: path) == URL(fileURLWithPath: path).pathExtension)
     }
 }

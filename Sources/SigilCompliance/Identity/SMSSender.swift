@@ -1,8 +1,8 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 import Logging
+import NIOCore
+import NIOHTTP1
 import SigilStore
 
 /// One text message to a mainland mobile number.
@@ -92,30 +92,36 @@ public struct HTTPSMSGateway: SMSSender {
 }
 
 /// A JSON POST to an outside service, with a timeout and errors that name the service.
+///
+/// Over AsyncHTTPClient's shared client (SwiftNIO, already the server's transport) rather than `URLSession`:
+/// FoundationNetworking would link libcurl and the libraries behind it into every `sigil` process, over 10 ms
+/// of start-up for a command that never sends a message (decision 0027).
 struct HTTPCallout: Sendable {
     let url: URL
     let token: String?
     let timeout: TimeInterval
     let service: String
+    /// The longest answer read (1 MiB); a longer one is refused as the service's fault.
+    static let maximumAnswer = 1 << 20
 
     func post(_ body: some Encodable) async throws -> Data {
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        request.httpBody = try JSONEncoder.sorted.encode(body)
-        let data: Data
-        let response: URLResponse
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        request.body = .bytes(ByteBuffer(bytes: try JSONEncoder.sorted.encode(body)))
+        let deadline = TimeAmount.milliseconds(Int64(timeout * 1000))
         do {
-            (data, response) = try await URLSession.shared.data(for: request)
+            let response = try await HTTPClient.shared.execute(request, timeout: deadline)
+            guard (200..<300).contains(Int(response.status.code)) else {
+                throw SigilError(.unavailable, "\(service) at \(url.absoluteString) answered HTTP \(response.status.code)")
+            }
+            return Data(try await response.body.collect(upTo: Self.maximumAnswer).readableBytesView)
+        } catch let error as SigilError {
+            throw error
         } catch {
-            throw SigilError(.unavailable, "\(service) at \(url.absoluteString) could not be reached: \(error.localizedDescription)")
+            throw SigilError(.unavailable, "\(service) at \(url.absoluteString) could not be reached: \(error)")
         }
-        guard let http = response as? HTTPURLResponse, (200..<300).contains(http.statusCode) else {
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            throw SigilError(.unavailable, "\(service) at \(url.absoluteString) answered HTTP \(status)")
-        }
-        return data
     }
 }
 

@@ -69,18 +69,24 @@ package enum XMLText {
 
     /// `&`, `<`, `>` escaped, and the delimiting `quote` when there is one.
     private static func escape(_ text: String, quote: UInt8?) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"" where quote == UInt8(ascii: "\""): out += "&quot;"
-            case "'" where quote == UInt8(ascii: "'"): out += "&apos;"
-            default: out.unicodeScalars.append(c)
+        // Every byte that needs escaping is ASCII, so the UTF-8 bytes are scanned; text with none is returned as is.
+        let utf8 = text.utf8
+        func needsEscape(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == quote
+        }
+        guard utf8.contains(where: needsEscape) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + 16)
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): out += Array("&amp;".utf8)
+            case UInt8(ascii: "<"): out += Array("&lt;".utf8)
+            case UInt8(ascii: ">"): out += Array("&gt;".utf8)
+            case UInt8(ascii: "\"") where quote == byte: out += Array("&quot;".utf8)
+            case UInt8(ascii: "'") where quote == byte: out += Array("&apos;".utf8)
+            default: out.append(byte)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
