@@ -11,9 +11,20 @@ public enum DevelopmentKeys {
     /// Whether a C2PA signer is the development chain's.
     public static func isDevelopment(_ signer: C2PAReport.Signer) -> Bool { signer.organization == organization }
 
-    /// Whether the provenance keys' C2PA signer is the development chain's.
+    /// Whether the provenance keys' C2PA signer is the development chain's (false when it was not loaded).
     public static func isDevelopment(_ keys: ProvenanceKeys) -> Bool {
-        guard let leaf = keys.c2pa.chainDER.first, let info = try? CertificateInfo(der: leaf) else { return false }
+        isDevelopmentLeaf(keys.c2pa?.chainDER.first)
+    }
+
+    /// Whether the C2PA chain in `keystore` is the development chain's, read from its leaf certificate alone (no
+    /// X.509 parse of the chain): how a label signed with the SM2 key alone, which loads no chain, tells.
+    public static func isDevelopment(_ keystore: ProvenanceKeystore) -> Bool {
+        guard let pem = try? keystore.keystore.read(ProvenanceKeystore.chainName) else { return false }
+        return isDevelopmentLeaf(PEM.decode(String(decoding: pem, as: UTF8.self), label: "CERTIFICATE").first)
+    }
+
+    private static func isDevelopmentLeaf(_ der: [UInt8]?) -> Bool {
+        guard let der, let info = try? CertificateInfo(der: der) else { return false }
         return info.organization == organization
     }
 

@@ -158,7 +158,8 @@ public struct Labeler: Sendable {
             if let carrier = identified.handler as? any ManifestCarrying, carrier.embedsManifests {
                 var content = C2PASigner.Content(label: label)
                 content.softwareAgent = policy.softwareAgent
-                let signed = try C2PASigner(identity: keys.c2pa).sign(bytes, format: identified.format, content: content, registry: registry)
+                let signed = try C2PASigner(identity: try keys.c2paSigner()).sign(
+                    bytes, format: identified.format, content: content, registry: registry)
                 bytes = signed.bytes
                 outcome.c2paManifest = signed.manifestLabel
             } else {

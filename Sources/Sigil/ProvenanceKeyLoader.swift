@@ -13,14 +13,16 @@ public enum ProvenanceKeyLoader {
         ProvenanceKeystore(keysDirectory.map { Keystore(directory: $0) } ?? DataDirectory.resolve(explicit: dataDirectory).keystore)
     }
 
-    /// The keys, with a notice for each development key just created.
+    /// The keys, with a notice for each development key just created; with `c2pa` false, the SM2 label key alone
+    /// (``ProvenanceKeys/c2pa`` nil, the certificate chain not parsed).
     ///
     /// - Throws: ``SigilError`` `.passphrase` when the keys are encrypted and the passphrase is missing or wrong,
     ///   `.keys`/`.io` when they are malformed or unreadable.
-    public static func load(dataDirectory: String? = nil, keysDirectory: String? = nil, passphrase: String? = nil) throws -> (
+    public static func load(dataDirectory: String? = nil, keysDirectory: String? = nil, passphrase: String? = nil, c2pa: Bool = true) throws -> (
         keys: ProvenanceKeys, notices: [DevelopmentKeyNotice]
     ) {
-        try keystore(dataDirectory: dataDirectory, keysDirectory: keysDirectory).loadOrCreateDevelopment(passphrase: passphrase ?? Self.passphrase())
+        try keystore(dataDirectory: dataDirectory, keysDirectory: keysDirectory).loadOrCreateDevelopment(
+            passphrase: passphrase ?? Self.passphrase(), c2pa: c2pa)
     }
 
     /// The passphrase: the first line of `file` when given, else `SIGIL_KEY_PASSPHRASE`, else nil.

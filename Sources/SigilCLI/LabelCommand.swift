@@ -100,12 +100,19 @@ struct LabelCommand: AsyncParsableCommand {
             policy.watermarkKey = watermarker.key
         }
         if policy.marks.contains(.c2pa) || (policy.marks.contains(.implicit) && policy.labelSignature != nil) {
+            // An implicit-only label signed with SM2 needs the label key alone: the C2PA chain is not parsed (decision 0027).
+            let needsC2PA = policy.marks.contains(.c2pa) || policy.labelSignature == .es256
             let (keys, notices) = try ProvenanceKeyLoader.load(
-                dataDirectory: dataDirectory, keysDirectory: keysDirectory, passphrase: try ProvenanceKeyLoader.passphrase(file: passphraseFile))
+                dataDirectory: dataDirectory, keysDirectory: keysDirectory, passphrase: try ProvenanceKeyLoader.passphrase(file: passphraseFile),
+                c2pa: needsC2PA)
             for notice in notices { Terminal.warning(notice.description) }
-            if notices.isEmpty, DevelopmentKeys.isDevelopment(keys) {
+            if notices.isEmpty,
+                keys.c2pa == nil
+                    ? DevelopmentKeys.isDevelopment(ProvenanceKeyLoader.keystore(dataDirectory: dataDirectory, keysDirectory: keysDirectory))
+                    : DevelopmentKeys.isDevelopment(keys)
+            {
                 Terminal.warning(
-                    "signing with the development C2PA chain (O=\(DevelopmentKeys.organization)), not a provisioned one (see `sigil keys`)")
+                    "signing with the development keys (C2PA chain O=\(DevelopmentKeys.organization)), not provisioned ones (see `sigil keys`)")
             }
             policy.provenanceKeys = keys
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SigilContainers
 import SigilKeys
 import SwiftASN1
 import Testing
@@ -37,12 +38,12 @@ import SigilTestSupport
             #expect(mode == 0o600, "\(path)")
         }
         let keys = try store.load()
-        #expect(keys.c2pa.anchor != nil)
+        #expect(keys.c2pa?.anchor != nil)
         #expect(try store.anchorPEM().hasPrefix("-----BEGIN CERTIFICATE-----"))
         #expect(keys.sm2Public.point.count == 65)
         #expect(throws: SigilError.self) { try store.initialize() }
         try store.initialize(force: true)
-        #expect(try store.load().c2pa.leaf != keys.c2pa.leaf)
+        #expect(try store.load().c2pa?.leaf != keys.c2pa?.leaf)
     }
 
     @Test func passphraseEncryptsBothPrivateKeys() throws {
@@ -67,8 +68,29 @@ import SigilTestSupport
         #expect(notices.count == 2)
         let (second, again) = try store.loadOrCreateDevelopment()
         #expect(again.isEmpty)
-        #expect(first.c2pa.leaf == second.c2pa.leaf)
+        #expect(first.c2pa?.leaf == second.c2pa?.leaf)
         #expect(first.sm2Public == second.sm2Public)
+    }
+
+    @Test func theLabelKeyLoadsWithoutTheChain() throws {
+        let dir = try ProvenanceTestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = ProvenanceKeystore(Keystore(directory: dir.path))
+        let (full, _) = try store.loadOrCreateDevelopment()
+        let labelOnly = try store.load(c2pa: false)
+        #expect(labelOnly.c2pa == nil)
+        #expect(labelOnly.sm2Public == full.sm2Public)
+        #expect(LabelVerifier.knownKeys(of: labelOnly) == [full.sm2Public.point])
+        #expect { try labelOnly.c2paSigner() } throws: { ($0 as? SigilError)?.code == .keys }
+        // An ES256 label needs the C2PA key: refused with the same error, never signed with something else.
+        let signer = LabelSigner(keys: labelOnly, algorithm: .es256)
+        #expect {
+            try signer.placeholder(for: AIGCLabel(label: .aiGenerated, contentProducer: "p", produceID: "1"), role: .producer, kind: .image)
+        } throws: { ($0 as? SigilError)?.code == .keys }
+        // A chain whose file is broken does not stop the label key from loading.
+        try store.keystore.write(ProvenanceKeystore.chainName, Array("not a certificate".utf8))
+        #expect(try store.load(c2pa: false).sm2Public == full.sm2Public)
+        #expect(throws: SigilError.self) { try store.load() }
     }
 
     @Test(.enabled(if: ProvenanceTestSupport.hasFixtures))
@@ -80,7 +102,7 @@ import SigilTestSupport
         try store.importSigner(chainPEM: try text("chain.pem"), keyPEM: try text("signer.key"), anchorPEM: try text("root_ca.pem"))
         try store.importSM2(keyPEM: try SM2.PrivateKey.generate().pemRepresentation())
         let keys = try store.load()
-        #expect(keys.c2pa.leaf.subjectAttribute(.RDNAttributeType.commonName) == "C2PA Swift Test Signer")
+        #expect(keys.c2pa?.leaf.subjectAttribute(.RDNAttributeType.commonName) == "C2PA Swift Test Signer")
         #expect(try store.anchorPEM() == (try text("root_ca.pem")).replacingOccurrences(of: "\r", with: ""))
         // A leaf without EKU, or a key that does not match the leaf, is refused.
         #expect { try store.importSigner(chainPEM: try text("noeku_chain.pem"), keyPEM: try text("noeku_leaf.key")) } throws: {

@@ -51,7 +51,16 @@ struct ProductionModeTests {
                 "label", TestPaths.examples.appendingPathComponent("gray.png").path, "-o", out + ".2.png",
                 "--marks", "implicit,c2pa,watermark", "--data", data, "--no-record",
             ])
-        #expect(again.stderr.contains("signing with the development C2PA chain"), "\(again.stderr)")
+        #expect(again.stderr.contains("signing with the development keys"), "\(again.stderr)")
+        // An implicit-only label loads the SM2 key alone (no chain parsed) and still says so.
+        let implicitOnly = try TestProcess.run(
+            sigil,
+            [
+                "label", TestPaths.examples.appendingPathComponent("gray.png").path, "-o", out + ".3.png", "--marks", "implicit", "--data", data,
+                "--no-record",
+            ])
+        #expect(implicitOnly.status == 0, "\(implicitOnly.stderr)")
+        #expect(implicitOnly.stderr.contains("signing with the development keys"), "\(implicitOnly.stderr)")
         let verify = try TestProcess.run(sigil, ["verify", out, "--data", data, "--no-watermark"])
         #expect(verify.stdout.contains("signed with a development key"), "\(verify.stdout)")
         let json = try TestProcess.run(sigil, ["verify", out, "--data", data, "--no-watermark", "--json"])

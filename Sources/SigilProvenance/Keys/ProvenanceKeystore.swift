@@ -8,14 +8,24 @@ import X509
 /// The signing keys Sigil uses for provenance: the C2PA signer (P-256 key and certificate chain) and the SM2 key
 /// of the signed AIGC label.
 public struct ProvenanceKeys: Sendable {
-    public var c2pa: SigningIdentity
+    /// The C2PA signer; nil when only the label key was loaded (``ProvenanceKeystore/load(passphrase:c2pa:)`` with
+    /// `c2pa: false`: an implicit-only label signed with SM2 needs no certificate chain, decision 0027).
+    public var c2pa: SigningIdentity?
     public var sm2: SM2.PrivateKey
     public var sm2Public: SM2.PublicKey
 
-    public init(c2pa: SigningIdentity, sm2: SM2.PrivateKey) throws {
+    public init(c2pa: SigningIdentity?, sm2: SM2.PrivateKey) throws {
         self.c2pa = c2pa
         self.sm2 = sm2
         sm2Public = try sm2.publicKey
+    }
+
+    /// The C2PA signer.
+    ///
+    /// - Throws: ``SigilError`` `.keys` when these keys were loaded without it.
+    public func c2paSigner() throws -> SigningIdentity {
+        guard let c2pa else { throw SigilError(.keys, "the C2PA signer was not loaded with these keys (the label key alone was)") }
+        return c2pa
     }
 }
 
@@ -103,11 +113,14 @@ public struct ProvenanceKeystore: Sendable {
         return String(decoding: try keystore.read(Self.anchorName), as: UTF8.self)
     }
 
-    /// Loads the keys.
+    /// Loads the keys; with `c2pa` false, the SM2 label key alone (``ProvenanceKeys/c2pa`` nil): the certificate chain
+    /// is neither read nor parsed.
     ///
     /// - Throws: ``SigilError`` `.io` when a file is missing, `.passphrase` for encrypted keys without the right
     ///   passphrase, `.keys` for anything malformed.
-    public func load(passphrase: String? = nil) throws -> ProvenanceKeys {
+    public func load(passphrase: String? = nil, c2pa: Bool = true) throws -> ProvenanceKeys {
+        let sm2 = try SM2.PrivateKey(pem: String(decoding: try keystore.read(Self.sm2KeyName), as: UTF8.self), passphrase: passphrase)
+        guard c2pa else { return try ProvenanceKeys(c2pa: nil, sm2: sm2) }
         let chainPEM = String(decoding: try keystore.read(Self.chainName), as: UTF8.self)
         let chain = try PEM.decode(chainPEM, label: "CERTIFICATE").map { try Certificate.parse(der: $0, what: "a certificate in \(Self.chainName)") }
         let key = try Self.p256(pem: String(decoding: try keystore.read(Self.signerKeyName), as: UTF8.self), passphrase: passphrase)
@@ -117,13 +130,14 @@ public struct ProvenanceKeystore: Sendable {
             anchor = try PEM.decode(pem, label: "CERTIFICATE").first.map { try Certificate.parse(der: $0, what: Self.anchorName) }
         }
         let identity = try SigningIdentity(privateKey: key, chain: chain, anchor: anchor)
-        let sm2 = try SM2.PrivateKey(pem: String(decoding: try keystore.read(Self.sm2KeyName), as: UTF8.self), passphrase: passphrase)
         return try ProvenanceKeys(c2pa: identity, sm2: sm2)
     }
 
     /// Loads the keys, creating a development chain and SM2 key on first use (race-safe across processes: the first
     /// writer wins). Returns a notice for each key created, for the CLI to warn about.
-    public func loadOrCreateDevelopment(passphrase: String? = nil) throws -> (keys: ProvenanceKeys, notices: [DevelopmentKeyNotice]) {
+    public func loadOrCreateDevelopment(passphrase: String? = nil, c2pa: Bool = true) throws -> (
+        keys: ProvenanceKeys, notices: [DevelopmentKeyNotice]
+    ) {
         var notices: [DevelopmentKeyNotice] = []
         if !keystore.contains(Self.chainName) || !keystore.contains(Self.signerKeyName) {
             let (identity, root) = try DevelopmentChain.generate()
@@ -136,7 +150,7 @@ public struct ProvenanceKeystore: Sendable {
                 notices.append(DevelopmentKeyNotice(name: "sm2 label-signing key", path: keystore.path(of: "sm2")))
             }
         }
-        return (try load(passphrase: passphrase), notices)
+        return (try load(passphrase: passphrase, c2pa: c2pa), notices)
     }
 
     // MARK: Files
@@ -204,11 +218,11 @@ public struct ProvenanceKeystore: Sendable {
 
 extension ProvenanceKeys: Hashable {
     public static func == (a: ProvenanceKeys, b: ProvenanceKeys) -> Bool {
-        a.c2pa.chainDER == b.c2pa.chainDER && a.c2pa.privateKey.rawRepresentation == b.c2pa.privateKey.rawRepresentation && a.sm2 == b.sm2
+        a.c2pa?.chainDER == b.c2pa?.chainDER && a.c2pa?.privateKey.rawRepresentation == b.c2pa?.privateKey.rawRepresentation && a.sm2 == b.sm2
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(c2pa.chainDER)
+        hasher.combine(c2pa?.chainDER)
         hasher.combine(sm2)
     }
 }

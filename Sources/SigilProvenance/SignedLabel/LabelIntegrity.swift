@@ -67,9 +67,9 @@ public struct LabelVerifier: Sendable {
         self.registry = registry
     }
 
-    /// The keys of a keystore: its SM2 public point and its C2PA signer's public key.
+    /// The keys of a keystore: its SM2 public point and its C2PA signer's public key (when loaded).
     public static func knownKeys(of keys: ProvenanceKeys) -> [[UInt8]] {
-        [keys.sm2Public.point, Array(keys.c2pa.privateKey.publicKey.x963Representation)]
+        [keys.sm2Public.point] + (keys.c2pa.map { [Array($0.privateKey.publicKey.x963Representation)] } ?? [])
     }
 
     /// Verifies the reserved field `key` of `label` found in `file`.

@@ -110,8 +110,9 @@ public struct LabelSigner: Sendable {
             }
             return value(role: role, binding: binding, signature: signature, keyValue: keys.sm2Public.point)
         case .es256:
-            let signature = Array(try keys.c2pa.privateKey.signature(for: message).rawRepresentation)
-            return value(role: role, binding: binding, signature: signature, keyValue: Array(keys.c2pa.privateKey.publicKey.x963Representation))
+            let signer = try keys.c2paSigner().privateKey
+            let signature = Array(try signer.signature(for: message).rawRepresentation)
+            return value(role: role, binding: binding, signature: signature, keyValue: Array(signer.publicKey.x963Representation))
         }
     }
 
@@ -129,7 +130,7 @@ public struct LabelSigner: Sendable {
         case .es256:
             return value(
                 role: role, binding: binding, signature: [UInt8](repeating: 0, count: 64),
-                keyValue: Array(keys.c2pa.privateKey.publicKey.x963Representation))
+                keyValue: Array(try keys.c2paSigner().privateKey.publicKey.x963Representation))
         }
     }
 
