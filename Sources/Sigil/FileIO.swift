@@ -119,7 +119,8 @@ public enum FileIO {
     ///
     /// `provisional` lays the file out: when they copy `overlapFrom` bytes or more, its ``Part/copy(from:range:)`` parts
     /// start copying at once, on another thread, while `finish` runs on this one (a signed label digests the content
-    /// it describes while the kernel copies it); a smaller file is copied first on this thread, then `finish` runs. `finish` returns the final parts; when they have the provisional layout (the same copies, literal
+    /// it describes while the kernel copies it); a smaller file is copied first on this thread, then `finish` runs.
+    /// `finish` returns the final parts; when they have the provisional layout (the same copies, literal
     /// parts of the same lengths) only the literal bytes are written into place, else the file is written again from
     /// the final parts.
     ///
@@ -181,8 +182,8 @@ public enum FileIO {
         }
     }
 
-    /// The copied length from which ``writeAtomically(_:to:durable:overlapFrom:completing:)`` copies on a thread of its own while
-    /// `finish` runs; below it, the copy runs first on the calling thread.
+    /// The copied length from which ``writeAtomically(_:to:durable:overlapFrom:completing:)`` copies on a thread of
+    /// its own while `finish` runs; below it, the copy runs first on the calling thread.
     public static let overlapThreshold = 8 << 20
 
     /// Creates a temporary file beside `path`, lets `body` fill it, flushes it when `durable`, and renames it over
