@@ -3,7 +3,7 @@
 # screen's calibration (tuning set) and check (held-out set), and detect times with and without the screen.
 #
 # Usage: Benchmarks/scripts/wm-results.sh [STEP...]
-#   steps: build heldout wmbench screen speed anchor-speed speed-12mp extra fpr (default: all)
+#   steps: build heldout wmbench screen ranked speed anchor-speed speed-12mp extra fpr (default: all)
 # Needs ../shared/bench/setup.sh's Python ($BENCH_PY, default ~/.cache/sigil-bench-venv/bin/python) and ImageMagick.
 # Writes Benchmarks/results/watermark/{tuning,heldout}/ and scratch files under $WORK (default /tmp/sigil-wm-results).
 set -euo pipefail
@@ -14,7 +14,7 @@ res=$root/Benchmarks/results/watermark
 bin=$root/Benchmarks/.build/release/sigil-wm-bench
 wmbench=${WMBENCH:-$root/../shared/bench/wmbench.py}
 tuning=${TUNING_IMAGES:-$root/../shared/media/images}
-steps=${*:-build heldout wmbench screen speed anchor-speed speed-12mp extra fpr}
+steps=${*:-build heldout wmbench screen ranked speed anchor-speed speed-12mp extra fpr}
 mkdir -p "$work" "$res/tuning" "$res/heldout"
 
 for step in $steps; do
@@ -49,9 +49,27 @@ for step in $steps; do
       python3 "$root/Benchmarks/scripts/wm_screen_summary.py" --threshold "$("$bin" threshold)" \
         "$res/$set/screen-marked.ndjson" --unmarked "$res/$set/screen-unmarked.ndjson" --json "$res/$set/screen-summary.json" > /dev/null
     done ;;
+  ranked)
+    # The ranked search (decision 0105, the default): wmbench with it on both sets, then every attacked picture
+    # (wmbench's and random attack chains) and every unmarked one searched both ways in one process.
+    for set in tuning heldout; do
+      images=$tuning
+      [ "$set" = heldout ] && images=$work/heldout-images
+      out=$work/wmbench-$set-ranked
+      rm -rf "$out" "$work/ranked-$set"
+      "$py" "$wmbench" --name "sigil-$set-ranked" --images "$images" --embed "$bin embed {in} {out} {payload}" \
+        --extract "$bin detect --search ranked {in}" --jobs 2 --keep --out "$out"
+      mkdir -p "$res/$set/ranked"
+      cp "$out/summary.json" "$out/REPORT.md" "$out/results.jsonl" "$res/$set/ranked/"
+      "$py" "$root/Benchmarks/scripts/wm_screen_set.py" "$out" "$images" "$work/ranked-$set" --per-image 30
+      "$bin" compare "$out/attacked" "$work/ranked-$set/marked" --jobs 2 > "$res/$set/ranked/compare-marked.ndjson"
+      "$bin" compare "$work/ranked-$set/unmarked" "$images" --jobs 2 > "$res/$set/ranked/compare-unmarked.ndjson"
+      python3 "$root/Benchmarks/scripts/wm_ranked_summary.py" --set "$set" "$res/$set/ranked/compare-marked.ndjson" \
+        "$res/$set/ranked/compare-unmarked.ndjson" --json "$res/$set/ranked/compare-summary.json" > "$res/$set/ranked/COMPARE.md"
+    done ;;
   speed)
     # The load test's 1 MP JPEG (scripts/load.sh), unmarked and marked, and every picture of both sets, unmarked and
-    # marked; staged and exhaustive detection interleaved in one process.
+    # marked; ranked, staged and exhaustive detection interleaved in one process.
     convert "$root/examples/landscape.jpg" -resize '1224x816!' -quality 90 "$work/1mp.jpg"
     "$bin" embed "$work/1mp.jpg" "$work/1mp-marked.png" 0123456789abcdef
     convert "$work/1mp-marked.png" -quality 90 "$work/1mp-marked.jpg"

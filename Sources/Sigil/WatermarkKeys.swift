@@ -48,7 +48,8 @@ public enum WatermarkKeys {
 }
 
 extension WatermarkDetection {
-    /// The detection as JSON members (`detected`, `payload`, `confidence`, and the measurements behind them).
+    /// The detection as JSON members (`detected`, `payload`, `confidence`, the measurements behind them, and the
+    /// search `stage` that decided).
     public var jsonMembers: [JSONValue.Member] {
         var members: [JSONValue.Member] = [
             .init("detected", .bool(detected)),
@@ -59,6 +60,8 @@ extension WatermarkDetection {
         ]
         if let scale { members.append(.init("scale", .number(String(format: "%.4f", scale)))) }
         if let rotationDegrees { members.append(.init("rotationDegrees", .number(String(format: "%.2f", rotationDegrees)))) }
+        // Where the search decided: the stage that read the mark, or the one that ended a search without one.
+        if let stage { members.append(.init("stage", .string(stage.rawValue))) }
         members.append(.init("falsePositiveBound", .number(String(format: "%.3g", Self.falsePositiveBound))))
         return members
     }

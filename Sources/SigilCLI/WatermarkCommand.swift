@@ -108,14 +108,28 @@ struct WatermarkCommand: AsyncParsableCommand {
         @Argument(help: "Image or audio file to examine.") var input: String
         @Flag(help: "Print details as JSON.") var json = false
         @Flag(help: "Exit 1 when no mark is found.") var require = false
-        @Flag(
-            help: "Screen the image cheaply first and skip the full synchronisation search when the screen sees no trace of the mark (decision 0102)."
+        @Option(
+            help: """
+                How far to search a picture that does not show the mark at once: ranked (default: the best-ranked lattices \
+                only, decision 0105), exhaustive (every lattice), or staged (a coarse screen first, decision 0102).
+                """
         )
-        var staged = false
+        var search: String?
+        @Flag(help: "The same as --search staged.") var staged = false
         @Option(name: .customLong("max-pixels"), help: "Refuse images with more pixels than this.") var maxPixels: Int = 100_000_000
         @OptionGroup var keyOptions: KeyOptions
 
+        /// The search `--search` or `--staged` names (ranked when neither).
+        func searchMode() throws -> WatermarkSearch {
+            guard let search else { return staged ? .staged : .ranked }
+            guard let mode = WatermarkSearch(rawValue: search), !staged || mode == .staged else {
+                throw SigilError(.usage, "--search takes ranked, exhaustive or staged (and --staged only with staged), got \"\(search)\"")
+            }
+            return mode
+        }
+
         func run() async throws {
+            let mode = try searchMode()
             let watermarker = try keyOptions.existingWatermarker()
             let source = try FileIO.read(input)
             if let format = WatermarkCommand.audioFormat(of: source, path: input) {
@@ -134,7 +148,7 @@ struct WatermarkCommand: AsyncParsableCommand {
                 return
             }
             let decoded = try WatermarkCommand.decode(source, path: input, maxPixels: maxPixels)
-            let detection = watermarker.detect(in: decoded.pixels, search: staged ? .staged : .exhaustive)
+            let detection = watermarker.detect(in: decoded.pixels, search: mode)
             if json {
                 print(JSONValue.object([.init("file", .string(input))] + detection.jsonMembers).prettyPrinted)
             } else {

@@ -5,8 +5,11 @@ public enum WatermarkSearch: String, Sendable, Hashable, CaseIterable {
     /// The size-implied geometry, then a cheap screen; the full synchronisation search only when the screen sees a
     /// trace of the sync pattern (decision 0102).
     case staged
-    /// Every stage (the default, and the search of decisions 0100/0101 unchanged).
+    /// Every stage, every lattice at full resolution (the search of decisions 0100/0101 unchanged).
     case exhaustive
+    /// The default: every stage, with stage 2's lattices ranked by a coarse fold and only the best few folded and
+    /// aligned at full resolution (decision 0105).
+    case ranked
 }
 
 /// What the detector found in one image.
@@ -27,8 +30,12 @@ public struct WatermarkDetection: Sendable, Hashable {
     /// The stage of the search that decided: where the mark was found, or where the search stopped without one
     /// (``Stage/screen`` when the cheap screen ended a staged search). Nil for images too small to search.
     public var stage: Stage?
-    /// The cheap screen's score, when the search computed it (see ``Watermarker/screenScore(in:)``).
+    /// The cheap screen's score, when the search computed it (see ``Watermarker/screenScore(in:)``); in a ranked
+    /// search, the best coarse score it ranked stage 2's lattices by.
     public var screenScore: Double?
+    /// What a half-resolution autocorrelation showed, when a ranked search reached stage 3 (see
+    /// ``Watermarker/latticeEvidence(in:)``).
+    public var latticeEvidence: LatticeEvidence?
 
     /// The stages of the search, in the order they run.
     public enum Stage: String, Sendable, Hashable, CaseIterable {
@@ -38,6 +45,9 @@ public struct WatermarkDetection: Sendable, Hashable {
         case screen
         /// The lattices of crops, small rotations and one-sided stretches.
         case grid
+        /// The half-resolution autocorrelation of a ranked search saw no repeating tile, so the full one did not run
+        /// (only ever ends a search without a mark; decision 0105).
+        case latticeScreen
         /// The lattices the residual's autocorrelation finds.
         case autocorrelation
     }
@@ -84,4 +94,30 @@ public struct WatermarkDetection: Sendable, Hashable {
         let margin = max(0, min(1, (bitAgreement - 0.5) / 0.35))
         return (1 - Self.falsePositiveBound) * (0.9 + 0.1 * margin)
     }
+}
+
+/// What a ranked search's cheap look at stage 3 saw: the autocorrelation of the whitened residual at half resolution,
+/// and the keyed sync pattern along the lattices it suggests (decision 0105). The full-resolution autocorrelation stage
+/// runs only when either shows something: a repeating tile (``periodicity``) or the sync pattern (``syncScore``).
+public struct LatticeEvidence: Sendable, Hashable {
+    /// How strongly the half-resolution autocorrelation shows a repeating lattice: its best candidate's
+    /// autocorrelation over twice the autocorrelation's spread (about 2–5 where nothing repeats).
+    public var periodicity: Double
+    /// The best coarse sync score (the screen's statistic, about 4–4.8 on unmarked pictures) along the lattices that
+    /// autocorrelation finds.
+    public var syncScore: Double
+
+    /// Creates the evidence from its two measurements.
+    public init(periodicity: Double, syncScore: Double) {
+        self.periodicity = periodicity
+        self.syncScore = syncScore
+    }
+
+    /// The periodicity at and above which the full autocorrelation stage runs (calibrated on the tuning set).
+    public static let periodicityThreshold = 4.6
+    /// The sync score at and above which the full autocorrelation stage runs (calibrated on the tuning set).
+    public static let syncThreshold = 5.5
+
+    /// Whether the full-resolution autocorrelation stage should run.
+    public var warrantsSearch: Bool { periodicity >= Self.periodicityThreshold || syncScore >= Self.syncThreshold }
 }

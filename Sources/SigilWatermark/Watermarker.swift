@@ -56,18 +56,19 @@ public struct Watermarker: Sendable {
 
     /// Looks for a mark made with this key.
     ///
-    /// The default ``WatermarkSearch/exhaustive`` search runs every synchronisation stage on a picture that does not
-    /// show the mark at once. ``WatermarkSearch/staged`` screens such a picture with a cheap coarse fold first and runs
-    /// the rest only when the screen sees a trace of the sync pattern. At the screen's calibrated threshold (decision
-    /// 0102) it lost no mark the exhaustive search reads in the calibration and held-out sets, but it ended the
-    /// search on only 1–2 % of unmarked pictures, so it is not the default (`Benchmarks/WATERMARK.md`). Either way a
-    /// mark counts only when its keyed tag checks, so the false-positive bound
-    /// (``WatermarkDetection/falsePositiveBound``) is the same.
+    /// A picture that shows the mark at once is read from the geometry its size implies. For one that does not, the
+    /// default ``WatermarkSearch/ranked`` search ranks the crop, rotation and stretch lattices by a cheap coarse fold,
+    /// and folds and aligns only the best few at full resolution (decision 0105): on the tuning and held-out sets it
+    /// reads what the ``WatermarkSearch/exhaustive`` search reads, in less time on every picture that needs the search
+    /// (`Benchmarks/WATERMARK.md`). ``WatermarkSearch/staged``
+    /// (decision 0102) ends the search when a coarse screen falls below a threshold. Whatever the search, a mark
+    /// counts only when its keyed tag checks and at most the same number of decodes is tried, so the false-positive
+    /// bound (``WatermarkDetection/falsePositiveBound``) is the same.
     ///
     /// - Parameters:
     ///   - pixels: the image.
     ///   - search: how far to search on an image that does not show the mark at once.
-    public func detect(in pixels: PixelBuffer, search: WatermarkSearch = .exhaustive) -> WatermarkDetection {
+    public func detect(in pixels: PixelBuffer, search: WatermarkSearch = .ranked) -> WatermarkDetection {
         guard let frame = AnalysisFrame(pixels) else { return .none(syncScore: 0) }
         return WatermarkDetector(layout: layout, codec: codec).detect(
             frame.luma, periods: frame.periods, aspectPeriods: frame.aspectPeriods, search: search)
@@ -83,7 +84,23 @@ public struct Watermarker: Sendable {
         let radii = WatermarkDetector.whiteningRadii(pitch: frame.periods[0] / Double(TileLayout.side))
         let residual = frame.luma.whitenedResidual(meanRadius: radii.mean, normRadius: radii.norm)
         let grid = WatermarkDetector.gridHypotheses(bases: Array(frame.periods.prefix(2)), aspectPeriods: frame.aspectPeriods)
-        return detector.screen(residual, hypotheses: grid, identityPeriod: frame.periods[0])
+        return detector.screen(.init(residual, identityPeriod: frame.periods[0]), hypotheses: grid)
+    }
+
+    /// The lattice evidence of an image (``LatticeEvidence``): how strongly an autocorrelation of its whitened
+    /// residual at half resolution shows a repeating tile, and the best coarse sync score (as ``screenScore(in:)``
+    /// measures it) along the lattices it finds. A ranked search skips its full-resolution autocorrelation stage when
+    /// neither reaches its threshold. For calibration and forensics; nil for images too small to search or to halve.
+    public func latticeEvidence(in pixels: PixelBuffer) -> LatticeEvidence? {
+        guard let frame = AnalysisFrame(pixels) else { return nil }
+        let bases = Array(frame.periods.prefix(2))
+        let smallest = bases.min() ?? frame.periods[0]
+        let radii = WatermarkDetector.whiteningRadii(pitch: smallest / Double(TileLayout.side))
+        let residual = frame.luma.whitenedResidual(meanRadius: radii.mean, normRadius: radii.norm)
+        let detector = WatermarkDetector(layout: layout, codec: codec)
+        let estimator = WatermarkDetector.autocorrelationEstimator(analysis: frame.luma, bases: bases)
+        let coarse = WatermarkDetector.CoarseResidual(residual, identityPeriod: frame.periods[0])
+        return detector.latticeEvidence(residual, coarse: coarse, estimator: estimator)
     }
 
     /// The detector's view of an image: area-averaged luma and the tile periods its size implies, in analysis pixels.

@@ -83,6 +83,53 @@ struct SyncTests {
         #expect(decoded.tagValid && decoded.payload == 0x1234)
     }
 
+    @Test("align picks the orientation, shift and score that correlating each oriented fold in turn picks", arguments: 0..<6)
+    func alignMatchesTheOrientedReference(seed: UInt64) {
+        let layout = TileLayout(key: WatermarkTestSupport.key)
+        let synchronizer = TileSynchronizer(layout: layout)
+        let n = synchronizer.bins
+        // A marked fold seen through a random symmetry and shift, or (odd seeds) pure noise, whose peaks are close.
+        var rng = KeyedGenerator(seed: seed)
+        var values = [Float](repeating: 0, count: n * n)
+        if seed % 2 == 0 {
+            let template = TileSynchronizer.render(layout.syncChips)
+            let (du, dv) = (Int(rng.next() % UInt64(n)), Int(rng.next() % UInt64(n)))
+            for v in 0..<n { for u in 0..<n { values[v * n + u] = template[((v + dv) % n) * n + (u + du) % n] } }
+            values = TileFold.oriented(values, Int(rng.next() % 8), bins: n)
+        }
+        for i in 0..<values.count { values[i] += Float(Double(rng.next() % 2001) / 1000 - 1) * 3 }
+        let fold = TileFold(values: values, samples: 1)
+
+        // The reference: correlate each of the eight oriented folds with the template, one inverse transform each.
+        var templateSpectrum = ComplexPlane(width: n, height: n)
+        templateSpectrum.re = TileSynchronizer.render(layout.syncChips)
+        templateSpectrum.fft2D(inverse: false)
+        var best: (symmetry: Int, at: Int, score: Double) = (0, 0, -Double.infinity)
+        for index in 0..<8 {
+            var plane = ComplexPlane(width: n, height: n)
+            plane.re = TileFold.oriented(fold.values, index, bins: n)
+            plane.fft2D(inverse: false)
+            for i in 0..<(n * n) {
+                let (fr, fi) = (plane.re[i], plane.im[i])
+                let (tr, ti) = (templateSpectrum.re[i], -templateSpectrum.im[i])
+                plane.re[i] = fr * tr - fi * ti
+                plane.im[i] = fr * ti + fi * tr
+            }
+            plane.fft2D(inverse: true)
+            let surface = plane.re.map(Double.init)
+            let mean = surface.reduce(0, +) / Double(surface.count)
+            let sd = (surface.map { $0 * $0 }.reduce(0, +) / Double(surface.count) - mean * mean).squareRoot()
+            let at = surface.indices.max { surface[$0] < surface[$1] }!
+            let score = (surface[at] - mean) / sd
+            if score > best.score { best = (index, at, score) }
+        }
+        let aligned = synchronizer.align(fold)
+        #expect(aligned.symmetry == best.symmetry)
+        #expect(aligned.shift.u == best.at % n && aligned.shift.v == best.at / n)
+        #expect(abs(aligned.score - best.score) < 1e-3)
+        #expect(abs(synchronizer.peakScore(fold) - best.score) < 1e-3)
+    }
+
     @Test("the tile layout is keyed and deterministic")
     func layoutKeyed() {
         let a = TileLayout(key: WatermarkTestSupport.key)

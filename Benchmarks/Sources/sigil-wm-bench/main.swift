@@ -1,13 +1,16 @@
 // sigil-wm-bench — fast loop and evidence tool for SigilWatermark.
 //
 //   sigil-wm-bench embed IN OUT HEX [--strength S]     PNG/JPEG/WebP in, PNG out
-//   sigil-wm-bench detect IN [--json] [--exhaustive]   prints the payload hex or "none"
+//   sigil-wm-bench detect IN [--json] [--exhaustive | --search S]   prints the payload hex or "none"
 //   sigil-wm-bench timeit IN HEX                       {"embed_s":..,"extract_s":..} in-process (no codecs)
 //   sigil-wm-bench fpr DIR... --count N [--seed S]     detection on N unmarked random crops/rescales
 //   sigil-wm-bench speed IN [--repeat R]               embed/detect MP/s on one image (in-process)
 //   sigil-wm-bench screen DIR... [--jobs J]            NDJSON per image: staged and exhaustive detection, the
 //                                                      screen's score and both detect times (decision 0102)
-//   sigil-wm-bench nomark-speed FILE... [--repeat R]   median staged / exhaustive detect time per file, one thread
+//   sigil-wm-bench nomark-speed FILE... [--repeat R] [--search S]   median ranked / staged / exhaustive detect time
+//                                                      per file, one thread
+//   sigil-wm-bench compare DIR... [--jobs J] [--search S]   NDJSON per image: exhaustive and S (ranked) results
+//                                                      and times (decision 0105)
 //   sigil-wm-bench threshold                           the screen's threshold
 //
 // The key is fixed for benchmarking (SHA-free derivation from the word "wmbench"), or --key HEX64.
@@ -63,12 +66,38 @@ func load(_ path: String) -> PixelBuffer {
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
+func evidenceJSON(_ e: LatticeEvidence) -> String {
+    "{\"periodicity\":\(e.periodicity),\"syncScore\":\(e.syncScore),\"warrantsSearch\":\(e.warrantsSearch)}"
+}
+
 func json(_ d: WatermarkDetection) -> String {
     let payload = d.payloadHex.map { "\"\($0)\"" } ?? "null"
     let stage = d.stage.map { "\"\($0.rawValue)\"" } ?? "null"
     let screen = d.screenScore.map { "\($0)" } ?? "null"
+    let evidence = d.latticeEvidence.map(evidenceJSON) ?? "null"
     return
-        "{\"detected\":\(d.detected),\"payload\":\(payload),\"bitAgreement\":\(d.bitAgreement),\"syncScore\":\(d.syncScore),\"scale\":\(d.scale ?? 0),\"rotation\":\(d.rotationDegrees ?? 0),\"stage\":\(stage),\"screenScore\":\(screen)}"
+        "{\"detected\":\(d.detected),\"payload\":\(payload),\"bitAgreement\":\(d.bitAgreement),\"syncScore\":\(d.syncScore),\"scale\":\(d.scale ?? 0),\"rotation\":\(d.rotationDegrees ?? 0),\"stage\":\(stage),\"screenScore\":\(screen),\"latticeEvidence\":\(evidence)}"
+}
+
+/// One line per image file of `paths` (in order), computed on `jobs` tasks; unreadable files are skipped.
+func perImage(_ paths: [String], jobs: Int, _ line: @escaping @Sendable (PixelBuffer, String) -> String) async -> [String] {
+    let files = imageFiles(paths)
+    guard !files.isEmpty else { fail("no images") }
+    return await withTaskGroup(of: [(Int, String)].self) { group in
+        for job in 0..<jobs {
+            group.addTask {
+                var out: [(Int, String)] = []
+                for index in stride(from: job, to: files.count, by: jobs) {
+                    guard let pixels = try? tryLoad(files[index]) else { continue }
+                    out.append((index, line(pixels, (files[index] as NSString).lastPathComponent)))
+                }
+                return out
+            }
+        }
+        var all: [(Int, String)] = []
+        for await part in group { all += part }
+        return all.sorted { $0.0 < $1.0 }.map(\.1)
+    }
 }
 
 /// The image files (PNG, JPEG, WebP) in each folder, sorted; a file argument stands for itself.
@@ -99,7 +128,11 @@ case "embed":
     } catch { fail("\(error)") }
 case "detect":
     let asJSON = flag("--json")
-    let search: WatermarkSearch = flag("--exhaustive") ? .exhaustive : .staged
+    var search: WatermarkSearch = flag("--exhaustive") ? .exhaustive : .staged
+    if let name = option("--search") {
+        guard let named = WatermarkSearch(rawValue: name) else { fail("--search: staged, exhaustive or ranked") }
+        search = named
+    }
     guard args.count >= 1 else { fail("detect IN") }
     let d = marker.detect(in: load(args[0]), search: search)
     print(asJSON ? json(d) : (d.payloadHex ?? "none"))
@@ -225,64 +258,62 @@ case "fpr":
     print("analytic bound per image: \(WatermarkDetection.falsePositiveBound)")
     for p in positives { print("FALSE POSITIVE: \(p)") }
 case "screen":
-    let jobs = Int(option("--jobs") ?? "2") ?? 2
-    let files = imageFiles(args)
-    guard !files.isEmpty else { fail("no images") }
-    let lines = await withTaskGroup(of: [(Int, String)].self) { group in
-        for job in 0..<jobs {
-            group.addTask {
-                var out: [(Int, String)] = []
-                for index in stride(from: job, to: files.count, by: jobs) {
-                    guard let pixels = try? tryLoad(files[index]) else { continue }
-                    let t0 = now()
-                    let staged = marker.detect(in: pixels, search: .staged)
-                    let t1 = now()
-                    let full = marker.detect(in: pixels, search: .exhaustive)
-                    let t2 = now()
-                    let screen = marker.screenScore(in: pixels).map { "\($0)" } ?? "null"
-                    let name = (files[index] as NSString).lastPathComponent
-                    out.append(
-                        (
-                            index,
-                            "{\"file\":\"\(name)\",\"width\":\(pixels.width),\"height\":\(pixels.height),\"screen\":\(screen),"
-                                + "\"staged_s\":\(t1 - t0),\"exhaustive_s\":\(t2 - t1),\"staged\":\(json(staged)),\"exhaustive\":\(json(full))}"
-                        ))
-                }
-                return out
-            }
-        }
-        var all: [(Int, String)] = []
-        for await part in group { all += part }
-        return all.sorted { $0.0 < $1.0 }.map(\.1)
+    let lines = await perImage(args, jobs: Int(option("--jobs") ?? "2") ?? 2) { pixels, name in
+        let t0 = now()
+        let staged = marker.detect(in: pixels, search: .staged)
+        let t1 = now()
+        let full = marker.detect(in: pixels, search: .exhaustive)
+        let t2 = now()
+        let screen = marker.screenScore(in: pixels).map { "\($0)" } ?? "null"
+        return "{\"file\":\"\(name)\",\"width\":\(pixels.width),\"height\":\(pixels.height),\"screen\":\(screen),"
+            + "\"staged_s\":\(t1 - t0),\"exhaustive_s\":\(t2 - t1),\"staged\":\(json(staged)),\"exhaustive\":\(json(full))}"
     }
     for line in lines { print(line) }
     FileHandle.standardError.write(Data("screen: \(lines.count) images, threshold \(WatermarkDetection.screenThreshold)\n".utf8))
+case "compare":
+    // Per image: the exhaustive search and another (--search, default ranked), each result and time.
+    guard let other = WatermarkSearch(rawValue: option("--search") ?? "ranked") else { fail("--search: staged, exhaustive or ranked") }
+    let lines = await perImage(args, jobs: Int(option("--jobs") ?? "2") ?? 2) { pixels, name in
+        let t0 = now()
+        let full = marker.detect(in: pixels, search: .exhaustive)
+        let t1 = now()
+        let second = marker.detect(in: pixels, search: other)
+        let t2 = now()
+        let evidence = marker.latticeEvidence(in: pixels).map(evidenceJSON) ?? "null"
+        return "{\"file\":\"\(name)\",\"width\":\(pixels.width),\"height\":\(pixels.height),\"search\":\"\(other.rawValue)\","
+            + "\"evidence\":\(evidence),\"exhaustive_s\":\(t1 - t0),\"other_s\":\(t2 - t1),\"exhaustive\":\(json(full)),"
+            + "\"other\":\(json(second))}"
+    }
+    for line in lines { print(line) }
 case "threshold":
     print(WatermarkDetection.screenThreshold)
 case "nomark-speed":
+    // Median detect time per file for each search (ranked, staged, exhaustive), interleaved so that load changes on
+    // the machine touch every mode alike; --search S times that mode alone (for profiling).
     let repeats = Int(option("--repeat") ?? "9") ?? 9
+    var modes: [WatermarkSearch] = [.ranked, .staged, .exhaustive]
+    if let name = option("--search") {
+        guard let mode = WatermarkSearch(rawValue: name) else { fail("--search: staged, exhaustive or ranked") }
+        modes = [mode]
+    }
     for path in imageFiles(args) {
         let pixels = load(path)
-        var staged: [Double] = []
-        var full: [Double] = []
-        var result = (staged: WatermarkDetection.none(syncScore: 0), full: WatermarkDetection.none(syncScore: 0))
-        // Interleaved, so load changes on the machine touch both modes alike.
+        var times = [[Double]](repeating: [], count: modes.count)
+        var results = [WatermarkDetection](repeating: .none(syncScore: 0), count: modes.count)
         for _ in 0..<repeats {
-            let t0 = now()
-            result.staged = marker.detect(in: pixels, search: .staged)
-            let t1 = now()
-            result.full = marker.detect(in: pixels, search: .exhaustive)
-            let t2 = now()
-            staged.append(t1 - t0)
-            full.append(t2 - t1)
+            for (k, mode) in modes.enumerated() {
+                let t0 = now()
+                results[k] = marker.detect(in: pixels, search: mode)
+                times[k].append(now() - t0)
+            }
         }
-        staged.sort()
-        full.sort()
         let name = (path as NSString).lastPathComponent
-        print(
-            "{\"file\":\"\(name)\",\"width\":\(pixels.width),\"height\":\(pixels.height),\"repeats\":\(repeats),"
-                + "\"staged_median_s\":\(staged[repeats / 2]),\"exhaustive_median_s\":\(full[repeats / 2]),"
-                + "\"staged\":\(json(result.staged)),\"exhaustive\":\(json(result.full))}")
+        var line = "{\"file\":\"\(name)\",\"width\":\(pixels.width),\"height\":\(pixels.height),\"repeats\":\(repeats)"
+        for (k, mode) in modes.enumerated() {
+            let sorted = times[k].sorted()
+            line += ",\"\(mode.rawValue)_median_s\":\(sorted[repeats / 2]),\"\(mode.rawValue)\":\(json(results[k]))"
+        }
+        print(line + "}")
     }
 default:
     fail("unknown command \(command)")

@@ -47,8 +47,9 @@ struct WatermarkDetector: Sendable {
     ///   - aspectPeriods: the tile's x and y periods (analysis pixels) if one side of the picture was stretched or
     ///     squeezed (see ``WatermarkGeometry/aspectPeriods(width:height:)``).
     ///   - search: ``WatermarkSearch/staged`` stops after the size-implied geometry when the screen scores below
-    ///     ``screenThreshold``; ``WatermarkSearch/exhaustive`` never screens.
-    func detect(_ analysis: Plane, periods: [Double], aspectPeriods: [SIMD2<Double>] = [], search: WatermarkSearch = .exhaustive)
+    ///     ``screenThreshold``; ``WatermarkSearch/ranked`` aligns only the ``rankedAlignments`` stage-2 lattices the
+    ///     coarse fold ranks highest; ``WatermarkSearch/exhaustive`` aligns every one.
+    func detect(_ analysis: Plane, periods: [Double], aspectPeriods: [SIMD2<Double>] = [], search: WatermarkSearch = .ranked)
         -> WatermarkDetection
     {
         guard let identityPeriod = periods.first else { return .none(syncScore: 0) }
@@ -65,32 +66,50 @@ struct WatermarkDetector: Sendable {
             found.stage = .sizeImplied
             return found
         }
-        let grid = Self.gridHypotheses(bases: bases, aspectPeriods: aspectPeriods)
+        var grid = Self.gridHypotheses(bases: bases, aspectPeriods: aspectPeriods)
         var screenScore: Double?
-        if search == .staged {
-            let score = screen(state.residual(period: identityPeriod), hypotheses: grid, identityPeriod: identityPeriod)
+        switch search {
+        case .staged:
+            let score = screen(state.coarseResidual(period: identityPeriod), hypotheses: grid)
             screenScore = score
             if score < Self.screenThreshold {
                 return .none(syncScore: state.reportedScore, stage: .screen, screenScore: score)
             }
+        case .ranked:
+            // Only the lattices the coarse fold ranks highest are folded and aligned at full resolution.
+            let scores = coarseScores(state.coarseResidual(period: identityPeriod), hypotheses: grid)
+            screenScore = scores.max()
+            let order = scores.indices.sorted { scores[$0] > scores[$1] }
+            grid = order.prefix(Self.rankedAlignments).map { grid[$0] }
+        case .exhaustive:
+            break
         }
         if var found = state.attempt(grid, decodes: 4) {
             found.stage = .grid
             found.screenScore = screenScore
             return found
         }
-        let shortSide = Double(min(analysis.width, analysis.height))
         let smallest = bases.min() ?? identityPeriod
-        // Tiles shorter than 3 px per cell exist only in downscaled small pictures (the second base).
-        let minPeriod = bases.count > 1 ? min(Double(TileLayout.side) * 3, smallest * 0.7) : Double(TileLayout.side) * 3
-        let estimator = LatticeEstimator(minPeriod: minPeriod, maxPeriod: min(shortSide * 0.75, 420))
+        let estimator = Self.autocorrelationEstimator(analysis: analysis, bases: bases)
         let plane = state.residual(period: smallest)
+        var evidence: LatticeEvidence?
+        if search == .ranked, let seen = latticeEvidence(plane, coarse: state.coarseResidual(period: smallest), estimator: estimator) {
+            evidence = seen
+            if !seen.warrantsSearch {
+                var none = WatermarkDetection.none(syncScore: state.reportedScore, stage: .latticeScreen, screenScore: screenScore)
+                none.latticeEvidence = seen
+                return none
+            }
+        }
         if var found = state.attempt(estimator.bases(of: plane).map { ($0, smallest) }, decodes: 3) {
             found.stage = .autocorrelation
             found.screenScore = screenScore
+            found.latticeEvidence = evidence
             return found
         }
-        return .none(syncScore: state.reportedScore, stage: .autocorrelation, screenScore: screenScore)
+        var none = WatermarkDetection.none(syncScore: state.reportedScore, stage: .autocorrelation, screenScore: screenScore)
+        none.latticeEvidence = evidence
+        return none
     }
 
     /// The state of one image's search: the whitened residuals computed so far (one per whitening radius), the
@@ -100,6 +119,7 @@ struct WatermarkDetector: Sendable {
         let analysis: Plane
         let identityPeriod: Double
         var residuals: [Int: Plane] = [:]
+        var coarseResiduals: [Int: CoarseResidual] = [:]
         var tried: [LatticeBasis] = []
         var bestScore = -Double.infinity
 
@@ -124,6 +144,15 @@ struct WatermarkDetector: Sendable {
             return plane
         }
 
+        /// The whitened residual for a tile period as the coarse fold sees it (see ``CoarseResidual``).
+        mutating func coarseResidual(period: Double) -> CoarseResidual {
+            let radius = WatermarkDetector.whiteningRadii(pitch: period / Double(TileLayout.side)).mean
+            if let cached = coarseResiduals[radius] { return cached }
+            let coarse = CoarseResidual(residual(period: period), identityPeriod: identityPeriod)
+            coarseResiduals[radius] = coarse
+            return coarse
+        }
+
         /// Aligns the lattices not tried yet, and decodes the best `decodes` of them by sync score.
         mutating func attempt(_ bases: [(LatticeBasis, Double)], decodes: Int) -> WatermarkDetection? {
             let tried = self.tried
@@ -141,6 +170,24 @@ struct WatermarkDetector: Sendable {
             }
             return nil
         }
+    }
+
+    /// The lattice evidence of stage 3's residual (see ``LatticeEvidence``), at about a quarter of the cost of the
+    /// full-resolution autocorrelation; nil when the plane is too small to halve. It decodes nothing.
+    func latticeEvidence(_ residual: Plane, coarse: CoarseResidual, estimator: LatticeEstimator) -> LatticeEvidence? {
+        let halved = coarse.factor == 2 ? coarse.plane : residual.downscaled(by: 2)
+        guard let found = estimator.halfResolutionBases(of: residual, halved: halved) else { return nil }
+        let sync = coarseScores(coarse, hypotheses: found.bases.map { ($0, 0) }).max() ?? 0
+        return LatticeEvidence(periodicity: found.periodicity, syncScore: sync)
+    }
+
+    /// Stage 3's lattice estimator for an analysis plane and its size-implied tile periods.
+    static func autocorrelationEstimator(analysis: Plane, bases: [Double]) -> LatticeEstimator {
+        let shortSide = Double(min(analysis.width, analysis.height))
+        let smallest = bases.min() ?? 0
+        // Tiles shorter than 3 px per cell exist only in downscaled small pictures (the second base).
+        let minPeriod = bases.count > 1 ? min(Double(TileLayout.side) * 3, smallest * 0.7) : Double(TileLayout.side) * 3
+        return LatticeEstimator(minPeriod: minPeriod, maxPeriod: min(shortSide * 0.75, 420))
     }
 
     /// Stage 2's lattices: the size-implied tiles for crops of a larger picture and small rotations, and the
@@ -168,7 +215,7 @@ struct WatermarkDetector: Sendable {
     static let screenOversample = 2
     /// The screen works on the residual area-averaged 2 × 2 when that keeps at least this many pixels per cell.
     static let screenMinimumPitch: Double = 2
-    /// The screen's threshold on its sync score (see ``screen(_:hypotheses:identityPeriod:)``), calibrated on
+    /// The screen's threshold on its sync score (see ``screen(_:hypotheses:)``), calibrated on
     /// marked and attacked pictures of the tuning set (decision 0102, `Benchmarks/WATERMARK.md`).
     static let screenThreshold: Double = 4.1
 
@@ -176,17 +223,35 @@ struct WatermarkDetector: Sendable {
     /// averaged 2 × 2 when the cells are large enough, 2 bins per cell instead of 4). It costs a fraction of stage 2
     /// and decodes nothing, so it cannot add a false positive; a picture scoring below ``screenThreshold`` skips
     /// stages 2 and 3.
-    func screen(_ residual: Plane, hypotheses: [(LatticeBasis, Double)], identityPeriod: Double) -> Double {
-        let pitch = identityPeriod / Double(TileLayout.side)
-        let factor = pitch >= 2 * Self.screenMinimumPitch ? 2 : 1
-        let plane = residual.downscaled(by: factor)
-        let scale = 1 / Double(factor)
-        var best = -Double.infinity
-        for (basis, _) in hypotheses {
-            let fold = TileFold(plane: plane, basis: LatticeBasis(a: basis.a * scale, b: basis.b * scale), bins: screenSynchronizer.bins)
-            best = max(best, screenSynchronizer.peakScore(fold))
-        }
+    func screen(_ coarse: CoarseResidual, hypotheses: [(LatticeBasis, Double)]) -> Double {
+        let best = coarseScores(coarse, hypotheses: hypotheses).max() ?? 0
         return best.isFinite ? best : 0
+    }
+
+    /// How many of stage 2's lattices a ranked search folds and aligns at full resolution (the best by
+    /// ``coarseScores(_:hypotheses:)``); decision 0105.
+    static let rankedAlignments = 8
+
+    /// The whitened residual as the coarse fold sees it: averaged 2 × 2 when the cells are large enough.
+    struct CoarseResidual: Sendable {
+        let plane: Plane
+        /// The averaging factor (1 or 2).
+        let factor: Int
+
+        init(_ residual: Plane, identityPeriod: Double) {
+            let pitch = identityPeriod / Double(TileLayout.side)
+            factor = pitch >= 2 * WatermarkDetector.screenMinimumPitch ? 2 : 1
+            plane = residual.downscaled(by: factor)
+        }
+    }
+
+    /// The coarse sync score of each hypothesis (the screen's statistic per lattice, in the order given).
+    func coarseScores(_ coarse: CoarseResidual, hypotheses: [(LatticeBasis, Double)]) -> [Double] {
+        let scale = 1 / Double(coarse.factor)
+        return hypotheses.map { basis, _ in
+            let fold = TileFold(plane: coarse.plane, basis: LatticeBasis(a: basis.a * scale, b: basis.b * scale), bins: screenSynchronizer.bins)
+            return screenSynchronizer.peakScore(fold)
+        }
     }
 
     /// Reads the cells under one alignment and decodes them; nil unless the keyed tag checks.

@@ -105,8 +105,30 @@ struct LatticeEstimator: Sendable {
 
     /// Candidate lattice bases, best first.
     func bases(of fullPlane: Plane) -> [LatticeBasis] {
+        scoredBases(of: fullPlane).bases.map(\.basis)
+    }
+
+    /// Candidate lattice bases from the autocorrelation of `plane` averaged 2 × 2 (a quarter of the transform
+    /// ``bases(of:)`` takes), in `plane`'s pixels and less precise than those of ``bases(of:)``, and how strongly that
+    /// autocorrelation shows a lattice: the best candidate's score (the autocorrelation summed over its four shortest
+    /// lattice vectors) over twice the autocorrelation's spread in the lag annulus searched. Nil when the plane is too
+    /// small to halve. Decision 0105.
+    ///
+    /// - Parameter halved: `plane.downscaled(by: 2)`, when the caller has it.
+    func halfResolutionBases(of plane: Plane, halved: Plane? = nil) -> (bases: [LatticeBasis], periodicity: Double)? {
+        guard min(plane.width, plane.height) >= 128, minPeriod >= 32 else { return nil }
+        let half = LatticeEstimator(minPeriod: minPeriod / 2, maxPeriod: maxPeriod / 2, maxBases: maxBases)
+        let scored = half.scoredBases(of: halved ?? plane.downscaled(by: 2))
+        let best = scored.bases.map(\.score).max() ?? 0
+        let periodicity = scored.noise > 0 ? max(0, best) / (2 * scored.noise) : 0
+        return (scored.bases.map { LatticeBasis(a: $0.basis.a * 2, b: $0.basis.b * 2) }, periodicity)
+    }
+
+    /// Candidate lattice bases with their scores, best first, and the spread (standard deviation) of the
+    /// autocorrelation over the lag annulus.
+    func scoredBases(of fullPlane: Plane) -> (bases: [(basis: LatticeBasis, score: Double)], noise: Double) {
         let maxLag = Int(min(maxPeriod * 1.05, Double(min(fullPlane.width, fullPlane.height)) * 0.8))
-        guard maxLag > Int(minPeriod) + 2 else { return [] }
+        guard maxLag > Int(minPeriod) + 2 else { return ([], 0) }
         // Bound the transform at 1024² (about 0.1 s): a larger analysis image is centre-cropped for this step.
         let plane = fullPlane.centreCropped(
             width: min(fullPlane.width, Self.maxTransform - maxLag), height: min(fullPlane.height, Self.maxTransform - maxLag))
@@ -132,13 +154,34 @@ struct LatticeEstimator: Sendable {
         // A sublattice (every other peak) scores as well as the lattice itself; among bases scoring within half of
         // the best, prefer the finest (smallest cell).
         let bestScore = scored.map(\.1).max() ?? 0
-        return scored.sorted { lhs, rhs in
+        let ranked = scored.sorted { lhs, rhs in
             let lStrong = lhs.1 >= 0.5 * bestScore
             let rStrong = rhs.1 >= 0.5 * bestScore
             if lStrong != rStrong { return lStrong }
             if lStrong { return abs(lhs.0.determinant) < abs(rhs.0.determinant) }
             return lhs.1 > rhs.1
-        }.prefix(maxBases).map(\.0)
+        }.prefix(maxBases).map { (basis: $0.0, score: $0.1) }
+        return (Array(ranked), annulusSpread(acf, maxLag: maxLag))
+    }
+
+    /// The standard deviation of the autocorrelation over the half-plane lag annulus ``peaks(_:maxLag:)`` searches.
+    func annulusSpread(_ acf: Autocorrelation, maxLag: Int) -> Double {
+        let minSq = minPeriod * minPeriod * 0.8
+        let maxSq = maxPeriod * maxPeriod * 1.1
+        var (sum, squares, count) = (0.0, 0.0, 0)
+        for dy in 0...maxLag {
+            for dx in -maxLag...maxLag where dy > 0 || dx > 0 {
+                let r2 = Double(dx * dx + dy * dy)
+                guard r2 >= minSq, r2 <= maxSq else { continue }
+                let v = Double(acf.value(dx, dy))
+                sum += v
+                squares += v * v
+                count += 1
+            }
+        }
+        guard count > 1 else { return 0 }
+        let mean = sum / Double(count)
+        return max(0, squares / Double(count) - mean * mean).squareRoot()
     }
 
     /// Local maxima of the autocorrelation in the lag annulus, strongest first (one half-plane).

@@ -6,12 +6,17 @@
 
 /// An in-place radix-2 complex FFT over power-of-two lengths, with precomputed twiddles.
 ///
+/// The twiddles are stored stage by stage (the `half` factors of a stage contiguous), so every butterfly loop walks
+/// its data and its twiddles with unit stride and the compiler can vectorise it.
+///
 /// Pure value type: a plan holds only its tables, so one plan can be shared by concurrent tasks.
 struct FFTPlan: Sendable {
     let count: Int
     let log2Count: Int
-    private let cosTable: [Float]
-    private let sinTable: [Float]
+    /// cos and sin of 2πk / (2·half) for k < half, for half = 1, 2, 4, …, count / 2, the stage of `half` starting at
+    /// index `half - 1`.
+    private let stageCos: [Float]
+    private let stageSin: [Float]
     private let bitReverse: [Int32]
 
     /// A plan for `count` points. - Precondition: `count` is a power of two ≥ 2.
@@ -19,8 +24,21 @@ struct FFTPlan: Sendable {
         precondition(count >= 2 && count & (count - 1) == 0, "FFT length must be a power of two")
         self.count = count
         log2Count = count.trailingZeroBitCount
-        cosTable = (0..<count / 2).map { Float(cos(2 * Double.pi * Double($0) / Double(count))) }
-        sinTable = (0..<count / 2).map { Float(sin(2 * Double.pi * Double($0) / Double(count))) }
+        var cosines: [Float] = []
+        var sines: [Float] = []
+        var half = 1
+        while half < count {
+            // The same angles as 2π(k·count / 2half) / count, the one table a plain radix-2 FFT strides through.
+            let step = count / (half * 2)
+            for k in 0..<half {
+                let angle = 2 * Double.pi * Double(k * step) / Double(count)
+                cosines.append(Float(cos(angle)))
+                sines.append(Float(sin(angle)))
+            }
+            half *= 2
+        }
+        stageCos = cosines
+        stageSin = sines
         let bits = count.trailingZeroBitCount
         bitReverse = (0..<count).map { index in
             var reversed = 0
@@ -46,26 +64,40 @@ struct FFTPlan: Sendable {
                 }
             }
         }
+        // First stage: the only twiddle is 1.
+        var start = 0
+        while start < n {
+            let (ar, ai, br, bi) = (re[start], im[start], re[start + 1], im[start + 1])
+            re[start] = ar + br
+            im[start] = ai + bi
+            re[start + 1] = ar - br
+            im[start + 1] = ai - bi
+            start += 2
+        }
         let sign: Float = inverse ? 1 : -1
-        cosTable.withUnsafeBufferPointer { cosT in
-            sinTable.withUnsafeBufferPointer { sinT in
-                var half = 1
+        stageCos.withUnsafeBufferPointer { cosT in
+            stageSin.withUnsafeBufferPointer { sinT in
+                var half = 2
                 while half < n {
-                    let step = n / (half * 2)
+                    let wr = cosT.baseAddress! + (half - 1)
+                    let ws = sinT.baseAddress! + (half - 1)
                     var start = 0
                     while start < n {
-                        var k = 0
-                        for j in start..<(start + half) {
-                            let wr = cosT[k]
-                            let wi = sign * sinT[k]
-                            let l = j + half
-                            let tr = re[l] * wr - im[l] * wi
-                            let ti = re[l] * wi + im[l] * wr
-                            re[l] = re[j] - tr
-                            im[l] = im[j] - ti
-                            re[j] += tr
-                            im[j] += ti
-                            k += step
+                        let ur = re + start
+                        let ui = im + start
+                        let lr = ur + half
+                        let li = ui + half
+                        for k in 0..<half {
+                            let c = wr[k]
+                            let s = sign * ws[k]
+                            let tr = lr[k] * c - li[k] * s
+                            let ti = lr[k] * s + li[k] * c
+                            let xr = ur[k]
+                            let xi = ui[k]
+                            lr[k] = xr - tr
+                            li[k] = xi - ti
+                            ur[k] = xr + tr
+                            ui[k] = xi + ti
                         }
                         start += half * 2
                     }

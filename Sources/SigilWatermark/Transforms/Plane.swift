@@ -37,6 +37,7 @@ struct Plane: Sendable {
     /// Area-average downscale by an integer `factor` (edge blocks average what they cover).
     func downscaled(by factor: Int) -> Plane {
         guard factor > 1 else { return self }
+        if factor == 2 { return halved() }
         let w = (width + factor - 1) / factor
         let h = (height + factor - 1) / factor
         var sums = [Float](repeating: 0, count: w * h)
@@ -52,6 +53,44 @@ struct Plane: Sendable {
         }
         for i in 0..<(w * h) { sums[i] /= counts[i] }
         return Plane(width: w, height: h, values: sums)
+    }
+
+    /// ``downscaled(by:)`` for a factor of 2, with the same sums in the same order (row by row, left to right), in one
+    /// pass without a division per pixel.
+    private func halved() -> Plane {
+        let w = (width + 1) / 2
+        let h = (height + 1) / 2
+        var out = [Float](repeating: 0, count: w * h)
+        let width = self.width
+        let height = self.height
+        values.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for oy in 0..<h {
+                    let top = 2 * oy * width
+                    let hasBottom = 2 * oy + 1 < height
+                    for ox in 0..<w {
+                        let x = 2 * ox
+                        let hasRight = x + 1 < width
+                        var sum = src[top + x]
+                        var count: Float = 1
+                        if hasRight {
+                            sum += src[top + x + 1]
+                            count += 1
+                        }
+                        if hasBottom {
+                            sum += src[top + width + x]
+                            count += 1
+                            if hasRight {
+                                sum += src[top + width + x + 1]
+                                count += 1
+                            }
+                        }
+                        dst[oy * w + ox] = sum / count
+                    }
+                }
+            }
+        }
+        return Plane(width: w, height: h, values: out)
     }
 
     /// Box mean over a (2r+1)² window, edges clamped; separable running sums, O(pixels).
