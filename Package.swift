@@ -55,6 +55,9 @@ var targets: [Target] = [
     ),
     .target(name: "SigilWatermark", dependencies: ["SigilCore", "SigilWatermarkCore", "SigilImaging"], swiftSettings: upcoming),
     .target(name: "SigilAudioMark", dependencies: ["SigilCore", "SigilWatermarkCore"], swiftSettings: upcoming),
+    // The video mark: the image mark's tile fixed on every frame, frames streamed through ffmpeg (decision 0106).
+    .target(
+        name: "SigilVideoMark", dependencies: ["SigilCore", "SigilWatermark", "SigilFFmpeg", "SigilVideo"], swiftSettings: upcoming),
     .target(
         name: "SigilProvenance",
         dependencies: [
@@ -114,7 +117,7 @@ var targets: [Target] = [
     .target(
         name: "Sigil",
         dependencies: [
-            "SigilCore", "SigilContainers", "SigilImaging", "SigilKeys", "SigilWatermark", "SigilAudioMark",
+            "SigilCore", "SigilContainers", "SigilImaging", "SigilKeys", "SigilWatermark", "SigilAudioMark", "SigilVideoMark",
             "SigilProvenance", "SigilLedger", "SigilStore", "CSigilIO", "SigilAudio", "SigilFFmpeg", "SigilVideo", "SigilText",
             "SigilTextMark",
         ],
@@ -172,6 +175,9 @@ var targets: [Target] = [
     .testTarget(name: "SigilKeysTests", dependencies: ["SigilKeys"], swiftSettings: upcoming),
     .testTarget(name: "SigilWatermarkTests", dependencies: ["SigilWatermark", "SigilWatermarkCore", "SigilImaging"], swiftSettings: upcoming),
     .testTarget(name: "SigilAudioMarkTests", dependencies: ["SigilAudioMark", "SigilWatermarkCore"], swiftSettings: upcoming),
+    .testTarget(
+        name: "SigilVideoMarkTests", dependencies: ["SigilVideoMark", "SigilWatermark", "SigilFFmpeg", "SigilTestSupport"],
+        swiftSettings: upcoming),
     .testTarget(
         name: "SigilProvenanceTests",
         dependencies: ["SigilProvenance", "SigilImaging", "SigilTestSupport", .product(name: "Crypto", package: "swift-crypto")],
@@ -232,6 +238,7 @@ let package = Package(
         .library(name: "SigilWatermarkCore", targets: ["SigilWatermarkCore"]),
         .library(name: "SigilWatermark", targets: ["SigilWatermark"]),
         .library(name: "SigilAudioMark", targets: ["SigilAudioMark"]),
+        .library(name: "SigilVideoMark", targets: ["SigilVideoMark"]),
         .library(name: "SigilVideo", targets: ["SigilVideo"]),
         .library(name: "SigilProvenance", targets: ["SigilProvenance"]),
         .library(name: "SigilLedger", targets: ["SigilLedger"]),

@@ -10,5 +10,6 @@
 @_exported import SigilStore
 @_exported import SigilTextMark
 @_exported import SigilVideo
+@_exported import SigilVideoMark
 @_exported import SigilText
 @_exported import SigilWatermark

@@ -6,12 +6,13 @@ import Sigil
 struct WatermarkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watermark",
-        abstract: "Embed or detect Sigil's blind, keyed watermark (64-bit payload) in images and audio.",
+        abstract: "Embed or detect Sigil's blind, keyed watermark (64-bit payload) in images, audio and video.",
         discussion: """
             Images: JPEG, PNG, WebP. Audio: WAV (samples rewritten in place), MP3, FLAC, Ogg Vorbis, Opus, M4A (decoded and \
-            encoded again with ffmpeg in the source's codec and bit rate). The key is the keystore item watermark.key \
-            (created as a development key by the first embed; detect never creates one); images and audio use separate \
-            sub-keys of it.
+            encoded again with ffmpeg in the source's codec and bit rate). Video: MP4, MOV, Matroska, WebM, AVI, FLV (every \
+            frame marked, the video encoded again with ffmpeg, other streams copied; decision 0106). The key is the keystore item watermark.key \
+            (created as a development key by the first embed; detect never creates one); images and video share the picture \
+            mark's sub-keys, audio has its own.
             """,
         subcommands: [Embed.self, Detect.self]
     )
@@ -46,6 +47,18 @@ struct WatermarkCommand: AsyncParsableCommand {
         return format
     }
 
+    /// Whether the input is a video file (sniffed from its first 64 KiB and its extension), without reading it whole.
+    static func isVideo(path: String) throws -> Bool {
+        let (fd, size) = try FileIO.openForReading(path)
+        defer { close(fd) }
+        let head = try FileIO.read(fd, count: min(size, 65_536), at: 0, path: path)
+        return MediaRegistry.standard.identify(head, fileExtension: FileIO.fileExtension(of: path))?.format.kind == .video
+    }
+
+    static func videoWatermarker(_ key: WatermarkKey) throws -> VideoWatermarker {
+        VideoWatermarker(key: key, tools: try FFmpegTools.locate())
+    }
+
     static func decode(_ bytes: [UInt8], path: String, maxPixels: Int) throws -> DecodedImage {
         do {
             switch ImageHeader.sniff(bytes) {
@@ -63,10 +76,12 @@ struct WatermarkCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
                 "Embed a 64-bit payload; writes the output in the input's format (an image as PNG when the output ends in .png).")
-        @Argument(help: "Input image (JPEG, PNG, WebP) or audio (WAV, MP3, FLAC, Ogg Vorbis, Opus, M4A).") var input: String
+        @Argument(help: "Input image (JPEG, PNG, WebP), audio (WAV, MP3, FLAC, Ogg Vorbis, Opus, M4A) or video (MP4, MOV, MKV, WebM, AVI, FLV).")
+        var input: String
         @Argument(help: "Output file.") var output: String
         @Option(help: "The payload: up to 16 hex digits.") var payload: String
-        @Option(help: "Image strength multiplier (1 ≈ 40.5 dB PSNR); audio has one strength (≈ 27 dB SNR per frame).") var strength: Double = 1
+        @Option(help: "Strength multiplier: images 1 ≈ 40.5 dB PSNR, video 1 ≈ 42 dB; audio has one strength (≈ 27 dB SNR per frame).")
+        var strength: Double = 1
         @Option(name: .customLong("max-pixels"), help: "Refuse images with more pixels than this.") var maxPixels: Int = 100_000_000
         @OptionGroup var keyOptions: KeyOptions
 
@@ -74,6 +89,20 @@ struct WatermarkCommand: AsyncParsableCommand {
             let value = try Watermarker.parseHex(payload)
             guard strength > 0, strength <= 4 else { throw SigilError(.usage, "--strength must be in (0, 4]") }
             let watermarker = try keyOptions.watermarker()
+            if try WatermarkCommand.isVideo(path: input) {
+                let video = try WatermarkCommand.videoWatermarker(watermarker.key)
+                let bar = Terminal.progressBar("marking frames")
+                var shown = -1
+                let outcome = try video.embed(input: input, output: output, payload: value, strength: strength) { fraction in
+                    let percent = Int(fraction * 100)
+                    if percent != shown {
+                        shown = percent
+                        bar?(fraction)
+                    }
+                }
+                if Terminal.stderrIsTTY { Terminal.note("\(outcome.frames) frames marked; the video was encoded again (\(outcome.encoding))") }
+                return
+            }
             let source = try FileIO.read(input)
             if let format = WatermarkCommand.audioFormat(of: source, path: input) {
                 let request = WAVWatermark.Request(watermarker: AudioWatermarker(key: watermarker.key), payload: value)
@@ -131,6 +160,19 @@ struct WatermarkCommand: AsyncParsableCommand {
         func run() async throws {
             let mode = try searchMode()
             let watermarker = try keyOptions.existingWatermarker()
+            if try WatermarkCommand.isVideo(path: input) {
+                let found = try WatermarkCommand.videoWatermarker(watermarker.key).detect(input: input, search: mode)
+                if json {
+                    let members: [JSONValue.Member] = [
+                        .init("file", .string(input)), .init("medium", .string("video")), .init("frames", .number("\(found.frames)")),
+                    ]
+                    print(JSONValue.object(members + found.detection.jsonMembers).prettyPrinted)
+                } else {
+                    print(found.detection.payloadHex ?? "none")
+                }
+                if require && !found.detection.detected { throw ExitCode(ExitStatus.problems) }
+                return
+            }
             let source = try FileIO.read(input)
             if let format = WatermarkCommand.audioFormat(of: source, path: input) {
                 let check: VerificationReport.AudioWatermark

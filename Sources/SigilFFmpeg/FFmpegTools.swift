@@ -108,13 +108,18 @@ public struct FFmpegTools: Sendable, Hashable {
         if timedOut.load(ordering: .relaxed) {
             throw SigilError(.externalTool, "\(name) did not finish within \(Int(seconds)) s and was stopped\(tail)")
         }
+        try FFmpegTools.checkExit(process, name: name, tail: tail)
+        return (stdout, stderr)
+    }
+
+    /// Throws an external-tool error unless the program exited with status 0, naming how it ended.
+    static func checkExit(_ process: Process, name: String, tail: String) throws {
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
             let how =
                 process.terminationReason == .exit
                 ? "exited with status \(process.terminationStatus)" : "was killed by signal \(process.terminationStatus)"
             throw SigilError(.externalTool, "\(name) \(how)\(tail)")
         }
-        return (stdout, stderr)
     }
 
     /// The last few lines of a program's stderr, for an error message.
@@ -126,7 +131,7 @@ public struct FFmpegTools: Sendable, Hashable {
 }
 
 /// A child's stdout (kept whole, or parsed for progress lines) and the last 16 KiB of its stderr.
-private final class Collected: Sendable {
+final class Collected: Sendable {
     private struct State {
         var out: [UInt8] = []
         var err: [UInt8] = []

@@ -28,6 +28,11 @@ public struct VideoProbe: Sendable, Hashable {
         public var codecTag: String?
         /// The display matrix's rotation, in degrees counter-clockwise (0, 90, 180, 270), as ffmpeg applies it.
         public var rotation: Int
+        /// Frames per second over the stream (ffprobe's `avg_frame_rate`, else `r_frame_rate`); nil when neither is
+        /// known.
+        public var frameRate: (numerator: Int, denominator: Int)?
+        /// The stream's base frame rate (ffprobe's `r_frame_rate`: the rate every timestamp falls on), nil when unknown.
+        public var baseFrameRate: (numerator: Int, denominator: Int)?
 
         public static func == (a: Stream, b: Stream) -> Bool {
             a.index == b.index && a.codec == b.codec && a.width == b.width && a.height == b.height && a.rotation == b.rotation
@@ -91,7 +96,7 @@ public struct VideoProbe: Sendable, Hashable {
         do {
             info = try tools.probe([
                 "-v", "error", "-show_entries",
-                "stream=index,codec_type,codec_name,profile,level,pix_fmt,width,height,time_base,codec_tag_string:stream_tags=rotate"
+                "stream=index,codec_type,codec_name,profile,level,pix_fmt,width,height,time_base,codec_tag_string,avg_frame_rate,r_frame_rate:stream_tags=rotate"
                     + ":stream_side_data=rotation:format=format_name,duration:format_tags",
                 "-of", "json", path,
             ])
@@ -149,5 +154,11 @@ extension VideoProbe.Stream {
         }
         let quarter = Int((degrees / 90).rounded()) * 90
         rotation = ((quarter % 360) + 360) % 360
+        func rate(_ key: String) -> (Int, Int)? {
+            let parts = (json[key] as? String ?? "").split(separator: "/").compactMap { Int($0) }
+            return parts.count == 2 && parts[0] > 0 && parts[1] > 0 ? (parts[0], parts[1]) : nil
+        }
+        frameRate = rate("avg_frame_rate") ?? rate("r_frame_rate")
+        baseFrameRate = rate("r_frame_rate")
     }
 }

@@ -48,36 +48,21 @@ struct WatermarkEmbedder: Sendable {
                 .multipliers(chips: chips, bits: bits, host: host, factor: factor, pitch: pitch, mask: mask)
             for i in chips.indices { chips[i] *= multipliers[i] }
         }
-        // Column lookups: left cell index, right cell index, weight.
-        var columnCell = [Int](repeating: 0, count: width)
-        var columnNext = [Int](repeating: 0, count: width)
-        var columnWeight = [Float](repeating: 0, count: width)
-        for x in 0..<width {
-            let u = Double(x) / pitch
-            let cell = Int(u.rounded(.down))
-            columnCell[x] = cell % k
-            columnNext[x] = (cell + 1) % k
-            columnWeight[x] = Float(u - Double(cell))
-        }
+        let columns = TileColumns(width: width, pitch: pitch)
         var rowChips = [Float](repeating: 0, count: k)
         var amplitudeLine = [Float](repeating: 0, count: width)
         let maskColumns = mask.columns(width: width)
         var maskScratch = [Float](repeating: 0, count: mask.columns)
         bytes.withUnsafeMutableBufferPointer { dst in
             for y in 0..<height {
-                let v = Double(y) / pitch
-                let cell = Int(v.rounded(.down))
-                let fy = Float(v - Double(cell))
-                let r0 = (cell % k) * k
-                let r1 = ((cell + 1) % k) * k
-                for i in 0..<k { rowChips[i] = chips[r0 + i] * (1 - fy) + chips[r1 + i] * fy }
+                TileColumns.interpolateRow(chips, y: y, pitch: pitch, into: &rowChips)
                 mask.fillRow(&amplitudeLine, y: y, columns: maskColumns, scratch: &maskScratch)
                 for region in skipping where y >= region.y && y < region.y + region.height {
                     for x in max(0, region.x)..<min(width, region.x + region.width) { amplitudeLine[x] = 0 }
                 }
                 let row = y * width * channels
                 for x in 0..<width {
-                    let field = rowChips[columnCell[x]] * (1 - columnWeight[x]) + rowChips[columnNext[x]] * columnWeight[x]
+                    let field = columns.value(rowChips, x)
                     let delta = field * amplitudeLine[x]
                     let o = row + x * channels
                     for c in 0..<colorChannels {
