@@ -50,6 +50,14 @@ extension LabelOutcome {
             if case .object(let reported) = report.json { text += reported }
             members.append(.init("explicitText", .object(text)))
         }
+        if let v = videoMark {
+            members.append(
+                .init(
+                    "videoWatermark",
+                    .object([
+                        "frames": .int(v.frames), "width": .int(v.width), "height": .int(v.height), "encoding": .string(v.encoding),
+                    ])))
+        }
         members.append(.init("c2pa", .optional(c2paManifest)))
         return .object(members)
     }

@@ -71,6 +71,8 @@ public struct LabelOutcome: Sendable {
     public var notices: [String] = []
     /// The opening-frames label of a video (GB 45438 5.4), when the `explicit` mark was applied to one.
     public var opening: OpeningLabelOutcome? = nil
+    /// How a video's frames took the watermark (decision 0106), when the `watermark` mark was applied to one.
+    public var videoMark: VideoMarkOutcome? = nil
 }
 
 extension LabelOutcome {

@@ -20,7 +20,7 @@ extension Labeler {
         at input: String, to output: String, durable: Bool = true, keepBytes: Bool = true, progress: (@Sendable (Double) -> Void)? = nil
     ) throws -> LabelOutcome {
         do {
-            if policy.marks.contains(.explicit), let outcome = try labelVideo(at: input, to: output, durable: durable, progress: progress) {
+            if marksVideoFrames, let outcome = try labelVideo(at: input, to: output, durable: durable, progress: progress) {
                 return outcome
             }
             if !keepBytes, labelsHeaderOnly, let outcome = try labelStreaming(at: input, to: output, durable: durable) {
@@ -35,23 +35,57 @@ extension Labeler {
         }
     }
 
-    /// A video with the explicit mark: the opening label painted into the head (``OpeningLabeler``, ffmpeg) into a
-    /// file beside `output`, then the other marks on that file, written atomically; nil for other kinds.
+    /// Whether this policy puts a mark into a video's frames (the opening label or the watermark), which needs the
+    /// file on disk and ffmpeg.
+    var marksVideoFrames: Bool {
+        policy.marks.contains(.explicit) || policy.marks.contains(.watermark)
+    }
+
+    /// A video whose frames take a mark: the watermark embedded in every frame (``VideoWatermarker``, one decode and
+    /// one encode, with a keyframe where the opening label ends), then the opening label painted into the head
+    /// (``OpeningLabeler``, re-encoding only up to that keyframe), each into a file beside `output`; then the other
+    /// marks on the result, written atomically. Nil for other kinds.
     private func labelVideo(at input: String, to output: String, durable: Bool, progress: (@Sendable (Double) -> Void)?) throws -> LabelOutcome? {
         let (fd, size) = try FileIO.openForStreaming(input)
         let head = try FileByteSource(descriptor: fd, count: size, path: input).read(0..<min(size, MediaRegistry.sniffLength))
         close(fd)
         let fileExtension = FileIO.fileExtension(of: input)
-        guard let format = registry.identify(head, fileExtension: fileExtension)?.format, format.kind == .video,
-            OpeningLabeler.formatIDs.contains(format.id)
-        else { return nil }
-        guard let font else { throw SigilError(.font, "no font loaded for the explicit label") }
-        let painter = try OpeningLabeler(spec: policy.explicit, font: font, tools: try FFmpegTools.locate())
-        let painted = URL(fileURLWithPath: output).deletingLastPathComponent()
-            .appendingPathComponent(".sigil-opening-\(UUID().uuidString.prefix(8)).\(fileExtension.isEmpty ? "video" : fileExtension)").path
-        defer { try? FileManager.default.removeItem(atPath: painted) }
-        let opening = try painter.label(input: input, output: painted, progress: progress)
-        let outcome = try label(try FileIO.read(painted), fileExtension: fileExtension, opening: opening)
+        guard let format = registry.identify(head, fileExtension: fileExtension)?.format, format.kind == .video else { return nil }
+        let paints = policy.marks.contains(.explicit) && OpeningLabeler.formatIDs.contains(format.id)
+        let marks = policy.marks.contains(.watermark) ? watermarker : nil
+        guard paints || marks != nil else { return nil }
+        let tools = try FFmpegTools.locate()
+        let preset = try newLabel()
+        var temporaries: [String] = []
+        defer { for path in temporaries { try? FileManager.default.removeItem(atPath: path) } }
+        func sibling(_ role: String) -> String {
+            let path = URL(fileURLWithPath: output).deletingLastPathComponent()
+                .appendingPathComponent(".sigil-\(role)-\(UUID().uuidString.prefix(8)).\(fileExtension.isEmpty ? "video" : fileExtension)").path
+            temporaries.append(path)
+            return path
+        }
+        var current = input
+        var videoMark: VideoMarkOutcome?
+        if let marks {
+            // The watermark takes most of the time (every frame is encoded again); the opening label the rest.
+            let share = paints ? 0.9 : 1.0
+            let marked = sibling("mark")
+            videoMark = try VideoWatermarker(key: marks.key, tools: tools).embed(
+                input: current, output: marked, payload: marks.payload(forProduceID: preset.produceID),
+                keyframeAt: paints ? OpeningLabeler.minimumDuration : nil, progress: progress.map { p in { p($0 * share) } })
+            current = marked
+        }
+        var opening: OpeningLabelOutcome?
+        if paints {
+            guard let font else { throw SigilError(.font, "no font loaded for the explicit label") }
+            let painter = try OpeningLabeler(spec: policy.explicit, font: font, tools: tools)
+            let painted = sibling("opening")
+            let offset = marks == nil ? 0.0 : 0.9
+            opening = try painter.label(
+                input: current, output: painted, progress: progress.map { p in { @Sendable t in p(offset + t * (1 - offset)) } })
+            current = painted
+        }
+        let outcome = try label(try FileIO.read(current), fileExtension: fileExtension, opening: opening, videoMark: videoMark, preset: preset)
         try FileIO.writeAtomically(outcome.bytes, to: output, durable: durable)
         return outcome
     }
@@ -117,7 +151,7 @@ extension Labeler {
     @discardableResult
     public func labelFileInPlace(at path: String, durable: Bool = true) throws -> (outcome: LabelOutcome, write: InPlaceWrite) {
         do {
-            if policy.marks.contains(.explicit), let outcome = try labelVideo(at: path, to: path, durable: durable, progress: nil) {
+            if marksVideoFrames, let outcome = try labelVideo(at: path, to: path, durable: durable, progress: nil) {
                 return (outcome, .rewritten)
             }
             if labelsHeaderOnly {

@@ -76,14 +76,15 @@ public struct Labeler: Sendable {
     public var registry: MediaRegistry { policy.registry }
 
     /// The marks this build applies to content of `kind`: pixel marks need an image; audio's explicit mark is the
-    /// rhythm label (GB 45438 5.3) and its watermark the audio mark (``AudioWatermarker``), text's the explicit text label (5.1), video's the opening-frames label (5.4, painted by
+    /// rhythm label (GB 45438 5.3) and its watermark the audio mark (``AudioWatermarker``), text's the explicit text label (5.1), video's the opening-frames label (5.4) and the video watermark (both put into the frames by
     /// ``labelFile(at:to:durable:keepBytes:progress:)``); the implicit label and C2PA go into every format whose handler
     /// writes them.
     public static func marks(for kind: MediaKind) -> Set<Mark> {
         switch kind {
         case .image: Set(Mark.supported)
         case .audio: Set(Mark.supported)
-        case .video, .text: Set(Mark.supported.filter { !$0.touchesPixels || $0 == .explicit })
+        case .video: Set(Mark.supported)
+        case .text: Set(Mark.supported.filter { !$0.touchesPixels || $0 == .explicit })
         default: Set(Mark.supported.filter { !$0.touchesPixels })
         }
     }
@@ -98,13 +99,16 @@ public struct Labeler: Sendable {
     /// - Parameter fileExtension: the input's file-name extension, when known: it refines text that has no magic
     ///   number (a `.md` file without front matter is Markdown), never a format its bytes name.
     public func label(_ input: [UInt8], fileExtension: String? = nil) throws -> LabelOutcome {
-        try label(input, fileExtension: fileExtension, opening: nil)
+        try label(input, fileExtension: fileExtension, opening: nil, videoMark: nil, preset: nil)
     }
 
-    /// ``label(_:fileExtension:)`` of a video whose opening label `opening` is already painted into `input`.
-    func label(_ input: [UInt8], fileExtension: String?, opening: OpeningLabelOutcome?) throws -> LabelOutcome {
+    /// ``label(_:fileExtension:)`` of a video whose opening label `opening` is already painted into `input` and whose
+    /// frames already carry the watermark (`videoMark`) for the label `preset` (its ProduceID gave the payload).
+    func label(
+        _ input: [UInt8], fileExtension: String?, opening: OpeningLabelOutcome?, videoMark: VideoMarkOutcome?, preset: AIGCLabel?
+    ) throws -> LabelOutcome {
         let (identified, writer) = try checkFormat(input, fileExtension: fileExtension, explicitText: policy.marks.contains(.explicit))
-        var label = try newLabel()
+        var label = try preset ?? newLabel()
         let marks = policy.marks.intersection(Self.marks(for: identified.format.kind))
         var outcome = LabelOutcome(bytes: input, format: identified.format, label: label, explicit: nil, marks: marks, width: 0, height: 0)
         if identified.format.kind == .video, marks.contains(.explicit) {
@@ -118,6 +122,16 @@ public struct Labeler: Sendable {
                     OpeningLabeler.formatIDs.contains(identified.format.id)
                         ? "explicit: the video opening label is painted when a file on disk is labeled (sigil label, ffmpeg), not into \(identified.format.displayName) bytes in memory; only the other marks were applied"
                         : "explicit: Sigil paints the video opening label into MP4, MOV and AVI so far, not \(identified.format.displayName); only the other marks were applied"
+                )
+            }
+        }
+        if identified.format.kind == .video, marks.contains(.watermark) {
+            if let videoMark {
+                outcome.videoMark = videoMark
+            } else {
+                outcome.marks.remove(.watermark)
+                outcome.notices.append(
+                    "watermark: the video watermark is embedded when a file on disk is labeled (sigil label, ffmpeg), not into \(identified.format.displayName) bytes in memory; only the other marks were applied"
                 )
             }
         }

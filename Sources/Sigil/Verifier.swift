@@ -138,6 +138,9 @@ public struct Verifier: Sendable {
         if let key = options.watermarkKey, let decoded {
             report.watermark = watermark(in: decoded, key: key, produceID: label?.produceID)
         }
+        if let key = options.watermarkKey, options.decodePixels, let format = scan.format, format.kind == .video {
+            videoWatermark(in: bytes, format: format, key: key, produceID: label?.produceID, into: &report)
+        }
         report.perceptualHash = decoded.map { PerceptualHash.hash($0.pixels) }
         if options.decodePixels {
             // Compressed audio is decoded with ffmpeg to listen for the rhythm label and the watermark; without
@@ -204,6 +207,27 @@ public struct Verifier: Sendable {
                     .rhythmNotMorseAI, .warning,
                     "a \(Int(d.toneHertz.rounded())) Hz tone pattern at \(where_) decodes as Morse \"\(d.letters)\" (\(d.pattern)), not \"AI\" (·- ··) as GB 45438 5.3 c) prescribes",
                     location: "audio \(where_)"))
+        }
+    }
+
+    /// Looks for the keyed video watermark (``VideoWatermarker``: up to 96 frames spread over the clip, decoded by
+    /// ffmpeg from a private temporary copy of `bytes`) and compares its payload with the ProduceID's. Without ffmpeg,
+    /// or when ffmpeg cannot read the video, the report says the watermark was not checked.
+    private func videoWatermark(in bytes: [UInt8], format: MediaFormat, key: WatermarkKey, produceID: String?, into report: inout VerificationReport)
+    {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("sigil-verify-\(UUID().uuidString).\(format.extensions.first ?? format.id)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            try FileIO.writeAtomically(bytes, to: path, durable: false)
+            let marker = VideoWatermarker(key: key, tools: try FFmpegTools.locate(timeout: .seconds(600)))
+            let found = try marker.detect(input: path)
+            let matches: Bool? =
+                if let produceID, let payload = found.detection.payload { marker.payload(forProduceID: produceID) == payload } else { nil }
+            report.watermark = VerificationReport.Watermark(detection: found.detection, matchesProduceID: matches, frames: found.frames)
+        } catch {
+            let message = (error as? SigilError)?.message ?? "\(error)"
+            report.findings.append(Finding(.videoWatermarkUnchecked, .warning, "the video watermark was not checked: \(message)"))
         }
     }
 
@@ -304,6 +328,14 @@ public struct VerificationReport: Sendable {
         /// Whether the watermark payload is the one the implicit label's ProduceID implies; nil without
         /// a detected mark or a label.
         public var matchesProduceID: Bool?
+        /// For a video, the frames read together (``VideoWatermarker``); nil for a picture.
+        public var frames: Int? = nil
+
+        /// The check as JSON members: a video's adds `medium` and `frames` before the detection's.
+        public var jsonMembers: [JSONValue.Member] {
+            let video: [JSONValue.Member] = frames.map { [.init("medium", .string("video")), .init("frames", .int($0))] } ?? []
+            return video + detection.jsonMembers + [.init("matchesProduceID", matchesProduceID.map { .bool($0) } ?? .null)]
+        }
     }
 
     /// What the keyed audio watermark said.
@@ -359,8 +391,7 @@ public struct VerificationReport: Sendable {
         members.append(
             .init(
                 "watermark",
-                watermark.map { .object($0.detection.jsonMembers + [.init("matchesProduceID", $0.matchesProduceID.map { .bool($0) } ?? .null)]) }
-                    ?? audioWatermark.map { .object($0.jsonMembers) } ?? .null))
+                watermark.map { .object($0.jsonMembers) } ?? audioWatermark.map { .object($0.jsonMembers) } ?? .null))
         members.append(.init("rhythm", rhythm.map { .array($0.map(\.json)) } ?? .null))
         members.append(.init("decoded", .bool(decoded)))
         members.append(.init("explicitText", explicitText?.json ?? .null))
@@ -431,6 +462,8 @@ extension OpeningLabelCheck {
 extension Finding.Code {
     /// The opening-frames label could not be checked (no ffmpeg, a decode failure).
     public static let videoLabelUnchecked = Finding.Code("video.label-unchecked")
+    /// The video watermark could not be checked (no ffmpeg, or it could not read the video).
+    public static let videoWatermarkUnchecked = Finding.Code("video.watermark-unchecked")
 }
 
 extension RhythmDetector.Detection {

@@ -1,3 +1,4 @@
+import Foundation
 import SigilVideo
 
 /// How a marked video is encoded again: the source's codec family where an encoder for it is at hand and fits the
@@ -9,7 +10,9 @@ struct VideoMarkEncoder {
     /// A short description for reports.
     let summary: String
 
-    init(probe: VideoProbe, output: String) {
+    /// - Parameter keyframeAt: a time (seconds) to start a keyframe at, so a later head-only re-encode up to it (the
+    ///   opening label, decision 0022) splices there instead of at the next natural keyframe.
+    init(probe: VideoProbe, output: String, keyframeAt: Double? = nil) {
         let muxer = Self.muxer(output: output, formatName: probe.formatName)
         var arguments = ["-map", "0:v:0", "-map", "1:a?", "-map", "1:s?", "-map_metadata", "1", "-c", "copy"]
         let codec = probe.video.codec
@@ -29,6 +32,7 @@ struct VideoMarkEncoder {
             summary = "libx264 CRF 18 (veryfast)"
         }
         arguments += ["-pix_fmt", "yuv420p"]
+        if let keyframeAt { arguments += ["-force_key_frames", String(format: "%.3f", keyframeAt)] }
         if muxer == "mp4" || muxer == "mov" { arguments += ["-movflags", "+faststart"] }
         arguments += ["-f", muxer]
         self.arguments = arguments

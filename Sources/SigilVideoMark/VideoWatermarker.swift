@@ -1,5 +1,5 @@
 import Foundation
-public import SigilCore
+import SigilCore
 public import SigilFFmpeg
 import SigilVideo
 public import SigilWatermark
@@ -39,17 +39,22 @@ public struct VideoWatermarker: Sendable {
     ///
     /// - Parameters:
     ///   - strength: multiplier on ``targetRMS`` (0 < strength ≤ 4).
+    ///   - keyframeAt: a time (seconds) the encoder starts a keyframe at (where the opening label's head re-encode
+    ///     will end), or nil.
     ///   - progress: the fraction of frames done (0…1), from this thread.
     /// - Throws: ``SigilError`` `.unsupportedFormat` (no video), `.usage` (frames under 64 px, a bad strength),
     ///   `.externalTool` (ffmpeg failed), `.io`.
-    public func embed(input: String, output: String, payload: UInt64, strength: Double = 1, progress: ((Double) -> Void)? = nil) throws
+    public func embed(
+        input: String, output: String, payload: UInt64, strength: Double = 1, keyframeAt: Double? = nil,
+        progress: ((Double) -> Void)? = nil
+    ) throws
         -> VideoMarkOutcome
     {
         guard strength > 0, strength <= 4 else { throw SigilError(.usage, "the strength must be in (0, 4], not \(strength)") }
         let probe = try VideoProbe.probe(input, window: 1, tools: tools)
         let (width, height) = probe.displaySize
         let field = try LumaMarkField(watermarker: watermarker, payload: payload, width: width, height: height)
-        let encoder = VideoMarkEncoder(probe: probe, output: output)
+        let encoder = VideoMarkEncoder(probe: probe, output: output, keyframeAt: keyframeAt)
         let rate = Self.outputRate(probe.video)
         let expected = max(1, Int((probe.duration * Double(rate.numerator) / Double(rate.denominator)).rounded()))
         let temporary = output + ".sigil-\(UUID().uuidString.prefix(8)).tmp"
