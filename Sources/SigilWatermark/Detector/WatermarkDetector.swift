@@ -21,8 +21,8 @@ struct WatermarkDetector: Sendable {
     static let maxDecodes = 9
     /// How many of the code's most likely messages each decode checks against the keyed tag.
     static let listSize = 8
-    /// Tile-period multipliers tried for crops to 100 %, 90 %, 75 %, 56 % and 50 % of the area.
-    static let cropScales: [Double] = [1, 1 / 0.9.squareRoot(), 1 / 0.75.squareRoot(), 1 / 0.5625.squareRoot(), 1 / 0.5.squareRoot()]
+    /// Tile-period multipliers tried for crops to 100 %, 90 %, 81 % (90 % of each side), 75 %, 56 % and 50 % of the area.
+    static let cropScales: [Double] = [1, 1 / 0.9.squareRoot(), 1 / 0.9, 1 / 0.75.squareRoot(), 1 / 0.5625.squareRoot(), 1 / 0.5.squareRoot()]
     /// Rotations (degrees) tried around each of those.
     static let rotations: [Double] = [0, -1, 1, -2, 2, -3, 3, -4, 4, -5, 5]
     static var falsePositiveBound: Double { Double(maxDecodes * listSize) / Double(1 << MessageCodec.tagBits) }
