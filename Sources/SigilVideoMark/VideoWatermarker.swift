@@ -61,15 +61,21 @@ public struct VideoWatermarker: Sendable {
         defer { try? FileManager.default.removeItem(atPath: temporary) }
 
         let frame = RawFrameLayout(width: width, height: height)
+        // Timestamps from the first frame, at a constant rate: a stream that starts late (a 23-ms MKV offset) would
+        // otherwise get a repeated first frame, and one that skips a frame would shift every later one.
         let decoder = try tools.start(
-            ["-i", input, "-map", "0:v:0", "-fps_mode", "cfr", "-r", "\(rate.numerator)/\(rate.denominator)"]
+            ["-i", input, "-map", "0:v:0", "-vf", "setpts=PTS-STARTPTS", "-fps_mode", "cfr", "-r", "\(rate.numerator)/\(rate.denominator)"]
                 + ["-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"],
             writesOutput: true)
         var encoding: FFmpegChild?
         var frames = 0
         do {
+            // The marked frames start where the source's first frame did, so sound stays in sync and a player (or a
+            // comparison by timestamps) lines the two files up.
+            let start = probe.frameTimes.first ?? 0
+            let offset = start > 0.0005 ? ["-itsoffset", String(format: "%.6f", start)] : []
             let writer = try tools.start(
-                ["-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", "\(width)x\(height)", "-framerate", "\(rate.numerator)/\(rate.denominator)"]
+                offset + ["-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", "\(width)x\(height)", "-framerate", "\(rate.numerator)/\(rate.denominator)"]
                     + ["-i", "pipe:0", "-i", input] + encoder.arguments + ["-y", temporary],
                 readsInput: true)
             encoding = writer

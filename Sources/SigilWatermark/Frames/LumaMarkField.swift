@@ -52,7 +52,7 @@ package struct LumaMarkField: Sendable {
         let low = Float(range.lowerBound)
         let high = Float(range.upperBound)
         let mask = PerceptualMask(
-            width: width, height: height, blockSize: blockSize, targetRMS: targetRMS, fieldPower: WatermarkEmbedder.fieldPower
+            width: width, height: height, blockSize: blockSize, targetRMS: targetRMS, fieldPower: WatermarkEmbedder.fieldPower, rowStep: 2
         ) { y, line, room in
             let row = luma + y * stride
             for x in 0..<width {
@@ -71,8 +71,9 @@ package struct LumaMarkField: Sendable {
                 let base = y * width
                 amplitude.withUnsafeBufferPointer { amplitude in
                     for x in 0..<width {
-                        let value = Float(row[x]) + field[base + x] * amplitude[x]
-                        row[x] = UInt8(max(0, min(255, value.rounded())))
+                        // Clamped, then rounded half up (the same as rounding, then clamping, for 0…255).
+                        let value = max(0, min(255, Float(row[x]) + field[base + x] * amplitude[x]))
+                        row[x] = UInt8(value + 0.5)
                     }
                 }
             }

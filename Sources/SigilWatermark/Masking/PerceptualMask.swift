@@ -29,7 +29,13 @@ struct PerceptualMask: Sendable {
     ///
     /// Blocks near black or white get less: a change there is clipped in some channel anyway, and it is where
     /// structural similarity notices a change most (its luminance and contrast terms have nothing to hide it in).
-    init(width: Int, height: Int, blockSize: Int, targetRMS: Float, fieldPower: Float, luma: (Int, inout [Float], inout [Float]) -> Void) {
+    ///
+    /// - Parameter rowStep: measure every `rowStep`-th row only (video frames use 2: the blocks' statistics barely
+    ///   change, and the measurement costs half); 1 measures every row.
+    init(
+        width: Int, height: Int, blockSize: Int, targetRMS: Float, fieldPower: Float, rowStep: Int = 1,
+        luma: (Int, inout [Float], inout [Float]) -> Void
+    ) {
         self.blockSize = blockSize
         columns = (width + blockSize - 1) / blockSize
         rows = (height + blockSize - 1) / blockSize
@@ -40,18 +46,35 @@ struct PerceptualMask: Sendable {
         var line = [Float](repeating: 0, count: width)
         var room = [Float](repeating: 0, count: width)
         // Activity = std of the detail (luma minus its horizontal 3-tap mean), so smooth gradients count as flat.
-        for y in 0..<height {
+        // Each block's sums are added to in pixel order, one block run of a row at a time (no per-pixel division).
+        for y in Swift.stride(from: 0, to: height, by: max(1, rowStep)) {
             luma(y, &line, &room)
             let base = (y / blockSize) * columns
-            for x in 0..<width {
-                headroom[base + x / blockSize] += Double(room[x])
-                let left = line[max(x - 1, 0)]
-                let right = line[min(x + 1, width - 1)]
-                let detail = Double(line[x] - (left + right + line[x]) / 3)
-                let b = base + x / blockSize
-                sum[b] += detail
-                sumSq[b] += detail * detail
-                count[b] += 1
+            line.withUnsafeBufferPointer { l in
+                room.withUnsafeBufferPointer { r in
+                    var x = 0
+                    var b = base
+                    while x < width {
+                        let end = min(x + blockSize, width)
+                        var s = sum[b]
+                        var s2 = sumSq[b]
+                        var h = headroom[b]
+                        for i in x..<end {
+                            h += Double(r[i])
+                            let left = l[i > 0 ? i - 1 : 0]
+                            let right = l[i + 1 < width ? i + 1 : width - 1]
+                            let detail = Double(l[i] - (left + right + l[i]) / 3)
+                            s += detail
+                            s2 += detail * detail
+                        }
+                        sum[b] = s
+                        sumSq[b] = s2
+                        headroom[b] = h
+                        count[b] += Double(end - x)
+                        x = end
+                        b += 1
+                    }
+                }
             }
         }
         var activity = [Float](repeating: 0, count: columns * rows)
