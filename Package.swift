@@ -240,6 +240,7 @@ let package = Package(
         .library(name: "SigilAudioMark", targets: ["SigilAudioMark"]),
         .library(name: "SigilVideoMark", targets: ["SigilVideoMark"]),
         .library(name: "SigilVideo", targets: ["SigilVideo"]),
+        .library(name: "SigilFFmpeg", targets: ["SigilFFmpeg"]),
         .library(name: "SigilProvenance", targets: ["SigilProvenance"]),
         .library(name: "SigilLedger", targets: ["SigilLedger"]),
         .library(name: "SigilStore", targets: ["SigilStore"]),

@@ -62,6 +62,15 @@ let package = Package(
                 .product(name: "SigilCore", package: "Sigil"),
             ]
         ),
+        // The video watermark's false-positive run on unmarked 2-s windows (issue 19).
+        .executableTarget(
+            name: "sigil-vw-bench",
+            dependencies: [
+                .product(name: "SigilWatermark", package: "Sigil"), .product(name: "SigilWatermarkCore", package: "Sigil"),
+                .product(name: "SigilVideo", package: "Sigil"), .product(name: "SigilFFmpeg", package: "Sigil"),
+                .product(name: "SigilCore", package: "Sigil"),
+            ]
+        ),
         // Explicit text label check throughput beside UTF-8 validation of the same buffer (issue 20).
         .executableTarget(
             name: "sigil-text-bench",

@@ -66,7 +66,15 @@ extension Labeler {
         }
         var current = input
         var videoMark: VideoMarkOutcome?
-        if let marks {
+        var skipped: String?
+        if marks != nil {
+            let size = try VideoProbe.probe(input, window: 1, tools: tools).displaySize
+            if min(size.width, size.height) < VideoWatermarker.minimumSide {
+                skipped =
+                    "watermark: the frames are \(size.width)×\(size.height); the video watermark needs at least \(VideoWatermarker.minimumSide) pixels on each side"
+            }
+        }
+        if let marks, skipped == nil {
             // The watermark takes most of the time (every frame is encoded again); the opening label the rest.
             let share = paints ? 0.9 : 1.0
             let marked = sibling("mark")
@@ -85,7 +93,8 @@ extension Labeler {
                 input: current, output: painted, progress: progress.map { p in { @Sendable t in p(offset + t * (1 - offset)) } })
             current = painted
         }
-        let outcome = try label(try FileIO.read(current), fileExtension: fileExtension, opening: opening, videoMark: videoMark, preset: preset)
+        let outcome = try label(
+            try FileIO.read(current), fileExtension: fileExtension, opening: opening, videoMark: videoMark, videoMarkSkipped: skipped, preset: preset)
         try FileIO.writeAtomically(outcome.bytes, to: output, durable: durable)
         return outcome
     }

@@ -99,13 +99,15 @@ public struct Labeler: Sendable {
     /// - Parameter fileExtension: the input's file-name extension, when known: it refines text that has no magic
     ///   number (a `.md` file without front matter is Markdown), never a format its bytes name.
     public func label(_ input: [UInt8], fileExtension: String? = nil) throws -> LabelOutcome {
-        try label(input, fileExtension: fileExtension, opening: nil, videoMark: nil, preset: nil)
+        try label(input, fileExtension: fileExtension, opening: nil, videoMark: nil, videoMarkSkipped: nil, preset: nil)
     }
 
     /// ``label(_:fileExtension:)`` of a video whose opening label `opening` is already painted into `input` and whose
-    /// frames already carry the watermark (`videoMark`) for the label `preset` (its ProduceID gave the payload).
+    /// frames already carry the watermark (`videoMark`) for the label `preset` (its ProduceID gave the payload), or
+    /// could not take it (`videoMarkSkipped` says why).
     func label(
-        _ input: [UInt8], fileExtension: String?, opening: OpeningLabelOutcome?, videoMark: VideoMarkOutcome?, preset: AIGCLabel?
+        _ input: [UInt8], fileExtension: String?, opening: OpeningLabelOutcome?, videoMark: VideoMarkOutcome?, videoMarkSkipped: String?,
+        preset: AIGCLabel?
     ) throws -> LabelOutcome {
         let (identified, writer) = try checkFormat(input, fileExtension: fileExtension, explicitText: policy.marks.contains(.explicit))
         var label = try preset ?? newLabel()
@@ -131,7 +133,8 @@ public struct Labeler: Sendable {
             } else {
                 outcome.marks.remove(.watermark)
                 outcome.notices.append(
-                    "watermark: the video watermark is embedded when a file on disk is labeled (sigil label, ffmpeg), not into \(identified.format.displayName) bytes in memory; only the other marks were applied"
+                    videoMarkSkipped
+                        ?? "watermark: the video watermark is embedded when a file on disk is labeled (sigil label, ffmpeg), not into \(identified.format.displayName) bytes in memory; only the other marks were applied"
                 )
             }
         }

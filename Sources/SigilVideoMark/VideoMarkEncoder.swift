@@ -23,6 +23,9 @@ struct VideoMarkEncoder {
         case ("vp9", "webm"), ("vp9", "matroska"), ("vp8", "webm"), ("av1", "webm"):
             arguments += ["-c:v", "libvpx-vp9", "-crf", "24", "-b:v", "0", "-deadline", "good", "-cpu-used", "5", "-row-mt", "1"]
             summary = "libvpx-vp9 CRF 24 (good, cpu-used 5)"
+        case ("mjpeg", _):
+            arguments += ["-c:v", "mjpeg", "-q:v", "2", "-pix_fmt", "yuvj420p"]
+            summary = "mjpeg q 2"
         case ("mpeg4", "avi"):
             arguments += ["-c:v", "mpeg4", "-q:v", "2"]
             if let tag = probe.video.codecTag { arguments += ["-tag:v", tag] }
@@ -31,7 +34,7 @@ struct VideoMarkEncoder {
             arguments += ["-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-x264-params", "open-gop=0"]
             summary = "libx264 CRF 18 (veryfast)"
         }
-        arguments += ["-pix_fmt", "yuv420p"]
+        if codec != "mjpeg" { arguments += ["-pix_fmt", "yuv420p"] }
         if let keyframeAt { arguments += ["-force_key_frames", String(format: "%.3f", keyframeAt)] }
         if muxer == "mp4" || muxer == "mov" { arguments += ["-movflags", "+faststart"] }
         arguments += ["-f", muxer]

@@ -24,6 +24,9 @@ public struct VideoWatermarker: Sendable {
     public static let targetRMS: Float = 2.0
 
     /// A watermarker for one provider key.
+    /// The smallest frame side (displayed width or height, pixels) the mark is embedded in.
+    public static var minimumSide: Int { LumaMarkField.minimumSide }
+
     public init(key: WatermarkKey, tools: FFmpegTools) {
         self.key = key
         self.tools = tools

@@ -73,6 +73,23 @@ struct VideoWatermarkCLITests {
         #expect(propagated.reasons.contains { $0.contains("watermark") }, "\(propagated.reasons)")
     }
 
+    @Test(
+        "a video too small for the mark is labeled without it, and the notice says why",
+        .enabled(if: ffmpegPath != nil, "ffmpeg is missing"))
+    func tooSmallForTheMark() throws {
+        let dir = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = dir.appendingPathComponent("tiny.mp4").path
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=48x48:rate=25:duration=1", "-c:v", "libx264", "-pix_fmt", "yuv420p", source])
+        let out = dir.appendingPathComponent("labeled.mp4").path
+        let label = try TestSupport.run(
+            sigil, ["label", source, "-o", out, "--producer", producer, "--marks", "implicit,watermark", "--no-record", "--json"])
+        #expect(label.status == 0, "\(label.stderr)")
+        let outcome = try json(label.stdout)
+        #expect(outcome["marks"] as? [String] == ["implicit"], "\(outcome)")
+        #expect((outcome["notices"] as? [String])?.contains { $0.contains("48×48") && $0.contains("64 pixels") } == true, "\(outcome)")
+    }
+
     @Test("watermark detect on an unmarked video says none", .enabled(if: ready, "ffmpeg or the shared video clip is missing"))
     func unmarkedVideo() throws {
         let none = try TestSupport.run(sigil, ["watermark", "detect", Self.clip.path, "--require"])

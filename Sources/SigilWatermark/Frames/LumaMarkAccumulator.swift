@@ -4,21 +4,22 @@
 ///
 /// Frames come in at the analysis size (``analysisWidth`` × ``analysisHeight``: the received frame area-averaged
 /// ``factor`` × ``factor``, as the picture detector analyses it), so a decoder can scale them down on the way.
-package struct LumaMarkAccumulator: Sendable {
+public struct LumaMarkAccumulator: Sendable {
     /// The received frames' width and height in pixels.
-    package let width: Int
-    package let height: Int
+    public let width: Int
+    public let height: Int
     /// The area-averaging factor the frames are analysed at.
-    package let factor: Int
-    package let analysisWidth: Int
-    package let analysisHeight: Int
+    public let factor: Int
+    /// The size frames are added at (``add(analysisLuma:)``).
+    public let analysisWidth: Int
+    public let analysisHeight: Int
     /// Frames added so far.
-    package private(set) var frames = 0
+    public private(set) var frames = 0
     let radii: (mean: Int, norm: Int)
     var sum: [Float]
 
     /// An empty accumulator for `width`×`height` frames; nil when they are too small to search (under 32 px).
-    package init?(width: Int, height: Int) {
+    public init?(width: Int, height: Int) {
         guard min(width, height) >= 32 else { return nil }
         self.width = width
         self.height = height
@@ -31,7 +32,7 @@ package struct LumaMarkAccumulator: Sendable {
     }
 
     /// Adds one frame's analysis luma (`analysisHeight` rows of `analysisWidth` bytes).
-    package mutating func add(analysisLuma: UnsafeBufferPointer<UInt8>) {
+    public mutating func add(analysisLuma: UnsafeBufferPointer<UInt8>) {
         precondition(analysisLuma.count >= analysisWidth * analysisHeight, "analysis frame too small")
         var values = [Float](repeating: 0, count: analysisWidth * analysisHeight)
         for i in values.indices { values[i] = Float(analysisLuma[i]) }
@@ -39,7 +40,7 @@ package struct LumaMarkAccumulator: Sendable {
     }
 
     /// Adds one full-size frame's 8-bit luma (`height` rows of `width` bytes, `stride` apart), averaging it down here.
-    package mutating func add(luma: UnsafeBufferPointer<UInt8>, stride: Int) {
+    public mutating func add(luma: UnsafeBufferPointer<UInt8>, stride: Int) {
         var packed = [UInt8](repeating: 0, count: width * height)
         for y in 0..<height {
             for x in 0..<width { packed[y * width + x] = luma[y * stride + x] }
@@ -57,7 +58,7 @@ package struct LumaMarkAccumulator: Sendable {
     }
 
     /// Searches the frames added so far as one picture (see ``Watermarker/detect(in:search:)``).
-    package func detect(with watermarker: Watermarker, search: WatermarkSearch = .ranked) -> WatermarkDetection {
+    public func detect(with watermarker: Watermarker, search: WatermarkSearch = .ranked) -> WatermarkDetection {
         guard frames > 0 else { return .none(syncScore: 0) }
         let scale = 1 / Float(frames)
         let plane = Plane(width: analysisWidth, height: analysisHeight, values: sum.map { $0 * scale })
