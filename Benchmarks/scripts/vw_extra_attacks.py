@@ -4,7 +4,8 @@ files a vwbench run kept: H.264 CRF 50, H.265 CRF 23/30/40, AV1, 360p, an off-ce
 fps 25, gamma and brightness/contrast alone, Video Seal's combined attack, rotations, and 2-s excerpts from five
 places (for the >= 95 % excerpt target). Each attack is one ffmpeg command; detection is the sigil CLI.
 
-Usage: vw_extra_attacks.py SIGIL RUN_DIR OUT.jsonl [--jobs 2] [--only a,b]
+Usage: SIGIL_DATA=KEYSTORE vw_extra_attacks.py SIGIL RUN_DIR OUT.jsonl [--jobs 2] [--only a,b]
+  (SIGIL_DATA: the keystore the run embedded with, so detection uses the same key)
   RUN_DIR is a vwbench --out folder (its results.jsonl gives each clip's payload; marked/ holds the marked files).
 Prints a Markdown table (attack x clip, exact payload recovery) after the JSONL is written.
 """
@@ -17,7 +18,8 @@ import tempfile
 import time
 
 FF = ["ffmpeg", "-nostdin", "-hide_banner", "-v", "error", "-y", "-threads", "1"]
-X264 = ["-c:v", "libx264", "-preset", "medium", "-pix_fmt", "yuv420p"]
+# veryfast, not vwbench's medium: 2 cores had to run 120+ attack encodes in the session; CRF sets the damage.
+X264 = ["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p"]
 
 
 def even(expr):
@@ -27,11 +29,11 @@ def even(expr):
 def attacks(clip):
     d = clip["duration"]
     a = {
-        "h264_crf50": (["-vf", "null"], ["-c:v", "libx264", "-crf", "50", "-pix_fmt", "yuv420p"], ".mp4"),
-        "h265_crf23": (["-vf", "null"], ["-c:v", "libx265", "-preset", "fast", "-crf", "23", "-x265-params", "log-level=error", "-pix_fmt", "yuv420p"], ".mp4"),
-        "h265_crf30": (["-vf", "null"], ["-c:v", "libx265", "-preset", "fast", "-crf", "30", "-x265-params", "log-level=error", "-pix_fmt", "yuv420p"], ".mp4"),
-        "h265_crf40": (["-vf", "null"], ["-c:v", "libx265", "-preset", "fast", "-crf", "40", "-x265-params", "log-level=error", "-pix_fmt", "yuv420p"], ".mp4"),
-        "av1_svt_crf40": (["-vf", "null"], ["-c:v", "libsvtav1", "-crf", "40", "-preset", "8", "-pix_fmt", "yuv420p"], ".mp4"),
+        "h264_crf50": (["-vf", "null"], X264 + ["-crf", "50"], ".mp4"),
+        "h265_crf23": (["-vf", "null"], ["-c:v", "libx265", "-preset", "veryfast", "-crf", "23", "-x265-params", "log-level=error", "-pix_fmt", "yuv420p"], ".mp4"),
+        "h265_crf30": (["-vf", "null"], ["-c:v", "libx265", "-preset", "veryfast", "-crf", "30", "-x265-params", "log-level=error", "-pix_fmt", "yuv420p"], ".mp4"),
+        "h265_crf40": (["-vf", "null"], ["-c:v", "libx265", "-preset", "veryfast", "-crf", "40", "-x265-params", "log-level=error", "-pix_fmt", "yuv420p"], ".mp4"),
+        "av1_svt_crf40": (["-vf", "null"], ["-c:v", "libsvtav1", "-crf", "40", "-preset", "10", "-pix_fmt", "yuv420p"], ".mp4"),
         "scale360p": (["-vf", "scale=-2:360:flags=bicubic" if clip["w"] >= clip["h"] else "scale=360:-2:flags=bicubic"], X264 + ["-crf", "18"], ".mp4"),
         "crop25_offcentre": (["-vf", f"crop={even('iw*0.75')}:{even('ih*0.75')}:{even('iw*0.05')}:{even('ih*0.20')}"], X264 + ["-crf", "18"], ".mp4"),
         "aspect_squeeze_4_3": (["-vf", f"scale={even('iw*0.75')}:ih:flags=bicubic,setsar=1"], X264 + ["-crf", "18"], ".mp4"),
@@ -42,7 +44,7 @@ def attacks(clip):
         "dark_low_contrast": (["-vf", "eq=brightness=-0.1:contrast=0.8"], X264 + ["-crf", "18"], ".mp4"),
         # Video Seal's combined attack as issue 19 names it: H.264 CRF 30 + centred crop keeping 71 % of each side
         # (about half the area) + a brightness lift.
-        "combined_crf30_crop071_bright": (["-vf", f"crop={even('iw*0.71')}:{even('ih*0.71')},eq=brightness=0.1"], ["-c:v", "libx264", "-crf", "30", "-pix_fmt", "yuv420p"], ".mp4"),
+        "combined_crf30_crop071_bright": (["-vf", f"crop={even('iw*0.71')}:{even('ih*0.71')},eq=brightness=0.1"], X264 + ["-crf", "30"], ".mp4"),
         "rotate2": (["-vf", "rotate=2*PI/180:fillcolor=black"], X264 + ["-crf", "18"], ".mp4"),
         "rotate5": (["-vf", "rotate=5*PI/180:fillcolor=black"], X264 + ["-crf", "18"], ".mp4"),
         "rotate90": (["-vf", "transpose=1"], X264 + ["-crf", "18"], ".mp4"),
@@ -69,7 +71,7 @@ def run_one(sigil, clip, marked, name, spec, tmp):
     t2 = time.time()
     os.remove(out)
     try:
-        j = json.loads(d.stdout.strip().splitlines()[-1])
+        j = json.loads(d.stdout)  # sigil prints one JSON object (pretty-printed)
     except Exception:  # noqa
         return {"clip": clip["clip"], "attack": name, "error": d.stderr[-300:]}
     got = j.get("payload")
