@@ -67,21 +67,19 @@ extension Labeler {
         var current = input
         var videoMark: VideoMarkOutcome?
         var skipped: String?
-        if marks != nil {
-            let size = try VideoProbe.probe(input, window: 1, tools: tools).displaySize
-            if min(size.width, size.height) < VideoWatermarker.minimumSide {
-                skipped =
-                    "watermark: the frames are \(size.width)×\(size.height); the video watermark needs at least \(VideoWatermarker.minimumSide) pixels on each side"
-            }
-        }
-        if let marks, skipped == nil {
+        if let marks {
             // The watermark takes most of the time (every frame is encoded again); the opening label the rest.
             let share = paints ? 0.9 : 1.0
             let marked = sibling("mark")
-            videoMark = try VideoWatermarker(key: marks.key, tools: tools).embed(
-                input: current, output: marked, payload: marks.payload(forProduceID: preset.produceID),
-                keyframeAt: paints ? OpeningLabeler.minimumDuration : nil, progress: progress.map { p in { p($0 * share) } })
-            current = marked
+            do {
+                videoMark = try VideoWatermarker(key: marks.key, tools: tools).embed(
+                    input: current, output: marked, payload: marks.payload(forProduceID: preset.produceID),
+                    keyframeAt: paints ? OpeningLabeler.minimumDuration : nil, progress: progress.map { p in { p($0 * share) } })
+                current = marked
+            } catch let error as SigilError where error.code == .capacity {
+                // Frames too small to carry the mark: the other marks, and a notice.
+                skipped = "watermark: \(error.message)"
+            }
         }
         var opening: OpeningLabelOutcome?
         if paints {

@@ -220,11 +220,8 @@ public struct Verifier: Sendable {
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {
             try FileIO.writeAtomically(bytes, to: path, durable: false)
-            let marker = VideoWatermarker(key: key, tools: try FFmpegTools.locate(timeout: .seconds(600)))
-            let found = try marker.detect(input: path)
-            let matches: Bool? =
-                if let produceID, let payload = found.detection.payload { marker.payload(forProduceID: produceID) == payload } else { nil }
-            report.watermark = VerificationReport.Watermark(detection: found.detection, matchesProduceID: matches, frames: found.frames)
+            let found = try VideoWatermarker(key: key, tools: try FFmpegTools.locate(timeout: .seconds(600))).detect(input: path)
+            report.watermark = VerificationReport.Watermark(found.detection, key: key, produceID: produceID, frames: found.frames)
         } catch {
             let message = (error as? SigilError)?.message ?? "\(error)"
             report.findings.append(Finding(.videoWatermarkUnchecked, .warning, "the video watermark was not checked: \(message)"))
@@ -234,11 +231,7 @@ public struct Verifier: Sendable {
     /// Looks for the keyed pixel watermark and compares its payload with the one the implicit label's
     /// ProduceID implies (first 64 bits of HMAC-SHA256(key, ProduceID), see ``WatermarkKey``).
     private func watermark(in decoded: DecodedImage, key: WatermarkKey, produceID: String?) -> VerificationReport.Watermark {
-        let watermarker = Watermarker(key: key)
-        let detection = watermarker.detect(in: decoded.pixels)
-        let matches: Bool? =
-            if let produceID, let payload = detection.payload { watermarker.payload(forProduceID: produceID) == payload } else { nil }
-        return VerificationReport.Watermark(detection: detection, matchesProduceID: matches)
+        VerificationReport.Watermark(Watermarker(key: key).detect(in: decoded.pixels), key: key, produceID: produceID)
     }
 
     /// The C2PA manifest's verdict and the signed label's: the label's key counts as known when it is one of
@@ -330,6 +323,13 @@ public struct VerificationReport: Sendable {
         public var matchesProduceID: Bool?
         /// For a video, the frames read together (``VideoWatermarker``); nil for a picture.
         public var frames: Int? = nil
+
+        /// A check whose payload is compared with the one `key` derives from the implicit label's `produceID`.
+        public init(_ detection: WatermarkDetection, key: WatermarkKey, produceID: String?, frames: Int? = nil) {
+            self.detection = detection
+            matchesProduceID = if let produceID, let payload = detection.payload { key.payload(forProduceID: produceID) == payload } else { nil }
+            self.frames = frames
+        }
 
         /// The check as JSON members: a video's adds `medium` and `frames` before the detection's.
         public var jsonMembers: [JSONValue.Member] {

@@ -47,11 +47,11 @@ struct WatermarkCommand: AsyncParsableCommand {
         return format
     }
 
-    /// Whether the input is a video file (sniffed from its first 64 KiB and its extension), without reading it whole.
+    /// Whether the input is a video file (sniffed from its head and its extension), without reading it whole.
     static func isVideo(path: String) throws -> Bool {
         let (fd, size) = try FileIO.openForReading(path)
         defer { close(fd) }
-        let head = try FileIO.read(fd, count: min(size, 65_536), at: 0, path: path)
+        let head = try FileIO.read(fd, count: min(size, MediaRegistry.sniffLength), at: 0, path: path)
         return MediaRegistry.standard.identify(head, fileExtension: FileIO.fileExtension(of: path))?.format.kind == .video
     }
 
@@ -163,10 +163,8 @@ struct WatermarkCommand: AsyncParsableCommand {
             if try WatermarkCommand.isVideo(path: input) {
                 let found = try WatermarkCommand.videoWatermarker(watermarker.key).detect(input: input, search: mode)
                 if json {
-                    let members: [JSONValue.Member] = [
-                        .init("file", .string(input)), .init("medium", .string("video")), .init("frames", .number("\(found.frames)")),
-                    ]
-                    print(JSONValue.object(members + found.detection.jsonMembers).prettyPrinted)
+                    let check = VerificationReport.Watermark(found.detection, key: watermarker.key, produceID: nil, frames: found.frames)
+                    print(JSONValue.object([.init("file", .string(input))] + check.jsonMembers.filter { $0.key != "matchesProduceID" }).prettyPrinted)
                 } else {
                     print(found.detection.payloadHex ?? "none")
                 }

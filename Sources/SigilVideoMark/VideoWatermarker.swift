@@ -24,9 +24,6 @@ public struct VideoWatermarker: Sendable {
     public static let targetRMS: Float = 2.0
 
     /// A watermarker for one provider key.
-    /// The smallest frame side (displayed width or height, pixels) the mark is embedded in.
-    public static var minimumSide: Int { LumaMarkField.minimumSide }
-
     public init(key: WatermarkKey, tools: FFmpegTools) {
         self.key = key
         self.tools = tools
@@ -45,7 +42,7 @@ public struct VideoWatermarker: Sendable {
     ///   - keyframeAt: a time (seconds) the encoder starts a keyframe at (where the opening label's head re-encode
     ///     will end), or nil.
     ///   - progress: the fraction of frames done (0…1), from this thread.
-    /// - Throws: ``SigilError`` `.unsupportedFormat` (no video), `.usage` (frames under 64 px, a bad strength),
+    /// - Throws: ``SigilError`` `.unsupportedFormat` (no video), `.capacity` (frames under 64 px a side: the mark does not fit), `.usage` (a bad strength),
     ///   `.externalTool` (ffmpeg failed), `.io`.
     public func embed(
         input: String, output: String, payload: UInt64, strength: Double = 1, keyframeAt: Double? = nil,

@@ -17,13 +17,10 @@ package struct LumaMarkField: Sendable {
     /// Renders `payload`'s field for `width`×`height` frames.
     ///
     /// - Throws: ``SigilError`` `.usage` when a side is under 64 pixels.
-    /// The smallest frame side the mark is embedded in (the picture mark's).
-    package static var minimumSide: Int { WatermarkGeometry.minimumSide }
-
     package init(watermarker: Watermarker, payload: UInt64, width: Int, height: Int) throws {
         guard min(width, height) >= WatermarkGeometry.minimumSide else {
             throw SigilError(
-                .usage, "the frames are \(width)×\(height); the watermark needs at least \(WatermarkGeometry.minimumSide) pixels on each side")
+                .capacity, "the frames are \(width)×\(height); the watermark needs at least \(WatermarkGeometry.minimumSide) pixels on each side")
         }
         self.width = width
         self.height = height
