@@ -39,18 +39,6 @@ public struct LumaMarkAccumulator: Sendable {
         add(Plane(width: analysisWidth, height: analysisHeight, values: values))
     }
 
-    /// Adds one full-size frame's 8-bit luma (`height` rows of `width` bytes, `stride` apart), averaging it down here.
-    public mutating func add(luma: UnsafeBufferPointer<UInt8>, stride: Int) {
-        var packed = [UInt8](repeating: 0, count: width * height)
-        for y in 0..<height {
-            for x in 0..<width { packed[y * width + x] = luma[y * stride + x] }
-        }
-        let plane = packed.withUnsafeBufferPointer {
-            Watermarker.analysisLuma($0, width: width, height: height, channels: 1, color: false, factor: factor)
-        }
-        add(plane)
-    }
-
     private mutating func add(_ plane: Plane) {
         let residual = plane.whitenedResidual(meanRadius: radii.mean, normRadius: radii.norm)
         for i in sum.indices { sum[i] += residual.values[i] }
