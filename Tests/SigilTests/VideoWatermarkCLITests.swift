@@ -92,7 +92,7 @@ struct VideoWatermarkCLITests {
 
     @Test("watermark detect on an unmarked video says none", .enabled(if: ready, "ffmpeg or the shared video clip is missing"))
     func unmarkedVideo() throws {
-        _ = try WatermarkKeys.load()  // the test data directory may have no key yet when this test runs first
+        _ = try WatermarkKeys.load() // the test data directory may have no key yet when this test runs first
         let none = try TestSupport.run(sigil, ["watermark", "detect", Self.clip.path, "--require"])
         #expect(none.status == 1, "\(none.stderr)")
         #expect(none.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "none")
