@@ -148,7 +148,7 @@ var targets: [Target] = [
     .executableTarget(
         name: "SigilCLI",
         dependencies: [
-            "Sigil", "SigilAccess", "SigilServer", "SigilCompliance", "SigilStorePostgres",
+            "Sigil", "SigilAccess", "SigilServer", "SigilCompliance", "SigilStorePostgres", "CSigilIO",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],

@@ -15,3 +15,16 @@ long sigil_copy_file_range(int in, int64_t *in_offset, int out, size_t length) {
     return -1;
 #endif
 }
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+int sigil_set_allocator_thresholds(int mmap_threshold, int trim_threshold) {
+    return mallopt(M_MMAP_THRESHOLD, mmap_threshold) == 1 && mallopt(M_TRIM_THRESHOLD, trim_threshold) == 1;
+}
+#else
+int sigil_set_allocator_thresholds(int mmap_threshold, int trim_threshold) {
+    (void)mmap_threshold;
+    (void)trim_threshold;
+    return 0;
+}
+#endif

@@ -50,6 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("ready-file"), help: "Write the bound address (host:port) to this file once listening.") var readyFile: String?
 
     func run() async throws {
+        AllocatorTuning.applyForServer(environment: ProcessInfo.processInfo.environment)
         var flags = ServerConfiguration.Overrides()
         flags.host = host
         flags.port = port

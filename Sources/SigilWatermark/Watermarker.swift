@@ -146,34 +146,39 @@ public struct Watermarker: Sendable {
         let w = (width + factor - 1) / factor
         let h = (height + factor - 1) / factor
         var sums = [Float](repeating: 0, count: w * h)
-        sums.withUnsafeMutableBufferPointer { out in
-            for y in 0..<height {
-                let row = y * width * channels
-                let base = (y / factor) * w
-                var x = 0
-                for column in 0..<w {
-                    let end = min(x + factor, width)
-                    var acc: Float = 0
-                    if color {
-                        while x < end {
-                            let o = row + x * channels
-                            acc += 0.299 * Float(src[o]) + 0.587 * Float(src[o + 1]) + 0.114 * Float(src[o + 2])
-                            x += 1
+        // Each channel's weighted value from a table (the same Float products the formula gives), summed in the
+        // formula's order.
+        let weights = (0..<256).map { (0.299 * Float($0), 0.587 * Float($0), 0.114 * Float($0)) }
+        weights.withUnsafeBufferPointer { weight in
+            sums.withUnsafeMutableBufferPointer { out in
+                for y in 0..<height {
+                    let row = y * width * channels
+                    let base = (y / factor) * w
+                    var x = 0
+                    for column in 0..<w {
+                        let end = min(x + factor, width)
+                        var acc: Float = 0
+                        if color {
+                            while x < end {
+                                let o = row + x * channels
+                                acc += weight[Int(src[o])].0 + weight[Int(src[o + 1])].1 + weight[Int(src[o + 2])].2
+                                x += 1
+                            }
+                        } else {
+                            while x < end {
+                                acc += Float(src[row + x * channels])
+                                x += 1
+                            }
                         }
-                    } else {
-                        while x < end {
-                            acc += Float(src[row + x * channels])
-                            x += 1
-                        }
+                        out[base + column] += acc
                     }
-                    out[base + column] += acc
                 }
-            }
-            for row in 0..<h {
-                let rows = Float(min(factor, height - row * factor))
-                for column in 0..<w {
-                    let columns = Float(min(factor, width - column * factor))
-                    out[row * w + column] /= rows * columns
+                for row in 0..<h {
+                    let rows = Float(min(factor, height - row * factor))
+                    for column in 0..<w {
+                        let columns = Float(min(factor, width - column * factor))
+                        out[row * w + column] /= rows * columns
+                    }
                 }
             }
         }

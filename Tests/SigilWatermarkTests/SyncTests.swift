@@ -130,6 +130,37 @@ struct SyncTests {
         #expect(abs(synchronizer.peakScore(fold) - best.score) < 1e-3)
     }
 
+    @Test(
+        "a fold's bins are the Float sums, in raster order, of the pixels the lattice maps there, over their counts",
+        arguments: [(3.0, 37.0, 32), (-4.5, 61.3, 64), (0.0, 24.0, 128)])
+    func foldEqualsSeparateSumsAndCounts(degrees: Double, period: Double, bins: Int) {
+        var rng = KeyedGenerator(seed: UInt64(period * 10))
+        var plane = Plane(width: 151, height: 97)
+        for i in 0..<plane.values.count { plane.values[i] = Float(rng.next() % 10_000) / 777 - 6 }
+        let r = degrees * Double.pi / 180
+        let basis = LatticeBasis(a: SIMD2(cos(r), sin(r)) * period, b: SIMD2(-sin(r), cos(r)) * period)
+        let fold = TileFold(plane: plane, basis: basis, bins: bins)
+        // The reference walks the same fixed-point bin coordinates with one Float sum and one integer count per bin.
+        let scale = Double(bins) / basis.determinant
+        let one = Double(1 << 32)
+        var sums = [Float](repeating: 0, count: bins * bins)
+        var counts = [Int](repeating: 0, count: bins * bins)
+        for y in 0..<plane.height {
+            var u = Int64(((-basis.b.x * scale * Double(y) + Double(bins) * 1_000_000 + 0.5) * one).rounded(.down))
+            var v = Int64(((basis.a.x * scale * Double(y) + Double(bins) * 1_000_000 + 0.5) * one).rounded(.down))
+            for x in 0..<plane.width {
+                let at = Int((v >> 32) & Int64(bins - 1)) * bins + Int((u >> 32) & Int64(bins - 1))
+                sums[at] += plane.values[y * plane.width + x]
+                counts[at] += 1
+                u &+= Int64((basis.b.y * scale * one).rounded())
+                v &+= Int64((-basis.a.y * scale * one).rounded())
+            }
+        }
+        let means = (0..<(bins * bins)).map { counts[$0] > 0 ? sums[$0] / Float(counts[$0]) : 0 }
+        #expect(fold.values.map(\.bitPattern) == means.map(\.bitPattern))
+        #expect(fold.samples == counts.max())
+    }
+
     @Test("the tile layout is keyed and deterministic")
     func layoutKeyed() {
         let a = TileLayout(key: WatermarkTestSupport.key)

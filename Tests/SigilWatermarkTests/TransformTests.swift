@@ -70,4 +70,88 @@ struct TransformTests {
         #expect(abs(white[20, 20]) < 1e-3)
         #expect(ramp.downscaled(by: 2)[3, 3] == (Float(6) + 7) / 2 * 2)
     }
+    /// The 2-D transform line by line with ``FFTPlan/transform(_:_:inverse:)`` (rows, then the wanted columns): what
+    /// ``ComplexPlane/fft2D(inverse:nonzeroRows:columns:plan:)`` must equal bit for bit.
+    private static func lineByLine(_ plane: ComplexPlane, inverse: Bool, nonzeroRows: Int, columns: Range<Int>) -> ComplexPlane {
+        var out = plane
+        let (w, h) = (plane.width, plane.height)
+        let rowPlan = FFTPlan(count: w)
+        let colPlan = FFTPlan(count: h)
+        for y in 0..<nonzeroRows {
+            var re = Array(out.re[(y * w)..<(y * w + w)])
+            var im = Array(out.im[(y * w)..<(y * w + w)])
+            re.withUnsafeMutableBufferPointer { r in
+                im.withUnsafeMutableBufferPointer { i in rowPlan.transform(r.baseAddress!, i.baseAddress!, inverse: inverse) }
+            }
+            out.re.replaceSubrange((y * w)..<(y * w + w), with: re)
+            out.im.replaceSubrange((y * w)..<(y * w + w), with: im)
+        }
+        for x in columns {
+            var re = (0..<h).map { out.re[$0 * w + x] }
+            var im = (0..<h).map { out.im[$0 * w + x] }
+            re.withUnsafeMutableBufferPointer { r in
+                im.withUnsafeMutableBufferPointer { i in colPlan.transform(r.baseAddress!, i.baseAddress!, inverse: inverse) }
+            }
+            for y in 0..<h {
+                out.re[y * w + x] = re[y]
+                out.im[y * w + x] = im[y]
+            }
+        }
+        return out
+    }
+
+    @Test(
+        "2-D FFT, eight lines at a time, equals transforming each row and column alone, bit for bit",
+        arguments: [(64, 4, 3, 0..<64), (32, 32, 32, 0..<32), (16, 64, 40, 3..<12), (128, 16, 9, 0..<65)])
+    func fft2DEqualsLineByLine(w: Int, h: Int, nonzeroRows: Int, columns: Range<Int>) {
+        var rng = KeyedGenerator(seed: UInt64(w * 1000 + h))
+        var plane = ComplexPlane(width: w, height: h)
+        for i in 0..<(nonzeroRows * w) {
+            plane.re[i] = Float(rng.next() % 20000) / 1000 - 10
+            plane.im[i] = Float(rng.next() % 20000) / 1000 - 10
+        }
+        for inverse in [false, true] {
+            let expected = Self.lineByLine(plane, inverse: inverse, nonzeroRows: nonzeroRows, columns: columns)
+            var got = plane
+            got.fft2D(inverse: inverse, nonzeroRows: nonzeroRows, columns: columns)
+            #expect(got.re.map(\.bitPattern) == expected.re.map(\.bitPattern), "re, \(w)×\(h), inverse \(inverse)")
+            #expect(got.im.map(\.bitPattern) == expected.im.map(\.bitPattern), "im, \(w)×\(h), inverse \(inverse)")
+        }
+    }
+
+    @Test(
+        "box mean, four rows and four columns at a time, equals one running sum per row and column, bit for bit",
+        arguments: [(37, 23, 5), (8, 3, 4), (5, 9, 12), (64, 64, 2)])
+    func boxMeanEqualsRunningSums(w: Int, h: Int, r: Int) {
+        var rng = KeyedGenerator(seed: UInt64(w * 100 + h * 10 + r))
+        var plane = Plane(width: w, height: h)
+        for i in 0..<(w * h) { plane.values[i] = Float(rng.next() % 100_000) / 997 }
+        // The reference: running sums in Double along each row, then down each column, edges clamped.
+        var rows = [Float](repeating: 0, count: w * h)
+        for y in 0..<h {
+            var sum: Double = 0
+            for k in -r...r { sum += Double(plane.values[y * w + min(max(k, 0), w - 1)]) }
+            for x in 0..<w {
+                rows[y * w + x] = Float(sum)
+                sum += Double(plane.values[y * w + min(x + r + 1, w - 1)]) - Double(plane.values[y * w + max(x - r, 0)])
+            }
+        }
+        let norm = 1 / Float((2 * r + 1) * (2 * r + 1))
+        var expected = [Float](repeating: 0, count: w * h)
+        for x in 0..<w {
+            var sum: Double = 0
+            for k in -r...r { sum += Double(rows[min(max(k, 0), h - 1) * w + x]) }
+            for y in 0..<h {
+                expected[y * w + x] = Float(sum) * norm
+                sum += Double(rows[min(y + r + 1, h - 1) * w + x]) - Double(rows[max(y - r, 0) * w + x])
+            }
+        }
+        #expect(plane.boxMean(radius: r).values.map(\.bitPattern) == expected.map(\.bitPattern))
+        // Whitening: the residual against that mean, weighted by the documented gain and clipped, sample by sample.
+        let white = plane.whitenedResidual(meanRadius: r, normRadius: 2 * r, clip: 3)
+        let residual = (0..<(w * h)).map { plane.values[$0] - expected[$0] }
+        let energy = Plane(width: w, height: h, values: residual.map { $0 * $0 }).boxMean(radius: 2 * r).values
+        let reference = (0..<(w * h)).map { min(max(residual[$0] * Plane.gain(localEnergy: energy[$0]), -3), 3) }
+        #expect(white.values.map(\.bitPattern) == reference.map(\.bitPattern))
+    }
 }

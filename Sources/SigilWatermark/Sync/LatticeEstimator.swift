@@ -53,32 +53,45 @@ struct LatticeEstimator: Sendable {
         let w = nextPowerOfTwo(plane.width + maxLag)
         let h = nextPowerOfTwo(plane.height + maxLag)
         var spectrum = ComplexPlane(width: w, height: h)
-        for y in 0..<plane.height {
-            for x in 0..<plane.width { spectrum.re[y * w + x] = plane.values[y * plane.width + x] }
+        spectrum.re.withUnsafeMutableBufferPointer { re in
+            plane.values.withUnsafeBufferPointer { src in
+                for y in 0..<plane.height {
+                    (re.baseAddress! + y * w).update(from: src.baseAddress! + y * plane.width, count: plane.width)
+                }
+            }
         }
         // The input is real, so its spectrum is Hermitian: F(−k) = conj F(k). Columns beyond w/2 are not
         // transformed; their power is read from the mirrored bin.
         let half = w / 2
         spectrum.fft2D(inverse: false, nonzeroRows: plane.height, columns: 0..<(half + 1))
         var power = Plane(width: w, height: h)
-        for y in 0..<h {
-            for x in 0...half {
-                let i = y * w + x
-                power.values[i] = spectrum.re[i] * spectrum.re[i] + spectrum.im[i] * spectrum.im[i]
+        power.values.withUnsafeMutableBufferPointer { p in
+            spectrum.re.withUnsafeBufferPointer { re in
+                spectrum.im.withUnsafeBufferPointer { im in
+                    for y in 0..<h {
+                        for i in (y * w)...(y * w + half) { p[i] = re[i] * re[i] + im[i] * im[i] }
+                    }
+                }
+            }
+            for y in 0..<h {
+                let mirrorRow = ((h - y) % h) * w
+                for x in (half + 1)..<w { p[y * w + x] = p[mirrorRow + (w - x)] }
             }
         }
-        for y in 0..<h {
-            let mirrorRow = ((h - y) % h) * w
-            for x in (half + 1)..<w { power.values[y * w + x] = power.values[mirrorRow + (w - x)] }
-        }
-        for i in 0..<(w * h) { spectrum.im[i] = 0 }
+        spectrum.im.withUnsafeMutableBufferPointer { im in im.update(repeating: 0) }
         // Spectral whitening: divide the power by its local average, so the tile's sharp lattice of spectral
         // lines stands out against the host's smooth spectrum (the ACF then peaks at the lattice, not at the
         // picture's own structure).
         let whitenRadius = LatticeEstimator.spectralRadius
         if whitenRadius > 0 {
             let local = power.boxMean(radius: whitenRadius)
-            for i in 0..<(w * h) { spectrum.re[i] = power.values[i] / (local.values[i] + 1e-12) }
+            spectrum.re.withUnsafeMutableBufferPointer { re in
+                power.values.withUnsafeBufferPointer { p in
+                    local.values.withUnsafeBufferPointer { l in
+                        for i in 0..<(w * h) { re[i] = p[i] / (l[i] + 1e-12) }
+                    }
+                }
+            }
             spectrum.re[0] = 0
         } else {
             spectrum.re = power.values

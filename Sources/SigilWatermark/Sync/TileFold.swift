@@ -34,8 +34,9 @@ struct TileFold: Sendable {
         let ixy = -basis.b.x * scale
         let iyx = -basis.a.y * scale
         let iyy = basis.a.x * scale
-        var sums = [Float](repeating: 0, count: n * n)
-        var counts = [Int32](repeating: 0, count: n * n)
+        // Each bin's sum and count side by side: one load, one vector add and one store per pixel (a count below
+        // 2²⁴ is exact in a Float, so the means are those of separate Float sums and integer counts).
+        var bins = [SIMD2<Float>](repeating: .zero, count: n * n)
         let w = plane.width
         let bias = Double(n) * 1_000_000
         let height = plane.height
@@ -44,29 +45,29 @@ struct TileFold: Sendable {
         let one = Double(1 << 32)
         let stepU = Int64((ixx * one).rounded())
         let stepV = Int64((iyx * one).rounded())
+        let mask = Int64(n - 1)
         plane.values.withUnsafeBufferPointer { src in
-            sums.withUnsafeMutableBufferPointer { sum in
-                counts.withUnsafeMutableBufferPointer { count in
-                    for y in 0..<height {
-                        var u = Int64(((ixy * Double(y) + bias + 0.5) * one).rounded(.down))
-                        var v = Int64(((iyy * Double(y) + bias + 0.5) * one).rounded(.down))
-                        let rowBase = y * w
-                        for x in 0..<w {
-                            // Both bin coordinates are masked into 0..<n, so the index is always in range.
-                            let bin = Int((v >> 32) & Int64(n - 1)) * n + Int((u >> 32) & Int64(n - 1))
-                            sum[bin] += src[rowBase + x]
-                            count[bin] += 1
-                            u &+= stepU
-                            v &+= stepV
-                        }
+            bins.withUnsafeMutableBufferPointer { bin in
+                for y in 0..<height {
+                    var u = Int64(((ixy * Double(y) + bias + 0.5) * one).rounded(.down))
+                    var v = Int64(((iyy * Double(y) + bias + 0.5) * one).rounded(.down))
+                    let row = src.baseAddress! + y * w
+                    for x in 0..<w {
+                        // Both bin coordinates are masked into 0..<n, so the index is always in range.
+                        let at = Int(truncatingIfNeeded: ((v >> 32) & mask) &* Int64(n) &+ ((u >> 32) & mask))
+                        bin[at] += SIMD2(row[x], 1)
+                        u &+= stepU
+                        v &+= stepV
                     }
                 }
             }
         }
-        var most: Int32 = 0
+        var sums = [Float](repeating: 0, count: n * n)
+        var most: Float = 0
         for i in 0..<(n * n) {
-            if counts[i] > 0 { sums[i] /= Float(counts[i]) }
-            most = max(most, counts[i])
+            let count = bins[i].y
+            if count > 0 { sums[i] = bins[i].x / count }
+            most = max(most, count)
         }
         values = sums
         samples = Int(most)

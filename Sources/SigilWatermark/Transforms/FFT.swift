@@ -51,9 +51,16 @@ struct FFTPlan: Sendable {
         }
     }
 
+    /// Lines transformed at once by ``transform(_:_:inverse:)`` on lanes: one 8-lane vector per point.
+    typealias Lanes = SIMD8<Float>
+
     /// Transforms `count` points at `re[offset...]`, `im[offset...]` in place.
     /// `inverse` uses the conjugate twiddles and does not scale.
-    func transform(_ re: UnsafeMutablePointer<Float>, _ im: UnsafeMutablePointer<Float>, inverse: Bool) {
+    ///
+    /// With ``Lanes`` for points it transforms eight lines at once (point `k` of line `j` is lane `j` of `re[k]`,
+    /// `im[k]`): every lane goes through exactly the operations one line of Floats does, in the same order, so each
+    /// line's result is bit for bit the one-line transform's.
+    func transform<Point: FFTPoint>(_ re: UnsafeMutablePointer<Point>, _ im: UnsafeMutablePointer<Point>, inverse: Bool) {
         let n = count
         bitReverse.withUnsafeBufferPointer { rev in
             for i in 0..<n {
@@ -88,8 +95,8 @@ struct FFTPlan: Sendable {
                         let lr = ur + half
                         let li = ui + half
                         for k in 0..<half {
-                            let c = wr[k]
-                            let s = sign * ws[k]
+                            let c = Point.splat(wr[k])
+                            let s = Point.splat(sign * ws[k])
                             let tr = lr[k] * c - li[k] * s
                             let ti = lr[k] * s + li[k] * c
                             let xr = ur[k]
@@ -122,11 +129,9 @@ struct ComplexPlane: Sendable {
         im = [Float](repeating: 0, count: width * height)
     }
 
-    /// Columns gathered per pass of the column transforms: 16 floats are one 64-byte cache line of a row.
-    static let columnBatch = 16
-
-    /// 2-D FFT in place (rows, then columns through scratch lines gathered a cache line at a time). Inverse is
-    /// unscaled.
+    /// 2-D FFT in place: rows, then columns, eight lines at a time (``FFTPlan/transform(_:_:inverse:)`` on ``FFTPlan/Lanes``, gathered
+    /// into lane-interleaved scratch and scattered back). Each line gets the one-line transform's arithmetic, so the
+    /// result is bit for bit that of transforming every row and then every column one by one. Inverse is unscaled.
     ///
     /// - Parameters:
     ///   - nonzeroRows: rows at and after this index are known to be zero on input (zero padding), so their row
@@ -139,38 +144,70 @@ struct ComplexPlane: Sendable {
         let colPlan = height == width ? rowPlan : FFTPlan(count: height)
         let w = width
         let h = height
-        let batch = Self.columnBatch
+        let lanes = FFTPlan.Lanes.scalarCount
+        var scratchRe = [FFTPlan.Lanes](repeating: .zero, count: max(w, h))
+        var scratchIm = [FFTPlan.Lanes](repeating: .zero, count: max(w, h))
         re.withUnsafeMutableBufferPointer { rp in
             im.withUnsafeMutableBufferPointer { ip in
-                for y in 0..<min(h, nonzeroRows ?? h) {
-                    rowPlan.transform(rp.baseAddress! + y * w, ip.baseAddress! + y * w, inverse: inverse)
-                }
-                var colRe = [Float](repeating: 0, count: h * batch)
-                var colIm = [Float](repeating: 0, count: h * batch)
-                colRe.withUnsafeMutableBufferPointer { cr in
-                    colIm.withUnsafeMutableBufferPointer { ci in
+                scratchRe.withUnsafeMutableBufferPointer { sr in
+                    scratchIm.withUnsafeMutableBufferPointer { si in
+                        let rowEnd = min(h, nonzeroRows ?? h)
+                        var y0 = 0
+                        while y0 < rowEnd {
+                            let count = min(lanes, rowEnd - y0)
+                            for x in 0..<w {
+                                var vr = FFTPlan.Lanes.zero
+                                var vi = FFTPlan.Lanes.zero
+                                for j in 0..<count {
+                                    vr[j] = rp[(y0 + j) * w + x]
+                                    vi[j] = ip[(y0 + j) * w + x]
+                                }
+                                sr[x] = vr
+                                si[x] = vi
+                            }
+                            rowPlan.transform(sr.baseAddress!, si.baseAddress!, inverse: inverse)
+                            for x in 0..<w {
+                                for j in 0..<count {
+                                    rp[(y0 + j) * w + x] = sr[x][j]
+                                    ip[(y0 + j) * w + x] = si[x][j]
+                                }
+                            }
+                            y0 += count
+                        }
                         let wanted = (columns ?? 0..<w).clamped(to: 0..<w)
                         var x0 = wanted.lowerBound
                         while x0 < wanted.upperBound {
-                            let n = min(batch, wanted.upperBound - x0)
+                            let count = min(lanes, wanted.upperBound - x0)
                             for y in 0..<h {
                                 let row = y * w + x0
-                                for c in 0..<n {
-                                    cr[c * h + y] = rp[row + c]
-                                    ci[c * h + y] = ip[row + c]
+                                if count == lanes {
+                                    sr[y] = UnsafeRawPointer(rp.baseAddress! + row).loadUnaligned(as: FFTPlan.Lanes.self)
+                                    si[y] = UnsafeRawPointer(ip.baseAddress! + row).loadUnaligned(as: FFTPlan.Lanes.self)
+                                } else {
+                                    var vr = FFTPlan.Lanes.zero
+                                    var vi = FFTPlan.Lanes.zero
+                                    for c in 0..<count {
+                                        vr[c] = rp[row + c]
+                                        vi[c] = ip[row + c]
+                                    }
+                                    sr[y] = vr
+                                    si[y] = vi
                                 }
                             }
-                            for c in 0..<n {
-                                colPlan.transform(cr.baseAddress! + c * h, ci.baseAddress! + c * h, inverse: inverse)
-                            }
+                            colPlan.transform(sr.baseAddress!, si.baseAddress!, inverse: inverse)
                             for y in 0..<h {
                                 let row = y * w + x0
-                                for c in 0..<n {
-                                    rp[row + c] = cr[c * h + y]
-                                    ip[row + c] = ci[c * h + y]
+                                if count == lanes {
+                                    UnsafeMutableRawPointer(rp.baseAddress! + row).storeBytes(of: sr[y], as: FFTPlan.Lanes.self)
+                                    UnsafeMutableRawPointer(ip.baseAddress! + row).storeBytes(of: si[y], as: FFTPlan.Lanes.self)
+                                } else {
+                                    for c in 0..<count {
+                                        rp[row + c] = sr[y][c]
+                                        ip[row + c] = si[y][c]
+                                    }
                                 }
                             }
-                            x0 += n
+                            x0 += count
                         }
                     }
                 }
@@ -184,4 +221,21 @@ func nextPowerOfTwo(_ value: Int) -> Int {
     var n = 2
     while n < value { n <<= 1 }
     return n
+}
+
+/// What an FFT point can be: one Float, or a vector of Floats holding the same point of several lines.
+protocol FFTPoint {
+    static func + (lhs: Self, rhs: Self) -> Self
+    static func - (lhs: Self, rhs: Self) -> Self
+    static func * (lhs: Self, rhs: Self) -> Self
+    /// `value` in every lane.
+    static func splat(_ value: Float) -> Self
+}
+
+extension Float: FFTPoint {
+    static func splat(_ value: Float) -> Float { value }
+}
+
+extension SIMD8: FFTPoint where Scalar == Float {
+    static func splat(_ value: Float) -> SIMD8<Float> { SIMD8(repeating: value) }
 }

@@ -96,28 +96,45 @@ struct Plane: Sendable {
     /// Box mean over a (2r+1)² window, edges clamped; separable running sums, O(pixels).
     func boxMean(radius r: Int) -> Plane {
         guard r > 0 else { return self }
-        var tmp = [Float](repeating: 0, count: values.count) // row sums
         let w = width
         let h = height
+        // Row sums, four rows at a time (one Double lane each, so every row's running sum takes the same steps as a
+        // row on its own; the last group repeats the last row in its spare lanes and does not store them).
+        var tmp = [Float](repeating: 0, count: values.count)
         values.withUnsafeBufferPointer { src in
-            for y in 0..<h {
-                let base = y * w
-                var sum: Double = 0
-                for k in -r...r { sum += Double(src[base + min(max(k, 0), w - 1)]) }
-                for x in 0..<w {
-                    tmp[base + x] = Float(sum)
-                    sum += Double(src[base + min(x + r + 1, w - 1)]) - Double(src[base + max(x - r, 0)])
+            tmp.withUnsafeMutableBufferPointer { dst in
+                let s = src.baseAddress!
+                for y0 in stride(from: 0, to: h, by: 4) {
+                    let rows = SIMD4<Int>(y0, min(y0 + 1, h - 1), min(y0 + 2, h - 1), min(y0 + 3, h - 1)) &* w
+                    let live = min(4, h - y0)
+                    @inline(__always) func column(_ x: Int) -> SIMD4<Double> {
+                        SIMD4(Double(s[rows[0] + x]), Double(s[rows[1] + x]), Double(s[rows[2] + x]), Double(s[rows[3] + x]))
+                    }
+                    var sum = SIMD4<Double>.zero
+                    for k in -r...r { sum += column(min(max(k, 0), w - 1)) }
+                    for x in 0..<w {
+                        for j in 0..<live { dst[rows[j] + x] = Float(sum[j]) }
+                        sum += column(min(x + r + 1, w - 1)) - column(max(x - r, 0))
+                    }
                 }
             }
         }
         var out = [Float](repeating: 0, count: values.count)
         let norm = 1 / Float((2 * r + 1) * (2 * r + 1))
         // The vertical pass slides one row of column sums down the plane, so every access runs along a row; each
-        // column's sums are added in the same order as a column-by-column pass would.
+        // column's sums are added in the same order as a column-by-column pass would, four columns per vector.
         var sums = [Double](repeating: 0, count: w)
         tmp.withUnsafeBufferPointer { t in
             out.withUnsafeMutableBufferPointer { o in
                 sums.withUnsafeMutableBufferPointer { s in
+                    let tp = UnsafeRawPointer(t.baseAddress!)
+                    let sp = UnsafeMutableRawPointer(s.baseAddress!)
+                    let op = UnsafeMutableRawPointer(o.baseAddress!)
+                    let vectorEnd = w & ~3
+                    @inline(__always) func load(_ index: Int) -> SIMD4<Double> {
+                        let v = tp.loadUnaligned(fromByteOffset: index * 4, as: SIMD4<Float>.self)
+                        return SIMD4(Double(v[0]), Double(v[1]), Double(v[2]), Double(v[3]))
+                    }
                     for k in -r...r {
                         let row = min(max(k, 0), h - 1) * w
                         for x in 0..<w { s[x] += Double(t[row + x]) }
@@ -126,9 +143,18 @@ struct Plane: Sendable {
                         let add = min(y + r + 1, h - 1) * w
                         let drop = max(y - r, 0) * w
                         let at = y * w
-                        for x in 0..<w {
+                        var x = 0
+                        while x < vectorEnd {
+                            let sum = sp.loadUnaligned(fromByteOffset: x * 8, as: SIMD4<Double>.self)
+                            let mean = SIMD4<Float>(Float(sum[0]), Float(sum[1]), Float(sum[2]), Float(sum[3])) * norm
+                            op.storeBytes(of: mean, toByteOffset: (at + x) * 4, as: SIMD4<Float>.self)
+                            sp.storeBytes(of: sum + (load(add + x) - load(drop + x)), toByteOffset: x * 8, as: SIMD4<Double>.self)
+                            x += 4
+                        }
+                        while x < w {
                             o[at + x] = Float(s[x]) * norm
                             s[x] += Double(t[add + x]) - Double(t[drop + x])
+                            x += 1
                         }
                     }
                 }
@@ -169,13 +195,31 @@ struct Plane: Sendable {
     func whitenedResidual(meanRadius: Int, normRadius: Int, smoothRadius: Int = 0, clip: Float = 8) -> Plane {
         let mean = boxMean(radius: meanRadius)
         var residual = smoothRadius > 0 ? boxMean(radius: smoothRadius).values : values
-        for i in 0..<residual.count { residual[i] -= mean.values[i] }
-        var squares = residual
-        for i in 0..<squares.count { squares[i] *= squares[i] }
+        let count = residual.count
+        var squares = [Float](repeating: 0, count: count)
+        residual.withUnsafeMutableBufferPointer { r in
+            mean.values.withUnsafeBufferPointer { m in
+                squares.withUnsafeMutableBufferPointer { sq in
+                    for i in 0..<count {
+                        let v = r[i] - m[i]
+                        r[i] = v
+                        sq[i] = v * v
+                    }
+                }
+            }
+        }
         let energy = Plane(width: width, height: height, values: squares).boxMean(radius: normRadius)
-        for i in 0..<residual.count {
-            let v = residual[i] * Self.gain(localEnergy: energy.values[i])
-            residual[i] = min(max(v, -clip), clip)
+        // ``gain(localEnergy:)`` and the clip written out on pointers, so the loop vectorises (square roots and
+        // division are correctly rounded per lane: each sample's value is the scalar formula's).
+        residual.withUnsafeMutableBufferPointer { r in
+            energy.values.withUnsafeBufferPointer { e in
+                for i in 0..<count {
+                    let local = e[i]
+                    let rms = (local > 0 ? local : 0).squareRoot() + 1
+                    let v = r[i] * (4 / (rms * rms.squareRoot()))
+                    r[i] = v < -clip ? -clip : (v > clip ? clip : v)
+                }
+            }
         }
         return Plane(width: width, height: height, values: residual)
     }

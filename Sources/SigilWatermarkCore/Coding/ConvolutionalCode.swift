@@ -56,42 +56,58 @@ package enum ConvolutionalCode {
         var next = metric
         // Per (step, state, rank): the predecessor's dropped high bit and its rank, packed as rank << 1 | bit.
         var back = [UInt16](repeating: 0, count: steps * states * list)
-        for step in 0..<steps {
-            let s0 = soft[step * 2]
-            let s1 = soft[step * 2 + 1]
-            let tail = step >= infoBits
-            for target in 0..<states {
-                let input = target & 1
-                let base = (step * states + target) * list
-                if tail && input == 1 {
-                    for r in 0..<list { next[target * list + r] = negative }
-                    continue
-                }
-                // The two predecessors differ in the bit the shift drops; each contributes its sorted list
-                // plus one branch metric, so the target's list is a merge of two sorted lists.
-                let p0 = target >> 1
-                let p1 = p0 | (states >> 1)
-                let b0 = sign0[p0 * 2 + input] * s0 + sign1[p0 * 2 + input] * s1
-                let b1 = sign0[p1 * 2 + input] * s0 + sign1[p1 * 2 + input] * s1
-                var i = 0
-                var j = 0
-                for r in 0..<list {
-                    let m0 = i < list && metric[p0 * list + i] > negative ? metric[p0 * list + i] + b0 : negative
-                    let m1 = j < list && metric[p1 * list + j] > negative ? metric[p1 * list + j] + b1 : negative
-                    if m0 == negative && m1 == negative {
-                        next[target * list + r] = negative
-                    } else if m0 >= m1 {
-                        next[target * list + r] = m0
-                        back[base + r] = UInt16(i << 1)
-                        i += 1
-                    } else {
-                        next[target * list + r] = m1
-                        back[base + r] = UInt16(j << 1 | 1)
-                        j += 1
+        metric.withUnsafeMutableBufferPointer { metricBuffer in
+            next.withUnsafeMutableBufferPointer { nextBuffer in
+                back.withUnsafeMutableBufferPointer { backBuffer in
+                    var current = metricBuffer.baseAddress!
+                    var upcoming = nextBuffer.baseAddress!
+                    let back = backBuffer.baseAddress!
+                    for step in 0..<steps {
+                        let s0 = soft[step * 2]
+                        let s1 = soft[step * 2 + 1]
+                        let tail = step >= infoBits
+                        for target in 0..<states {
+                            let input = target & 1
+                            let base = (step * states + target) * list
+                            let out = upcoming + target * list
+                            if tail && input == 1 {
+                                out.update(repeating: negative, count: list)
+                                continue
+                            }
+                            // The two predecessors differ in the bit the shift drops; each contributes its sorted list
+                            // plus one branch metric, so the target's list is a merge of two sorted lists.
+                            let p0 = target >> 1
+                            let p1 = p0 | (states >> 1)
+                            let b0 = sign0[p0 * 2 + input] * s0 + sign1[p0 * 2 + input] * s1
+                            let b1 = sign0[p1 * 2 + input] * s0 + sign1[p1 * 2 + input] * s1
+                            let from0 = current + p0 * list
+                            let from1 = current + p1 * list
+                            var i = 0
+                            var j = 0
+                            for r in 0..<list {
+                                let m0 = i < list && from0[i] > negative ? from0[i] + b0 : negative
+                                let m1 = j < list && from1[j] > negative ? from1[j] + b1 : negative
+                                if m0 == negative && m1 == negative {
+                                    out[r] = negative
+                                } else if m0 >= m1 {
+                                    out[r] = m0
+                                    back[base + r] = UInt16(i << 1)
+                                    i += 1
+                                } else {
+                                    out[r] = m1
+                                    back[base + r] = UInt16(j << 1 | 1)
+                                    j += 1
+                                }
+                            }
+                        }
+                        swap(&current, &upcoming)
+                    }
+                    // The final metrics are wherever the last step wrote them; `metric` holds them after this.
+                    if current != metricBuffer.baseAddress! {
+                        metricBuffer.baseAddress!.update(from: current, count: states * list)
                     }
                 }
             }
-            swap(&metric, &next)
         }
         var paths: [[UInt8]] = []
         for rank in 0..<list where metric[rank] > negative {
