@@ -20,6 +20,7 @@ var targets: [Target] = [
 
     // copy_file_range(2), which Glibc's Swift module does not expose.
     .target(name: "CSigilIO"),
+    .target(name: "CSigilDSP"),
 
     // MARK: Library modules
     .target(name: "SigilCore", swiftSettings: upcoming),
@@ -53,7 +54,7 @@ var targets: [Target] = [
         dependencies: ["SigilCore", .product(name: "Crypto", package: "swift-crypto")],
         swiftSettings: upcoming
     ),
-    .target(name: "SigilWatermark", dependencies: ["SigilCore", "SigilWatermarkCore", "SigilImaging"], swiftSettings: upcoming),
+    .target(name: "SigilWatermark", dependencies: ["SigilCore", "SigilWatermarkCore", "SigilImaging", "CSigilDSP"], swiftSettings: upcoming),
     .target(name: "SigilAudioMark", dependencies: ["SigilCore", "SigilWatermarkCore"], swiftSettings: upcoming),
     // The video mark: the image mark's tile fixed on every frame, frames streamed through ffmpeg (decision 0106).
     .target(

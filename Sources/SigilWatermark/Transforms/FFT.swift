@@ -1,3 +1,5 @@
+import CSigilDSP
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -152,24 +154,22 @@ struct ComplexPlane: Sendable {
                 scratchRe.withUnsafeMutableBufferPointer { sr in
                     scratchIm.withUnsafeMutableBufferPointer { si in
                         let rowEnd = min(h, nonzeroRows ?? h)
+                        let laneFloats = w * lanes
                         var y0 = 0
                         while y0 < rowEnd {
                             let count = min(lanes, rowEnd - y0)
-                            for x in 0..<w {
-                                var vr = FFTPlan.Lanes.zero
-                                var vi = FFTPlan.Lanes.zero
-                                for j in 0..<count {
-                                    vr[j] = rp[(y0 + j) * w + x]
-                                    vi[j] = ip[(y0 + j) * w + x]
+                            // Eight rows into lane-interleaved points and back, four columns at a time (CSigilDSP).
+                            sr.baseAddress!.withMemoryRebound(to: Float.self, capacity: laneFloats) { srf in
+                                si.baseAddress!.withMemoryRebound(to: Float.self, capacity: laneFloats) { sif in
+                                    sigil_rows_to_lanes(rp.baseAddress! + y0 * w, w, w, count, srf)
+                                    sigil_rows_to_lanes(ip.baseAddress! + y0 * w, w, w, count, sif)
                                 }
-                                sr[x] = vr
-                                si[x] = vi
                             }
                             rowPlan.transform(sr.baseAddress!, si.baseAddress!, inverse: inverse)
-                            for x in 0..<w {
-                                for j in 0..<count {
-                                    rp[(y0 + j) * w + x] = sr[x][j]
-                                    ip[(y0 + j) * w + x] = si[x][j]
+                            sr.baseAddress!.withMemoryRebound(to: Float.self, capacity: laneFloats) { srf in
+                                si.baseAddress!.withMemoryRebound(to: Float.self, capacity: laneFloats) { sif in
+                                    sigil_lanes_to_rows(srf, w, count, rp.baseAddress! + y0 * w, w)
+                                    sigil_lanes_to_rows(sif, w, count, ip.baseAddress! + y0 * w, w)
                                 }
                             }
                             y0 += count

@@ -1,3 +1,5 @@
+import CSigilDSP
+
 /// A single-channel floating-point image (row-major), the working surface of the DSP.
 struct Plane: Sendable {
     let width: Int
@@ -209,17 +211,10 @@ struct Plane: Sendable {
             }
         }
         let energy = Plane(width: width, height: height, values: squares).boxMean(radius: normRadius)
-        // ``gain(localEnergy:)`` and the clip written out on pointers, so the loop vectorises (square roots and
-        // division are correctly rounded per lane: each sample's value is the scalar formula's).
+        // ``gain(localEnergy:)`` and the clip, four samples per vector in C (Swift's square root does not vectorise on
+        // Linux); each sample's value is the scalar formula's.
         residual.withUnsafeMutableBufferPointer { r in
-            energy.values.withUnsafeBufferPointer { e in
-                for i in 0..<count {
-                    let local = e[i]
-                    let rms = (local > 0 ? local : 0).squareRoot() + 1
-                    let v = r[i] * (4 / (rms * rms.squareRoot()))
-                    r[i] = v < -clip ? -clip : (v > clip ? clip : v)
-                }
-            }
+            energy.values.withUnsafeBufferPointer { e in sigil_whiten(r.baseAddress!, e.baseAddress!, count, clip) }
         }
         return Plane(width: width, height: height, values: residual)
     }
