@@ -256,6 +256,18 @@ struct StoreConformance {
     func concurrentAppends(_ database: any LogDatabase) async throws {
         let first = try await LogStore.open(database, configuration: Fixtures.configuration())
         let secondDatabase = try await backend.reconnect(database)
+        // The second connection is closed on every path: an SQLite connection dropped unclosed stops a debug build
+        // with an assertion, which would hide the error that ended the test.
+        do {
+            try await appendFromBothConnections(first: first, secondDatabase: secondDatabase)
+        } catch {
+            try? await secondDatabase.close()
+            throw error
+        }
+        try await secondDatabase.close()
+    }
+
+    private func appendFromBothConnections(first: LogStore, secondDatabase: any LogDatabase) async throws {
         let second = try await LogStore.open(secondDatabase, configuration: Fixtures.configuration())
         let ranges = try await withThrowingTaskGroup(of: [Range<UInt64>].self) { group in
             for (n, store) in [first, second].enumerated() {
@@ -279,7 +291,6 @@ struct StoreConformance {
         let audit = try await second.audit()
         #expect(audit.isClean, "\(audit.problems)")
         #expect(audit.integratedSize == 400)
-        try await secondDatabase.close()
     }
 
     func pendingEntriesIntegrateOnOpen(_ database: any LogDatabase) async throws {
