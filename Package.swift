@@ -81,6 +81,7 @@ var targets: [Target] = [
             "SigilCore", "SigilLedger", "SigilKeys",
             .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "SQLiteKit", package: "sqlite-kit"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ],
         swiftSettings: upcoming
     ),
@@ -191,7 +192,10 @@ var targets: [Target] = [
         ],
         swiftSettings: upcoming
     ),
-    .testTarget(name: "SigilStoreTests", dependencies: ["SigilStore", "SigilStorePostgres", "SigilTestSupport"], swiftSettings: upcoming),
+    .testTarget(
+        name: "SigilStoreTests",
+        dependencies: ["SigilStore", "SigilStorePostgres", "SigilTestSupport", .product(name: "NIOPosix", package: "swift-nio")],
+        swiftSettings: upcoming),
     .testTarget(
         name: "SigilServerTests",
         dependencies: [

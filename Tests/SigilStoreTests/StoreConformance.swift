@@ -2,6 +2,7 @@ import Foundation
 import SQLKit
 import SigilStore
 import SigilStorePostgres
+import NIOPosix
 import Testing
 import SigilTestSupport
 
@@ -25,9 +26,17 @@ enum Backend: String, Sendable, CustomTestStringConvertible {
     }
 
     /// A second connection to the same database as `database`.
+    /// The thread pool of second SQLite connections (see ``SQLiteLogDatabase/open(path:threadPool:)``); it lives as
+    /// long as the test process.
+    static let secondPool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 2)
+        pool.start()
+        return pool
+    }()
+
     func reconnect(_ database: any LogDatabase) async throws -> any LogDatabase {
         switch self {
-        case .sqlite: try await SQLiteLogDatabase.open(path: database.location)
+        case .sqlite: try await SQLiteLogDatabase.open(path: database.location, threadPool: Self.secondPool)
         case .postgres: try await PostgresLogDatabase.connect(url: database.location)
         }
     }

@@ -1,3 +1,4 @@
+import NIOPosix
 import SQLKit
 import SQLiteKit
 
@@ -26,12 +27,18 @@ public final class SQLiteLogDatabase: LogDatabase {
 
     /// Opens (creating when absent) the database file at `path`, or an in-memory database for `":memory:"`.
     ///
+    /// SQLite's calls run on `threadPool`, and a writer waiting for the write lock sleeps on one of its threads. Two
+    /// connections to one file in one process should use different pools: on a shared pool, the waiting writer and
+    /// work queued behind it can hold every thread the lock's holder needs to finish (it then fails after the busy
+    /// timeout).
+    ///
     /// - Throws: ``SigilError`` `.store` naming the path when SQLite cannot open it.
-    public static func open(path: String) async throws -> SQLiteLogDatabase {
+    public static func open(path: String, threadPool: NIOThreadPool = .singleton) async throws -> SQLiteLogDatabase {
         let storage: SQLiteConnection.Storage = path == ":memory:" ? .memory : .file(path: path)
         let connection: SQLiteConnection
         do {
-            connection = try await SQLiteConnection.open(storage: storage)
+            connection = try await SQLiteConnection.open(
+                storage: storage, threadPool: threadPool, on: MultiThreadedEventLoopGroup.singleton.any())
         } catch {
             throw SigilError(.store, "cannot open the SQLite database: \(error)", path: path)
         }
