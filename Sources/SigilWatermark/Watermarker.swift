@@ -142,14 +142,18 @@ public struct Watermarker: Sendable {
         }
     }
 
+    /// Each channel value's weighted luma share (the same Float products the formula gives), summed in the formula's
+    /// order by ``analysisLuma(_:width:height:channels:color:factor:)``.
+    private static let lumaWeights: [(Float, Float, Float)] = (0..<256).map { (value: Int) -> (Float, Float, Float) in
+        let v = Float(value)
+        return (0.299 * v, 0.587 * v, 0.114 * v)
+    }
+
     static func analysisLuma(_ src: UnsafeBufferPointer<UInt8>, width: Int, height: Int, channels: Int, color: Bool, factor: Int) -> Plane {
         let w = (width + factor - 1) / factor
         let h = (height + factor - 1) / factor
         var sums = [Float](repeating: 0, count: w * h)
-        // Each channel's weighted value from a table (the same Float products the formula gives), summed in the
-        // formula's order.
-        let weights = (0..<256).map { (0.299 * Float($0), 0.587 * Float($0), 0.114 * Float($0)) }
-        weights.withUnsafeBufferPointer { weight in
+        Self.lumaWeights.withUnsafeBufferPointer { weight in
             sums.withUnsafeMutableBufferPointer { out in
                 for y in 0..<height {
                     let row = y * width * channels

@@ -80,14 +80,19 @@ struct StoreConformance {
     }
 
     func run(_ testCase: Case) async throws {
-        let database = try await backend.makeDatabase()
+        try await Self.closing(try await backend.makeDatabase()) { try await run(testCase, $0) }
+    }
+
+    /// Runs `body` on `database` and closes it on every path: an SQLite connection dropped unclosed stops a debug
+    /// build with an assertion, which would hide the error that ended the test.
+    static func closing(_ database: any LogDatabase, _ body: (any LogDatabase) async throws -> Void) async throws {
         do {
-            try await run(testCase, database)
-            try await database.close()
+            try await body(database)
         } catch {
             try? await database.close()
             throw error
         }
+        try await database.close()
     }
 
     func run(_ testCase: Case, _ database: any LogDatabase) async throws {
@@ -264,16 +269,9 @@ struct StoreConformance {
 
     func concurrentAppends(_ database: any LogDatabase) async throws {
         let first = try await LogStore.open(database, configuration: Fixtures.configuration())
-        let secondDatabase = try await backend.reconnect(database)
-        // The second connection is closed on every path: an SQLite connection dropped unclosed stops a debug build
-        // with an assertion, which would hide the error that ended the test.
-        do {
+        try await Self.closing(try await backend.reconnect(database)) { secondDatabase in
             try await appendFromBothConnections(first: first, secondDatabase: secondDatabase)
-        } catch {
-            try? await secondDatabase.close()
-            throw error
         }
-        try await secondDatabase.close()
     }
 
     private func appendFromBothConnections(first: LogStore, secondDatabase: any LogDatabase) async throws {
