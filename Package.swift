@@ -24,7 +24,15 @@ var targets: [Target] = [
 
     // MARK: Library modules
     .target(name: "SigilCore", swiftSettings: upcoming),
-    .target(name: "SigilContainers", dependencies: ["SigilCore", "CZlib", .product(name: "Yams", package: "Yams")], swiftSettings: upcoming),
+    .target(
+        name: "SigilContainers",
+        dependencies: [
+            "SigilCore", "CZlib", .product(name: "Yams", package: "Yams"),
+            // PDF's standard security handler: MD5, SHA-2 and AES-CBC (decision 0028).
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ],
+        swiftSettings: upcoming
+    ),
     .target(name: "SigilFFmpeg", dependencies: ["SigilCore"], swiftSettings: upcoming),
     .target(name: "SigilText", dependencies: ["SigilCore", "SigilContainers"], swiftSettings: upcoming),
     .target(

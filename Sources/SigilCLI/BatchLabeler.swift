@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Sigil
 
-/// Labels a folder of images in parallel, at most `jobs` at a time, with a progress bar on a terminal.
+/// Labels a folder of media files in parallel, at most `jobs` at a time, with a progress bar on a terminal.
 struct BatchLabeler {
     let labeler: Labeler
     let jobs: Int
@@ -12,20 +12,31 @@ struct BatchLabeler {
     /// Appends a generation record per labeled file, in batches; nil with `--no-record`.
     var recorder: BatchRecorder? = nil
 
-    /// The files of `folder` whose first bytes a label-writing handler of `registry` recognises (never by name).
-    static func labelable(in folder: String, registry: MediaRegistry) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: folder).sorted().filter { name in
+    /// The extensions a text file in a folder must have to be labeled: only the explicit text label goes into text,
+    /// so a folder's other text files (JSON, CSV, source code) are left alone rather than given a label line.
+    static let textExtensions: Set<String> = ["txt", "text", "md", "markdown", "html", "htm", "xhtml"]
+
+    /// The files of `folder` that `labeler` labels: those whose first bytes a label-writing handler recognises
+    /// (never by name), and, when the explicit mark is on, text files named `.txt`, `.md` or `.html`
+    /// (``textExtensions``) that get the explicit text label alone.
+    static func labelable(in folder: String, labeler: Labeler) throws -> [String] {
+        let registry = labeler.registry
+        let explicitText = labeler.policy.marks.contains(.explicit)
+        return try FileManager.default.contentsOfDirectory(atPath: folder).sorted().filter { name in
             guard !name.hasPrefix("."), let (fd, size) = try? FileIO.openForStreaming(folder + "/" + name) else { return false }
             defer { close(fd) }
             guard let head = try? FileIO.read(fd, count: min(size, MediaRegistry.sniffLength), at: 0, path: name) else { return false }
-            return registry.identify(head, fileExtension: FileIO.fileExtension(of: name))?.handler is any LabelWriting
+            let fileExtension = FileIO.fileExtension(of: name)
+            guard let identified = registry.identify(head, fileExtension: fileExtension) else { return false }
+            if identified.handler is any LabelWriting { return true }
+            return explicitText && identified.format.kind == .text && textExtensions.contains(fileExtension.lowercased())
         }
     }
 
     /// Labels every labelable file of `inputFolder` into `outputFolder`, or in place when `outputFolder` is nil.
     func run(inputFolder: String, outputFolder: String?) async throws {
         let registry = labeler.registry
-        let names = try Self.labelable(in: inputFolder, registry: registry)
+        let names = try Self.labelable(in: inputFolder, labeler: labeler)
         guard !names.isEmpty else {
             let formats = registry.formats(with: (any LabelWriting).self).map(\.displayName).joined(separator: ", ")
             throw SigilError(.usage, "no files Sigil labels (\(formats)) in \(inputFolder)")

@@ -24,7 +24,7 @@ struct DemoCommand: AsyncParsableCommand {
         let labeler = try Labeler(policy: policy)
         let verifier = Verifier()
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        let names = try BatchLabeler.labelable(in: examples, registry: labeler.registry)
+        let names = try BatchLabeler.labelable(in: examples, labeler: labeler)
         guard !names.isEmpty else { throw SigilError(.usage, "no sample media in \(examples)") }
 
         var rows: [String] = []

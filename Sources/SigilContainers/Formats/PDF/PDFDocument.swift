@@ -23,6 +23,9 @@ struct PDFDocument {
     let lastXRefOffset: Int
     /// Whether the last section is a cross-reference stream (an update must then write one too).
     let lastSectionIsStream: Bool
+    /// The standard security handler of an encrypted file, once ``unlock()`` opened it: objects are then read
+    /// decrypted.
+    private(set) var security: PDFSecurity?
 
     static let maximumSections = 1_000
     static let maximumStreamSize = 64 << 20
@@ -71,6 +74,17 @@ struct PDFDocument {
         (trailer, lastSectionIsStream) = first!
         xref = table
     }
+
+    /// Opens an encrypted file with the empty user password, so objects read after it are decrypted; does nothing
+    /// for a file without `/Encrypt`.
+    ///
+    /// - Throws: ``SigilError`` when the file needs a user password or a security handler Sigil does not read.
+    mutating func unlock() throws {
+        security = try PDFSecurity.open(self)
+    }
+
+    /// Whether the trailer names an encryption dictionary.
+    var isEncrypted: Bool { trailer["Encrypt"] != nil }
 
     static func lastIndex(of needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
         var i = bytes.count - needle.count
@@ -153,7 +167,11 @@ struct PDFDocument {
     }
 
     /// The dictionary and decoded data of the stream object at `offset` (`n g obj << … >> stream … endstream`).
-    static func indirectStream(at offset: Int, in bytes: [UInt8], resolveLength: ((PDFObject) throws -> Int?)? = nil) throws -> (PDFObject, [UInt8]) {
+    /// `decrypt` gets the stream's dictionary and raw data before its filter is undone.
+    static func indirectStream(
+        at offset: Int, in bytes: [UInt8], resolveLength: ((PDFObject) throws -> Int?)? = nil,
+        decrypt: ((PDFObject, [UInt8]) throws -> [UInt8])? = nil
+    ) throws -> (PDFObject, [UInt8]) {
         var parser = PDFParser(bytes, at: offset)
         guard Int(parser.keyword()) != nil, Int(parser.keyword()) != nil, parser.expect("obj") else {
             throw SigilError.malformed("the PDF object", at: offset, "does not start with 'n g obj'")
@@ -170,7 +188,8 @@ struct PDFDocument {
             throw SigilError.truncated(
                 "the PDF stream at offset \(offset)", at: parser.position, needs: length, remaining: bytes.count - parser.position)
         }
-        let raw = Array(bytes[parser.position..<(parser.position + length)])
+        var raw = Array(bytes[parser.position..<(parser.position + length)])
+        if let decrypt { raw = try decrypt(dictionary, raw) }
         return (dictionary, try decode(raw, dictionary: dictionary, offset: offset))
     }
 
@@ -224,10 +243,11 @@ struct PDFDocument {
         return out
     }
 
-    /// The object `number`, resolved from its location (depth-limited for chained references).
-    func object(_ number: Int) throws -> PDFObject? {
+    /// The object `number`, resolved from its location (depth-limited for chained references); its strings
+    /// decrypted when the file is unlocked, unless `decrypting` is false.
+    func object(_ number: Int, decrypting: Bool = true) throws -> PDFObject? {
         switch xref[number] {
-        case .offset(let offset, _):
+        case .offset(let offset, let generation):
             guard offset >= 0, offset < bytes.count else {
                 throw SigilError.malformed("the PDF cross-reference", at: offset, "places object \(number) past the end of the file")
             }
@@ -235,12 +255,16 @@ struct PDFDocument {
             guard Int(parser.keyword()) == number, Int(parser.keyword()) != nil, parser.expect("obj") else {
                 throw SigilError.malformed("the PDF object \(number)", at: offset, "is not at the offset the cross-reference gives")
             }
-            return try parser.object()
+            let object = try parser.object()
+            guard decrypting, let security, number != security.dictionaryObject else { return object }
+            return try security.decryptStrings(in: object, number: number, generation: generation, offset: offset)
         case .compressed(let stream, let index):
-            guard case .offset(let streamOffset, _) = xref[stream] else {
+            guard case .offset(let streamOffset, let generation) = xref[stream] else {
                 throw SigilError.malformed("the PDF object stream \(stream)", at: 0, "is not in the cross-reference")
             }
-            let (dictionary, data) = try PDFDocument.indirectStream(at: streamOffset, in: bytes, resolveLength: resolveLength)
+            // Strings inside an object stream are not encrypted on their own: the stream is.
+            let (dictionary, data) = try PDFDocument.indirectStream(
+                at: streamOffset, in: bytes, resolveLength: resolveLength, decrypt: streamDecryptor(stream, generation, offset: streamOffset))
             guard let count = dictionary["N"]?.integer, let first = dictionary["First"]?.integer, count >= 0, first >= 0, first <= data.count else {
                 throw SigilError.malformed("the PDF object stream \(stream)", at: streamOffset, "has no valid /N and /First")
             }
@@ -266,16 +290,28 @@ struct PDFDocument {
     }
 
     /// `object`, or the object it refers to.
-    func resolve(_ object: PDFObject?) throws -> PDFObject? {
+    func resolve(_ object: PDFObject?, decrypting: Bool = true) throws -> PDFObject? {
         guard let object else { return nil }
-        if let ref = object.reference { return try self.object(ref.number) }
+        if let ref = object.reference { return try self.object(ref.number, decrypting: decrypting) }
         return object
     }
 
-    /// The stream object `number`: its dictionary and decoded data.
+    /// The stream object `number`: its dictionary and decoded (and decrypted) data.
     func stream(_ number: Int) throws -> (PDFObject, [UInt8])? {
-        guard case .offset(let offset, _) = xref[number] else { return nil }
-        return try PDFDocument.indirectStream(at: offset, in: bytes, resolveLength: resolveLength)
+        guard case .offset(let offset, let generation) = xref[number] else { return nil }
+        return try PDFDocument.indirectStream(
+            at: offset, in: bytes, resolveLength: resolveLength, decrypt: streamDecryptor(number, generation, offset: offset))
+    }
+
+    /// What decrypts stream `number`'s data, when the file is unlocked: cross-reference streams and, with
+    /// `/EncryptMetadata false`, the XMP metadata are stored in the clear.
+    func streamDecryptor(_ number: Int, _ generation: Int, offset: Int) -> ((PDFObject, [UInt8]) throws -> [UInt8])? {
+        guard let security else { return nil }
+        return { dictionary, raw in
+            let type = dictionary["Type"]?.nameValue
+            if type == "XRef" || (type == "Metadata" && !security.encryptsMetadata) { return raw }
+            return try security.decrypt(raw, object: number, generation: generation, stream: true, offset: offset)
+        }
     }
 
     /// The trailer's `/Size`: the next free object number.

@@ -7,7 +7,8 @@ extension MediaFormat {
 /// PG-20258A), read from the Info of the **last** trailer (AigcTotal took the first `/AIGC` of a byte scan, so an
 /// updated file showed its stale label). Sigil writes it as an incremental update (``PDFLabelUpdate``): the
 /// original bytes stay a prefix, signatures over earlier revisions stay valid, and the XMP metadata stream gets
-/// `TC260:AIGC` too. Encrypted PDFs are refused. The essence is everything before Sigil's first update
+/// `TC260:AIGC` too. An encrypted PDF is read and updated when its user password is empty (``PDFSecurity``); one
+/// that needs a password is refused. The essence is everything before Sigil's first update
 /// (decision 0015).
 public struct PDFFormat: LabelReading, LabelWriting, EssenceLocating {
     public init() {}
@@ -18,7 +19,7 @@ public struct PDFFormat: LabelReading, LabelWriting, EssenceLocating {
     }
 
     public func scanLabels(_ bytes: [UInt8], into scan: inout ContainerScan) {
-        let document: PDFDocument
+        var document: PDFDocument
         do {
             document = try PDFDocument(bytes)
         } catch let error as SigilError {
@@ -27,12 +28,21 @@ public struct PDFFormat: LabelReading, LabelWriting, EssenceLocating {
         } catch {
             return
         }
-        if document.trailer["Encrypt"] != nil {
+        do {
+            try document.unlock()
+        } catch let error as SigilError {
             scan.findings.append(
                 Finding(
-                    .encrypted, .error, "the PDF is encrypted: its Info strings are encrypted and Sigil does not decrypt them",
-                    location: "PDF trailer /Encrypt", offset: document.lastXRefOffset))
+                    .encrypted, .error, "\(error.message): its Info strings cannot be read", location: "PDF trailer /Encrypt", offset: error.offset))
             return
+        } catch {
+            return
+        }
+        if document.isEncrypted {
+            scan.findings.append(
+                Finding(
+                    .encrypted, .info, "the PDF is encrypted with an empty user password (permissions only): Sigil read it as viewers open it",
+                    location: "PDF trailer /Encrypt", offset: document.lastXRefOffset))
         }
         checkLinearization(bytes, into: &scan)
         checkSignature(document, into: &scan)
@@ -112,7 +122,8 @@ public struct PDFFormat: LabelReading, LabelWriting, EssenceLocating {
 }
 
 extension Finding.Code {
-    /// An encrypted PDF: its Info strings cannot be read.
+    /// An encrypted PDF: an error when it needs a user password (its Info strings cannot be read), information when
+    /// its user password is empty.
     public static let encrypted = Finding.Code("encrypted")
     /// A linearized PDF updated since it was linearized.
     public static let linearizationLost = Finding.Code("linearization-lost")

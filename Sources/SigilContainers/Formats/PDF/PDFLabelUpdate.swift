@@ -9,14 +9,15 @@ enum PDFLabelUpdate {
 
     /// The bytes to append to `bytes`, or nil when the last trailer's Info already holds `label` (and the XMP).
     ///
-    /// - Throws: ``SigilError`` for an encrypted PDF, a damaged cross-reference, or a trailer without `/Root`.
+    /// An encrypted file opened with its empty user password gets an update encrypted the same way (its new strings
+    /// and the XMP stream with their objects' keys, the trailer naming the same `/Encrypt` and `/ID`).
+    ///
+    /// - Throws: ``SigilError`` for a PDF that needs a user password, a damaged cross-reference, or a trailer
+    ///   without `/Root`.
     static func update(_ label: LabelAssignment, for bytes: [UInt8]) throws -> [UInt8]? {
-        let document = try PDFDocument(bytes)
-        if document.trailer["Encrypt"] != nil {
-            throw SigilError(
-                .unsupportedFormat, "the PDF is encrypted; Sigil does not decrypt PDFs, so it cannot write the label into its Info dictionary",
-                offset: document.lastXRefOffset)
-        }
+        var document = try PDFDocument(bytes)
+        try document.unlock()
+        let security = document.security
         guard let root = document.trailer["Root"]?.reference else {
             throw SigilError.malformed("the PDF trailer", at: document.lastXRefOffset, "has no /Root reference")
         }
@@ -39,10 +40,13 @@ enum PDFLabelUpdate {
         }
         if currentLabel != label.json || info == nil {
             var body = Array("<<".utf8)
+            // Encrypted strings are written again under the new object's key (they were read decrypted).
+            let encrypting = { (plain: [UInt8]) in security?.encrypt(plain, object: infoNumber, generation: infoGeneration, stream: false) ?? plain }
             for entry in oldEntries where entry.key != "AIGC" {
-                body += Array("/\(encodeName(entry.key)) ".utf8) + entry.raw
+                body += Array("/\(encodeName(entry.key)) ".utf8) + (security == nil ? entry.raw : entry.value.written(strings: encrypting))
             }
-            body += Array("/AIGC ".utf8) + PDFObject.textString(label.json) + Array(">>".utf8)
+            let aigc = security == nil ? PDFObject.textString(label.json) : PDFObject.hexString(encrypting(PDFObject.textBytes(label.json)))
+            body += Array("/AIGC ".utf8) + aigc + Array(">>".utf8)
             objects.append((infoNumber, infoGeneration, body))
         }
 
@@ -51,7 +55,10 @@ enum PDFLabelUpdate {
             case .offset(_, let generation) = document.xref[metadata.number], let (_, packet) = try? document.stream(metadata.number),
             let edited = try? XMPEditor.apply(LabelWriter.assignments(label), to: packet, site: "PDF XMP metadata", offset: 0), edited != packet
         {
-            let body = Array("<</Type/Metadata/Subtype/XML/Length \(edited.count)>>stream\n".utf8) + edited + Array("\nendstream".utf8)
+            let data =
+                security.map { $0.encryptsMetadata ? $0.encrypt(edited, object: metadata.number, generation: generation, stream: true) : edited }
+                ?? edited
+            let body = Array("<</Type/Metadata/Subtype/XML/Length \(data.count)>>stream\n".utf8) + data + Array("\nendstream".utf8)
             objects.append((metadata.number, generation, body))
         }
         guard !objects.isEmpty else { return nil }
@@ -66,6 +73,9 @@ enum PDFLabelUpdate {
         }
         var trailer = "/Root \(root.number) \(root.generation) R/Info \(infoNumber) \(infoGeneration) R/Prev \(document.lastXRefOffset)"
         if let id = document.trailer.entries?.first(where: { $0.key == "ID" }) { trailer += "/ID " + String(decoding: id.raw, as: UTF8.self) }
+        if let encrypt = document.trailer.entries?.first(where: { $0.key == "Encrypt" }) {
+            trailer += "/Encrypt " + String(decoding: encrypt.raw, as: UTF8.self)
+        }
         if document.lastSectionIsStream {
             let streamNumber = nextNumber
             nextNumber += 1

@@ -62,16 +62,49 @@ indirect enum PDFObject: Sendable, Hashable {
     /// A PDF text string for `text`: a literal string of its ASCII bytes, or UTF-16BE with a BOM as a hex string
     /// when it holds anything else.
     static func textString(_ text: String) -> [UInt8] {
-        if text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) {
+        let bytes = textBytes(text)
+        guard bytes.first == 0xFE else {
             var out: [UInt8] = [UInt8(ascii: "(")]
-            for b in text.utf8 {
+            for b in bytes {
                 if b == UInt8(ascii: "(") || b == UInt8(ascii: ")") || b == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
                 out.append(b)
             }
             return out + [UInt8(ascii: ")")]
         }
-        let units = [UInt8]([0xFE, 0xFF]) + text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
-        return Array(("<" + units.map { ($0 < 16 ? "0" : "") + String($0, radix: 16, uppercase: true) }.joined() + ">").utf8)
+        return hexString(bytes)
+    }
+
+    /// The bytes of the PDF text string for `text`: its ASCII bytes, or UTF-16BE after a BOM.
+    static func textBytes(_ text: String) -> [UInt8] {
+        if text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) { return Array(text.utf8) }
+        return [0xFE, 0xFF] + text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+    }
+
+    /// `bytes` as a hex string, `<…>`.
+    static func hexString(_ bytes: [UInt8]) -> [UInt8] {
+        let digits = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = [UInt8(ascii: "<")]
+        out.reserveCapacity(bytes.count * 2 + 2)
+        for b in bytes { out += [digits[Int(b >> 4)], digits[Int(b & 0x0F)]] }
+        return out + [UInt8(ascii: ">")]
+    }
+
+    /// The object written out again, each string passed through `string` first (to encrypt it for the object that
+    /// will hold it) and written in hex.
+    func written(strings string: ([UInt8]) -> [UInt8]) -> [UInt8] {
+        switch self {
+        case .null: return Array("null".utf8)
+        case .bool(let value): return Array((value ? "true" : "false").utf8)
+        case .number(let text): return Array(text.utf8)
+        case .string(let bytes): return Self.hexString(string(bytes))
+        case .name(let name): return Array("/\(PDFLabelUpdate.encodeName(name))".utf8)
+        case .array(let items):
+            return [UInt8(ascii: "[")] + Array(items.map { $0.written(strings: string) }.joined(separator: [0x20])) + [UInt8(ascii: "]")]
+        case .dictionary(let entries):
+            return Array("<<".utf8) + entries.flatMap { Array("/\(PDFLabelUpdate.encodeName($0.key)) ".utf8) + $0.value.written(strings: string) }
+                + Array(">>".utf8)
+        case .reference(let number, let generation): return Array("\(number) \(generation) R".utf8)
+        }
     }
 }
 
