@@ -15,6 +15,33 @@ enum ZIPWriter {
         return (entry, compressed)
     }
 
+    /// Plans `rewritten` parts (each an entry of `archive` and its new contents, deflated like the old entry) into
+    /// `plan`, each in its entry's place, and returns every entry of `archive` as the new directory must list it: the
+    /// rewritten ones anew, all at their offsets after the plan.
+    static func rewrite(_ rewritten: [(ZIPEntry, [UInt8])], of archive: ZIPArchive, into plan: inout EditPlan) throws -> [ZIPEntry] {
+        var replaced: [Int: ZIPEntry] = [:]
+        for (old, contents) in rewritten {
+            let (entry, compressed) = try entry(old.name, contents: contents, like: old)
+            plan.replace(old.record, with: localRecord(entry, compressed: compressed))
+            replaced[old.localOffset] = entry
+        }
+        let edits = plan
+        return archive.entries.map { old -> ZIPEntry in
+            var entry = replaced[old.localOffset] ?? old
+            entry.localOffset = edits.newOffset(of: old.localOffset)
+            return entry
+        }
+    }
+
+    /// A new entry named `name` holding `contents` stored (method 0), dated at the DOS epoch (1980-01-01 00:00) so that
+    /// the same contents always give the same record; its offsets are left for the caller to place.
+    static func storedEntry(_ name: String, contents: [UInt8]) -> ZIPEntry {
+        ZIPEntry(
+            nameBytes: Array(name.utf8), versionMadeBy: 20, versionNeeded: 10, flags: 0, method: 0, modifiedTime: 0, modifiedDate: 0x0021,
+            crc32: Zlib.crc32(contents), compressedSize: contents.count, uncompressedSize: contents.count, extra: [], comment: [],
+            internalAttributes: 0, externalAttributes: 0, localOffset: 0, dataOffset: 0, record: 0..<0, isZIP64: false)
+    }
+
     /// The local record of a new entry: header, name, data.
     static func localRecord(_ entry: ZIPEntry, compressed: [UInt8]) -> [UInt8] {
         var out = ZIPArchive.localSignature
