@@ -2,13 +2,15 @@
 /// no data descriptor), and a central directory with its end records, ZIP64 where a size, an offset or the entry
 /// count needs it. Copied entries keep their local records; only their central records are written anew.
 enum ZIPWriter {
-    /// A new entry named like `model` (its time, attributes and name encoding kept), holding `contents` deflated.
+    /// A new entry named like `model` (its time, attributes and name encoding kept), holding `contents` deflated, or
+    /// stored when `model` is stored (a package of stored parts stays one: c2pa-rs 0.91 hashes only stored ones).
     /// Its ``ZIPEntry/localOffset`` and ``ZIPEntry/record`` are left for the caller to place.
     static func entry(_ name: String, contents: [UInt8], like model: ZIPEntry?) throws -> (entry: ZIPEntry, compressed: [UInt8]) {
-        let compressed = try Zlib.deflateRaw(contents)
+        let stored = model?.method == 0
+        let compressed = stored ? contents : try Zlib.deflateRaw(contents)
         let entry = ZIPEntry(
             nameBytes: Array(name.utf8), versionMadeBy: model?.versionMadeBy ?? 20, versionNeeded: 20, flags: (model?.flags ?? 0) & 0x0800,
-            method: 8, modifiedTime: model?.modifiedTime ?? 0, modifiedDate: model?.modifiedDate ?? 0x0021, crc32: Zlib.crc32(contents),
+            method: stored ? 0 : 8, modifiedTime: model?.modifiedTime ?? 0, modifiedDate: model?.modifiedDate ?? 0x0021, crc32: Zlib.crc32(contents),
             compressedSize: compressed.count, uncompressedSize: contents.count, extra: [], comment: model?.comment ?? [],
             internalAttributes: model?.internalAttributes ?? 0, externalAttributes: model?.externalAttributes ?? 0,
             localOffset: 0, dataOffset: 0, record: 0..<0, isZIP64: false)
