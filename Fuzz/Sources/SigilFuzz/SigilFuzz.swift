@@ -39,6 +39,11 @@ private func fuzzHandler(_ handler: any MediaFormatHandler, _ bytes: [UInt8]) {
             _ = try? carrier.embedManifestStore(Array(bytes.prefix(64)), into: removed)
         }
     }
+    if let collection = handler as? any ManifestCollectionLocating, let parts = try? collection.manifestCollection(in: bytes) {
+        for range in parts.parts.map(\.range) + parts.directory where range.lowerBound < 0 || range.upperBound > bytes.count {
+            fatalError("\(handler.formats[0].id): a collection range \(range) outside the \(bytes.count)-byte input")
+        }
+    }
     let assignment = LabelAssignment(json: label, wrappedJSON: "{\"AIGC\":\(label)}", extra: extra)
     if let writer = handler as? any LabelWriting, let written = try? writer.writeLabel(assignment, into: bytes) {
         var again = ContainerScan(format: handler.formats.first)

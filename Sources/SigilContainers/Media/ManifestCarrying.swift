@@ -15,6 +15,34 @@ public struct EmbeddedManifestStore: Sendable, Hashable {
     }
 }
 
+/// What a `c2pa.hash.collection.data` assertion covers in a ZIP-based asset: each entry but the manifest store's,
+/// from its local header to the end of its data (and data descriptor), and the central directory through the end
+/// records without the 4-byte CRC-32 field of the manifest entry's central record (that CRC changes when the store is
+/// signed; its size does not). Facts from c2pa-rs 0.91 (`zip_io.rs`), checked against its reader (decision 0207).
+public struct ManifestCollection: Sendable, Hashable {
+    /// One hashed part: the URI the assertion names it by and the bytes its hash covers.
+    public struct Part: Sendable, Hashable {
+        /// The entry name without a trailing `/` (a directory entry) and with `\` as `/`.
+        public var uri: String
+        /// The entry's local record: header, name, extra field, data, data descriptor.
+        public var range: Range<Int>
+        public init(uri: String, range: Range<Int>) {
+            self.uri = uri
+            self.range = range
+        }
+    }
+
+    /// Every part but the manifest store's, in central-directory order.
+    public var parts: [Part]
+    /// The central-directory bytes the `zip_central_directory_hash` covers, in order.
+    public var directory: [Range<Int>]
+
+    public init(parts: [Part], directory: [Range<Int>]) {
+        self.parts = parts
+        self.directory = directory
+    }
+}
+
 /// Byte helpers the formats' manifest carriers share.
 enum ManifestStoreBytes {
     /// The JUMBF type UUID of a C2PA manifest store: `c2pa` followed by the ISO JUMBF suffix.

@@ -94,6 +94,19 @@ extension ManifestCarrying {
     public var embedsManifests: Bool { true }
 }
 
+/// A manifest-carrying format whose manifests bind to its content with a `c2pa.hash.collection.data` assertion
+/// (C2PA 2.x, "Embedding manifests into ZIP-based formats") instead of a data hash: the format is a collection of
+/// named parts (a ZIP archive), each hashed on its own, and its directory hashed beside them. A format that adopts
+/// this protocol is signed and validated with the collection hash; every other ``ManifestCarrying`` format with the
+/// data hash.
+public protocol ManifestCollectionLocating: ManifestCarrying {
+    /// The parts and directory bytes a collection hash covers in `bytes`, which may hold a manifest store.
+    ///
+    /// - Throws: ``SigilError`` for a damaged container, or a part name that is not a relative URI, or two parts with
+    ///   one name (a hash per name could not tell them apart).
+    func manifestCollection(in bytes: [UInt8]) throws -> ManifestCollection
+}
+
 /// What a label writer writes: the Annex E JSON (bare, for keyed sites), the wrapped `{"AIGC":{…}}` form (for
 /// sites without a key), and extra XMP properties where the format carries XMP (Sigil's record of the visible
 /// label).

@@ -5,8 +5,10 @@ import Foundation
 /// Signs an asset with a C2PA manifest (spec 2.2, claim v2) and embeds the store where c2pa-rs looks for it.
 ///
 /// The manifest holds `c2pa.actions.v2` (`c2pa.created`, digitalSourceType trainedAlgorithmicMedia, softwareAgent),
-/// the GB 45438 AIGC label (``AIGCAssertion``, when given) and a `c2pa.hash.data` hard binding whose one exclusion
-/// covers exactly the embedded store container; all three are `created_assertions`. The claim is signed ES256 with
+/// the GB 45438 AIGC label (``AIGCAssertion``, when given) and a hard binding: `c2pa.hash.data` whose one exclusion
+/// covers exactly the embedded store container, or for a ZIP-based format (a ``ManifestCollectionLocating`` carrier:
+/// OOXML) `c2pa.hash.collection.data` over its entries and central directory (decision 0207); all three are
+/// `created_assertions`. The claim is signed ES256 with
 /// the certificate chain in the protected header.
 ///
 /// ```swift
@@ -38,7 +40,7 @@ public struct C2PASigner: Sendable {
         public var manifestLabel: String
         /// The embedded store.
         public var store: [UInt8]
-        /// The container bytes the data hash excludes.
+        /// Where the store lies in the asset: the container bytes a data hash excludes (for a ZIP, the entry's data).
         public var exclusion: Range<Int>
     }
 
@@ -67,22 +69,34 @@ public struct C2PASigner: Sendable {
         let label = "urn:c2pa:" + manifestID.uuidString.lowercased()
         let instanceID = "xmp:iid:" + UUID().uuidString.lowercased()
         let zeroHash = [UInt8](repeating: 0, count: 32)
+        let collecting = carrier as? any ManifestCollectionLocating
+
+        // The hard binding of an asset with a store placed in it: a ZIP's collection hash (which covers neither the
+        // store nor its CRC, so zeros and the signed store give the same one), or the data hash excluding the store,
+        // computed only for the final pass.
+        func binding(_ placed: (bytes: [UInt8], containerRange: Range<Int>), final: Bool) throws -> HardBinding {
+            if let collecting {
+                return ("c2pa.hash.collection.data", CollectionHash.assertion(try collecting.manifestCollection(in: placed.bytes), in: placed.bytes))
+            }
+            let hash = final ? DataHash.compute(placed.bytes, excluding: [placed.containerRange], alg: "sha256") ?? zeroHash : zeroHash
+            return ("c2pa.hash.data", Self.dataHash(exclusion: placed.containerRange, hash: hash))
+        }
 
         // The container length depends on the store length, which depends (through CBOR integer widths) on the
-        // exclusion: iterate with placeholder hash and signature (both fixed-size) until the length is stable.
-        var storeLength = try build(label: label, instanceID: instanceID, exclusion: 0..<0, hash: zeroHash, content: content, now: now, sign: false)
-            .count
+        // binding: iterate with placeholder hash and signature (both fixed-size) until the length is stable.
+        var storeLength = try build(
+            label: label, instanceID: instanceID, binding: try binding((base, 0..<0), final: false), content: content, now: now, sign: false
+        ).count
         for _ in 0..<8 {
             let placed = try carrier.embedManifestStore([UInt8](repeating: 0, count: storeLength), into: base)
-            let probe = try build(
-                label: label, instanceID: instanceID, exclusion: placed.containerRange, hash: zeroHash, content: content, now: now, sign: false)
+            var bound = try binding(placed, final: false)
+            let probe = try build(label: label, instanceID: instanceID, binding: bound, content: content, now: now, sign: false)
             guard probe.count == storeLength else {
                 storeLength = probe.count
                 continue
             }
-            let hash = DataHash.compute(placed.bytes, excluding: [placed.containerRange], alg: "sha256") ?? zeroHash
-            let store = try build(
-                label: label, instanceID: instanceID, exclusion: placed.containerRange, hash: hash, content: content, now: now, sign: true)
+            if collecting == nil { bound = try binding(placed, final: true) }
+            let store = try build(label: label, instanceID: instanceID, binding: bound, content: content, now: now, sign: true)
             guard store.count == storeLength else { break }
             let final = try carrier.embedManifestStore(store, into: base)
             guard final.containerRange == placed.containerRange else { break }
@@ -91,21 +105,28 @@ public struct C2PASigner: Sendable {
         throw SigilError(.c2pa, "the manifest store size did not converge while embedding it in \(format.displayName)")
     }
 
-    /// The manifest store for one asset.
-    func build(label: String, instanceID: String, exclusion: Range<Int>, hash: [UInt8], content: Content, now: Date, sign: Bool) throws -> [UInt8] {
-        var assertions: [(label: String, box: [UInt8])] = []
-        assertions.append(("c2pa.actions.v2", JUMBFBuilder.cborAssertion(label: "c2pa.actions.v2", actions(content, now: now))))
-        if let aigc = content.label {
-            assertions.append((AIGCAssertion.label, JUMBFBuilder.cborAssertion(label: AIGCAssertion.label, AIGCAssertion.cbor(for: aigc))))
-        }
-        let dataHash: CBOR = .map([
+    /// A hard-binding assertion: its label and CBOR value.
+    typealias HardBinding = (label: String, value: CBOR)
+
+    /// The `c2pa.hash.data` assertion whose one exclusion is the store container.
+    static func dataHash(exclusion: Range<Int>, hash: [UInt8]) -> CBOR {
+        .map([
             .init("exclusions", .array([.map([.init("start", .int(exclusion.lowerBound)), .init("length", .int(exclusion.count))])])),
             .init("name", "jumbf manifest"),
             .init("alg", "sha256"),
             .init("hash", .bytes(hash)),
             .init("pad", .bytes([])),
         ])
-        assertions.append(("c2pa.hash.data", JUMBFBuilder.cborAssertion(label: "c2pa.hash.data", dataHash)))
+    }
+
+    /// The manifest store for one asset.
+    func build(label: String, instanceID: String, binding: HardBinding, content: Content, now: Date, sign: Bool) throws -> [UInt8] {
+        var assertions: [(label: String, box: [UInt8])] = []
+        assertions.append(("c2pa.actions.v2", JUMBFBuilder.cborAssertion(label: "c2pa.actions.v2", actions(content, now: now))))
+        if let aigc = content.label {
+            assertions.append((AIGCAssertion.label, JUMBFBuilder.cborAssertion(label: AIGCAssertion.label, AIGCAssertion.cbor(for: aigc))))
+        }
+        assertions.append((binding.label, JUMBFBuilder.cborAssertion(label: binding.label, binding.value)))
 
         let created: [CBOR] = assertions.map { assertion in
             // A hashed URI covers the superbox without its 8-byte header.

@@ -348,6 +348,8 @@ struct ManifestValidation {
             checkDataHash(value, alg: binding.alg, url: url, report: &report)
         case "c2pa.hash.boxes":
             BoxHash.check(value, alg: binding.alg, asset: asset, format: format, store: embedded, url: url, report: &report)
+        case "c2pa.hash.collection.data":
+            CollectionHash.check(value, alg: binding.alg, asset: asset, format: format, registry: options.registry, url: url, report: &report)
         case "c2pa.hash.bmff", "c2pa.hash.bmff.v2", "c2pa.hash.bmff.v3":
             BMFFHash.check(value, label: Self.baseLabel(binding.label), alg: binding.alg, asset: asset, url: url, report: &report)
         default:

@@ -20,8 +20,9 @@ extension MediaFormat {
 /// (TC260 PG-20258A). Labeling rewrites that part (created with its content-type override and package
 /// relationship when absent, merged when other properties exist), `[Content_Types].xml` and `_rels/.rels` when
 /// they need an addition, and the central directory; every other entry's local record, compressed bytes included,
-/// is copied unchanged (decision 0014). The essence is those other entries' records.
-public struct OOXMLFormat: LabelReading, StreamingLabelWriting, EssenceLocating {
+/// is copied unchanged (decision 0014). The essence is those other entries' records. A C2PA manifest store is the
+/// stored entry `META-INF/content_credential.c2pa`, bound by a collection hash (decision 0207); it is not essence.
+public struct OOXMLFormat: LabelReading, StreamingLabelWriting, EssenceLocating, ManifestCollectionLocating {
     public init() {}
     public var formats: [MediaFormat] { [.ooxml] }
 
@@ -121,11 +122,20 @@ public struct OOXMLFormat: LabelReading, StreamingLabelWriting, EssenceLocating 
     public func essenceRanges(in source: any ByteSource) throws -> [Range<Int>] {
         let archive = try ZIPArchive(source)
         let custom = (try? OOXMLLabelEdits(source).customName) ?? OOXMLParts.defaultCustomName
-        let rewritten: Set<String> = [OOXMLParts.contentTypesName, OOXMLParts.relationshipsName, custom]
+        let rewritten: Set<String> = [OOXMLParts.contentTypesName, OOXMLParts.relationshipsName, custom, OOXMLManifestCarrier.path]
         let ranges = archive.entries.filter { !rewritten.contains($0.name) }.map(\.record).sorted { $0.lowerBound < $1.lowerBound }
         guard !ranges.isEmpty else { throw SigilError(.malformed, "the OOXML package has no parts besides its metadata", offset: 0) }
         return ranges
     }
+}
+
+extension OOXMLFormat {
+    public func findManifestStores(in bytes: [UInt8]) throws -> [EmbeddedManifestStore] { try OOXMLManifestCarrier.find(bytes) }
+    public func removeManifestStores(from bytes: [UInt8]) throws -> [UInt8] { try OOXMLManifestCarrier.remove(bytes) }
+    public func embedManifestStore(_ store: [UInt8], into bytes: [UInt8]) throws -> (bytes: [UInt8], containerRange: Range<Int>) {
+        try OOXMLManifestCarrier.embed(store, into: bytes)
+    }
+    public func manifestCollection(in bytes: [UInt8]) throws -> ManifestCollection { try OOXMLManifestCarrier.collection(bytes) }
 }
 
 extension Finding.Code {

@@ -51,17 +51,7 @@ struct OOXMLLabelEdits {
         var plan = EditPlan(sourceLength: source.count)
         guard !rewritten.isEmpty || !added.isEmpty else { return plan }
 
-        var replaced: [Int: ZIPEntry] = [:]
-        for (old, contents) in rewritten {
-            let (entry, compressed) = try ZIPWriter.entry(old.name, contents: contents, like: old)
-            plan.replace(old.record, with: ZIPWriter.localRecord(entry, compressed: compressed))
-            replaced[old.localOffset] = entry
-        }
-        var entries = archive.entries.map { old -> ZIPEntry in
-            var entry = replaced[old.localOffset] ?? old
-            entry.localOffset = plan.newOffset(of: old.localOffset)
-            return entry
-        }
+        var entries = try ZIPWriter.rewrite(rewritten, of: archive, into: &plan)
         var tail: [UInt8] = []
         let tailStart = plan.newOffset(of: archive.directoryOffset)
         for (name, contents) in added {

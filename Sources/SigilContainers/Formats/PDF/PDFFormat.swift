@@ -8,9 +8,10 @@ extension MediaFormat {
 /// updated file showed its stale label). Sigil writes it as an incremental update (``PDFLabelUpdate``): the
 /// original bytes stay a prefix, signatures over earlier revisions stay valid, and the XMP metadata stream gets
 /// `TC260:AIGC` too. An encrypted PDF is read and updated when its user password is empty (``PDFSecurity``); one
-/// that needs a password is refused. The essence is everything before Sigil's first update
-/// (decision 0015).
-public struct PDFFormat: LabelReading, LabelWriting, EssenceLocating {
+/// that needs a password is refused. The essence is everything before Sigil's first update (decision 0015). A C2PA
+/// manifest store is an embedded file named by the catalog's `/AF`, added in an update of its own
+/// (``PDFManifestCarrier``, decision 0207).
+public struct PDFFormat: LabelReading, LabelWriting, EssenceLocating, ManifestCarrying {
     public init() {}
     public var formats: [MediaFormat] { [.pdf] }
 
@@ -115,9 +116,15 @@ public struct PDFFormat: LabelReading, LabelWriting, EssenceLocating {
 
     public func essenceRanges(in source: any ByteSource) throws -> [Range<Int>] {
         let bytes = try source.read(0..<source.count)
-        let marker = Array("\n\(PDFLabelUpdate.marker)\n".utf8)
-        let end = bytes.firstIndex(of: marker) ?? bytes.count
+        let markers = [PDFLabelUpdate.marker, PDFManifestCarrier.marker].map { Array("\n\($0)\n".utf8) }
+        let end = markers.compactMap { bytes.firstIndex(of: $0) }.min() ?? bytes.count
         return [0..<end]
+    }
+
+    public func findManifestStores(in bytes: [UInt8]) throws -> [EmbeddedManifestStore] { try PDFManifestCarrier.find(bytes) }
+    public func removeManifestStores(from bytes: [UInt8]) throws -> [UInt8] { try PDFManifestCarrier.remove(bytes) }
+    public func embedManifestStore(_ store: [UInt8], into bytes: [UInt8]) throws -> (bytes: [UInt8], containerRange: Range<Int>) {
+        try PDFManifestCarrier.embed(store, into: bytes)
     }
 }
 

@@ -63,7 +63,19 @@ enum PDFLabelUpdate {
         }
         guard !objects.isEmpty else { return nil }
 
-        let base = bytes.count
+        return section(
+            marker: marker, objects: objects, document: document, root: root, info: (infoNumber, infoGeneration), nextNumber: nextNumber)
+    }
+
+    /// An incremental update appended to `document`'s bytes: a line with `marker`, `objects`, and a cross-reference
+    /// section of the kind the file's last one is (a table, or a stream taking the next object number) whose trailer
+    /// names `root`, `info`, the previous section and the file's `/ID`.
+    static func section(
+        marker: String, objects: [(number: Int, generation: Int, body: [UInt8])], document: PDFDocument, root: (number: Int, generation: Int),
+        info: (number: Int, generation: Int)?, nextNumber first: Int
+    ) -> [UInt8] {
+        var nextNumber = first
+        let base = document.bytes.count
         // A line break of its own before the marker, so the original ends exactly where the marker's line starts.
         var out = Array("\n\(marker)\n".utf8)
         var offsets: [(number: Int, generation: Int, offset: Int)] = []
@@ -71,7 +83,9 @@ enum PDFLabelUpdate {
             offsets.append((object.number, object.generation, base + out.count))
             out += Array("\(object.number) \(object.generation) obj\n".utf8) + object.body + Array("\nendobj\n".utf8)
         }
-        var trailer = "/Root \(root.number) \(root.generation) R/Info \(infoNumber) \(infoGeneration) R/Prev \(document.lastXRefOffset)"
+        var trailer = "/Root \(root.number) \(root.generation) R"
+        if let info { trailer += "/Info \(info.number) \(info.generation) R" }
+        trailer += "/Prev \(document.lastXRefOffset)"
         if let id = document.trailer.entries?.first(where: { $0.key == "ID" }) { trailer += "/ID " + String(decoding: id.raw, as: UTF8.self) }
         if let encrypt = document.trailer.entries?.first(where: { $0.key == "Encrypt" }) {
             trailer += "/Encrypt " + String(decoding: encrypt.raw, as: UTF8.self)

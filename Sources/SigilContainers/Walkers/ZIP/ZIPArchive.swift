@@ -123,7 +123,7 @@ struct ZIPArchive: Sendable {
             uncompressedSize: directory.u32le(at + 24), extra: [],
             comment: Array(directory[extraRange.upperBound..<(extraRange.upperBound + commentLength)]),
             internalAttributes: UInt16(directory.u16le(at + 36)), externalAttributes: UInt32(directory.u32le(at + 38)),
-            localOffset: directory.u32le(at + 42), dataOffset: 0, record: 0..<0, isZIP64: false)
+            localOffset: directory.u32le(at + 42), dataOffset: 0, record: 0..<0, isZIP64: false, centralOffset: base + at)
         // Extra fields: the ZIP64 one (0x0001) supplies, in order, the sizes and offset whose 32-bit fields are all ones.
         var e = extraRange.lowerBound
         while e + 4 <= extraRange.upperBound {

@@ -26,6 +26,8 @@ struct ZIPEntry: Sendable, Hashable {
     var record: Range<Int>
     /// Whether the entry used ZIP64 fields.
     var isZIP64: Bool
+    /// Where the entry's central-directory record starts (0 for an entry read from its local header or not yet written).
+    var centralOffset = 0
 
     var name: String { String(decoding: nameBytes, as: UTF8.self) }
     /// The compressed bytes.

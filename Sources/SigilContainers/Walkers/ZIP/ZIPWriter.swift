@@ -2,17 +2,46 @@
 /// no data descriptor), and a central directory with its end records, ZIP64 where a size, an offset or the entry
 /// count needs it. Copied entries keep their local records; only their central records are written anew.
 enum ZIPWriter {
-    /// A new entry named like `model` (its time, attributes and name encoding kept), holding `contents` deflated.
+    /// A new entry named like `model` (its time, attributes and name encoding kept), holding `contents` deflated, or
+    /// stored when `model` is stored (a package of stored parts stays one: c2pa-rs 0.91 hashes only stored ones).
     /// Its ``ZIPEntry/localOffset`` and ``ZIPEntry/record`` are left for the caller to place.
     static func entry(_ name: String, contents: [UInt8], like model: ZIPEntry?) throws -> (entry: ZIPEntry, compressed: [UInt8]) {
-        let compressed = try Zlib.deflateRaw(contents)
+        let stored = model?.method == 0
+        let compressed = stored ? contents : try Zlib.deflateRaw(contents)
         let entry = ZIPEntry(
             nameBytes: Array(name.utf8), versionMadeBy: model?.versionMadeBy ?? 20, versionNeeded: 20, flags: (model?.flags ?? 0) & 0x0800,
-            method: 8, modifiedTime: model?.modifiedTime ?? 0, modifiedDate: model?.modifiedDate ?? 0x0021, crc32: Zlib.crc32(contents),
+            method: stored ? 0 : 8, modifiedTime: model?.modifiedTime ?? 0, modifiedDate: model?.modifiedDate ?? 0x0021, crc32: Zlib.crc32(contents),
             compressedSize: compressed.count, uncompressedSize: contents.count, extra: [], comment: model?.comment ?? [],
             internalAttributes: model?.internalAttributes ?? 0, externalAttributes: model?.externalAttributes ?? 0,
             localOffset: 0, dataOffset: 0, record: 0..<0, isZIP64: false)
         return (entry, compressed)
+    }
+
+    /// Plans `rewritten` parts (each an entry of `archive` and its new contents, deflated like the old entry) into
+    /// `plan`, each in its entry's place, and returns every entry of `archive` as the new directory must list it: the
+    /// rewritten ones anew, all at their offsets after the plan.
+    static func rewrite(_ rewritten: [(ZIPEntry, [UInt8])], of archive: ZIPArchive, into plan: inout EditPlan) throws -> [ZIPEntry] {
+        var replaced: [Int: ZIPEntry] = [:]
+        for (old, contents) in rewritten {
+            let (entry, compressed) = try entry(old.name, contents: contents, like: old)
+            plan.replace(old.record, with: localRecord(entry, compressed: compressed))
+            replaced[old.localOffset] = entry
+        }
+        let edits = plan
+        return archive.entries.map { old -> ZIPEntry in
+            var entry = replaced[old.localOffset] ?? old
+            entry.localOffset = edits.newOffset(of: old.localOffset)
+            return entry
+        }
+    }
+
+    /// A new entry named `name` holding `contents` stored (method 0), dated at the DOS epoch (1980-01-01 00:00) so that
+    /// the same contents always give the same record; its offsets are left for the caller to place.
+    static func storedEntry(_ name: String, contents: [UInt8]) -> ZIPEntry {
+        ZIPEntry(
+            nameBytes: Array(name.utf8), versionMadeBy: 20, versionNeeded: 10, flags: 0, method: 0, modifiedTime: 0, modifiedDate: 0x0021,
+            crc32: Zlib.crc32(contents), compressedSize: contents.count, uncompressedSize: contents.count, extra: [], comment: [],
+            internalAttributes: 0, externalAttributes: 0, localOffset: 0, dataOffset: 0, record: 0..<0, isZIP64: false)
     }
 
     /// The local record of a new entry: header, name, data.
