@@ -52,3 +52,11 @@ if ! "$venv/bin/python" -c 'import c2pa' >/dev/null 2>&1; then
     && "$venv/bin/pip" install --quiet --disable-pip-version-check "c2pa-python==0.38.1" >/dev/null 2>&1 \
     || echo "note: the C2PA oracle (c2pa-python) could not be installed; its interop tests will be skipped" >&2
 fi
+# The document libraries users read labeled documents with (IndependentReaderTests), at the versions
+# ../shared/bench/requirements.txt pins, into the same venv.
+if ! "$venv/bin/python" -c 'import docx, openpyxl, pptx, pikepdf, yaml' >/dev/null 2>&1; then
+  { [ -x "$venv/bin/python" ] || python3 -m venv "$venv"; } \
+    && "$venv/bin/pip" install --quiet --disable-pip-version-check \
+      "pikepdf==10.18.0" "PyYAML==6.0.4" "python-docx==1.2.0" "openpyxl==3.1.5" "python-pptx==1.0.2" >/dev/null 2>&1 \
+    || echo "note: the document libraries could not be installed; the independent-reader tests will be skipped" >&2
+fi
