@@ -206,6 +206,26 @@ struct ChatProxyAPITests {
         }
     }
 
+    @Test("an upstream silent past chatUpstreamTimeoutSeconds is 502 before its answer and breaks off a stream with the label")
+    func silenceIsCut() async throws {
+        try await Self.withProxy({ $0.chatUpstreamTimeoutSeconds = 2 }) { client, harness, log in
+            defer { log.release() }
+            let silent = try await client.post("/v1/chat/completions", Self.request("silent"), type: "application/json", token: harness.labelToken)
+            #expect(silent.status == .badGateway)
+            #expect(try silent.errorCode() == "upstream-unreachable")
+            #expect(silent.text.contains("sent nothing for 2 s"))
+            let stream = try await client.post(
+                "/v1/chat/completions?position=both", Self.request("silent-stream", stream: true), type: "application/json",
+                token: harness.labelToken)
+            #expect(stream.status == .ok)
+            // What the upstream sent before it fell silent, then the end label, the reason and the record.
+            let payloads = Self.payloads(stream.text)
+            #expect(payloads.first == String(ModelServer.cannedEvents[0].dropFirst(6).dropLast(2)))
+            #expect(payloads.last?.contains("\\n\\n本内容由人工智能生成") == true)
+            #expect(stream.text.contains("sent nothing for 2 s\"}\n\n: sigil-record {"))
+        }
+    }
+
     @Test("a client that leaves mid-stream cancels the upstream request", .timeLimit(.minutes(3)))
     func clientDisconnectCancelsUpstream() async throws {
         try await Self.withProxy { client, harness, log in

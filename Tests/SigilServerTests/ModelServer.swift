@@ -20,6 +20,7 @@ import Synchronization
 /// | `tools` | a tool call and no text |
 /// | `broken` | two chunks of a stream, then the connection is cut |
 /// | `endless` | a stream of one chunk and then keep-alive comments until the client goes; then ``Log/cancelled`` |
+/// | `silent`, `silent-stream` | nothing (or two chunks of a stream) until ``Log/release()`` |
 /// | `not-json` | 200 with a body that is not JSON |
 /// | `status-400`, `status-401`, `status-503` | that status with an OpenAI error body (`Retry-After: 7` on 503) |
 struct ModelServer {
@@ -35,7 +36,22 @@ struct ModelServer {
         let cancelled: AsyncStream<Void>
         let cancel: AsyncStream<Void>.Continuation
 
-        init() { (cancelled, cancel) = AsyncStream.makeStream() }
+        /// Holds the `silent` answers until ``release()``.
+        let gate: AsyncStream<Void>
+        let opener: AsyncStream<Void>.Continuation
+
+        init() {
+            (cancelled, cancel) = AsyncStream.makeStream()
+            (gate, opener) = AsyncStream.makeStream()
+        }
+
+        /// Lets the held `silent` answers end.
+        func release() { opener.finish() }
+
+        /// Waits until ``release()``.
+        func held() async {
+            for await _ in gate {}
+        }
 
         var count: Int { requests.withLock { $0.count } }
         var last: Request? { requests.withLock { $0.last } }
@@ -106,6 +122,11 @@ struct ModelServer {
                         throw error
                     }
                 }
+            case ("silent", false):
+                await log.held()
+                return Self.json(Self.completion)
+            case ("silent-stream", true):
+                return Self.events(Array(Self.cannedEvents.prefix(2))) { _ in await log.held() }
             case ("not-json", _): return Self.json("<html>oops</html>")
             case ("status-503", _):
                 return Self.json(
