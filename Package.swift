@@ -139,6 +139,8 @@ var targets: [Target] = [
             "Sigil", "SigilAccess", "SigilCompliance", "SigilStorePostgres",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -213,6 +215,8 @@ var targets: [Target] = [
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "SQLKit", package: "sql-kit"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ],
         swiftSettings: upcoming
     ),

@@ -47,6 +47,16 @@ struct ServeCommand: AsyncParsableCommand {
         help:
             "Label without a generation (no account, consent or screening check): a pure labeling deployment. Logged at start, audited and shown in /readyz."
     ) var noDuties = false
+    @Option(
+        name: .customLong("chat-upstream"),
+        help: ArgumentHelp(
+            "The OpenAI-compatible model server POST /v1/chat/completions forwards to, labeling and recording each answer: its base URL (http://model:8000/v1) or the endpoint itself (also $SIGIL_CHAT_UPSTREAM). Its bearer token comes from $SIGIL_CHAT_UPSTREAM_KEY or the configuration file's chatUpstreamKey, never from the client.",
+            valueName: "url")
+    ) var chatUpstream: String?
+    @Option(
+        name: .customLong("chat-upstream-timeout"),
+        help: "The longest the chat upstream may stay silent, in seconds: a whole non-streamed answer, or the gap between two chunks (default 300)."
+    ) var chatUpstreamTimeout: Double?
     @Option(name: .customLong("ready-file"), help: "Write the bound address (host:port) to this file once listening.") var readyFile: String?
 
     func run() async throws {
@@ -63,6 +73,8 @@ struct ServeCommand: AsyncParsableCommand {
         flags.maxBodyBytes = maxBody
         flags.maxPixels = maxPixels
         flags.logOrigin = logOrigin
+        flags.chatUpstream = chatUpstream
+        flags.chatUpstreamTimeoutSeconds = chatUpstreamTimeout
         if noDuties { flags.requireGeneration = false }
         if development { flags.development = true }
         flags.trustedProxies = trustedProxies.map(SigilServer.parseAddressList)

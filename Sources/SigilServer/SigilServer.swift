@@ -23,6 +23,7 @@ public enum SigilServer {
         keyed(.label).post("/v1/label", use: api.label)
             .post("/v1/label/stream", use: api.labelStream)
             .post("/v1/chat/label", use: api.labelChat)
+            .post("/v1/chat/completions", use: api.chatCompletions)
             .post("/v1/generations", use: api.authorizeGeneration)
         keyed(.label, .auditor).get("/v1/records/:produceID", use: api.records)
         keyed(.propagate).post("/v1/propagate", use: api.propagate)

@@ -38,6 +38,8 @@ public struct SigilService: Sendable {
     let page: VerifyPage
     let adminTemplate: MustacheTemplate
     let lifecycle: Lifecycle
+    /// The model server `POST /v1/chat/completions` forwards to (decision 0408); nil when none is configured.
+    let chatUpstream: ChatUpstream?
     /// Development keys created while opening (the CLI prints each).
     public let notices: [DevelopmentKeyNotice]
     /// The admin key created on first start — its token is shown once, here, and never stored.
@@ -135,6 +137,8 @@ public struct SigilService: Sendable {
                 producer: try configuration.producer.map(ProviderCode.init) ?? .development,
                 verifier: Verifier(options: options), page: try VerifyPage(responseDays: configuration.complaintResponseDays),
                 adminTemplate: try MustacheTemplate(string: try Resources.text("admin.mustache")), lifecycle: Lifecycle(),
+                // Made last: its HTTP client must be shut down, which only close() does.
+                chatUpstream: ChatUpstream.make(configuration),
                 notices: ([watermarkNotice, vaultNotice] + provenanceNotices).compactMap { $0 } + keeper.notices, firstAdminToken: adminToken)
         } catch {
             try? await keeper.close()
@@ -179,6 +183,7 @@ public struct SigilService: Sendable {
         await lifecycle.setDraining()
         await limiter.shutdown()
         await verifyCache?.flush()
+        await chatUpstream?.shutdown()
         try? await compliance.tally.flush()
         try? await keeper.close()
     }

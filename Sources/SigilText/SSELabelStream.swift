@@ -1,11 +1,12 @@
 import SigilCore
 
 /// Labels a streamed chat completion (server-sent events, `data: {chunk}` per event, `data: [DONE]` last): the
-/// label goes out as a chunk of its own, the first content of the answer or its last before the finishing chunk.
-/// Every upstream event is passed on byte for byte; nothing is buffered beyond the event being read.
+/// label goes out as a chunk of its own, the first content of the answer or its last before the finishing chunk, for
+/// each choice of a stream with several (`n > 1`; the label chunk carries the choice's index). Every upstream event is
+/// passed on byte for byte; nothing is buffered beyond the event being read.
 ///
 /// Feed it bytes as they arrive (``feed(_:)``) and send on what it returns; call ``finish()`` at the end of the
-/// upstream stream.
+/// upstream stream, or ``abandon()`` when it broke off.
 public struct SSELabelStream: Sendable {
     public let labeler: ChatCompletionLabeler
     /// The longest line accepted (a line is one `data:` field of one chunk).
@@ -13,8 +14,9 @@ public struct SSELabelStream: Sendable {
     /// The most assistant text collected for ``content`` (the rest is still passed on).
     public let maximumContent: Int
 
-    /// The assistant text streamed so far, the label included: what a record digests.
-    public private(set) var content = ""
+    /// The assistant text streamed so far, the label included: what a record digests. With several choices
+    /// (`n > 1`) each choice's text, in index order, joined by blank lines (as ``ChatCompletionLabeler`` joins them).
+    public var content: String { contents.sorted { $0.key < $1.key }.map(\.value).joined(separator: "\n\n") }
     /// Whether `data: [DONE]` went by.
     public private(set) var sawDone = false
     /// How many bytes have been read.
@@ -25,8 +27,17 @@ public struct SSELabelStream: Sendable {
     private var data: [UInt8] = []
     private var hasData = false
     private var template: [JSONValue.Member] = []
-    private var startSent = false
-    private var endSent = false
+    /// The choice indexes seen, and those whose start or end label went out: each choice of a stream with `n > 1`
+    /// is labeled on its own, its label chunks carrying its index.
+    private var seen: Set<Int> = []
+    private var started: Set<Int> = []
+    private var ended: Set<Int> = []
+    private var contents: [Int: String] = [:]
+    private var contentBytes = 0
+    /// A choice index out of range, reported by the next ``feed(_:)``.
+    private var badIndex: (index: String, offset: Int)?
+    /// The highest choice index labeled (OpenAI takes `n` up to 128): a bound on the labels one stream can make.
+    public static let maximumChoiceIndex = 127
 
     public init(labeler: ChatCompletionLabeler, maximumLineLength: Int = 1 << 20, maximumContent: Int = 16 << 20) {
         self.labeler = labeler
@@ -36,7 +47,8 @@ public struct SSELabelStream: Sendable {
 
     /// The labeled bytes to send for `bytes` read from upstream.
     ///
-    /// - Throws: ``SigilError`` `.tooLarge` naming the offset when a line runs past ``maximumLineLength``.
+    /// - Throws: ``SigilError`` `.tooLarge` naming the offset when a line runs past ``maximumLineLength``;
+    ///   `.malformed` naming the event's offset when a chunk's choice index is not 0…``maximumChoiceIndex``.
     public mutating func feed(_ bytes: some Collection<UInt8>) throws -> [UInt8] {
         var out: [UInt8] = []
         for b in bytes {
@@ -52,6 +64,11 @@ public struct SSELabelStream: Sendable {
             }
             pending.append(b)
             line(&out)
+            if let badIndex {
+                throw SigilError(
+                    .malformed, "a chunk's choice index \(badIndex.index) is not 0…\(Self.maximumChoiceIndex) (event at offset \(badIndex.offset))",
+                    offset: badIndex.offset)
+            }
         }
         return out
     }
@@ -65,7 +82,19 @@ public struct SSELabelStream: Sendable {
             line(&out)
         }
         if !event.isEmpty { dispatch(&out) }
-        if labeler.position.includesEnd && !endSent { emitEnd(&out) }
+        endOpenChoices(&out)
+        return out
+    }
+
+    /// What is left to send when the upstream stream cannot go on (it broke off, or ``feed(_:)`` threw): the end
+    /// label of every open choice; the unfinished event is dropped, not sent half.
+    public mutating func abandon() -> [UInt8] {
+        pending.removeAll()
+        event.removeAll()
+        data.removeAll()
+        hasData = false
+        var out: [UInt8] = []
+        endOpenChoices(&out)
         return out
     }
 
@@ -101,68 +130,78 @@ public struct SSELabelStream: Sendable {
         }
         if data == Array("[DONE]".utf8) {
             sawDone = true
-            if labeler.position.includesEnd && !endSent { emitEnd(&out) }
+            endOpenChoices(&out)
             out += event
             return
         }
-        guard case .object(let chunk)? = try? JSONValue.parse(String(decoding: data, as: UTF8.self)) else {
+        guard case .object(let members)? = try? JSONValue.parse(String(decoding: data, as: UTF8.self)) else {
             out += event
             return
         }
         if template.isEmpty {
-            template = chunk.filter { ["id", "object", "created", "model", "system_fingerprint"].contains($0.key) }
+            template = members.filter { ["id", "object", "created", "model", "system_fingerprint"].contains($0.key) }
         }
-        let delta = Self.firstChoice(chunk)?["delta"]
-        let text = delta?["content"]?.stringValue ?? ""
-        let finishing = Self.firstChoice(chunk).map { choice in choice["finish_reason"].map { $0 != .null } ?? false } ?? false
-        if labeler.position.includesStart && !startSent {
-            if text.isEmpty && !finishing {
-                // The opening chunk carries the role: the label follows it as the first content.
-                out += event
-                emitStart(&out)
-                return
-            }
-            emitStart(&out)
-        }
-        if finishing && labeler.position.includesEnd && !endSent {
-            collect(text)
-            if !text.isEmpty {
-                out += event
-                emitEnd(&out)
-                return
-            }
-            emitEnd(&out)
+        guard case .array(let choices)? = members.first(where: { $0.key == "choices" })?.value else {
             out += event
             return
         }
-        collect(text)
+        // Labels that go before the event and after it: a start label follows a role-only opening chunk and precedes
+        // a chunk with text; an end label precedes a bare finishing chunk and follows one that still carries text.
+        var before: [UInt8] = []
+        var after: [UInt8] = []
+        for choice in choices {
+            guard let index = Self.index(of: choice) else {
+                badIndex = (choice["index"]?.serialized ?? "", bytesRead - event.count)
+                break
+            }
+            seen.insert(index)
+            let text = choice["delta"]?["content"]?.stringValue ?? ""
+            let finishing = choice["finish_reason"].map { $0 != .null } ?? false
+            if labeler.position.includesStart && !started.contains(index) {
+                started.insert(index)
+                collect(labeler.startChunkText, index)
+                let label = chunk(labeler.startChunkText, role: true, index: index)
+                if text.isEmpty && !finishing { after += label } else { before += label }
+            }
+            collect(text, index)
+            if finishing && labeler.position.includesEnd && !ended.contains(index) {
+                ended.insert(index)
+                collect(labeler.endChunkText, index)
+                let label = chunk(labeler.endChunkText, role: false, index: index)
+                if text.isEmpty { before += label } else { after += label }
+            }
+        }
+        out += before
         out += event
+        out += after
     }
 
-    private static func firstChoice(_ chunk: [JSONValue.Member]) -> JSONValue? {
-        guard case .array(let choices)? = chunk.first(where: { $0.key == "choices" })?.value else { return nil }
-        return choices.first
+    /// A choice's `index` (0 when it has none); nil when it is not a whole number up to ``maximumChoiceIndex``.
+    private static func index(of choice: JSONValue) -> Int? {
+        guard let value = choice["index"] else { return 0 }
+        guard case .number(let n) = value, let index = Int(n), (0...maximumChoiceIndex).contains(index) else { return nil }
+        return index
     }
 
-    private mutating func collect(_ text: String) {
-        guard content.utf8.count < maximumContent else { return }
-        content += text
+    private mutating func collect(_ text: String, _ index: Int) {
+        guard !text.isEmpty, contentBytes < maximumContent else { return }
+        contents[index, default: ""] += text
+        contentBytes += text.utf8.count
     }
 
-    private mutating func emitStart(_ out: inout [UInt8]) {
-        startSent = true
-        collect(labeler.startChunkText)
-        out += chunk(labeler.startChunkText, role: true)
-    }
-
-    private mutating func emitEnd(_ out: inout [UInt8]) {
-        endSent = true
-        collect(labeler.endChunkText)
-        out += chunk(labeler.endChunkText, role: false)
+    /// The end label of every choice that has not had one (choice 0 when the stream named none), before `[DONE]` or
+    /// at the end of a stream that never finished.
+    private mutating func endOpenChoices(_ out: inout [UInt8]) {
+        guard labeler.position.includesEnd else { return }
+        for index in (seen.isEmpty ? [0] : seen.sorted()) where !ended.contains(index) {
+            ended.insert(index)
+            collect(labeler.endChunkText, index)
+            out += chunk(labeler.endChunkText, role: false, index: index)
+        }
     }
 
     /// One `chat.completion.chunk` event carrying `text`, with the stream's id, model and creation time.
-    private func chunk(_ text: String, role: Bool) -> [UInt8] {
+    private func chunk(_ text: String, role: Bool, index: Int) -> [UInt8] {
         var members = template.filter { $0.key != "object" }
         members.insert(JSONValue.Member("object", "chat.completion.chunk"), at: min(1, members.count))
         var delta: [JSONValue.Member] = []
@@ -171,7 +210,7 @@ public struct SSELabelStream: Sendable {
         members.append(
             .init(
                 "choices",
-                .array([.object([.init("index", .int(0)), .init("delta", .object(delta)), .init("finish_reason", .null)])])))
+                .array([.object([.init("index", .int(index)), .init("delta", .object(delta)), .init("finish_reason", .null)])])))
         return Array(("data: " + JSONValue.object(members).serialized + "\n\n").utf8)
     }
 }

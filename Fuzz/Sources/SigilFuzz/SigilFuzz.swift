@@ -81,6 +81,8 @@ private func fuzzTextLabel(_ bytes: [UInt8]) {
     }
     var stream = SSELabelStream(labeler: ChatCompletionLabeler(position: .both), maximumLineLength: 4096)
     _ = try? stream.feed(bytes)
+    var abandoned = stream
+    _ = abandoned.abandon()
     _ = stream.finish()
     _ = try? WordBodyText.text(of: bytes)
 }

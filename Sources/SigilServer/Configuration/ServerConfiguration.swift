@@ -70,6 +70,17 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// provider's text mark (decision 0604); nil reports the text mark as not tested.
     public var textMarkTokenizer: String?
 
+    /// The OpenAI-compatible model server `POST /v1/chat/completions` forwards to (decision 0408): its base URL
+    /// (`http://model:8000/v1`, to which `/chat/completions` is added) or the endpoint itself; nil answers that route
+    /// with 501.
+    public var chatUpstream: String?
+    /// The bearer token Sigil sends to ``chatUpstream``. The client's `Authorization` (its Sigil key) is never
+    /// forwarded; without this setting the upstream gets no `Authorization` at all.
+    public var chatUpstreamKey: String?
+    /// The longest the chat upstream may stay silent, in seconds: the whole answer of a non-streamed completion, the
+    /// gap between two chunks of a stream.
+    public var chatUpstreamTimeoutSeconds = 300.0
+
     /// Development mode (`sigil serve --development`): runs with development keys and the development SMS sender,
     /// which a production start refuses.
     public var development = false
@@ -109,6 +120,9 @@ public struct ServerConfiguration: Sendable, Hashable {
         public var identityServiceURL: String?
         public var textMarkTokenizer: String?
         public var identityServiceToken: String?
+        public var chatUpstream: String?
+        public var chatUpstreamKey: String?
+        public var chatUpstreamTimeoutSeconds: Double?
         public var development: Bool?
 
         public init() {}
@@ -144,6 +158,9 @@ public struct ServerConfiguration: Sendable, Hashable {
         if let v = o.identityServiceURL { identityServiceURL = v }
         if let v = o.textMarkTokenizer { textMarkTokenizer = v }
         if let v = o.identityServiceToken { identityServiceToken = v }
+        if let v = o.chatUpstream { chatUpstream = v }
+        if let v = o.chatUpstreamKey { chatUpstreamKey = v }
+        if let v = o.chatUpstreamTimeoutSeconds { chatUpstreamTimeoutSeconds = v }
         if let v = o.development { development = v }
     }
 
@@ -161,6 +178,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         "smsGatewayToken": "SIGIL_SMS_GATEWAY_TOKEN", "identityServiceURL": "SIGIL_IDENTITY_SERVICE_URL",
         "textMarkTokenizer": "SIGIL_TEXTMARK_TOKENIZER",
         "identityServiceToken": "SIGIL_IDENTITY_SERVICE_TOKEN", "development": "SIGIL_DEVELOPMENT",
+        "chatUpstream": "SIGIL_CHAT_UPSTREAM", "chatUpstreamKey": "SIGIL_CHAT_UPSTREAM_KEY",
+        "chatUpstreamTimeoutSeconds": "SIGIL_CHAT_UPSTREAM_TIMEOUT",
     ]
 
     /// Reads the overrides the environment gives.
@@ -215,6 +234,9 @@ public struct ServerConfiguration: Sendable, Hashable {
         o.identityServiceURL = value("identityServiceURL")
         o.textMarkTokenizer = value("textMarkTokenizer")
         o.identityServiceToken = value("identityServiceToken")
+        o.chatUpstream = value("chatUpstream")
+        o.chatUpstreamKey = value("chatUpstreamKey")
+        o.chatUpstreamTimeoutSeconds = try double("chatUpstreamTimeoutSeconds")
         o.development = try bool("development")
         return o
     }
@@ -280,7 +302,11 @@ public struct ServerConfiguration: Sendable, Hashable {
         guard batchMaxBytes > 0, batchMaxFiles > 0 else { throw SigilError(.usage, "batchMaxBytes and batchMaxFiles must be positive") }
         guard (1...365).contains(complaintResponseDays) else { throw SigilError(.usage, "complaintResponseDays must be 1…365") }
         guard screeningReloadSeconds >= 0 else { throw SigilError(.usage, "screeningReloadSeconds must not be negative") }
-        for (name, url) in [("smsGatewayURL", smsGatewayURL), ("identityServiceURL", identityServiceURL)] {
+        guard chatUpstreamTimeoutSeconds > 0 else { throw SigilError(.usage, "chatUpstreamTimeoutSeconds must be positive") }
+        if let chatUpstream, URL(string: chatUpstream)?.host?.isEmpty != false {
+            throw SigilError(.usage, "chatUpstream must be an http or https URL with a host (http://model:8000/v1)")
+        }
+        for (name, url) in [("smsGatewayURL", smsGatewayURL), ("identityServiceURL", identityServiceURL), ("chatUpstream", chatUpstream)] {
             if let url, URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true {
                 throw SigilError(.usage, "\(name) must be an http or https URL")
             }

@@ -29,7 +29,7 @@ extension APIRoutes {
         let (generation, recordContext) = try await generationContext(options, defaultCategory: .dialogue)
         let label = try AIGCLabel.firstWrite(producer: producer.rawValue, produceID: ProduceID.generate(), reservedCode1: "")
         let proofs = try options.bool("proof") ?? false
-        let mediaType = (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let mediaType = Self.mediaType(request)
         let limit = service.configuration.maxBodyBytes
 
         if mediaType == "text/event-stream" {
@@ -46,10 +46,7 @@ extension APIRoutes {
                 if !tail.isEmpty { try await writer.write(ByteBuffer(bytes: tail)) }
                 let receipt = try await keepChat(
                     stream.content, label: label, context: recordContext, generation: generation, proofs: proofs)
-                let note = JSONValue.object([
-                    "produceID": .string(label.produceID), "logIndex": .number(String(receipt.index)), "leafHash": .string(receipt.leafHash.hex),
-                ])
-                try await writer.write(ByteBuffer(string: ": sigil-record \(note.serialized)\n\n"))
+                try await writer.write(Self.recordComment(produceID: label.produceID, receipt))
                 try await writer.finish(nil)
             }
             return Response(
@@ -63,18 +60,7 @@ extension APIRoutes {
                 .unsupportedMediaType, "unsupported-media-type",
                 "send a chat completion as application/json or its stream as text/event-stream; got \(mediaType ?? "")")
         }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw APIError(.contentTooLarge, "too-large", "the body is over the server's limit of \(limit) bytes")
-        }
-        let completion: JSONValue
-        do {
-            completion = try JSONValue.parse(String(decoding: buffer.readableBytesView, as: UTF8.self))
-        } catch {
-            throw APIError(.badRequest, "bad-json", "the chat completion is not JSON: \(error)")
-        }
+        let completion = try await Self.readJSON(request, limit: limit, what: "the chat completion").value
         let outcome = try labeler.label(completion)
         var context = recordContext
         if context.model == nil { context.model = completion["model"]?.stringValue }
@@ -82,6 +68,36 @@ extension APIRoutes {
         var headers: HTTPFields = [.sigilProduceID: label.produceID, .sigilLogIndex: String(receipt.index), .sigilLeafHash: receipt.leafHash.hex]
         if let size = receipt.checkpointSize { headers[.sigilCheckpointSize] = String(size) }
         return Self.json(outcome.completion, headers: headers)
+    }
+
+    /// The request's media type, lowercased, without its parameters.
+    static func mediaType(_ request: Request) -> String? {
+        (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    }
+
+    /// The whole body (at most `limit` bytes) and the JSON it holds.
+    ///
+    /// - Throws: ``APIError`` 413 over the limit, 400 `bad-json` naming `what` and the offset when it is not JSON.
+    static func readJSON(_ request: Request, limit: Int, what: String) async throws -> (value: JSONValue, body: ByteBuffer) {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "too-large", "the body is over the server's limit of \(limit) bytes")
+        }
+        do {
+            return (try JSONValue.parse(String(decoding: buffer.readableBytesView, as: UTF8.self)), buffer)
+        } catch {
+            throw APIError(.badRequest, "bad-json", "\(what) is not JSON: \(error)")
+        }
+    }
+
+    /// The closing `: sigil-record {produceID, logIndex, leafHash}` comment of a labeled stream.
+    static func recordComment(produceID: String, _ receipt: RecordKeeper.Receipt) -> ByteBuffer {
+        let note = JSONValue.object([
+            "produceID": .string(produceID), "logIndex": .number(String(receipt.index)), "leafHash": .string(receipt.leafHash.hex),
+        ])
+        return ByteBuffer(string: ": sigil-record \(note.serialized)\n\n")
     }
 
     /// The labeler a chat request asks for: `position` (start, end, both; start by default), `lang` (zh, en) and
