@@ -139,6 +139,12 @@ public struct Labeler: Sendable {
             }
         }
 
+        // A text's old C2PA manifest goes before its label does, so a label written at the end lands before the new
+        // wrapper, never after the old one (decision 0208).
+        if marks.contains(.c2pa), identified.format.kind == .text, let carrier = identified.handler as? any ManifestCarrying {
+            outcome.bytes = try carrier.removeManifestStores(from: outcome.bytes)
+        }
+
         // Stage 1 — content: the kind's own marks (pixels for images).
         if identified.format.kind == .image {
             try labelPixels(&outcome)
@@ -171,7 +177,10 @@ public struct Labeler: Sendable {
         }
 
         // Stage 3 — provenance over the final bytes (C2PA manifest): it must come last.
-        if marks.contains(.c2pa), let keys = provenanceKeys {
+        if marks.contains(.c2pa), identified.format.kind == .text, let refusal = Self.textManifestRefusal(bytes, fileExtension: fileExtension) {
+            outcome.marks.remove(.c2pa)
+            outcome.notices.append(refusal)
+        } else if marks.contains(.c2pa), let keys = provenanceKeys {
             if let carrier = identified.handler as? any ManifestCarrying, carrier.embedsManifests {
                 var content = C2PASigner.Content(label: label)
                 content.softwareAgent = policy.softwareAgent
@@ -186,6 +195,21 @@ public struct Labeler: Sendable {
         outcome.bytes = bytes
         outcome.label = label
         return outcome
+    }
+
+    /// Why a text file takes no C2PA manifest, or nil when it does: C2PA embeds manifests in UTF-8 text only (the
+    /// wrapper of unstructured text is Unicode and its hash is over UTF-8), and HTML has an embedding of its own
+    /// that Sigil does not write yet (decision 0208).
+    static func textManifestRefusal(_ bytes: [UInt8], fileExtension: String?) -> String? {
+        if let invalid = TextEncoding.firstInvalidUTF8(bytes) {
+            return
+                "c2pa: C2PA embeds manifests in UTF-8 text only, and this text is not UTF-8 (GB18030; byte 0x\(String(bytes[invalid], radix: 16)) at offset \(invalid)): no manifest was embedded; convert the text to UTF-8 for Content Credentials"
+        }
+        if TextMarkup.detect(bytes, fileExtension: fileExtension) == .html {
+            return
+                "c2pa: HTML carries a C2PA manifest in an element of its own (C2PA HTML embedding), which Sigil does not write yet: no manifest was embedded"
+        }
+        return nil
     }
 
     /// The audio stage: the rhythm label spliced into the samples, then the audio watermark embedded in them (its

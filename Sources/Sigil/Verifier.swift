@@ -133,7 +133,9 @@ public struct Verifier: Sendable {
         var report = VerificationReport(
             format: scan.format, verdict: verdict, conformance: conformance, label: label, sites: sites, explicit: explicit, findings: fileFindings)
         if options.checkProvenance {
-            (report.c2pa, report.integrity) = provenance(of: bytes, label: label)
+            // The name refines text without magic (a `.md` file without front matter carries a Markdown manifest block).
+            let format = fileExtension.flatMap { options.registry.identify(bytes, fileExtension: $0)?.format }
+            (report.c2pa, report.integrity) = provenance(of: bytes, label: label, format: format)
         }
         if let key = options.watermarkKey, let decoded {
             report.watermark = watermark(in: decoded, key: key, produceID: label?.produceID)
@@ -236,10 +238,10 @@ public struct Verifier: Sendable {
 
     /// The C2PA manifest's verdict and the signed label's: the label's key counts as known when it is one of
     /// ``Options/labelKeys`` or the key of a C2PA signer that chains to a trust anchor.
-    private func provenance(of bytes: [UInt8], label: AIGCLabel?) -> (C2PAReport, LabelIntegrity?) {
+    private func provenance(of bytes: [UInt8], label: AIGCLabel?, format: MediaFormat? = nil) -> (C2PAReport, LabelIntegrity?) {
         var validation = C2PAValidator.Options(trustAnchors: options.trustAnchors)
         validation.registry = options.registry
-        var c2pa = C2PAValidator(options: validation).validate(bytes)
+        var c2pa = C2PAValidator(options: validation).validate(bytes, format: format)
         if let signed = c2pa.aigcLabel, let label,
             signed.produceID != label.produceID || signed.contentProducer != label.contentProducer || signed.label != label.label
         {

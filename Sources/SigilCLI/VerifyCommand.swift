@@ -167,6 +167,8 @@ extension VerificationReport {
                     " — signed \(signer.algorithm ?? "") by \(signer.commonName ?? "?") (\(signer.organization ?? "no O="), issuer \(signer.issuer ?? "?"))"
             }
             if let source = c2pa.digitalSourceType { line += "; \(source.split(separator: "/").last ?? "")" }
+            if let generator = c2pa.claimGenerator { line += "; claim generator \(generator)" }
+            if let aigc = c2pa.aigcLabel { line += "; AIGC assertion (ProduceID \(aigc.produceID))" }
             lines.append(line)
             if let signer = c2pa.signer, DevelopmentKeys.isDevelopment(signer) { lines.append("               \(DevelopmentKeys.signedNotice)") }
             if !c2pa.failureCodes.isEmpty { lines.append("               failures: \(c2pa.failureCodes.joined(separator: ", "))") }

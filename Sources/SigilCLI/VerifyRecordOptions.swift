@@ -37,7 +37,7 @@ struct VerifyRecordOptions: ParsableArguments {
         var check = await RecordCheck.check(
             bytes: bytes, produceID: produceID, proof: given, keeper: keeper, verifiers: verifiers, keystore: keystore,
             perceptualHash: perceptualHash,
-            decode: decode)
+            decode: decode, fileExtension: URL(fileURLWithPath: input).pathExtension)
         if lookup && keeper == nil {
             check.lookedUp = true
             check.lookupError = "no log at \(RecordKeeper.Location(data: data, keys: keys, database: database).description)"

@@ -9,7 +9,8 @@ import SigilCore
 /// applied per character, so full-width 「ＡＩ生成」 and Kangxi-radical look-alikes count and offsets still point
 /// into the original bytes), with ASCII letters compared case-insensitively. "AI" inside another word ("said",
 /// "MAIL", "OpenAI") is not the AI element: letters of any alphabetic script on either side disqualify it, CJK
-/// characters do not (「豆包AI生成」 passes).
+/// characters do not (「豆包AI生成」 passes). Variation selectors are invisible and read through: a C2PA text
+/// wrapper (a run of them after the label) or one inside 人工智能生成 changes nothing.
 ///
 /// One pass over the bytes, no allocation per character: the speed budget is ≥ 100 MB/s (issue 20).
 public struct TextLabelChecker: Sendable {
@@ -353,6 +354,12 @@ private struct Scanner {
                 throw SigilError(
                     .malformed, "the text is not UTF-8: invalid byte 0x\(String(p[i], radix: 16)) at offset \(i)", offset: i)
             }
+            if Self.isVariationSelector(scalar) {
+                // Invisible and carrying no text of their own (a C2PA text wrapper is a run of them): read through,
+                // so they neither split a term nor end a word.
+                i += length
+                continue
+            }
             if Self.isStable(scalar) {
                 feed(scalar, start: i, end: i + length, normalized: false)
             } else {
@@ -373,6 +380,12 @@ private struct Scanner {
             k += 1
         }
         return nil
+    }
+
+    /// The variation selectors U+FE00–U+FE0F and U+E0100–U+E01EF.
+    @inline(__always)
+    static func isVariationSelector(_ v: UInt32) -> Bool {
+        (0xFE00...0xFE0F).contains(v) || (0xE0100...0xE01EF).contains(v)
     }
 
     /// Characters NFKC leaves alone that are common in Chinese text: CJK ideographs, Hangul syllables, CJK

@@ -37,6 +37,19 @@ import Testing
         #expect(try GenerationRecord(entry: entry) == audio)
     }
 
+    /// A text's SimHash (decision 0605) is an 8-byte `text-simhash64` fingerprint in format 2.
+    @Test func textFingerprintsAreEightBytes() throws {
+        var record = Fixtures.record(1)
+        record.fingerprint = .text(0x0123_4567_89AB_CDEF)
+        #expect(record.fingerprint?.textHash == 0x0123_4567_89AB_CDEF)
+        #expect(record.fingerprint?.imageHash == nil)
+        let entry = try record.entry()
+        #expect(String(decoding: entry, as: UTF8.self).contains(#""contentFingerprint":{"type":"text-simhash64","value":"0123456789abcdef"}"#))
+        #expect(try GenerationRecord(entry: entry).fingerprint == .text(0x0123_4567_89AB_CDEF))
+        record.fingerprint = ContentFingerprint(type: ContentFingerprint.textSimHash64, value: [1, 2, 3])
+        #expect(throws: SigilError(.invalidRecord, "")) { try record.entry() }
+    }
+
     /// The direct encoder writes exactly what the JSON value serializes to, escapes and all.
     @Test(arguments: ["plain", #"quote " and backslash \ here"#, "模型 v2 — ünïcödé", "emoji 🎨", "slash / kept"])
     func directEncodingMatchesTheJSONValue(model: String) throws {

@@ -87,6 +87,29 @@ private func fuzzTextLabel(_ bytes: [UInt8]) {
     _ = try? WordBodyText.text(of: bytes)
 }
 
+/// `SIGIL_FUZZ_FORMAT=c2pa-text`: the C2PA text manifest parsers alone (decision 0208).
+private let c2paTextTarget = ProcessInfo.processInfo.environment["SIGIL_FUZZ_FORMAT"] == "c2pa-text"
+
+/// The unstructured-text wrapper and the structured-text block over hostile text: each parser throws SigilError or
+/// succeeds, and a store embedded into text that held none is found again, alone and where it was put.
+private func fuzzC2PAText(_ bytes: [UInt8]) {
+    _ = try? TextManifestWrapper.locate(in: bytes)
+    _ = try? StructuredTextManifest.locate(in: bytes)
+    _ = try? PlainTextFormat().dataHashInput(bytes, excluding: [0..<min(bytes.count, 7)])
+    let store = Array(bytes.prefix(48)) + [0x63]
+    for carrier in [PlainTextFormat() as any ManifestCarrying, MarkdownFormat()] {
+        guard let clean = try? carrier.removeManifestStores(from: bytes), (try? carrier.removeManifestStores(from: clean)) == clean,
+            let (embedded, range) = try? carrier.embedManifestStore(store, into: clean)
+        else { continue }
+        guard let found = try? carrier.findManifestStores(in: embedded), found.map(\.bytes) == [store], found.first?.containerRange == range else {
+            fatalError("c2pa-text: a store embedded by \(carrier.formats[0].id) does not read back alone (\(bytes.count) input bytes)")
+        }
+        guard (try? carrier.removeManifestStores(from: embedded)) == clean else {
+            fatalError("c2pa-text: removing the store from \(carrier.formats[0].id) does not give the text back (\(bytes.count) input bytes)")
+        }
+    }
+}
+
 /// `SIGIL_FUZZ_FORMAT=textmark`: the text mark's parsers: tokenizer.json, GGUF metadata, the twbench-lp/1 pipe.
 private let textMarkTarget = ProcessInfo.processInfo.environment["SIGIL_FUZZ_FORMAT"] == "textmark"
 
@@ -125,6 +148,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     if textLabelTarget {
         fuzzTextLabel(bytes)
+        return 0
+    }
+    if c2paTextTarget {
+        fuzzC2PAText(bytes)
         return 0
     }
     if textMarkTarget {

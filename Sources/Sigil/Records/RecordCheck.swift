@@ -36,6 +36,10 @@ public struct RecordCheck: Sendable {
     public var sha256Matches: Bool?
     /// Hamming distance between the record's perceptual hash and this file's.
     public var perceptualDistance: Int?
+    /// Hamming distance between the record's text fingerprint and this file's (decision 0605).
+    public var textDistance: Int?
+    /// Whether the record was found by the file's text fingerprint (no ProduceID, or none recorded under it).
+    public var foundByTextFingerprint = false
     /// A lookup error (store unreachable, …).
     public var lookupError: String?
 
@@ -67,6 +71,8 @@ public struct RecordCheck: Sendable {
                 members.append(.init("fields", record.record.json))
                 members.append(.init("sha256Matches", sha256Matches.map { .bool($0) } ?? .null))
                 members.append(.init("perceptualDistance", perceptualDistance.map { .int($0) } ?? .null))
+                members.append(.init("textDistance", textDistance.map { .int($0) } ?? .null))
+                members.append(.init("foundBy", .string(foundByTextFingerprint ? "text-fingerprint" : "produceID")))
             }
             if let lookupError { members.append(.init("error", .string(lookupError))) }
             recordJSON = .object(members)
@@ -94,6 +100,8 @@ public struct RecordCheck: Sendable {
                 var line = "  record       log index \(record.index), \(record.record.serviceCategory.rawValue), logged \(record.record.time)"
                 if let sha256Matches { line += sha256Matches ? "; same bytes" : "; different bytes" }
                 if let perceptualDistance { line += "; pHash distance \(perceptualDistance)" }
+                if let textDistance { line += "; text fingerprint distance \(textDistance) bits" }
+                if foundByTextFingerprint { line += " (found by its text fingerprint)" }
                 lines.append(line)
             } else {
                 lines.append("  record       none found in the log" + (lookupError.map { " (\($0))" } ?? ""))
@@ -123,13 +131,18 @@ public struct RecordCheck: Sendable {
     ///   - perceptualHash: the file's perceptual hash when the caller already has it
     ///     (``VerificationReport/perceptualHash``); computed from `bytes` otherwise.
     ///   - decode: false in metadata-only mode: the perceptual hash is never computed from the pixels.
+    ///   - fileExtension: the file's extension, which refines text without magic (`.md`) for its text fingerprint.
+    ///
+    /// A text (plain text, Markdown, DOCX, PDF through `pdftotext`) without a ProduceID, or whose ProduceID has no
+    /// record, is looked up by its text fingerprint: the nearest record within ``TextFingerprint/matchDistance``.
     public static func check(
         bytes: [UInt8], produceID: String?, proof given: (proof: TlogProof, source: String)?, keeper: RecordKeeper?,
-        verifiers: [NoteVerifier], keystore: Keystore?, perceptualHash: UInt64? = nil, decode: Bool = true
+        verifiers: [NoteVerifier], keystore: Keystore?, perceptualHash: UInt64? = nil, decode: Bool = true, fileExtension: String? = nil
     ) async -> RecordCheck {
         var check = RecordCheck()
         let sha = Array(SHA256.hash(data: bytes))
         var proof = given
+        let textHash = keeper == nil && given == nil ? nil : textFingerprint(of: bytes, fileExtension: fileExtension)
         if let keeper {
             check.lookedUp = true
             if let produceID {
@@ -143,6 +156,9 @@ public struct RecordCheck: Sendable {
                         {
                             check.perceptualDistance = PerceptualHash.distance(recorded, current)
                         }
+                        if let recorded = match.record.fingerprint?.textHash, let textHash {
+                            check.textDistance = TextFingerprint.distance(recorded, textHash)
+                        }
                         if proof == nil {
                             proof = (try await keeper.store.tlogProof(index: match.index), "store")
                         }
@@ -152,19 +168,48 @@ public struct RecordCheck: Sendable {
                 } catch {
                     check.lookupError = "\(error)"
                 }
-            } else {
+            } else if textHash == nil {
                 check.lookupError = "the file has no implicit label, so no ProduceID to look up"
+            }
+            if check.record == nil, check.lookupError == nil, let textHash {
+                do {
+                    let near = try await keeper.store.records(fingerprintType: ContentFingerprint.textSimHash64) {
+                        $0.textHash.map { TextFingerprint.matches($0, textHash) } ?? false
+                    }
+                    let distance = { (entry: (index: UInt64, record: GenerationRecord)) in
+                        TextFingerprint.distance(entry.record.fingerprint?.textHash ?? ~textHash, textHash)
+                    }
+                    // The nearest; the latest of equally near ones.
+                    if let nearest = near.map(distance).min(), let best = near.last(where: { distance($0) == nearest }) {
+                        check.record = (best.index, best.record)
+                        check.sha256Matches = best.record.contentSHA256 == sha
+                        check.textDistance = nearest
+                        check.foundByTextFingerprint = true
+                        if proof == nil { proof = (try await keeper.store.tlogProof(index: best.index), "store") }
+                    }
+                } catch let error as SigilError {
+                    check.lookupError = error.message
+                } catch {
+                    check.lookupError = "\(error)"
+                }
             }
         }
         guard let (tlogProof, source) = proof else { return check }
         check.proofSource = source
         check.proofIndex = tlogProof.index
-        check.proofStatus = verify(tlogProof, sha: sha, produceID: produceID, keeper: keeper, verifiers: verifiers, keystore: keystore, into: &check)
+        check.proofStatus = verify(
+            tlogProof, sha: sha, produceID: produceID, textHash: textHash, keeper: keeper, verifiers: verifiers, keystore: keystore, into: &check)
         return check
     }
 
+    /// The text fingerprint of a file, when it is text Sigil reads.
+    static func textFingerprint(of bytes: [UInt8], fileExtension: String?) -> UInt64? {
+        guard let format = MediaRegistry.standard.identify(bytes, fileExtension: fileExtension)?.format else { return nil }
+        return TextFingerprint.hash(of: bytes, format: format, fileExtension: fileExtension, pdftotext: format == .pdf ? PDFText.locate() : nil)
+    }
+
     static func verify(
-        _ proof: TlogProof, sha: [UInt8], produceID: String?, keeper: RecordKeeper?, verifiers: [NoteVerifier],
+        _ proof: TlogProof, sha: [UInt8], produceID: String?, textHash: UInt64? = nil, keeper: RecordKeeper?, verifiers: [NoteVerifier],
         keystore: Keystore?, into check: inout RecordCheck
     ) -> ProofStatus {
         guard let entry = proof.extra else {
@@ -199,7 +244,9 @@ public struct RecordCheck: Sendable {
         } catch {
             return .invalid("\(error)")
         }
-        if record.contentSHA256 != sha && record.produceID != produceID {
+        // The entry describes this file: the same bytes, the same ProduceID, or the same text lightly edited.
+        let sameText = record.fingerprint?.textHash.flatMap { recorded in textHash.map { TextFingerprint.matches(recorded, $0) } } ?? false
+        if record.contentSHA256 != sha && record.produceID != produceID && !sameText {
             return .invalid(
                 "the proof is for another file: its record has ProduceID \(record.produceID) and SHA-256 \(LowerHex.encode(record.contentSHA256))")
         }

@@ -201,7 +201,7 @@ public struct RecordKeeper: Sendable {
             produceID: outcome.label.produceID, producer: outcome.label.contentProducer, serviceCategory: context.serviceCategory,
             model: context.model, account: try context.accountReference.map { try pseudonymizer.tag($0) }, time: time,
             contentSHA256: contentSHA256 ?? Self.contentSHA256(outcome.bytes),
-            perceptualHash: contentSHA256 == nil ? PerceptualHash.hash(imageBytes: outcome.bytes) : nil,
+            fingerprint: contentSHA256 == nil ? Self.fingerprint(outcome) : nil,
             watermarkPayload: context.watermarkPayload, marks: outcome.marks.map(\.rawValue),
             explicitLabelOptOut: optOut, c2paManifestSHA256: context.c2paManifestSHA256 ?? Self.manifestStoreSHA256(outcome)
         )
@@ -221,6 +221,14 @@ public struct RecordKeeper: Sendable {
             receipts.append(receipt)
         }
         return receipts
+    }
+
+    /// The perceptual fingerprint of a labeled file: an image's DCT hash, or the SimHash of a text's visible text
+    /// without its label (text, Markdown, DOCX, and PDF when `pdftotext` is installed; decision 0605).
+    static func fingerprint(_ outcome: LabelOutcome) -> ContentFingerprint? {
+        if let hash = PerceptualHash.hash(imageBytes: outcome.bytes) { return .image(hash) }
+        let tool = outcome.format == .pdf ? PDFText.locate() : nil
+        return TextFingerprint.hash(of: outcome.bytes, format: outcome.format, pdftotext: tool).map(ContentFingerprint.text)
     }
 
     /// SHA-256 of the C2PA manifest store (its JUMBF bytes) embedded in a labeled file, when it carries one.

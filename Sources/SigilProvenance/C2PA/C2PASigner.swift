@@ -78,7 +78,9 @@ public struct C2PASigner: Sendable {
             if let collecting {
                 return ("c2pa.hash.collection.data", CollectionHash.assertion(try collecting.manifestCollection(in: placed.bytes), in: placed.bytes))
             }
-            let hash = final ? DataHash.compute(placed.bytes, excluding: [placed.containerRange], alg: "sha256") ?? zeroHash : zeroHash
+            // Plain text hashes its NFC form (DataHashCanonicalizing, decision 0208).
+            let hash =
+                final ? try DataHash.compute(placed.bytes, excluding: [placed.containerRange], alg: "sha256", carrier: carrier) ?? zeroHash : zeroHash
             return ("c2pa.hash.data", Self.dataHash(exclusion: placed.containerRange, hash: hash))
         }
 

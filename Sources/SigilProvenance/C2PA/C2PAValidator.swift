@@ -372,7 +372,17 @@ struct ManifestValidation {
             }
             exclusions.append(start..<(start + length))
         }
-        guard let alg = value["alg"]?.textValue ?? claimAlg, var digest = DataHash.compute(asset, excluding: exclusions, alg: alg) else {
+        // Plain text hashes its NFC form (DataHashCanonicalizing); every other carrier its bytes.
+        let carrier = options.registry.handler(for: format) as? any ManifestCarrying
+        let alg = value["alg"]?.textValue ?? claimAlg
+        let computed: [UInt8]?
+        do {
+            computed = try alg.flatMap { try DataHash.compute(asset, excluding: exclusions, alg: $0, carrier: carrier) }
+        } catch {
+            report.failure.append(C2PAStatus(.dataHashMismatch, url: url, "the content cannot be hashed: \(error)"))
+            return
+        }
+        guard let alg, var digest = computed else {
             report.failure.append(C2PAStatus(.algorithmUnsupported, url: url, "the data hash names no allowed algorithm"))
             return
         }
@@ -382,7 +392,7 @@ struct ManifestValidation {
         let container = embedded.containerRange
         if digest != hash, let index = exclusions.firstIndex(where: { $0.lowerBound == container.lowerBound && $0.count < container.count }) {
             exclusions[index] = container
-            digest = DataHash.compute(asset, excluding: exclusions, alg: alg) ?? digest
+            digest = (try? DataHash.compute(asset, excluding: exclusions, alg: alg, carrier: carrier)) ?? digest
         }
         let coversStore = container.isEmpty || exclusions.contains { $0.lowerBound <= container.lowerBound && $0.upperBound >= container.upperBound }
         if digest == hash && coversStore {

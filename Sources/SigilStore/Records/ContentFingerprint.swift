@@ -9,6 +9,9 @@ public struct ContentFingerprint: Sendable, Hashable {
 
     /// The 64-bit DCT perceptual hash of a decoded image (version 1's `contentPHash`).
     public static let imageDCT64 = "image-dct64"
+    /// The 64-bit SimHash of a text's normalised word and CJK-character shingles, its explicit label left out
+    /// (decision 0605).
+    public static let textSimHash64 = "text-simhash64"
     /// The longest fingerprint accepted.
     public static let maximumLength = 4096
 
@@ -28,6 +31,17 @@ public struct ContentFingerprint: Sendable, Hashable {
         return value.reduce(0) { $0 << 8 | UInt64($1) }
     }
 
+    /// A text's 64-bit SimHash (``textSimHash64``).
+    public static func text(_ hash: UInt64) -> ContentFingerprint {
+        ContentFingerprint(type: textSimHash64, value: (0..<8).map { UInt8(truncatingIfNeeded: hash >> (56 - 8 * $0)) })
+    }
+
+    /// The text SimHash, when this is one.
+    public var textHash: UInt64? {
+        guard type == Self.textSimHash64, value.count == 8 else { return nil }
+        return value.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
     /// Checks the type name and the length.
     ///
     /// - Throws: ``SigilError`` `.invalidRecord`.
@@ -39,8 +53,8 @@ public struct ContentFingerprint: Sendable, Hashable {
         guard !value.isEmpty, value.count <= Self.maximumLength else {
             throw SigilError(.invalidRecord, "contentFingerprint.value: \(value.count) bytes; 1…\(Self.maximumLength) are accepted")
         }
-        if type == Self.imageDCT64, value.count != 8 {
-            throw SigilError(.invalidRecord, "contentFingerprint: an \(Self.imageDCT64) fingerprint is 8 bytes, not \(value.count)")
+        for fixed in [Self.imageDCT64, Self.textSimHash64] where type == fixed && value.count != 8 {
+            throw SigilError(.invalidRecord, "contentFingerprint: a \(fixed) fingerprint is 8 bytes, not \(value.count)")
         }
     }
 

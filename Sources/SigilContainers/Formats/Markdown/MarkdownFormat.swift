@@ -11,7 +11,8 @@ extension MediaFormat {
 /// with a front-matter fence line and is text. Markdown without front matter sniffs as ``MediaFormat/plainText``;
 /// a caller that knows the file is Markdown (its `.md` name) asks ``MediaRegistry/identify(_:fileExtension:)``,
 /// and the label then goes into new front matter. The essence is the body after the front matter, which labeling
-/// leaves byte-identical; the edit reads only the front matter (``StreamingLabelWriting``).
+/// leaves byte-identical; the edit reads only the front matter (``StreamingLabelWriting``). A C2PA manifest is a
+/// ``StructuredTextManifest`` block, a comment line inside the front matter (decision 0208).
 public struct MarkdownFormat: LabelReading, StreamingLabelWriting, EssenceLocating {
     public init() {}
     public var formats: [MediaFormat] { [.markdown] }

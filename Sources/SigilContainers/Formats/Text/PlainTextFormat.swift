@@ -11,6 +11,9 @@ extension MediaFormat {
 /// The essence is the text after any byte-order mark: what a signed explicit label binds to, and the same bytes
 /// Markdown without front matter keeps as its body when it is labeled.
 ///
+/// Plain text in UTF-8 carries a C2PA manifest in a ``TextManifestWrapper`` after its visible text
+/// (``ManifestCarrying``, decision 0208).
+///
 /// `%PDF-` is left to the PDF handler: a PDF header is text, but the file is not.
 public struct PlainTextFormat: LabelReading, EssenceLocating, FallbackIdentifying {
     public init() {}

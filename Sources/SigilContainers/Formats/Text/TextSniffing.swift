@@ -66,3 +66,30 @@ enum TextSniffing {
         return true
     }
 }
+
+extension TextSniffing {
+    /// The offset of the first byte that is not (strict, complete) UTF-8, or nil.
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar): offset += scalar.count
+            case .emptyInput: return nil
+            case .error: return offset
+            }
+        }
+    }
+
+    /// Throws unless `bytes` are UTF-8: C2PA's text embeddings are defined over UTF-8 only.
+    ///
+    /// - Throws: ``SigilError`` `.unsupportedFormat` naming the offset of the first byte that is not UTF-8.
+    static func requireUTF8(_ bytes: [UInt8], for what: String) throws {
+        guard let invalid = firstInvalidUTF8(bytes) else { return }
+        throw SigilError(
+            .unsupportedFormat,
+            "\(what) needs UTF-8 text; byte 0x\(String(bytes[invalid], radix: 16)) at offset \(invalid) is not UTF-8 (GB18030 text carries no C2PA manifest: convert it to UTF-8)",
+            offset: invalid)
+    }
+}
