@@ -39,6 +39,11 @@ private func fuzzHandler(_ handler: any MediaFormatHandler, _ bytes: [UInt8]) {
             _ = try? carrier.embedManifestStore(Array(bytes.prefix(64)), into: removed)
         }
     }
+    if let boxing = handler as? any ManifestBoxLocating, let boxes = try? boxing.manifestBoxes(in: bytes) {
+        for box in boxes where box.range.lowerBound < 0 || box.range.upperBound > bytes.count {
+            fatalError("\(handler.formats[0].id): a box \(box.range) outside the \(bytes.count)-byte input")
+        }
+    }
     if let collection = handler as? any ManifestCollectionLocating, let parts = try? collection.manifestCollection(in: bytes) {
         for range in parts.parts.map(\.range) + parts.directory where range.lowerBound < 0 || range.upperBound > bytes.count {
             fatalError("\(handler.formats[0].id): a collection range \(range) outside the \(bytes.count)-byte input")

@@ -81,7 +81,7 @@ extension EssenceLocating {
 public protocol ManifestCarrying: MediaFormatHandler {
     /// Every manifest store in `bytes`.
     func findManifestStores(in bytes: [UInt8]) throws -> [EmbeddedManifestStore]
-    /// Whether Sigil can embed a store in this format (BMFF is read-only for now).
+    /// Whether Sigil can embed a store in this format (HEIF is read-only for now).
     var embedsManifests: Bool { get }
     /// `bytes` without any manifest store.
     func removeManifestStores(from bytes: [UInt8]) throws -> [UInt8]
@@ -105,6 +105,18 @@ public protocol ManifestCollectionLocating: ManifestCarrying {
     /// - Throws: ``SigilError`` for a damaged container, or a part name that is not a relative URI, or two parts with
     ///   one name (a hash per name could not tell them apart).
     func manifestCollection(in bytes: [UInt8]) throws -> ManifestCollection
+}
+
+/// A manifest-carrying ISO BMFF format (MP4, MOV, M4A) whose manifests bind to its content with a
+/// `c2pa.hash.bmff.v3` assertion (C2PA 2.x, "BMFF-based hash") instead of a data hash: the hash covers every
+/// top-level box but the excluded ones (the C2PA `uuid` box, `ftyp`, `mfra`), each prefixed with its file offset, so
+/// the store's box may move the boxes after it. A format that adopts this protocol is signed with the BMFF hash;
+/// validation picks the hash by the assertion's label, as for every binding (decision 0209).
+public protocol ManifestBoxLocating: ManifestCarrying {
+    /// Every box of `bytes` (which may hold a manifest store), depth first, as the BMFF hash's exclusions name them.
+    ///
+    /// - Throws: ``SigilError`` for a damaged box structure.
+    func manifestBoxes(in bytes: [UInt8]) throws -> [BMFFBox]
 }
 
 /// What a label writer writes: the Annex E JSON (bare, for keyed sites), the wrapped `{"AIGC":{…}}` form (for

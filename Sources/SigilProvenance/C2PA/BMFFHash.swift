@@ -1,15 +1,39 @@
+import Crypto
 import SigilContainers
-/// The `c2pa.hash.bmff` hard bindings of MP4/MOV/HEIF assets (validation only).
+
+/// The `c2pa.hash.bmff` hard bindings of MP4/MOV/M4A/HEIF assets.
 ///
 /// Exclusions name boxes by a restricted xpath (`/moov/trak/mdia/minf/stbl/stco`) with optional conditions (`length`,
 /// `version`, `flags` + `exact`, `data` at offsets) and may exclude only `subset` ranges of a box (`length` 0 = to its
 /// end). The hash covers, in file order, every top-level box that is not wholly excluded:
 /// - `c2pa.hash.bmff` (v1): the bytes outside the exclusions;
 /// - `.v2` and `.v3`: for each such box its absolute offset as a big-endian u64, then its bytes outside the exclusions.
-/// Observed against c2pa-rs output (fixtures signed.mp4, video1.mp4, legacy.mp4). Merkle trees (fragmented MP4) are
-/// not supported.
+/// Observed against c2pa-rs output (fixtures signed.mp4, video1.mp4, legacy.mp4). Sigil signs with `.v3` and the
+/// exclusions the specification requires (``requiredExclusions``, decision 0209). Merkle trees (fragmented MP4) are
+/// neither written nor validated.
 enum BMFFHash {
     typealias Node = BMFFBox
+
+    /// The exclusions Sigil writes: the C2PA `uuid` box (matched by its user type at offset 8), `ftyp` and `mfra`.
+    /// c2pa-rs adds `/free` and `/skip`; Sigil leaves them hashed, so nothing can be hidden in them after signing.
+    static let requiredExclusions: [CBOR] = [
+        .map([
+            .init("xpath", "/uuid"),
+            .init("data", .array([.map([.init("offset", .int(8)), .init("value", .bytes(BMFFBox.c2paUserType))])])),
+        ]),
+        .map([.init("xpath", "/ftyp")]),
+        .map([.init("xpath", "/mfra")]),
+    ]
+
+    /// The `c2pa.hash.bmff.v3` assertion Sigil writes, with the hash of the asset as placed (``digest(_:nodes:exclusions:alg:withOffsets:)``).
+    static func assertion(hash: [UInt8], alg: String = "sha256") -> CBOR {
+        .map([
+            .init("exclusions", .array(requiredExclusions)),
+            .init("alg", .text(alg)),
+            .init("hash", .bytes(hash)),
+            .init("name", "jumbf manifest"),
+        ])
+    }
 
     /// Whether `node` meets the exclusion's conditions.
     static func matches(_ exclusion: CBOR, _ node: Node, in bytes: [UInt8]) -> Bool {
@@ -41,6 +65,60 @@ enum BMFFHash {
         return true
     }
 
+    /// The byte ranges `exclusions` remove from `asset`, whose boxes are `nodes`.
+    static func excludedRanges(_ exclusions: [CBOR], nodes: [Node], in asset: [UInt8]) -> [Range<Int>] {
+        var excluded: [Range<Int>] = []
+        for node in nodes {
+            for exclusion in exclusions where matches(exclusion, node, in: asset) {
+                if let subsets = exclusion["subset"]?.arrayValue, !subsets.isEmpty {
+                    for subset in subsets {
+                        guard let offset = subset["offset"]?.intValue, let length = subset["length"]?.intValue, offset >= 0, length >= 0 else {
+                            continue
+                        }
+                        let start = min(node.range.lowerBound + offset, node.range.upperBound)
+                        let end = length == 0 ? node.range.upperBound : min(start + length, node.range.upperBound)
+                        excluded.append(start..<end)
+                    }
+                } else {
+                    excluded.append(node.range)
+                }
+            }
+        }
+        return excluded.sorted { $0.lowerBound < $1.lowerBound }
+    }
+
+    /// The BMFF hash of `asset` (boxes `nodes`), or nil for an algorithm C2PA does not allow. The hash input is fed
+    /// piece by piece, never copied: a video's `mdat` is hashed where it lies.
+    static func digest(_ asset: [UInt8], nodes: [Node], exclusions: [CBOR], alg: String, withOffsets: Bool) -> [UInt8]? {
+        let excluded = excludedRanges(exclusions, nodes: nodes, in: asset)
+        switch alg {
+        case "sha256": return digest(SHA256.self, asset, nodes, excluded, withOffsets)
+        case "sha384": return digest(SHA384.self, asset, nodes, excluded, withOffsets)
+        case "sha512": return digest(SHA512.self, asset, nodes, excluded, withOffsets)
+        default: return nil
+        }
+    }
+
+    static func digest<H: HashFunction>(_: H.Type, _ asset: [UInt8], _ nodes: [Node], _ excluded: [Range<Int>], _ withOffsets: Bool) -> [UInt8] {
+        var hasher = H()
+        asset.withUnsafeBytes { raw in
+            func feed(_ range: Range<Int>) {
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[range]))
+            }
+            for top in nodes where top.depth == 0 {
+                if excluded.contains(where: { $0.lowerBound <= top.range.lowerBound && $0.upperBound >= top.range.upperBound }) { continue }
+                if withOffsets { hasher.update(data: UInt64(top.range.lowerBound).bigEndianArray) }
+                var at = top.range.lowerBound
+                for range in excluded where range.upperBound > at && range.lowerBound < top.range.upperBound {
+                    if range.lowerBound > at { feed(at..<range.lowerBound) }
+                    at = max(at, range.upperBound)
+                }
+                if at < top.range.upperBound { feed(at..<top.range.upperBound) }
+            }
+        }
+        return Array(hasher.finalize())
+    }
+
     static func check(_ value: CBOR?, label: String, alg claimAlg: String?, asset: [UInt8], url: String, report: inout C2PAReport) {
         guard let value, let expected = value["hash"]?.bytesValue, let exclusions = value["exclusions"]?.arrayValue else {
             if value?["merkle"] != nil {
@@ -61,38 +139,7 @@ enum BMFFHash {
             report.failure.append(C2PAStatus(.bmffHashMismatch, url: url, "the BMFF boxes do not parse: \(error)"))
             return
         }
-        var excluded: [Range<Int>] = []
-        for node in nodes {
-            for exclusion in exclusions where matches(exclusion, node, in: asset) {
-                if let subsets = exclusion["subset"]?.arrayValue, !subsets.isEmpty {
-                    for subset in subsets {
-                        guard let offset = subset["offset"]?.intValue, let length = subset["length"]?.intValue, offset >= 0, length >= 0 else {
-                            continue
-                        }
-                        let start = min(node.range.lowerBound + offset, node.range.upperBound)
-                        let end = length == 0 ? node.range.upperBound : min(start + length, node.range.upperBound)
-                        excluded.append(start..<end)
-                    }
-                } else {
-                    excluded.append(node.range)
-                }
-            }
-        }
-        var input: [UInt8] = []
-        input.reserveCapacity(asset.count)
-        let withOffsets = label != "c2pa.hash.bmff"
-        for top in nodes where top.depth == 0 {
-            if excluded.contains(where: { $0.lowerBound <= top.range.lowerBound && $0.upperBound >= top.range.upperBound }) { continue }
-            if withOffsets { input += UInt64(top.range.lowerBound).bigEndianArray }
-            var at = top.range.lowerBound
-            for range in excluded.sorted(by: { $0.lowerBound < $1.lowerBound }) where range.upperBound > at && range.lowerBound < top.range.upperBound
-            {
-                if range.lowerBound > at { input += asset[at..<range.lowerBound] }
-                at = max(at, range.upperBound)
-            }
-            if at < top.range.upperBound { input += asset[at..<top.range.upperBound] }
-        }
-        if DataHash.compute(input, excluding: [], alg: alg) == expected {
+        if digest(asset, nodes: nodes, exclusions: exclusions, alg: alg, withOffsets: label != "c2pa.hash.bmff") == expected {
             report.success.append(C2PAStatus(.bmffHashMatch, url: url, "the BMFF content hash matches"))
         } else {
             report.failure.append(

@@ -7,9 +7,10 @@ import Foundation
 /// The manifest holds `c2pa.actions.v2` (`c2pa.created`, digitalSourceType trainedAlgorithmicMedia, softwareAgent),
 /// the GB 45438 AIGC label (``AIGCAssertion``, when given) and a hard binding: `c2pa.hash.data` whose one exclusion
 /// covers exactly the embedded store container, or for a ZIP-based format (a ``ManifestCollectionLocating`` carrier:
-/// OOXML) `c2pa.hash.collection.data` over its entries and central directory (decision 0207); all three are
-/// `created_assertions`. The claim is signed ES256 with
-/// the certificate chain in the protected header.
+/// OOXML) `c2pa.hash.collection.data` over its entries and central directory (decision 0207), or for ISO BMFF (a
+/// ``ManifestBoxLocating`` carrier: MP4, MOV, M4A) `c2pa.hash.bmff.v3` over its top-level boxes but the C2PA box,
+/// `ftyp` and `mfra` (decision 0209); all three are `created_assertions`. The claim is signed ES256 with the
+/// certificate chain in the protected header.
 ///
 /// ```swift
 /// let signed = try C2PASigner(identity: identity).sign(jpegBytes, format: .jpeg, content: .init(label: aigcLabel))
@@ -70,13 +71,23 @@ public struct C2PASigner: Sendable {
         let instanceID = "xmp:iid:" + UUID().uuidString.lowercased()
         let zeroHash = [UInt8](repeating: 0, count: 32)
         let collecting = carrier as? any ManifestCollectionLocating
+        let boxing = carrier as? any ManifestBoxLocating
 
         // The hard binding of an asset with a store placed in it: a ZIP's collection hash (which covers neither the
-        // store nor its CRC, so zeros and the signed store give the same one), or the data hash excluding the store,
-        // computed only for the final pass.
+        // store nor its CRC, so zeros and the signed store give the same one), or the BMFF hash or the data hash,
+        // both excluding the store and computed only for the final pass (the boxes' offsets depend on the store's
+        // length, which is final then).
         func binding(_ placed: (bytes: [UInt8], containerRange: Range<Int>), final: Bool) throws -> HardBinding {
             if let collecting {
                 return ("c2pa.hash.collection.data", CollectionHash.assertion(try collecting.manifestCollection(in: placed.bytes), in: placed.bytes))
+            }
+            if let boxing {
+                let hash =
+                    final
+                    ? BMFFHash.digest(
+                        placed.bytes, nodes: try boxing.manifestBoxes(in: placed.bytes), exclusions: BMFFHash.requiredExclusions, alg: "sha256",
+                        withOffsets: true) ?? zeroHash : zeroHash
+                return ("c2pa.hash.bmff.v3", BMFFHash.assertion(hash: hash))
             }
             // Plain text hashes its NFC form (DataHashCanonicalizing, decision 0208).
             let hash =

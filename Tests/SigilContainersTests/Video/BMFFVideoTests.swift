@@ -72,6 +72,31 @@ import Testing
         #expect(Array(labeled.suffix(700)) == Array(roomy.suffix(700)))
     }
 
+    /// The C2PA box goes right after `ftyp` (decision 0209): every chunk offset moves by its length, whether `moov`
+    /// comes before or after `mdat`, with 32- or 64-bit offsets; removing it moves them back.
+    @Test(arguments: [false, true], [false, true])
+    func theC2PABoxMovesEveryChunk(_ moovLast: Bool, _ co64: Bool) throws {
+        let mp4 = Build.bmffVideo(udta: [Build.itunesMeta(ConformanceSample.marker)], moovLast: moovLast, co64: co64)
+        let (signed, range) = try BMFFFormat().embedManifestStore(FormatConformanceTests.fakeStore, into: mp4)
+        let top = try BMFFWalker.topLevel(signed)
+        #expect(top.map(\.type).prefix(2) == ["ftyp", "uuid"] && top[1].range == range)
+        #expect(try Build.chunks(signed) == Build.chunks(mp4), "every chunk offset points at the same bytes")
+        #expect(try BMFFFormat().removeManifestStores(from: signed) == mp4)
+        #expect(try BMFFFormat().manifestBoxes(in: signed).contains { $0.path == "/moov/trak/mdia/minf/stbl/\(co64 ? "co64" : "stco")" })
+    }
+
+    /// A 32-bit chunk offset the C2PA box would push past 4 GiB, and a fragmented file, are refused by name.
+    @Test func theC2PABoxRefusesWhatItCannotMove() throws {
+        var mp4 = Build.bmffVideo()
+        let stco = try #require(mp4.firstIndex(of: Array("stco".utf8)))
+        mp4.replaceSubrange((stco + 12)..<(stco + 16), with: UInt32.max.bigEndianBytes(4))
+        let overflow = try #require(throws: SigilError.self) { try BMFFFormat().embedManifestStore(FormatConformanceTests.fakeStore, into: mp4) }
+        #expect(overflow.code == .capacity && overflow.message.contains("32 bits"))
+        let fragmented = Build.bmffVideo() + Build.box("moof", Build.box("mfhd", [0, 0, 0, 0, 0, 0, 0, 1])) + Build.box("mdat", [1, 2, 3])
+        let refused = try #require(throws: SigilError.self) { try M4AFormat().embedManifestStore(FormatConformanceTests.fakeStore, into: fragmented) }
+        #expect(refused.code == .unsupportedFormat && refused.message.contains("fragmented"))
+    }
+
     @Test func hostileBoxesAreRefused() throws {
         let mp4 = Build.bmffVideo()
         // A box size past the end of the file.

@@ -16,12 +16,12 @@ extension MediaFormat {
 /// (PG-20257A), written by ``BMFFMetadataWriter`` by rewriting `moov` only (``StreamingLabelWriting``): Apple `©xyz`
 /// items, `udta` strings and `meta` boxes under `trak` are kept, and the media data is copied as spans. A
 /// fragmented file (`moof`) is labeled only when the new `moov` fits the `free` room beside it. Labels are read
-/// from the other sites ``BMFFLabelReader`` knows too. C2PA is read from the top-level C2PA `uuid` box. The essence
-/// is the `mdat` payloads.
-public struct BMFFFormat: LabelReading, StreamingLabelWriting, EssenceLocating, ManifestCarrying {
+/// from the other sites ``BMFFLabelReader`` knows too. C2PA is read from and written into the top-level C2PA `uuid`
+/// box right after `ftyp`, bound by `c2pa.hash.bmff.v3` (``ManifestBoxLocating``, decision 0209); fragmented files are
+/// refused. The essence is the `mdat` payloads.
+public struct BMFFFormat: LabelReading, StreamingLabelWriting, EssenceLocating, ManifestBoxLocating {
     public init() {}
     public var formats: [MediaFormat] { [.mp4, .mov] }
-    public var embedsManifests: Bool { false }
 
     public func identify(_ prefix: [UInt8]) -> MediaFormat? {
         guard prefix.matches(ascii: "ftyp", at: 4), prefix.count >= 12 else { return nil }
@@ -52,12 +52,11 @@ public struct BMFFFormat: LabelReading, StreamingLabelWriting, EssenceLocating, 
     }
 
     public func findManifestStores(in bytes: [UInt8]) throws -> [EmbeddedManifestStore] { try BMFFManifestCarrier.find(bytes) }
-    public func removeManifestStores(from bytes: [UInt8]) throws -> [UInt8] {
-        throw SigilError(.unsupportedFormat, "Sigil reads C2PA in ISO BMFF (MP4/MOV) but does not write it yet")
-    }
+    public func removeManifestStores(from bytes: [UInt8]) throws -> [UInt8] { try BMFFManifestCarrier.remove(from: bytes, name: name(of: bytes)) }
     public func embedManifestStore(_ store: [UInt8], into bytes: [UInt8]) throws -> (bytes: [UInt8], containerRange: Range<Int>) {
-        throw SigilError(.unsupportedFormat, "Sigil reads C2PA in ISO BMFF (MP4/MOV) but does not write it yet")
+        try BMFFManifestCarrier.embed(store, into: bytes, name: name(of: bytes))
     }
+    public func manifestBoxes(in bytes: [UInt8]) throws -> [BMFFBox] { try BMFFWalker.tree(bytes) }
 
     /// The display name of the format the first bytes name, for messages.
     func name(of prefix: [UInt8]) -> String {

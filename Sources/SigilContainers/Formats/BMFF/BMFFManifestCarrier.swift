@@ -1,8 +1,11 @@
 /// The C2PA store in ISO BMFF (MP4, MOV, M4A, HEIF): a top-level `uuid` box with the C2PA UUID
-/// `D8FEC3D6-1B0E-483C-9297-5828877EC481`, a FullBox header, the purpose `manifest\0`, a 64-bit Merkle offset and the
-/// store. Sigil reads it (and validates `c2pa.hash.bmff.v2/v3`); it does not write BMFF yet.
+/// `D8FEC3D6-1B0E-483C-9297-5828877EC481`, a FullBox header (version and flags 0), the purpose `manifest\0`, a 64-bit
+/// Merkle offset (0: no Merkle boxes) and the store. Sigil reads it in every BMFF brand and writes it into MP4, MOV and
+/// M4A where c2pa-rs does: right after `ftyp`, every `stco`/`co64` chunk offset moved by the box's length (decision
+/// 0209). Fragmented files (`moof`, or `mvex` in `moov`) are refused: their binding is a Merkle-tree BMFF hash, which
+/// Sigil does not write yet.
 enum BMFFManifestCarrier {
-    static let c2paUUID: [UInt8] = [0xD8, 0xFE, 0xC3, 0xD6, 0x1B, 0x0E, 0x48, 0x3C, 0x92, 0x97, 0x58, 0x28, 0x87, 0x7E, 0xC4, 0x81]
+    static var c2paUUID: [UInt8] { BMFFBox.c2paUserType }
 
     static func find(_ bytes: [UInt8]) throws -> [EmbeddedManifestStore] {
         let source = MemoryByteSource(bytes)
@@ -21,5 +24,73 @@ enum BMFFManifestCarrier {
             )
         }
         return stores
+    }
+
+    /// The C2PA `uuid` box holding `store`: FullBox version and flags 0, purpose `manifest`, Merkle offset 0.
+    static func box(_ store: [UInt8]) -> [UInt8] {
+        let content = c2paUUID + [0, 0, 0, 0] + Array("manifest".utf8) + [0] + [UInt8](repeating: 0, count: 8) + store
+        return BMFFBoxBytes.make("uuid", content)
+    }
+
+    /// `bytes` with `store` in a C2PA box right after `ftyp`, and the box's bytes. `bytes` holds no store.
+    ///
+    /// - Throws: ``SigilError`` for a file that does not start with `ftyp`, has no or several `moov` boxes, is
+    ///   fragmented, or whose 32-bit chunk offsets would overflow.
+    static func embed(_ store: [UInt8], into bytes: [UInt8], name: String) throws -> (bytes: [UInt8], containerRange: Range<Int>) {
+        let top = try BMFFWalker.topLevel(bytes)
+        guard let ftyp = top.first, ftyp.type == "ftyp" else {
+            throw SigilError(.malformed, "the \(name) file does not start with an ftyp box, after which its C2PA box goes", offset: 0)
+        }
+        try refuseFragments(top, in: bytes, name: name)
+        let box = box(store)
+        var plan = EditPlan(sourceLength: bytes.count)
+        plan.insert(box, at: ftyp.range.upperBound)
+        try moveChunkOffsets(top, in: bytes, name: name, plan: &plan)
+        return (plan.apply(to: bytes), ftyp.range.upperBound..<(ftyp.range.upperBound + box.count))
+    }
+
+    /// `bytes` without any C2PA `uuid` box (of any purpose), its chunk offsets moved back; `bytes` itself when it has
+    /// none.
+    static func remove(from bytes: [UInt8], name: String) throws -> [UInt8] {
+        let source = MemoryByteSource(bytes)
+        let top = try BMFFWalker.topLevel(source)
+        let stores = top.filter { BMFFWalker.userType(of: $0, in: source) == c2paUUID }
+        guard !stores.isEmpty else { return bytes }
+        try refuseFragments(top, in: bytes, name: name)
+        var plan = EditPlan(sourceLength: bytes.count)
+        for box in stores { plan.remove(box.range) }
+        try moveChunkOffsets(top, in: bytes, name: name, plan: &plan)
+        return plan.apply(to: bytes)
+    }
+
+    /// Adds to `plan` (which inserts or removes whole top-level boxes) the `moov` box with every chunk offset moved to
+    /// where its chunk lands.
+    static func moveChunkOffsets(_ top: [BMFFBox], in bytes: [UInt8], name: String, plan: inout EditPlan) throws {
+        let moovs = top.filter { $0.type == "moov" }
+        guard moovs.count == 1, let moov = moovs.first else {
+            throw SigilError(
+                .malformed, "the \(name) file has \(moovs.isEmpty ? "no" : "\(moovs.count)") moov boxes; Sigil signs files with exactly one",
+                offset: 0)
+        }
+        guard moov.range.count <= BMFFMetadataWriter.maximumMoovLength else {
+            throw SigilError(
+                .capacity, "the \(name) moov box at offset \(moov.range.lowerBound) is \(moov.range.count) bytes, more than Sigil reads into memory",
+                offset: moov.range.lowerBound)
+        }
+        let moves = plan
+        var new = Array(bytes[moov.range])
+        try BMFFMetadataWriter.mapChunkOffsets(in: &new, base: moov.range.lowerBound) { moves.newOffset(of: $0) }
+        if new != Array(bytes[moov.range]) { plan.replace(moov.range, with: new) }
+    }
+
+    /// Throws for a fragmented file: its fragments' data offsets may be absolute and its binding would be a Merkle
+    /// tree, neither of which Sigil writes yet.
+    static func refuseFragments(_ top: [BMFFBox], in bytes: [UInt8], name: String) throws {
+        let mvex = try BMFFWalker.tree(bytes).first { $0.path == "/moov/mvex" }
+        guard let fragment = top.first(where: { $0.type == "moof" }) ?? mvex else { return }
+        throw SigilError(
+            .unsupportedFormat,
+            "the \(name) file is fragmented (\(fragment.type) box at offset \(fragment.range.lowerBound)); Sigil does not sign fragmented files yet: their C2PA binding is a Merkle-tree BMFF hash",
+            offset: fragment.range.lowerBound)
     }
 }

@@ -1,6 +1,6 @@
 /// HEIF, HEIC and AVIF images (ISO BMFF with an image brand): labels are read from the sites ``BMFFLabelReader``
-/// knows and C2PA from the top-level C2PA `uuid` box; Sigil does not write HEIF labels yet (an image's XMP item is
-/// the site, not the video one).
+/// knows and C2PA from the top-level C2PA `uuid` box; Sigil does not write HEIF labels or C2PA yet (an image's XMP
+/// item is the label's site, not the video one; a C2PA box would move the `iloc` item offsets, decision 0209).
 public struct HEIFFormat: LabelReading, ManifestCarrying {
     public init() {}
     public var formats: [MediaFormat] { [.heif] }

@@ -1,11 +1,10 @@
 /// M4A (MPEG-4 audio in ISO BMFF, brands `M4A `, `M4B `, `M4P `, `F4A `): the label is the `mdta` key `AIGC` in
 /// `moov/udta/meta` with its `ilst` item (PG-202510A, as PG-20257A for video), written by
 /// ``BMFFMetadataWriter``; iTunes tags (`udta/meta` with handler `mdir`) are kept. Labels are written by rewriting
-/// `moov` only (``StreamingLabelWriting``). The essence is the `mdat` payloads. C2PA is read as in MP4.
-public struct M4AFormat: LabelReading, StreamingLabelWriting, EssenceLocating, ManifestCarrying {
+/// `moov` only (``StreamingLabelWriting``). The essence is the `mdat` payloads. C2PA is read and written as in MP4.
+public struct M4AFormat: LabelReading, StreamingLabelWriting, EssenceLocating, ManifestBoxLocating {
     public init() {}
     public var formats: [MediaFormat] { [.m4a] }
-    public var embedsManifests: Bool { false }
 
     /// The `ftyp` major brands of MPEG-4 audio files.
     static let brands: Set<String> = ["M4A ", "M4B ", "M4P ", "F4A "]
@@ -34,8 +33,9 @@ public struct M4AFormat: LabelReading, StreamingLabelWriting, EssenceLocating, M
     }
 
     public func findManifestStores(in bytes: [UInt8]) throws -> [EmbeddedManifestStore] { try BMFFManifestCarrier.find(bytes) }
-    public func removeManifestStores(from bytes: [UInt8]) throws -> [UInt8] { try BMFFFormat().removeManifestStores(from: bytes) }
+    public func removeManifestStores(from bytes: [UInt8]) throws -> [UInt8] { try BMFFManifestCarrier.remove(from: bytes, name: "M4A") }
     public func embedManifestStore(_ store: [UInt8], into bytes: [UInt8]) throws -> (bytes: [UInt8], containerRange: Range<Int>) {
-        try BMFFFormat().embedManifestStore(store, into: bytes)
+        try BMFFManifestCarrier.embed(store, into: bytes, name: "M4A")
     }
+    public func manifestBoxes(in bytes: [UInt8]) throws -> [BMFFBox] { try BMFFWalker.tree(bytes) }
 }

@@ -17,6 +17,10 @@ public struct BMFFBox: Sendable, Hashable {
     public var contentStart: Int { range.lowerBound + headerSize + (type == "uuid" ? 16 : 0) }
     /// The content after the header (and user type).
     public var payload: Range<Int> { min(contentStart, range.upperBound)..<range.upperBound }
+
+    /// The user type of the `uuid` box that carries C2PA data (a manifest store or Merkle data):
+    /// `D8FEC3D6-1B0E-483C-9297-5828877EC481`.
+    public static let c2paUserType: [UInt8] = [0xD8, 0xFE, 0xC3, 0xD6, 0x1B, 0x0E, 0x48, 0x3C, 0x92, 0x97, 0x58, 0x28, 0x87, 0x7E, 0xC4, 0x81]
 }
 
 /// Walks ISO BMFF boxes through a ``ByteSource``: headers only, so a multi-gigabyte `mdat` costs one read.

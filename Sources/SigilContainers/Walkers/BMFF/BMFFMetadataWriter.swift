@@ -136,6 +136,15 @@ struct BMFFMetadataWriter {
     /// Adds `growth` to every `stco`/`co64` entry of `moov` that points at or past `after` (the old end of `moov`).
     static func shiftChunkOffsets(in moov: inout [UInt8], by growth: Int, after: Int, base: Int) throws {
         guard growth != 0 else { return }
+        try mapChunkOffsets(in: &moov, base: base) { $0 >= after ? $0 + growth : $0 }
+    }
+
+    /// Replaces every `stco`/`co64` entry of `moov` (which lies at file offset `base`) by `move(entry)`: where the
+    /// chunk lands once other boxes were inserted or removed.
+    ///
+    /// - Throws: ``SigilError`` for a table that declares more entries than it holds, or an `stco` entry that would
+    ///   no longer fit 32 bits.
+    static func mapChunkOffsets(in moov: inout [UInt8], base: Int, _ move: (Int) -> Int) throws {
         for table in try chunkOffsetTables(moov, base: base) {
             let p = table.payload
             try moov.require(8, at: p.lowerBound, for: "\(table.type) box header")
@@ -147,12 +156,13 @@ struct BMFFMetadataWriter {
             for entry in 0..<count {
                 let at = p.lowerBound + 8 + entry * width
                 let offset = width == 8 ? moov[at..<(at + 8)].reduce(0) { $0 << 8 | Int($1) } : moov.u32be(at)
-                guard offset >= after else { continue }
-                let moved = offset + growth
+                let moved = move(offset)
+                guard moved != offset else { continue }
                 guard width == 8 || moved <= Int(UInt32.max) else {
                     throw SigilError(
                         .capacity,
-                        "moving the chunk offset \(offset) in stco at offset \(base + table.range.lowerBound) by \(growth) bytes overflows 32 bits")
+                        "moving the chunk offset \(offset) in stco at offset \(base + table.range.lowerBound) by \(moved - offset) bytes overflows 32 bits"
+                    )
                 }
                 moov.replaceSubrange(at..<(at + width), with: UInt64(moved).bigEndianBytes(width))
             }
