@@ -20,7 +20,7 @@ struct VerifyPageTests {
             case .label(let run):
                 shown += run
                 labels.append(run)
-            case .gap(let n): omitted += n
+            case .gap(let n), .invisible(let n): omitted += n
             }
         }
         return (shown, labels, omitted)
@@ -118,6 +118,28 @@ struct VerifyPageTests {
         let marked = parts.filter { $0["mark"] as? Bool == true }.compactMap { $0["text"] as? String }
         #expect(marked == ["本内容由人工智能生成"])
         #expect((parts.first?["text"] as? String)?.hasPrefix("第一行文字。") == true)
+    }
+
+    @Test("a C2PA text manifest after the text is left out as invisible characters: the end shown is the label")
+    func c2paWrapperIsLeftOut() throws {
+        let visible = "第一段。\n" + String(repeating: "正文内容，", count: 400) + "\n本内容由人工智能生成"
+        let wrapper = try TextManifestWrapper.encode((0..<3000).map { UInt8(truncatingIfNeeded: $0 &* 37) })
+        let bytes = Array(visible.utf8) + wrapper
+        let check = try #require(ExplicitTextCheck.check(bytes, format: .plainText, fileExtension: "txt", pdftotext: nil))
+        let report = try #require(check.report)
+        #expect(report.matches.map(\.text) == ["本内容由人工智能生成"])
+        let excerpt = TextExcerpt(text: try #require(check.text), body: try #require(check.body), labels: report.matches.map(\.range))
+        let wrapperScalars = String(decoding: wrapper, as: UTF8.self).unicodeScalars.count
+        #expect(excerpt.parts.last == .invisible(wrapperScalars))
+        #expect(excerpt.parts.dropLast().last == .label("本内容由人工智能生成"))
+        let (shown, _, omitted) = Self.describe(excerpt)
+        #expect(shown.unicodeScalars.count + omitted == visible.unicodeScalars.count + wrapperScalars)
+        // Emoji sequences with joiners and VS16 stay text.
+        let emoji = TextExcerpt(text: Array("👩‍💻❤️👨‍👩‍👧‍👦".utf8), body: 0..<Array("👩‍💻❤️👨‍👩‍👧‍👦".utf8).count, labels: [])
+        #expect(emoji.parts == [.text("👩‍💻❤️👨‍👩‍👧‍👦")])
+
+        let html = try VerifyPage(responseDays: 15, pdftoppm: nil).render(result: ["textCheck": VerifyPage.textModel(check)])
+        #expect(html.contains("\(wrapperScalars) invisible characters (such as a C2PA text manifest)"))
     }
 
     /// A real report of `bytes`, rendered as the page renders it.

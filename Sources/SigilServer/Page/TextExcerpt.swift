@@ -10,6 +10,9 @@ struct TextExcerpt: Sendable, Hashable {
         case label(String)
         /// Text left out between two shown runs: how many characters (Unicode scalars).
         case gap(Int)
+        /// A run of invisible characters (a C2PA text manifest's variation selectors, zero-width spaces) not shown:
+        /// how many.
+        case invisible(Int)
     }
 
     /// How much is shown, in characters (grapheme clusters).
@@ -24,6 +27,8 @@ struct TextExcerpt: Sendable, Hashable {
         var middleLabels = 8
         /// The most bytes one character may count for, so one huge character cluster cannot make a run unbounded.
         var bytesPerCharacter = 32
+        /// How many invisible characters in a row are left out as one run instead of shown.
+        var invisibleRun = 8
     }
 
     var parts: [Part]
@@ -38,15 +43,23 @@ struct TextExcerpt: Sendable, Hashable {
             parts = [.gap(text.count)]
             return
         }
+        // Invisible runs at the ends (Sigil appends a C2PA text manifest after the text) are left out of the windows,
+        // so the end shown is the end a reader sees.
+        let invisible = Self.invisibleRuns(text, body, minimum: limits.invisibleRun)
+        var visible = body
+        if let first = invisible.first, first.lowerBound == body.lowerBound { visible = first.upperBound..<visible.upperBound }
+        if let last = invisible.last, last.lowerBound >= visible.lowerBound, text[last.upperBound..<body.upperBound].allSatisfy(Self.isASCIISpace) {
+            visible = visible.lowerBound..<last.lowerBound
+        }
         let labels =
             labels
-            .filter { body.contains($0.lowerBound) && $0.upperBound <= body.upperBound && !$0.isEmpty }
+            .filter { visible.contains($0.lowerBound) && $0.upperBound <= visible.upperBound && !$0.isEmpty }
             .filter { Self.isBoundary(text, $0.lowerBound) && Self.isBoundary(text, $0.upperBound) }
             .sorted { $0.lowerBound < $1.lowerBound }
-        let walker = Walker(text: text, string: string, body: body, bytesPerCharacter: limits.bytesPerCharacter)
+        let walker = Walker(text: text, string: string, body: visible, bytesPerCharacter: limits.bytesPerCharacter)
 
-        let head = body.lowerBound..<walker.forward(from: body.lowerBound, limits.head)
-        let tail = walker.backward(from: body.upperBound, limits.tail)..<body.upperBound
+        let head = visible.lowerBound..<walker.forward(from: visible.lowerBound, limits.head)
+        let tail = walker.backward(from: visible.upperBound, limits.tail)..<visible.upperBound
         var windows = [head, tail]
         for (n, label) in labels.enumerated() where n < limits.middleLabels || label.overlaps(head) || label.overlaps(tail) {
             windows.append(walker.backward(from: label.lowerBound, limits.context)..<walker.forward(from: label.upperBound, limits.context))
@@ -54,22 +67,81 @@ struct TextExcerpt: Sendable, Hashable {
         windows = Self.covering(windows, labels)
 
         var parts: [Part] = []
-        var shown = body.lowerBound
+        if visible.lowerBound > body.lowerBound { parts.append(.invisible(Self.scalars(text[body.lowerBound..<visible.lowerBound]))) }
+        var shown = visible.lowerBound
+        // Text shown as it is, but for invisible runs inside it.
+        func show(_ range: Range<Int>) {
+            var at = range.lowerBound
+            for run in invisible where run.overlaps(range) {
+                let cut = run.clamped(to: range)
+                if cut.lowerBound > at { parts.append(.text(String(decoding: text[at..<cut.lowerBound], as: UTF8.self))) }
+                parts.append(.invisible(Self.scalars(text[cut])))
+                at = cut.upperBound
+            }
+            if range.upperBound > at { parts.append(.text(String(decoding: text[at..<range.upperBound], as: UTF8.self))) }
+        }
         for window in windows {
             if window.lowerBound > shown { parts.append(.gap(Self.scalars(text[shown..<window.lowerBound]))) }
             var at = window.lowerBound
             // Labels the checker reports may overlap (two pairs in one sentence): each character is marked once.
             for label in labels where window.contains(label.lowerBound) && label.upperBound > at {
                 let start = max(label.lowerBound, at)
-                if start > at { parts.append(.text(String(decoding: text[at..<start], as: UTF8.self))) }
+                show(at..<start)
                 parts.append(.label(String(decoding: text[start..<label.upperBound], as: UTF8.self)))
                 at = label.upperBound
             }
-            if window.upperBound > at { parts.append(.text(String(decoding: text[at..<window.upperBound], as: UTF8.self))) }
+            show(at..<window.upperBound)
             shown = window.upperBound
         }
-        if body.upperBound > shown { parts.append(.gap(Self.scalars(text[shown..<body.upperBound]))) }
+        if visible.upperBound > shown { parts.append(.gap(Self.scalars(text[shown..<visible.upperBound]))) }
+        if body.upperBound > visible.upperBound { parts.append(.invisible(Self.scalars(text[visible.upperBound..<body.upperBound]))) }
         self.parts = parts
+    }
+
+    /// The runs of at least `minimum` invisible characters in `range` of UTF-8 `text`: U+FEFF, variation
+    /// selectors, zero-width spaces, joiners and direction marks (U+200B–U+200F), word joiner and invisible operators
+    /// (U+2060–U+2064). U+200D and U+FE0F are also parts of emoji sequences, so short runs stay text.
+    static func invisibleRuns(_ text: [UInt8], _ range: Range<Int>, minimum: Int) -> [Range<Int>] {
+        var runs: [Range<Int>] = []
+        var start: Int?
+        var count = 0
+        var i = range.lowerBound
+        func close(_ end: Int) {
+            if let s = start, count >= minimum { runs.append(s..<end) }
+            start = nil
+            count = 0
+        }
+        while i < range.upperBound {
+            let (scalar, length) = Self.scalar(text, at: i)
+            if Self.isInvisible(scalar) {
+                if start == nil { start = i }
+                count += 1
+            } else {
+                close(i)
+            }
+            i += length
+        }
+        close(range.upperBound)
+        return runs
+    }
+
+    static func isInvisible(_ v: UInt32) -> Bool {
+        switch v {
+        case 0xFEFF, 0xFE00...0xFE0F, 0xE0100...0xE01EF, 0x200B...0x200F, 0x2060...0x2064: true
+        default: false
+        }
+    }
+
+    static func isASCIISpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+
+    /// The scalar at `i` of valid UTF-8 and its length.
+    static func scalar(_ text: [UInt8], at i: Int) -> (UInt32, Int) {
+        let b0 = UInt32(text[i])
+        let length = b0 < 0x80 ? 1 : b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4
+        guard length > 1, i + length <= text.count else { return (b0, 1) }
+        var v = b0 & (0xFF >> UInt32(length + 1))
+        for k in 1..<length { v = v << 6 | UInt32(text[i + k] & 0x3F) }
+        return (v, length)
     }
 
     /// The windows sorted, each grown to hold every label it touches whole, overlapping ones merged.

@@ -179,9 +179,10 @@ struct VerifyPage: Sendable {
                 "html": report.markup == .html,
                 "parts": excerpt.parts.map { part -> [String: Any] in
                     switch part {
-                    case .text(let run): ["text": run, "mark": false, "gap": false]
-                    case .label(let run): ["text": run, "mark": true, "gap": false]
-                    case .gap(let omitted): ["text": "", "mark": false, "gap": true, "omitted": omitted]
+                    case .text(let run): ["text": run, "mark": false, "gap": false, "invisible": false]
+                    case .label(let run): ["text": run, "mark": true, "gap": false, "invisible": false]
+                    case .gap(let omitted): ["text": "", "mark": false, "gap": true, "invisible": false, "omitted": omitted]
+                    case .invisible(let hidden): ["text": "", "mark": false, "gap": false, "invisible": true, "omitted": hidden]
                     }
                 },
             ]
