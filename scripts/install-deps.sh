@@ -18,7 +18,7 @@ packages=(
   ffmpeg              # the rhythm label in compressed audio, the video opening label, and the codec round-trip tests
   espeak-ng           # the synthesised spoken audio label (Mandarin voice)
   qpdf                # PDF tests: qpdf --check on labeled PDFs
-  poppler-utils       # PDF tests: pdfinfo reads the /AIGC Info entry
+  poppler-utils       # PDF text (pdftotext) and the verify page's first-page picture (pdftoppm); PDF tests: pdfinfo
   postgresql          # the log store's PostgreSQL tests start a throwaway server (initdb, pg_ctl)
   chromium            # the verify page's browser test (headless, DevTools over a pipe)
   wrk                 # the HTTP load script (make load)

@@ -14,6 +14,12 @@ public struct ExplicitTextCheck: Sendable {
     public var report: TextLabelReport?
     /// Why there is no report (the tool is missing, the text is damaged).
     public var skipped: String?
+    /// The UTF-8 text the report's offsets point into: the file's bytes for UTF-8 text (a byte-order mark kept), the
+    /// transcoding for GB18030, the document's body text, or `pdftotext`'s output; nil when the check was skipped.
+    /// The verify page shows an excerpt of it with the labels marked.
+    public var text: [UInt8]? = nil
+    /// The part of ``text`` that was read: the visible body (after Markdown front matter, inside HTML `<body>`).
+    public var body: Range<Int>? = nil
 
     /// The check for `bytes` of `format`, or nil for formats that carry no text (images, audio, video,
     /// spreadsheets and presentations).
@@ -26,11 +32,16 @@ public struct ExplicitTextCheck: Sendable {
         switch format {
         case .some(.plainText), .some(.markdown):
             let markup = format == .markdown ? TextMarkup.markdown : TextMarkup.detect(bytes, fileExtension: fileExtension)
-            return run("text") { try checker.check(bytes: bytes, markup: markup) }
+            return run("text") {
+                let encoding = try TextEncoding.detect(bytes)
+                let utf8 = try encoding.utf8(bytes)
+                let body = try markup.body(of: utf8)
+                return (try checker.scan(utf8, body: body, markup: markup, encoding: encoding), utf8, body)
+            }
         case .some(.ooxml):
             do {
                 guard let text = try WordBodyText.text(of: bytes) else { return nil }
-                return ExplicitTextCheck(source: "word/document.xml", report: checker.check(text), skipped: nil)
+                return ExplicitTextCheck(source: "word/document.xml", report: checker.check(text), skipped: nil).reading(Array(text.utf8))
             } catch {
                 return ExplicitTextCheck(source: "word/document.xml", report: nil, skipped: "the document text could not be read: \(error)")
             }
@@ -39,15 +50,28 @@ public struct ExplicitTextCheck: Sendable {
                 return ExplicitTextCheck(
                     source: "pdftotext", report: nil, skipped: "pdftotext (poppler-utils) is not installed: the PDF's text was not checked")
             }
-            return run("pdftotext") { checker.check(try PDFText.extract(bytes, tool: pdftotext)) }
+            return run("pdftotext") {
+                let text = try PDFText.extract(bytes, tool: pdftotext)
+                let utf8 = Array(text.utf8)
+                return (checker.check(text), utf8, 0..<utf8.count)
+            }
         default:
             return nil
         }
     }
 
-    private static func run(_ source: String, _ body: () throws -> TextLabelReport) -> ExplicitTextCheck {
+    /// The check with the text it read (all of it the body).
+    private func reading(_ utf8: [UInt8]) -> ExplicitTextCheck {
+        var check = self
+        check.text = utf8
+        check.body = 0..<utf8.count
+        return check
+    }
+
+    private static func run(_ source: String, _ body: () throws -> (TextLabelReport, [UInt8], Range<Int>)) -> ExplicitTextCheck {
         do {
-            return ExplicitTextCheck(source: source, report: try body(), skipped: nil)
+            let (report, text, range) = try body()
+            return ExplicitTextCheck(source: source, report: report, skipped: nil, text: text, body: range)
         } catch {
             return ExplicitTextCheck(source: source, report: nil, skipped: "\(error)")
         }
@@ -79,35 +103,21 @@ public enum PDFText {
         try? FFmpegTools.executable("pdftotext", neededFor: "")
     }
 
+    /// How long `pdftotext` may run before it is stopped (a public server runs it on uploads).
+    public static let defaultTimeout: Duration = .seconds(60)
+
     /// The text of the PDF `bytes` (UTF-8, pages separated by form feeds).
     ///
-    /// - Throws: ``SigilError`` `.io` when the tool cannot run or fails (its message included).
-    public static func extract(_ bytes: [UInt8], tool: String) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-pdftext-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let input = folder.appendingPathComponent("in.pdf")
-        let output = folder.appendingPathComponent("out.txt")
-        try Data(bytes).write(to: input)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = ["-enc", "UTF-8", "-q", input.path, output.path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw SigilError(.io, "\(tool) could not be started: \(error)")
+    /// - Throws: ``SigilError`` `.externalTool` when the tool cannot start, fails or runs past `timeout` (its
+    ///   message included); `.io` when its output cannot be read.
+    public static func extract(_ bytes: [UInt8], tool: String, timeout: Duration = defaultTimeout) throws -> String {
+        try Poppler.withPrivateCopy(bytes) { folder, input in
+            let output = folder.appendingPathComponent("out.txt")
+            try Poppler.run(tool, ["-enc", "UTF-8", "-q", input.path, output.path], timeout: timeout)
+            let handle = try FileHandle(forReadingFrom: output)
+            defer { try? handle.close() }
+            let data = try handle.read(upToCount: maximumText) ?? Data()
+            return String(decoding: data, as: UTF8.self)
         }
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile().prefix(500), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw SigilError(.io, "pdftotext failed (exit \(process.terminationStatus)): \(message)")
-        }
-        let handle = try FileHandle(forReadingFrom: output)
-        defer { try? handle.close() }
-        let data = try handle.read(upToCount: maximumText) ?? Data()
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -120,6 +120,8 @@ public struct SigilService: Sendable {
             var options = Verifier.Options()
             options.maxPixels = configuration.maxPixels
             options.watermarkKey = watermarker.key
+            // The explicit text label of a PDF is read from poppler's text, when poppler is installed (decision 0409).
+            options.pdftotext = PDFText.locate()
             if let tokenizer = configuration.textMarkTokenizer {
                 options.textMark = TextMarkDetector(
                     key: try TextMarkKey(watermarkKeyBytes: watermarker.key.bytes), tokenizer: try TextTokenizer.load(path: tokenizer))
@@ -135,7 +137,8 @@ public struct SigilService: Sendable {
                 trustedProxies: Set(configuration.trustedProxies.map(ClientAddress.normalize)),
                 metrics: ServerMetrics(), watermarkKey: watermarker.key, provenanceKeys: provenance, font: font,
                 producer: try configuration.producer.map(ProviderCode.init) ?? .development,
-                verifier: Verifier(options: options), page: try VerifyPage(responseDays: configuration.complaintResponseDays),
+                verifier: Verifier(options: options),
+                page: try VerifyPage(responseDays: configuration.complaintResponseDays, pdftoppm: PDFFirstPage.locate()),
                 adminTemplate: try MustacheTemplate(string: try Resources.text("admin.mustache")), lifecycle: Lifecycle(),
                 // Made last: its HTTP client must be shut down, which only close() does.
                 chatUpstream: ChatUpstream.make(configuration),

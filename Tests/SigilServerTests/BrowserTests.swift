@@ -13,41 +13,8 @@ import Testing
 struct BrowserTests {
     @Test("a person uploads a labeled file and reads the verdict, in Chinese and English")
     func uploadAndReadVerdict() async throws {
-        let harness = try await ServerHarness.start()
-        let dir = try TestPaths.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try await harness.run { client in
-            let port = try #require(client.port)
-            let labeled = try await client.post("/v1/label", try ServerHarness.example("landscape.jpg"), token: harness.labelToken)
-            #expect(labeled.status == .ok)
-            let file = dir.appendingPathComponent("generated.jpg")
-            try Data(labeled.bytes).write(to: file)
-
-            let browser = try HeadlessChromium()
-            defer { browser.close() }
-            let page = try await browser.open("http://127.0.0.1:\(port)/")
-            let loaded = "document.readyState === 'complete' && location.port === '\(port)' && document.getElementById('file') ? true : null"
-            _ = try await browser.waitFor(loaded, session: page)
-            // Node ids die if the document is replaced under us (a slow first load); fetch them again until the file is set.
-            var chosen: String?
-            for _ in 0..<20 where chosen != "generated.jpg" {
-                do {
-                    let document = try await browser.send("DOM.getDocument", ["depth": 0], session: page)
-                    let root = try #require((document["root"] as? [String: Any])?["nodeId"] as? Int)
-                    let input = try #require(
-                        try await browser.send("DOM.querySelector", ["nodeId": root, "selector": "#file"], session: page)["nodeId"] as? Int)
-                    try await browser.send("DOM.setFileInputFiles", ["nodeId": input, "files": [file.path]], session: page)
-                    chosen = try await browser.evaluate("document.getElementById('chosen').textContent", session: page) as? String
-                } catch let error as HeadlessChromium.CDPError {
-                    _ = error
-                    try await Task.sleep(for: .milliseconds(200))
-                }
-            }
-            #expect(chosen == "generated.jpg")
-            _ = try await browser.evaluate("document.getElementById('check').click()", session: page)
-
-            let verdict = try await browser.waitFor(
-                "document.querySelector('#result') ? document.querySelector('#result').dataset.verdict : null", session: page)
+        try await Self.labelAndUpload(try ServerHarness.example("landscape.jpg"), type: "image/jpeg", name: "generated.jpg") {
+            _, _, browser, page, verdict in
             #expect(verdict as? String == "ai-generated")
             let heading = try #require(try await browser.evaluate("document.getElementById('verdict').innerText", session: page) as? String)
             #expect(heading.contains("该内容为人工智能生成合成内容"))
@@ -58,10 +25,127 @@ struct BrowserTests {
             #expect(proof?.contains("valid") == true)
 
             // `SIGIL_SCREENSHOT=path` keeps a picture of the page (the README's screenshot comes from here).
-            if let path = ProcessInfo.processInfo.environment["SIGIL_SCREENSHOT"] {
-                let shot = try await browser.send("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true], session: page)
-                if let data = (shot["data"] as? String).flatMap({ Data(base64Encoded: $0) }) { try data.write(to: URL(fileURLWithPath: path)) }
+            try await Self.screenshot(browser, page, "SIGIL_SCREENSHOT")
+        }
+    }
+
+    /// Starts a server, labels `bytes` through `/v1/label`, saves the labeled file as `name` and uploads it through
+    /// the page in a fresh browser; `body` gets the client, the labeled bytes, the browser, the page's session and the
+    /// rendered verdict.
+    static func labelAndUpload(
+        _ bytes: [UInt8], type: String, name: String,
+        _ body: @escaping @Sendable (LiveClient, [UInt8], HeadlessChromium, String, Any) async throws -> Void
+    ) async throws {
+        let harness = try await ServerHarness.start()
+        let dir = try TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try await harness.run { client in
+            let port = try #require(client.port)
+            let labeled = try await client.post("/v1/label", bytes, type: type, token: harness.labelToken)
+            #expect(labeled.status == .ok)
+            let file = dir.appendingPathComponent(name)
+            try Data(labeled.bytes).write(to: file)
+            let browser = try HeadlessChromium()
+            defer { browser.close() }
+            let (page, verdict) = try await Self.upload(file, browser: browser, port: port)
+            try await body(client, labeled.bytes, browser, page, verdict)
+        }
+    }
+
+    /// Saves a picture of the whole page to the path in the environment variable `variable`, when it is set.
+    static func screenshot(_ browser: HeadlessChromium, _ page: String, _ variable: String) async throws {
+        guard let path = ProcessInfo.processInfo.environment[variable] else { return }
+        let shot = try await browser.send("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true], session: page)
+        if let data = (shot["data"] as? String).flatMap({ Data(base64Encoded: $0) }) { try data.write(to: URL(fileURLWithPath: path)) }
+    }
+
+    /// Loads the page, chooses `file` in its real file input, presses the button and waits for the result: the
+    /// page's session and the rendered verdict.
+    static func upload(_ file: URL, browser: HeadlessChromium, port: Int) async throws -> (page: String, verdict: Any) {
+        let page = try await browser.open("http://127.0.0.1:\(port)/")
+        let loaded = "document.readyState === 'complete' && location.port === '\(port)' && document.getElementById('file') ? true : null"
+        _ = try await browser.waitFor(loaded, session: page)
+        // Node ids die if the document is replaced under us (a slow first load); fetch them again until the file is set.
+        var chosen: String?
+        for _ in 0..<20 where chosen != file.lastPathComponent {
+            do {
+                let document = try await browser.send("DOM.getDocument", ["depth": 0], session: page)
+                let root = try #require((document["root"] as? [String: Any])?["nodeId"] as? Int)
+                let input = try #require(
+                    try await browser.send("DOM.querySelector", ["nodeId": root, "selector": "#file"], session: page)["nodeId"] as? Int)
+                try await browser.send("DOM.setFileInputFiles", ["nodeId": input, "files": [file.path]], session: page)
+                chosen = try await browser.evaluate("document.getElementById('chosen').textContent", session: page) as? String
+            } catch let error as HeadlessChromium.CDPError {
+                _ = error
+                try await Task.sleep(for: .milliseconds(200))
             }
+        }
+        #expect(chosen == file.lastPathComponent)
+        _ = try await browser.evaluate("document.getElementById('check').click()", session: page)
+        let verdict = try await browser.waitFor(
+            "document.querySelector('#result') ? document.querySelector('#result').dataset.verdict : null", session: page)
+        return (page, verdict)
+    }
+
+    @Test(
+        "a person uploads a labeled PDF and sees its first page drawn, and its text",
+        .enabled(if: PDFFirstPage.locate() != nil && PDFText.locate() != nil, "needs Debian's poppler-utils"))
+    func uploadPDFAndSeeItsFirstPage() async throws {
+        try await Self.labelAndUpload(try ServerHarness.example("report.pdf"), type: "application/pdf", name: "generated.pdf") {
+            _, _, browser, page, verdict in
+            #expect(verdict as? String == "ai-generated")
+            // The picture is a real PNG the browser decoded.
+            let width = try await browser.waitFor(
+                "(() => { const i = document.getElementById('first-page'); return i && i.complete ? i.naturalWidth : null })()", session: page)
+            #expect((width as? Int ?? 0) > 0)
+            let height = try await browser.evaluate("document.getElementById('first-page').naturalHeight", session: page) as? Int
+            #expect((height ?? 0) > 0)
+            let alt = try await browser.evaluate("document.getElementById('first-page').alt", session: page) as? String
+            #expect(alt?.contains("generated.pdf") == true && alt?.contains("第 1 页") == true)
+            // Its text was read by pdftotext; the example carries no explicit text label, and the page says why.
+            let source = try await browser.evaluate("document.getElementById('text-source').innerText", session: page) as? String
+            #expect(source?.contains("pdftotext") == true)
+            let excerpt = try await browser.evaluate("document.getElementById('excerpt').innerText", session: page) as? String
+            #expect(excerpt?.contains("A generated report") == true)
+            #expect(try await browser.evaluate("document.getElementById('text-verdict').dataset.present", session: page) as? String == "false")
+            try await Self.screenshot(browser, page, "SIGIL_SCREENSHOT_PDF")
+        }
+    }
+
+    @Test("a person uploads labeled Markdown with hostile HTML: the label is marked, the HTML shown as text")
+    func uploadTextAndSeeTheLabelMarked() async throws {
+        let hostile = """
+            ---
+            title: 说明 🤖
+            ---
+
+            # 说明 😀
+
+            这是一段文字。<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">
+
+            """
+        try await Self.labelAndUpload(Array(hostile.utf8), type: "text/markdown", name: "answer.md") { client, labeled, browser, page, _ in
+            // What the checker reports, through the API: the page must mark exactly this.
+            let verified = try await client.post("/v1/verify", labeled, type: "text/markdown").json()
+            let explicitText = try #require(verified["explicitText"] as? [String: Any])
+            let label = try #require((explicitText["labels"] as? [[String: Any]])?.first?["text"] as? String)
+            #expect(label.contains("人工智能生成"))
+            let marked = try await browser.waitFor(
+                "(() => { const m = [...document.querySelectorAll('#excerpt mark')]; return m.length ? m.map(e => e.textContent) : null })()",
+                session: page)
+            #expect(marked as? [String] == [label])
+            let labels = try await browser.evaluate("document.getElementById('text-labels').innerText", session: page) as? String
+            #expect(labels?.contains(label) == true)
+            #expect(try await browser.evaluate("document.getElementById('text-verdict').dataset.present", session: page) as? String == "true")
+            // The upload's HTML is text on the page: no element came from it and none of it ran.
+            let excerpt = try await browser.evaluate("document.getElementById('excerpt').textContent", session: page) as? String
+            #expect(excerpt?.contains("<script>window.pwned = 1</script>") == true)
+            #expect(excerpt?.contains("😀") == true)
+            #expect(try await browser.evaluate("document.querySelectorAll('#excerpt *:not(mark):not(span)').length", session: page) as? Int == 0)
+            #expect(try await browser.evaluate("typeof window.pwned", session: page) as? String == "undefined")
+
+            // `SIGIL_SCREENSHOT_TEXT=path` keeps a picture of this page (the README's second screenshot).
+            try await Self.screenshot(browser, page, "SIGIL_SCREENSHOT_TEXT")
         }
     }
 

@@ -18,13 +18,30 @@ struct PageRoutes: Sendable {
         do {
             try await api.rateLimit(request, context)
             let upload = try await Upload.read(request, limit: service.configuration.maxBodyBytes)
-            let (report, check) = try await api.verifyUpload(upload.bytes, decode: true)
-            return html(service.page.render(result: VerifyPage.model(report: report, check: check, filename: upload.filename)))
+            let fileExtension = upload.filename.map { URL(fileURLWithPath: $0).pathExtension }.flatMap { $0.isEmpty ? nil : $0 }
+            let (report, check) = try await api.verifyUpload(upload.bytes, decode: true, fileExtension: fileExtension)
+            let picture = report.format == .pdf ? await firstPage(upload.bytes) : nil
+            return html(
+                service.page.render(result: VerifyPage.model(report: report, check: check, filename: upload.filename, picture: picture)))
         } catch let error as APIError {
             return html(service.page.render(error: error.message), status: error.status)
         } catch let error as SigilError {
             let api = APIError(error)
             return html(service.page.render(error: error.message), status: api.status)
+        }
+    }
+
+    /// A PDF's first page drawn by poppler on a worker (decision 0409); the page shows why when it cannot be.
+    func firstPage(_ bytes: [UInt8]) async -> VerifyPage.Picture {
+        guard let tool = service.page.pdftoppm else { return .missingTool }
+        do {
+            return .png(try await api.work { try PDFFirstPage.render(bytes, tool: tool) })
+        } catch let error as APIError {
+            return .failed(error.message)
+        } catch let error as SigilError {
+            return .failed(error.message)
+        } catch {
+            return .failed("\(error)")
         }
     }
 

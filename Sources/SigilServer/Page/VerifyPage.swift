@@ -9,10 +9,23 @@ struct VerifyPage: Sendable {
     let template: MustacheTemplate
     /// The published complaint deadline, shown beside the form.
     let responseDays: Int
+    /// poppler's `pdftoppm`, which draws a PDF's first page; nil when poppler is not installed (the page says so).
+    let pdftoppm: String?
 
-    init(responseDays: Int) throws {
+    /// What the page shows of a PDF's first page.
+    enum Picture: Sendable, Hashable {
+        /// The page as a PNG.
+        case png([UInt8])
+        /// poppler is not installed.
+        case missingTool
+        /// The page could not be drawn (a damaged PDF, one that needs a password, a busy server), and why.
+        case failed(String)
+    }
+
+    init(responseDays: Int, pdftoppm: String?) throws {
         template = try MustacheTemplate(string: try Resources.text("index.mustache"))
         self.responseDays = responseDays
+        self.pdftoppm = pdftoppm
     }
 
     func render(result: [String: Any]? = nil, error: String? = nil, receipt: [String: Any]? = nil, reportError: String? = nil) -> String {
@@ -24,8 +37,8 @@ struct VerifyPage: Sendable {
         return template.render(model)
     }
 
-    /// The template's model of a report.
-    static func model(report: VerificationReport, check: RecordCheck, filename: String?) -> [String: Any] {
+    /// The template's model of a report; `picture` is a PDF's first page (nil for other content).
+    static func model(report: VerificationReport, check: RecordCheck, filename: String?, picture: Picture? = nil) -> [String: Any] {
         let verdictClass =
             switch report.verdict {
             case .aiGenerated: "ai"
@@ -87,7 +100,7 @@ struct VerifyPage: Sendable {
             case .unverifiable(let reason): "无法检查 · not checked — \(reason)"
             case .absent: "无 · none"
             }
-        return [
+        var model: [String: Any] = [
             "verdict": report.verdict.rawValue, "verdictClass": verdictClass,
             "summaryZh": report.verdict.summary.zh, "summaryEn": report.verdict.summary.en,
             "conformance": report.conformance.rawValue, "format": report.format?.displayName ?? "?",
@@ -97,5 +110,83 @@ struct VerifyPage: Sendable {
             "explicit": explicit, "watermark": watermark, "c2pa": c2pa, "integrity": integrity,
             "record": record, "proof": proof,
         ]
+        if let picture { model.merge(pictureModel(picture, filename: filename ?? "upload")) { $1 } }
+        if let text = report.explicitText { model["textCheck"] = textModel(text) }
+        if model["picture"] != nil || model["textCheck"] != nil { model["checked"] = true }
+        return model
+    }
+
+    /// `picture` (an inline PNG and its description) or `pictureMissing` (why there is none).
+    static func pictureModel(_ picture: Picture, filename: String) -> [String: Any] {
+        switch picture {
+        case .png(let png):
+            return [
+                "picture": [
+                    "src": "data:image/png;base64," + Data(png).base64EncodedString(),
+                    "alt": "上传的 PDF「\(filename)」的第 1 页 · Page 1 of the uploaded PDF \(filename)",
+                ]
+            ]
+        case .missingTool:
+            return [
+                "pictureMissing": [
+                    "zh": "首页预览需要 poppler（Debian 软件包 poppler-utils），本服务器未安装。",
+                    "en":
+                        "The first-page preview needs poppler (Debian package poppler-utils), which this server does not have.",
+                ]
+            ]
+        case .failed(let reason):
+            return ["pictureMissing": ["zh": "无法绘制首页。", "en": "The first page could not be drawn: \(reason)"]]
+        }
+    }
+
+    /// The explicit text label check (GB 45438 5.1): what text was read, an excerpt of it with the labels marked,
+    /// each label's place, or why there is none.
+    static func textModel(_ check: ExplicitTextCheck) -> [String: Any] {
+        let source: (zh: String, en: String) =
+            switch check.source {
+            case "word/document.xml": ("Word 文档正文", "the document body (word/document.xml)")
+            case "pdftotext": ("PDF 中的文字（poppler 的 pdftotext 提取）", "the PDF's text (extracted by poppler's pdftotext)")
+            default: ("文件中的文字", "the file's text")
+            }
+        var model: [String: Any] = ["sourceZh": source.zh, "sourceEn": source.en]
+        guard let report = check.report else {
+            let needsPoppler = check.source == "pdftotext" && (check.skipped ?? "").contains("not installed")
+            model["skipped"] = [
+                "zh": needsPoppler ? "文字预览需要 poppler（Debian 软件包 poppler-utils），本服务器未安装；文字标识未检查。" : "文字未能读取，文字标识未检查。",
+                "en": needsPoppler
+                    ? "The text preview needs poppler (Debian package poppler-utils), which this server does not have; the text label was not checked."
+                    : "The text could not be read, so the text label was not checked: \(check.skipped ?? "no text")",
+            ]
+            return model
+        }
+        model["present"] = report.isPresent
+        model["found"] = report.matches.map { match -> [String: Any] in
+            let place: (zh: String, en: String) =
+                switch match.placement {
+                case .start: ("开头", "at the start")
+                case .end: ("结尾", "at the end")
+                case .middle: ("中间", "in the middle")
+                case .whole: ("全文", "the whole text")
+                }
+            return ["text": match.text, "placeZh": place.zh, "placeEn": place.en, "line": match.line, "normalized": match.normalized]
+        }
+        model["count"] = report.matchCount
+        if report.matchCount > report.matches.count { model["more"] = report.matchCount - report.matches.count }
+        if let reason = report.reason { model["reason"] = reason }
+        if let text = check.text, let body = check.body {
+            let excerpt = TextExcerpt(text: text, body: body, labels: report.matches.map(\.range))
+            model["excerpt"] = [
+                "html": report.markup == .html,
+                "parts": excerpt.parts.map { part -> [String: Any] in
+                    switch part {
+                    case .text(let run): ["text": run, "mark": false, "gap": false, "invisible": false]
+                    case .label(let run): ["text": run, "mark": true, "gap": false, "invisible": false]
+                    case .gap(let omitted): ["text": "", "mark": false, "gap": true, "invisible": false, "omitted": omitted]
+                    case .invisible(let hidden): ["text": "", "mark": false, "gap": false, "invisible": true, "omitted": hidden]
+                    }
+                },
+            ]
+        }
+        return model
     }
 }

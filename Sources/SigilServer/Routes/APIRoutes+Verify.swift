@@ -135,10 +135,11 @@ extension APIRoutes {
     }
 
     /// Verifies bytes on a worker and checks the record in this log (the verify page, which shows the whole report).
-    func verifyUpload(_ bytes: [UInt8], decode: Bool) async throws -> (VerificationReport, RecordCheck) {
+    /// `fileExtension` (the upload's file name's) tells Markdown and HTML from plain text.
+    func verifyUpload(_ bytes: [UInt8], decode: Bool, fileExtension: String? = nil) async throws -> (VerificationReport, RecordCheck) {
         var verifier = service.verifier
         verifier.options.decodePixels = decode
-        let report = try await work { [verifier] in try verifier.verify(bytes) }
+        let report = try await work { [verifier] in try verifier.verify(bytes, fileExtension: fileExtension) }
         let check = await RecordCheck.check(
             bytes: bytes, produceID: report.label?.produceID, proof: nil, keeper: service.keeper, verifiers: [], keystore: nil,
             perceptualHash: report.perceptualHash, decode: decode)

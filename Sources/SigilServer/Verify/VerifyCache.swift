@@ -66,6 +66,8 @@ actor VerifyCache {
         material += Array("provenance=\(options.checkProvenance)\nformats=".utf8)
         material += Array(options.registry.formats.map(\.id).joined(separator: ",").utf8)
         material += Array("\nwatermark=".utf8) + (options.watermarkKey.map { RecordKeeper.contentSHA256($0.bytes) } ?? [])
+        // Whether a PDF's text is read (poppler installed) changes its `explicitText`.
+        if options.pdftotext != nil { material += Array("\npdftotext".utf8) }
         if let textMark = options.textMark {
             material += Array("\ntextmark=\(textMark.key.keyID)/\(textMark.scheme.version)/\(textMark.tokenizer?.identity ?? "")".utf8)
         }
