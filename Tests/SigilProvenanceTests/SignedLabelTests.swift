@@ -187,8 +187,8 @@ import SigilTestSupport
         #expect(digest == SM3.hash(Array(wav[dataStart...])), "chunked SM3 equals one-shot SM3 over the data chunk")
     }
 
-    /// JPEG, PNG and PDF find their essence by reading the whole file; the digest then hashes those bytes instead of
-    /// reading the file again. The result must equal hashing the located ranges chunk by chunk from the file.
+    /// JPEG and PNG find their essence by reading the whole file (PDF no longer does, decision 0029); the digest then
+    /// hashes those bytes instead of reading the file again. The result must equal hashing the located ranges chunk by chunk from the file.
     @Test(arguments: ["gray.png", "landscape.jpg"])
     func wholeFileWalksHashTheSameBytesOnce(example: String) throws {
         let bytes = try ProvenanceTestSupport.example(example)

@@ -5,7 +5,7 @@ import Testing
 /// The signed metadata-only label streams: the file is laid out with a placeholder signature, the kernel copies the
 /// essence while the signer digests it, then the real label's bytes go into place (decision 0206).
 @Suite struct SignedStreamingTests {
-    @Test(arguments: ["landscape.jpg", "chord.wav"], LabelSigner.Algorithm.allCases)
+    @Test(arguments: ["landscape.jpg", "chord.wav", "report.pdf", "note.md"], LabelSigner.Algorithm.allCases)
     func signedStreamingLabelVerifiesAndKeepsTheEssence(name: String, algorithm: LabelSigner.Algorithm) throws {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -28,6 +28,32 @@ import Testing
         let whole = try labeler.label(try TestSupport.read(source))
         #expect(whole.bytes.count == written.count)
         #expect(zip(whole.bytes, written).filter { $0 != $1 }.count <= 200, "only the signature's bytes differ")
+    }
+
+    /// A PDF whose cross-reference chain loops or points past the end fails on the streaming path as on the
+    /// whole-file one, and leaves no output file (decision 0029).
+    @Test func aDamagedPDFStreamsToAnErrorAndNoFile() throws {
+        let dir = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let original = try TestSupport.read(TestSupport.examples.appendingPathComponent("report.pdf"))
+        let text = String(decoding: original, as: UTF8.self)
+        let startxref = try #require(text.range(of: "startxref", options: .backwards))
+        let offset = text[startxref.upperBound...].split(whereSeparator: \.isWhitespace).first.map(String.init) ?? ""
+        let cut = text.distance(from: text.startIndex, to: startxref.upperBound)
+        let past = Array(original[..<cut]) + Array("\n999999999\n%%EOF\n".utf8)
+        let truncated = Array(original.prefix(original.count - 40 - offset.count))
+        let labeler = try Labeler(policy: try TestSupport.policy([.implicit]))
+        for (name, bytes) in [("past.pdf", past), ("truncated.pdf", truncated)] {
+            let input = dir.appendingPathComponent("in-" + name)
+            try FileIO.writeAtomically(bytes, to: input.path)
+            let out = dir.appendingPathComponent(name)
+            let streamed = #expect(throws: SigilError.self) { try labeler.labelFile(at: input.path, to: out.path, keepBytes: false) }
+            let whole = #expect(throws: SigilError.self) { try labeler.label(bytes) }
+            #expect(streamed?.message == whole?.message, "\(name): \(streamed?.message ?? "")")
+            #expect(!FileManager.default.fileExists(atPath: out.path), "\(name): no output")
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { !$0.hasPrefix("in-") }
+            #expect(leftovers.isEmpty, "\(name): \(leftovers)")
+        }
     }
 
     @Test func sm3BindingStillAvailable() throws {

@@ -2,6 +2,11 @@
 /// last `startxref` through every `/Prev` (and a hybrid file's `/XRefStm`), newer entries winning; classic tables
 /// and cross-reference streams alike. Objects are read on demand, from the file or from an object stream.
 ///
+/// The file is read through a ``ByteSource``: the last 2048 bytes for `startxref`, then each section and each
+/// object asked for, every one through a window of bounded size (``PDFParser/maximumWindow``; stream data up to
+/// ``maximumStreamSize``), so reading a document's structure costs memory in proportion to its structure, never to
+/// its length, and page content and images are never read. Bytes already in memory are parsed in place.
+///
 /// Loops in the `/Prev` chain, offsets past the end of the file and streams that inflate past a limit are
 /// ``SigilError``s naming the offset.
 struct PDFDocument {
@@ -14,7 +19,8 @@ struct PDFDocument {
         case compressed(stream: Int, index: Int)
     }
 
-    let bytes: [UInt8]
+    /// The file.
+    let source: any ByteSource
     /// The trailer of the last section (for a cross-reference stream, its dictionary).
     let trailer: PDFObject
     /// Every object's location, newest section first.
@@ -23,24 +29,40 @@ struct PDFDocument {
     let lastXRefOffset: Int
     /// Whether the last section is a cross-reference stream (an update must then write one too).
     let lastSectionIsStream: Bool
+    /// For each section of the chain (newest first), the lowest offset of an object it places: where an incremental
+    /// update's body starts.
+    let sectionBodies: [Int]
     /// The standard security handler of an encrypted file, once ``unlock()`` opened it: objects are then read
     /// decrypted.
     private(set) var security: PDFSecurity?
 
     static let maximumSections = 1_000
     static let maximumStreamSize = 64 << 20
+    /// How much of the file's end is searched for `startxref`.
+    static let tailLength = 2048
 
     /// Reads the cross-reference chain of `bytes`.
     ///
     /// - Throws: ``SigilError`` for a file without `startxref`, a section that is not one, a loop, or an offset past
     ///   the end of the file.
     init(_ bytes: [UInt8]) throws {
-        self.bytes = bytes
-        let tailStart = max(0, bytes.count - 2048)
-        guard let at = Self.lastIndex(of: Array("startxref".utf8), in: bytes, from: tailStart) else {
-            throw SigilError.malformed("the PDF", at: bytes.count, "has no startxref in its last 2048 bytes: it is cut short or not a PDF")
+        try self.init(source: MemoryByteSource(bytes))
+    }
+
+    /// Reads the cross-reference chain of the file `source` reads: its tail and its sections only.
+    ///
+    /// - Throws: ``SigilError`` for a file without `startxref`, a section that is not one, a loop, or an offset past
+    ///   the end of the file.
+    init(source: any ByteSource) throws {
+        self.source = source
+        let count = source.count
+        let tailStart = max(0, count - Self.tailLength)
+        let tail = try source.read(tailStart..<count)
+        guard let found = Self.lastIndex(of: Array("startxref".utf8), in: tail, from: 0) else {
+            throw SigilError.malformed("the PDF", at: count, "has no startxref in its last 2048 bytes: it is cut short or not a PDF")
         }
-        var parser = PDFParser(bytes, at: at + 9)
+        let at = tailStart + found
+        var parser = PDFParser(tail, at: found + 9)
         guard let offset = Int(parser.keyword()), offset >= 0 else {
             throw SigilError.malformed("the PDF startxref", at: at, "is not followed by an offset")
         }
@@ -49,6 +71,7 @@ struct PDFDocument {
         var visited: Set<Int> = []
         var pending = [offset]
         var first: (PDFObject, Bool)?
+        var bodies: [Int] = []
         while let next = pending.popLast() {
             guard visited.insert(next).inserted else {
                 throw SigilError.malformed("the PDF cross-reference chain", at: next, "loops back to the section at offset \(next)")
@@ -56,23 +79,26 @@ struct PDFDocument {
             guard visited.count <= Self.maximumSections else {
                 throw SigilError(.tooLarge, "the PDF has more than \(Self.maximumSections) cross-reference sections", offset: next)
             }
-            guard next >= 0, next < bytes.count else {
-                throw SigilError.malformed("the PDF cross-reference", at: next, "points past the end of the \(bytes.count)-byte file")
+            guard next >= 0, next < count else {
+                throw SigilError.malformed("the PDF cross-reference", at: next, "points past the end of the \(count)-byte file")
             }
-            let (dictionary, isStream, entries) = try Self.section(at: next, in: bytes)
+            let (dictionary, isStream, entries) = try Self.section(at: next, in: source)
             for (number, location) in entries where table[number] == nil { table[number] = location }
+            bodies.append(
+                entries.lazy.compactMap { if case .offset(let at, _) = $0.1 { at } else { nil } }.min() ?? next)
             if first == nil { first = (dictionary, isStream) }
             if let prev = dictionary["Prev"]?.integer { pending.append(prev) }
             // A hybrid file's stream is read before the table's /Prev, so its entries win over older sections.
             if !isStream, let stream = dictionary["XRefStm"]?.integer, !visited.contains(stream) {
-                guard stream < bytes.count else { throw SigilError.malformed("the PDF /XRefStm", at: next, "points past the end of the file") }
+                guard stream < count else { throw SigilError.malformed("the PDF /XRefStm", at: next, "points past the end of the file") }
                 visited.insert(stream)
-                let (_, _, streamEntries) = try Self.section(at: stream, in: bytes)
+                let (_, _, streamEntries) = try Self.section(at: stream, in: source)
                 for (number, location) in streamEntries where table[number] == nil || table[number] == .free { table[number] = location }
             }
         }
         (trailer, lastSectionIsStream) = first!
         xref = table
+        sectionBodies = bodies
     }
 
     /// Opens an encrypted file with the empty user password, so objects read after it are decrypted; does nothing
@@ -81,6 +107,33 @@ struct PDFDocument {
     /// - Throws: ``SigilError`` when the file needs a user password or a security handler Sigil does not read.
     mutating func unlock() throws {
         security = try PDFSecurity.open(self)
+    }
+
+    /// Where the first incremental update that opens with one of `markers` (each a line of its own, `\n%…\n`)
+    /// starts: the lowest body of a section in the chain that a marker directly precedes, or nil. Reads a
+    /// marker's length before each section's body, nothing else.
+    func firstUpdate(openedBy markers: [[UInt8]]) throws -> Int? {
+        var first: Int?
+        for body in sectionBodies {
+            for marker in markers where body >= marker.count && body <= source.count {
+                let start = body - marker.count
+                if try source.read(start..<body) == marker { first = min(first ?? start, start) }
+            }
+        }
+        return first
+    }
+
+    /// Where the first of `needles` occurs in the file `source` reads, found a chunk at a time (memory stays flat):
+    /// the byte scan for a file whose cross-reference cannot be followed.
+    static func firstOccurrence(of needles: [[UInt8]], in source: any ByteSource, chunkSize: Int = 1 << 20) throws -> Int? {
+        let overlap = max(0, (needles.map(\.count).max() ?? 0) - 1)
+        var at = 0
+        while at < source.count {
+            let chunk = try source.read(at..<min(source.count, at + chunkSize + overlap))
+            if let found = needles.compactMap({ chunk.firstIndex(of: $0) }).min() { return at + found }
+            at += chunkSize
+        }
+        return nil
     }
 
     /// Whether the trailer names an encryption dictionary.
@@ -96,37 +149,53 @@ struct PDFDocument {
     }
 
     /// One section at `offset`: its trailer (or stream dictionary), whether it is a stream, its entries.
-    static func section(at offset: Int, in bytes: [UInt8]) throws -> (PDFObject, Bool, [(Int, Location)]) {
-        var parser = PDFParser(bytes, at: offset)
+    static func section(at offset: Int, in source: any ByteSource) throws -> (PDFObject, Bool, [(Int, Location)]) {
+        var parser = PDFParser(source: source, at: offset)
         if parser.expect("xref") {
-            var entries: [(Int, Location)] = []
-            while true {
-                let saved = parser.position
-                let word = parser.keyword()
-                if word == "trailer" { break }
-                guard let start = Int(word), start >= 0, let count = Int(parser.keyword()), count >= 0 else {
-                    parser.position = saved
-                    throw parser.error("is a cross-reference table without a trailer")
-                }
-                guard count <= (bytes.count - parser.position) / 18 + 1 else {
-                    throw parser.error("declares \(count) entries, more than the file holds")
-                }
-                for k in 0..<count {
-                    guard let field = Int(parser.keyword()), let generation = Int(parser.keyword()) else {
-                        throw parser.error("has a damaged cross-reference entry")
-                    }
-                    switch parser.keyword() {
-                    case "n": entries.append((start + k, field > 0 ? .offset(field, generation: generation) : .free))
-                    case "f": entries.append((start + k, .free))
-                    default: throw parser.error("has a cross-reference entry that is neither n nor f")
-                    }
-                }
+            do {
+                return try table(&parser)
+            } catch {
+                throw parser.readError ?? error
             }
-            let trailer = try parser.object()
-            guard trailer.entries != nil else { throw parser.error("has a trailer that is not a dictionary") }
-            return (trailer, false, entries)
         }
-        let (dictionary, data) = try indirectStream(at: offset, in: bytes)
+        let (dictionary, data) = try indirectStream(at: offset, in: source)
+        return (dictionary, true, try streamEntries(dictionary, data, at: offset))
+    }
+
+    /// A classic table's entries and trailer, after its `xref` keyword; the parser's window drops the entries read.
+    private static func table(_ parser: inout PDFParser) throws -> (PDFObject, Bool, [(Int, Location)]) {
+        var entries: [(Int, Location)] = []
+        while true {
+            let saved = parser.position
+            let word = parser.keyword()
+            if word == "trailer" { break }
+            guard let start = Int(word), start >= 0, let count = Int(parser.keyword()), count >= 0 else {
+                parser.position = saved
+                throw parser.error("is a cross-reference table without a trailer")
+            }
+            guard count <= (parser.end - parser.position) / 18 + 1 else {
+                throw parser.error("declares \(count) entries, more than the file holds")
+            }
+            for k in 0..<count {
+                guard let field = Int(parser.keyword()), let generation = Int(parser.keyword()) else {
+                    throw parser.error("has a damaged cross-reference entry")
+                }
+                switch parser.keyword() {
+                case "n": entries.append((start + k, field > 0 ? .offset(field, generation: generation) : .free))
+                case "f": entries.append((start + k, .free))
+                default: throw parser.error("has a cross-reference entry that is neither n nor f")
+                }
+                parser.discardConsumed()
+            }
+        }
+        let trailer = try parser.object()
+        guard trailer.entries != nil else { throw parser.error("has a trailer that is not a dictionary") }
+        if let error = parser.readError { throw error }
+        return (trailer, false, entries)
+    }
+
+    /// A cross-reference stream's entries, from its dictionary and decoded data.
+    private static func streamEntries(_ dictionary: PDFObject, _ data: [UInt8], at offset: Int) throws -> [(Int, Location)] {
         guard dictionary["Type"]?.nameValue == "XRef" else {
             throw SigilError.malformed("the PDF cross-reference", at: offset, "is neither an xref table nor a cross-reference stream")
         }
@@ -163,32 +232,60 @@ struct PDFDocument {
                 row += 1
             }
         }
-        return (dictionary, true, entries)
+        return entries
+    }
+
+    /// `body` run on a parser of `source` at `offset`; a failed read or a structure past the window's bound is
+    /// thrown in place of the parse error it caused.
+    static func parse<T>(_ source: any ByteSource, at offset: Int, _ body: (inout PDFParser) throws -> T) throws -> T {
+        var parser = PDFParser(source: source, at: offset)
+        do {
+            let result = try body(&parser)
+            if let error = parser.readError { throw error }
+            return result
+        } catch {
+            throw parser.readError ?? error
+        }
+    }
+
+    /// The dictionary of the stream object at `offset` and where its data starts (after `stream` and its end of
+    /// line).
+    static func streamHeader(at offset: Int, in source: any ByteSource) throws -> (PDFObject, Int) {
+        try parse(source, at: offset) { parser in
+            guard Int(parser.keyword()) != nil, Int(parser.keyword()) != nil, parser.expect("obj") else {
+                throw SigilError.malformed("the PDF object", at: offset, "does not start with 'n g obj'")
+            }
+            let dictionary = try parser.object()
+            guard parser.expect("stream") else { throw SigilError.malformed("the PDF object", at: offset, "is not a stream") }
+            parser.skipStreamLineEnd()
+            return (dictionary, parser.position)
+        }
     }
 
     /// The dictionary and decoded data of the stream object at `offset` (`n g obj << … >> stream … endstream`).
     /// `decrypt` gets the stream's dictionary and raw data before its filter is undone.
+    ///
+    /// - Throws: ``SigilError`` `.truncated` for data past the end of the file, `.tooLarge` for more than
+    ///   ``maximumStreamSize`` bytes of it (the streams Sigil reads are cross-reference streams, object streams and
+    ///   XMP, never page content or images).
     static func indirectStream(
-        at offset: Int, in bytes: [UInt8], resolveLength: ((PDFObject) throws -> Int?)? = nil,
+        at offset: Int, in source: any ByteSource, resolveLength: ((PDFObject) throws -> Int?)? = nil,
         decrypt: ((PDFObject, [UInt8]) throws -> [UInt8])? = nil
     ) throws -> (PDFObject, [UInt8]) {
-        var parser = PDFParser(bytes, at: offset)
-        guard Int(parser.keyword()) != nil, Int(parser.keyword()) != nil, parser.expect("obj") else {
-            throw SigilError.malformed("the PDF object", at: offset, "does not start with 'n g obj'")
-        }
-        let dictionary = try parser.object()
-        guard parser.expect("stream") else { throw SigilError.malformed("the PDF object", at: offset, "is not a stream") }
-        if parser.position < bytes.count, bytes[parser.position] == 0x0D { parser.position += 1 }
-        if parser.position < bytes.count, bytes[parser.position] == 0x0A { parser.position += 1 }
+        let (dictionary, start) = try streamHeader(at: offset, in: source)
         let lengthObject = dictionary["Length"]
         guard let length = try lengthObject?.integer ?? lengthObject.flatMap({ try resolveLength?($0) }), length >= 0 else {
             throw SigilError.malformed("the PDF stream", at: offset, "has no usable /Length")
         }
-        guard length <= bytes.count - parser.position else {
-            throw SigilError.truncated(
-                "the PDF stream at offset \(offset)", at: parser.position, needs: length, remaining: bytes.count - parser.position)
+        guard length <= source.count - start else {
+            throw SigilError.truncated("the PDF stream at offset \(offset)", at: start, needs: length, remaining: source.count - start)
         }
-        var raw = Array(bytes[parser.position..<(parser.position + length)])
+        guard length <= maximumStreamSize else {
+            throw SigilError(
+                .tooLarge, "the PDF stream at offset \(offset) holds \(length) bytes; Sigil reads at most \(maximumStreamSize >> 20) MiB of one",
+                offset: offset)
+        }
+        var raw = try source.require(length, at: start, for: "the PDF stream at offset \(offset)")
         if let decrypt { raw = try decrypt(dictionary, raw) }
         return (dictionary, try decode(raw, dictionary: dictionary, offset: offset))
     }
@@ -248,14 +345,15 @@ struct PDFDocument {
     func object(_ number: Int, decrypting: Bool = true) throws -> PDFObject? {
         switch xref[number] {
         case .offset(let offset, let generation):
-            guard offset >= 0, offset < bytes.count else {
+            guard offset >= 0, offset < source.count else {
                 throw SigilError.malformed("the PDF cross-reference", at: offset, "places object \(number) past the end of the file")
             }
-            var parser = PDFParser(bytes, at: offset)
-            guard Int(parser.keyword()) == number, Int(parser.keyword()) != nil, parser.expect("obj") else {
-                throw SigilError.malformed("the PDF object \(number)", at: offset, "is not at the offset the cross-reference gives")
+            let object = try Self.parse(source, at: offset) { parser in
+                guard Int(parser.keyword()) == number, Int(parser.keyword()) != nil, parser.expect("obj") else {
+                    throw SigilError.malformed("the PDF object \(number)", at: offset, "is not at the offset the cross-reference gives")
+                }
+                return try parser.object()
             }
-            let object = try parser.object()
             guard decrypting, let security, number != security.dictionaryObject else { return object }
             return try security.decryptStrings(in: object, number: number, generation: generation, offset: offset)
         case .compressed(let stream, let index):
@@ -264,7 +362,7 @@ struct PDFDocument {
             }
             // Strings inside an object stream are not encrypted on their own: the stream is.
             let (dictionary, data) = try PDFDocument.indirectStream(
-                at: streamOffset, in: bytes, resolveLength: resolveLength, decrypt: streamDecryptor(stream, generation, offset: streamOffset))
+                at: streamOffset, in: source, resolveLength: resolveLength, decrypt: streamDecryptor(stream, generation, offset: streamOffset))
             guard let count = dictionary["N"]?.integer, let first = dictionary["First"]?.integer, count >= 0, first >= 0, first <= data.count else {
                 throw SigilError.malformed("the PDF object stream \(stream)", at: streamOffset, "has no valid /N and /First")
             }
@@ -300,7 +398,7 @@ struct PDFDocument {
     func stream(_ number: Int) throws -> (PDFObject, [UInt8])? {
         guard case .offset(let offset, let generation) = xref[number] else { return nil }
         return try PDFDocument.indirectStream(
-            at: offset, in: bytes, resolveLength: resolveLength, decrypt: streamDecryptor(number, generation, offset: offset))
+            at: offset, in: source, resolveLength: resolveLength, decrypt: streamDecryptor(number, generation, offset: offset))
     }
 
     /// What decrypts stream `number`'s data, when the file is unlocked: cross-reference streams and, with

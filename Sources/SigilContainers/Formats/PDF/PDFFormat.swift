@@ -5,13 +5,14 @@ extension MediaFormat {
 
 /// PDF: the label is the Info dictionary's `/AIGC` entry, a text string holding the Annex E JSON (TC260
 /// PG-20258A), read from the Info of the **last** trailer (AigcTotal took the first `/AIGC` of a byte scan, so an
-/// updated file showed its stale label). Sigil writes it as an incremental update (``PDFLabelUpdate``): the
-/// original bytes stay a prefix, signatures over earlier revisions stay valid, and the XMP metadata stream gets
+/// updated file showed its stale label). Sigil writes it as an incremental update (``PDFLabelUpdate``), an
+/// insertion at the end of the file that a streaming writer copies the original before (``StreamingLabelWriting``,
+/// decision 0029): the original bytes stay a prefix, signatures over earlier revisions stay valid, and the XMP metadata stream gets
 /// `TC260:AIGC` too. An encrypted PDF is read and updated when its user password is empty (``PDFSecurity``); one
 /// that needs a password is refused. The essence is everything before Sigil's first update (decision 0015). A C2PA
 /// manifest store is an embedded file named by the catalog's `/AF`, added in an update of its own
 /// (``PDFManifestCarrier``, decision 0207).
-public struct PDFFormat: LabelReading, LabelWriting, EssenceLocating, ManifestCarrying {
+public struct PDFFormat: LabelReading, StreamingLabelWriting, EssenceLocating, ManifestCarrying {
     public init() {}
     public var formats: [MediaFormat] { [.pdf] }
 
@@ -107,18 +108,30 @@ public struct PDFFormat: LabelReading, LabelWriting, EssenceLocating, ManifestCa
     }
 
     public func writeLabel(_ label: LabelAssignment, into bytes: [UInt8]) throws -> [UInt8] {
-        guard let update = try PDFLabelUpdate.update(label, for: bytes) else { return bytes }
-        return bytes + update
+        try labelEdits(label, in: MemoryByteSource(bytes)).apply(to: bytes)
     }
 
-    /// The bytes before Sigil's first update: the document as its author made it.
-    public var locatingReadsWholeFile: Bool { true }
+    /// The label as one insertion at the end of the file: the incremental update, read from the cross-reference
+    /// chain and the few objects it names (decision 0029); the original is copied whole. An empty plan when the
+    /// file already holds `label`.
+    public func labelEdits(_ label: LabelAssignment, in source: any ByteSource) throws -> EditPlan {
+        var plan = EditPlan(sourceLength: source.count)
+        if let update = try PDFLabelUpdate.update(label, for: source) { plan.insert(update, at: source.count) }
+        return plan
+    }
 
+    /// The bytes before Sigil's first update: the document as its author made it. The update is found from the
+    /// cross-reference chain (the marker line right before a section's first object), reading a few bytes per
+    /// section; a file whose chain cannot be followed is scanned for the marker a chunk at a time.
     public func essenceRanges(in source: any ByteSource) throws -> [Range<Int>] {
-        let bytes = try source.read(0..<source.count)
         let markers = [PDFLabelUpdate.marker, PDFManifestCarrier.marker].map { Array("\n\($0)\n".utf8) }
-        let end = markers.compactMap { bytes.firstIndex(of: $0) }.min() ?? bytes.count
-        return [0..<end]
+        let end: Int?
+        if let document = try? PDFDocument(source: source) {
+            end = try document.firstUpdate(openedBy: markers)
+        } else {
+            end = try PDFDocument.firstOccurrence(of: markers, in: source)
+        }
+        return [0..<(end ?? source.count)]
     }
 
     public func findManifestStores(in bytes: [UInt8]) throws -> [EmbeddedManifestStore] { try PDFManifestCarrier.find(bytes) }

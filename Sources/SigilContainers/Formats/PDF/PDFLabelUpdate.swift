@@ -7,15 +7,17 @@ enum PDFLabelUpdate {
     /// The comment that opens every update Sigil appends: the essence ends before the first one.
     static let marker = "%SigilAIGCUpdate"
 
-    /// The bytes to append to `bytes`, or nil when the last trailer's Info already holds `label` (and the XMP).
+    /// The bytes to append to the file `source` reads, or nil when the last trailer's Info already holds `label` (and the XMP).
     ///
     /// An encrypted file opened with its empty user password gets an update encrypted the same way (its new strings
     /// and the XMP stream with their objects' keys, the trailer naming the same `/Encrypt` and `/ID`).
     ///
     /// - Throws: ``SigilError`` for a PDF that needs a user password, a damaged cross-reference, or a trailer
     ///   without `/Root`.
-    static func update(_ label: LabelAssignment, for bytes: [UInt8]) throws -> [UInt8]? {
-        var document = try PDFDocument(bytes)
+    /// The file is read through its cross-reference: the sections, the trailer's Info, the catalog and the XMP
+    /// stream, nothing else (``PDFDocument``).
+    static func update(_ label: LabelAssignment, for source: any ByteSource) throws -> [UInt8]? {
+        var document = try PDFDocument(source: source)
         try document.unlock()
         let security = document.security
         guard let root = document.trailer["Root"]?.reference else {
@@ -67,7 +69,7 @@ enum PDFLabelUpdate {
             marker: marker, objects: objects, document: document, root: root, info: (infoNumber, infoGeneration), nextNumber: nextNumber)
     }
 
-    /// An incremental update appended to `document`'s bytes: a line with `marker`, `objects`, and a cross-reference
+    /// An incremental update appended to `document`'s file: a line with `marker`, `objects`, and a cross-reference
     /// section of the kind the file's last one is (a table, or a stream taking the next object number) whose trailer
     /// names `root`, `info`, the previous section and the file's `/ID`.
     static func section(
@@ -75,7 +77,7 @@ enum PDFLabelUpdate {
         info: (number: Int, generation: Int)?, nextNumber first: Int
     ) -> [UInt8] {
         var nextNumber = first
-        let base = document.bytes.count
+        let base = document.source.count
         // A line break of its own before the marker, so the original ends exactly where the marker's line starts.
         var out = Array("\n\(marker)\n".utf8)
         var offsets: [(number: Int, generation: Int, offset: Int)] = []

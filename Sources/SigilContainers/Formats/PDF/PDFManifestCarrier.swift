@@ -42,26 +42,26 @@ enum PDFManifestCarrier {
         guard case .offset(let offset, _) = document.xref[number] else {
             throw SigilError.malformed("the PDF C2PA manifest stream \(number)", at: 0, "is not an object at a file offset")
         }
-        var parser = PDFParser(document.bytes, at: offset)
-        guard Int(parser.keyword()) == number, Int(parser.keyword()) != nil, parser.expect("obj") else {
-            throw SigilError.malformed("the PDF object \(number)", at: offset, "is not at the offset the cross-reference gives")
+        let (dictionary, start) = try PDFDocument.parse(document.source, at: offset) { parser in
+            guard Int(parser.keyword()) == number, Int(parser.keyword()) != nil, parser.expect("obj") else {
+                throw SigilError.malformed("the PDF object \(number)", at: offset, "is not at the offset the cross-reference gives")
+            }
+            let dictionary = try parser.object()
+            guard parser.expect("stream") else { throw SigilError.malformed("the PDF C2PA manifest object", at: offset, "is not a stream") }
+            parser.skipStreamLineEnd()
+            return (dictionary, parser.position)
         }
-        let dictionary = try parser.object()
-        guard parser.expect("stream") else { throw SigilError.malformed("the PDF C2PA manifest object", at: offset, "is not a stream") }
-        let bytes = document.bytes
-        if parser.position < bytes.count, bytes[parser.position] == 0x0D { parser.position += 1 }
-        if parser.position < bytes.count, bytes[parser.position] == 0x0A { parser.position += 1 }
+        let count = document.source.count
         guard dictionary["Filter"] == nil else {
             throw SigilError(.c2pa, "the PDF C2PA manifest stream \(number) is filtered; Sigil reads an unfiltered store", offset: offset)
         }
         guard let length = try dictionary["Length"]?.integer ?? document.resolveLength(dictionary["Length"] ?? .null), length >= 0 else {
             throw SigilError.malformed("the PDF C2PA manifest stream", at: offset, "has no usable /Length")
         }
-        guard length <= bytes.count - parser.position else {
-            throw SigilError.truncated(
-                "the PDF C2PA manifest stream at offset \(offset)", at: parser.position, needs: length, remaining: bytes.count - parser.position)
+        guard length <= count - start else {
+            throw SigilError.truncated("the PDF C2PA manifest stream at offset \(offset)", at: start, needs: length, remaining: count - start)
         }
-        return parser.position..<(parser.position + length)
+        return start..<(start + length)
     }
 
     /// The stores in `bytes`; a damaged file that nowhere names the C2PA relationship has none (its damage is the

@@ -108,19 +108,51 @@ indirect enum PDFObject: Sendable, Hashable {
     }
 }
 
-/// Reads PDF objects from bytes: tokens, strings, dictionaries, arrays, references; nesting is bounded.
+/// Reads PDF objects: tokens, strings, dictionaries, arrays, references; nesting is bounded.
+///
+/// A parser reads either bytes already in memory or a ``ByteSource`` through a window that starts where the parse
+/// starts and grows as the parse reads on (4 KiB, then doubling), never past ``maximumWindow``: a file is read only
+/// where its structure is, in pieces of bounded size. A read failure, or a window that would grow past the bound,
+/// ends the bytes the parser sees and is kept in ``readError``, which ``PDFDocument`` throws in place of the parse's
+/// own error.
 struct PDFParser {
-    let bytes: [UInt8]
+    /// The bytes seen so far: the file's from ``windowStart`` on.
+    private(set) var window: [UInt8]
+    /// Where ``window`` starts: in the file for a source-backed parser, 0 for bytes in memory.
+    private(set) var windowStart: Int
+    /// The file the window grows from, or nil when ``window`` is everything.
+    private let source: (any ByteSource)?
+    /// Where the bytes end (the file's length, or the bytes' count).
+    let end: Int
     var position: Int
-    /// Where `bytes` sit in the file, for messages.
+    /// What positions are offset by in messages (for bytes in memory that sit elsewhere in the file).
     let base: Int
+    /// A failed read, or the window bound reached: the parse's own error is this one's consequence.
+    private(set) var readError: SigilError?
     static let maximumDepth = 64
+    /// The most bytes one parse holds: a dictionary, or the part of a cross-reference table not yet taken.
+    static let maximumWindow = 16 << 20
+    static let initialWindow = 4 << 10
 
     /// A parser at `position`, clamped to the bytes (an offset read from a hostile file may be negative).
     init(_ bytes: [UInt8], at position: Int = 0, base: Int = 0) {
-        self.bytes = bytes
+        self.window = bytes
+        self.windowStart = 0
+        self.source = nil
+        self.end = bytes.count
         self.position = min(max(0, position), bytes.count)
         self.base = base
+    }
+
+    /// A parser of the file `source` reads, at `position` (clamped to the file); bytes in memory are parsed in place.
+    init(source: any ByteSource, at position: Int) {
+        let memory = source as? MemoryByteSource
+        self.source = memory == nil ? source : nil
+        self.end = source.count
+        self.position = min(max(0, position), source.count)
+        self.windowStart = memory == nil ? self.position : 0
+        self.window = memory?.bytes ?? []
+        self.base = 0
     }
 
     static func isWhitespace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == 0x0C || b == 0x00 }
@@ -130,13 +162,63 @@ struct PDFParser {
         SigilError.malformed("the PDF object", at: base + position, reason)
     }
 
+    /// The byte at `offset`, or nil past the end (or where the window cannot grow).
+    @inline(__always)
+    mutating func byte(at offset: Int) -> UInt8? {
+        let k = offset &- windowStart
+        if k >= 0 && k < window.count { return window[k] }
+        return grow(toInclude: offset)
+    }
+
+    /// The byte at the position, or nil at the end.
+    @inline(__always)
+    mutating func current() -> UInt8? { byte(at: position) }
+
+    /// The window grown to hold `offset`.
+    private mutating func grow(toInclude offset: Int) -> UInt8? {
+        guard let source, offset < end, offset >= windowStart, readError == nil else { return nil }
+        let length = min(end - windowStart, max(offset + 1 - windowStart, window.count * 2, Self.initialWindow))
+        guard length <= Self.maximumWindow else {
+            readError = SigilError(
+                .tooLarge, "the PDF structure at offset \(windowStart) runs past \(Self.maximumWindow >> 20) MiB without ending", offset: windowStart)
+            return nil
+        }
+        do {
+            let more = try source.read((windowStart + window.count)..<(windowStart + length))
+            guard more.count == length - window.count else {
+                throw SigilError.truncated("the PDF", at: windowStart + window.count, needs: length - window.count, remaining: more.count)
+            }
+            window += more
+        } catch let error as SigilError {
+            readError = error
+            return nil
+        } catch {
+            readError = SigilError(.io, "reading the PDF at offset \(windowStart + window.count) failed: \(error)", offset: windowStart)
+            return nil
+        }
+        return window[offset - windowStart]
+    }
+
+    /// The bytes in `range` (which the parse has read past).
+    func bytes(_ range: Range<Int>) -> [UInt8] {
+        Array(window[(range.lowerBound - windowStart)..<(range.upperBound - windowStart)])
+    }
+
+    /// Drops the bytes before the position from the window, so a long run of small structures (a cross-reference
+    /// table's entries) holds only what is still to be read. Nothing before the position may be asked for after.
+    mutating func discardConsumed() {
+        guard source != nil, position - windowStart >= 1 << 16 else { return }
+        window.removeFirst(position - windowStart)
+        windowStart = position
+    }
+
     /// Skips white space and comments.
     mutating func skipWhitespace() {
-        while position < bytes.count {
-            if Self.isWhitespace(bytes[position]) {
+        while let b = current() {
+            if Self.isWhitespace(b) {
                 position += 1
-            } else if bytes[position] == UInt8(ascii: "%") {
-                while position < bytes.count, bytes[position] != 0x0A, bytes[position] != 0x0D { position += 1 }
+            } else if b == UInt8(ascii: "%") {
+                while let c = current(), c != 0x0A, c != 0x0D { position += 1 }
             } else {
                 return
             }
@@ -147,8 +229,8 @@ struct PDFParser {
     mutating func keyword() -> String {
         skipWhitespace()
         let start = position
-        while position < bytes.count, !Self.isWhitespace(bytes[position]), !Self.isDelimiter(bytes[position]) { position += 1 }
-        return String(decoding: bytes[start..<position], as: UTF8.self)
+        while let b = current(), !Self.isWhitespace(b), !Self.isDelimiter(b) { position += 1 }
+        return String(decoding: bytes(start..<position), as: UTF8.self)
     }
 
     /// Whether the next token is `word` (consumed when it is).
@@ -159,33 +241,38 @@ struct PDFParser {
         return false
     }
 
+    /// Skips the end of line after `stream` (CR LF or LF; a lone CR as written by some producers).
+    mutating func skipStreamLineEnd() {
+        if current() == 0x0D { position += 1 }
+        if current() == 0x0A { position += 1 }
+    }
+
     /// The object at the position.
     mutating func object(depth: Int = 0) throws -> PDFObject {
         guard depth < Self.maximumDepth else { throw error("nests deeper than \(Self.maximumDepth) levels") }
         skipWhitespace()
-        guard position < bytes.count else {
+        guard let b = current() else {
             throw SigilError(.truncated, "the PDF ends inside an object at offset \(base + position)", offset: base + position)
         }
-        let b = bytes[position]
         switch b {
         case UInt8(ascii: "/"):
             position += 1
             let start = position
-            while position < bytes.count, !Self.isWhitespace(bytes[position]), !Self.isDelimiter(bytes[position]) { position += 1 }
-            return .name(Self.decodeName(bytes[start..<position]))
+            while let c = current(), !Self.isWhitespace(c), !Self.isDelimiter(c) { position += 1 }
+            return .name(Self.decodeName(bytes(start..<position)[...]))
         case UInt8(ascii: "("):
             return .string(try literalString())
         case UInt8(ascii: "<"):
-            if position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "<") {
+            if byte(at: position + 1) == UInt8(ascii: "<") {
                 position += 2
                 var entries: [PDFObject.DictionaryEntry] = []
                 while true {
                     skipWhitespace()
-                    guard position < bytes.count else {
+                    guard let c = current() else {
                         throw SigilError(.truncated, "the PDF ends inside a dictionary at offset \(base + position)", offset: base + position)
                     }
-                    if bytes[position] == UInt8(ascii: ">") {
-                        guard position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: ">") else {
+                    if c == UInt8(ascii: ">") {
+                        guard byte(at: position + 1) == UInt8(ascii: ">") else {
                             throw error("has a dictionary closed by a single >")
                         }
                         position += 2
@@ -195,7 +282,7 @@ struct PDFParser {
                     skipWhitespace()
                     let start = position
                     let value = try object(depth: depth + 1)
-                    entries.append(.init(key: key, value: value, raw: Array(bytes[start..<position])))
+                    entries.append(.init(key: key, value: value, raw: bytes(start..<position)))
                 }
             }
             return .string(try hexString())
@@ -204,10 +291,10 @@ struct PDFParser {
             var items: [PDFObject] = []
             while true {
                 skipWhitespace()
-                guard position < bytes.count else {
+                guard let c = current() else {
                     throw SigilError(.truncated, "the PDF ends inside an array at offset \(base + position)", offset: base + position)
                 }
-                if bytes[position] == UInt8(ascii: "]") {
+                if c == UInt8(ascii: "]") {
                     position += 1
                     return .array(items)
                 }
@@ -254,13 +341,11 @@ struct PDFParser {
         position += 1
         var out: [UInt8] = []
         var depth = 1
-        while position < bytes.count {
-            let b = bytes[position]
+        while let b = current() {
             position += 1
             switch b {
             case UInt8(ascii: "\\"):
-                guard position < bytes.count else { break }
-                let e = bytes[position]
+                guard let e = current() else { break }
                 position += 1
                 switch e {
                 case UInt8(ascii: "n"): out.append(0x0A)
@@ -269,12 +354,13 @@ struct PDFParser {
                 case UInt8(ascii: "b"): out.append(0x08)
                 case UInt8(ascii: "f"): out.append(0x0C)
                 case 0x0D:
-                    if position < bytes.count, bytes[position] == 0x0A { position += 1 }
+                    if current() == 0x0A { position += 1 }
                 case 0x0A: break
                 case UInt8(ascii: "0")...UInt8(ascii: "7"):
                     var value = Int(e - UInt8(ascii: "0"))
-                    for _ in 0..<2 where position < bytes.count && (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(bytes[position]) {
-                        value = value * 8 + Int(bytes[position] - UInt8(ascii: "0"))
+                    for _ in 0..<2 {
+                        guard let d = current(), (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(d) else { break }
+                        value = value * 8 + Int(d - UInt8(ascii: "0"))
                         position += 1
                     }
                     out.append(UInt8(truncatingIfNeeded: value))
@@ -298,8 +384,7 @@ struct PDFParser {
         let start = position
         position += 1
         var digits: [UInt8] = []
-        while position < bytes.count, bytes[position] != UInt8(ascii: ">") {
-            let b = bytes[position]
+        while let b = current(), b != UInt8(ascii: ">") {
             position += 1
             if Self.isWhitespace(b) { continue }
             guard let v = UInt8(String(Character(Unicode.Scalar(b))), radix: 16) else {
@@ -307,7 +392,7 @@ struct PDFParser {
             }
             digits.append(v)
         }
-        guard position < bytes.count else {
+        guard current() != nil else {
             throw SigilError(.truncated, "the PDF ends inside a hex string at offset \(base + start)", offset: base + start)
         }
         position += 1
