@@ -44,6 +44,11 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // The lookup of a text by its fingerprint: the scan of decision 0605 beside the index of decision 0606.
+        .executableTarget(
+            name: "sigil-textindex-bench",
+            dependencies: [.product(name: "SigilStore", package: "Sigil"), .product(name: "Histogram", package: "hdrhistogram-swift")]
+        ),
         // Provider duties on the request path: prompt screening beside a per-phrase scan, authorisation beside an INSERT.
         .executableTarget(
             name: "sigil-duties-bench",

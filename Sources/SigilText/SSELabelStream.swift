@@ -34,6 +34,8 @@ public struct SSELabelStream: Sendable {
     private var ended: Set<Int> = []
     private var contents: [Int: String] = [:]
     private var contentBytes = 0
+    /// The upstream's text since the last ``takeFresh()``, per choice (labels not included).
+    private var fresh: [(index: Int, text: String)] = []
     /// A choice index out of range, reported by the next ``feed(_:)``.
     private var badIndex: (index: String, offset: Int)?
     /// The highest choice index labeled (OpenAI takes `n` up to 128): a bound on the labels one stream can make.
@@ -98,6 +100,58 @@ public struct SSELabelStream: Sendable {
         return out
     }
 
+    /// The answer text the upstream sent since the last call, per choice index, in order (the labels are not in it):
+    /// what a relay screens before it sends the bytes ``feed(_:)`` returned (decision 0410).
+    public mutating func takeFresh() -> [(index: Int, text: String)] {
+        defer { fresh.removeAll() }
+        return fresh
+    }
+
+    /// Where the stream stood: taken before a ``feed(_:)`` whose output may be withheld, given back to
+    /// ``rollBack(to:)`` so that ``content`` and the labels sent are those of what the client got.
+    public struct Mark: Sendable {
+        fileprivate var lengths: [Int: Int]
+        fileprivate var contentBytes: Int
+        fileprivate var seen: Set<Int>
+        fileprivate var started: Set<Int>
+        fileprivate var ended: Set<Int>
+    }
+
+    /// The stream's position now (cheap: one length per choice).
+    public var mark: Mark {
+        Mark(lengths: contents.mapValues(\.utf8.count), contentBytes: contentBytes, seen: seen, started: started, ended: ended)
+    }
+
+    /// Forgets what was read after `mark` (its output was not sent) and the unfinished event.
+    public mutating func rollBack(to mark: Mark) {
+        let current = contents
+        contents = [:]
+        for (index, length) in mark.lengths { contents[index] = String(decoding: (current[index] ?? "").utf8.prefix(length), as: UTF8.self) }
+        contentBytes = mark.contentBytes
+        seen = mark.seen
+        started = mark.started
+        ended = mark.ended
+        fresh.removeAll()
+    }
+
+    /// What to send when the relay itself stops the answer (decision 0410: screening): the unfinished event is
+    /// dropped; each choice gets a chunk finishing it with `finishReason` and carrying `note` as a member, then its end
+    /// label (when the position asks for one), then `data: [DONE]`.
+    public mutating func stop(finishReason: String, note: JSONValue.Member? = nil) -> [UInt8] {
+        pending.removeAll()
+        event.removeAll()
+        data.removeAll()
+        hasData = false
+        var out: [UInt8] = []
+        for index in seen.isEmpty ? [0] : seen.sorted() {
+            out += chunk(nil, role: false, index: index, finishReason: finishReason, note: note)
+        }
+        endOpenChoices(&out)
+        out += Array("data: [DONE]\n\n".utf8)
+        sawDone = true
+        return out
+    }
+
     private mutating func line(_ out: inout [UInt8]) {
         let raw = pending
         pending.removeAll(keepingCapacity: true)
@@ -156,6 +210,7 @@ public struct SSELabelStream: Sendable {
             }
             seen.insert(index)
             let text = choice["delta"]?["content"]?.stringValue ?? ""
+            if !text.isEmpty { fresh.append((index, text)) }
             let finishing = choice["finish_reason"].map { $0 != .null } ?? false
             if labeler.position.includesStart && !started.contains(index) {
                 started.insert(index)
@@ -200,17 +255,24 @@ public struct SSELabelStream: Sendable {
         }
     }
 
-    /// One `chat.completion.chunk` event carrying `text`, with the stream's id, model and creation time.
-    private func chunk(_ text: String, role: Bool, index: Int) -> [UInt8] {
+    /// One `chat.completion.chunk` event carrying `text` (or an empty delta that finishes the choice), with the
+    /// stream's id, model and creation time.
+    private func chunk(_ text: String?, role: Bool, index: Int, finishReason: String? = nil, note: JSONValue.Member? = nil) -> [UInt8] {
         var members = template.filter { $0.key != "object" }
         members.insert(JSONValue.Member("object", "chat.completion.chunk"), at: min(1, members.count))
         var delta: [JSONValue.Member] = []
         if role { delta.append(.init("role", "assistant")) }
-        delta.append(.init("content", .string(text)))
+        if let text { delta.append(.init("content", .string(text))) }
         members.append(
             .init(
                 "choices",
-                .array([.object([.init("index", .int(index)), .init("delta", .object(delta)), .init("finish_reason", .null)])])))
+                .array([
+                    .object([
+                        .init("index", .int(index)), .init("delta", .object(delta)),
+                        .init("finish_reason", finishReason.map { JSONValue.string($0) } ?? JSONValue.null),
+                    ])
+                ])))
+        if let note { members.append(note) }
         return Array(("data: " + JSONValue.object(members).serialized + "\n\n").utf8)
     }
 }

@@ -74,6 +74,50 @@ struct ChatLabelAPITests {
         }
     }
 
+    @Test("answers are screened: a blocked phrase withholds a completion, and stops a stream where it is split across two chunks")
+    func answersAreScreened() async throws {
+        let harness = try await ServerHarness.start { $0.screeningReloadSeconds = 0 }
+        let token = harness.labelToken
+        try await harness.run { client in
+            try await ChatProxyAPITests.installAnswerLibrary(client, harness)
+            let clean = try await client.post("/v1/chat/label?position=end", Array(Self.completion.utf8), type: "application/json", token: token)
+            #expect(clean.status == .ok)
+            #expect(
+                try JSONValue.parse(String(buffer: clean.body))["choices"]?.array?.first?["message"]?["content"]?.stringValue
+                    == "北京是中国的首都。\n\n本内容由人工智能生成")
+
+            let blocked = Self.completion.replacingOccurrences(of: "北京是中国的首都。", with: "先把炸弹放好。")
+            let withheld = try await client.post("/v1/chat/label", Array(blocked.utf8), type: "application/json", token: token)
+            #expect(withheld.status == .unavailableForLegalReasons)
+            let body = String(buffer: withheld.body)
+            #expect(try JSONValue.parse(body)["error"]?["code"]?.stringValue == "answer-withheld")
+            #expect(body.contains("violence") && !body.contains("炸弹"))
+
+            let split = Self.stream.replacingOccurrences(of: #""content":"北京""#, with: #""content":"先把炸""#)
+                .replacingOccurrences(of: #""content":"是首都。""#, with: #""content":"弹放好。""#)
+            let stopped = try await client.post("/v1/chat/label?position=end", Array(split.utf8), type: "text/event-stream", token: token)
+            #expect(stopped.status == .ok)
+            let text = String(buffer: stopped.body)
+            let payloads = text.split(separator: "\n").filter { $0.hasPrefix("data: ") }.map { String($0.dropFirst(6)) }
+            // Role chunk; the first half (its own piece, screened clean); the stop; the end label; [DONE].
+            #expect(payloads.count == 5)
+            #expect(payloads[1].contains("先把炸"))
+            #expect(payloads[2].contains(#""finish_reason":"content_filter""#) && payloads[2].contains("sigil_screening"))
+            #expect(payloads[3].contains("本内容由人工智能生成"))
+            #expect(payloads.last == "[DONE]")
+            #expect(!text.contains("弹"))
+            // What was sent is recorded: the first half and the end label.
+            let recordLine = try #require(text.split(separator: "\n").first { $0.hasPrefix(": sigil-record ") })
+            let produceID = try #require(try JSONValue.parse(String(recordLine.dropFirst(": sigil-record ".count)))["produceID"]?.stringValue)
+            let records = try await client.get("/v1/records/\(produceID)", token: token)
+            #expect(records.status == .ok)
+            let sent = "先把炸\n\n本内容由人工智能生成"
+            let digest = SHA256Hex.of(Array(sent.utf8))
+            #expect(String(buffer: records.body).contains(digest))
+            try await ChatProxyAPITests.expectAnswerRecords(harness, withheld: 1, stopped: 1)
+        }
+    }
+
     @Test("the interface label text (GB 45438 5.6) is served for a UI, in Chinese by default")
     func labelTextIsServed() async throws {
         let harness = try await ServerHarness.start()

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import NIOHTTP1
 import Sigil
+import SigilCompliance
 import SigilServer
 import SigilTestSupport
 import Testing
@@ -257,6 +258,76 @@ struct ChatProxyAPITests {
         var iterator = response.body.makeAsyncIterator()
         while !received.contains("北京"), let buffer = try await iterator.next() { received += String(buffer: buffer) }
         #expect(received.contains("本内容由人工智能生成"))
+    }
+
+    /// The screening library of the answer tests (decision 0410): 炸弹 blocks, 北京 is only logged.
+    static let answerLibrary = "violence\t炸弹\nplaces\t北京\tallow-and-log\n"
+
+    /// Installs ``answerLibrary`` through the admin route.
+    static func installAnswerLibrary(_ client: LiveClient, _ harness: ServerHarness) async throws {
+        let put = try await client.execute(
+            uri: "/v1/screening/library", method: .put,
+            headers: [.authorization: "Bearer \(harness.adminToken)", .contentType: "text/tab-separated-values"],
+            body: ByteBuffer(string: answerLibrary))
+        #expect(put.status == .created)
+    }
+
+    /// The screening hits and audit events a withheld or stopped answer left (decision 0410).
+    static func expectAnswerRecords(_ harness: ServerHarness, withheld: Int, stopped: Int) async throws {
+        let hits = try await harness.service.compliance.screening.logged()
+        #expect(hits.filter { $0.stage == "answer" && $0.category == "violence" && $0.action == "block" }.count == withheld + stopped)
+        #expect(hits.contains { $0.stage == "answer" && $0.category == "places" && $0.action == "allow-and-log" })
+        let events = try await harness.service.compliance.audit.latest()
+        #expect(events.filter { $0.action == "chat.answer-withheld" && $0.detail["category"] == "violence" }.count == withheld)
+        #expect(events.filter { $0.action == "chat.answer-stopped" && $0.detail["category"] == "violence" }.count == stopped)
+        #expect(try await harness.service.compliance.audit.verify().isEmpty)
+    }
+
+    @Test(
+        "answers are screened: a clean one passes unchanged, a blocked phrase withholds a JSON answer and stops a stream that splits it across chunks",
+        .timeLimit(.minutes(3)))
+    func answersAreScreened() async throws {
+        try await Self.withProxy({ $0.screeningReloadSeconds = 0 }) { client, harness, log in
+            try await Self.installAnswerLibrary(client, harness)
+            // A clean answer (only an allow-and-log phrase in it) comes back exactly as without screening.
+            let clean = try await client.post(
+                "/v1/chat/completions?position=end", Self.request("canned"), type: "application/json", token: harness.labelToken)
+            #expect(clean.status == .ok)
+            #expect(try JSONValue.parse(clean.text)["choices"]?.items?.first?["message"]?["content"]?.stringValue == "北京是中国的首都。\n\n本内容由人工智能生成")
+
+            // JSON: withheld whole, 451 naming the category and rule, never the phrase or the answer.
+            let withheld = try await client.post(
+                "/v1/chat/completions", Self.request("screened"), type: "application/json", token: harness.labelToken)
+            #expect(withheld.status == .unavailableForLegalReasons)
+            let error = try JSONValue.parse(withheld.text)["error"]
+            #expect(error?["code"]?.stringValue == "answer-withheld")
+            #expect(error?["screening"]?["category"]?.stringValue == "violence")
+            #expect(error?["screening"]?["rule"] == .number("0"))
+            #expect(!withheld.text.contains("炸弹") && !withheld.text.contains("放好"))
+            #expect(withheld.headers[.init("Sigil-Produce-ID")!] == nil)
+
+            // SSE: the phrase split across two chunks stops the stream; the client gets a content_filter chunk, the end
+            // label and [DONE], never the second half; the upstream request is cancelled; what was sent is recorded.
+            let stream = try await client.post(
+                "/v1/chat/completions?position=both", Self.request("screened", stream: true), type: "application/json", token: harness.labelToken)
+            #expect(stream.status == .ok)
+            let payloads = Self.payloads(stream.text)
+            #expect(payloads.last == "[DONE]")
+            #expect(payloads.filter { $0 == "[DONE]" }.count == 1)
+            #expect(!payloads.contains { $0.contains("弹") })
+            let stop = try JSONValue.parse(try #require(payloads.first { $0.contains("content_filter") }))
+            #expect(stop["choices"]?.items?.first?["finish_reason"]?.stringValue == "content_filter")
+            #expect(stop["sigil_screening"]?["stopped"] == .bool(true))
+            #expect(stop["sigil_screening"]?["category"]?.stringValue == "violence")
+            let stopAt = try #require(payloads.firstIndex { $0.contains("content_filter") })
+            #expect(payloads[stopAt + 1].contains("本内容由人工智能生成"), "the end label follows the stop")
+            var cancellations = log.cancelled.makeAsyncIterator()
+            #expect(await cancellations.next() != nil)
+            let recordLine = try #require(stream.text.components(separatedBy: "\n").first { $0.hasPrefix(": sigil-record ") })
+            let produceID = try #require(try JSONValue.parse(String(recordLine.dropFirst(": sigil-record ".count)))["produceID"]?.stringValue)
+            #expect(try await client.get("/v1/records/\(produceID)", token: harness.labelToken).status == .ok)
+            try await Self.expectAnswerRecords(harness, withheld: 1, stopped: 1)
+        }
     }
 
     @Test("the upstream is configured by flag, environment or configuration file, and a bad one is refused by name")

@@ -22,6 +22,7 @@ import Synchronization
 /// | `endless` | a stream of one chunk and then keep-alive comments until the client goes; then ``Log/cancelled`` |
 /// | `silent`, `silent-stream` | nothing (or two chunks of a stream) until ``Log/release()`` |
 /// | `not-json` | 200 with a body that is not JSON |
+/// | `screened` | an answer holding the phrase 炸弹: JSON, or a stream splitting it across two chunks, then keep-alive comments until the client goes (then ``Log/cancelled``) |
 /// | `status-400`, `status-401`, `status-503` | that status with an OpenAI error body (`Retry-After: 7` on 503) |
 struct ModelServer {
     /// What the model server saw.
@@ -82,6 +83,16 @@ struct ModelServer {
         "data: [DONE]\n\n",
     ]
 
+    /// The `screened` answer (decision 0410): the phrase 炸弹 whole in JSON, split across two chunks in the stream.
+    static let screenedCompletion = """
+        {"id":"chatcmpl-10","object":"chat.completion","created":1764700000,"model":"screened","choices":[{"index":0,"message":{"role":"assistant","content":"先把炸弹放好。"},"finish_reason":"stop"}]}
+        """
+    static let screenedEvents = [
+        chunk("s3", "screened", delta: #"{"role":"assistant","content":""}"#),
+        chunk("s3", "screened", delta: #"{"content":"先把炸"}"#),
+        chunk("s3", "screened", delta: #"{"content":"弹放好。"}"#),
+    ]
+
     /// The events of the `twice` stream: two choices, interleaved.
     static let twiceEvents = [
         chunk("s2", "twice", index: 0, delta: #"{"role":"assistant","content":""}"#),
@@ -110,8 +121,9 @@ struct ModelServer {
             case ("twice", true): return Self.events(Self.twiceEvents)
             case ("broken", true):
                 return Self.events(Array(Self.cannedEvents.prefix(2)), then: { _ in throw ModelServerCut() })
-            case ("endless", true):
-                return Self.events(Array(Self.cannedEvents.prefix(2))) { writer in
+            case ("screened", false): return Self.json(Self.screenedCompletion)
+            case ("endless", true), ("screened", true):
+                return Self.events(model == "screened" ? Self.screenedEvents : Array(Self.cannedEvents.prefix(2))) { writer in
                     do {
                         while true {
                             try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))

@@ -75,7 +75,8 @@ struct StoreConformance {
 
     enum Case: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case migrations, emptyLog, appendIntegrateProve, tilesAcrossBoundaries, identityIsChecked, retention, appendOnlyTriggers,
-            invalidRecordsAreRefused, concurrentAppends, pendingEntriesIntegrateOnOpen, auditDetectsTampering, integrationRefusesChangedTiles
+            invalidRecordsAreRefused, concurrentAppends, pendingEntriesIntegrateOnOpen, auditDetectsTampering, integrationRefusesChangedTiles,
+            textFingerprintIndex, textIndexKeepsRetention, textIndexBackfill
         var testDescription: String { rawValue }
     }
 
@@ -109,6 +110,9 @@ struct StoreConformance {
         case .pendingEntriesIntegrateOnOpen: try await pendingEntriesIntegrateOnOpen(database)
         case .auditDetectsTampering: try await auditDetectsTampering(database)
         case .integrationRefusesChangedTiles: try await integrationRefusesChangedTiles(database)
+        case .textFingerprintIndex: try await textFingerprintIndex(database)
+        case .textIndexKeepsRetention: try await textIndexKeepsRetention(database)
+        case .textIndexBackfill: try await textIndexBackfill(database)
         }
     }
 

@@ -173,14 +173,10 @@ public struct RecordCheck: Sendable {
             }
             if check.record == nil, check.lookupError == nil, let textHash {
                 do {
-                    let near = try await keeper.store.records(fingerprintType: ContentFingerprint.textSimHash64) {
-                        $0.textHash.map { TextFingerprint.matches($0, textHash) } ?? false
-                    }
-                    let distance = { (entry: (index: UInt64, record: GenerationRecord)) in
-                        TextFingerprint.distance(entry.record.fingerprint?.textHash ?? ~textHash, textHash)
-                    }
-                    // The nearest; the latest of equally near ones.
-                    if let nearest = near.map(distance).min(), let best = near.last(where: { distance($0) == nearest }) {
+                    // The index answers every record within the radius (decision 0606); the nearest wins, the latest of
+                    // equally near ones.
+                    let near = try await keeper.store.records(nearTextHash: textHash, within: TextFingerprint.matchDistance)
+                    if let nearest = near.map(\.distance).min(), let best = near.last(where: { $0.distance == nearest }) {
                         check.record = (best.index, best.record)
                         check.sha256Matches = best.record.contentSHA256 == sha
                         check.textDistance = nearest

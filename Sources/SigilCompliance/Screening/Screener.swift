@@ -25,6 +25,8 @@ public struct Screener: Sendable {
     private let phraseRules: [Int]
     private let regexes: [(rule: Int, expression: RegularExpression)]
     private let imageHashes: [(rule: Int, hash: UInt64, distance: Int)]
+    /// The longest phrase, in normalised scalars: how much earlier text a stream's screen keeps (``StreamScreen``).
+    public let longestPhrase: Int
 
     /// Compiles `library`.
     public init(library: ScreeningLibrary, version: Int) {
@@ -51,6 +53,7 @@ public struct Screener: Sendable {
                 }
             }
         }
+        longestPhrase = phraseList.map(\.count).max() ?? 0
         phrases = PhraseMatcher(phraseList)
         self.phraseRules = phraseRules
         self.regexes = regexes
@@ -59,6 +62,12 @@ public struct Screener: Sendable {
 
     /// Whether the library holds image hashes (so a caller can skip hashing outputs when it does not).
     public var hasImageRules: Bool { !imageHashes.isEmpty }
+
+    /// Whether the library holds phrases or regular expressions (so a caller can skip screening text when it does not).
+    public var hasTextRules: Bool { !phraseRules.isEmpty || !regexes.isEmpty }
+
+    /// Whether the library holds regular expressions.
+    public var hasRegexRules: Bool { !regexes.isEmpty }
 
     /// The rules `text` hits, each rule once, in library order.
     public func screen(text: String) -> [Hit] {

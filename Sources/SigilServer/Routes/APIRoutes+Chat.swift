@@ -20,6 +20,10 @@ extension APIRoutes {
     /// - `text/event-stream`: the model server's stream (`data: {chunk}` events, `data: [DONE]`), relayed as it
     ///   arrives with the label as a chunk of its own, first or last; the record is kept when the stream ends and
     ///   announced in a closing comment event (`: sigil-record {…}`), since the headers have gone by then.
+    ///
+    /// The answer is screened with the screening library (decision 0410): a JSON answer whole, before it is returned
+    /// (a `block` or `review` hit → 451 `answer-withheld`); a stream piece by piece, a hit stopping it
+    /// (``screenedFeed(_:_:_:)``).
     func labelChat(_ request: Request, context: SigilRequestContext) async throws -> Response {
         let key = try context.requireAPIKey()
         let options = RequestOptions(query: request.uri.queryParameters.map { (String($0.key), String($0.value)) })
@@ -32,17 +36,27 @@ extension APIRoutes {
         let mediaType = Self.mediaType(request)
         let limit = service.configuration.maxBodyBytes
 
+        let screening = try await answerScreening(
+            key: key, generation: generation, produceID: label.produceID, account: recordContext.accountReference, route: "/v1/chat/label")
+
         if mediaType == "text/event-stream" {
             let body = ResponseBody { [self] writer in
                 var stream = SSELabelStream(labeler: labeler)
+                var gate = StreamGate(screening)
+                var stopped = false
                 for try await buffer in request.body {
-                    let out = try stream.feed(buffer.readableBytesView)
+                    let step = try await screenedFeed(buffer.readableBytesView, &stream, &gate)
                     guard stream.bytesRead <= limit else {
                         throw APIError(.contentTooLarge, "too-large", "the stream is over the server's limit of \(limit) bytes")
                     }
-                    if !out.isEmpty { try await writer.write(ByteBuffer(bytes: out)) }
+                    if !step.out.isEmpty { try await writer.write(ByteBuffer(bytes: step.out)) }
+                    // A screening stop ends the answer: the rest of the stream is not read.
+                    if step.stopped {
+                        stopped = true
+                        break
+                    }
                 }
-                let tail = stream.finish()
+                let tail = stopped ? [] : stream.finish()
                 if !tail.isEmpty { try await writer.write(ByteBuffer(bytes: tail)) }
                 let receipt = try await keepChat(
                     stream.content, label: label, context: recordContext, generation: generation, proofs: proofs)
@@ -61,6 +75,7 @@ extension APIRoutes {
                 "send a chat completion as application/json or its stream as text/event-stream; got \(mediaType ?? "")")
         }
         let completion = try await Self.readJSON(request, limit: limit, what: "the chat completion").value
+        try await screenAnswer(completion, screening)
         let outcome = try labeler.label(completion)
         var context = recordContext
         if context.model == nil { context.model = completion["model"]?.stringValue }

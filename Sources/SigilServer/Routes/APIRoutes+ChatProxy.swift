@@ -52,6 +52,10 @@ extension APIRoutes {
         let label = try AIGCLabel.firstWrite(producer: producer.rawValue, produceID: ProduceID.generate(), reservedCode1: "")
         let proofs = try options.bool("proof") ?? false
 
+        let screening = try await answerScreening(
+            key: key, generation: generation, produceID: label.produceID, account: recordContext.accountReference,
+            route: "/v1/chat/completions")
+
         let answer = try await upstream.send(body, stream: streamed, logger: context.logger)
         guard (200..<300).contains(Int(answer.status.code)) else { return try await upstream.errorResponse(answer) }
         let answerType = answer.headers.first(name: "content-type")?.lowercased() ?? ""
@@ -61,7 +65,8 @@ extension APIRoutes {
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache", .sigilProduceID: label.produceID],
-                body: relay(answer.body, labeler: labeler, upstream: upstream, recording: recording, logger: context.logger))
+                body: relay(
+                    answer.body, labeler: labeler, upstream: upstream, recording: recording, screening: screening, logger: context.logger))
         }
 
         let completion: JSONValue
@@ -82,6 +87,7 @@ extension APIRoutes {
             // Tool calls only: no text reaches a reader, so there is nothing to label or record.
             return Self.json(completion, headers: [.sigilLabel: "none"])
         }
+        try await screenAnswer(completion, screening)
         let outcome = try labeler.label(completion)
         if recordContext.model == nil { recordContext.model = completion["model"]?.stringValue }
         let receipt = try await keepChat(outcome.content, label: label, context: recordContext, generation: generation, proofs: proofs)
@@ -108,27 +114,40 @@ extension APIRoutes {
     /// (1 MiB) and the text it records. The record is kept when the upstream ends, also when it breaks off (the end
     /// label then still goes out, and a `: sigil-upstream-error` comment says why) and when the client leaves (what it
     /// was sent is recorded; dropping the upstream body cancels the upstream request).
+    ///
+    /// The answer text is screened as it arrives (decision 0410, ``screenedFeed(_:_:_:)``): on a `block` or `review`
+    /// hit the piece is not sent, the stream ends with a `content_filter` chunk, the end label and `[DONE]`, the
+    /// upstream body is dropped (which cancels the upstream request), and what the client was sent is recorded.
     func relay(
         _ upstreamBody: HTTPClientResponse.Body, labeler: ChatCompletionLabeler, upstream: ChatUpstream, recording: ChatRecording,
-        logger: Logger
+        screening: AnswerScreening, logger: Logger
     ) -> ResponseBody {
         let limit = service.configuration.maxBodyBytes
-        return ResponseBody { writer in
+        return ResponseBody { [self] writer in
             var stream = SSELabelStream(labeler: labeler)
+            var gate = StreamGate(screening)
             var trouble: APIError?
+            var stopped = false
             do {
                 for try await buffer in upstreamBody {
-                    let out: [UInt8]
+                    let step: (out: [UInt8], stopped: Bool)
                     do {
-                        out = try stream.feed(buffer.readableBytesView)
-                    } catch let error as SigilError {
+                        step = try await screenedFeed(buffer.readableBytesView, &stream, &gate)
+                    } catch let error as SigilError where error.code == .tooLarge || error.code == .malformed {
                         throw APIError(.badGateway, "upstream-malformed", "the model server's stream: \(error.message)")
+                    } catch let error as SigilError {
+                        throw APIError(error)
                     }
                     guard stream.bytesRead <= limit else {
                         throw APIError(.badGateway, "upstream-malformed", "the model server's stream is over the server's limit of \(limit) bytes")
                     }
-                    if !out.isEmpty {
-                        do { try await writer.write(ByteBuffer(bytes: out)) } catch { throw ClientGone(error: error) }
+                    if !step.out.isEmpty {
+                        do { try await writer.write(ByteBuffer(bytes: step.out)) } catch { throw ClientGone(error: error) }
+                    }
+                    if step.stopped {
+                        logger.info("screening stopped a chat stream; the upstream request is cancelled")
+                        stopped = true
+                        break
                     }
                 }
             } catch let gone as ClientGone {
@@ -140,7 +159,7 @@ extension APIRoutes {
             } catch {
                 trouble = upstream.failure(error, answering: true, logger: logger)
             }
-            var tail = trouble == nil ? stream.finish() : stream.abandon()
+            var tail = stopped ? [] : trouble == nil ? stream.finish() : stream.abandon()
             if let trouble {
                 let note = JSONValue.object(["code": .string(trouble.code), "message": .string(trouble.message)])
                 tail += Array(": sigil-upstream-error \(note.serialized)\n\n".utf8)

@@ -16,6 +16,8 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
     public var headers: HTTPFields = [:]
     /// The request field at fault, for 422 answers about one field.
     public var field: String?
+    /// More members of the error object, after the message (a withheld answer's `screening`).
+    public var extra: [JSONValue.Member] = []
 
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, headers: HTTPFields = [:], field: String? = nil) {
         self.status = status
@@ -37,6 +39,7 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
         var members: [JSONValue.Member] = [.init("code", .string(code))]
         if let field { members.append(.init("field", .string(field))) }
         members.append(.init("message", .string(message)))
+        members += extra
         return .object([.init("error", .object(members))])
     }
 

@@ -116,7 +116,7 @@ public struct LogStore: Sendable {
     public func append(_ records: [GenerationRecord], now: RecordTime = .now()) async throws -> Range<UInt64> {
         let rows = try records.enumerated().map { i, record in
             do {
-                return (produceID: record.produceID, account: record.account, entry: try record.entry())
+                return (produceID: record.produceID, account: record.account, entry: try record.entry(), textHash: record.fingerprint?.textHash)
             } catch let error as SigilError {
                 throw SigilError(.invalidRecord, "record \(i) of the batch: \(error.message)")
             }
@@ -150,6 +150,9 @@ public struct LogStore: Sendable {
                     try await insert.run()
                     position += chunk.count
                 }
+                // The text-fingerprint index is derived from the entries, in the same transaction (decision 0606).
+                let texts = rows.enumerated().compactMap { i, row in row.textHash.map { (index: Int64(first) + Int64(i), hash: $0) } }
+                try await TextFingerprintIndex.insert(texts, db)
                 return first..<end
             }
         }

@@ -45,7 +45,8 @@ public struct MigrationTrack: Sendable {
     }
 
     /// The log's own tables. Versions 3 (API keys), 4 (provider duties) and 5 (generation reviews) were steps of
-    /// this track before `SigilAccess` and `SigilCompliance` owned them; a new log step takes version 6 or later.
+    /// this track before `SigilAccess` and `SigilCompliance` owned them; version 6 is the text-fingerprint index
+    /// (decision 0606), so a new log step takes version 7 or later.
     public static let log = MigrationTrack(
-        name: "log", table: "sigil_schema_migrations", migrations: [.createLog, .appendOnlyGuards], retired: [3, 4, 5])
+        name: "log", table: "sigil_schema_migrations", migrations: [.createLog, .appendOnlyGuards, .textFingerprintIndex], retired: [3, 4, 5])
 }
