@@ -210,6 +210,7 @@ var targets: [Target] = [
         name: "SigilServerTests",
         dependencies: [
             "SigilServer", "Sigil", "SigilAccess", "SigilImaging", "SigilStorePostgres", "SigilCLI", "SigilTestSupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -35,7 +35,7 @@ public enum Mark: String, Sendable, Hashable, Codable, CaseIterable, CustomStrin
     /// - Throws: ``SigilError`` `.usage` naming an unknown mark and listing the known ones.
     public static func parseList(_ list: String) throws -> Set<Mark> {
         var marks: Set<Mark> = []
-        for raw in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !raw.isEmpty {
+        for raw in list.split(separator: ",").map(\.trimmingSpaces) where !raw.isEmpty {
             guard let mark = Mark(rawValue: raw) else {
                 throw SigilError(.usage, "unknown mark \"\(raw)\"; this build supports: \(supported.map(\.rawValue).joined(separator: ", "))")
             }
@@ -47,11 +47,12 @@ public enum Mark: String, Sendable, Hashable, Codable, CaseIterable, CustomStrin
 }
 
 extension Substring {
-    fileprivate func trimmingCharacters(in set: Swift.Set<Character>) -> String {
-        String(self.drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
+    /// The piece without leading and trailing spaces and tabs. Written on indices: a generic `String(_:)` over a
+    /// reversed view instantiates types at run time, each asking the runtime for conformances at start-up.
+    fileprivate var trimmingSpaces: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        let head = drop(while: isSpace)
+        guard let last = head.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(head[...last])
     }
-}
-
-extension Set where Element == Character {
-    fileprivate static let whitespaces: Set<Character> = [" ", "\t"]
 }

@@ -135,7 +135,7 @@ struct APIKeyCommand: AsyncParsableCommand {
     }
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a key and print its token (shown only this once).")
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a key and print its token (shown only this once).")
         @Option(help: "Comma list of scopes: \(APIKey.Scope.known.map(\.rawValue).joined(separator: ", ")).") var scope: String
         @Option(help: "Who the key is for.") var name: String = "unnamed"
         @Option(name: .customLong("provider-code"), help: "The 27-character provider code the key acts as (required for propagate).")
@@ -167,7 +167,7 @@ struct APIKeyCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List keys (never their secrets).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List keys (never their secrets).")
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var store: StoreOptions
 
@@ -188,7 +188,7 @@ struct APIKeyCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a key; servers refuse it within 10 seconds.")
+        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a key; servers refuse it within 10 seconds.")
         @Argument(help: "The key's id (sigil apikey list).") var id: String
         @OptionGroup var store: StoreOptions
 

@@ -82,6 +82,7 @@ struct TextMarkCommand: AsyncParsableCommand {
 
     struct Detect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "detect",
             abstract: "Test text files (or a JSONL batch) for the text mark; prints JSON.",
             discussion: """
                 With --batch, INPUT is JSON lines {"id": …, "text": …} and the output is one JSON line per input line, \

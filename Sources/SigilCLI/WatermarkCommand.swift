@@ -74,6 +74,7 @@ struct WatermarkCommand: AsyncParsableCommand {
 
     struct Embed: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "embed",
             abstract:
                 "Embed a 64-bit payload; writes the output in the input's format (an image as PNG when the output ends in .png).")
         @Argument(help: "Input image (JPEG, PNG, WebP), audio (WAV, MP3, FLAC, Ogg Vorbis, Opus, M4A) or video (MP4, MOV, MKV, WebM, AVI, FLV).")
@@ -133,7 +134,8 @@ struct WatermarkCommand: AsyncParsableCommand {
     }
 
     struct Detect: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the payload as hex, or \"none\". Exits 0 either way (1 with --require).")
+        static let configuration = CommandConfiguration(
+            commandName: "detect", abstract: "Print the payload as hex, or \"none\". Exits 0 either way (1 with --require).")
         @Argument(help: "Image or audio file to examine.") var input: String
         @Flag(help: "Print details as JSON.") var json = false
         @Flag(help: "Exit 1 when no mark is found.") var require = false

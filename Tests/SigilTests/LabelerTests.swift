@@ -197,3 +197,21 @@ enum PNGFixture {
         return ~crc
     }
 }
+
+@Suite struct MarkListTests {
+    @Test func aListIsSplitOnCommasAndTrimmedOfSpacesAndTabs() throws {
+        #expect(try Mark.parseList("explicit,implicit") == [.explicit, .implicit])
+        #expect(try Mark.parseList(" implicit ,\tc2pa\t, ,watermark") == [.implicit, .c2pa, .watermark])
+        #expect(try Mark.parseList("implicit,") == [.implicit])
+    }
+
+    @Test func anUnknownOrEmptyListIsAUsageErrorNamingTheMark() {
+        #expect(throws: SigilError.self) { try Mark.parseList(" , ") }
+        do {
+            _ = try Mark.parseList("implicit, exp licit")
+            Issue.record("an unknown mark was accepted")
+        } catch {
+            #expect("\(error)".contains("\"exp licit\""), "\(error)")
+        }
+    }
+}

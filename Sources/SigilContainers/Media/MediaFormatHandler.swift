@@ -12,11 +12,24 @@ public protocol MediaFormatHandler: Sendable {
     /// a short file), or nil when they are not this handler's. Reads magic numbers only: never allocates in
     /// proportion to a declared length.
     func identify(_ prefix: [UInt8]) -> MediaFormat?
+
+    /// Whether this handler is asked only after every other has declined (``FallbackIdentifying``). Answered by the
+    /// protocols' extensions, never implemented by a handler: a requirement, not a cast, because the first cast of a
+    /// type to a protocol scans every conformance in the program (about a millisecond per handler at start-up).
+    var identifiesAsFallback: Bool { get }
+}
+
+extension MediaFormatHandler {
+    public var identifiesAsFallback: Bool { false }
 }
 
 /// A handler that recognises what no other handler claims (plain text has no magic number): ``MediaRegistry``
 /// asks it only when every other handler has declined, and never reports it as a polyglot's second format.
 public protocol FallbackIdentifying: MediaFormatHandler {}
+
+extension FallbackIdentifying {
+    public var identifiesAsFallback: Bool { true }
+}
 
 /// A format whose files can hold GB 45438-2025 file-metadata labels that Sigil reads: every site, including
 /// the non-standard ones real generators use.

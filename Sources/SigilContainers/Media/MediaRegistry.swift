@@ -64,7 +64,7 @@ public struct MediaRegistry: Sendable, Hashable {
     public func identify(_ bytes: [UInt8]) -> Identified? {
         let prefix = bytes.count > Self.sniffLength ? Array(bytes[0..<Self.sniffLength]) : bytes
         var found: Identified?
-        for handler in handlers where !(handler is any FallbackIdentifying) {
+        for handler in handlers where !handler.identifiesAsFallback {
             guard let format = handler.identify(prefix) else { continue }
             if found == nil {
                 found = Identified(handler: handler, format: format, alsoMatches: [])
@@ -73,7 +73,7 @@ public struct MediaRegistry: Sendable, Hashable {
             }
         }
         if found == nil {
-            for handler in handlers where handler is any FallbackIdentifying {
+            for handler in handlers where handler.identifiesAsFallback {
                 if let format = handler.identify(prefix) { return Identified(handler: handler, format: format, alsoMatches: []) }
             }
         }

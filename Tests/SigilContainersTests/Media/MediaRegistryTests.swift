@@ -64,6 +64,16 @@ import Testing
         #expect(registry.formats(with: (any ManifestCarrying).self).contains(.mp4))
         #expect(!(registry.handler(for: .tiff) is any LabelWriting), "TIFF is verified, not labeled")
     }
+
+    /// Identification asks a requirement, not a cast, whether a handler is the fallback; the two must agree for every
+    /// handler, the toy format's included.
+    @Test func theFallbackRequirementAgreesWithTheProtocol() {
+        let handlers = MediaRegistry.standard.adding(ToyFormat()).handlers
+        for handler in handlers {
+            #expect(handler.identifiesAsFallback == (handler is any FallbackIdentifying), "\(type(of: handler))")
+        }
+        #expect(handlers.filter(\.identifiesAsFallback).flatMap(\.formats) == [.plainText])
+    }
 }
 
 /// Adding a format takes its folder (`ToyFormat/`) and one registry line.
