@@ -44,7 +44,9 @@ for name, imports in [("foundation", "import Foundation"), ("foundation-networki
     if "Networking" in imports:
         with open(source, "a") as f: f.write("if CommandLine.arguments.count > 9 { print(URLRequest(url: URL(fileURLWithPath: \"/\"))) }\n")
     hello[name] = os.path.join(args.work, name)
-    subprocess.run(["swiftc", "-O", "-static-stdlib", source, "-o", hello[name]], check=True, stderr=subprocess.DEVNULL)
+    built = subprocess.run(["swiftc", "-O", "-static-stdlib", source, "-o", hello[name]], capture_output=True, text=True)
+    if built.returncode != 0:  # FoundationNetworking links libcurl: libcurl4-openssl-dev must be installed
+        sys.exit(f"the {name} hello world did not build (for FoundationNetworking: apt-get install libcurl4-openssl-dev):\n{built.stderr[-600:]}")
 label = [args.sigil, "label", one, "-o", out, "--marks", "implicit", "--no-record"]
 rows = {
     "sigil label (no input: start-up, argument parsing, usage error)": ([args.sigil, "label"], 2),

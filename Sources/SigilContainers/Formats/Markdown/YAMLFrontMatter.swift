@@ -45,7 +45,10 @@ struct YAMLFrontMatter {
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            // No constructor (no Swift values are built from the nodes) and no tag resolution: the label's keys and
+            // fields are read as the scalars' text, which `Resolver.basic` gives as the default resolver does; that
+            // one compiles seven regular expressions at first use, a tenth of a metadata-only label (decision 0030).
+            root = try Yams.compose(yaml: text, .basic, Constructor([:], [:], [:]), .utf8)
         } catch {
             throw SigilError.malformed(
                 "the YAML front matter", at: offset, "does not parse: \(String(describing: error).split(separator: "\n").first ?? "")")
