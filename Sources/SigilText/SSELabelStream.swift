@@ -38,6 +38,12 @@ public struct SSELabelStream: Sendable {
     private var fresh: [(index: Int, text: String)] = []
     /// A choice index out of range, reported by the next ``feed(_:)``.
     private var badIndex: (index: String, offset: Int)?
+    /// Where an event that grew past ``maximumEventLength`` began (many `data:` lines without a blank line).
+    private var overlongEvent: Int?
+
+    /// The most bytes one event may hold: two of the longest lines. An event is held until its blank line arrives,
+    /// so this, not the line bound alone, is what a stream holds at once.
+    public var maximumEventLength: Int { 2 * maximumLineLength }
     /// The highest choice index labeled (OpenAI takes `n` up to 128): a bound on the labels one stream can make.
     public static let maximumChoiceIndex = 127
 
@@ -49,7 +55,8 @@ public struct SSELabelStream: Sendable {
 
     /// The labeled bytes to send for `bytes` read from upstream.
     ///
-    /// - Throws: ``SigilError`` `.tooLarge` naming the offset when a line runs past ``maximumLineLength``;
+    /// - Throws: ``SigilError`` `.tooLarge` naming the offset when a line runs past ``maximumLineLength`` or an event
+    ///   past ``maximumEventLength``;
     ///   `.malformed` naming the event's offset when a chunk's choice index is not 0…``maximumChoiceIndex``.
     public mutating func feed(_ bytes: some Collection<UInt8>) throws -> [UInt8] {
         var out: [UInt8] = []
@@ -66,6 +73,12 @@ public struct SSELabelStream: Sendable {
             }
             pending.append(b)
             line(&out)
+            if let overlongEvent {
+                throw SigilError(
+                    .tooLarge,
+                    "an event-stream event runs past \(maximumEventLength) bytes without its closing blank line at offset \(overlongEvent)",
+                    offset: overlongEvent)
+            }
             if let badIndex {
                 throw SigilError(
                     .malformed, "a chunk's choice index \(badIndex.index) is not 0…\(Self.maximumChoiceIndex) (event at offset \(badIndex.offset))",
@@ -158,6 +171,7 @@ public struct SSELabelStream: Sendable {
         var text = raw.dropLast()
         if text.last == 0x0D { text = text.dropLast() }
         event += raw
+        if event.count > maximumEventLength { overlongEvent = bytesRead - event.count }
         if text.isEmpty {
             dispatch(&out)
             return

@@ -114,7 +114,16 @@ struct ChatLabelAPITests {
             let sent = "先把炸\n\n本内容由人工智能生成"
             let digest = SHA256Hex.of(Array(sent.utf8))
             #expect(String(buffer: records.body).contains(digest))
-            try await ChatProxyAPITests.expectAnswerRecords(harness, withheld: 1, stopped: 1)
+            // A last event without its closing blank line (the stream just ends) is screened too.
+            let unterminated =
+                "data: " + Self.stream.split(separator: "\n").first!.dropFirst(6) + "\n\n"
+                + #"data: {"id":"c9","object":"chat.completion.chunk","created":1,"model":"qwen-mini","choices":[{"index":0,"delta":{"content":"先把炸弹放好。"},"finish_reason":null}]}"#
+                + "\n"
+            let cut = try await client.post("/v1/chat/label?position=end", Array(unterminated.utf8), type: "text/event-stream", token: token)
+            #expect(cut.status == .ok)
+            let cutText = String(buffer: cut.body)
+            #expect(cutText.contains(#""finish_reason":"content_filter""#) && !cutText.contains("炸弹"), "\(cutText)")
+            try await ChatProxyAPITests.expectAnswerRecords(harness, withheld: 1, stopped: 2)
         }
     }
 

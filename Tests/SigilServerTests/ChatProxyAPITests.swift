@@ -146,6 +146,12 @@ struct ChatProxyAPITests {
             #expect(garbled.status == .badGateway)
             #expect(try garbled.errorCode() == "upstream-malformed")
 
+            // Content as an array of parts would pass unlabeled and unscreened: refused.
+            let parts = try await client.post("/v1/chat/completions", Self.request("parts"), type: "application/json", token: token)
+            #expect(parts.status == .badGateway)
+            #expect(try parts.errorCode() == "upstream-malformed")
+            #expect(parts.text.contains("content parts"))
+
             // Tool calls only: passed unlabeled, marked, not recorded.
             let tools = try await client.post("/v1/chat/completions", Self.request("tools"), type: "application/json", token: token)
             #expect(tools.status == .ok)

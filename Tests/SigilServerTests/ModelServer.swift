@@ -68,6 +68,11 @@ struct ModelServer {
         {"id":"chatcmpl-9","object":"chat.completion","created":1764700000,"model":"tools","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"weather","arguments":"{\\"city\\":\\"北京\\"}"}}]},"finish_reason":"tool_calls"}]}
         """
 
+    /// An answer whose content is an array of parts (some servers send it): neither labeled nor screened as text.
+    static let contentParts = """
+        {"id":"chatcmpl-10","object":"chat.completion","created":1764700000,"model":"parts","choices":[{"index":0,"message":{"role":"assistant","content":[{"type":"text","text":"北京是中国的首都。"}]},"finish_reason":"stop"}]}
+        """
+
     static func chunk(_ id: String, _ model: String, index: Int = 0, delta: String, finish: String? = nil) -> String {
         #"data: {"id":"\#(id)","object":"chat.completion.chunk","created":1,"model":"\#(model)","choices":[{"index":\#(index),"delta":\#(delta),"finish_reason":\#(finish.map { "\"\($0)\"" } ?? "null")}]}"#
             + "\n\n"
@@ -117,6 +122,7 @@ struct ModelServer {
             case ("canned", false): return Self.json(Self.completion)
             case ("twice", false): return Self.json(Self.twoChoices)
             case ("tools", false): return Self.json(Self.toolCall)
+            case ("parts", false): return Self.json(Self.contentParts)
             case ("canned", true): return Self.events(Self.cannedEvents)
             case ("twice", true): return Self.events(Self.twiceEvents)
             case ("broken", true):

@@ -85,6 +85,18 @@ import Testing
         }
     }
 
+    /// Lines within the bound, but an event of many `data:` lines that never ends: refused at its start's offset
+    /// once it passes two line lengths, so a stream never holds more than that.
+    @Test func anEventThatNeverEndsIsRefusedWithItsOffset() {
+        var stream = SSELabelStream(labeler: ChatCompletionLabeler(), maximumLineLength: 64)
+        #expect(stream.maximumEventLength == 128)
+        #expect {
+            _ = try stream.feed(Array(("data: ok\n\n" + String(repeating: "data: xxxxxxxxxx\n", count: 20)).utf8))
+        } throws: { error in
+            (error as? SigilError)?.offset == 10 && (error as? SigilError)?.code == .tooLarge
+        }
+    }
+
     @Test func eachChoiceOfAStreamWithSeveralIsLabeledOnItsOwn() throws {
         func chunk(_ index: Int, _ delta: String, _ finish: String = "null") -> String {
             "data: {\"id\":\"c2\",\"choices\":[{\"index\":\(index),\"delta\":\(delta),\"finish_reason\":\(finish)}]}\n\n"

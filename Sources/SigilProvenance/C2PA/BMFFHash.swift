@@ -58,12 +58,19 @@ enum BMFFHash {
             }
         }
         for item in exclusion["data"]?.arrayValue ?? [] {
-            guard let offset = item["offset"]?.intValue, let value = item["value"]?.bytesValue, offset >= 0 else { return false }
+            // Offsets and lengths come from the manifest: compared against the box's length before any addition.
+            guard let offset = item["offset"]?.intValue, let value = item["value"]?.bytesValue, offset >= 0,
+                offset <= node.range.count, value.count <= node.range.count - offset
+            else { return false }
             let start = node.range.lowerBound + offset
-            guard start + value.count <= node.range.upperBound, Array(bytes[start..<(start + value.count)]) == value else { return false }
+            guard Array(bytes[start..<(start + value.count)]) == value else { return false }
         }
         return true
     }
+
+    /// The most exclusions a BMFF hash assertion may list for Sigil to validate it (the specification's required
+    /// ones are three; c2pa-rs writes a handful).
+    static let maximumExclusions = 1_000
 
     /// The byte ranges `exclusions` remove from `asset`, whose boxes are `nodes`.
     static func excludedRanges(_ exclusions: [CBOR], nodes: [Node], in asset: [UInt8]) -> [Range<Int>] {
@@ -75,8 +82,8 @@ enum BMFFHash {
                         guard let offset = subset["offset"]?.intValue, let length = subset["length"]?.intValue, offset >= 0, length >= 0 else {
                             continue
                         }
-                        let start = min(node.range.lowerBound + offset, node.range.upperBound)
-                        let end = length == 0 ? node.range.upperBound : min(start + length, node.range.upperBound)
+                        let start = node.range.lowerBound + min(offset, node.range.count)
+                        let end = length == 0 ? node.range.upperBound : start + min(length, node.range.upperBound - start)
                         excluded.append(start..<end)
                     }
                 } else {
@@ -100,18 +107,46 @@ enum BMFFHash {
     }
 
     static func digest<H: HashFunction>(_: H.Type, _ asset: [UInt8], _ nodes: [Node], _ excluded: [Range<Int>], _ withOffsets: Bool) -> [UInt8] {
+        // `excluded` is sorted by lower bound and comes from the manifest, so it may hold as many ranges as the file
+        // has boxes: every step below is a binary search or a walk that only moves forward, never boxes × ranges.
+        // A top-level box is skipped when one range covers it whole (the prefix maximum of upper bounds tells);
+        // the bytes fed are those outside the union of the ranges (`merged`, disjoint and sorted).
+        var reach: [Int] = []
+        reach.reserveCapacity(excluded.count)
+        for range in excluded { reach.append(max(reach.last ?? Int.min, range.upperBound)) }
+        var merged: [Range<Int>] = []
+        for range in excluded where !range.isEmpty {
+            if let last = merged.last, range.lowerBound <= last.upperBound {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
+        }
+        func coveredWhole(_ box: Range<Int>) -> Bool {
+            // The last range starting at or before the box, by binary search.
+            var (low, high) = (0, excluded.count)
+            while low < high {
+                let middle = (low + high) / 2
+                if excluded[middle].lowerBound <= box.lowerBound { low = middle + 1 } else { high = middle }
+            }
+            return low > 0 && reach[low - 1] >= box.upperBound
+        }
         var hasher = H()
         asset.withUnsafeBytes { raw in
             func feed(_ range: Range<Int>) {
                 hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[range]))
             }
+            var next = 0
             for top in nodes where top.depth == 0 {
-                if excluded.contains(where: { $0.lowerBound <= top.range.lowerBound && $0.upperBound >= top.range.upperBound }) { continue }
+                if coveredWhole(top.range) { continue }
                 if withOffsets { hasher.update(data: UInt64(top.range.lowerBound).bigEndianArray) }
+                while next < merged.count, merged[next].upperBound <= top.range.lowerBound { next += 1 }
                 var at = top.range.lowerBound
-                for range in excluded where range.upperBound > at && range.lowerBound < top.range.upperBound {
-                    if range.lowerBound > at { feed(at..<range.lowerBound) }
-                    at = max(at, range.upperBound)
+                var k = next
+                while k < merged.count, merged[k].lowerBound < top.range.upperBound {
+                    if merged[k].lowerBound > at { feed(at..<merged[k].lowerBound) }
+                    at = max(at, merged[k].upperBound)
+                    k += 1
                 }
                 if at < top.range.upperBound { feed(at..<top.range.upperBound) }
             }
@@ -130,6 +165,12 @@ enum BMFFHash {
         }
         guard let alg = value["alg"]?.textValue ?? claimAlg, ["sha256", "sha384", "sha512"].contains(alg) else {
             report.failure.append(C2PAStatus(.algorithmUnsupported, url: url, "the BMFF hash names no allowed algorithm"))
+            return
+        }
+        // Each exclusion is matched against every box: a manifest cannot make that boxes × a million.
+        guard exclusions.count <= maximumExclusions else {
+            report.failure.append(
+                C2PAStatus(.bmffHashMalformed, url: url, "the BMFF hash lists \(exclusions.count) exclusions, more than \(maximumExclusions)"))
             return
         }
         var nodes: [Node] = []

@@ -111,15 +111,32 @@ extension APIRoutes {
             let end = bytes[start...].firstIndex(of: 0x0A).map { bytes.index(after: $0) } ?? bytes.endIndex
             let mark = stream.mark
             let out = try stream.feed(bytes[start..<end])
-            if let hit = try await handleAnswerHits(gate.hits(in: &stream), gate.screening, stopped: true) {
-                stream.rollBack(to: mark)
-                var note = Self.screeningNote(hit, screener).members ?? []
-                note.insert(.init("stopped", .bool(true)), at: 0)
-                return (sent + stream.stop(finishReason: "content_filter", note: .init("sigil_screening", .object(note))), true)
-            }
+            if let stop = try await stopIfHit(since: mark, &stream, &gate, screener) { return (sent + stop, true) }
             sent += out
             start = end
         }
         return (sent, false)
+    }
+
+    /// What is left to send at the end of the upstream stream (``SSELabelStream/finish()``), screened like a fed line:
+    /// a last event without its closing blank line is answer text too. Returns the stop instead when it hits.
+    func screenedFinish(_ stream: inout SSELabelStream, _ gate: inout StreamGate) async throws -> (out: [UInt8], stopped: Bool) {
+        guard gate.active, let screener = gate.screening.screener else { return (stream.finish(), false) }
+        let mark = stream.mark
+        let out = stream.finish()
+        if let stop = try await stopIfHit(since: mark, &stream, &gate, screener) { return (stop, true) }
+        return (out, false)
+    }
+
+    /// When the text `stream` read since `mark` hits a withholding rule: `stream` rolled back to `mark` and the stop to
+    /// send (a `content_filter` chunk per choice with the `sigil_screening` note, the end label, `[DONE]`); else nil.
+    private func stopIfHit(
+        since mark: SSELabelStream.Mark, _ stream: inout SSELabelStream, _ gate: inout StreamGate, _ screener: Screener
+    ) async throws -> [UInt8]? {
+        guard let hit = try await handleAnswerHits(gate.hits(in: &stream), gate.screening, stopped: true) else { return nil }
+        stream.rollBack(to: mark)
+        var note = Self.screeningNote(hit, screener).members ?? []
+        note.insert(.init("stopped", .bool(true)), at: 0)
+        return stream.stop(finishReason: "content_filter", note: .init("sigil_screening", .object(note)))
     }
 }

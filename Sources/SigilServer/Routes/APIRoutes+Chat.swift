@@ -56,7 +56,7 @@ extension APIRoutes {
                         break
                     }
                 }
-                let tail = stopped ? [] : stream.finish()
+                let tail = stopped ? [] : try await screenedFinish(&stream, &gate).out
                 if !tail.isEmpty { try await writer.write(ByteBuffer(bytes: tail)) }
                 let receipt = try await keepChat(
                     stream.content, label: label, context: recordContext, generation: generation, proofs: proofs)

@@ -83,6 +83,14 @@ extension APIRoutes {
         guard case .array(let choices)? = completion["choices"] else {
             throw APIError(.badGateway, "upstream-malformed", "the model server's answer is not a chat completion (no \"choices\" array)")
         }
+        // Content is a string or null (tool calls). Anything else (an array of content parts, which some servers send)
+        // would pass neither labeled nor screened, so it is refused rather than relayed.
+        if let odd = choices.lazy.compactMap({ $0["message"]?["content"] }).first(where: { $0 != .null && $0.stringValue == nil }) {
+            let kind = if case .array = odd { "an array of content parts" } else { "not a string" }
+            throw APIError(
+                .badGateway, "upstream-malformed",
+                "the model server's answer has message content that is \(kind); Sigil labels and screens string content only")
+        }
         guard choices.contains(where: { $0["message"]?["content"]?.stringValue != nil }) else {
             // Tool calls only: no text reaches a reader, so there is nothing to label or record.
             return Self.json(completion, headers: [.sigilLabel: "none"])
@@ -110,8 +118,8 @@ extension APIRoutes {
     }
 
     /// The upstream's event stream relayed with the label (``SSELabelStream``): each piece is labeled and written as it
-    /// arrives, and the next is read only once the client has taken it, so a stream holds at most one event line
-    /// (1 MiB) and the text it records. The record is kept when the upstream ends, also when it breaks off (the end
+    /// arrives, and the next is read only once the client has taken it, so a stream holds at most one event
+    /// (2 MiB: ``SSELabelStream/maximumEventLength``) and the text it records. The record is kept when the upstream ends, also when it breaks off (the end
     /// label then still goes out, and a `: sigil-upstream-error` comment says why) and when the client leaves (what it
     /// was sent is recorded; dropping the upstream body cancels the upstream request).
     ///
@@ -159,7 +167,14 @@ extension APIRoutes {
             } catch {
                 trouble = upstream.failure(error, answering: true, logger: logger)
             }
-            var tail = stopped ? [] : trouble == nil ? stream.finish() : stream.abandon()
+            var tail: [UInt8] = []
+            if !stopped, trouble == nil {
+                let last = try await screenedFinish(&stream, &gate)
+                if last.stopped { logger.info("screening stopped a chat stream at its last event") }
+                tail = last.out
+            } else if !stopped {
+                tail = stream.abandon()
+            }
             if let trouble {
                 let note = JSONValue.object(["code": .string(trouble.code), "message": .string(trouble.message)])
                 tail += Array(": sigil-upstream-error \(note.serialized)\n\n".utf8)

@@ -95,6 +95,18 @@ import Testing
     }
 
     /// A file that needs a user password is refused with a message saying so, and no label is guessed.
+    /// /V 4 without a top-level /Length: the key length is the crypt filter's (qpdf writes `/Length 16`, in bytes),
+    /// not the 40 bits of /V 1–2 — a wrong length would fail the empty-password check and refuse the file.
+    @Test(.enabled(if: qpdf)) func aV4KeyLengthComesFromTheCryptFilter() throws {
+        var bytes = try encrypted(["128", "--use-aes=y"])
+        let topLevel = Array("/Length 128".utf8)
+        let at = try #require(bytes.firstIndex(of: topLevel), "qpdf wrote a top-level /Length")
+        bytes.replaceSubrange(at..<(at + topLevel.count), with: [UInt8](repeating: 0x20, count: topLevel.count))
+        #expect(bytes.firstIndex(of: Array("/CFM/AESV2".utf8)) != nil || bytes.firstIndex(of: Array("/CFM /AESV2".utf8)) != nil)
+        let labeled = try PDFFormat().writeLabel(Self.label, into: bytes)
+        #expect(try labels(labeled).map { $0.parsedPayload.label?.produceID } == ["abc123"])
+    }
+
     @Test(.enabled(if: qpdf)) func aUserPasswordIsRefused() throws {
         let locked = try DocumentTools.withFile(Build.pdf(info: "/Title (x)"), named: "u.pdf") { path in
             _ = try DocumentTools.run("qpdf", ["--encrypt", "user-secret", "owner-secret", "256", "--", path, path + "-u.pdf"])

@@ -25,6 +25,32 @@ extension Build {
     }
 }
 
+extension Build {
+    /// A PDF whose cross-reference is a stream (the last object), for hostile variants: `objects` are (number, body);
+    /// `xref` gives the stream's dictionary entries after `/Type/XRef` and its raw rows, from the objects' offsets and
+    /// the stream's own offset.
+    static func xrefStreamPDF(
+        objects: [(Int, String)], xrefNumber: Int, xref: (_ offsets: [Int: Int], _ at: Int) -> (dictionary: String, rows: [UInt8])
+    ) -> [UInt8] {
+        var out = Array("%PDF-1.5\n".utf8)
+        var offsets: [Int: Int] = [:]
+        for (number, body) in objects {
+            offsets[number] = out.count
+            out += Array("\(number) 0 obj\n\(body)\nendobj\n".utf8)
+        }
+        let at = out.count
+        let (dictionary, rows) = xref(offsets, at)
+        out += Array("\(xrefNumber) 0 obj\n<</Type/XRef\(dictionary)/Length \(rows.count)>>stream\n".utf8) + rows
+        out += Array("\nendstream\nendobj\nstartxref\n\(at)\n%%EOF\n".utf8)
+        return out
+    }
+
+    /// A cross-reference stream row: type, a 4-byte field, a 2-byte field (`/W [1 4 2]`).
+    static func xrefRow(_ type: UInt8, _ field: Int, _ second: Int = 0) -> [UInt8] {
+        [type] + [24, 16, 8, 0].map { UInt8(field >> $0 & 0xFF) } + [UInt8(second >> 8 & 0xFF), UInt8(second & 0xFF)]
+    }
+}
+
 @Suite struct PDFTests {
     static let label = ConformanceSample.labelA
 
@@ -91,6 +117,49 @@ extension Build {
         var scan = ContainerScan(format: .pdf)
         PDFFormat().scanLabels(past, into: &scan)
         #expect(scan.findings.contains { $0.code == .structureMalformed })
+    }
+
+    /// Object numbers, `/Size` and object-stream offsets near `Int.max` are errors, never an arithmetic trap, and a
+    /// cross-reference stream cannot declare more entries than ISO 32000 allows objects (a few bytes expanding to
+    /// gigabytes of table).
+    @Test func hugeNumbersAreErrorsNotTraps() throws {
+        let original = Build.pdf(info: nil)
+        func replacing(_ a: String, _ b: String) throws -> [UInt8] {
+            let at = try #require(original.firstIndex(of: Array(a.utf8)))
+            return Array(original[..<at]) + Array(b.utf8) + Array(original[(at + a.utf8.count)...])
+        }
+        let hugeStart = try replacing("xref\n0 5\n", "xref\n9223372036854775806 5\n")
+        #expect { try PDFFormat().writeLabel(Self.label, into: hugeStart) } throws: {
+            ($0 as? SigilError)?.message.contains("largest object number") == true
+        }
+        let hugeSize = try replacing("/Size 5", "/Size 9223372036854775807")
+        #expect { try PDFFormat().writeLabel(Self.label, into: hugeSize) } throws: { ($0 as? SigilError)?.message.contains("/Size") == true }
+
+        let pages = [(1, "<</Type/Catalog/Pages 2 0 R>>"), (2, "<</Type/Pages/Kids [3 0 R]/Count 1>>"), (3, "<</Type/Page/Parent 2 0 R>>")]
+        let hugeIndex = Build.xrefStreamPDF(objects: pages, xrefNumber: 4) { offsets, _ in
+            ("/Size 5/Root 1 0 R/W [1 4 2]/Index [9223372036854775807 2]", Build.xrefRow(1, offsets[1]!) + Build.xrefRow(1, offsets[2]!))
+        }
+        #expect { try PDFFormat().writeLabel(Self.label, into: hugeIndex) } throws: { ($0 as? SigilError)?.message.contains("/Index") == true }
+        let tooMany = Build.xrefStreamPDF(objects: pages, xrefNumber: 4) { _, _ in
+            ("/Size 5/Root 1 0 R/W [1 0 0]/Index [0 8388609]", [UInt8](repeating: 1, count: 8_388_609))
+        }
+        #expect(throws: SigilError.self) { try PDFFormat().writeLabel(Self.label, into: tooMany) }
+
+        // Info (object 4) inside an object stream whose header puts it at offset Int.max.
+        let header = "4 9223372036854775807 "
+        let objectStream = "<</Type/ObjStm/N 1/First \(header.utf8.count)/Length \(header.utf8.count + 4)>>stream\n\(header)<<>>\nendstream"
+        let hugeOffset = Build.xrefStreamPDF(objects: pages + [(5, objectStream)], xrefNumber: 6) { offsets, at in
+            let rows =
+                Build.xrefRow(0, 0, 65535) + Build.xrefRow(1, offsets[1]!) + Build.xrefRow(1, offsets[2]!) + Build.xrefRow(1, offsets[3]!)
+                + Build.xrefRow(2, 5, 0) + Build.xrefRow(1, offsets[5]!) + Build.xrefRow(1, at)
+            return ("/Size 7/Root 1 0 R/Info 4 0 R/W [1 4 2]", rows)
+        }
+        #expect { try PDFFormat().writeLabel(Self.label, into: hugeOffset) } throws: {
+            ($0 as? SigilError)?.message.contains("does not hold object 4") == true
+        }
+        var scan = ContainerScan(format: .pdf)
+        PDFFormat().scanLabels(hugeOffset, into: &scan)
+        #expect(scan.carriers.isEmpty)
     }
 
     @Test func negativeOffsetsAreErrors() throws {

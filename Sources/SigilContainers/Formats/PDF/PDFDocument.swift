@@ -37,6 +37,10 @@ struct PDFDocument {
     private(set) var security: PDFSecurity?
 
     static let maximumSections = 1_000
+    /// The largest object number ISO 32000-1 lets a file use (Annex C, implementation limits). Object numbers, `/Size`
+    /// and the cross-reference entries of all sections together are held to it, so no arithmetic on a number read
+    /// from the file overflows and a cross-reference stream of a few bytes cannot declare billions of entries.
+    static let maximumObjectNumber = 8_388_607
     static let maximumStreamSize = 64 << 20
     /// How much of the file's end is searched for `startxref`.
     static let tailLength = 2048
@@ -72,6 +76,7 @@ struct PDFDocument {
         var pending = [offset]
         var first: (PDFObject, Bool)?
         var bodies: [Int] = []
+        var entryCount = 0
         while let next = pending.popLast() {
             guard visited.insert(next).inserted else {
                 throw SigilError.malformed("the PDF cross-reference chain", at: next, "loops back to the section at offset \(next)")
@@ -83,6 +88,11 @@ struct PDFDocument {
                 throw SigilError.malformed("the PDF cross-reference", at: next, "points past the end of the \(count)-byte file")
             }
             let (dictionary, isStream, entries) = try Self.section(at: next, in: source)
+            entryCount += entries.count
+            guard entryCount <= Self.maximumObjectNumber + 1 else {
+                throw SigilError(
+                    .tooLarge, "the PDF's cross-reference sections declare more than \(Self.maximumObjectNumber + 1) entries", offset: next)
+            }
             for (number, location) in entries where table[number] == nil { table[number] = location }
             bodies.append(
                 entries.lazy.compactMap { if case .offset(let at, _) = $0.1 { at } else { nil } }.min() ?? next)
@@ -93,10 +103,19 @@ struct PDFDocument {
                 guard stream < count else { throw SigilError.malformed("the PDF /XRefStm", at: next, "points past the end of the file") }
                 visited.insert(stream)
                 let (_, _, streamEntries) = try Self.section(at: stream, in: source)
+                entryCount += streamEntries.count
+                guard entryCount <= Self.maximumObjectNumber + 1 else {
+                    throw SigilError(
+                        .tooLarge, "the PDF's cross-reference sections declare more than \(Self.maximumObjectNumber + 1) entries", offset: stream)
+                }
                 for (number, location) in streamEntries where table[number] == nil || table[number] == .free { table[number] = location }
             }
         }
         (trailer, lastSectionIsStream) = first!
+        if let declared = trailer["Size"]?.integer, !(0...Self.maximumObjectNumber + 1).contains(declared) {
+            throw SigilError.malformed(
+                "the PDF trailer", at: offset, "declares /Size \(declared), outside ISO 32000's 0…\(Self.maximumObjectNumber + 1) objects")
+        }
         xref = table
         sectionBodies = bodies
     }
@@ -173,6 +192,9 @@ struct PDFDocument {
                 parser.position = saved
                 throw parser.error("is a cross-reference table without a trailer")
             }
+            guard start <= maximumObjectNumber, count <= maximumObjectNumber + 1 - start else {
+                throw parser.error("numbers objects \(start) and on, past ISO 32000's largest object number \(maximumObjectNumber)")
+            }
             guard count <= (parser.end - parser.position) / 18 + 1 else {
                 throw parser.error("declares \(count) entries, more than the file holds")
             }
@@ -209,7 +231,15 @@ struct PDFDocument {
         var entries: [(Int, Location)] = []
         var row = 0
         for pair in stride(from: 0, to: index.count - 1, by: 2) {
-            for k in 0..<max(0, index[pair + 1]) {
+            guard (0...maximumObjectNumber).contains(index[pair]), (0...maximumObjectNumber + 1 - index[pair]).contains(index[pair + 1]) else {
+                throw SigilError.malformed(
+                    "the PDF cross-reference stream", at: offset,
+                    "has an /Index range \(index[pair]) \(index[pair + 1]) outside ISO 32000's object numbers 0…\(maximumObjectNumber)")
+            }
+            guard entries.count + index[pair + 1] <= maximumObjectNumber + 1 else {
+                throw SigilError(.tooLarge, "the PDF cross-reference stream declares more than \(maximumObjectNumber + 1) entries", offset: offset)
+            }
+            for k in 0..<index[pair + 1] {
                 guard (row + 1) * rowLength <= data.count else {
                     throw SigilError.malformed("the PDF cross-reference stream", at: offset, "holds fewer rows than its /Index declares")
                 }
@@ -370,7 +400,7 @@ struct PDFDocument {
             for k in 0..<min(count, data.count) {
                 guard let n = Int(header.keyword()), let at = Int(header.keyword()) else { break }
                 if n == number || k == index {
-                    guard n == number, first + at < data.count else { break }
+                    guard n == number, at >= 0, at < data.count - first else { break }
                     var parser = PDFParser(data, at: first + at, base: streamOffset)
                     return try parser.object()
                 }

@@ -60,13 +60,17 @@ struct PDFSecurity: Sendable {
         let encryptsMetadata: Bool
         if case .bool(let flag)? = dictionary["EncryptMetadata"] { encryptsMetadata = flag } else { encryptsMetadata = true }
         let (strings, streams) = try methods(dictionary, v: v, at: at)
+        // AESV3 keys are the 32-byte file key of revisions 5 and 6; revisions 2–4 derive at most 16 bytes.
+        if r < 5, strings == .aes256 || streams == .aes256 {
+            throw SigilError.malformed("the PDF /Encrypt", at: at, "uses the AESV3 crypt filter with revision \(r) (AESV3 needs revision 5 or 6)")
+        }
         let key: [UInt8]?
         switch r {
         case 2, 3, 4:
             guard owner.count >= 32, user.count >= 32 || (r >= 3 && user.count >= 16) else {
                 throw SigilError.malformed("the PDF /Encrypt", at: at, "has /O or /U shorter than 32 bytes")
             }
-            let length = v == 1 ? 40 : (dictionary["Length"]?.integer ?? 40)
+            let length = v == 1 ? 40 : (dictionary["Length"]?.integer ?? defaultKeyLength(dictionary, v: v))
             guard length % 8 == 0, (40...128).contains(length) else {
                 throw SigilError.malformed("the PDF /Encrypt", at: at, "has /Length \(length) (40–128 in steps of 8)")
             }
@@ -95,6 +99,16 @@ struct PDFSecurity: Sendable {
         }
         return PDFSecurity(
             key: key, strings: strings, streams: streams, encryptsMetadata: encryptsMetadata, dictionaryObject: entry.reference?.number)
+    }
+
+    /// The key length in bits when the dictionary has no top-level `/Length`: 40 for /V 1–2 (ISO 32000-1, Table 20);
+    /// for /V 4 the crypt filter's `/Length` (in bytes when below 40, as some writers put it), else 128 — an AESV2 key
+    /// is always 128 bits.
+    private static func defaultKeyLength(_ dictionary: PDFObject, v: Int) -> Int {
+        guard v == 4 else { return 40 }
+        let name = [dictionary["StmF"]?.nameValue, dictionary["StrF"]?.nameValue].compactMap { $0 }.first { $0 != "Identity" }
+        guard let name, let length = dictionary["CF"]?[name]?["Length"]?.integer else { return 128 }
+        return length < 40 ? length * 8 : length
     }
 
     /// The string and stream methods: V 1–2 RC4, V 4–5 the crypt filters `/StrF` and `/StmF` name.
@@ -218,7 +232,7 @@ struct PDFSecurity: Sendable {
         case .aes128, .aes256:
             let key = objectKey(number, generation, method: method)
             let iv = Array(SHA256.hash(data: key + data).prefix(16))
-            // Cannot fail: the key is 16 or 32 bytes and the IV 16.
+            // Cannot fail: the key is 16 or 32 bytes (`open` refuses AESV3 below revision 5) and the IV 16.
             let sealed = (try? AES._CBC.encrypt(data, using: SymmetricKey(data: key), iv: AES._CBC.IV(ivBytes: iv))).map { Array($0) } ?? []
             return iv + sealed
         }
