@@ -57,9 +57,14 @@ enum ManifestStoreBytes {
     /// `bytes` without the given (non-overlapping) ranges.
     static func cut(_ bytes: [UInt8], _ ranges: [Range<Int>]) -> [UInt8] {
         guard !ranges.isEmpty else { return bytes }
+        // In order of start, each range kept unless it starts inside one already kept (the farthest end so far tells:
+        // kept ranges are disjoint), so a manifest listing many ranges costs their sorting, not every pair.
         var plan = EditPlan(sourceLength: bytes.count)
-        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) where !plan.edits.contains(where: { $0.range.overlaps(range) }) {
-            plan.remove(range)
+        var reach = 0
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound })
+        where range.lowerBound >= reach && range.lowerBound >= 0 && range.upperBound <= bytes.count {
+            plan.append(range, with: [])
+            reach = range.upperBound
         }
         return plan.apply(to: bytes)
     }
