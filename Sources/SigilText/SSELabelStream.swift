@@ -59,6 +59,17 @@ public struct SSELabelStream: Sendable {
     ///   past ``maximumEventLength``;
     ///   `.malformed` naming the event's offset when a chunk's choice index is not 0…``maximumChoiceIndex``.
     public mutating func feed(_ bytes: some Collection<UInt8>) throws -> [UInt8] {
+        // On a throw the output built so far is not returned, so neither is it recorded: back to where `bytes` began.
+        let start = mark
+        do {
+            return try feedLines(bytes)
+        } catch {
+            rollBack(to: start)
+            throw error
+        }
+    }
+
+    private mutating func feedLines(_ bytes: some Collection<UInt8>) throws -> [UInt8] {
         var out: [UInt8] = []
         for b in bytes {
             bytesRead += 1

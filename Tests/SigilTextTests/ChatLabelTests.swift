@@ -97,6 +97,18 @@ import Testing
         }
     }
 
+    /// A piece that throws part way returns nothing, so the events it completed before the bad line are not in the
+    /// record either: the record is what the client was sent.
+    @Test func aPieceThatThrowsLeavesNothingOfItInTheRecord() throws {
+        var stream = SSELabelStream(labeler: ChatCompletionLabeler(), maximumLineLength: 200)
+        let event = { (text: String) in "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\(text)\"}}]}\n\n" }
+        _ = try stream.feed(Array(event("first").utf8))
+        let before = stream.content
+        #expect(before.hasSuffix("first"))
+        #expect(throws: SigilError.self) { try stream.feed(Array((event("second") + String(repeating: "x", count: 300)).utf8)) }
+        #expect(stream.content == before)
+    }
+
     @Test func eachChoiceOfAStreamWithSeveralIsLabeledOnItsOwn() throws {
         func chunk(_ index: Int, _ delta: String, _ finish: String = "null") -> String {
             "data: {\"id\":\"c2\",\"choices\":[{\"index\":\(index),\"delta\":\(delta),\"finish_reason\":\(finish)}]}\n\n"

@@ -105,12 +105,20 @@ extension APIRoutes {
         guard gate.active, let screener = gate.screening.screener else { return (try stream.feed(bytes), false) }
         var sent: [UInt8] = []
         var start = bytes.startIndex
+        // When a line throws, nothing of `bytes` is sent, so nothing of it may stay in the record either.
+        let bufferStart = stream.mark
         // Line by line: an event's text is collected when its blank line is read, so a mark taken before each line
         // lets exactly the event that hit be taken back.
         while start < bytes.endIndex {
             let end = bytes[start...].firstIndex(of: 0x0A).map { bytes.index(after: $0) } ?? bytes.endIndex
             let mark = stream.mark
-            let out = try stream.feed(bytes[start..<end])
+            let out: [UInt8]
+            do {
+                out = try stream.feed(bytes[start..<end])
+            } catch {
+                stream.rollBack(to: bufferStart)
+                throw error
+            }
             if let stop = try await stopIfHit(since: mark, &stream, &gate, screener) { return (sent + stop, true) }
             sent += out
             start = end
