@@ -6,7 +6,7 @@ import NIOCore
 import NIOHTTP1
 import Sigil
 import SigilCompliance
-import SigilServer
+@testable import SigilServer
 import SigilTestSupport
 import Testing
 
@@ -355,6 +355,10 @@ struct ChatProxyAPITests {
             #expect(throws: SigilError.self, "\(bad)") { try ServerConfiguration.load(environment: ["SIGIL_CHAT_UPSTREAM": bad]) }
         }
         #expect(throws: SigilError.self) { try ServerConfiguration.load(environment: ["SIGIL_CHAT_UPSTREAM_TIMEOUT": "0"]) }
+        #expect(throws: SigilError.self) { try ServerConfiguration.load(environment: ["SIGIL_CHAT_UPSTREAM_TIMEOUT": "1e300"]) }
+        // Credentials in the upstream's URL never reach a log line.
+        #expect(ChatUpstream.redacted("https://user:s3cret@llm.example/v1/chat/completions") == "https://***@llm.example/v1/chat/completions")
+        #expect(ChatUpstream.redacted("http://model:8000/v1/chat/completions?x=a@b") == "http://model:8000/v1/chat/completions?x=a@b")
     }
 
     @Test("sigil serve --help documents the upstream flags", .enabled(if: TestPaths.sigilBinary != nil, "the sigil executable is not built"))

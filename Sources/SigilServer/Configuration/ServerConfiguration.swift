@@ -302,7 +302,9 @@ public struct ServerConfiguration: Sendable, Hashable {
         guard batchMaxBytes > 0, batchMaxFiles > 0 else { throw SigilError(.usage, "batchMaxBytes and batchMaxFiles must be positive") }
         guard (1...365).contains(complaintResponseDays) else { throw SigilError(.usage, "complaintResponseDays must be 1…365") }
         guard screeningReloadSeconds >= 0 else { throw SigilError(.usage, "screeningReloadSeconds must not be negative") }
-        guard chatUpstreamTimeoutSeconds > 0 else { throw SigilError(.usage, "chatUpstreamTimeoutSeconds must be positive") }
+        guard chatUpstreamTimeoutSeconds > 0, chatUpstreamTimeoutSeconds <= 86_400 else {
+            throw SigilError(.usage, "chatUpstreamTimeoutSeconds must be between 0 and 86400 seconds (a day), got \(chatUpstreamTimeoutSeconds)")
+        }
         if let chatUpstream, URL(string: chatUpstream)?.host?.isEmpty != false {
             throw SigilError(.usage, "chatUpstream must be an http or https URL with a host (http://model:8000/v1)")
         }

@@ -49,6 +49,14 @@ struct ChatUpstream: Sendable {
         return url.hasSuffix("/chat/completions") ? url : url + "/chat/completions"
     }
 
+    /// `url` without credentials in its authority (`https://user:secret@host/…` → `https://***@host/…`), for logs.
+    static func redacted(_ url: String) -> String {
+        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
+        let authorityEnd = url[scheme.upperBound...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? url.endIndex
+        guard at < authorityEnd else { return url }
+        return String(url[..<scheme.upperBound]) + "***" + String(url[at...])
+    }
+
     /// Posts a chat completion request; the answer's body is still to be read.
     ///
     /// - Throws: ``APIError`` 502 `upstream-unreachable` when the upstream cannot be reached or does not answer in
@@ -71,7 +79,7 @@ struct ChatUpstream: Sendable {
 
     /// The 502 for an upstream that failed, its cause in words; `answering` when its answer had begun.
     func failure(_ error: any Error, answering: Bool = false, logger: Logger) -> APIError {
-        logger.warning("the chat upstream failed", metadata: ["upstream": "\(endpoint)", "error": "\(String(reflecting: error))"])
+        logger.warning("the chat upstream failed", metadata: ["upstream": "\(Self.redacted(endpoint))", "error": "\(String(reflecting: error))"])
         return APIError(
             .badGateway, "upstream-unreachable",
             "the model server (chat upstream) \(Self.reason(error, answering: answering, timeout: timeoutSeconds))")
