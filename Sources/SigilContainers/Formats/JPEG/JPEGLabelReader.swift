@@ -19,7 +19,7 @@ enum JPEGLabelReader {
             guard segment.isAPP || segment.isCOM else { continue }
             let name = "\(JPEGStructure.name(of: segment.marker))[\(index)]"
             let p = segment.payload
-            if segment.marker == 0xE1 && bytes.matches(JPEGStructure.xmpIdentifier, at: p.lowerBound) {
+            if segment.isXMP(in: bytes) {
                 let start = p.lowerBound + JPEGStructure.xmpIdentifier.count
                 XMPLabelReader.scan(
                     packet: Array(bytes[start..<p.upperBound]), baseOffset: start, site: "JPEG \(name) XMP", standard: true, into: &scan)

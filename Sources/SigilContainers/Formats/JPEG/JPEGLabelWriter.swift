@@ -23,7 +23,7 @@ enum JPEGLabelWriter {
             throw structure.damage.first ?? SigilError(.malformed, "JPEG file has no SOS segment; Sigil writes only into complete files", offset: 2)
         }
         let header = structure.segments[..<sos]
-        let xmpSegments = header.filter { $0.marker == 0xE1 && bytes.matches(JPEGStructure.xmpIdentifier, at: $0.payload.lowerBound) }
+        let xmpSegments = header.filter { $0.isXMP(in: bytes) }
         var edits: [(range: Range<Int>, bytes: [UInt8])] = []
         if !xmpSegments.isEmpty {
             for (k, segment) in xmpSegments.enumerated() {

@@ -18,6 +18,12 @@ struct JPEGStructure {
         var payload: Range<Int>
 
         var isAPP: Bool { (0xE0...0xEF).contains(marker) }
+
+        /// Whether this is an APP1 whose payload holds the standard XMP identifier, checked inside the payload (a
+        /// short segment followed by the identifier's bytes is not one).
+        func isXMP(in bytes: [UInt8]) -> Bool {
+            marker == 0xE1 && payload.count >= JPEGStructure.xmpIdentifier.count && bytes.matches(JPEGStructure.xmpIdentifier, at: payload.lowerBound)
+        }
         var isSOF: Bool { (0xC0...0xCF).contains(marker) && marker != 0xC4 && marker != 0xC8 && marker != 0xCC }
         var isCOM: Bool { marker == 0xFE }
         var range: Range<Int> { offset..<end }
@@ -174,7 +180,7 @@ struct JPEGStructure {
 
     /// The first segment holding the standard XMP packet.
     func xmpSegment(in bytes: [UInt8]) -> Segment? {
-        segments.first { $0.marker == 0xE1 && bytes.matches(Self.xmpIdentifier, at: $0.payload.lowerBound) }
+        segments.first { $0.isXMP(in: bytes) }
     }
 
     /// Whether a segment is an APP1 Exif block.

@@ -84,12 +84,15 @@ public enum MP3FrameSplice {
                 kind = .xing
                 let flags = data.u32be(xing + 4)
                 var at = xing + 8
+                // A count is used only when it lies inside the header's own frame: rewriting one past it would
+                // change the audio (or the frames joined after it).
+                let frameEnd = min(f + header.length, data.count)
                 if flags & 1 != 0 {
-                    frames = at - f
+                    if at + 4 <= frameEnd { frames = at - f }
                     at += 4
                 }
                 if flags & 2 != 0 {
-                    bytes = at - f
+                    if at + 4 <= frameEnd { bytes = at - f }
                     at += 4
                 }
                 if flags & 4 != 0 { at += 100 }
@@ -102,7 +105,7 @@ public enum MP3FrameSplice {
                 return
             }
             let vbri = f + 36
-            if vbri + 18 <= data.count, data.matches(ascii: "VBRI", at: vbri) {
+            if vbri + 18 <= min(f + header.length, data.count), data.matches(ascii: "VBRI", at: vbri) {
                 kind = .vbri
                 bytes = vbri + 10 - f
                 frames = vbri + 14 - f

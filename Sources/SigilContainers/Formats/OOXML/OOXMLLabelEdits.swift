@@ -19,6 +19,13 @@ struct OOXMLLabelEdits {
         contentTypes = try Self.part(OOXMLParts.contentTypesName, of: archive, in: source)
         relationships = try Self.part(OOXMLParts.relationshipsName, of: archive, in: source)
         customName = OOXMLParts.customPartName(relationships: relationships.tags) ?? OOXMLParts.defaultCustomName
+        // The label rewrites these two parts itself; a package naming one of them as its custom-properties part would
+        // have the same entry rewritten twice.
+        guard customName != OOXMLParts.contentTypesName, customName != OOXMLParts.relationshipsName else {
+            throw SigilError.malformed(
+                "the OOXML package relationships", at: relationships.entry.localOffset,
+                "name \(customName) as the custom-properties part, which is the package's own \(customName)")
+        }
     }
 
     /// A part the label needs: its entry, bytes and tags.

@@ -93,7 +93,8 @@ enum OOXMLParts {
                 continue
             }
             var property = Property(
-                name: tag.attribute("name") ?? "", pid: tag.attribute("pid").flatMap { Int($0) }, range: tag.range, value: nil, valueType: nil)
+                name: tag.attribute("name") ?? "", pid: tag.attribute("pid").flatMap { Int32($0) }.map(Int.init), range: tag.range, value: nil,
+                valueType: nil)
             if tag.isSelfClosing {
                 out.append(property)
                 i += 1
@@ -146,7 +147,11 @@ enum OOXMLParts {
         }
         let properties = properties(bytes, tags: tags)
         let labels = properties.filter { $0.name == "AIGC" }
-        let nextPID = max(2, (properties.compactMap(\.pid).max() ?? 1) + 1)
+        // pid is an xsd:int (values that do not fit were not read): the next one after the largest, or when that would
+        // not fit, the smallest free one from 2.
+        let pids = Set(properties.compactMap(\.pid))
+        let largest = pids.max() ?? 1
+        let nextPID = largest < Int(Int32.max) ? max(2, largest + 1) : (2...).first { !pids.contains($0) }!
         let element = { (pid: Int) in
             property(json: json, pid: pid, prefix: root.prefix, variantPrefix: variantPrefix ?? "vt:", declareVariant: variantPrefix == nil)
         }

@@ -156,6 +156,12 @@ struct BMFFMetadataWriter {
             for entry in 0..<count {
                 let at = p.lowerBound + 8 + entry * width
                 let offset = width == 8 ? moov[at..<(at + 8)].reduce(0) { $0 << 8 | Int($1) } : moov.u32be(at)
+                // A 64-bit entry can hold any value; one past 2^60 is past any file and would overflow when moved.
+                guard (0...(1 << 60)).contains(offset) else {
+                    throw SigilError.malformed(
+                        "\(table.type) box", at: base + table.range.lowerBound, "has chunk offset \(UInt64(bitPattern: Int64(offset))), past any file"
+                    )
+                }
                 let moved = move(offset)
                 guard moved != offset else { continue }
                 guard width == 8 || moved <= Int(UInt32.max) else {
