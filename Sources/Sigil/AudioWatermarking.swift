@@ -29,7 +29,8 @@ public enum AudioWatermarking {
         var wav = bytes
         if format != .wav {
             try requireHandled(format)
-            wav = try FFmpegAudio(tools: try FFmpegTools.locate()).decodeToWAV(bytes, fileExtension: format.extensions.first ?? format.id)
+            wav = try FFmpegAudio(tools: try FFmpegTools.locate()).decodeToWAV(
+                bytes, fileExtension: format.extensions.first ?? format.id, limit: .verification)
         }
         return try check(wav: wav, key: key, produceID: produceID)
     }

@@ -153,7 +153,7 @@ public struct Verifier: Sendable {
             } else if let format = scan.format, CompressedAudioRelabeler.formats.contains(format.id),
                 let tools = try? FFmpegTools.locate(timeout: .seconds(120))
             {
-                pcm = try? FFmpegAudio(tools: tools).decodeToWAV(bytes, fileExtension: format.extensions.first ?? format.id)
+                pcm = try? FFmpegAudio(tools: tools).decodeToWAV(bytes, fileExtension: format.extensions.first ?? format.id, limit: .verification)
             }
             if let pcm {
                 rhythm(in: pcm, into: &report)
@@ -259,8 +259,10 @@ public struct Verifier: Sendable {
     private func presence(of record: ExplicitLabelRecord, in decoded: DecodedImage, bytes: [UInt8]) -> Double? {
         do {
             let header = try ImageHeader.read(bytes, registry: options.registry)
-            return try ExplicitLabelPainter.presence(
-                of: record.painted, fontPath: record.fontPath, in: decoded.pixels, orientation: header.orientation)
+            // The font the record names is opened only when it is one this machine would use anyway: a path taken
+            // from the file must not make FreeType open any file the server can read.
+            let font = record.fontPath.flatMap { FontLocator.isKnown($0) ? $0 : nil }
+            return try ExplicitLabelPainter.presence(of: record.painted, fontPath: font, in: decoded.pixels, orientation: header.orientation)
         } catch {
             return nil
         }

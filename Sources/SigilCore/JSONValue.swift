@@ -218,12 +218,16 @@ private struct Parser {
                 case UInt8(ascii: "t"): scalars.append("\t")
                 case UInt8(ascii: "u"):
                     var code = try hex4()
+                    // A high surrogate pairs with a following low one; an unpaired surrogate becomes U+FFFD and the
+                    // escape after it is kept as itself.
+                    var following: UInt32?
                     if (0xD800...0xDBFF).contains(code), peek == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "u") {
                         index += 2
                         let low = try hex4()
-                        if (0xDC00...0xDFFF).contains(low) { code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00) }
+                        if (0xDC00...0xDFFF).contains(low) { code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00) } else { following = low }
                     }
                     scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
+                    if let following { scalars.append(Unicode.Scalar(following) ?? "\u{FFFD}") }
                 default: throw fail("invalid escape '\\\(Character(Unicode.Scalar(e)))'")
                 }
             case 0x00..<0x20:

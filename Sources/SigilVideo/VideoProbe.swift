@@ -152,6 +152,8 @@ extension VideoProbe.Stream {
         } else if let tag = (json["tags"] as? [String: Any])?["rotate"] as? String, let value = Double(tag) {
             degrees = value
         }
+        // A tag can say "nan", "inf" or "1e300" (Double accepts them); anything but a finite turn is no rotation.
+        if !degrees.isFinite || abs(degrees) > 3_600 { degrees = 0 }
         let quarter = Int((degrees / 90).rounded()) * 90
         rotation = ((quarter % 360) + 360) % 360
         func rate(_ key: String) -> (Int, Int)? {

@@ -324,6 +324,33 @@ private func measuredContrast(_ pixels: PixelBuffer, box: PaintedLabel.Box, padd
         }
     }
 
+    /// The record a verifier reads comes from the file: numbers near `Int.max`, a negative padding, a huge pixel size on
+    /// a small box and an overlong text measure 0 (no trap, no gigabyte glyph masks).
+    @Test func aHostileRecordMeasuresZero() throws {
+        var pixels = TestSupport.smoothImage(width: 320, height: 240)
+        let label = try ExplicitLabelPainter.paint(ExplicitLabelSpec(style: .outline), on: &pixels, orientation: 1)
+        #expect(try ExplicitLabelPainter.presence(of: label, fontPath: nil, in: pixels, orientation: 1) > 0.8)
+        var variants: [PaintedLabel] = []
+        for (x, y) in [(Int.max, 0), (0, Int.max), (Int.max - 1, Int.max - 1)] {
+            var v = label
+            v.box.x = x
+            v.box.y = y
+            variants.append(v)
+        }
+        var padding = label
+        padding.padding = Int.min
+        var size = label
+        size.pixelSize = 16_384
+        var long = label
+        long.text = String(repeating: "生", count: 5_000)
+        var wide = label
+        wide.text = String(repeating: "生", count: 60)
+        variants += [padding, size, long, wide]
+        for variant in variants {
+            #expect(try ExplicitLabelPainter.presence(of: variant, fontPath: nil, in: pixels, orientation: 1) == 0, "\(variant)")
+        }
+    }
+
     @Test func presenceOnNoiseAndRotation() throws {
         let original = TestSupport.noiseImage(width: 480, height: 640)
         var pixels = original

@@ -215,3 +215,11 @@ enum PNGFixture {
         }
     }
 }
+
+@Suite struct JSONSurrogateTests {
+    /// An unpaired high surrogate becomes U+FFFD and the escape after it is kept (it was dropped).
+    @Test func anUnpairedHighSurrogateKeepsTheNextEscape() throws {
+        #expect(try JSONValue.parse(#""\uD800\u0041""#).stringValue == "\u{FFFD}A")
+        #expect(try JSONValue.parse(#""\uD83D\uDE00""#).stringValue == "😀")
+    }
+}

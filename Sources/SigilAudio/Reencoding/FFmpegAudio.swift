@@ -50,18 +50,39 @@ public struct FFmpegAudio: Sendable {
         return stream.sampleFormat.hasPrefix("s16") ? "pcm_s16le" : "pcm_f32le"
     }
 
-    /// Decodes the first audio stream of the file at `path` to a PCM WAV at `wavPath` and returns its bytes.
-    public func decodeToWAV(_ path: String, stream: Stream, at wavPath: String) throws -> [UInt8] {
-        try tools.ffmpeg(["-i", path, "-map", "0:a:0", "-c:a", Self.pcmCodec(for: stream), "-f", "wav", "-y", wavPath])
+    /// How much decoded audio a caller takes: at most `seconds` of it and at most `bytes` of WAV. A few bytes of
+    /// compressed audio can declare hours of many channels (a decompression bomb); verification takes a bounded part.
+    public struct DecodeLimit: Sendable, Hashable {
+        public var seconds: Double
+        public var bytes: Int
+        public init(seconds: Double, bytes: Int) {
+            self.seconds = seconds
+            self.bytes = bytes
+        }
+        /// What verification reads: two hours, 1 GiB of PCM.
+        public static let verification = DecodeLimit(seconds: 7_200, bytes: 1 << 30)
+    }
+
+    /// Decodes the first audio stream of the file at `path` to a PCM WAV at `wavPath` and returns its bytes; with
+    /// `limit`, ffmpeg stops at its duration or size (`-t`, `-fs`).
+    public func decodeToWAV(_ path: String, stream: Stream, at wavPath: String, limit: DecodeLimit? = nil) throws -> [UInt8] {
+        let bounds = limit.map { ["-t", String($0.seconds), "-fs", String($0.bytes)] } ?? []
+        try tools.ffmpeg(["-i", path, "-map", "0:a:0"] + bounds + ["-c:a", Self.pcmCodec(for: stream), "-f", "wav", "-y", wavPath])
+        if let limit {
+            let size = (try FileManager.default.attributesOfItem(atPath: wavPath)[.size] as? NSNumber)?.intValue ?? 0
+            guard size <= limit.bytes + (1 << 20) else {
+                throw SigilError(.tooLarge, "the decoded audio is \(size) bytes, past the limit of \(limit.bytes)", offset: 0)
+            }
+        }
         return try [UInt8](Data(contentsOf: URL(fileURLWithPath: wavPath)))
     }
 
     /// The first audio stream of `bytes` (a file with the extension `fileExtension`) as PCM WAV bytes.
-    public func decodeToWAV(_ bytes: [UInt8], fileExtension: String) throws -> [UInt8] {
+    public func decodeToWAV(_ bytes: [UInt8], fileExtension: String, limit: DecodeLimit? = nil) throws -> [UInt8] {
         try withScratchDirectory { directory in
             let source = directory.appendingPathComponent("source.\(fileExtension)").path
             try Data(bytes).write(to: URL(fileURLWithPath: source))
-            return try decodeToWAV(source, stream: try probe(source), at: directory.appendingPathComponent("decoded.wav").path)
+            return try decodeToWAV(source, stream: try probe(source), at: directory.appendingPathComponent("decoded.wav").path, limit: limit)
         }
     }
 

@@ -93,15 +93,28 @@ public enum ExplicitLabelPainter {
         return try presence(of: label, font: font, in: pixels, orientation: orientation)
     }
 
+    /// The longest label text a record may name for ``presence(of:font:in:orientation:)`` (the wording of GB 45438 5.2
+    /// is a handful of characters).
+    static let maximumTextCharacters = 64
+    /// The size the text is first rendered at to estimate its width at the recorded size.
+    static let probePixelSize = 64
+
     /// ``presence(of:fontPath:in:orientation:)`` with an already opened font.
     public static func presence(of label: PaintedLabel, font: Font, in pixels: PixelBuffer, orientation: Int) throws -> Double {
         guard pixels.isConsistent else { throw SigilError(.usage, "pixel buffer size does not match its byte count") }
         let orientation = Orientation(exif: orientation)
         let display = orientation.displaySize(storedWidth: pixels.width, storedHeight: pixels.height)
+        // The record comes from the file being verified: every number is checked against the image before use, without
+        // arithmetic that could overflow, and the text is rendered only at a size whose width could fit the box.
         let box = label.box
         guard box.width > 0, box.height > 0, box.x >= 0, box.y >= 0,
-            box.x + box.width <= display.width, box.y + box.height <= display.height
+            box.width <= display.width, box.x <= display.width - box.width, box.height <= display.height,
+            box.y <= display.height - box.height,
+            (0...min(box.width, box.height)).contains(label.padding), (1...Self.maximumTextCharacters).contains(label.text.count),
+            (1...16_384).contains(label.pixelSize), label.pixelSize <= 4 * box.height
         else { return 0 }
+        let probe = try TextRenderer.render(label.text, font: font, pixelSize: Self.probePixelSize)
+        guard probe.width / Self.probePixelSize <= 2 * box.width / label.pixelSize + 1 else { return 0 }
         let mask = try TextRenderer.render(label.text, font: font, pixelSize: label.pixelSize)
         let layer = LabelLayer(mask: mask, style: label.style, padding: label.padding, boxWidth: box.width, boxHeight: box.height)
         let map = Orientation.AffineMap(orientation, storedWidth: pixels.width, storedHeight: pixels.height)

@@ -26,6 +26,11 @@ public enum FontLocator {
     /// Characters a located font must have glyphs for.
     static let probeText = "人工智能生成合AI"
 
+    /// Whether `path` is a font this machine is set up to use: one of ``knownPaths`` or the `SIGIL_FONT` font.
+    public static func isKnown(_ path: String) -> Bool {
+        knownPaths.contains(path) || getenv(environmentVariable).map { String(cString: $0) == path } ?? false
+    }
+
     /// The path of a font for the explicit label.
     ///
     /// Order: `path` when given; the `SIGIL_FONT` environment variable; ``knownPaths``; then
