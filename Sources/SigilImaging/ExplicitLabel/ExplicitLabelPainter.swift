@@ -114,7 +114,7 @@ public enum ExplicitLabelPainter {
             (1...16_384).contains(label.pixelSize), label.pixelSize <= 4 * box.height
         else { return 0 }
         let probe = try TextRenderer.render(label.text, font: font, pixelSize: Self.probePixelSize)
-        guard probe.width / Self.probePixelSize <= 2 * box.width / label.pixelSize + 1 else { return 0 }
+        guard probe.width * label.pixelSize <= (2 * box.width + Self.probePixelSize) * Self.probePixelSize else { return 0 }
         let mask = try TextRenderer.render(label.text, font: font, pixelSize: label.pixelSize)
         let layer = LabelLayer(mask: mask, style: label.style, padding: label.padding, boxWidth: box.width, boxHeight: box.height)
         let map = Orientation.AffineMap(orientation, storedWidth: pixels.width, storedHeight: pixels.height)
@@ -175,14 +175,20 @@ extension ExplicitLabelPainter {
             let targets = legible > fallback ? [legible, fallback] : [legible]
 
             var attempt: (size: Int, mask: GlyphMask)?
+            var width = 0
             for target in targets {
-                let sized = try Geometry.size(spec.text, face: face, fontName: fontName, inkHeight: target)
+                // nil: the text would be far wider than the image at this size, so it is not rendered at all.
+                guard let sized = try Geometry.size(spec.text, face: face, fontName: fontName, inkHeight: target, maxWidth: displayWidth)
+                else {
+                    width = max(width, displayWidth + 1)
+                    continue
+                }
                 attempt = sized
+                width = sized.mask.width
                 if sized.mask.width <= displayWidth && sized.mask.height <= displayHeight { break }
             }
             guard let (size, mask) = attempt, mask.width <= displayWidth, mask.height <= displayHeight else {
                 let percent = (spec.minimumInkHeightFraction * 100).formatted1
-                let width = attempt?.mask.width ?? 0
                 throw SigilError(
                     .invalidExplicitLabel,
                     "label text too long for a \(displayWidth)×\(displayHeight) image at \(percent) % glyph height: "
@@ -227,7 +233,11 @@ extension ExplicitLabelPainter {
         }
 
         /// The smallest pixel size found by an upward search whose measured ink height reaches `inkHeight`.
-        static func size(_ text: String, face: FT_Face, fontName: String, inkHeight target: Int) throws -> (size: Int, mask: GlyphMask) {
+        /// Nil when the text's width at that size, estimated from a 64-px render, is more than twice `maxWidth`: the
+        /// text is then never rendered at a size whose mask alone could take gigabytes.
+        static func size(_ text: String, face: FT_Face, fontName: String, inkHeight target: Int, maxWidth: Int) throws -> (
+            size: Int, mask: GlyphMask
+        )? {
             let probeSize = 64
             let probe = try TextRenderer.render(text, face: face, pixelSize: probeSize, fontName: fontName)
             guard probe.inkHeight > 0 else {
@@ -235,6 +245,7 @@ extension ExplicitLabelPainter {
             }
             // Start just below the proportional estimate, then walk up.
             var size = max(1, target * probeSize / probe.inkHeight - 1)
+            guard probe.width * size <= (2 * maxWidth + probeSize) * probeSize else { return nil }
             for _ in 0..<256 {
                 let mask = size == probeSize ? probe : try TextRenderer.render(text, face: face, pixelSize: size, fontName: fontName)
                 if mask.inkHeight >= target { return (size, mask) }
