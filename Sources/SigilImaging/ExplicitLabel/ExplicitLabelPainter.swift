@@ -99,6 +99,13 @@ public enum ExplicitLabelPainter {
     /// The size the text is first rendered at to estimate its width at the recorded size.
     static let probePixelSize = 64
 
+    /// Whether text rendered as `probe` (at ``probePixelSize``) could fit `width` at `pixelSize`: its width scaled up
+    /// is within twice `width` and a probe's slack. Asked before rendering at a size taken from input, so a text far too
+    /// wide is never rendered at all.
+    static func mayFit(_ probe: GlyphMask, at pixelSize: Int, width: Int) -> Bool {
+        probe.width * pixelSize <= (2 * width + probePixelSize) * probePixelSize
+    }
+
     /// ``presence(of:fontPath:in:orientation:)`` with an already opened font.
     public static func presence(of label: PaintedLabel, font: Font, in pixels: PixelBuffer, orientation: Int) throws -> Double {
         guard pixels.isConsistent else { throw SigilError(.usage, "pixel buffer size does not match its byte count") }
@@ -114,7 +121,7 @@ public enum ExplicitLabelPainter {
             (1...16_384).contains(label.pixelSize), label.pixelSize <= 4 * box.height
         else { return 0 }
         let probe = try TextRenderer.render(label.text, font: font, pixelSize: Self.probePixelSize)
-        guard probe.width * label.pixelSize <= (2 * box.width + Self.probePixelSize) * Self.probePixelSize else { return 0 }
+        guard Self.mayFit(probe, at: label.pixelSize, width: box.width) else { return 0 }
         let mask = try TextRenderer.render(label.text, font: font, pixelSize: label.pixelSize)
         let layer = LabelLayer(mask: mask, style: label.style, padding: label.padding, boxWidth: box.width, boxHeight: box.height)
         let map = Orientation.AffineMap(orientation, storedWidth: pixels.width, storedHeight: pixels.height)
@@ -238,14 +245,14 @@ extension ExplicitLabelPainter {
         static func size(_ text: String, face: FT_Face, fontName: String, inkHeight target: Int, maxWidth: Int) throws -> (
             size: Int, mask: GlyphMask
         )? {
-            let probeSize = 64
+            let probeSize = ExplicitLabelPainter.probePixelSize
             let probe = try TextRenderer.render(text, face: face, pixelSize: probeSize, fontName: fontName)
             guard probe.inkHeight > 0 else {
                 throw SigilError(.invalidExplicitLabel, "label text \"\(text)\" renders no ink")
             }
             // Start just below the proportional estimate, then walk up.
             var size = max(1, target * probeSize / probe.inkHeight - 1)
-            guard probe.width * size <= (2 * maxWidth + probeSize) * probeSize else { return nil }
+            guard ExplicitLabelPainter.mayFit(probe, at: size, width: maxWidth) else { return nil }
             for _ in 0..<256 {
                 let mask = size == probeSize ? probe : try TextRenderer.render(text, face: face, pixelSize: size, fontName: fontName)
                 if mask.inkHeight >= target { return (size, mask) }

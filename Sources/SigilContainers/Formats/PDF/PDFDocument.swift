@@ -77,6 +77,14 @@ struct PDFDocument {
         var first: (PDFObject, Bool)?
         var bodies: [Int] = []
         var entryCount = 0
+        // All sections together hold at most as many entries as ISO 32000 allows objects.
+        func tally(_ entries: [(Int, Location)], at offset: Int) throws {
+            entryCount += entries.count
+            guard entryCount <= Self.maximumObjectNumber + 1 else {
+                throw SigilError(
+                    .tooLarge, "the PDF's cross-reference sections declare more than \(Self.maximumObjectNumber + 1) entries", offset: offset)
+            }
+        }
         while let next = pending.popLast() {
             guard visited.insert(next).inserted else {
                 throw SigilError.malformed("the PDF cross-reference chain", at: next, "loops back to the section at offset \(next)")
@@ -88,11 +96,7 @@ struct PDFDocument {
                 throw SigilError.malformed("the PDF cross-reference", at: next, "points past the end of the \(count)-byte file")
             }
             let (dictionary, isStream, entries) = try Self.section(at: next, in: source)
-            entryCount += entries.count
-            guard entryCount <= Self.maximumObjectNumber + 1 else {
-                throw SigilError(
-                    .tooLarge, "the PDF's cross-reference sections declare more than \(Self.maximumObjectNumber + 1) entries", offset: next)
-            }
+            try tally(entries, at: next)
             for (number, location) in entries where table[number] == nil { table[number] = location }
             bodies.append(
                 entries.lazy.compactMap { if case .offset(let at, _) = $0.1 { at } else { nil } }.min() ?? next)
@@ -103,11 +107,7 @@ struct PDFDocument {
                 guard stream < count else { throw SigilError.malformed("the PDF /XRefStm", at: next, "points past the end of the file") }
                 visited.insert(stream)
                 let (_, _, streamEntries) = try Self.section(at: stream, in: source)
-                entryCount += streamEntries.count
-                guard entryCount <= Self.maximumObjectNumber + 1 else {
-                    throw SigilError(
-                        .tooLarge, "the PDF's cross-reference sections declare more than \(Self.maximumObjectNumber + 1) entries", offset: stream)
-                }
+                try tally(streamEntries, at: stream)
                 for (number, location) in streamEntries where table[number] == nil || table[number] == .free { table[number] = location }
             }
         }
