@@ -42,6 +42,7 @@ extension LabelOutcome {
                         "charactersPerMinute": r.voiceCharactersPerMinute.map { .double($0, digits: 1) } ?? .null,
                         "frames": .array(r.frames.map { .int($0) }), "labelFrames": .int(r.labelFrames),
                         "labelLUFS": .double(r.labelLUFS, digits: 1), "contentLUFS": r.contentLUFS.map { .double($0, digits: 1) } ?? .null,
+                        "contentMeasuredSeconds": .double(r.contentMeasuredSeconds, digits: 1),
                         "reencoded": audioReencoding.map { .string($0) } ?? .null,
                     ])))
         }

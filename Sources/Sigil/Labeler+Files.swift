@@ -23,7 +23,7 @@ extension Labeler {
             if marksVideoFrames, let outcome = try labelVideo(at: input, to: output, durable: durable, progress: progress) {
                 return outcome
             }
-            if !keepBytes, labelsHeaderOnly, let outcome = try labelStreaming(at: input, to: output, durable: durable) {
+            if !keepBytes, labelsHeaderOnly || splicesRhythmOnly, let outcome = try labelStreaming(at: input, to: output, durable: durable) {
                 return outcome
             }
             let bytes = try FileIO.read(input)
@@ -102,20 +102,43 @@ extension Labeler {
         policy.marks == [.implicit]
     }
 
+    /// Whether this policy's label is the implicit label and the audio explicit label alone, which a PCM WAV takes as
+    /// a splice of the samples (so the file can stream; decision 0032).
+    var splicesRhythmOnly: Bool {
+        policy.marks == [.implicit, .explicit]
+    }
+
     /// The streaming path of ``labelFile(at:to:durable:keepBytes:progress:)``; nil when the format has no streaming writer
     /// (the whole-file path then decides).
+    ///
+    /// With the explicit mark (``splicesRhythmOnly``) only a PCM WAV streams: the rhythm label's splice is planned over
+    /// the file (its level from the content's loudness, ``RhythmLabelInserter/loudness(of:in:)``), the label writer
+    /// and the signer read the spliced file through an ``EditedByteSource``, and both plans are written in one pass
+    /// with the samples copied by the kernel.
     private func labelStreaming(at input: String, to output: String, durable: Bool) throws -> LabelOutcome? {
         let (fd, size) = try FileIO.openForStreaming(input)
         defer { close(fd) }
-        let source = FileByteSource(descriptor: fd, count: size, path: input)
-        let head = try source.read(0..<min(size, MediaRegistry.sniffLength))
+        let file = FileByteSource(descriptor: fd, count: size, path: input)
+        let head = try file.read(0..<min(size, MediaRegistry.sniffLength))
         guard let identified = registry.identify(head, fileExtension: FileIO.fileExtension(of: input)),
             let writer = identified.handler as? any StreamingLabelWriting
         else { return nil }
+        var marks: Set<Mark> = [.implicit]
+        var rhythm: RhythmLabelInserter.Outcome?
+        let source: EditedByteSource
+        if policy.marks.contains(.explicit) {
+            guard identified.format == .wav else { return nil }
+            let splice = try policy.rhythm.edits(in: file)
+            rhythm = splice
+            marks.insert(.explicit)
+            source = EditedByteSource(file, plan: splice.plan)
+        } else {
+            source = EditedByteSource(file, plan: EditPlan(sourceLength: size))
+        }
         let dimensions = try imageDimensions(of: source, format: identified.format)
         var label = try newLabel()
         let parts = { (plan: EditPlan) -> [FileIO.Part] in
-            plan.pieces.map { piece in
+            source.pieces(of: plan).map { piece in
                 switch piece {
                 case .bytes(let bytes): .bytes(bytes)
                 case .original(let range): .copy(from: fd, range: range)
@@ -135,8 +158,9 @@ extension Labeler {
         } else {
             try FileIO.writeAtomically(parts(try writer.labelEdits(LabelAssignment(label), in: source)), to: output, durable: durable)
         }
-        let outcome = LabelOutcome(
-            bytes: [], format: identified.format, label: label, explicit: nil, marks: [.implicit], width: dimensions.width, height: dimensions.height)
+        var outcome = LabelOutcome(
+            bytes: [], format: identified.format, label: label, explicit: nil, marks: marks, width: dimensions.width, height: dimensions.height)
+        outcome.rhythm = rhythm
         return outcome
     }
 

@@ -50,6 +50,18 @@ public final class LoudnessMeter {
         return peak
     }
 
+    /// The gated integrated loudness of several meters' audio taken together (the gate computed over all their
+    /// blocks, as if the audio had been one stream): for excerpts measured apart, so no block spans two of them.
+    /// Nil when everything was below the absolute gate.
+    public static func integratedLoudness(combining meters: [LoudnessMeter]) -> Double? {
+        guard !meters.isEmpty else { return nil }
+        var states: [UnsafeMutablePointer<ebur128_state>?] = meters.map(\.state)
+        var value = 0.0
+        let status = states.withUnsafeMutableBufferPointer { ebur128_loudness_global_multiple($0.baseAddress, $0.count, &value) }
+        guard status == 0, value.isFinite else { return nil }
+        return value
+    }
+
     /// The integrated loudness of `samples` in one call.
     public static func integratedLoudness(of samples: [Float], sampleRate: Int, channels: Int) throws -> Double? {
         let meter = try LoudnessMeter(sampleRate: sampleRate, channels: channels)

@@ -64,7 +64,7 @@ public struct PCMCodec: Sendable, Hashable {
     /// Calls `body` with the WAV's samples decoded, 65,536 frames at a time, so memory stays flat.
     public static func forEachChunk(of layout: WAVPCMLayout, in source: any ByteSource, _ body: ([Float]) throws -> Void) throws {
         let codec = PCMCodec(layout.encoding)
-        let chunk = layout.blockAlign * 65536
+        let chunk = max(1, (1 << 20) / max(1, layout.blockAlign)) * layout.blockAlign
         var at = layout.data.lowerBound
         let end = layout.data.lowerBound + layout.frameCount * layout.blockAlign
         while at < end {

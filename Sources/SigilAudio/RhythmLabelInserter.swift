@@ -18,6 +18,17 @@ public struct RhythmLabelInserter: Sendable, Hashable {
         /// Before the frame nearest this time, in seconds from the start.
         case at(seconds: Double)
 
+        /// The latest position a label can be asked for: 30 days, so a frame number computed from it at any sample
+        /// rate fits an integer with room to spare.
+        public static let latestSeconds: Double = 2_592_000
+
+        /// The frame nearest `seconds` at `sampleRate`, or nil for a time that is not finite, negative, or past
+        /// ``latestSeconds``.
+        static func frame(at seconds: Double, sampleRate: Int) -> Int? {
+            guard seconds.isFinite, seconds >= 0, seconds <= latestSeconds else { return nil }
+            return Int(exactly: (seconds * Double(sampleRate)).rounded())
+        }
+
         /// Parses `start`, `end`, `both` or a number of seconds.
         ///
         /// - Throws: ``SigilError`` `.usage` for anything else.
@@ -29,6 +40,10 @@ public struct RhythmLabelInserter: Sendable, Hashable {
             default:
                 guard let seconds = Double(text), seconds.isFinite, seconds >= 0 else {
                     throw SigilError(.usage, "the audio label position must be start, end, both or a time in seconds, not '\(text)'")
+                }
+                guard seconds <= Self.latestSeconds else {
+                    throw SigilError(
+                        .usage, "the audio label position \(text) s is past any recording (at most \(Int(Self.latestSeconds)) s, 30 days)")
                 }
                 self = .at(seconds: seconds)
             }
@@ -56,6 +71,9 @@ public struct RhythmLabelInserter: Sendable, Hashable {
         /// The content's integrated loudness (nil for silence) and the label's target, in LUFS.
         public var contentLUFS: Double?
         public var labelLUFS: Double
+        /// How many seconds of the content its loudness was measured from (all of it up to
+        /// ``RhythmLabelInserter/wholeLoudnessSeconds``, excerpts beyond).
+        public var contentMeasuredSeconds: Double = 0
         /// Frames per label, padding included.
         public var labelFrames: Int
         /// The spoken label's measured rate in characters a minute; nil for the rhythm label.
@@ -69,7 +87,7 @@ public struct RhythmLabelInserter: Sendable, Hashable {
     public func edits(in source: any ByteSource) throws -> Outcome {
         let layout = try WAVPCMLayout(source)
         let synth = try RhythmSynthesizer(label, sampleRate: layout.sampleRate, channels: layout.channels)
-        let content = try Self.loudness(of: layout, in: source)
+        let (content, measured) = try Self.loudness(of: layout, in: source)
         var samples: [Float]
         var spokenRate: Double? = nil
         if let voice {
@@ -84,8 +102,7 @@ public struct RhythmLabelInserter: Sendable, Hashable {
         case .end: frames = [layout.frameCount]
         case .both: frames = layout.frameCount == 0 ? [0] : [0, layout.frameCount]
         case .at(let seconds):
-            let frame = Int((seconds * Double(layout.sampleRate)).rounded())
-            guard frame <= layout.frameCount else {
+            guard let frame = Position.frame(at: seconds, sampleRate: layout.sampleRate), frame <= layout.frameCount else {
                 throw SigilError(
                     .usage,
                     "the audio label position \(seconds) s is past the end of the \(Double(layout.frameCount) / Double(layout.sampleRate)) s file")
@@ -98,7 +115,7 @@ public struct RhythmLabelInserter: Sendable, Hashable {
         }
         let plan = try layout.insertions(inserts, sourceLength: source.count)
         return Outcome(
-            plan: plan, frames: frames, contentLUFS: content, labelLUFS: level.targetLUFS(content: content),
+            plan: plan, frames: frames, contentLUFS: content, labelLUFS: level.targetLUFS(content: content), contentMeasuredSeconds: measured,
             labelFrames: samples.count / layout.channels, voiceCharactersPerMinute: spokenRate)
     }
 
@@ -143,10 +160,36 @@ public struct RhythmLabelInserter: Sendable, Hashable {
         return out
     }
 
-    /// The integrated loudness of the WAV's samples, read in chunks of whole frames.
-    public static func loudness(of layout: WAVPCMLayout, in source: any ByteSource) throws -> Double? {
-        let meter = try LoudnessMeter(sampleRate: layout.sampleRate, channels: layout.channels)
-        try PCMCodec.forEachChunk(of: layout, in: source) { meter.add($0) }
-        return meter.integratedLoudness
+    /// Audio up to this long is measured whole; longer audio from excerpts (``loudness(of:in:)``, decision 0032).
+    public static let wholeLoudnessSeconds = 60.0
+    /// How many excerpts, and how long each, a long file's loudness is estimated from: 48 × 0.8 s = 38.4 s of audio
+    /// spread evenly over the file, whatever its length.
+    static let loudnessExcerpts = (count: 48, seconds: 0.8)
+
+    /// The content's integrated loudness (EBU R128, gated; nil for silence) and how many seconds of it were measured.
+    ///
+    /// Up to ``wholeLoudnessSeconds`` every sample is measured. A longer file is estimated from
+    /// ``loudnessExcerpts`` spread evenly over it, each measured apart and gated together, so the rhythm label's
+    /// level costs the same for a minute or for a day of audio and the label is written at the speed of a copy
+    /// (decision 0032: on the held-out long files the estimate was within 1 LU of the whole file's loudness).
+    public static func loudness(of layout: WAVPCMLayout, in source: any ByteSource) throws -> (lufs: Double?, measuredSeconds: Double) {
+        let rate = Double(layout.sampleRate)
+        let seconds = Double(layout.frameCount) / rate
+        guard seconds > wholeLoudnessSeconds else {
+            let meter = try LoudnessMeter(sampleRate: layout.sampleRate, channels: layout.channels)
+            try PCMCodec.forEachChunk(of: layout, in: source) { meter.add($0) }
+            return (meter.integratedLoudness, seconds)
+        }
+        let codec = PCMCodec(layout.encoding)
+        let excerptFrames = Int(loudnessExcerpts.seconds * rate)
+        let stride = (layout.frameCount - excerptFrames) / (loudnessExcerpts.count - 1)
+        var meters: [LoudnessMeter] = []
+        for index in 0..<loudnessExcerpts.count {
+            let meter = try LoudnessMeter(sampleRate: layout.sampleRate, channels: layout.channels)
+            let offset = layout.data.lowerBound + index * stride * layout.blockAlign
+            meter.add(codec.decode(try source.require(excerptFrames * layout.blockAlign, at: offset, for: "WAV data frames")))
+            meters.append(meter)
+        }
+        return (LoudnessMeter.integratedLoudness(combining: meters), Double(excerptFrames * loudnessExcerpts.count) / rate)
     }
 }

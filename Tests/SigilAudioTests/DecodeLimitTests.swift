@@ -34,4 +34,14 @@ struct DecodeLimitTests {
         let cut = try audio.decodeToWAV(flac, fileExtension: "flac", limit: .init(seconds: 7_200, bytes: 20_000))
         #expect(cut.count <= 20_000 + 4_096, "\(cut.count) bytes")
     }
+
+    /// Labeling must cover all of the audio: past its limit it refuses (a decompression bomb), never labels a cut file.
+    @Test func labelingRefusesAudioPastItsLimitInsteadOfCuttingIt() throws {
+        let whole = try audio.decodeToWAV(flac, fileExtension: "flac", limit: .labeling)
+        #expect(dataBytes(whole) > 20_000)
+        let error = #expect(throws: SigilError.self) {
+            _ = try audio.decodeToWAV(flac, fileExtension: "flac", limit: .init(seconds: 86_400, bytes: 20_000, refusesMore: true))
+        }
+        #expect(error?.code == .tooLarge)
+    }
 }

@@ -50,4 +50,13 @@ import Testing
         bytes.replaceSubrange(first..<(first + 8), with: [0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xF0])
         #expect { try LabelWriter.write(Self.label, into: bytes) } throws: { ($0 as? SigilError)?.message.contains("past any file") == true }
     }
+
+    /// A Vorbis comment list whose vendor length runs past the list: the error names the file offset (base + 4), not
+    /// the position inside the list (stop 41 review).
+    @Test func aVorbisCommentErrorNamesTheFileOffset() throws {
+        let list: [UInt8] = [0xFF, 0xFF, 0xFF, 0x7F] + Array("vendor".utf8)
+        let error = #expect(throws: SigilError.self) { try VorbisComment(parsing: list, base: 42, structure: "FLAC VORBIS_COMMENT") }
+        #expect(error?.code == .truncated)
+        #expect(error?.offset == 46)
+    }
 }

@@ -58,7 +58,7 @@ public struct CompressedAudioRelabeler: Sendable {
             let output = directory.appendingPathComponent("labeled.\(format.extensions.first ?? format.id)").path
             try Data(input).write(to: URL(fileURLWithPath: source))
             let stream = try audio.probe(source)
-            let wav = try audio.decodeToWAV(source, stream: stream, at: decoded)
+            let wav = try audio.decodeToWAV(source, stream: stream, at: decoded, limit: .labeling)
             // The label's frames alone can be joined to the untouched MP3 frames unless the watermark changes every sample.
             if format.id == "mp3", watermark == nil, let inserter, let (atStart, atEnd) = Self.ends(of: inserter.position) {
                 return try joinMP3Frames(

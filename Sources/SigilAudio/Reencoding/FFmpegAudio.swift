@@ -55,12 +55,18 @@ public struct FFmpegAudio: Sendable {
     public struct DecodeLimit: Sendable, Hashable {
         public var seconds: Double
         public var bytes: Int
-        public init(seconds: Double, bytes: Int) {
+        /// Whether audio past the limit is an error (labeling: a label must cover all of it, and a few kilobytes that
+        /// decode to gigabytes are a decompression bomb) or is left unread (verification reads the first part).
+        public var refusesMore: Bool
+        public init(seconds: Double, bytes: Int, refusesMore: Bool = false) {
             self.seconds = seconds
             self.bytes = bytes
+            self.refusesMore = refusesMore
         }
-        /// What verification reads: two hours, 1 GiB of PCM.
+        /// What verification reads: two hours, 1 GiB of PCM; the rest is left unread.
         public static let verification = DecodeLimit(seconds: 7_200, bytes: 1 << 30)
+        /// What labeling decodes: 2 GiB of PCM (over three hours of 48 kHz stereo at 24 bits); more is refused, never cut.
+        public static let labeling = DecodeLimit(seconds: 86_400, bytes: 1 << 31, refusesMore: true)
     }
 
     /// Decodes the first audio stream of the file at `path` to a PCM WAV at `wavPath` and returns its bytes; with
@@ -72,6 +78,13 @@ public struct FFmpegAudio: Sendable {
             let size = (try FileManager.default.attributesOfItem(atPath: wavPath)[.size] as? NSNumber)?.intValue ?? 0
             guard size <= limit.bytes + (1 << 20) else {
                 throw SigilError(.tooLarge, "the decoded audio is \(size) bytes, past the limit of \(limit.bytes)", offset: 0)
+            }
+            // ffmpeg stops at -fs without an error: a decode that reached the limit was cut.
+            if limit.refusesMore, size >= limit.bytes - min(limit.bytes / 16, 1 << 16) {
+                throw SigilError(
+                    .tooLarge,
+                    "the audio decodes to \(limit.bytes) bytes of PCM or more, past what Sigil decodes to label compressed audio (a decompression bomb, or a recording too long to re-encode in one piece)",
+                    offset: 0)
             }
         }
         return try [UInt8](Data(contentsOf: URL(fileURLWithPath: wavPath)))

@@ -88,7 +88,12 @@ public final class AudioStreamLabeler {
         self.position = position
         self.level = level
         self.assumedContentLUFS = assumedContentLUFS
-        if case .at(let seconds) = position { midLabelAt = Int((seconds * Double(sampleRate)).rounded()) * blockAlign }
+        if case .at(let seconds) = position {
+            guard let frame = RhythmLabelInserter.Position.frame(at: seconds, sampleRate: sampleRate) else {
+                throw SigilError(.usage, "the audio label position \(seconds) s is not a time in a recording (0 to 30 days)")
+            }
+            midLabelAt = frame * blockAlign
+        }
     }
 
     /// The label to send before the content (for `.start` and `.both`; empty otherwise), or at the start of a

@@ -58,7 +58,7 @@ enum ID3ManifestCarrier {
         guard let tag = try tag(bytes) else { return bytes }
         let drop = tag.frames.filter { c2paObject(bytes, $0) != nil }
         guard !drop.isEmpty else { return bytes }
-        return rebuild(bytes, tag: tag, removing: drop.map(\.range), adding: []).bytes
+        return try rebuild(bytes, tag: tag, removing: drop.map(\.range), adding: []).bytes
     }
 
     static func embed(_ store: [UInt8], into bytes: [UInt8]) throws -> (bytes: [UInt8], containerRange: Range<Int>) {
@@ -71,7 +71,7 @@ enum ID3ManifestCarrier {
                 throw SigilError(.unsupportedFormat, "the MP3 file's ID3v2 tag uses unsynchronisation; Sigil does not rewrite such tags", offset: 0)
             }
             let (frame, objectOffset) = frame(store, major: tag.major)
-            let result = rebuild(bytes, tag: tag, removing: [], adding: frame)
+            let result = try rebuild(bytes, tag: tag, removing: [], adding: frame)
             let start = result.frameOffset + objectOffset
             return (result.bytes, start..<(start + store.count))
         }
@@ -82,7 +82,7 @@ enum ID3ManifestCarrier {
     }
 
     /// The tag with frames removed and one frame added at the end of the frames (padding dropped), and the file after it.
-    static func rebuild(_ bytes: [UInt8], tag: Tag, removing: [Range<Int>], adding frame: [UInt8]) -> (bytes: [UInt8], frameOffset: Int) {
+    static func rebuild(_ bytes: [UInt8], tag: Tag, removing: [Range<Int>], adding frame: [UInt8]) throws -> (bytes: [UInt8], frameOffset: Int) {
         var frames: [UInt8] = Array(bytes[tag.framesStart..<(tag.frames.last?.range.upperBound ?? tag.framesStart)])
         frames = ManifestStoreBytes.cut(frames, removing.map { ($0.lowerBound - tag.framesStart)..<($0.upperBound - tag.framesStart) })
         let prefix = Array(bytes[10..<tag.framesStart]) // extended header, kept as is
@@ -91,6 +91,9 @@ enum ID3ManifestCarrier {
         var flags = tag.flags & ~0x10 // no footer in the rewritten tag
         if tag.major < 4 { flags = tag.flags }
         let size = prefix.count + frames.count
+        guard size < 1 << 28 else {
+            throw SigilError(.capacity, "an ID3v2 tag of \(size) bytes with the manifest exceeds the 256 MiB its header can declare", offset: 0)
+        }
         var out: [UInt8] = Array("ID3".utf8) + [tag.major, bytes[4], flags] + syncsafeBytes(size)
         out.reserveCapacity(bytes.count + frame.count)
         out += prefix

@@ -42,7 +42,8 @@ public struct OggFormat: LabelReading, StreamingLabelWriting, EssenceLocating {
         let base = OggHeaderEditor.packetOffset(1, in: headers) ?? 0
         do {
             let comment = try VorbisComment(
-                parsing: Array(packet[codec.commentSignature.count...]), base: base, structure: "\(codec.name) comment header")
+                parsing: Array(packet[codec.commentSignature.count...]), base: base + codec.commentSignature.count,
+                structure: "\(codec.name) comment header")
             scan.carriers += comment.carriers(base: base + codec.commentSignature.count, site: "Ogg \(codec.name) comment header")
         } catch let error as SigilError {
             scan.findings.append(Finding.structural(error, site: "Ogg \(codec.name) comment header"))

@@ -46,12 +46,18 @@ struct VorbisComment: Sendable, Hashable {
     ///
     /// - Throws: ``SigilError`` `.truncated` when a length runs past the end.
     init(parsing bytes: [UInt8], base: Int, structure: String) throws {
-        try bytes.require(4, at: 0, for: "\(structure) vendor length")
+        // The list's lengths checked against what remains, errors naming the file offset (base + position).
+        func require(_ length: Int, at offset: Int, for what: @autoclosure () -> String) throws {
+            guard offset <= bytes.count, length <= bytes.count - offset else {
+                throw SigilError.truncated(what(), at: base + offset, needs: length, remaining: max(0, bytes.count - offset))
+            }
+        }
+        try require(4, at: 0, for: "\(structure) vendor length")
         let vendorLength = bytes.u32le(0)
-        try bytes.require(vendorLength, at: 4, for: "\(structure) vendor string")
+        try require(vendorLength, at: 4, for: "\(structure) vendor string")
         vendor = Array(bytes[4..<(4 + vendorLength)])
         var i = 4 + vendorLength
-        try bytes.require(4, at: i, for: "\(structure) comment count")
+        try require(4, at: i, for: "\(structure) comment count")
         let count = bytes.u32le(i)
         i += 4
         // Each comment takes at least its 4-byte length: a count that cannot fit is a lie, refused before the loop.
@@ -61,9 +67,9 @@ struct VorbisComment: Sendable, Hashable {
         var comments: [Comment] = []
         comments.reserveCapacity(count)
         for index in 0..<count {
-            try bytes.require(4, at: i, for: "\(structure) comment \(index) length")
+            try require(4, at: i, for: "\(structure) comment \(index) length")
             let length = bytes.u32le(i)
-            try bytes.require(length, at: i + 4, for: "\(structure) comment \(index)")
+            try require(length, at: i + 4, for: "\(structure) comment \(index)")
             comments.append(Comment(bytes: Array(bytes[(i + 4)..<(i + 4 + length)]), offset: i + 4))
             i += 4 + length
         }
