@@ -13,7 +13,7 @@ people use for the same metadata edit, all in one run:
             writes only M4A among these formats: for the others its refusal is recorded, not timed
 
     ~/.cache/sigil-bench-venv/bin/python Benchmarks/scripts/audio-metadata.py --sigil /work/bin/sigil-5a88573 \
-        [--copies 1000] [--rounds 5] [--slow-rounds 2] [--hour-rounds 3] [--huge-rounds 2]
+        [--copies 1000] [--rounds 5] [--slow-rounds 2] [--hour-rounds 3] [--huge-rounds 2] [--sections large]
 
 Rows (every command --rounds times, interleaved: round 1 of every command, then round 2, ...; page cache warm; each
 figure is the median wall time; each ratio is against `cp` / `cp -r` of the same input in the same run):
@@ -52,7 +52,12 @@ p.add_argument("--work", default=os.path.join(root, ".build/audio-bench"))
 p.add_argument("--out", default=os.path.join(root, "Benchmarks/results/audio-metadata.json"))
 p.add_argument("--inputs-only", action="store_true", help="make the inputs under --work and stop")
 p.add_argument("--md", default=os.path.join(root, "Benchmarks/results/audio-metadata.md"))
+p.add_argument("--sections", default="single,folder,in-place,large",
+               help="which groups to run (comma-separated): single, folder, in-place (needs folder), large")
 args = p.parse_args()
+sections = set(args.sections.split(","))
+if "in-place" in sections:
+    sections.add("folder")
 
 import mutagen  # the in-process anchor (bench venv)
 from mutagen.id3 import TXXX
@@ -91,7 +96,7 @@ for kind, name in SOURCES.items():
     if not os.path.exists(single[kind]):
         shutil.copyfile(os.path.join(shared, "media/audio-formats", name), single[kind])
 folders = {}
-for kind in folder_kinds:
+for kind in (folder_kinds if "folder" in sections else []):
     folder = os.path.join(inputs, f"folder-{kind}")
     names = [f"f{i:04d}.{kind}" for i in range(args.copies)]
     if not os.path.isdir(folder) or sorted(os.listdir(folder)) != names:
@@ -241,7 +246,7 @@ def seq(*argvs):
 
 
 # One file to a new file.
-for kind, src in single.items():
+for kind, src in (single.items() if "single" in sections else []):
     g = f"one {kind} file ({os.path.getsize(src) / 1e3:.0f} kB) to a new file"
     ext = "." + kind
     add(g, "cp", lambda s=src, o=out("cp" + ext): run(["cp", s, o])[0], lambda o=out("cp" + ext): [o], anchor=True)
@@ -291,7 +296,7 @@ def files_of(folder):
 
 # A folder to a new folder.
 folder_group, reference = {}, {}  # reference: an in-place group's cp -r row (the folder group's anchor)
-for kind, src in folders.items():
+for kind, src in (folders.items() if "folder" in sections else []):
     g = f"folder of {args.copies} {kind} ({args.copies * os.path.getsize(single[kind]) / 1e6:.0f} MB) to a new folder"
     folder_group[kind] = g
     o = lambda name, kind=kind: out(f"{name}-{kind}")
@@ -332,7 +337,7 @@ def mutagen_in_place(d):
         mutagen_label(os.path.join(d, n))
 
 
-for kind, src in folders.items():
+for kind, src in (folders.items() if "in-place" in sections else []):
     g = f"in place, {args.copies} {kind} files"
     reference[g] = folder_group[kind]
     o = lambda name, kind=kind: out(f"ip-{name}-{kind}")
@@ -370,7 +375,7 @@ def sync_first():
     subprocess.run(["sync"], check=True)
 
 
-for title, (src, rounds) in large.items():
+for title, (src, rounds) in (large.items() if "large" in sections else []):
     g = f"{title} ({os.path.getsize(src) / 1e9:.2f} GB)"
     tag = "hour" if src == hour_wav else "huge"
     variants = [

@@ -50,18 +50,19 @@ struct LabelStreamCommand: AsyncParsableCommand {
             if let rate {
                 header = try WAVStreamHeader(encoding: .signed(bits: 16), channels: channels, sampleRate: rate)
             } else {
+                var reader = WAVStreamHeader.Reader()
                 var parsed: WAVStreamHeader?
                 while parsed == nil {
                     let data = input.availableData
                     guard !data.isEmpty else {
                         throw SigilError(
-                            .truncated, "standard input ended after \(first.count) bytes, before the WAV data chunk", offset: first.count)
+                            .truncated, "standard input ended after \(reader.prefix.count) bytes, before the WAV data chunk",
+                            offset: reader.prefix.count)
                     }
-                    first += data
-                    parsed = try WAVStreamHeader.parse(first)
+                    parsed = try reader.append(data)
                 }
                 header = parsed!
-                first.removeFirst(header.length)
+                first = Array(reader.prefix.dropFirst(header.length))
             }
             let labeler = try AudioStreamLabeler(
                 encoding: header.encoding, channels: header.channels, sampleRate: header.sampleRate, label: rhythm, position: position,

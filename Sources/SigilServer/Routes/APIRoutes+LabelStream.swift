@@ -45,16 +45,17 @@ extension APIRoutes {
         let header: WAVStreamHeader
         switch input {
         case .wav:
+            // The reader scans only what is new, so a header sent a byte at a time is not parsed again for each byte.
+            var reader = WAVStreamHeader.Reader()
             var parsed: WAVStreamHeader?
             while parsed == nil {
                 guard let buffer = try await body.next() else {
-                    throw APIError(.badRequest, "malformed", "the WAV stream ended after \(first.count) bytes, before its data chunk")
+                    throw APIError(.badRequest, "malformed", "the WAV stream ended after \(reader.prefix.count) bytes, before its data chunk")
                 }
-                first += buffer.readableBytesView
-                parsed = try WAVStreamHeader.parse(first)
+                parsed = try reader.append(buffer.readableBytesView)
             }
             header = parsed!
-            first.removeFirst(header.length)
+            first = Array(reader.prefix.dropFirst(header.length))
         case .l16(let rate, let channels):
             header = try WAVStreamHeader(encoding: .signed(bits: 16), channels: channels, sampleRate: rate)
         }

@@ -27,6 +27,24 @@ import Testing
         #expect(try WAVStreamHeader.parse(Build.wav([]))?.channels == 1)
     }
 
+    /// A header sent a byte at a time: the reader keeps its place (each complete chunk is scanned once, stop 41
+    /// review: re-parsing the whole prefix for every byte cost quadratic time) and gives the header `parse` gives.
+    @Test func theReaderScansEachChunkOnceAsBytesArrive() throws {
+        let junk = RIFFChunk.make("junk", [UInt8](repeating: 0x5A, count: 4096))
+        let stream = Self.streamed([junk, Build.info([("INAM", "title")])])
+        var reader = WAVStreamHeader.Reader()
+        var header: WAVStreamHeader?
+        var scanned: [Int] = []
+        for byte in stream where header == nil {
+            header = try reader.append([byte])
+            scanned.append(reader.next)
+        }
+        #expect(header == (try WAVStreamHeader.parse(stream)))
+        #expect(scanned == scanned.sorted(), "the scan position only moves forward")
+        #expect(Set(scanned).count <= 5, "12, after fmt, after junk, after LIST: one step per chunk")
+        #expect(reader.prefix.count == header?.length)
+    }
+
     @Test func brokenStreamsAreRefusedWithTheOffset() throws {
         #expect(throws: SigilError.self) { try WAVStreamHeader.parse(Array("OggS".utf8)) }
         #expect(throws: SigilError.self) { try WAVStreamHeader.parse(Array("RIFF".utf8) + [0xFF, 0xFF, 0xFF, 0xFF] + Array("AVI ".utf8)) }

@@ -59,47 +59,76 @@ public struct WAVStreamHeader: Sendable, Hashable {
     /// - Throws: ``SigilError`` `.unsupportedFormat` for a stream that is not a PCM WAV; `.malformed` naming the
     ///   offset for a broken chunk, no `fmt ` chunk before `data`, or a header longer than `maxLength`.
     public static func parse(_ prefix: [UInt8], maxLength: Int = 1 << 20) throws -> WAVStreamHeader? {
-        guard prefix.count >= 12 else {
-            if !prefix.isEmpty, !Array("RIFF".utf8).starts(with: prefix.prefix(4)), !Array("RF64".utf8).starts(with: prefix.prefix(4)),
-                !Array("BW64".utf8).starts(with: prefix.prefix(4))
-            {
-                throw SigilError(.unsupportedFormat, "not a WAV stream: it does not start with RIFF, RF64 or BW64", offset: 0)
-            }
-            return nil
-        }
-        guard RIFFStructure.isRIFF(prefix, form: "WAVE") || RIFFStructure.isRF64(prefix) else {
-            throw SigilError(.unsupportedFormat, "not a WAV stream: the RIFF/WAVE header is missing", offset: 0)
-        }
+        var reader = Reader(maxLength: maxLength)
+        return try reader.append(prefix)
+    }
+
+    /// Reads a WAV stream's header as its bytes arrive: each ``append(_:)`` scans only from the first chunk not yet
+    /// complete, so a header sent a byte at a time costs no more than one sent whole.
+    public struct Reader: Sendable {
+        /// The bytes received so far.
+        public private(set) var prefix: [UInt8] = []
+        let maxLength: Int
+        /// Where the next chunk starts, and what the complete chunks so far said.
+        var next = 12
         var chunks: [[UInt8]] = []
         var format: (encoding: WAVPCMLayout.SampleEncoding, channels: Int, rate: Int, align: Int)?
-        var i = 12
-        // Each iteration moves `i` forward by at least 8 bytes or returns.
-        while true {
-            guard i + 8 <= prefix.count else {
-                if i + 8 > maxLength { throw SigilError.malformed("WAV stream header", at: i, "runs past \(maxLength) bytes before the data chunk") }
+
+        /// - Parameter maxLength: the longest header accepted before the `data` chunk.
+        public init(maxLength: Int = 1 << 20) {
+            self.maxLength = maxLength
+        }
+
+        /// Adds the next bytes of the stream.
+        ///
+        /// - Returns: the header once the `data` chunk's header has arrived (its ``WAVStreamHeader/length`` counts
+        ///   from the start of ``prefix``), else nil.
+        /// - Throws: as ``WAVStreamHeader/parse(_:maxLength:)``.
+        public mutating func append(_ bytes: some Sequence<UInt8>) throws -> WAVStreamHeader? {
+            prefix += bytes
+            guard prefix.count >= 12 else {
+                if !prefix.isEmpty, !Array("RIFF".utf8).starts(with: prefix.prefix(4)), !Array("RF64".utf8).starts(with: prefix.prefix(4)),
+                    !Array("BW64".utf8).starts(with: prefix.prefix(4))
+                {
+                    throw SigilError(.unsupportedFormat, "not a WAV stream: it does not start with RIFF, RF64 or BW64", offset: 0)
+                }
                 return nil
             }
-            guard prefix[i..<(i + 4)].allSatisfy({ (0x20...0x7E).contains($0) }) else {
-                throw SigilError.malformed("RIFF chunk", at: i, "has a FourCC that is not printable ASCII")
+            guard RIFFStructure.isRIFF(prefix, form: "WAVE") || RIFFStructure.isRF64(prefix) else {
+                throw SigilError(.unsupportedFormat, "not a WAV stream: the RIFF/WAVE header is missing", offset: 0)
             }
-            let fourCC = String(decoding: prefix[i..<(i + 4)], as: UTF8.self)
-            if fourCC == "data" {
-                guard let format else { throw SigilError.malformed("WAV stream", at: i, "reaches its data chunk before any fmt chunk") }
-                return WAVStreamHeader(
-                    encoding: format.encoding, channels: format.channels, sampleRate: format.rate, blockAlign: format.align, length: i + 8,
-                    chunks: chunks)
+            // Each iteration moves `next` forward by at least 8 bytes or returns.
+            while true {
+                let i = next
+                guard i + 8 <= prefix.count else {
+                    if i + 8 > maxLength {
+                        throw SigilError.malformed("WAV stream header", at: i, "runs past \(maxLength) bytes before the data chunk")
+                    }
+                    return nil
+                }
+                guard prefix[i..<(i + 4)].allSatisfy({ (0x20...0x7E).contains($0) }) else {
+                    throw SigilError.malformed("RIFF chunk", at: i, "has a FourCC that is not printable ASCII")
+                }
+                let fourCC = String(decoding: prefix[i..<(i + 4)], as: UTF8.self)
+                if fourCC == "data" {
+                    guard let format else { throw SigilError.malformed("WAV stream", at: i, "reaches its data chunk before any fmt chunk") }
+                    return WAVStreamHeader(
+                        encoding: format.encoding, channels: format.channels, sampleRate: format.rate, blockAlign: format.align, length: i + 8,
+                        chunks: chunks)
+                }
+                let size = prefix.u32le(i + 4)
+                let end = i + 8 + size + (size & 1)
+                guard end <= maxLength else {
+                    throw SigilError.malformed(
+                        "WAV stream header", at: i, "chunk \(fourCC.trimmingSpaces) of \(size) bytes runs past \(maxLength) bytes")
+                }
+                guard end <= prefix.count else { return nil }
+                if fourCC == "fmt " {
+                    format = try WAVPCMLayout.sampleFormat(Array(prefix[(i + 8)..<(i + 8 + min(size, 40))]), chunkOffset: i)
+                }
+                if fourCC != "ds64" { chunks.append(RIFFChunk.make(fourCC, Array(prefix[(i + 8)..<(i + 8 + size)]))) }
+                next = end
             }
-            let size = prefix.u32le(i + 4)
-            let end = i + 8 + size + (size & 1)
-            guard end <= maxLength else {
-                throw SigilError.malformed("WAV stream header", at: i, "chunk \(fourCC.trimmingSpaces) of \(size) bytes runs past \(maxLength) bytes")
-            }
-            guard end <= prefix.count else { return nil }
-            if fourCC == "fmt " {
-                format = try WAVPCMLayout.sampleFormat(Array(prefix[(i + 8)..<(i + 8 + min(size, 40))]), chunkOffset: i)
-            }
-            if fourCC != "ds64" { chunks.append(RIFFChunk.make(fourCC, Array(prefix[(i + 8)..<(i + 8 + size)]))) }
-            i = end
         }
     }
 
