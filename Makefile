@@ -60,7 +60,7 @@ fuzz: deps
 	SWIFT_BACKTRACE=enable=no ./.build-fuzz/release/SigilFuzz .build-fuzz/corpus Fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -artifact_prefix=Fuzz/crashes/
 
 ## fuzz-formats: one libFuzzer run per registered format (FUZZ_SECONDS each), the input handed to that format's handler
-FORMATS ?= jpeg png webp tiff gif wav mp3 mp4 mov avi mkv webm flv flac ogg opus m4a ooxml pdf markdown text text-label c2pa-text textmark
+FORMATS ?= jpeg png webp tiff gif wav mp3 mp4 mov avi mkv webm flv flac ogg opus m4a ooxml pdf markdown text text-label c2pa-text textmark audio-pcm
 fuzz-formats: deps
 	SIGIL_FUZZ=1 $(SWIFT) build -c release --scratch-path .build-fuzz --product SigilFuzz -Xswiftc -sanitize=fuzzer,address
 	mkdir -p Fuzz/crashes

@@ -228,7 +228,8 @@ var targets: [Target] = [
 if Context.environment["SIGIL_FUZZ"] == "1" {
     targets.append(
         .executableTarget(
-            name: "SigilFuzz", dependencies: ["SigilContainers", "SigilCore", "SigilProvenance", "SigilText", "SigilTextMark"],
+            name: "SigilFuzz",
+            dependencies: ["SigilAudio", "SigilAudioMark", "SigilContainers", "SigilCore", "SigilProvenance", "SigilText", "SigilTextMark"],
             path: "Fuzz/Sources/SigilFuzz",
             exclude: ["FuzzerDriver.h"],
             swiftSettings: upcoming + [

@@ -157,6 +157,7 @@ public struct Verifier: Sendable {
             }
             if let pcm {
                 rhythm(in: pcm, into: &report)
+                report.audioOverview = try? AudioOverview.read(wav: MemoryByteSource(pcm))
                 if let key = options.watermarkKey {
                     report.audioWatermark = try? AudioWatermarking.check(wav: pcm, key: key, produceID: label?.produceID)
                 }
@@ -309,6 +310,9 @@ public struct VerificationReport: Sendable {
     public var perceptualHash: UInt64? = nil
     /// The audio rhythm labels heard in the samples (PCM WAV); nil when the audio was not decoded.
     public var rhythm: [RhythmDetector.Detection]? = nil
+    /// The decoded audio's length and outline (the verify page draws it with the rhythm labels marked); nil when the
+    /// audio was not decoded. Not part of the JSON report.
+    public var audioOverview: AudioOverview? = nil
     /// A video's opening-frames label, checked in the decoded frames by Sigil's record
     /// (``Verifier/checkOpeningLabel(at:into:)``); nil without a record or a check.
     public var opening: OpeningLabelCheck? = nil

@@ -112,6 +112,40 @@ struct BrowserTests {
         }
     }
 
+    @Test("a person uploads a labeled WAV, plays it, and sees the rhythm label marked on its waveform")
+    func uploadAudioAndSeeTheRhythmLabel() async throws {
+        try await Self.labelAndUpload(try ServerHarness.example("chord.wav"), type: "audio/wav", name: "voice.wav") {
+            client, labeled, browser, page, verdict in
+            #expect(verdict as? String == "ai-generated")
+            // What verification heard, through the API: the page must mark the same place.
+            let verified = try await client.post("/v1/verify", labeled, type: "audio/wav").json()
+            let heard = try #require((verified["rhythm"] as? [[String: Any]])?.first)
+            let start = try #require(heard["start"] as? Double)
+            #expect(heard["morseAI"] as? Bool == true)
+            let regions = try await browser.waitFor(
+                "(() => { const r = [...document.querySelectorAll('#waveform rect.label-region')]; return r.length ? r.map(e => [e.dataset.letters, Number(e.dataset.start), Number(e.getAttribute('x'))]) : null })()",
+                session: page)
+            let first = try #require((regions as? [[Any]])?.first)
+            #expect(first[0] as? String == "AI")
+            #expect(abs((first[1] as? Double ?? -1) - start) < 0.01, "the region starts where verification heard the label")
+            let seconds = try #require(
+                Double(try await browser.evaluate("document.getElementById('audio').dataset.seconds", session: page) as? String ?? ""))
+            #expect(abs((first[2] as? Double ?? -1) - start / seconds * 600) < 1, "and is drawn there on the 600-unit waveform")
+            let bars = try await browser.evaluate("document.querySelectorAll('#waveform rect.bar').length", session: page) as? Int
+            #expect((bars ?? 0) >= 100)
+            // The browser really decodes the upload it is given back: its duration is the file's.
+            let duration = try await browser.waitFor(
+                "(() => { const a = document.getElementById('audio-player'); return a && a.readyState >= 1 ? a.duration : null })()", session: page)
+            #expect(abs((duration as? Double ?? 0) - seconds) < 0.05, "player \(duration) s, file \(seconds) s")
+            let caption = try await browser.evaluate("document.getElementById('audio-labels').innerText", session: page) as? String
+            #expect(caption?.contains("Morse \"AI\"") == true)
+            // The watermark row reports the audio mark (detected or not, with the seconds examined), not the image mark.
+            let watermark = try await browser.evaluate("document.getElementById('watermark').innerText", session: page) as? String
+            #expect(watermark?.contains("audio mark") == true, "\(watermark ?? "")")
+            try await Self.screenshot(browser, page, "SIGIL_SCREENSHOT_AUDIO")
+        }
+    }
+
     @Test("a person uploads labeled Markdown with hostile HTML: the label is marked, the HTML shown as text")
     func uploadTextAndSeeTheLabelMarked() async throws {
         let hostile = """

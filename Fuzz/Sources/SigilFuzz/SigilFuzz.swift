@@ -14,6 +14,8 @@
 // Any crash, trap or sanitizer report is a bug: every parser must turn hostile input into SigilError or
 // findings. Crashing inputs go into Tests/SigilContainersTests/Resources/FuzzRegressions/.
 import Foundation
+import SigilAudio
+import SigilAudioMark
 import SigilContainers
 import SigilProvenance
 import SigilText
@@ -148,6 +150,44 @@ private func fuzzTextMark(_ bytes: [UInt8]) {
     close(devNull)
 }
 
+/// `SIGIL_FUZZ_FORMAT=audio-pcm`: the PCM audio code behind the audio labels (SigilAudio): the WAV sample layout, the
+/// rhythm label's splice (its plan must apply and read back as the same layout, and an `EditedByteSource` over it
+/// must read as the applied plan), the rhythm detector, the audio watermark detector and the stream labeler.
+private let audioPCMTarget = ProcessInfo.processInfo.environment["SIGIL_FUZZ_FORMAT"] == "audio-pcm"
+private let audioKey = try! WatermarkKey(bytes: [UInt8](repeating: 7, count: WatermarkKey.byteCount))
+
+private func fuzzAudioPCM(_ bytes: [UInt8]) {
+    let source = MemoryByteSource(bytes)
+    if let layout = try? WAVPCMLayout(source) {
+        if let splice = try? RhythmLabelInserter(position: .both).edits(in: source) {
+            let applied = splice.plan.apply(to: bytes)
+            guard let again = try? WAVPCMLayout(MemoryByteSource(applied)), again.frameCount == layout.frameCount + 2 * splice.labelFrames
+            else {
+                fatalError("audio-pcm: the spliced WAV does not read back with the label's frames (\(bytes.count) input bytes)")
+            }
+            let edited = EditedByteSource(source, plan: splice.plan)
+            guard (try? edited.read(0..<edited.count)) == applied else {
+                fatalError("audio-pcm: EditedByteSource reads other bytes than the applied plan (\(bytes.count) input bytes)")
+            }
+        }
+        _ = try? RhythmDetector.detect(inWAV: source)
+        _ = try? WAVWatermark.detect(AudioWatermarker(key: audioKey), in: source)
+    }
+    var reader = WAVStreamHeader.Reader()
+    for piece in stride(from: 0, to: bytes.count, by: 7).map({ bytes[$0..<min(bytes.count, $0 + 7)] }) {
+        guard let header = try? reader.append(piece) else { continue }
+        guard
+            let labeler = try? AudioStreamLabeler(
+                encoding: header.encoding, channels: header.channels, sampleRate: header.sampleRate, position: .both)
+        else { return }
+        let samples = Array(reader.prefix.dropFirst(header.length)) + bytes.dropFirst(reader.prefix.count)
+        _ = try? labeler.opening()
+        _ = try? labeler.pass(samples)
+        _ = try? labeler.finish()
+        return
+    }
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -161,6 +201,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     if textMarkTarget {
         fuzzTextMark(bytes)
+        return 0
+    }
+    if audioPCMTarget {
+        fuzzAudioPCM(bytes)
         return 0
     }
     if let target {

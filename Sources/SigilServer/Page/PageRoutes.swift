@@ -22,7 +22,8 @@ struct PageRoutes: Sendable {
             let (report, check) = try await api.verifyUpload(upload.bytes, decode: true, fileExtension: fileExtension)
             let picture = report.format == .pdf ? await firstPage(upload.bytes) : nil
             return html(
-                service.page.render(result: VerifyPage.model(report: report, check: check, filename: upload.filename, picture: picture)))
+                service.page.render(
+                    result: VerifyPage.model(report: report, check: check, filename: upload.filename, picture: picture, upload: upload.bytes)))
         } catch let error as APIError {
             return html(service.page.render(error: error.message), status: error.status)
         } catch let error as SigilError {

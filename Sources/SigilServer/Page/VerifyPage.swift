@@ -37,8 +37,11 @@ struct VerifyPage: Sendable {
         return template.render(model)
     }
 
-    /// The template's model of a report; `picture` is a PDF's first page (nil for other content).
-    static func model(report: VerificationReport, check: RecordCheck, filename: String?, picture: Picture? = nil) -> [String: Any] {
+    /// The template's model of a report; `picture` is a PDF's first page (nil for other content); `upload` the file's
+    /// bytes, which an audio report plays from (nil: no player).
+    static func model(
+        report: VerificationReport, check: RecordCheck, filename: String?, picture: Picture? = nil, upload: [UInt8]? = nil
+    ) -> [String: Any] {
         let verdictClass =
             switch report.verdict {
             case .aiGenerated: "ai"
@@ -69,6 +72,14 @@ struct VerifyPage: Sendable {
             if let matches = w.matchesProduceID {
                 watermark += matches ? "; 与 ProduceID 一致 · matches the ProduceID" : "; 与 ProduceID 不一致 · does not match the ProduceID"
             }
+        }
+        if let a = report.audioWatermark {
+            watermark =
+                a.detection.detected
+                ? "音频水印检测到 · audio mark detected" + (a.detection.payloadHex.map { ", payload \($0)" } ?? "")
+                    + (a.matchesProduceID.map { $0 ? "; 与 ProduceID 一致 · matches the ProduceID" : "; 与 ProduceID 不一致 · does not match the ProduceID" }
+                        ?? "")
+                : String(format: "音频水印未检测到 · audio mark not detected (%.1f s examined)", a.detection.secondsExamined)
         }
         var c2pa = "无 · none"
         if let r = report.c2pa, r.manifestCount > 0 {
@@ -112,7 +123,10 @@ struct VerifyPage: Sendable {
         ]
         if let picture { model.merge(pictureModel(picture, filename: filename ?? "upload")) { $1 } }
         if let text = report.explicitText { model["textCheck"] = textModel(text) }
-        if model["picture"] != nil || model["textCheck"] != nil { model["checked"] = true }
+        if let overview = report.audioOverview {
+            model["audio"] = audioModel(overview, rhythm: report.rhythm ?? [], upload: upload, mimeType: report.format?.mimeType ?? "audio/wav")
+        }
+        if model["picture"] != nil || model["textCheck"] != nil || model["audio"] != nil { model["checked"] = true }
         return model
     }
 
@@ -138,6 +152,47 @@ struct VerifyPage: Sendable {
             return ["pictureMissing": ["zh": "无法绘制首页。", "en": "The first page could not be drawn: \(reason)"]]
         }
     }
+
+    /// The largest upload the page plays back (it is sent back inside the page as a `data:` URL).
+    static let largestPlayback = 16 << 20
+    /// The waveform's drawing size, in SVG units.
+    static let waveformSize = (width: 600.0, height: 80.0)
+
+    /// An audio report as the page shows it: a player for the upload (when it is small enough to send back inside
+    /// the page), the waveform as SVG bars, and each rhythm label heard as a marked region with what it decodes as.
+    static func audioModel(_ overview: AudioOverview, rhythm: [RhythmDetector.Detection], upload: [UInt8]?, mimeType: String) -> [String: Any] {
+        let (width, height) = waveformSize
+        let step = width / Double(max(1, overview.peaks.count))
+        let bars: [[String: Any]] = overview.peaks.enumerated().map { index, peak in
+            let h = max(1, Double(peak) * (height - 4))
+            return ["x": fixed(Double(index) * step), "y": fixed((height - h) / 2), "w": fixed(max(0.5, step * 0.8)), "h": fixed(h)]
+        }
+        let regions: [[String: Any]] = rhythm.map { detection in
+            let x = overview.seconds > 0 ? min(width, detection.start / overview.seconds * width) : 0
+            let w = overview.seconds > 0 ? max(3, (detection.end - detection.start) / overview.seconds * width) : 3
+            let time = String(format: "%.2f–%.2f s", detection.start, detection.end)
+            return [
+                "x": fixed(x), "w": fixed(min(w, width - x)), "ok": detection.isMorseAI, "time": time, "pattern": detection.pattern,
+                "letters": detection.letters, "start": fixed(detection.start), "end": fixed(detection.end),
+            ]
+        }
+        var model: [String: Any] = [
+            "width": fixed(width), "height": fixed(height), "bars": bars, "regions": regions, "seconds": fixed(overview.seconds),
+            "duration": String(format: "%.1f s", overview.seconds), "heard": !rhythm.isEmpty,
+        ]
+        if let upload, upload.count <= largestPlayback {
+            model["player"] = ["src": "data:\(mimeType);base64," + Data(upload).base64EncodedString()]
+        } else if upload != nil {
+            model["playerMissing"] = [
+                "zh": "文件超过 \(largestPlayback >> 20) MiB，页面内不提供播放。",
+                "en": "The file is over \(largestPlayback >> 20) MiB, so the page does not play it back.",
+            ]
+        }
+        return model
+    }
+
+    /// A coordinate with at most two decimals, for SVG attributes.
+    static func fixed(_ value: Double) -> String { String(format: "%.2f", value) }
 
     /// The explicit text label check (GB 45438 5.1): what text was read, an excerpt of it with the labels marked,
     /// each label's place, or why there is none.
