@@ -17,6 +17,8 @@ var targets: [Target] = [
     .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     // EBU R128 / ITU-R BS.1770 loudness, for the audio rhythm label's level.
     .systemLibrary(name: "CEBUR128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
+    // Chromaprint, the audio fingerprint a record is found by once a sound lost its labels.
+    .systemLibrary(name: "CChromaprint", pkgConfig: "libchromaprint", providers: [.apt(["libchromaprint-dev"])]),
 
     // copy_file_range(2), which Glibc's Swift module does not expose.
     .target(name: "CSigilIO"),
@@ -43,7 +45,8 @@ var targets: [Target] = [
     // The text mark's C ABI (`libsigiltextmark.so`, header Integrations/c/sigil_textmark.h) for generators that are not Swift.
     .target(name: "SigilTextMarkC", dependencies: ["SigilTextMark", "SigilCore"], swiftSettings: upcoming),
     .target(
-        name: "SigilAudio", dependencies: ["SigilCore", "SigilContainers", "SigilFFmpeg", "SigilAudioMark", "CEBUR128"], swiftSettings: upcoming),
+        name: "SigilAudio", dependencies: ["SigilCore", "SigilContainers", "SigilFFmpeg", "SigilAudioMark", "CEBUR128", "CChromaprint"],
+        swiftSettings: upcoming),
     .target(
         name: "SigilImaging",
         dependencies: ["SigilCore", "CTurboJPEG", "CPNG", "CWebP", "CFreeType"],

@@ -11,6 +11,7 @@ packages=(
   zlib1g-dev          # PNG zTXt/iTXt inflate
   libssl-dev          # OpenSSL libcrypto, for SM2/SM3 signatures only
   libebur128-dev      # EBU R128 loudness, for the audio rhythm label's level
+  libchromaprint-dev  # audio fingerprints: a record found again for a sound that lost its labels
   fonts-wqy-microhei  # a CJK font for 「AI生成」 (fonts-noto-cjk also works)
   ffmpeg              # the video opening label (ffmpeg/ffprobe binaries, decision 0022) and the video tests
   libimage-exiftool-perl  # interop tests: exiftool reads our labels

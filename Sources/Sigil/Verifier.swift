@@ -158,6 +158,7 @@ public struct Verifier: Sendable {
             if let pcm {
                 rhythm(in: pcm, into: &report)
                 report.audioOverview = try? AudioOverview.read(wav: MemoryByteSource(pcm))
+                report.audioFingerprint = try? AudioFingerprint.compute(wav: MemoryByteSource(pcm))
                 if let key = options.watermarkKey {
                     report.audioWatermark = try? AudioWatermarking.check(wav: pcm, key: key, produceID: label?.produceID)
                 }
@@ -313,6 +314,9 @@ public struct VerificationReport: Sendable {
     /// The decoded audio's length and outline (the verify page draws it with the rhythm labels marked); nil when the
     /// audio was not decoded. Not part of the JSON report.
     public var audioOverview: AudioOverview? = nil
+    /// The decoded audio's Chromaprint (for the record check, which finds a sound's record by it when the label is
+    /// gone; decision 0033); nil when the audio was not decoded. Not part of the JSON report.
+    public var audioFingerprint: AudioFingerprint? = nil
     /// A video's opening-frames label, checked in the decoded frames by Sigil's record
     /// (``Verifier/checkOpeningLabel(at:into:)``); nil without a record or a check.
     public var opening: OpeningLabelCheck? = nil

@@ -97,7 +97,8 @@ struct VerifyCommand: AsyncParsableCommand {
     func check(_ input: String, _ bytes: [UInt8], _ report: VerificationReport, keeper: RecordKeeper?) async throws -> RecordCheck? {
         try await records.check(
             input: input, bytes: bytes, produceID: report.label?.produceID, perceptualHash: report.perceptualHash,
-            lookup: dataDirectory != nil || records.database != nil, keeper: keeper, data: dataDirectory, keys: keysDirectory, decode: !noDecode)
+            lookup: dataDirectory != nil || records.database != nil, keeper: keeper, data: dataDirectory, keys: keysDirectory, decode: !noDecode,
+            audioFingerprint: report.audioFingerprint)
     }
 
     static func located(_ error: SigilError, _ input: String) -> SigilError { error.path == nil ? error.at(path: input) : error }

@@ -40,6 +40,10 @@ public struct RecordCheck: Sendable {
     public var textDistance: Int?
     /// Whether the record was found by the file's text fingerprint (no ProduceID, or none recorded under it).
     public var foundByTextFingerprint = false
+    /// Where and how closely the file's sound matches the record's Chromaprint (decision 0033), when both have one.
+    public var audioMatch: AudioFingerprint.Match?
+    /// Whether the record was found by the file's sound (no ProduceID, or none recorded under it).
+    public var foundByAudioFingerprint = false
     /// A lookup error (store unreachable, …).
     public var lookupError: String?
 
@@ -72,7 +76,14 @@ public struct RecordCheck: Sendable {
                 members.append(.init("sha256Matches", sha256Matches.map { .bool($0) } ?? .null))
                 members.append(.init("perceptualDistance", perceptualDistance.map { .int($0) } ?? .null))
                 members.append(.init("textDistance", textDistance.map { .int($0) } ?? .null))
-                members.append(.init("foundBy", .string(foundByTextFingerprint ? "text-fingerprint" : "produceID")))
+                if let audioMatch {
+                    members.append(.init("audioBitErrorRate", .double(audioMatch.bitErrorRate, digits: 4)))
+                    members.append(.init("audioOffsetSeconds", .double(audioMatch.seconds, digits: 2)))
+                }
+                members.append(
+                    .init(
+                        "foundBy",
+                        .string(foundByTextFingerprint ? "text-fingerprint" : foundByAudioFingerprint ? "audio-fingerprint" : "produceID")))
             }
             if let lookupError { members.append(.init("error", .string(lookupError))) }
             recordJSON = .object(members)
@@ -101,7 +112,11 @@ public struct RecordCheck: Sendable {
                 if let sha256Matches { line += sha256Matches ? "; same bytes" : "; different bytes" }
                 if let perceptualDistance { line += "; pHash distance \(perceptualDistance)" }
                 if let textDistance { line += "; text fingerprint distance \(textDistance) bits" }
+                if let audioMatch {
+                    line += String(format: "; sound matches at %.1f s (bit error rate %.3f)", audioMatch.seconds, audioMatch.bitErrorRate)
+                }
                 if foundByTextFingerprint { line += " (found by its text fingerprint)" }
+                if foundByAudioFingerprint { line += " (found by its sound)" }
                 lines.append(line)
             } else {
                 lines.append("  record       none found in the log" + (lookupError.map { " (\($0))" } ?? ""))
@@ -132,16 +147,35 @@ public struct RecordCheck: Sendable {
     ///     (``VerificationReport/perceptualHash``); computed from `bytes` otherwise.
     ///   - decode: false in metadata-only mode: the perceptual hash is never computed from the pixels.
     ///   - fileExtension: the file's extension, which refines text without magic (`.md`) for its text fingerprint.
+    ///   - audioFingerprint: the sound's Chromaprint (``VerificationReport/audioFingerprint``), by which a sound
+    ///     without a ProduceID, or whose ProduceID has no record, is looked up (decision 0033).
     ///
     /// A text (plain text, Markdown, DOCX, PDF through `pdftotext`) without a ProduceID, or whose ProduceID has no
     /// record, is looked up by its text fingerprint: the nearest record within ``TextFingerprint/matchDistance``.
     public static func check(
         bytes: [UInt8], produceID: String?, proof given: (proof: TlogProof, source: String)?, keeper: RecordKeeper?,
-        verifiers: [NoteVerifier], keystore: Keystore?, perceptualHash: UInt64? = nil, decode: Bool = true, fileExtension: String? = nil
+        verifiers: [NoteVerifier], keystore: Keystore?, perceptualHash: UInt64? = nil, decode: Bool = true, fileExtension: String? = nil,
+        audioFingerprint: AudioFingerprint? = nil
     ) async -> RecordCheck {
         var check = RecordCheck()
         let sha = Array(SHA256.hash(data: bytes))
         var proof = given
+        /// Takes the record at `index`, found by a fingerprint, as the file's, with its proof from the store.
+        func adopt(_ index: UInt64, _ record: GenerationRecord, from keeper: RecordKeeper) async throws {
+            check.record = (index, record)
+            check.sha256Matches = record.contentSHA256 == sha
+            if proof == nil { proof = (try await keeper.store.tlogProof(index: index), "store") }
+        }
+        /// Runs a lookup; what it throws becomes the check's lookup error.
+        func recordingLookupErrors(_ body: () async throws -> Void) async {
+            do {
+                try await body()
+            } catch let error as SigilError {
+                check.lookupError = error.message
+            } catch {
+                check.lookupError = "\(error)"
+            }
+        }
         let textHash = keeper == nil && given == nil ? nil : textFingerprint(of: bytes, fileExtension: fileExtension)
         if let keeper {
             check.lookedUp = true
@@ -159,6 +193,9 @@ public struct RecordCheck: Sendable {
                         if let recorded = match.record.fingerprint?.textHash, let textHash {
                             check.textDistance = TextFingerprint.distance(recorded, textHash)
                         }
+                        if let recorded = match.record.fingerprint?.audioValues, let audioFingerprint {
+                            check.audioMatch = audioFingerprint.match(in: AudioFingerprint(values: recorded))
+                        }
                         if proof == nil {
                             proof = (try await keeper.store.tlogProof(index: match.index), "store")
                         }
@@ -168,25 +205,38 @@ public struct RecordCheck: Sendable {
                 } catch {
                     check.lookupError = "\(error)"
                 }
-            } else if textHash == nil {
+            } else if textHash == nil, audioFingerprint == nil {
                 check.lookupError = "the file has no implicit label, so no ProduceID to look up"
             }
             if check.record == nil, check.lookupError == nil, let textHash {
-                do {
+                await recordingLookupErrors {
                     // The index answers every record within the radius (decision 0606); the nearest wins, the latest of
                     // equally near ones.
                     let near = try await keeper.store.records(nearTextHash: textHash, within: TextFingerprint.matchDistance)
                     if let nearest = near.map(\.distance).min(), let best = near.last(where: { $0.distance == nearest }) {
-                        check.record = (best.index, best.record)
-                        check.sha256Matches = best.record.contentSHA256 == sha
+                        try await adopt(best.index, best.record, from: keeper)
                         check.textDistance = nearest
                         check.foundByTextFingerprint = true
-                        if proof == nil { proof = (try await keeper.store.tlogProof(index: best.index), "store") }
                     }
-                } catch let error as SigilError {
-                    check.lookupError = error.message
-                } catch {
-                    check.lookupError = "\(error)"
+                }
+            }
+        }
+        if let keeper, check.record == nil, check.lookupError == nil, let audioFingerprint,
+            audioFingerprint.values.count >= AudioFingerprint.minimumOverlap
+        {
+            await recordingLookupErrors {
+                // Every recorded sound is compared (a scan of the log's audio fingerprints); the closest match wins,
+                // the latest of equally close ones.
+                let found = try await keeper.store.records(fingerprintType: ContentFingerprint.audioChromaprint) { recorded in
+                    recorded.audioValues.map { audioFingerprint.match(in: AudioFingerprint(values: $0)) != nil } ?? false
+                }
+                let scored = found.compactMap { entry in
+                    entry.record.fingerprint?.audioValues.flatMap { audioFingerprint.match(in: AudioFingerprint(values: $0)) }.map { (entry, $0) }
+                }
+                if let lowest = scored.map(\.1.bitErrorRate).min(), let (best, match) = scored.last(where: { $0.1.bitErrorRate == lowest }) {
+                    try await adopt(best.index, best.record, from: keeper)
+                    check.audioMatch = match
+                    check.foundByAudioFingerprint = true
                 }
             }
         }
@@ -194,7 +244,8 @@ public struct RecordCheck: Sendable {
         check.proofSource = source
         check.proofIndex = tlogProof.index
         check.proofStatus = verify(
-            tlogProof, sha: sha, produceID: produceID, textHash: textHash, keeper: keeper, verifiers: verifiers, keystore: keystore, into: &check)
+            tlogProof, sha: sha, produceID: produceID, textHash: textHash, audioFingerprint: audioFingerprint, keeper: keeper, verifiers: verifiers,
+            keystore: keystore, into: &check)
         return check
     }
 
@@ -205,8 +256,8 @@ public struct RecordCheck: Sendable {
     }
 
     static func verify(
-        _ proof: TlogProof, sha: [UInt8], produceID: String?, textHash: UInt64? = nil, keeper: RecordKeeper?, verifiers: [NoteVerifier],
-        keystore: Keystore?, into check: inout RecordCheck
+        _ proof: TlogProof, sha: [UInt8], produceID: String?, textHash: UInt64? = nil, audioFingerprint: AudioFingerprint? = nil,
+        keeper: RecordKeeper?, verifiers: [NoteVerifier], keystore: Keystore?, into check: inout RecordCheck
     ) -> ProofStatus {
         guard let entry = proof.extra else {
             return .invalid("the proof carries no entry (extra line), so its leaf hash cannot be recomputed")
@@ -240,9 +291,12 @@ public struct RecordCheck: Sendable {
         } catch {
             return .invalid("\(error)")
         }
-        // The entry describes this file: the same bytes, the same ProduceID, or the same text lightly edited.
+        // The entry describes this file: the same bytes, the same ProduceID, the same text lightly edited, or the same
+        // sound re-encoded or cut.
         let sameText = record.fingerprint?.textHash.flatMap { recorded in textHash.map { TextFingerprint.matches(recorded, $0) } } ?? false
-        if record.contentSHA256 != sha && record.produceID != produceID && !sameText {
+        let sameSound =
+            record.fingerprint?.audioValues.flatMap { recorded in audioFingerprint?.match(in: AudioFingerprint(values: recorded)) } != nil
+        if record.contentSHA256 != sha && record.produceID != produceID && !sameText && !sameSound {
             return .invalid(
                 "the proof is for another file: its record has ProduceID \(record.produceID) and SHA-256 \(LowerHex.encode(record.contentSHA256))")
         }

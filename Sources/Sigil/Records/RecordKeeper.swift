@@ -223,10 +223,16 @@ public struct RecordKeeper: Sendable {
         return receipts
     }
 
-    /// The perceptual fingerprint of a labeled file: an image's DCT hash, or the SimHash of a text's visible text
-    /// without its label (text, Markdown, DOCX, and PDF when `pdftotext` is installed; decision 0605).
+    /// The perceptual fingerprint of a labeled file: an image's DCT hash, a sound's Chromaprint (decision 0033), or the
+    /// SimHash of a text's visible text without its label (text, Markdown, DOCX, and PDF when `pdftotext` is installed;
+    /// decision 0605).
     static func fingerprint(_ outcome: LabelOutcome) -> ContentFingerprint? {
         if let hash = PerceptualHash.hash(imageBytes: outcome.bytes) { return .image(hash) }
+        if outcome.format.kind == .audio {
+            // A sound's Chromaprint (decision 0033): compressed audio is decoded with ffmpeg, when it is installed.
+            let print = try? AudioFingerprint.compute(audio: outcome.bytes, format: outcome.format, tools: try? FFmpegTools.locate())
+            return print.flatMap { $0.values.isEmpty ? nil : ContentFingerprint.audio($0.values) }
+        }
         let tool = outcome.format == .pdf ? PDFText.locate() : nil
         return TextFingerprint.hash(of: outcome.bytes, format: outcome.format, pdftotext: tool).map(ContentFingerprint.text)
     }

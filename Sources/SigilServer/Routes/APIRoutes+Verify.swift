@@ -110,7 +110,7 @@ extension APIRoutes {
         if key != nil { service.metrics.verifyCache(cache) }
         let check = await RecordCheck.check(
             bytes: bytes, produceID: verdict.produceID, proof: nil, keeper: service.keeper, verifiers: [], keystore: nil,
-            perceptualHash: verdict.perceptualHash, decode: decode)
+            perceptualHash: verdict.perceptualHash, decode: decode, audioFingerprint: verdict.audioFingerprint)
         service.metrics.verified(verdict: verdict.verdict)
         try? await service.compliance.tally.count(verdict: verdict.verdict)
         return VerifiedFile(members: verdict.report + check.jsonMembers, cache: cache)
@@ -142,7 +142,7 @@ extension APIRoutes {
         let report = try await work { [verifier] in try verifier.verify(bytes, fileExtension: fileExtension) }
         let check = await RecordCheck.check(
             bytes: bytes, produceID: report.label?.produceID, proof: nil, keeper: service.keeper, verifiers: [], keystore: nil,
-            perceptualHash: report.perceptualHash, decode: decode)
+            perceptualHash: report.perceptualHash, decode: decode, audioFingerprint: report.audioFingerprint)
         service.metrics.verified(verdict: report.verdict.rawValue)
         try? await service.compliance.tally.count(verdict: report.verdict.rawValue)
         return (report, check)

@@ -8,18 +8,23 @@ struct CachedVerdict: Sendable {
     var verdict: String
     var produceID: String?
     var perceptualHash: UInt64?
+    /// The sound's Chromaprint, for the record lookup by sound (decision 0033). Kept in memory only: a verdict read
+    /// from the shared table has none, and its record is then looked up by ProduceID alone.
+    var audioFingerprint: AudioFingerprint?
 
-    init(report: [JSONValue.Member], verdict: String, produceID: String?, perceptualHash: UInt64?) {
+    init(report: [JSONValue.Member], verdict: String, produceID: String?, perceptualHash: UInt64?, audioFingerprint: AudioFingerprint? = nil) {
         self.report = report
         self.verdict = verdict
         self.produceID = produceID
         self.perceptualHash = perceptualHash
+        self.audioFingerprint = audioFingerprint
     }
 
     init(_ report: VerificationReport) {
         self.init(
             report: (report.json(file: nil).members ?? []) + DevelopmentKeys.jsonMembers(report.c2pa?.signer),
-            verdict: report.verdict.rawValue, produceID: report.label?.produceID, perceptualHash: report.perceptualHash)
+            verdict: report.verdict.rawValue, produceID: report.label?.produceID, perceptualHash: report.perceptualHash,
+            audioFingerprint: report.audioFingerprint)
     }
 }
 

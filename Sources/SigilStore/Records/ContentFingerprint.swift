@@ -12,6 +12,9 @@ public struct ContentFingerprint: Sendable, Hashable {
     /// The 64-bit SimHash of a text's normalised word and CJK-character shingles, its explicit label left out
     /// (decision 0605).
     public static let textSimHash64 = "text-simhash64"
+    /// A sound's Chromaprint raw fingerprint (its default algorithm), 32-bit values big-endian, of its first 130 s at
+    /// most (decision 0033).
+    public static let audioChromaprint = "audio-chromaprint"
     /// The longest fingerprint accepted.
     public static let maximumLength = 4096
 
@@ -42,6 +45,19 @@ public struct ContentFingerprint: Sendable, Hashable {
         return value.reduce(0) { $0 << 8 | UInt64($1) }
     }
 
+    /// A sound's Chromaprint values (``audioChromaprint``), at most ``maximumLength`` / 4 of them.
+    public static func audio(_ values: [UInt32]) -> ContentFingerprint {
+        ContentFingerprint(
+            type: audioChromaprint,
+            value: values.prefix(maximumLength / 4).flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> (24 - 8 * $0)) } })
+    }
+
+    /// The Chromaprint values, when this is a sound's fingerprint.
+    public var audioValues: [UInt32]? {
+        guard type == Self.audioChromaprint, value.count % 4 == 0 else { return nil }
+        return stride(from: 0, to: value.count, by: 4).map { i in value[i..<(i + 4)].reduce(0) { $0 << 8 | UInt32($1) } }
+    }
+
     /// Checks the type name and the length.
     ///
     /// - Throws: ``SigilError`` `.invalidRecord`.
@@ -55,6 +71,10 @@ public struct ContentFingerprint: Sendable, Hashable {
         }
         for fixed in [Self.imageDCT64, Self.textSimHash64] where type == fixed && value.count != 8 {
             throw SigilError(.invalidRecord, "contentFingerprint: a \(fixed) fingerprint is 8 bytes, not \(value.count)")
+        }
+        guard type != Self.audioChromaprint || value.count % 4 == 0 else {
+            throw SigilError(
+                .invalidRecord, "contentFingerprint: an \(Self.audioChromaprint) fingerprint is whole 32-bit values, not \(value.count) bytes")
         }
     }
 

@@ -35,7 +35,7 @@ enum XMPEditor {
                 let element = doc.elements[index]
                 if element.local == assignment.name,
                     assignment.matchAnyNamespace || doc.namespaceURI(ofElement: index) == assignment.namespaceURI,
-                    let target = valueElement(of: index, doc)
+                    let target = try valueElement(of: index, doc, site: site, offset: offset)
                 {
                     let escaped = Array(XMLText.escapeContent(assignment.value).utf8)
                     if let range = doc.contentRange(of: target) {
@@ -117,11 +117,21 @@ enum XMPEditor {
 
     /// The element whose text is the property's value: the property itself, or for a language alternative
     /// (`<p:AIGC><rdf:Alt><rdf:li>…`) its first leaf. Nil for a structure of Annex E fields, which has no single value.
-    private static func valueElement(of index: Int, _ doc: XMPDocument) -> Int? {
+    ///
+    /// - Throws: `.malformed` when the property holds other elements (an `rdf:Description` inside its text, say): a
+    ///   value written there would not be the one a reader finds, so Sigil refuses rather than write a label that
+    ///   does not read back.
+    private static func valueElement(of index: Int, _ doc: XMPDocument, site: String, offset: Int) throws -> Int? {
         var target = index
         var depth = 0
         while let first = doc.children(of: target).first, depth < 4 {
             if doc.children(of: target).contains(where: { XMPLabelReader.annexEKeys.contains(doc.elements[$0].local) }) { return nil }
+            guard ["Alt", "Bag", "Seq", "li"].contains(where: { doc.isRDF(first, $0) }) else {
+                throw SigilError(
+                    .malformed,
+                    "the XMP packet in \(site) at offset \(offset) has an \(doc.elements[index].name) property holding a <\(doc.elements[first].name)> element, not a value; Sigil does not replace a label it cannot read",
+                    offset: offset)
+            }
             target = first
             depth += 1
         }
