@@ -3,7 +3,7 @@
 (`sigil label CLIP -o OUT --data D`, default marks), loses its labels to what platforms do, and `sigil verify VARIANT
 --data D --json` must find its record by the sound alone (`record.foundBy == "audio-fingerprint"`, the right index).
 
-    python3 Benchmarks/scripts/audio-fingerprint.py --sigil /work/bin/sigil-<hash>
+    python3 Benchmarks/scripts/audio-fingerprint.py --sigil /work/bin/sigil-<hash> [--set 2] [--out … --md …]
 
 Held-out set (made here, never used to choose the matching rule, which was set on ../shared/media/audio): speech
 synthesised by espeak-ng in several voices and languages from different paragraphs of this repository's docs, 20-45 s
@@ -21,6 +21,8 @@ p.add_argument("--sigil", default=os.path.join(root, ".build/release/sigil"))
 p.add_argument("--work", default=os.path.join(root, ".build/audio-fingerprint-bench"))
 p.add_argument("--out", default=os.path.join(root, "Benchmarks/results/audio-fingerprint.json"))
 p.add_argument("--md", default=os.path.join(root, "Benchmarks/results/audio-fingerprint.md"))
+p.add_argument("--set", type=int, default=1,
+               help="which held-out set to make: 1 and 2 take different paragraphs, speaking rates and synthetic sounds")
 args = p.parse_args()
 
 VOICES = ["en", "en-us", "cmn", "de", "fr", "es", "it", "ru", "pt", "nl", "sv", "pl"]
@@ -57,14 +59,20 @@ texts = paragraphs()
 clips = []  # (name, path)
 for i, voice in enumerate(VOICES + NEGATIVE_VOICES):
     raw = os.path.join(work, f"raw-{i}.wav")
-    run(["espeak-ng", "-v", voice, "-s", "150", "-w", raw, texts[(i * 7) % len(texts)]])
+    pick = (i * 7) % len(texts) if args.set == 1 else (i * 11 + 5 * args.set) % len(texts)
+    rate = "150" if args.set == 1 else str(125 + 10 * ((i + args.set) % 6))
+    run(["espeak-ng", "-v", voice, "-s", rate, "-w", raw, texts[pick]])
     path = os.path.join(work, f"speech-{voice}.wav")
     ffmpeg("-i", raw, "-t", "45", "-ar", "44100", "-ac", "2", "-c:a", "pcm_s16le", path)
     clips.append((f"speech-{voice}", path, voice in VOICES))
-for name, expr in [
+synthetic = [
     ("synth-chords", "aevalsrc=0.2*sin(2*PI*(220+110*floor(mod(t\\,8)/2))*t)+0.1*sin(2*PI*(330+55*floor(mod(t\\,6)/3))*t):s=44100:d=30"),
     ("synth-noise", "anoisesrc=color=pink:amplitude=0.3:duration=30:sample_rate=44100:seed=4,tremolo=f=3:d=0.7,lowpass=f=3000"),
-]:
+] if args.set == 1 else [
+    ("synth-arpeggio", "aevalsrc=0.25*sin(2*PI*(196*pow(2\\,floor(mod(t*4\\,12))/12))*t):s=44100:d=30"),
+    ("synth-brown", f"anoisesrc=color=brown:amplitude=0.4:duration=30:sample_rate=44100:seed={10 + args.set},tremolo=f=1.5:d=0.9,highpass=f=200"),
+]
+for name, expr in synthetic:
     path = os.path.join(work, f"{name}.wav")
     ffmpeg("-f", "lavfi", "-i", expr, "-ac", "2", "-c:a", "pcm_s16le", path)
     clips.append((name, path, True))

@@ -8,7 +8,7 @@ public import SigilFFmpeg
 ///
 /// The values are Chromaprint's raw sub-fingerprints (its default algorithm: 32 bits for each ≈ 0.124 s of audio,
 /// from chroma features of the sound resampled to 11,025 Hz mono), of the sound's first ``maximumSeconds``.
-/// Two fingerprints match when, at the offset where most of their values agree exactly, the bits of their
+/// Two fingerprints match when, at an offset where many of their values' halves agree exactly, the bits of their
 /// overlapping values differ in at most ``matchThreshold`` of places over at least ``minimumOverlap`` values that
 /// carry information (a value equal to the one before it, as in silence or a held tone, is not counted).
 public struct AudioFingerprint: Sendable, Hashable {
@@ -118,14 +118,17 @@ public struct AudioFingerprint: Sendable, Hashable {
     /// Where this fingerprint lies in `other`, when it matches there (see the type's description); nil otherwise.
     public func match(in other: AudioFingerprint) -> Match? {
         guard values.count >= Self.minimumOverlap, other.values.count >= Self.minimumOverlap else { return nil }
-        // Offsets voted for by values that agree exactly (a value repeated more than 8 times in `other` carries no
-        // place: silence, a held tone).
-        var places: [UInt32: [Int]] = [:]
-        for (index, value) in other.values.enumerated() { places[value, default: []].append(index) }
+        // Offsets voted for by values whose high or low 16 bits agree exactly (whole values rarely survive a lossy
+        // re-encode of speech; halves do: decision 0033). A half repeated more than 8 times in `other` carries no
+        // place (silence, a held tone).
         var votes: [Int: Int] = [:]
-        for (index, value) in values.enumerated() {
-            guard let at = places[value], at.count <= 8 else { continue }
-            for position in at { votes[position - index, default: 0] += 1 }
+        for half in [{ (v: UInt32) in v >> 16 }, { (v: UInt32) in v & 0xFFFF }] {
+            var places: [UInt32: [Int]] = [:]
+            for (index, value) in other.values.enumerated() { places[half(value), default: []].append(index) }
+            for (index, value) in values.enumerated() {
+                guard let at = places[half(value)], at.count <= 8 else { continue }
+                for position in at { votes[position - index, default: 0] += 1 }
+            }
         }
         let candidates = votes.sorted { ($0.value, -abs($0.key)) > ($1.value, -abs($1.key)) }.prefix(4).map(\.key)
         var best: Match?
