@@ -43,5 +43,8 @@ struct DecodeLimitTests {
             _ = try audio.decodeToWAV(flac, fileExtension: "flac", limit: .init(seconds: 86_400, bytes: 20_000, refusesMore: true))
         }
         #expect(error?.code == .tooLarge)
+        // A refusing limit is never a cut by duration either: ffmpeg is not told the seconds (stop 41 review).
+        let long = try audio.decodeToWAV(flac, fileExtension: "flac", limit: .init(seconds: 0.25, bytes: 1 << 30, refusesMore: true))
+        #expect(dataBytes(long) == dataBytes(whole))
     }
 }

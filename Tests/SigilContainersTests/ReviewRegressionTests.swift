@@ -59,4 +59,25 @@ import Testing
         #expect(error?.code == .truncated)
         #expect(error?.offset == 46)
     }
+
+    /// The refusal of an AIGC property that holds an element (stop 41) leaves the structure form alone:
+    /// `<p:AIGC><rdf:Description><p:Label>…` is a structure of fields, as before, not a broken value.
+    @Test func anAIGCStructureInADescriptionIsStillEdited() throws {
+        let packet = Array(
+            """
+            <x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\
+            <rdf:Description rdf:about="" xmlns:TC260="http://www.tc260.org.cn/ns/AIGC/1.0/"><TC260:AIGC><rdf:Description>\
+            <TC260:Label>1</TC260:Label></rdf:Description></TC260:AIGC></rdf:Description></rdf:RDF></x:xmpmeta>
+            """.utf8)
+        let assignment = XMPEditor.Assignment(
+            namespaceURI: "http://www.tc260.org.cn/ns/AIGC/1.0/", preferredPrefix: "TC260", name: "AIGC", value: "{}", matchAnyNamespace: true)
+        #expect(throws: Never.self) { try XMPEditor.apply([assignment], to: packet, site: "test", offset: 0) }
+        let nested = Array(
+            """
+            <x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\
+            <rdf:Description rdf:about="" xmlns:TC260="http://www.tc260.org.cn/ns/AIGC/1.0/"><TC260:AIGC>x<rdf:Description rdf:about=""/>\
+            </TC260:AIGC></rdf:Description></rdf:RDF></x:xmpmeta>
+            """.utf8)
+        #expect(throws: SigilError.self) { try XMPEditor.apply([assignment], to: nested, site: "test", offset: 0) }
+    }
 }

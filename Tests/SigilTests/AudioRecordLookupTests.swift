@@ -47,6 +47,14 @@ struct AudioRecordLookupTests {
             audioFingerprint: try Verifier().verify(other).audioFingerprint)
         #expect(none.record == nil)
         #expect(none.lookupError == nil)
+
+        // A sound too short to look up says so, rather than "none found".
+        let short = try TestSupport.read(TestSupport.examples.appendingPathComponent("chord.wav"))
+        let shortCheck = await RecordCheck.check(
+            bytes: short, produceID: nil, proof: nil, keeper: keeper, verifiers: [], keystore: nil,
+            audioFingerprint: try Verifier().verify(short).audioFingerprint)
+        #expect(shortCheck.record == nil)
+        #expect(shortCheck.lookupError?.contains("too short") == true, "\(shortCheck.lookupError ?? "no error")")
         try await keeper.close()
     }
 }

@@ -207,6 +207,9 @@ public struct RecordCheck: Sendable {
                 }
             } else if textHash == nil, audioFingerprint == nil {
                 check.lookupError = "the file has no implicit label, so no ProduceID to look up"
+            } else if textHash == nil, let audioFingerprint, audioFingerprint.values.count < AudioFingerprint.minimumOverlap {
+                check.lookupError =
+                    "the file has no implicit label, and the sound is too short (under about 5 s) to look up by its fingerprint"
             }
             if check.record == nil, check.lookupError == nil, let textHash {
                 await recordingLookupErrors {

@@ -81,10 +81,16 @@ public struct AudioFingerprint: Sendable, Hashable {
 
         func feed(_ samples: [Float]) throws {
             let whole = samples.count - samples.count % channels
-            guard whole > 0 else { return }
-            let pcm = samples[..<whole].map { Int16((max(-1, min(1, $0)) * 32767).rounded()) }
-            let status = pcm.withUnsafeBufferPointer { chromaprint_feed(context, $0.baseAddress, Int32($0.count)) }
-            guard status == 1 else { throw SigilError(.codec, "Chromaprint failed while reading the samples") }
+            // Whole frames, at most about a million samples a call (Chromaprint counts them in an Int32).
+            let step = max(channels, (1 << 20) / channels * channels)
+            var start = 0
+            while start < whole {
+                let end = min(whole, start + step)
+                let pcm = samples[start..<end].map { Int16((max(-1, min(1, $0)) * 32767).rounded()) }
+                let status = pcm.withUnsafeBufferPointer { chromaprint_feed(context, $0.baseAddress, Int32($0.count)) }
+                guard status == 1 else { throw SigilError(.codec, "Chromaprint failed while reading the samples") }
+                start = end
+            }
         }
 
         func finish() throws -> AudioFingerprint {
@@ -130,7 +136,8 @@ public struct AudioFingerprint: Sendable, Hashable {
                 for position in at { votes[position - index, default: 0] += 1 }
             }
         }
-        let candidates = votes.sorted { ($0.value, -abs($0.key)) > ($1.value, -abs($1.key)) }.prefix(4).map(\.key)
+        // Most votes first, then the offset nearest zero, then the larger: the same order in every process.
+        let candidates = votes.sorted { ($0.value, -abs($0.key), $0.key) > ($1.value, -abs($1.key), $1.key) }.prefix(4).map(\.key)
         var best: Match?
         for offset in candidates {
             guard let found = compare(other, at: offset), found.overlap >= Self.minimumOverlap else { continue }

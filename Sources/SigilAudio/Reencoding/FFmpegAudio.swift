@@ -65,14 +65,16 @@ public struct FFmpegAudio: Sendable {
         }
         /// What verification reads: two hours, 1 GiB of PCM; the rest is left unread.
         public static let verification = DecodeLimit(seconds: 7_200, bytes: 1 << 30)
-        /// What labeling decodes: 2 GiB of PCM (over three hours of 48 kHz stereo at 24 bits); more is refused, never cut.
+        /// What labeling decodes: 2 GiB of PCM (over three hours of 48 kHz stereo at 24 bits); more is refused, never cut
+        /// (the duration is not passed to ffmpeg for a refusing limit: only the size decides).
         public static let labeling = DecodeLimit(seconds: 86_400, bytes: 1 << 31, refusesMore: true)
     }
 
     /// Decodes the first audio stream of the file at `path` to a PCM WAV at `wavPath` and returns its bytes; with
     /// `limit`, ffmpeg stops at its duration or size (`-t`, `-fs`).
     public func decodeToWAV(_ path: String, stream: Stream, at wavPath: String, limit: DecodeLimit? = nil) throws -> [UInt8] {
-        let bounds = limit.map { ["-t", String($0.seconds), "-fs", String($0.bytes)] } ?? []
+        // A limit that refuses more is checked on the size alone: ffmpeg stops at -t without an error, which would cut.
+        let bounds = limit.map { $0.refusesMore ? ["-fs", String($0.bytes)] : ["-t", String($0.seconds), "-fs", String($0.bytes)] } ?? []
         try tools.ffmpeg(["-i", path, "-map", "0:a:0"] + bounds + ["-c:a", Self.pcmCodec(for: stream), "-f", "wav", "-y", wavPath])
         if let limit {
             let size = (try FileManager.default.attributesOfItem(atPath: wavPath)[.size] as? NSNumber)?.intValue ?? 0

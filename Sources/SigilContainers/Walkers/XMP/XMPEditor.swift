@@ -126,6 +126,12 @@ enum XMPEditor {
         var depth = 0
         while let first = doc.children(of: target).first, depth < 4 {
             if doc.children(of: target).contains(where: { XMPLabelReader.annexEKeys.contains(doc.elements[$0].local) }) { return nil }
+            // A structure written as <p:AIGC><rdf:Description><p:Label>…: its fields, no single value.
+            if doc.isRDF(first, "Description"),
+                doc.children(of: first).contains(where: { XMPLabelReader.annexEKeys.contains(doc.elements[$0].local) })
+            {
+                return nil
+            }
             guard ["Alt", "Bag", "Seq", "li"].contains(where: { doc.isRDF(first, $0) }) else {
                 throw SigilError(
                     .malformed,
