@@ -74,18 +74,26 @@ public struct FFmpegTools: Sendable, Hashable {
         process.standardOutput = out
         process.standardError = err
         let collected = Collected()
-        out.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            collected.appendOut(data, progress: progress)
-        }
-        err.fileHandleForReading.readabilityHandler = { handle in
-            collected.appendErr(handle.availableData)
-        }
         let name = URL(fileURLWithPath: executable).lastPathComponent
         do {
             try process.run()
         } catch {
             throw SigilError(.externalTool, "cannot start \(executable): \(error)")
+        }
+        // One reader thread per pipe, each reading to the end in order: readability handlers could still be running
+        // with a chunk after they were removed, and append it after the rest or after the result was taken (a
+        // picture's first bytes came last under load).
+        let readers = DispatchGroup()
+        for (handle, isOut) in [(out.fileHandleForReading, true), (err.fileHandleForReading, false)] {
+            readers.enter()
+            Thread.detachNewThread {
+                while true {
+                    let data = handle.availableData
+                    if data.isEmpty { break }
+                    if isOut { collected.appendOut(data, progress: progress) } else { collected.appendErr(data) }
+                }
+                readers.leave()
+            }
         }
         let timedOut = Atomic<Bool>(false)
         let watchdog = DispatchWorkItem { [process] in
@@ -98,11 +106,7 @@ public struct FFmpegTools: Sendable, Hashable {
         DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: watchdog)
         process.waitUntilExit()
         watchdog.cancel()
-        out.fileHandleForReading.readabilityHandler = nil
-        err.fileHandleForReading.readabilityHandler = nil
-        // Whatever the handlers had not read yet.
-        collected.appendOut(out.fileHandleForReading.readDataToEndOfFile(), progress: progress)
-        collected.appendErr(err.fileHandleForReading.readDataToEndOfFile())
+        readers.wait()
         let (stdout, stderr) = collected.result()
         let tail = Self.tail(stderr)
         if timedOut.load(ordering: .relaxed) {
