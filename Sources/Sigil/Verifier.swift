@@ -29,6 +29,11 @@ public struct Verifier: Sendable {
         /// The provider's text-mark detector (key and generator tokenizer) for text and documents; nil reports the
         /// text mark as not tested.
         public var textMark: TextMarkDetector?
+        /// Whether decoded audio is also fingerprinted (``VerificationReport/audioFingerprint``): only a record lookup
+        /// needs it, so a verify without a log does not pay for Chromaprint (decision 0033).
+        public var fingerprintAudio = false
+        /// Whether decoded audio's outline is kept (``VerificationReport/audioOverview``): only the verify page draws it.
+        public var outlineAudio = false
         public init() {}
     }
 
@@ -157,8 +162,8 @@ public struct Verifier: Sendable {
             }
             if let pcm {
                 rhythm(in: pcm, into: &report)
-                report.audioOverview = try? AudioOverview.read(wav: MemoryByteSource(pcm))
-                report.audioFingerprint = try? AudioFingerprint.compute(wav: MemoryByteSource(pcm))
+                if options.outlineAudio { report.audioOverview = try? AudioOverview.read(wav: MemoryByteSource(pcm)) }
+                if options.fingerprintAudio { report.audioFingerprint = try? AudioFingerprint.compute(wav: MemoryByteSource(pcm)) }
                 if let key = options.watermarkKey {
                     report.audioWatermark = try? AudioWatermarking.check(wav: pcm, key: key, produceID: label?.produceID)
                 }

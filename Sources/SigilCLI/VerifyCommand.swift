@@ -49,6 +49,8 @@ struct VerifyCommand: AsyncParsableCommand {
         if let textMarkTokenizer, let key = try TextMarkKeys.existing(dataDirectory: dataDirectory, keysDirectory: keysDirectory) {
             options.textMark = TextMarkDetector(key: key, tokenizer: try TextTokenizer.load(path: textMarkTokenizer))
         }
+        // A sound is fingerprinted only when a log is looked up (the record lookup by sound).
+        options.fingerprintAudio = dataDirectory != nil || records.database != nil
         let verifier = Verifier(options: options)
         let keeper = try await records.openKeeper(data: dataDirectory, keys: keysDirectory)
         if inputs.contains(where: FolderVerifier.isFolder) {

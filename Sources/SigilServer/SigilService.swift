@@ -127,6 +127,8 @@ public struct SigilService: Sendable {
                     key: try TextMarkKey(watermarkKeyBytes: watermarker.key.bytes), tokenizer: try TextTokenizer.load(path: tokenizer))
             }
             options.labelKeys = ProvenanceKeyLoader.keystore(dataDirectory: dataPath, keysDirectory: configuration.keys).publicLabelKeys()
+            // The server keeps a log, so sounds are fingerprinted for the record lookup by sound.
+            options.fingerprintAudio = true
             return SigilService(
                 configuration: configuration, keeper: keeper, apiKeys: apiKeys, compliance: compliance, keyCache: APIKeyCache(store: apiKeys),
                 limiter: WorkLimiter(

@@ -11,6 +11,13 @@ private let sharedAudio = TestPaths.shared.appendingPathComponent("media/audio")
     .enabled(if: FileManager.default.fileExists(atPath: sharedAudio.path), "needs ../shared/media/audio"),
     .enabled(if: (try? FFmpegTools.locate()) != nil, "needs ffmpeg"))
 struct AudioRecordLookupTests {
+    /// A verifier that fingerprints sounds, as `sigil verify --data` and the server do.
+    static var verifier: Verifier {
+        var options = Verifier.Options()
+        options.fingerprintAudio = true
+        return Verifier(options: options)
+    }
+
     @Test func aReencodedSoundFindsItsRecord() async throws {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -30,7 +37,7 @@ struct AudioRecordLookupTests {
         let stripped = dir.appendingPathComponent("stripped.mp3")
         try tools.ffmpeg(["-i", labeled.path, "-map_metadata", "-1", "-c:a", "libmp3lame", "-b:a", "64k", "-y", stripped.path])
         let bytes = try TestSupport.read(stripped)
-        let report = try Verifier().verify(bytes)
+        let report = try Self.verifier.verify(bytes)
         #expect(report.label == nil, "the re-encode dropped the implicit label")
         let found = await RecordCheck.check(
             bytes: bytes, produceID: nil, proof: nil, keeper: keeper, verifiers: [], keystore: nil, audioFingerprint: report.audioFingerprint)
@@ -44,7 +51,7 @@ struct AudioRecordLookupTests {
         let other = try TestSupport.read(sharedAudio.appendingPathComponent("m01_orchestra_beethoven9.wav"))
         let none = await RecordCheck.check(
             bytes: other, produceID: nil, proof: nil, keeper: keeper, verifiers: [], keystore: nil,
-            audioFingerprint: try Verifier().verify(other).audioFingerprint)
+            audioFingerprint: try Self.verifier.verify(other).audioFingerprint)
         #expect(none.record == nil)
         #expect(none.lookupError == nil)
 
@@ -52,7 +59,7 @@ struct AudioRecordLookupTests {
         let short = try TestSupport.read(TestSupport.examples.appendingPathComponent("chord.wav"))
         let shortCheck = await RecordCheck.check(
             bytes: short, produceID: nil, proof: nil, keeper: keeper, verifiers: [], keystore: nil,
-            audioFingerprint: try Verifier().verify(short).audioFingerprint)
+            audioFingerprint: try Self.verifier.verify(short).audioFingerprint)
         #expect(shortCheck.record == nil)
         #expect(shortCheck.lookupError?.contains("too short") == true, "\(shortCheck.lookupError ?? "no error")")
         try await keeper.close()
