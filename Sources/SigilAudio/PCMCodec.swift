@@ -61,12 +61,15 @@ public struct PCMCodec: Sendable, Hashable {
         return out
     }
 
-    /// Calls `body` with the WAV's samples decoded, 65,536 frames at a time, so memory stays flat.
-    public static func forEachChunk(of layout: WAVPCMLayout, in source: any ByteSource, _ body: ([Float]) throws -> Void) throws {
+    /// Calls `body` with the WAV's samples decoded (its first `frames` frames when given), about 1 MiB at a time, so
+    /// memory stays flat.
+    public static func forEachChunk(
+        of layout: WAVPCMLayout, in source: any ByteSource, frames: Int? = nil, _ body: ([Float]) throws -> Void
+    ) throws {
         let codec = PCMCodec(layout.encoding)
         let chunk = max(1, (1 << 20) / max(1, layout.blockAlign)) * layout.blockAlign
         var at = layout.data.lowerBound
-        let end = layout.data.lowerBound + layout.frameCount * layout.blockAlign
+        let end = layout.data.lowerBound + min(layout.frameCount, max(0, frames ?? layout.frameCount)) * layout.blockAlign
         while at < end {
             let bytes = try source.require(min(chunk, end - at), at: at, for: "WAV data chunk")
             try body(codec.decode(bytes))

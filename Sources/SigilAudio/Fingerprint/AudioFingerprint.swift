@@ -44,17 +44,7 @@ public struct AudioFingerprint: Sendable, Hashable {
     public static func compute(wav source: any ByteSource) throws -> AudioFingerprint {
         let layout = try WAVPCMLayout(source)
         let session = try Session(sampleRate: layout.sampleRate, channels: layout.channels)
-        let codec = PCMCodec(layout.encoding)
-        let frames = min(layout.frameCount, Int(maximumSeconds * Double(layout.sampleRate)))
-        let chunk = max(1, (1 << 20) / layout.blockAlign)
-        var frame = 0
-        while frame < frames {
-            let count = min(chunk, frames - frame)
-            let bytes = try source.require(
-                count * layout.blockAlign, at: layout.data.lowerBound + frame * layout.blockAlign, for: "WAV data frames")
-            try session.feed(codec.decode(bytes))
-            frame += count
-        }
+        try PCMCodec.forEachChunk(of: layout, in: source, frames: Int(maximumSeconds * Double(layout.sampleRate))) { try session.feed($0) }
         return try session.finish()
     }
 

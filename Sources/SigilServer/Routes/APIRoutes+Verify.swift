@@ -139,7 +139,7 @@ extension APIRoutes {
     func verifyUpload(_ bytes: [UInt8], decode: Bool, fileExtension: String? = nil) async throws -> (VerificationReport, RecordCheck) {
         var verifier = service.verifier
         verifier.options.decodePixels = decode
-        verifier.options.outlineAudio = true  // the page draws the waveform
+        verifier.options.outlineAudio = true // the page draws the waveform
         let report = try await work { [verifier] in try verifier.verify(bytes, fileExtension: fileExtension) }
         let check = await RecordCheck.check(
             bytes: bytes, produceID: report.label?.produceID, proof: nil, keeper: service.keeper, verifiers: [], keystore: nil,
