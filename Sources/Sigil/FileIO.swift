@@ -77,6 +77,15 @@ public enum FileIO {
         try openFile(path, limit: Int.max)
     }
 
+    /// Calls `body` with the file at `path` as a ``FileByteSource`` (opened for streaming, closed after).
+    ///
+    /// - Throws: as ``openForStreaming(_:)``, and whatever `body` throws.
+    public static func withSource<T>(_ path: String, _ body: (FileByteSource) throws -> T) throws -> T {
+        let (fd, size) = try openForStreaming(path)
+        defer { close(fd) }
+        return try body(FileByteSource(descriptor: fd, count: size, path: path))
+    }
+
     /// Reads up to `count` bytes at `offset` of an open file (fewer only at its end), straight into the array.
     public static func read(_ fd: Int32, count: Int, at offset: Int, path: String) throws -> [UInt8] {
         if count <= 0 { return [] }

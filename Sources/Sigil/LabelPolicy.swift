@@ -57,6 +57,9 @@ public struct LabelOutcome: Sendable {
     public var height: Int
     /// The label of the C2PA manifest embedded, when the `c2pa` mark was applied.
     public var c2paManifest: String? = nil
+    /// SHA-256 of the embedded manifest store's JUMBF bytes, when the file was labeled as a stream (``bytes`` is
+    /// empty then; a record takes the hash from here).
+    public var c2paStoreSHA256: [UInt8]? = nil
     /// Where the audio rhythm label went and how loud, when the `explicit` mark was applied to audio.
     public var rhythm: RhythmLabelInserter.Outcome? = nil
     /// How compressed audio was encoded again around its rhythm label (`libmp3lame 128 kb/s`); nil when the

@@ -1,14 +1,17 @@
+import Crypto
 import Foundation
 
 extension Labeler {
     /// Labels `input` into `output`, atomically: the result is written to a temporary file beside `output`
     /// and renamed over it, so a failure never leaves a half-written file.
     ///
-    /// A metadata-only label (the `implicit` mark alone) of a format with a ``StreamingLabelWriting`` handler
-    /// (JPEG, WAV) streams when `keepBytes` is false: the file's structure is read, the essence is copied by the
-    /// kernel (`copy_file_range(2)`), never held in this process, so memory stays flat in the file's length, and the
-    /// `ReservedCode1` signature (when on) digests the essence in chunks on this thread while the copy runs. Other files take the whole-file
-    /// path.
+    /// A label of the file's structure streams when `keepBytes` is false: the implicit label in a format with a
+    /// ``StreamingLabelWriting`` handler, with the C2PA manifest where the handler is also a
+    /// ``StreamingManifestCarrying`` one (WAV, MP4, MOV, M4A) and the audio rhythm label in a PCM WAV. The file's
+    /// structure is read, the essence is copied by the kernel (`copy_file_range(2)`), never held in this process, so
+    /// memory stays flat in the file's length; the `ReservedCode1` signature (when on) and the C2PA hard binding
+    /// digest the file in chunks. A video's frame marks are made by ffmpeg into a file beside the output, whose other
+    /// marks then stream the same way. Other files take the whole-file path.
     ///
     /// - Parameters:
     ///   - durable: see ``FileIO/writeAtomically(_:to:durable:)-([UInt8],_,_)``.
@@ -20,10 +23,10 @@ extension Labeler {
         at input: String, to output: String, durable: Bool = true, keepBytes: Bool = true, progress: (@Sendable (Double) -> Void)? = nil
     ) throws -> LabelOutcome {
         do {
-            if marksVideoFrames, let outcome = try labelVideo(at: input, to: output, durable: durable, progress: progress) {
+            if marksVideoFrames, let outcome = try labelVideo(at: input, to: output, durable: durable, keepBytes: keepBytes, progress: progress) {
                 return outcome
             }
-            if !keepBytes, labelsHeaderOnly || splicesRhythmOnly, let outcome = try labelStreaming(at: input, to: output, durable: durable) {
+            if !keepBytes, streamsMarks, let outcome = try labelStreaming(at: input, to: output, durable: durable, marks: policy.marks) {
                 return outcome
             }
             let bytes = try FileIO.read(input)
@@ -44,8 +47,12 @@ extension Labeler {
     /// A video whose frames take a mark: the watermark embedded in every frame (``VideoWatermarker``, one decode and
     /// one encode, with a keyframe where the opening label ends), then the opening label painted into the head
     /// (``OpeningLabeler``, re-encoding only up to that keyframe), each into a file beside `output`; then the other
-    /// marks on the result, written atomically. Nil for other kinds.
-    private func labelVideo(at input: String, to output: String, durable: Bool, progress: (@Sendable (Double) -> Void)?) throws -> LabelOutcome? {
+    /// marks on the result, written atomically: streamed when `keepBytes` is false and the container allows
+    /// (``labelStreaming(at:to:durable:marks:preset:)``), so a long video is never read into memory. Nil for other
+    /// kinds.
+    private func labelVideo(
+        at input: String, to output: String, durable: Bool, keepBytes: Bool, progress: (@Sendable (Double) -> Void)?
+    ) throws -> LabelOutcome? {
         let (fd, size) = try FileIO.openForStreaming(input)
         let head = try FileByteSource(descriptor: fd, count: size, path: input).read(0..<min(size, MediaRegistry.sniffLength))
         close(fd)
@@ -91,6 +98,14 @@ extension Labeler {
                 input: current, output: painted, progress: progress.map { p in { @Sendable t in p(offset + t * (1 - offset)) } })
             current = painted
         }
+        if !keepBytes, policy.marks.contains(.implicit),
+            var outcome = try labelStreaming(
+                at: current, to: output, durable: durable, marks: policy.marks.intersection([.implicit, .c2pa]), preset: preset)
+        {
+            outcome.marks.formUnion(policy.marks.intersection([.explicit, .watermark]))
+            applyFrameMarks(&outcome, opening: opening, videoMark: videoMark, videoMarkSkipped: skipped)
+            return outcome
+        }
         let outcome = try label(
             try FileIO.read(current), fileExtension: fileExtension, opening: opening, videoMark: videoMark, videoMarkSkipped: skipped, preset: preset)
         try FileIO.writeAtomically(outcome.bytes, to: output, durable: durable)
@@ -102,20 +117,26 @@ extension Labeler {
         policy.marks == [.implicit]
     }
 
-    /// Whether this policy's label is the implicit label and the audio explicit label alone, which a PCM WAV takes as
-    /// a splice of the samples (so the file can stream; decision 0032).
-    var splicesRhythmOnly: Bool {
-        policy.marks == [.implicit, .explicit]
+    /// Whether this policy's marks can all be written as a stream where the format allows: the implicit label, the
+    /// C2PA manifest, and the audio explicit label, which a PCM WAV takes as a splice of the samples (decision 0032).
+    var streamsMarks: Bool {
+        let rest = policy.marks.subtracting([.c2pa])
+        return rest == [.implicit] || rest == [.implicit, .explicit]
     }
 
-    /// The streaming path of ``labelFile(at:to:durable:keepBytes:progress:)``; nil when the format has no streaming writer
-    /// (the whole-file path then decides).
+    /// The streaming path of ``labelFile(at:to:durable:keepBytes:progress:)`` for `marks`; nil when the format has
+    /// no streaming writer for them (the whole-file path then decides).
     ///
-    /// With the explicit mark (``splicesRhythmOnly``) only a PCM WAV streams: the rhythm label's splice is planned over
-    /// the file (its level from the content's loudness, ``RhythmLabelInserter/loudness(of:in:)``), the label writer
-    /// and the signer read the spliced file through an ``EditedByteSource``, and both plans are written in one pass
-    /// with the samples copied by the kernel.
-    private func labelStreaming(at input: String, to output: String, durable: Bool) throws -> LabelOutcome? {
+    /// With the explicit mark only a PCM WAV streams: the rhythm label's splice is planned over the file (its level
+    /// from the content's loudness, ``RhythmLabelInserter/loudness(of:in:)``), the label writer and the signer read
+    /// the spliced file through an ``EditedByteSource``, and both plans are written in one pass with the samples
+    /// copied by the kernel. With the c2pa mark the format's ``StreamingManifestCarrying`` handler places the store
+    /// in the labeled file as read through an ``EditedByteSource``, and the signer hashes that file in chunks.
+    ///
+    /// - Parameter preset: the label to write (a video's watermark payload was made from its ProduceID); a new one
+    ///   when nil.
+    func labelStreaming(at input: String, to output: String, durable: Bool, marks asked: Set<Mark>, preset: AIGCLabel? = nil) throws -> LabelOutcome?
+    {
         let (fd, size) = try FileIO.openForStreaming(input)
         defer { close(fd) }
         let file = FileByteSource(descriptor: fd, count: size, path: input)
@@ -123,10 +144,16 @@ extension Labeler {
         guard let identified = registry.identify(head, fileExtension: FileIO.fileExtension(of: input)),
             let writer = identified.handler as? any StreamingLabelWriting
         else { return nil }
+        let applied = asked.intersection(Self.marks(for: identified.format.kind))
+        if applied.contains(.c2pa) {
+            guard provenanceKeys != nil, let carrier = identified.handler as? any StreamingManifestCarrying, carrier.embedsManifests else {
+                return nil
+            }
+        }
         var marks: Set<Mark> = [.implicit]
         var rhythm: RhythmLabelInserter.Outcome?
         let source: EditedByteSource
-        if policy.marks.contains(.explicit) {
+        if applied.contains(.explicit) {
             guard identified.format == .wav else { return nil }
             let splice = try policy.rhythm.edits(in: file)
             rhythm = splice
@@ -136,16 +163,23 @@ extension Labeler {
             source = EditedByteSource(file, plan: EditPlan(sourceLength: size))
         }
         let dimensions = try imageDimensions(of: source, format: identified.format)
-        var label = try newLabel()
-        let parts = { (plan: EditPlan) -> [FileIO.Part] in
-            source.pieces(of: plan).map { piece in
-                switch piece {
-                case .bytes(let bytes): .bytes(bytes)
-                case .original(let range): .copy(from: fd, range: range)
-                }
+        var label = try preset ?? newLabel()
+        let parts = { (plan: EditPlan) -> [FileIO.Part] in Self.parts(source.pieces(of: plan), copyingFrom: fd) }
+        var manifest: C2PASigner.SignedSource?
+        if applied.contains(.c2pa), let keys = provenanceKeys {
+            // The manifest binds the final bytes, so the label (and its signature) is settled first; the signer then
+            // hashes the labeled file as an edited view of this one, and one pass writes everything.
+            if label.reservedCode1.isEmpty, let signer = labelSigner {
+                label.reservedCode1 = try signer.sign(label, role: .producer, content: source, registry: registry)
             }
-        }
-        if label.reservedCode1.isEmpty, let signer = labelSigner {
+            let labeled = EditedByteSource.editing(source, with: try writer.labelEdits(LabelAssignment(label), in: source))
+            var content = C2PASigner.Content(label: label)
+            content.softwareAgent = policy.softwareAgent
+            let signed = try C2PASigner(identity: try keys.c2paSigner()).sign(
+                labeled, format: identified.format, content: content, registry: registry)
+            try FileIO.writeAtomically(Self.parts(signed.file.pieces, copyingFrom: fd), to: output, durable: durable)
+            manifest = signed
+        } else if label.reservedCode1.isEmpty, let signer = labelSigner {
             // The file is laid out with a stand-in signature of the real one's length, so the kernel copies the
             // essence while this thread digests it (decision 0206); then the label's bytes go into place.
             var provisional = label
@@ -161,7 +195,22 @@ extension Labeler {
         var outcome = LabelOutcome(
             bytes: [], format: identified.format, label: label, explicit: nil, marks: marks, width: dimensions.width, height: dimensions.height)
         outcome.rhythm = rhythm
+        if let manifest {
+            outcome.marks.insert(.c2pa)
+            outcome.c2paManifest = manifest.manifestLabel
+            outcome.c2paStoreSHA256 = Array(SHA256.hash(data: manifest.store))
+        }
         return outcome
+    }
+
+    /// The parts that write `pieces` of the file open as `fd`: new bytes, and spans copied by the kernel.
+    static func parts(_ pieces: [EditPlan.Piece], copyingFrom fd: Int32) -> [FileIO.Part] {
+        pieces.map { piece in
+            switch piece {
+            case .bytes(let bytes): .bytes(bytes)
+            case .original(let range): .copy(from: fd, range: range)
+            }
+        }
     }
 
     /// How ``labelFileInPlace(at:durable:)`` changed a file.
@@ -182,7 +231,7 @@ extension Labeler {
     @discardableResult
     public func labelFileInPlace(at path: String, durable: Bool = true) throws -> (outcome: LabelOutcome, write: InPlaceWrite) {
         do {
-            if marksVideoFrames, let outcome = try labelVideo(at: path, to: path, durable: durable, progress: nil) {
+            if marksVideoFrames, let outcome = try labelVideo(at: path, to: path, durable: durable, keepBytes: true, progress: nil) {
                 return (outcome, .rewritten)
             }
             if labelsHeaderOnly {
@@ -205,15 +254,12 @@ extension Labeler {
                         try FileIO.overwrite(writes, in: fd, path: path, durable: durable)
                         return (outcome, .overwritten)
                     }
-                    try FileIO.writeAtomically(
-                        plan.pieces.map { piece in
-                            switch piece {
-                            case .bytes(let bytes): .bytes(bytes)
-                            case .original(let range): .copy(from: fd, range: range)
-                            }
-                        }, to: path, durable: durable)
+                    try FileIO.writeAtomically(Self.parts(plan.pieces, copyingFrom: fd), to: path, durable: durable)
                     return (outcome, .rewritten)
                 }
+            }
+            if streamsMarks, let outcome = try labelStreaming(at: path, to: path, durable: durable, marks: policy.marks) {
+                return (outcome, .rewritten)
             }
             let outcome = try label(try FileIO.read(path), fileExtension: FileIO.fileExtension(of: path))
             try FileIO.writeAtomically(outcome.bytes, to: path, durable: durable)

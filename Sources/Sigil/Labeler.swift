@@ -113,30 +113,8 @@ public struct Labeler: Sendable {
         var label = try preset ?? newLabel()
         let marks = policy.marks.intersection(Self.marks(for: identified.format.kind))
         var outcome = LabelOutcome(bytes: input, format: identified.format, label: label, explicit: nil, marks: marks, width: 0, height: 0)
-        if identified.format.kind == .video, marks.contains(.explicit) {
-            if let opening {
-                outcome.opening = opening
-            } else {
-                // The opening label needs ffmpeg, a file and a container it is written into: otherwise the other
-                // marks, and a notice.
-                outcome.marks.remove(.explicit)
-                outcome.notices.append(
-                    OpeningLabeler.formatIDs.contains(identified.format.id)
-                        ? "explicit: the video opening label is painted when a file on disk is labeled (sigil label, ffmpeg), not into \(identified.format.displayName) bytes in memory; only the other marks were applied"
-                        : "explicit: Sigil paints the video opening label into MP4, MOV and AVI so far, not \(identified.format.displayName); only the other marks were applied"
-                )
-            }
-        }
-        if identified.format.kind == .video, marks.contains(.watermark) {
-            if let videoMark {
-                outcome.videoMark = videoMark
-            } else {
-                outcome.marks.remove(.watermark)
-                outcome.notices.append(
-                    videoMarkSkipped
-                        ?? "watermark: the video watermark is embedded when a file on disk is labeled (sigil label, ffmpeg), not into \(identified.format.displayName) bytes in memory; only the other marks were applied"
-                )
-            }
+        if identified.format.kind == .video {
+            applyFrameMarks(&outcome, opening: opening, videoMark: videoMark, videoMarkSkipped: videoMarkSkipped)
         }
 
         // A text's old C2PA manifest goes before its label does, so a label written at the end lands before the new
@@ -195,6 +173,37 @@ public struct Labeler: Sendable {
         outcome.bytes = bytes
         outcome.label = label
         return outcome
+    }
+
+    /// A video's frame marks in `outcome`: the opening label and the watermark kept in ``LabelOutcome/marks`` when they
+    /// were made (`opening`, `videoMark`), removed with a notice saying why when they were asked for and not.
+    func applyFrameMarks(_ outcome: inout LabelOutcome, opening: OpeningLabelOutcome?, videoMark: VideoMarkOutcome?, videoMarkSkipped: String?) {
+        let format = outcome.format
+        if outcome.marks.contains(.explicit) {
+            if let opening {
+                outcome.opening = opening
+            } else {
+                // The opening label needs ffmpeg, a file and a container it is written into: otherwise the other
+                // marks, and a notice.
+                outcome.marks.remove(.explicit)
+                outcome.notices.append(
+                    OpeningLabeler.formatIDs.contains(format.id)
+                        ? "explicit: the video opening label is painted when a file on disk is labeled (sigil label, ffmpeg), not into \(format.displayName) bytes in memory; only the other marks were applied"
+                        : "explicit: Sigil paints the video opening label into MP4, MOV and AVI so far, not \(format.displayName); only the other marks were applied"
+                )
+            }
+        }
+        if outcome.marks.contains(.watermark) {
+            if let videoMark {
+                outcome.videoMark = videoMark
+            } else {
+                outcome.marks.remove(.watermark)
+                outcome.notices.append(
+                    videoMarkSkipped
+                        ?? "watermark: the video watermark is embedded when a file on disk is labeled (sigil label, ffmpeg), not into \(format.displayName) bytes in memory; only the other marks were applied"
+                )
+            }
+        }
     }
 
     /// Why a text file takes no C2PA manifest, or nil when it does: C2PA embeds manifests in UTF-8 text only (the

@@ -47,7 +47,6 @@ struct BatchLabeler {
         var results: [(name: String, result: Result<LabelOutcome, SigilError>)] = []
         results.reserveCapacity(names.count)
         let labeler = self.labeler
-        let keepBytes = recorder != nil // a record hashes the labeled file; without one, a JPEG's data need not be read
         try await withThrowingTaskGroup(of: (String, Result<LabelOutcome, SigilError>).self) { group in
             var next = 0
             func submit() {
@@ -58,11 +57,10 @@ struct BatchLabeler {
                     let output = destination + "/" + name
                     do {
                         guard outputFolder == nil else {
-                            return (name, .success(try labeler.labelFile(at: input, to: output, durable: false, keepBytes: keepBytes)))
+                            // A record reads the labeled file itself (RecordKeeper.record(for:context:file:)): nothing is kept here.
+                            return (name, .success(try labeler.labelFile(at: input, to: output, durable: false, keepBytes: false)))
                         }
-                        var outcome = try labeler.labelFileInPlace(at: input, durable: false).outcome
-                        if keepBytes, outcome.bytes.isEmpty { outcome.bytes = try FileIO.read(input) } // a record hashes the labeled file
-                        return (name, .success(outcome))
+                        return (name, .success(try labeler.labelFileInPlace(at: input, durable: false).outcome))
                     } catch let e as SigilError { return (name, .failure(e)) } catch {
                         return (name, .failure(SigilError(.io, "\(error)", path: input)))
                     }

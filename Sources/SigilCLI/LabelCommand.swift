@@ -147,7 +147,7 @@ struct LabelCommand: AsyncParsableCommand {
                 return
             }
             let output = output ?? input
-            var outcome: LabelOutcome
+            let outcome: LabelOutcome
             if inPlace {
                 let (labeled, write) = try labeler.labelFileInPlace(at: input, durable: durable)
                 if !json {
@@ -157,10 +157,9 @@ struct LabelCommand: AsyncParsableCommand {
                             : "labeled in place: the file was rewritten atomically (no room for the label in it)")
                 }
                 outcome = labeled
-                if keeper != nil, outcome.bytes.isEmpty { outcome.bytes = try FileIO.read(input) } // a record hashes the labeled file
             } else {
                 outcome = try labeler.labelFile(
-                    at: input, to: output, durable: durable, keepBytes: keeper != nil, progress: json ? nil : Terminal.progressBar("opening label"))
+                    at: input, to: output, durable: durable, keepBytes: false, progress: json ? nil : Terminal.progressBar("opening label"))
             }
             for notice in outcome.notices { Terminal.warning(notice) }
             let receipt = try await records.keep(outcome, output: output, policy: policy, keeper: keeper)

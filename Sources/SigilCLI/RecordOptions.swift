@@ -76,7 +76,8 @@ struct RecordSettings: Sendable {
     /// Records labeled files (one transaction), integrates them, writes proofs when asked, and returns the receipts.
     func keep(_ outcomes: [(outcome: LabelOutcome, output: String)], policy: LabelPolicy, keeper: RecordKeeper) async throws -> [RecordKeeper.Receipt]
     {
-        let records = try outcomes.map { try keeper.record(for: $0.outcome, context: context(for: $0.outcome, policy: policy)) }
+        // A streamed label kept no bytes: the record reads the labeled file in chunks (RecordKeeper.record(for:context:file:)).
+        let records = try outcomes.map { try keeper.record(for: $0.outcome, context: context(for: $0.outcome, policy: policy), file: $0.output) }
         let receipts = try await keeper.keep(records, proofs: writeProof)
         for (receipt, item) in zip(receipts, outcomes) {
             if let proof = receipt.proof {

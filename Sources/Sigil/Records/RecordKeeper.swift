@@ -188,6 +188,46 @@ public struct RecordKeeper: Sendable {
     public func record(
         for outcome: LabelOutcome, context: Context, contentSHA256: [UInt8]? = nil, time: RecordTime = .now()
     ) throws -> GenerationRecord {
+        try record(
+            for: outcome, context: context, contentSHA256: contentSHA256 ?? Self.contentSHA256(outcome.bytes),
+            fingerprint: contentSHA256 == nil ? Self.fingerprint(outcome) : nil,
+            manifestSHA256: outcome.c2paStoreSHA256 ?? Self.manifestStoreSHA256(outcome), time: time)
+    }
+
+    /// The record of a file labeled to `path`, when the labeler streamed it (``LabelOutcome/bytes`` empty): its
+    /// SHA-256 read from the file in chunks, its fingerprint from the file (a WAV's samples read in chunks; an image,
+    /// compressed audio or a text read whole when within ``FileIO/maximumFileSize``; a video has none), the manifest
+    /// store's hash from the outcome. An outcome that holds its bytes is recorded from them.
+    ///
+    /// - Throws: ``SigilError`` `.io` when the file cannot be read, `.invalidRecord` / `.usage` for bad context fields.
+    public func record(for outcome: LabelOutcome, context: Context, file path: String, time: RecordTime = .now()) throws -> GenerationRecord {
+        guard outcome.bytes.isEmpty else { return try record(for: outcome, context: context, time: time) }
+        var hasher = SHA256()
+        var whole = outcome
+        let fingerprint: ContentFingerprint? = try FileIO.withSource(path) { file in
+            try file.forEachChunk(of: 0..<file.count) { hasher.update(data: $0) }
+            switch outcome.format.kind {
+            case .video:
+                return nil
+            case .audio where outcome.format == .wav:
+                let print = try? AudioFingerprint.compute(wav: file)
+                return print.flatMap { $0.values.isEmpty ? nil : ContentFingerprint.audio($0.values) }
+            default:
+                // Fingerprints of pictures, compressed sound and text need the whole file, within the in-memory limit.
+                guard file.count <= FileIO.maximumFileSize else { return nil }
+                whole.bytes = try file.read(0..<file.count)
+                return Self.fingerprint(whole)
+            }
+        }
+        return try record(
+            for: outcome, context: context, contentSHA256: Array(hasher.finalize()), fingerprint: fingerprint,
+            manifestSHA256: outcome.c2paStoreSHA256 ?? Self.manifestStoreSHA256(whole), time: time)
+    }
+
+    private func record(
+        for outcome: LabelOutcome, context: Context, contentSHA256: [UInt8], fingerprint: ContentFingerprint?, manifestSHA256: [UInt8]?,
+        time: RecordTime
+    ) throws -> GenerationRecord {
         try context.validate()
         let pseudonymizer = try requirePseudonymizer()
         var optOut: GenerationRecord.ExplicitLabelOptOut?
@@ -200,10 +240,9 @@ public struct RecordKeeper: Sendable {
         let record = GenerationRecord(
             produceID: outcome.label.produceID, producer: outcome.label.contentProducer, serviceCategory: context.serviceCategory,
             model: context.model, account: try context.accountReference.map { try pseudonymizer.tag($0) }, time: time,
-            contentSHA256: contentSHA256 ?? Self.contentSHA256(outcome.bytes),
-            fingerprint: contentSHA256 == nil ? Self.fingerprint(outcome) : nil,
+            contentSHA256: contentSHA256, fingerprint: fingerprint,
             watermarkPayload: context.watermarkPayload, marks: outcome.marks.map(\.rawValue),
-            explicitLabelOptOut: optOut, c2paManifestSHA256: context.c2paManifestSHA256 ?? Self.manifestStoreSHA256(outcome)
+            explicitLabelOptOut: optOut, c2paManifestSHA256: context.c2paManifestSHA256 ?? manifestSHA256
         )
         try record.validate()
         return record

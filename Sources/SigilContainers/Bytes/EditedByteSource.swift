@@ -6,10 +6,8 @@
 /// A plan made over this source by the second stage resolves, through ``pieces(of:)``, into pieces of the base file,
 /// so the two stages are written in one pass with the untouched spans copied by the kernel.
 public struct EditedByteSource: ByteSource {
-    /// The file the plan edits.
+    /// The file the edits apply to.
     public let base: any ByteSource
-    /// The edits.
-    public let plan: EditPlan
     /// The edited file's pieces and where each starts in it.
     private let layers: [(start: Int, piece: EditPlan.Piece)]
     public let count: Int
@@ -19,11 +17,15 @@ public struct EditedByteSource: ByteSource {
     /// - Precondition: the plan was made for a file of `base.count` bytes.
     public init(_ base: any ByteSource, plan: EditPlan) {
         precondition(base.count == plan.sourceLength, "the plan was made for a \(plan.sourceLength)-byte file, not \(base.count)")
+        self.init(base, pieces: plan.pieces)
+    }
+
+    /// The file made of `pieces`: new bytes, or spans of `base`.
+    public init(_ base: any ByteSource, pieces: [EditPlan.Piece]) {
         self.base = base
-        self.plan = plan
         var layers: [(start: Int, piece: EditPlan.Piece)] = []
         var at = 0
-        for piece in plan.pieces {
+        for piece in pieces {
             layers.append((at, piece))
             switch piece {
             case .bytes(let bytes): at += bytes.count
@@ -33,6 +35,18 @@ public struct EditedByteSource: ByteSource {
         self.layers = layers
         self.count = at
     }
+
+    /// The file `plan` makes of `source`; when `source` is itself an edited file, the result reads its base directly
+    /// (one level, however many stages were applied), so ``pieces`` are always spans of the file on disk.
+    ///
+    /// - Precondition: the plan was made for a file of `source.count` bytes.
+    public static func editing(_ source: any ByteSource, with plan: EditPlan) -> EditedByteSource {
+        guard let edited = source as? EditedByteSource else { return EditedByteSource(source, plan: plan) }
+        return EditedByteSource(edited.base, pieces: edited.pieces(of: plan))
+    }
+
+    /// The whole edited file as pieces of ``base``, in order.
+    public var pieces: [EditPlan.Piece] { layers.map(\.piece) }
 
     public func read(_ range: Range<Int>) throws -> [UInt8] {
         let pieces = pieces(in: range)

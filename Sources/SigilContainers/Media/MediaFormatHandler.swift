@@ -126,10 +126,46 @@ public protocol ManifestCollectionLocating: ManifestCarrying {
 /// the store's box may move the boxes after it. A format that adopts this protocol is signed with the BMFF hash;
 /// validation picks the hash by the assertion's label, as for every binding (decision 0209).
 public protocol ManifestBoxLocating: ManifestCarrying {
-    /// Every box of `bytes` (which may hold a manifest store), depth first, as the BMFF hash's exclusions name them.
+    /// Every box of the file `source` reads (which may hold a manifest store), depth first, as the BMFF hash's
+    /// exclusions name them. Only box headers are read: a video's `mdat` payload is not.
     ///
     /// - Throws: ``SigilError`` for a damaged box structure.
-    func manifestBoxes(in bytes: [UInt8]) throws -> [BMFFBox]
+    func manifestBoxes(in source: any ByteSource) throws -> [BMFFBox]
+}
+
+extension ManifestBoxLocating {
+    /// Every box of `bytes`, depth first (``manifestBoxes(in:)-(any ByteSource)``).
+    public func manifestBoxes(in bytes: [UInt8]) throws -> [BMFFBox] { try manifestBoxes(in: MemoryByteSource(bytes)) }
+}
+
+/// A manifest-carrying format whose store is placed and removed by reading only the file's structure: the handler
+/// returns edits and the caller copies every untouched span with the kernel, so signing a file with a C2PA manifest
+/// costs memory in proportion to its metadata, never to its length (WAV, MP4/MOV, M4A). Its
+/// ``ManifestCarrying/embedManifestStore(_:into:)`` and ``ManifestCarrying/removeManifestStores(from:)`` are these
+/// edits applied to bytes, so the in-memory and the streaming signer write the same file.
+public protocol StreamingManifestCarrying: ManifestCarrying {
+    /// The edits that remove every manifest store from the file `source` reads (an empty plan when it holds none).
+    ///
+    /// - Throws: ``SigilError`` for a damaged container (naming the structure and offset).
+    func manifestRemovalEdits(in source: any ByteSource) throws -> EditPlan
+
+    /// The edits that embed `store` in the file `source` reads (which holds no store), and the container bytes a
+    /// data hash must exclude, as offsets in the edited file.
+    ///
+    /// - Throws: ``SigilError`` for a damaged container or a store the container cannot hold.
+    func manifestEdits(_ store: [UInt8], in source: any ByteSource) throws -> (plan: EditPlan, containerRange: Range<Int>)
+}
+
+extension StreamingManifestCarrying {
+    public func removeManifestStores(from bytes: [UInt8]) throws -> [UInt8] {
+        let plan = try manifestRemovalEdits(in: MemoryByteSource(bytes))
+        return plan.isEmpty ? bytes : plan.apply(to: bytes)
+    }
+
+    public func embedManifestStore(_ store: [UInt8], into bytes: [UInt8]) throws -> (bytes: [UInt8], containerRange: Range<Int>) {
+        let placed = try manifestEdits(store, in: MemoryByteSource(bytes))
+        return (placed.plan.apply(to: bytes), placed.containerRange)
+    }
 }
 
 /// What a label writer writes: the Annex E JSON (bare, for keyed sites), the wrapped `{"AIGC":{…}}` form (for

@@ -36,7 +36,7 @@ enum BMFFHash {
     }
 
     /// Whether `node` meets the exclusion's conditions.
-    static func matches(_ exclusion: CBOR, _ node: Node, in bytes: [UInt8]) -> Bool {
+    static func matches(_ exclusion: CBOR, _ node: Node, in source: any ByteSource) -> Bool {
         guard var xpath = exclusion["xpath"]?.textValue else { return false }
         // Indices (`/trak[1]`) are not distinguished: every box with the name matches.
         while let open = xpath.firstIndex(of: "["), let close = xpath[open...].firstIndex(of: "]") {
@@ -46,11 +46,13 @@ enum BMFFHash {
         if let length = exclusion["length"]?.intValue, length != node.range.count { return false }
         let fullBoxStart = node.range.lowerBound + node.headerSize
         if let version = exclusion["version"]?.intValue {
-            guard fullBoxStart < node.range.upperBound, Int(bytes[fullBoxStart]) == version else { return false }
+            guard fullBoxStart < node.range.upperBound, let byte = try? source.read(fullBoxStart..<(fullBoxStart + 1)).first,
+                Int(byte) == version
+            else { return false }
         }
         if let flags = exclusion["flags"]?.bytesValue, flags.count == 3 {
             guard fullBoxStart + 4 <= node.range.upperBound else { return false }
-            let boxFlags = Array(bytes[(fullBoxStart + 1)..<(fullBoxStart + 4)])
+            guard let boxFlags = try? source.read((fullBoxStart + 1)..<(fullBoxStart + 4)) else { return false }
             if exclusion["exact"]?.boolValue ?? true {
                 if boxFlags != flags { return false }
             } else if zip(boxFlags, flags).contains(where: { $0 & $1 != $1 }) {
@@ -63,9 +65,14 @@ enum BMFFHash {
                 offset <= node.range.count, value.count <= node.range.count - offset
             else { return false }
             let start = node.range.lowerBound + offset
-            guard Array(bytes[start..<(start + value.count)]) == value else { return false }
+            guard (try? source.read(start..<(start + value.count))) == value else { return false }
         }
         return true
+    }
+
+    /// ``matches(_:_:in:)-(_,_,any ByteSource)`` for an asset in memory.
+    static func matches(_ exclusion: CBOR, _ node: Node, in bytes: [UInt8]) -> Bool {
+        matches(exclusion, node, in: MemoryByteSource(bytes))
     }
 
     /// The most exclusions a BMFF hash assertion may list for Sigil to validate it (the specification's required
@@ -74,6 +81,11 @@ enum BMFFHash {
 
     /// The byte ranges `exclusions` remove from `asset`, whose boxes are `nodes`.
     static func excludedRanges(_ exclusions: [CBOR], nodes: [Node], in asset: [UInt8]) -> [Range<Int>] {
+        excludedRanges(exclusions, nodes: nodes, in: MemoryByteSource(asset))
+    }
+
+    /// The byte ranges `exclusions` remove from the asset `source` reads, whose boxes are `nodes`.
+    static func excludedRanges(_ exclusions: [CBOR], nodes: [Node], in asset: any ByteSource) -> [Range<Int>] {
         var excluded: [Range<Int>] = []
         for node in nodes {
             for exclusion in exclusions where matches(exclusion, node, in: asset) {
@@ -107,6 +119,51 @@ enum BMFFHash {
     }
 
     static func digest<H: HashFunction>(_: H.Type, _ asset: [UInt8], _ nodes: [Node], _ excluded: [Range<Int>], _ withOffsets: Bool) -> [UInt8] {
+        var hasher = H()
+        asset.withUnsafeBytes { raw in
+            walk(nodes, excluded, withOffsets) { item in
+                switch item {
+                case .offset(let offset): hasher.update(data: UInt64(offset).bigEndianArray)
+                case .bytes(let range): hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[range]))
+                }
+            }
+        }
+        return Array(hasher.finalize())
+    }
+
+    /// The BMFF hash of the asset `source` reads, its bytes read in chunks (a video's `mdat` is never held whole).
+    static func digest(_ source: any ByteSource, nodes: [Node], exclusions: [CBOR], alg: String, withOffsets: Bool) throws -> [UInt8]? {
+        let excluded = excludedRanges(exclusions, nodes: nodes, in: source)
+        switch alg {
+        case "sha256": return try digest(SHA256.self, source, nodes, excluded, withOffsets)
+        case "sha384": return try digest(SHA384.self, source, nodes, excluded, withOffsets)
+        case "sha512": return try digest(SHA512.self, source, nodes, excluded, withOffsets)
+        default: return nil
+        }
+    }
+
+    static func digest<H: HashFunction>(_: H.Type, _ source: any ByteSource, _ nodes: [Node], _ excluded: [Range<Int>], _ withOffsets: Bool) throws
+        -> [UInt8]
+    {
+        var hasher = H()
+        try walk(nodes, excluded, withOffsets) { item in
+            switch item {
+            case .offset(let offset): hasher.update(data: UInt64(offset).bigEndianArray)
+            case .bytes(let range): try source.forEachChunk(of: range) { hasher.update(data: $0) }
+            }
+        }
+        return Array(hasher.finalize())
+    }
+
+    /// What the hash takes, in order: a top-level box's offset (v2 and v3), or a span of the asset's bytes.
+    enum Input {
+        case offset(Int)
+        case bytes(Range<Int>)
+    }
+
+    /// Calls `take` with the hash's input in order: for every top-level box not wholly excluded, its offset (when
+    /// `withOffsets`) and its bytes outside the excluded ranges.
+    static func walk(_ nodes: [Node], _ excluded: [Range<Int>], _ withOffsets: Bool, _ take: (Input) throws -> Void) rethrows {
         // `excluded` is sorted by lower bound and comes from the manifest, so it may hold as many ranges as the file
         // has boxes: every step below is a binary search or a walk that only moves forward, never boxes × ranges.
         // A top-level box is skipped when one range covers it whole (the prefix maximum of upper bounds tells);
@@ -131,27 +188,20 @@ enum BMFFHash {
             }
             return low > 0 && reach[low - 1] >= box.upperBound
         }
-        var hasher = H()
-        asset.withUnsafeBytes { raw in
-            func feed(_ range: Range<Int>) {
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[range]))
+        var next = 0
+        for top in nodes where top.depth == 0 {
+            if coveredWhole(top.range) { continue }
+            if withOffsets { try take(.offset(top.range.lowerBound)) }
+            while next < merged.count, merged[next].upperBound <= top.range.lowerBound { next += 1 }
+            var at = top.range.lowerBound
+            var k = next
+            while k < merged.count, merged[k].lowerBound < top.range.upperBound {
+                if merged[k].lowerBound > at { try take(.bytes(at..<merged[k].lowerBound)) }
+                at = max(at, merged[k].upperBound)
+                k += 1
             }
-            var next = 0
-            for top in nodes where top.depth == 0 {
-                if coveredWhole(top.range) { continue }
-                if withOffsets { hasher.update(data: UInt64(top.range.lowerBound).bigEndianArray) }
-                while next < merged.count, merged[next].upperBound <= top.range.lowerBound { next += 1 }
-                var at = top.range.lowerBound
-                var k = next
-                while k < merged.count, merged[k].lowerBound < top.range.upperBound {
-                    if merged[k].lowerBound > at { feed(at..<merged[k].lowerBound) }
-                    at = max(at, merged[k].upperBound)
-                    k += 1
-                }
-                if at < top.range.upperBound { feed(at..<top.range.upperBound) }
-            }
+            if at < top.range.upperBound { try take(.bytes(at..<top.range.upperBound)) }
         }
-        return Array(hasher.finalize())
     }
 
     static func check(_ value: CBOR?, label: String, alg claimAlg: String?, asset: [UInt8], url: String, report: inout C2PAReport) {

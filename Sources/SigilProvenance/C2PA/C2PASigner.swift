@@ -53,6 +53,19 @@ public struct C2PASigner: Sendable {
         self.identity = identity
     }
 
+    /// The result of signing a file as it streams (``sign(_:format:content:now:manifestID:registry:)-(any ByteSource,_,_,_,_,_)``).
+    public struct SignedSource: Sendable {
+        /// The signed asset: the store's new bytes and spans of the file that was signed (of its base file when it
+        /// was an ``EditedByteSource``), ready to be written with the spans copied by the kernel.
+        public var file: EditedByteSource
+        /// The manifest label, `urn:c2pa:…`.
+        public var manifestLabel: String
+        /// The embedded store.
+        public var store: [UInt8]
+        /// Where the store lies in the signed asset: the container bytes the hard binding excludes.
+        public var exclusion: Range<Int>
+    }
+
     /// Signs `asset` (replacing any manifest store already in it) and returns the signed bytes.
     ///
     /// - Parameters:
@@ -66,7 +79,53 @@ public struct C2PASigner: Sendable {
         guard let carrier = registry.handler(for: format) as? any ManifestCarrying, carrier.embedsManifests else {
             throw SigilError(.unsupportedFormat, "Sigil cannot embed a C2PA manifest in \(format.displayName)")
         }
+        if carrier is any StreamingManifestCarrying {
+            let signed = try sign(MemoryByteSource(asset), format: format, content: content, now: now, manifestID: manifestID, registry: registry)
+            return Signed(
+                bytes: try signed.file.read(0..<signed.file.count), manifestLabel: signed.manifestLabel, store: signed.store,
+                exclusion: signed.exclusion)
+        }
         let base = try carrier.removeManifestStores(from: asset)
+        let signed = try converge(
+            format: format, content: content, now: now, manifestID: manifestID, carrier: carrier, unplaced: MemoryByteSource(base)
+        ) { store in
+            let placed = try carrier.embedManifestStore(store, into: base)
+            return (MemoryByteSource(placed.bytes), placed.containerRange)
+        }
+        return Signed(bytes: try signed.asset.read(0..<signed.asset.count), manifestLabel: signed.label, store: signed.store, exclusion: signed.range)
+    }
+
+    /// Signs the asset `source` reads (replacing any manifest store already in it) without holding it: the format's
+    /// handler places the store by editing the file's structure (``StreamingManifestCarrying``: WAV, WebP, MP4, MOV,
+    /// M4A), the hard binding is computed by reading the placed file in chunks, and the result is a list of pieces to
+    /// write. The bytes it describes are those ``sign(_:format:content:now:manifestID:registry:)-([UInt8],_,_,_,_,_)``
+    /// returns for the same asset.
+    ///
+    /// - Throws: ``SigilError`` `.unsupportedFormat` for a format without a streaming carrier, container errors for
+    ///   damaged files, `.c2pa` when the store does not converge.
+    public func sign(
+        _ source: any ByteSource, format: MediaFormat, content: Content, now: Date = Date(), manifestID: UUID = UUID(),
+        registry: MediaRegistry = .standard
+    ) throws -> SignedSource {
+        guard let carrier = registry.handler(for: format) as? any StreamingManifestCarrying, carrier.embedsManifests else {
+            throw SigilError(.unsupportedFormat, "Sigil cannot embed a C2PA manifest in \(format.displayName) while it streams")
+        }
+        let base = EditedByteSource.editing(source, with: try carrier.manifestRemovalEdits(in: source))
+        let signed = try converge(format: format, content: content, now: now, manifestID: manifestID, carrier: carrier, unplaced: base) { store in
+            let placed = try carrier.manifestEdits(store, in: base)
+            return (EditedByteSource.editing(base, with: placed.plan), placed.containerRange)
+        }
+        guard let file = signed.asset as? EditedByteSource else { preconditionFailure("a streaming carrier places stores in edited files") }
+        return SignedSource(file: file, manifestLabel: signed.label, store: signed.store, exclusion: signed.range)
+    }
+
+    /// The store for an asset and the asset with it placed: built with placeholder hash and signature (both
+    /// fixed-size) until the container's length is stable (it depends on the store's length, which depends through
+    /// CBOR integer widths on the binding), then bound, signed and placed for good.
+    private func converge(
+        format: MediaFormat, content: Content, now: Date, manifestID: UUID, carrier: any ManifestCarrying, unplaced: any ByteSource,
+        place: ([UInt8]) throws -> (asset: any ByteSource, range: Range<Int>)
+    ) throws -> (asset: any ByteSource, label: String, store: [UInt8], range: Range<Int>) {
         let label = "urn:c2pa:" + manifestID.uuidString.lowercased()
         let instanceID = "xmp:iid:" + UUID().uuidString.lowercased()
         let zeroHash = [UInt8](repeating: 0, count: 32)
@@ -77,31 +136,34 @@ public struct C2PASigner: Sendable {
         // store nor its CRC, so zeros and the signed store give the same one), or the BMFF hash or the data hash,
         // both excluding the store and computed only for the final pass (the boxes' offsets depend on the store's
         // length, which is final then).
-        func binding(_ placed: (bytes: [UInt8], containerRange: Range<Int>), final: Bool) throws -> HardBinding {
+        func binding(_ placed: (asset: any ByteSource, range: Range<Int>), final: Bool) throws -> HardBinding {
             if let collecting {
-                return ("c2pa.hash.collection.data", CollectionHash.assertion(try collecting.manifestCollection(in: placed.bytes), in: placed.bytes))
+                let bytes = try placed.asset.read(0..<placed.asset.count)
+                return ("c2pa.hash.collection.data", CollectionHash.assertion(try collecting.manifestCollection(in: bytes), in: bytes))
             }
             if let boxing {
                 let hash =
                     final
-                    ? BMFFHash.digest(
-                        placed.bytes, nodes: try boxing.manifestBoxes(in: placed.bytes), exclusions: BMFFHash.requiredExclusions, alg: "sha256",
+                    ? try BMFFHash.digest(
+                        placed.asset, nodes: try boxing.manifestBoxes(in: placed.asset), exclusions: BMFFHash.requiredExclusions, alg: "sha256",
                         withOffsets: true) ?? zeroHash : zeroHash
                 return ("c2pa.hash.bmff.v3", BMFFHash.assertion(hash: hash))
             }
-            // Plain text hashes its NFC form (DataHashCanonicalizing, decision 0208).
+            guard final else { return ("c2pa.hash.data", Self.dataHash(exclusion: placed.range, hash: zeroHash)) }
+            // Plain text hashes its NFC form (DataHashCanonicalizing, decision 0208); other formats the bytes as they lie.
             let hash =
-                final ? try DataHash.compute(placed.bytes, excluding: [placed.containerRange], alg: "sha256", carrier: carrier) ?? zeroHash : zeroHash
-            return ("c2pa.hash.data", Self.dataHash(exclusion: placed.containerRange, hash: hash))
+                carrier is any DataHashCanonicalizing
+                ? try DataHash.compute(try placed.asset.read(0..<placed.asset.count), excluding: [placed.range], alg: "sha256", carrier: carrier)
+                : try DataHash.compute(placed.asset, excluding: [placed.range], alg: "sha256")
+            return ("c2pa.hash.data", Self.dataHash(exclusion: placed.range, hash: hash ?? zeroHash))
         }
 
-        // The container length depends on the store length, which depends (through CBOR integer widths) on the
-        // binding: iterate with placeholder hash and signature (both fixed-size) until the length is stable.
         var storeLength = try build(
-            label: label, instanceID: instanceID, binding: try binding((base, 0..<0), final: false), content: content, now: now, sign: false
+            label: label, instanceID: instanceID, binding: try binding((unplaced, 0..<0), final: false), content: content, now: now,
+            sign: false
         ).count
         for _ in 0..<8 {
-            let placed = try carrier.embedManifestStore([UInt8](repeating: 0, count: storeLength), into: base)
+            let placed = try place([UInt8](repeating: 0, count: storeLength))
             var bound = try binding(placed, final: false)
             let probe = try build(label: label, instanceID: instanceID, binding: bound, content: content, now: now, sign: false)
             guard probe.count == storeLength else {
@@ -111,9 +173,9 @@ public struct C2PASigner: Sendable {
             if collecting == nil { bound = try binding(placed, final: true) }
             let store = try build(label: label, instanceID: instanceID, binding: bound, content: content, now: now, sign: true)
             guard store.count == storeLength else { break }
-            let final = try carrier.embedManifestStore(store, into: base)
-            guard final.containerRange == placed.containerRange else { break }
-            return Signed(bytes: final.bytes, manifestLabel: label, store: store, exclusion: final.containerRange)
+            let final = try place(store)
+            guard final.range == placed.range else { break }
+            return (final.asset, label, store, final.range)
         }
         throw SigilError(.c2pa, "the manifest store size did not converge while embedding it in \(format.displayName)")
     }

@@ -17,9 +17,10 @@ extension MediaFormat {
 /// items, `udta` strings and `meta` boxes under `trak` are kept, and the media data is copied as spans. A
 /// fragmented file (`moof`) is labeled only when the new `moov` fits the `free` room beside it. Labels are read
 /// from the other sites ``BMFFLabelReader`` knows too. C2PA is read from and written into the top-level C2PA `uuid`
-/// box right after `ftyp`, bound by `c2pa.hash.bmff.v3` (``ManifestBoxLocating``, decision 0209); fragmented files are
-/// refused. The essence is the `mdat` payloads.
-public struct BMFFFormat: LabelReading, StreamingLabelWriting, EssenceLocating, ManifestBoxLocating {
+/// box right after `ftyp`, bound by `c2pa.hash.bmff.v3` (``ManifestBoxLocating``, decision 0209), placed by editing
+/// `moov` and inserting the box (``StreamingManifestCarrying``: a video is signed without being read into memory);
+/// fragmented files are refused. The essence is the `mdat` payloads.
+public struct BMFFFormat: LabelReading, StreamingLabelWriting, EssenceLocating, ManifestBoxLocating, StreamingManifestCarrying {
     public init() {}
     public var formats: [MediaFormat] { [.mp4, .mov] }
 
@@ -52,11 +53,13 @@ public struct BMFFFormat: LabelReading, StreamingLabelWriting, EssenceLocating, 
     }
 
     public func findManifestStores(in bytes: [UInt8]) throws -> [EmbeddedManifestStore] { try BMFFManifestCarrier.find(bytes) }
-    public func removeManifestStores(from bytes: [UInt8]) throws -> [UInt8] { try BMFFManifestCarrier.remove(from: bytes, name: name(of: bytes)) }
-    public func embedManifestStore(_ store: [UInt8], into bytes: [UInt8]) throws -> (bytes: [UInt8], containerRange: Range<Int>) {
-        try BMFFManifestCarrier.embed(store, into: bytes, name: name(of: bytes))
+    public func manifestRemovalEdits(in source: any ByteSource) throws -> EditPlan {
+        try BMFFManifestCarrier.removalEdits(in: source, name: name(of: try source.read(0..<min(12, source.count))))
     }
-    public func manifestBoxes(in bytes: [UInt8]) throws -> [BMFFBox] { try BMFFWalker.tree(bytes) }
+    public func manifestEdits(_ store: [UInt8], in source: any ByteSource) throws -> (plan: EditPlan, containerRange: Range<Int>) {
+        try BMFFManifestCarrier.edits(store, in: source, name: name(of: try source.read(0..<min(12, source.count))))
+    }
+    public func manifestBoxes(in source: any ByteSource) throws -> [BMFFBox] { try BMFFWalker.tree(source) }
 
     /// The display name of the format the first bytes name, for messages.
     func name(of prefix: [UInt8]) -> String {

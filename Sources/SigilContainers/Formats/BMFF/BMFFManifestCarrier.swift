@@ -32,40 +32,40 @@ enum BMFFManifestCarrier {
         return BMFFBoxBytes.make("uuid", content)
     }
 
-    /// `bytes` with `store` in a C2PA box right after `ftyp`, and the box's bytes. `bytes` holds no store.
+    /// The edits putting `store` in a C2PA box right after `ftyp` of the file `source` reads (which holds no store),
+    /// and the box's range in the result. Only box headers and `moov` are read.
     ///
     /// - Throws: ``SigilError`` for a file that does not start with `ftyp`, has no or several `moov` boxes, is
     ///   fragmented, or whose 32-bit chunk offsets would overflow.
-    static func embed(_ store: [UInt8], into bytes: [UInt8], name: String) throws -> (bytes: [UInt8], containerRange: Range<Int>) {
-        let top = try BMFFWalker.topLevel(bytes)
+    static func edits(_ store: [UInt8], in source: any ByteSource, name: String) throws -> (plan: EditPlan, containerRange: Range<Int>) {
+        let top = try BMFFWalker.topLevel(source)
         guard let ftyp = top.first, ftyp.type == "ftyp" else {
             throw SigilError(.malformed, "the \(name) file does not start with an ftyp box, after which its C2PA box goes", offset: 0)
         }
-        try refuseFragments(top, in: bytes, name: name)
+        try refuseFragments(top, in: source, name: name)
         let box = box(store)
-        var plan = EditPlan(sourceLength: bytes.count)
+        var plan = EditPlan(sourceLength: source.count)
         plan.insert(box, at: ftyp.range.upperBound)
-        try moveChunkOffsets(top, in: bytes, name: name, plan: &plan)
-        return (plan.apply(to: bytes), ftyp.range.upperBound..<(ftyp.range.upperBound + box.count))
+        try moveChunkOffsets(top, in: source, name: name, plan: &plan)
+        return (plan, ftyp.range.upperBound..<(ftyp.range.upperBound + box.count))
     }
 
-    /// `bytes` without any C2PA `uuid` box (of any purpose), its chunk offsets moved back; `bytes` itself when it has
-    /// none.
-    static func remove(from bytes: [UInt8], name: String) throws -> [UInt8] {
-        let source = MemoryByteSource(bytes)
+    /// The edits removing every C2PA `uuid` box (of any purpose) from the file `source` reads, its chunk offsets moved
+    /// back; an empty plan when it has none.
+    static func removalEdits(in source: any ByteSource, name: String) throws -> EditPlan {
         let top = try BMFFWalker.topLevel(source)
         let stores = top.filter { BMFFWalker.userType(of: $0, in: source) == c2paUUID }
-        guard !stores.isEmpty else { return bytes }
-        try refuseFragments(top, in: bytes, name: name)
-        var plan = EditPlan(sourceLength: bytes.count)
+        var plan = EditPlan(sourceLength: source.count)
+        guard !stores.isEmpty else { return plan }
+        try refuseFragments(top, in: source, name: name)
         for box in stores { plan.remove(box.range) }
-        try moveChunkOffsets(top, in: bytes, name: name, plan: &plan)
-        return plan.apply(to: bytes)
+        try moveChunkOffsets(top, in: source, name: name, plan: &plan)
+        return plan
     }
 
     /// Adds to `plan` (which inserts or removes whole top-level boxes) the `moov` box with every chunk offset moved to
     /// where its chunk lands.
-    static func moveChunkOffsets(_ top: [BMFFBox], in bytes: [UInt8], name: String, plan: inout EditPlan) throws {
+    static func moveChunkOffsets(_ top: [BMFFBox], in source: any ByteSource, name: String, plan: inout EditPlan) throws {
         let moovs = top.filter { $0.type == "moov" }
         guard moovs.count == 1, let moov = moovs.first else {
             throw SigilError(
@@ -78,15 +78,16 @@ enum BMFFManifestCarrier {
                 offset: moov.range.lowerBound)
         }
         let moves = plan
-        var new = Array(bytes[moov.range])
+        let old = try source.require(moov.range.count, at: moov.range.lowerBound, for: "the \(name) moov box")
+        var new = old
         try BMFFMetadataWriter.mapChunkOffsets(in: &new, base: moov.range.lowerBound) { moves.newOffset(of: $0) }
-        if new != Array(bytes[moov.range]) { plan.replace(moov.range, with: new) }
+        if new != old { plan.replace(moov.range, with: new) }
     }
 
     /// Throws for a fragmented file: its fragments' data offsets may be absolute and its binding would be a Merkle
     /// tree, neither of which Sigil writes yet.
-    static func refuseFragments(_ top: [BMFFBox], in bytes: [UInt8], name: String) throws {
-        let mvex = try BMFFWalker.tree(bytes).first { $0.path == "/moov/mvex" }
+    static func refuseFragments(_ top: [BMFFBox], in source: any ByteSource, name: String) throws {
+        let mvex = try BMFFWalker.tree(source).first { $0.path == "/moov/mvex" }
         guard let fragment = top.first(where: { $0.type == "moof" }) ?? mvex else { return }
         throw SigilError(
             .unsupportedFormat,

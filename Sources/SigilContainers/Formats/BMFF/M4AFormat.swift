@@ -2,7 +2,7 @@
 /// `moov/udta/meta` with its `ilst` item (PG-202510A, as PG-20257A for video), written by
 /// ``BMFFMetadataWriter``; iTunes tags (`udta/meta` with handler `mdir`) are kept. Labels are written by rewriting
 /// `moov` only (``StreamingLabelWriting``). The essence is the `mdat` payloads. C2PA is read and written as in MP4.
-public struct M4AFormat: LabelReading, StreamingLabelWriting, EssenceLocating, ManifestBoxLocating {
+public struct M4AFormat: LabelReading, StreamingLabelWriting, EssenceLocating, ManifestBoxLocating, StreamingManifestCarrying {
     public init() {}
     public var formats: [MediaFormat] { [.m4a] }
 
@@ -33,9 +33,11 @@ public struct M4AFormat: LabelReading, StreamingLabelWriting, EssenceLocating, M
     }
 
     public func findManifestStores(in bytes: [UInt8]) throws -> [EmbeddedManifestStore] { try BMFFManifestCarrier.find(bytes) }
-    public func removeManifestStores(from bytes: [UInt8]) throws -> [UInt8] { try BMFFManifestCarrier.remove(from: bytes, name: "M4A") }
-    public func embedManifestStore(_ store: [UInt8], into bytes: [UInt8]) throws -> (bytes: [UInt8], containerRange: Range<Int>) {
-        try BMFFManifestCarrier.embed(store, into: bytes, name: "M4A")
+    public func manifestRemovalEdits(in source: any ByteSource) throws -> EditPlan {
+        try BMFFManifestCarrier.removalEdits(in: source, name: "M4A")
     }
-    public func manifestBoxes(in bytes: [UInt8]) throws -> [BMFFBox] { try BMFFWalker.tree(bytes) }
+    public func manifestEdits(_ store: [UInt8], in source: any ByteSource) throws -> (plan: EditPlan, containerRange: Range<Int>) {
+        try BMFFManifestCarrier.edits(store, in: source, name: "M4A")
+    }
+    public func manifestBoxes(in source: any ByteSource) throws -> [BMFFBox] { try BMFFWalker.tree(source) }
 }

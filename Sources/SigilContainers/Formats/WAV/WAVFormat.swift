@@ -8,8 +8,9 @@ extension MediaFormat {
 /// WAV (RIFF, and RF64/BW64 whose sizes live in a `ds64` chunk): the label is a top-level RIFF chunk `AIGC` holding
 /// the Annex E JSON (PG-202510A); some writers mirror it in
 /// `LIST/INFO`, which Sigil reads (and reports) but never writes. C2PA sits in a RIFF `C2PA` chunk. The essence is
-/// the `data` chunk's payload. Labels are written by editing chunk headers only (``StreamingLabelWriting``).
-public struct WAVFormat: LabelReading, StreamingLabelWriting, EssenceLocating, ManifestCarrying {
+/// the `data` chunk's payload. Labels and manifests are written by editing chunk headers only
+/// (``StreamingLabelWriting``, ``StreamingManifestCarrying``).
+public struct WAVFormat: LabelReading, StreamingLabelWriting, EssenceLocating, StreamingManifestCarrying {
     public init() {}
     public var formats: [MediaFormat] { [.wav] }
 
@@ -40,17 +41,19 @@ public struct WAVFormat: LabelReading, StreamingLabelWriting, EssenceLocating, M
     public func findManifestStores(in bytes: [UInt8]) throws -> [EmbeddedManifestStore] {
         try RIFFManifestCarrier.find(bytes, form: "WAVE", name: "WAV")
     }
-    public func removeManifestStores(from bytes: [UInt8]) throws -> [UInt8] {
-        try Self.refuseRF64(bytes)
-        return try RIFFManifestCarrier.remove(bytes, form: "WAVE", name: "WAV")
+    public func manifestRemovalEdits(in source: any ByteSource) throws -> EditPlan {
+        try Self.refuseRF64(source)
+        return try RIFFManifestCarrier.removalEdits(in: source, form: "WAVE", name: "WAV")
     }
-    public func embedManifestStore(_ store: [UInt8], into bytes: [UInt8]) throws -> (bytes: [UInt8], containerRange: Range<Int>) {
-        try Self.refuseRF64(bytes)
-        return try RIFFManifestCarrier.embed(store, into: bytes, form: "WAVE", name: "WAV")
+    public func manifestEdits(_ store: [UInt8], in source: any ByteSource) throws -> (plan: EditPlan, containerRange: Range<Int>) {
+        try Self.refuseRF64(source)
+        return try RIFFManifestCarrier.edits(store, in: source, form: "WAVE", name: "WAV")
     }
 
     /// C2PA's RIFF carrier edits the 32-bit RIFF size, which an RF64/BW64 file keeps in its `ds64` chunk.
-    static func refuseRF64(_ bytes: [UInt8]) throws {
-        if RIFFStructure.isRF64(bytes) { throw SigilError(.unsupportedFormat, "Sigil does not write C2PA into RF64/BW64 WAV files yet", offset: 0) }
+    static func refuseRF64(_ source: any ByteSource) throws {
+        if RIFFStructure.isRF64(try source.read(0..<min(source.count, 12))) {
+            throw SigilError(.unsupportedFormat, "Sigil does not write C2PA into RF64/BW64 WAV files yet", offset: 0)
+        }
     }
 }

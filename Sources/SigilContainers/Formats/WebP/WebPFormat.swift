@@ -5,7 +5,7 @@ extension MediaFormat {
 
 /// WebP: labels in the `XMP ` chunk (a simple file becomes VP8X), C2PA in a RIFF `C2PA` chunk, the essence is the
 /// bitstream and animation chunks.
-public struct WebPFormat: LabelReading, LabelWriting, XMPPacketLocating, ImageHeaderReading, EssenceLocating, ManifestCarrying,
+public struct WebPFormat: LabelReading, LabelWriting, XMPPacketLocating, ImageHeaderReading, EssenceLocating, StreamingManifestCarrying,
     MetadataTransplanting
 {
     public init() {}
@@ -40,11 +40,11 @@ public struct WebPFormat: LabelReading, LabelWriting, XMPPacketLocating, ImageHe
     public func findManifestStores(in bytes: [UInt8]) throws -> [EmbeddedManifestStore] {
         try RIFFManifestCarrier.find(bytes, form: "WEBP", name: "WebP")
     }
-    public func removeManifestStores(from bytes: [UInt8]) throws -> [UInt8] {
-        try RIFFManifestCarrier.remove(bytes, form: "WEBP", name: "WebP")
+    public func manifestRemovalEdits(in source: any ByteSource) throws -> EditPlan {
+        try RIFFManifestCarrier.removalEdits(in: source, form: "WEBP", name: "WebP")
     }
-    public func embedManifestStore(_ store: [UInt8], into bytes: [UInt8]) throws -> (bytes: [UInt8], containerRange: Range<Int>) {
-        try RIFFManifestCarrier.embed(store, into: bytes, form: "WEBP", name: "WebP")
+    public func manifestEdits(_ store: [UInt8], in source: any ByteSource) throws -> (plan: EditPlan, containerRange: Range<Int>) {
+        try RIFFManifestCarrier.edits(store, in: source, form: "WEBP", name: "WebP")
     }
 
     public func transplantMetadata(from original: [UInt8], into encoded: [UInt8]) throws -> [UInt8] {
