@@ -123,6 +123,19 @@ public enum FileIO {
         }
     }
 
+    /// Writes what `produce` hands its `write` function, in order, to a temporary file in the destination's folder,
+    /// then renames it over `path`, as ``writeAtomically(_:to:durable:)-([UInt8],_,_)`` does: for content computed
+    /// as it is written (marked samples), never held whole.
+    ///
+    /// - Throws: ``SigilError`` `.io` naming `path`, and what `produce` throws (then `path` is untouched).
+    public static func writeAtomically(to path: String, durable: Bool = true, producing produce: (_ write: ([UInt8]) throws -> Void) throws -> Void)
+        throws
+    {
+        try withTemporaryFile(for: path, durable: durable) { fd in
+            try produce { bytes in try write(bytes, to: fd, path: path) }
+        }
+    }
+
     /// Writes a file whose copied spans are known now but whose literal bytes are known only once `finish` has run,
     /// atomically as ``writeAtomically(_:to:durable:)-([Part],_,_)`` does.
     ///

@@ -26,12 +26,16 @@ extension Labeler {
             if marksVideoFrames, let outcome = try labelVideo(at: input, to: output, durable: durable, keepBytes: keepBytes, progress: progress) {
                 return outcome
             }
+            if !keepBytes, let outcome = try labelMarkedWAV(at: input, to: output, durable: durable) {
+                return outcome
+            }
             if !keepBytes, streamsMarks, let outcome = try labelStreaming(at: input, to: output, durable: durable, marks: policy.marks) {
                 return outcome
             }
             let bytes = try FileIO.read(input)
-            let outcome = try label(bytes, fileExtension: FileIO.fileExtension(of: input))
+            var outcome = try label(bytes, fileExtension: FileIO.fileExtension(of: input))
             try FileIO.writeAtomically(outcome.bytes, to: output, durable: durable)
+            if !keepBytes { outcome.bytes = [] } // a folder's outcomes wait for their records: never hold the files
             return outcome
         } catch let error as SigilError {
             throw error.path == nil ? error.at(path: input) : error
@@ -53,9 +57,7 @@ extension Labeler {
     private func labelVideo(
         at input: String, to output: String, durable: Bool, keepBytes: Bool, progress: (@Sendable (Double) -> Void)?
     ) throws -> LabelOutcome? {
-        let (fd, size) = try FileIO.openForStreaming(input)
-        let head = try FileByteSource(descriptor: fd, count: size, path: input).read(0..<min(size, MediaRegistry.sniffLength))
-        close(fd)
+        let head = try FileIO.withSource(input) { try $0.read(0..<min($0.count, MediaRegistry.sniffLength)) }
         let fileExtension = FileIO.fileExtension(of: input)
         guard let format = registry.identify(head, fileExtension: fileExtension)?.format, format.kind == .video else { return nil }
         let paints = policy.marks.contains(.explicit) && OpeningLabeler.formatIDs.contains(format.id)
@@ -66,8 +68,7 @@ extension Labeler {
         var temporaries: [String] = []
         defer { for path in temporaries { try? FileManager.default.removeItem(atPath: path) } }
         func sibling(_ role: String) -> String {
-            let path = URL(fileURLWithPath: output).deletingLastPathComponent()
-                .appendingPathComponent(".sigil-\(role)-\(UUID().uuidString.prefix(8)).\(fileExtension.isEmpty ? "video" : fileExtension)").path
+            let path = Self.temporarySibling(of: output, role: role, fileExtension: fileExtension.isEmpty ? "video" : fileExtension)
             temporaries.append(path)
             return path
         }
@@ -112,6 +113,51 @@ extension Labeler {
         return outcome
     }
 
+    /// A PCM WAV whose samples take the audio watermark (with the default marks): the rhythm label spliced in as the
+    /// file is read (``EditedByteSource``), the samples marked by the streaming embedder and written to a file beside
+    /// `output` (``WAVWatermark/embed(_:payload:from:to:)``), then that file's implicit label and C2PA manifest
+    /// streamed into `output` (``labelStreaming(at:to:durable:marks:preset:)``). Memory stays flat in the file's
+    /// length. Nil when the policy has no watermark, or the file is not a PCM WAV (the whole-file path then decides).
+    private func labelMarkedWAV(at input: String, to output: String, durable: Bool) throws -> LabelOutcome? {
+        let others = policy.marks.subtracting([.implicit, .explicit, .watermark, .c2pa])
+        guard policy.marks.contains(.watermark), policy.marks.contains(.implicit), others.isEmpty, let watermarker else { return nil }
+        let (fd, size) = try FileIO.openForStreaming(input)
+        defer { close(fd) }
+        let file = FileByteSource(descriptor: fd, count: size, path: input)
+        let head = try file.read(0..<min(size, MediaRegistry.sniffLength))
+        guard registry.identify(head, fileExtension: FileIO.fileExtension(of: input))?.format == .wav, (try? WAVPCMLayout(file)) != nil else {
+            return nil
+        }
+        let label = try newLabel()
+        var rhythm: RhythmLabelInserter.Outcome?
+        var source: any ByteSource = file
+        if policy.marks.contains(.explicit) {
+            let splice = try policy.rhythm.edits(in: file)
+            rhythm = splice
+            source = EditedByteSource(file, plan: splice.plan)
+        }
+        let marked = Self.temporarySibling(of: output, role: "mark", fileExtension: "wav")
+        defer { try? FileManager.default.removeItem(atPath: marked) }
+        try FileIO.writeAtomically(to: marked, durable: false) { write in
+            try WAVWatermark.embed(
+                AudioWatermarker(key: watermarker.key), payload: watermarker.payload(forProduceID: label.produceID), from: source, to: write)
+        }
+        guard
+            var outcome = try labelStreaming(
+                at: marked, to: output, durable: durable, marks: policy.marks.intersection([.implicit, .c2pa]), preset: label)
+        else { return nil }
+        outcome.rhythm = rhythm
+        if rhythm != nil { outcome.marks.insert(.explicit) }
+        outcome.marks.insert(.watermark)
+        return outcome
+    }
+
+    /// A path for a working file beside `output` (same folder, so a rename or a kernel copy stays on one file system).
+    static func temporarySibling(of output: String, role: String, fileExtension: String) -> String {
+        URL(fileURLWithPath: output).deletingLastPathComponent()
+            .appendingPathComponent(".sigil-\(role)-\(UUID().uuidString.prefix(8)).\(fileExtension.isEmpty ? "tmp" : fileExtension)").path
+    }
+
     /// Whether this policy's label leaves the essence alone (so the file can stream).
     var labelsHeaderOnly: Bool {
         policy.marks == [.implicit]
@@ -144,10 +190,17 @@ extension Labeler {
         guard let identified = registry.identify(head, fileExtension: FileIO.fileExtension(of: input)),
             let writer = identified.handler as? any StreamingLabelWriting
         else { return nil }
-        let applied = asked.intersection(Self.marks(for: identified.format.kind))
+        var applied = asked.intersection(Self.marks(for: identified.format.kind))
+        var notices: [String] = []
         if applied.contains(.c2pa) {
-            guard provenanceKeys != nil, let carrier = identified.handler as? any StreamingManifestCarrying, carrier.embedsManifests else {
-                return nil
+            if let carrier = identified.handler as? any ManifestCarrying, carrier.embedsManifests {
+                // A carrier that embeds only in memory (JPEG, PNG, MP3, PDF, OOXML, text): the whole-file path signs it.
+                guard provenanceKeys != nil, carrier is any StreamingManifestCarrying else { return nil }
+            } else {
+                // No carrier at all (AVI, Matroska, FLV, Ogg, FLAC): the label streams without the manifest, as the
+                // whole-file path would leave it off.
+                applied.remove(.c2pa)
+                notices.append(Self.noManifestCarrier(identified.format))
             }
         }
         var marks: Set<Mark> = [.implicit]
@@ -195,6 +248,7 @@ extension Labeler {
         var outcome = LabelOutcome(
             bytes: [], format: identified.format, label: label, explicit: nil, marks: marks, width: dimensions.width, height: dimensions.height)
         outcome.rhythm = rhythm
+        outcome.notices = notices
         if let manifest {
             outcome.marks.insert(.c2pa)
             outcome.c2paManifest = manifest.manifestLabel
@@ -231,7 +285,7 @@ extension Labeler {
     @discardableResult
     public func labelFileInPlace(at path: String, durable: Bool = true) throws -> (outcome: LabelOutcome, write: InPlaceWrite) {
         do {
-            if marksVideoFrames, let outcome = try labelVideo(at: path, to: path, durable: durable, keepBytes: true, progress: nil) {
+            if marksVideoFrames, let outcome = try labelVideo(at: path, to: path, durable: durable, keepBytes: false, progress: nil) {
                 return (outcome, .rewritten)
             }
             if labelsHeaderOnly {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Labels files as GB 45438-2025 prescribes: the visible label (5.2, images) and the file-metadata label
@@ -166,8 +167,10 @@ public struct Labeler: Sendable {
                     bytes, format: identified.format, content: content, registry: registry)
                 bytes = signed.bytes
                 outcome.c2paManifest = signed.manifestLabel
+                outcome.c2paStoreSHA256 = Array(SHA256.hash(data: signed.store))
             } else {
                 outcome.marks.remove(.c2pa)
+                outcome.notices.append(Self.noManifestCarrier(identified.format))
             }
         }
         outcome.bytes = bytes
@@ -204,6 +207,11 @@ public struct Labeler: Sendable {
                 )
             }
         }
+    }
+
+    /// The notice for a format Sigil embeds no C2PA manifest in.
+    static func noManifestCarrier(_ format: MediaFormat) -> String {
+        "c2pa: Sigil does not embed C2PA manifests in \(format.displayName) yet; only the other marks were applied"
     }
 
     /// Why a text file takes no C2PA manifest, or nil when it does: C2PA embeds manifests in UTF-8 text only (the

@@ -35,6 +35,8 @@ public final class FFmpegChild {
     private let output: FileHandle?
     private let stderr: Pipe
     private let collected = Collected()
+    /// Left when the stderr reader has read to the end (``FFmpegTools/readToEnd(_:in:_:)``).
+    private let stderrRead = DispatchGroup()
     private let timedOut = TimeoutFlag()
     private let watchdog: DispatchWorkItem
     private var finished = false
@@ -53,13 +55,12 @@ public final class FFmpegChild {
         input = inPipe?.fileHandleForWriting
         output = outPipe?.fileHandleForReading
         let collected = collected
-        stderr.fileHandleForReading.readabilityHandler = { handle in collected.appendErr(handle.availableData) }
         do {
             try process.run()
         } catch {
-            stderr.fileHandleForReading.readabilityHandler = nil
             throw SigilError(.externalTool, "cannot start \(executable): \(error)")
         }
+        FFmpegTools.readToEnd(stderr.fileHandleForReading, in: stderrRead) { collected.appendErr($0) }
         // The parent's copies of the child's ends, so EOF and EPIPE arrive when the child is gone.
         try? inPipe?.fileHandleForReading.close()
         try? outPipe?.fileHandleForWriting.close()
@@ -138,8 +139,7 @@ public final class FFmpegChild {
         try? output?.close()
         process.waitUntilExit()
         watchdog.cancel()
-        stderr.fileHandleForReading.readabilityHandler = nil
-        collected.appendErr(stderr.fileHandleForReading.readDataToEndOfFile())
+        stderrRead.wait()
         let tail = FFmpegTools.tail(collected.result().err)
         if timedOut.fired.load(ordering: .relaxed) {
             throw SigilError(.externalTool, "\(name) did not finish in time and was stopped\(tail)")
@@ -155,7 +155,7 @@ public final class FFmpegChild {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
         watchdog.cancel()
-        stderr.fileHandleForReading.readabilityHandler = nil
+        stderrRead.wait()
     }
 }
 

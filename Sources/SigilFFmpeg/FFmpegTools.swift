@@ -80,21 +80,9 @@ public struct FFmpegTools: Sendable, Hashable {
         } catch {
             throw SigilError(.externalTool, "cannot start \(executable): \(error)")
         }
-        // One reader thread per pipe, each reading to the end in order: readability handlers could still be running
-        // with a chunk after they were removed, and append it after the rest or after the result was taken (a
-        // picture's first bytes came last under load).
         let readers = DispatchGroup()
-        for (handle, isOut) in [(out.fileHandleForReading, true), (err.fileHandleForReading, false)] {
-            readers.enter()
-            Thread.detachNewThread {
-                while true {
-                    let data = handle.availableData
-                    if data.isEmpty { break }
-                    if isOut { collected.appendOut(data, progress: progress) } else { collected.appendErr(data) }
-                }
-                readers.leave()
-            }
-        }
+        Self.readToEnd(out.fileHandleForReading, in: readers) { collected.appendOut($0, progress: progress) }
+        Self.readToEnd(err.fileHandleForReading, in: readers) { collected.appendErr($0) }
         let timedOut = Atomic<Bool>(false)
         let watchdog = DispatchWorkItem { [process] in
             if process.isRunning {
@@ -114,6 +102,22 @@ public struct FFmpegTools: Sendable, Hashable {
         }
         try FFmpegTools.checkExit(process, name: name, tail: tail)
         return (stdout, stderr)
+    }
+
+    /// Reads `handle` to its end on a thread of its own, handing each chunk to `append` in order; `group` is left when
+    /// the end is reached. One reader per pipe, never readability handlers: a handler could still be running with a
+    /// chunk after it was removed, and append it after the rest or after the result was taken (a picture's first
+    /// bytes came last under load).
+    static func readToEnd(_ handle: FileHandle, in group: DispatchGroup, _ append: @escaping @Sendable (Data) -> Void) {
+        group.enter()
+        Thread.detachNewThread {
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                append(data)
+            }
+            group.leave()
+        }
     }
 
     /// Throws an external-tool error unless the program exited with status 0, naming how it ended.

@@ -64,7 +64,8 @@ import Testing
         #expect(report.rhythm?.contains { $0.isMorseAI } == true)
     }
 
-    /// Other audio formats and the default marks take the whole-file path, as before.
+    /// Other audio formats take the whole-file path, as before (MP3: LAME frames joined to the untouched ones); the
+    /// outcome holds no bytes when none are asked for.
     @Test func anMP3WithTheRhythmLabelTakesTheWholeFilePath() throws {
         let dir = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -73,6 +74,10 @@ import Testing
         let out = dir.appendingPathComponent("out.mp3")
         let outcome = try Labeler(policy: policy).labelFile(
             at: TestSupport.examples.appendingPathComponent("chord.mp3").path, to: out.path, keepBytes: false)
-        #expect(!outcome.bytes.isEmpty)
+        #expect(outcome.bytes.isEmpty, "a folder's outcomes never hold the files")
+        #expect(outcome.rhythm != nil && outcome.marks == [.implicit, .explicit])
+        let report = try Verifier().verify(try TestSupport.read(out))
+        #expect(report.label?.produceID == "rhythm-stream-mp3")
+        #expect(report.rhythm?.contains { $0.isMorseAI } == true)
     }
 }

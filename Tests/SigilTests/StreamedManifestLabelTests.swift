@@ -42,14 +42,18 @@ import Testing
         if marks.contains(.explicit) { #expect(report.rhythm?.contains { $0.isMorseAI } == true) }
     }
 
-    /// Formats without a streaming carrier (JPEG, MP3) take the whole-file path, as before.
-    @Test(arguments: ["chord.mp3"])
+    /// Formats whose carrier embeds only in memory (JPEG, MP3) take the whole-file path, as before; the outcome holds
+    /// no bytes when none are asked for, and its manifest hash is there for the record.
+    @Test(arguments: ["chord.mp3", "landscape.jpg"])
     func otherCarriersTakeTheWholeFilePath(name: String) throws {
         let (outcome, output, dir) = try Self.labelFile(name, marks: [.implicit, .c2pa], produceID: "whole-c2pa-0001")
         defer { try? FileManager.default.removeItem(at: dir) }
-        #expect(!outcome.bytes.isEmpty)
-        #expect(try TestSupport.read(output) == outcome.bytes)
-        #expect(outcome.marks.contains(.c2pa))
+        #expect(outcome.bytes.isEmpty)
+        #expect(outcome.marks == [.implicit, .c2pa])
+        #expect(outcome.c2paStoreSHA256?.count == 32)
+        let report = try Verifier().verify(try TestSupport.read(output))
+        #expect(report.c2pa?.state == .validUntrustedSigner || report.c2pa?.state == .valid, "\(report.c2pa?.failure ?? [])")
+        #expect(report.c2pa?.activeManifest == outcome.c2paManifest)
     }
 
     /// The record of a streamed label, read from the file, is the record of the same bytes held in memory.
@@ -76,5 +80,84 @@ import Testing
         #expect(fromFile.fingerprint == fromBytes.fingerprint)
         if name.hasSuffix(".wav") { #expect(fromFile.fingerprint != nil, "a WAV's Chromaprint is read from the file") }
         try await keeper.close()
+    }
+
+    /// A PCM WAV with the watermark (the default marks) streams too: the marked samples go to a working file, whose
+    /// label and manifest then stream. Unsigned and without a manifest, the result is the whole-file path's, byte for byte.
+    @Test func aWatermarkedWAVIsTheWholeFilePathsFile() throws {
+        let dir = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("tone.wav")
+        try FileIO.writeAtomically(RhythmStreamingTests.toneWAV(seconds: 12), to: input.path)
+        var policy = try TestSupport.policy([.implicit, .explicit, .watermark], produceID: "marked-stream-0001")
+        policy.labelSignature = nil
+        let labeler = try Labeler(policy: policy)
+        let out = dir.appendingPathComponent("out.wav")
+        let streamed = try labeler.labelFile(at: input.path, to: out.path, keepBytes: false)
+        #expect(streamed.bytes.isEmpty, "the streaming path was taken")
+        #expect(streamed.marks == [.implicit, .explicit, .watermark])
+        #expect(streamed.rhythm?.frames == [0])
+        let whole = try labeler.label(try TestSupport.read(input))
+        #expect(try TestSupport.read(out) == whole.bytes)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".sigil-") }
+        #expect(leftovers.isEmpty, "the working file is removed: \(leftovers)")
+    }
+
+    /// Every default mark on a real recording, streamed: the manifest and the signed label verify, the rhythm label is
+    /// heard and the watermark read back carries the label's ProduceID.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: Self.recording.path), "needs ../shared/media/audio"))
+    func everyDefaultMarkStreamsIntoAWAV() throws {
+        let dir = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var policy = try TestSupport.policy([.implicit, .explicit, .watermark, .c2pa], produceID: "marked-stream-0002")
+        policy.labelSignature = .sm2
+        let out = dir.appendingPathComponent("out.wav")
+        let outcome = try Labeler(policy: policy).labelFile(at: Self.recording.path, to: out.path, keepBytes: false)
+        #expect(outcome.bytes.isEmpty)
+        #expect(outcome.marks == [.implicit, .explicit, .watermark, .c2pa])
+        let bytes = try TestSupport.read(out)
+        let report = try Verifier().verify(bytes)
+        #expect(report.c2pa?.state == .validUntrustedSigner || report.c2pa?.state == .valid, "\(report.c2pa?.failure ?? [])")
+        #expect(report.c2pa?.aigcLabel == outcome.label)
+        #expect(report.integrity?.state == .valid)
+        #expect(report.rhythm?.contains { $0.isMorseAI } == true)
+        let mark = try AudioWatermarking.detect(bytes, format: .wav, key: try #require(policy.watermarkKey), produceID: "marked-stream-0002")
+        #expect(mark.matchesProduceID == true)
+    }
+
+    static let recording = TestSupport.shared.appendingPathComponent("media/audio/m07_etr_credits.wav")
+
+    /// A streamed WAV leaves its sizes unset (0xFFFFFFFF): the manifest's chunk after the samples gets the real
+    /// `data` size written before it, or a reader would take the store for samples and find no manifest.
+    @Test func aWAVWithItsSizesUnsetKeepsItsManifestApart() throws {
+        let dir = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var wav = RhythmStreamingTests.toneWAV(seconds: 2)
+        let dataHeader = try #require(wav.indices.dropLast(4).first { wav[$0..<($0 + 4)] == Array("data".utf8)[...] })
+        for k in 0..<4 {
+            wav[4 + k] = 0xFF
+            wav[dataHeader + 4 + k] = 0xFF
+        }
+        try FileIO.writeAtomically(wav, to: dir.appendingPathComponent("streamed.wav").path)
+        let (outcome, output, out) = try Self.labelFile("streamed.wav", marks: [.implicit, .c2pa], produceID: "unset-sizes-0001", from: dir)
+        defer { try? FileManager.default.removeItem(at: out) }
+        #expect(outcome.marks == [.implicit, .c2pa])
+        let bytes = try TestSupport.read(output)
+        let report = try Verifier().verify(bytes)
+        #expect(report.c2pa?.state == .validUntrustedSigner || report.c2pa?.state == .valid, "\(report.c2pa?.failure ?? [])")
+        let labeledData = try #require(bytes.indices.dropLast(4).first { bytes[$0..<($0 + 4)] == Array("data".utf8)[...] })
+        #expect(labeledData > dataHeader, "the label chunk went before the samples")
+        #expect(
+            bytes[(labeledData + 4)..<(labeledData + 8)].elementsEqual([0x00, 0x7D, 0x00, 0x00]), "the data size is 2 s × 8,000 frames × 2 bytes")
+    }
+
+    /// A format with no C2PA carrier (FLAC) streams its label and says the manifest was left off.
+    @Test func aFormatWithoutACarrierStreamsItsLabelAndSaysSo() throws {
+        let (outcome, output, dir) = try Self.labelFile("chord.flac", marks: [.implicit, .c2pa], produceID: "no-carrier-0001")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(outcome.bytes.isEmpty, "the streaming path was taken")
+        #expect(outcome.marks == [.implicit])
+        #expect(outcome.notices.contains { $0.hasPrefix("c2pa:") && $0.contains("FLAC") }, "\(outcome.notices)")
+        #expect(try Verifier().verify(try TestSupport.read(output)).label?.produceID == "no-carrier-0001")
     }
 }

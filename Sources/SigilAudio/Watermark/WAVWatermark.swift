@@ -24,19 +24,39 @@ public enum WAVWatermark {
     /// - Throws: ``SigilError`` from the WAV layout (`.unsupportedFormat`, `.malformed`, `.truncated`) and `.usage`
     ///   for a sample rate or channel count the mark does not take.
     public static func embed(_ watermarker: AudioWatermarker, payload: UInt64, into wav: [UInt8]) throws -> [UInt8] {
-        let layout = try WAVPCMLayout(MemoryByteSource(wav))
+        var output: [UInt8] = []
+        output.reserveCapacity(wav.count)
+        try embed(watermarker, payload: payload, from: MemoryByteSource(wav)) { output += $0 }
+        return output
+    }
+
+    /// The WAV `source` reads with `payload` embedded in its samples, handed to `write` in order, about 1 MiB at a
+    /// time (memory stays flat in the file's length): the bytes before the samples, the marked samples in the file's
+    /// own encoding, then the bytes after them, so the result has the source's length and layout.
+    ///
+    /// - Throws: ``SigilError`` from the WAV layout (`.unsupportedFormat`, `.malformed`, `.truncated`), `.usage` for
+    ///   a sample rate or channel count the mark does not take, and what `write` throws.
+    public static func embed(
+        _ watermarker: AudioWatermarker, payload: UInt64, from source: any ByteSource, to write: ([UInt8]) throws -> Void
+    ) throws {
+        let layout = try WAVPCMLayout(source)
         var embedder = try watermarker.embedder(payload: payload, sampleRate: layout.sampleRate, channels: layout.channels)
         let codec = PCMCodec(layout.encoding)
-        var output = wav
-        var at = layout.data.lowerBound
-        func write(_ samples: [Float]) {
+        try source.forEachChunk(of: 0..<layout.data.lowerBound, write)
+        var written = 0
+        func emit(_ samples: [Float]) throws {
             let bytes = codec.encode(samples)
-            output.replaceSubrange(at..<(at + bytes.count), with: bytes)
-            at += bytes.count
+            written += bytes.count
+            try write(bytes)
         }
-        try PCMCodec.forEachChunk(of: layout, in: MemoryByteSource(wav)) { write(try embedder.process($0)) }
-        write(embedder.finish())
-        return output
+        try PCMCodec.forEachChunk(of: layout, in: source) { try emit(try embedder.process($0)) }
+        try emit(embedder.finish())
+        guard written == layout.frameCount * layout.blockAlign else {
+            throw SigilError(
+                .codec, "the audio watermark gave \(written) bytes of samples for \(layout.frameCount * layout.blockAlign)",
+                offset: layout.data.lowerBound)
+        }
+        try source.forEachChunk(of: (layout.data.lowerBound + written)..<source.count, write)
     }
 
     /// Looks for the mark in the WAV's first ``AudioMarkDetector/maxSeconds`` of samples.

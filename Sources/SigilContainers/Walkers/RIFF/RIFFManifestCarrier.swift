@@ -40,6 +40,12 @@ enum RIFFManifestCarrier {
         guard at - 8 + chunk.count <= Int(UInt32.max) else { throw SigilError(.capacity, "the RIFF file would exceed 4 GiB") }
         var plan = EditPlan(sourceLength: source.count)
         plan.replace(4..<8, with: size(at - 8 + chunk.count))
+        if structure.sizesUnset, let data = structure.first("data"), try source.read((data.offset + 4)..<(data.offset + 8)).u32le(0) == 0xFFFF_FFFF {
+            // A streamed WAV's `data` runs to the end of the file: its real size is written, or the chunk appended
+            // after it would be read as samples (and its manifest never found).
+            guard data.data.count <= Int(UInt32.max) - 1 else { throw SigilError(.capacity, "the WAV data chunk exceeds 4 GiB") }
+            plan.replace((data.offset + 4)..<(data.offset + 8), with: size(data.data.count))
+        }
         plan.insert(bodyPad + chunk, at: structure.riffEnd)
         return (plan, at..<(at + 8 + store.count))
     }
