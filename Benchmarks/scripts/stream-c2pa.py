@@ -4,6 +4,7 @@ the release `sigil`, as a provider runs it, beside `cp` of the same file and bes
 whole file into memory for the manifest) in the same run.
 
     make release && python3 Benchmarks/scripts/stream-c2pa.py --baseline /path/to/older/sigil [--rounds 3]
+        [--marks implicit,explicit,watermark,c2pa --inputs wav --out Benchmarks/results/stream-default-marks.json]
 
 Inputs, made here with ffmpeg from the shared media (held out: no Sigil setting was tuned on them):
 - a 1-hour 48 kHz stereo 16-bit WAV (m01_orchestra_beethoven9.wav looped), about 690 MB;
@@ -25,12 +26,14 @@ p.add_argument("--baseline", required=True, help="an earlier release sigil, run 
 p.add_argument("--rounds", type=int, default=3)
 p.add_argument("--work", default=os.path.join(root, ".build/stream-c2pa-bench"))
 p.add_argument("--out", default=os.path.join(root, "Benchmarks/results/stream-c2pa.json"))
+p.add_argument("--marks", default="implicit,c2pa", help="the --marks of every sigil row (the default marks: implicit,explicit,watermark,c2pa)")
+p.add_argument("--inputs", default="wav,mp4", help="which inputs: wav, mp4 or both")
 args = p.parse_args()
 for binary in (args.sigil, args.baseline):
     if not os.access(binary, os.X_OK): sys.exit(f"{binary} is not an executable (make release)")
 shutil.rmtree(args.work, ignore_errors=True)
 os.makedirs(args.work)
-env = dict(os.environ, SIGIL_PRODUCER="001191110102MACQD9K64010000")
+env = dict(os.environ, SIGIL_PRODUCER="001191110102MACQD9K64010000", SIGIL_DATA=os.path.join(args.work, "data-shared"))
 keys = os.path.join(args.work, "keys")
 subprocess.run([args.sigil, "keys", "init", "--keys", keys, "--organization", "Bench AI"], check=True, env=env,
                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -42,26 +45,29 @@ def ffmpeg(*a):
     subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", *a], check=True)
 
 inputs = {}
-wav = os.path.join(args.work, "hour.wav")
-ffmpeg("-stream_loop", "-1", "-i", os.path.join(shared, "audio", "m01_orchestra_beethoven9.wav"), "-t", "3600",
-       "-ar", "48000", "-ac", "2", "-c:a", "pcm_s16le", wav)
-inputs["1-hour WAV"] = wav
-mp4 = os.path.join(args.work, "long.mp4")
-ffmpeg("-stream_loop", "-1", "-i", os.path.join(shared, "video", "bbb_1280x720_24.mp4"), "-t", "1200", "-c", "copy", mp4)
-inputs["20-minute MP4"] = mp4
+wanted = set(args.inputs.split(","))
+if "wav" in wanted:
+    wav = os.path.join(args.work, "hour.wav")
+    ffmpeg("-stream_loop", "-1", "-i", os.path.join(shared, "audio", "m01_orchestra_beethoven9.wav"), "-t", "3600",
+           "-ar", "48000", "-ac", "2", "-c:a", "pcm_s16le", wav)
+    inputs["1-hour WAV"] = wav
+if "mp4" in wanted:
+    mp4 = os.path.join(args.work, "long.mp4")
+    ffmpeg("-stream_loop", "-1", "-i", os.path.join(shared, "video", "bbb_1280x720_24.mp4"), "-t", "1200", "-c", "copy", mp4)
+    inputs["20-minute MP4"] = mp4
 
 def rows_for(path):
     ext = os.path.splitext(path)[1]
     out = os.path.join(args.work, "out" + ext)
     def label(binary, record):
         data = os.path.join(args.work, "data-" + ("new" if binary == args.sigil else "old"))
-        argv = [binary, "label", path, "-o", out, "--marks", "implicit,c2pa", "--keys", keys]
+        argv = [binary, "label", path, "-o", out, "--marks", args.marks, "--keys", keys]
         return (argv + ["--data", data]) if record else (argv + ["--no-record"])
     return out, {
         "cp": ["cp", path, out],
-        "sigil label --marks implicit,c2pa --no-record": label(args.sigil, False),
+        f"sigil label --marks {args.marks} --no-record": label(args.sigil, False),
         "baseline: the same": label(args.baseline, False),
-        "sigil label --marks implicit,c2pa (record kept)": label(args.sigil, True),
+        f"sigil label --marks {args.marks} (record kept)": label(args.sigil, True),
         "baseline: the same (record kept)": label(args.baseline, True),
     }
 
@@ -75,7 +81,7 @@ def verify(path):
 
 result = {
     "command": "make release && python3 Benchmarks/scripts/stream-c2pa.py " + " ".join(sys.argv[1:]),
-    "sigil": args.sigil, "baseline": args.baseline, "rounds": args.rounds, "cores": os.cpu_count(),
+    "sigil": args.sigil, "baseline": args.baseline, "marks": args.marks, "rounds": args.rounds, "cores": os.cpu_count(),
     "kernel": platform.release(), "inputs": {}, "anchors": "each row against cp of the same file in this run (median wall times)",
 }
 for title, path in inputs.items():

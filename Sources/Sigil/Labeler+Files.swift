@@ -107,9 +107,10 @@ extension Labeler {
             applyFrameMarks(&outcome, opening: opening, videoMark: videoMark, videoMarkSkipped: skipped)
             return outcome
         }
-        let outcome = try label(
+        var outcome = try label(
             try FileIO.read(current), fileExtension: fileExtension, opening: opening, videoMark: videoMark, videoMarkSkipped: skipped, preset: preset)
         try FileIO.writeAtomically(outcome.bytes, to: output, durable: durable)
+        if !keepBytes { outcome.bytes = [] }
         return outcome
     }
 
@@ -125,9 +126,11 @@ extension Labeler {
         defer { close(fd) }
         let file = FileByteSource(descriptor: fd, count: size, path: input)
         let head = try file.read(0..<min(size, MediaRegistry.sniffLength))
-        guard registry.identify(head, fileExtension: FileIO.fileExtension(of: input))?.format == .wav, (try? WAVPCMLayout(file)) != nil else {
-            return nil
-        }
+        // Not a PCM WAV, or an RF64 file whose manifest would be refused after the whole pass: the whole-file path
+        // decides (and says why).
+        guard registry.identify(head, fileExtension: FileIO.fileExtension(of: input))?.format == .wav, let layout = try? WAVPCMLayout(file),
+            !(layout.isRF64 && policy.marks.contains(.c2pa))
+        else { return nil }
         let label = try newLabel()
         var rhythm: RhythmLabelInserter.Outcome?
         var source: any ByteSource = file
@@ -138,14 +141,20 @@ extension Labeler {
         }
         let marked = Self.temporarySibling(of: output, role: "mark", fileExtension: "wav")
         defer { try? FileManager.default.removeItem(atPath: marked) }
-        try FileIO.writeAtomically(to: marked, durable: false) { write in
-            try WAVWatermark.embed(
-                AudioWatermarker(key: watermarker.key), payload: watermarker.payload(forProduceID: label.produceID), from: source, to: write)
-        }
-        guard
-            var outcome = try labelStreaming(
+        let streamed: LabelOutcome?
+        do {
+            try FileIO.writeAtomically(to: marked, durable: false) { write in
+                try WAVWatermark.embed(
+                    AudioWatermarker(key: watermarker.key), payload: watermarker.payload(forProduceID: label.produceID), from: source, to: write)
+            }
+            streamed = try labelStreaming(
                 at: marked, to: output, durable: durable, marks: policy.marks.intersection([.implicit, .c2pa]), preset: label)
-        else { return nil }
+        } catch var error as SigilError where error.path == marked {
+            // The working file is gone: name the file the user gave.
+            error.path = output
+            throw error
+        }
+        guard var outcome = streamed else { return nil }
         outcome.rhythm = rhythm
         if rhythm != nil { outcome.marks.insert(.explicit) }
         outcome.marks.insert(.watermark)
@@ -312,11 +321,16 @@ extension Labeler {
                     return (outcome, .rewritten)
                 }
             }
+            // The marked samples go to a working file first, so the file may be its own output.
+            if let outcome = try labelMarkedWAV(at: path, to: path, durable: durable) {
+                return (outcome, .rewritten)
+            }
             if streamsMarks, let outcome = try labelStreaming(at: path, to: path, durable: durable, marks: policy.marks) {
                 return (outcome, .rewritten)
             }
-            let outcome = try label(try FileIO.read(path), fileExtension: FileIO.fileExtension(of: path))
+            var outcome = try label(try FileIO.read(path), fileExtension: FileIO.fileExtension(of: path))
             try FileIO.writeAtomically(outcome.bytes, to: path, durable: durable)
+            outcome.bytes = [] // the file is on disk; a folder's outcomes wait for their records and must not hold it
             return (outcome, .rewritten)
         } catch let error as SigilError {
             throw error.path == nil ? error.at(path: path) : error

@@ -116,6 +116,7 @@ public final class FFmpegChild {
                 if errno == EINTR { continue }
                 let reason = String(cString: strerror(errno))
                 process.waitUntilExit()
+                stderrRead.wait() // its reason is on stderr
                 throw SigilError(.externalTool, "\(name) stopped reading its input (\(reason))\(FFmpegTools.tail(collected.result().err))")
             }
             written += n

@@ -57,7 +57,7 @@ import Testing
     }
 
     /// The record of a streamed label, read from the file, is the record of the same bytes held in memory.
-    @Test(arguments: ["tone.wav", "clip.mp4"])
+    @Test(arguments: ["tone.wav", "clip.mp4", "landscape.jpg", "chord.mp3"])
     func aStreamedLabelsRecordIsReadFromTheFile(name: String) async throws {
         let source = try TestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: source) }
@@ -159,5 +159,24 @@ import Testing
         #expect(outcome.marks == [.implicit])
         #expect(outcome.notices.contains { $0.hasPrefix("c2pa:") && $0.contains("FLAC") }, "\(outcome.notices)")
         #expect(try Verifier().verify(try TestSupport.read(output)).label?.produceID == "no-carrier-0001")
+    }
+
+    /// In place, a WAV with the default marks streams as well: the marked samples go to a working file first, so the
+    /// file can be its own output.
+    @Test func aWAVIsLabeledInPlaceWithEveryDefaultMark() throws {
+        let dir = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("tone.wav").path
+        try FileIO.writeAtomically(RhythmStreamingTests.toneWAV(seconds: 6), to: path)
+        var policy = try TestSupport.policy([.implicit, .explicit, .watermark, .c2pa], produceID: "in-place-marked-0001")
+        policy.labelSignature = .sm2
+        let (outcome, write) = try Labeler(policy: policy).labelFileInPlace(at: path)
+        #expect(write == .rewritten && outcome.bytes.isEmpty)
+        #expect(outcome.marks == [.implicit, .explicit, .watermark, .c2pa])
+        let report = try Verifier().verify(try TestSupport.read(URL(fileURLWithPath: path)))
+        #expect(report.label?.produceID == "in-place-marked-0001")
+        #expect(report.c2pa?.state == .validUntrustedSigner || report.c2pa?.state == .valid, "\(report.c2pa?.failure ?? [])")
+        #expect(report.integrity?.state == .valid)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["tone.wav"], "no working file is left")
     }
 }

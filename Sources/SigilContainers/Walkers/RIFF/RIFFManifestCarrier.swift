@@ -34,18 +34,21 @@ enum RIFFManifestCarrier {
             throw SigilError(.capacity, "a manifest store of \(store.count) bytes exceeds a RIFF chunk")
         }
         let chunk = RIFFChunk.make("C2PA", store)
+        // A streamed WAV's `data` runs to the end of the form with its size unset: its real size is written, or the
+        // chunk appended after it would be read as samples (and its manifest never found).
+        var dataSize: (field: Range<Int>, size: Int)?
+        if structure.sizesUnset, let data = structure.first("data"), try source.read((data.offset + 4)..<(data.offset + 8)).u32le(0) == 0xFFFF_FFFF {
+            guard data.data.count <= Int(UInt32.max) - 1 else { throw SigilError(.capacity, "the WAV data chunk exceeds 4 GiB") }
+            dataSize = ((data.offset + 4)..<(data.offset + 8), data.data.count)
+        }
         // A RIFF body of odd length (a last chunk without its pad byte) gets the pad first.
-        let bodyPad = (structure.riffEnd - 12) & 1 == 1 && structure.riffEnd == source.count ? [UInt8(0)] : []
+        let oddBody = (structure.riffEnd - 12) & 1 == 1
+        let bodyPad = oddBody && (structure.riffEnd == source.count || dataSize != nil) ? [UInt8(0)] : []
         let at = structure.riffEnd + bodyPad.count
         guard at - 8 + chunk.count <= Int(UInt32.max) else { throw SigilError(.capacity, "the RIFF file would exceed 4 GiB") }
         var plan = EditPlan(sourceLength: source.count)
         plan.replace(4..<8, with: size(at - 8 + chunk.count))
-        if structure.sizesUnset, let data = structure.first("data"), try source.read((data.offset + 4)..<(data.offset + 8)).u32le(0) == 0xFFFF_FFFF {
-            // A streamed WAV's `data` runs to the end of the file: its real size is written, or the chunk appended
-            // after it would be read as samples (and its manifest never found).
-            guard data.data.count <= Int(UInt32.max) - 1 else { throw SigilError(.capacity, "the WAV data chunk exceeds 4 GiB") }
-            plan.replace((data.offset + 4)..<(data.offset + 8), with: size(data.data.count))
-        }
+        if let dataSize { plan.replace(dataSize.field, with: size(dataSize.size)) }
         plan.insert(bodyPad + chunk, at: structure.riffEnd)
         return (plan, at..<(at + 8 + store.count))
     }
