@@ -64,7 +64,8 @@ struct BrowserTests {
     static func upload(_ file: URL, browser: HeadlessChromium, port: Int) async throws -> (page: String, verdict: Any) {
         let page = try await browser.open("http://127.0.0.1:\(port)/")
         let loaded = "document.readyState === 'complete' && location.port === '\(port)' && document.getElementById('file') ? true : null"
-        _ = try await browser.waitFor(loaded, session: page)
+        // Three minutes: under a full suite on two cores the first load once took longer than the default minute.
+        _ = try await browser.waitFor(loaded, session: page, timeout: .seconds(180))
         // Node ids die if the document is replaced under us (a slow first load); fetch them again until the file is set.
         var chosen: String?
         for _ in 0..<20 where chosen != file.lastPathComponent {
