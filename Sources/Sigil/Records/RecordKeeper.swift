@@ -210,8 +210,7 @@ public struct RecordKeeper: Sendable {
             case .video:
                 return nil
             case .audio where outcome.format == .wav:
-                let print = try? AudioFingerprint.compute(wav: file)
-                return print.flatMap { $0.values.isEmpty ? nil : ContentFingerprint.audio($0.values) }
+                return Self.recorded(try? AudioFingerprint.compute(wav: file))
             default:
                 // Fingerprints of pictures, compressed sound and text need the whole file, within the in-memory limit.
                 guard file.count <= FileIO.maximumFileSize else { return nil }
@@ -269,11 +268,16 @@ public struct RecordKeeper: Sendable {
         if let hash = PerceptualHash.hash(imageBytes: outcome.bytes) { return .image(hash) }
         if outcome.format.kind == .audio {
             // A sound's Chromaprint (decision 0033): compressed audio is decoded with ffmpeg, when it is installed.
-            let print = try? AudioFingerprint.compute(audio: outcome.bytes, format: outcome.format, tools: try? FFmpegTools.locate())
-            return print.flatMap { $0.values.isEmpty ? nil : ContentFingerprint.audio($0.values) }
+            return recorded(try? AudioFingerprint.compute(audio: outcome.bytes, format: outcome.format, tools: try? FFmpegTools.locate()))
         }
         let tool = outcome.format == .pdf ? PDFText.locate() : nil
         return TextFingerprint.hash(of: outcome.bytes, format: outcome.format, pdftotext: tool).map(ContentFingerprint.text)
+    }
+
+    /// A sound's Chromaprint as a record keeps it; nil when there is none or it is empty.
+    static func recorded(_ print: AudioFingerprint?) -> ContentFingerprint? {
+        guard let print, !print.values.isEmpty else { return nil }
+        return .audio(print.values)
     }
 
     /// SHA-256 of the C2PA manifest store (its JUMBF bytes) embedded in a labeled file, when it carries one.
