@@ -14,6 +14,7 @@ enum SigningMedia {
         case .webp: return ("meadow.webp", try F.example("meadow.webp"))
         case .wav: return ("tone.wav", F.hasFixtures ? try F.fixture("source.wav") : wav())
         case .mp3: return ("tone.mp3", F.hasFixtures ? try F.fixture("source.mp3") : mp3())
+        case .avi: return ("clip.avi", try F.example("clip.avi"))
         default: return ("clip.mp4", try F.fixture("source.mp4"))
         }
     }
@@ -39,7 +40,7 @@ enum SigningMedia {
 }
 
 @Suite struct C2PASigningTests {
-    static let writable: [MediaFormat] = [.jpeg, .png, .webp, .wav, .mp3]
+    static let writable: [MediaFormat] = [.jpeg, .png, .webp, .wav, .mp3, .avi]
 
     static func sign(_ format: MediaFormat, label: AIGCLabel? = nil) throws -> C2PASigner.Signed {
         let (name, bytes) = try SigningMedia.bytes(format)

@@ -3,7 +3,7 @@ import Sigil
 import SigilTestSupport
 import Testing
 
-/// `Labeler.labelFile(…, keepBytes: false)` with the c2pa mark streams for WAV, MP4, MOV and M4A: the implicit label,
+/// `Labeler.labelFile(…, keepBytes: false)` with the c2pa mark streams for WAV, AVI, MP4, MOV and M4A: the implicit label,
 /// the audio rhythm label (WAV) and the manifest are planned over the file and written in one pass with the essence
 /// copied by the kernel; the result verifies like the whole-file path's, and its record (read back from the file)
 /// is the record the whole-file path's bytes give.
@@ -23,7 +23,7 @@ import Testing
 
     @Test(arguments: [
         ("chord.wav", [Mark.implicit, .c2pa]), ("chord.wav", [.implicit, .explicit, .c2pa]), ("clip.mp4", [.implicit, .c2pa]),
-        ("chord.m4a", [.implicit, .c2pa]),
+        ("chord.m4a", [.implicit, .c2pa]), ("clip.avi", [.implicit, .c2pa]),
     ])
     func theStreamedManifestVerifies(name: String, marks: [Mark]) throws {
         let (outcome, output, dir) = try Self.labelFile(name, marks: Set(marks), produceID: "streamed-c2pa-0001")

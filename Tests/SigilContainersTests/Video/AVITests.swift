@@ -72,4 +72,19 @@ import Testing
         let noMovi = Array("RIFF".utf8) + UInt32(4).littleEndianBytes(4) + Array("AVI ".utf8)
         AudioCheck.refuses(noMovi, "no movi")
     }
+
+    @Test func aManifestChunkIsAppendedToTheAVIForm() throws {
+        let avi = Build.avi()
+        let store = [UInt8](repeating: 7, count: 101)
+        let placed = try AVIFormat().embedManifestStore(store, into: avi)
+        #expect(Array(placed.bytes.prefix(avi.count).dropFirst(8)) == Array(avi.dropFirst(8)), "nothing before the chunk moves")
+        #expect(placed.bytes.u32le(4) == UInt32(placed.bytes.count - 8), "the RIFF size grows")
+        #expect(try AVIFormat().findManifestStores(in: placed.bytes).map(\.bytes) == [store])
+        #expect(try AVIFormat().removeManifestStores(from: placed.bytes) == avi)
+    }
+
+    @Test func anOpenDMLFileRefusesAManifest() {
+        let avix = Array("RIFF".utf8) + UInt32(16).littleEndianBytes(4) + Array("AVIX".utf8) + Build.riffChunk("LIST", Array("movi".utf8))
+        #expect(throws: SigilError.self) { try AVIFormat().embedManifestStore([1, 2, 3], into: Build.avi() + avix) }
+    }
 }
