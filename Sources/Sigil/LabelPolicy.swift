@@ -60,6 +60,9 @@ public struct LabelOutcome: Sendable {
     /// SHA-256 of the embedded manifest store's JUMBF bytes, when the file was labeled as a stream (``bytes`` is
     /// empty then; a record takes the hash from here).
     public var c2paStoreSHA256: [UInt8]? = nil
+    /// SHA-256 of the whole labeled file, when labeling computed it on the way (a streamed manifest at the end of the
+    /// file, decision 0036); a record takes it from here instead of reading the file again.
+    public var fileSHA256: [UInt8]? = nil
     /// Where the audio rhythm label went and how loud, when the `explicit` mark was applied to audio.
     public var rhythm: RhythmLabelInserter.Outcome? = nil
     /// How compressed audio was encoded again around its rhythm label (`libmp3lame 128 kb/s`); nil when the

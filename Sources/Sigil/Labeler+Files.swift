@@ -7,7 +7,7 @@ extension Labeler {
     ///
     /// A label of the file's structure streams when `keepBytes` is false: the implicit label in a format with a
     /// ``StreamingLabelWriting`` handler, with the C2PA manifest where the handler is also a
-    /// ``StreamingManifestCarrying`` one (WAV, MP4, MOV, M4A) and the audio rhythm label in a PCM WAV. The file's
+    /// ``StreamingManifestCarrying`` one (WAV, WebP, AVI, MP4, MOV, M4A) and the audio rhythm label in a PCM WAV. The file's
     /// structure is read, the essence is copied by the kernel (`copy_file_range(2)`), never held in this process, so
     /// memory stays flat in the file's length; the `ReservedCode1` signature (when on) and the C2PA hard binding
     /// digest the file in chunks. A video's frame marks are made by ffmpeg into a file beside the output, whose other
@@ -23,13 +23,23 @@ extension Labeler {
         at input: String, to output: String, durable: Bool = true, keepBytes: Bool = true, progress: (@Sendable (Double) -> Void)? = nil
     ) throws -> LabelOutcome {
         do {
-            if marksVideoFrames, let outcome = try labelVideo(at: input, to: output, durable: durable, keepBytes: keepBytes, progress: progress) {
+            // The format, sniffed once: each streaming path below takes some formats only (a file that cannot be
+            // opened gets its error from the whole-file read).
+            let format = try? FileIO.withSource(input) { file in
+                registry.identify(try file.read(0..<min(file.count, MediaRegistry.sniffLength)), fileExtension: FileIO.fileExtension(of: input))?
+                    .format
+            }
+            if marksVideoFrames, format?.kind == .video,
+                let outcome = try labelVideo(at: input, to: output, durable: durable, keepBytes: keepBytes, progress: progress)
+            {
                 return outcome
             }
-            if !keepBytes, let outcome = try labelMarkedWAV(at: input, to: output, durable: durable) {
+            if !keepBytes, format == .wav, let outcome = try labelMarkedWAV(at: input, to: output, durable: durable) {
                 return outcome
             }
-            if !keepBytes, streamsMarks, let outcome = try labelStreaming(at: input, to: output, durable: durable, marks: policy.marks) {
+            if !keepBytes, streamsMarks, format != nil,
+                let outcome = try labelStreaming(at: input, to: output, durable: durable, marks: policy.marks)
+            {
                 return outcome
             }
             let bytes = try FileIO.read(input)
@@ -230,17 +240,34 @@ extension Labeler {
         var manifest: C2PASigner.SignedSource?
         if applied.contains(.c2pa), let keys = provenanceKeys {
             // The manifest binds the final bytes, so the label (and its signature) is settled first; the signer then
-            // hashes the labeled file as an edited view of this one, and one pass writes everything.
-            if label.reservedCode1.isEmpty, let signer = labelSigner {
-                label.reservedCode1 = try signer.sign(label, role: .producer, content: source, registry: registry)
+            // hashes the labeled file as an edited view of this one. The file is laid out first with stand-ins of the
+            // signature's and the store's lengths, so the kernel copies it while this thread digests the essence and
+            // hashes the labeled file; then the label and the store go into place (decisions 0206, 0036).
+            let c2pa = C2PASigner(identity: try keys.c2paSigner())
+            let (now, manifestID) = (Date(), UUID())
+            func signed(_ label: AIGCLabel) throws -> C2PASigner.SignedSource {
+                let labeled = EditedByteSource.editing(source, with: try writer.labelEdits(LabelAssignment(label), in: source))
+                var content = C2PASigner.Content(label: label)
+                content.softwareAgent = policy.softwareAgent
+                return try c2pa.sign(labeled, format: identified.format, content: content, now: now, manifestID: manifestID, registry: registry)
             }
-            let labeled = EditedByteSource.editing(source, with: try writer.labelEdits(LabelAssignment(label), in: source))
-            var content = C2PASigner.Content(label: label)
+            var provisional = label
+            if label.reservedCode1.isEmpty, let signer = labelSigner {
+                provisional.reservedCode1 = try signer.placeholder(for: label, role: .producer, kind: identified.format.kind)
+            }
+            var content = C2PASigner.Content(label: provisional)
             content.softwareAgent = policy.softwareAgent
-            let signed = try C2PASigner(identity: try keys.c2paSigner()).sign(
-                labeled, format: identified.format, content: content, registry: registry)
-            try FileIO.writeAtomically(Self.parts(signed.file.pieces, copyingFrom: fd), to: output, durable: durable)
-            manifest = signed
+            let layout = try c2pa.layout(
+                EditedByteSource.editing(source, with: try writer.labelEdits(LabelAssignment(provisional), in: source)),
+                format: identified.format, content: content, now: now, manifestID: manifestID, registry: registry)
+            try FileIO.writeAtomically(Self.parts(layout.file.pieces, copyingFrom: fd), to: output, durable: durable) {
+                if label.reservedCode1.isEmpty, let signer = labelSigner {
+                    label.reservedCode1 = try signer.sign(label, role: .producer, content: source, registry: registry)
+                }
+                let final = try signed(label)
+                manifest = final
+                return Self.parts(final.file.pieces, copyingFrom: fd)
+            }
         } else if label.reservedCode1.isEmpty, let signer = labelSigner {
             // The file is laid out with a stand-in signature of the real one's length, so the kernel copies the
             // essence while this thread digests it (decision 0206); then the label's bytes go into place.
@@ -262,6 +289,7 @@ extension Labeler {
             outcome.marks.insert(.c2pa)
             outcome.c2paManifest = manifest.manifestLabel
             outcome.c2paStoreSHA256 = Array(SHA256.hash(data: manifest.store))
+            outcome.fileSHA256 = manifest.fileSHA256
         }
         return outcome
     }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SigilContainers
 import SigilTestSupport
@@ -37,6 +38,39 @@ import Testing
     }
 
     static func signer() -> C2PASigner { C2PASigner(identity: ProvenanceTestSupport.development.identity) }
+
+    /// The layout (decision 0036) is the signed file with zeros for the store: the same pieces, the same lengths, so a
+    /// writer that laid it out only writes the store into place. A store at the file's end (RIFF) gives the whole
+    /// file's SHA-256 from the data hash's pass; a BMFF store near the start does not.
+    @Test(arguments: names + ["clip.avi"])
+    func theLayoutIsTheSignedFileWithAStandInStore(name: String) throws {
+        try Self.withFile(name) { file, original in
+            let format = try #require(MediaRegistry.standard.format(of: original))
+            let content = C2PASigner.Content(label: C2PASigningTests.label, title: name)
+            let (now, id) = (Date(), UUID())
+            let layout = try Self.signer().layout(file, format: format, content: content, now: now, manifestID: id)
+            let signed = try Self.signer().sign(file as any ByteSource, format: format, content: content, now: now, manifestID: id)
+            #expect(layout.exclusion == signed.exclusion)
+            #expect(layout.store == [UInt8](repeating: 0, count: signed.store.count))
+            #expect(layout.file.pieces.count == signed.file.pieces.count)
+            for (laid, final) in zip(layout.file.pieces, signed.file.pieces) {
+                switch (laid, final) {
+                case (.original(let a), .original(let b)): #expect(a == b)
+                case (.bytes(let a), .bytes(let b)): #expect(a.count == b.count)
+                default: Issue.record("\(name): a piece changed kind")
+                }
+            }
+            let laidOut = Self.write(layout.file.pieces, from: original)
+            let written = Self.write(signed.file.pieces, from: original)
+            #expect(Array(laidOut[..<signed.exclusion.lowerBound]) == Array(written[..<signed.exclusion.lowerBound]))
+            #expect(layout.fileSHA256 == nil, "nothing is hashed for a layout")
+            if format == .wav || format == .avi {
+                #expect(signed.fileSHA256 == Array(SHA256.hash(data: written)), "the data hash's pass gives the file's SHA-256")
+            } else {
+                #expect(signed.fileSHA256 == nil)
+            }
+        }
+    }
 
     @Test(arguments: names)
     func aFileSignedAsItStreamsIsTheInMemoryResultButForTheStore(name: String) throws {

@@ -195,7 +195,8 @@ public struct RecordKeeper: Sendable {
     }
 
     /// The record of a file labeled to `path`, when the labeler streamed it (``LabelOutcome/bytes`` empty): its
-    /// SHA-256 read from the file in chunks, its fingerprint from the file (a WAV's samples read in chunks; an image,
+    /// SHA-256 from the outcome when labeling computed it (``LabelOutcome/fileSHA256``), else read from the file in
+    /// chunks, its fingerprint from the file (a WAV's samples read in chunks; an image,
     /// compressed audio or a text read whole when within ``FileIO/maximumFileSize``; a video has none), the manifest
     /// store's hash from the outcome. An outcome that holds its bytes is recorded from them.
     ///
@@ -205,7 +206,8 @@ public struct RecordKeeper: Sendable {
         var hasher = SHA256()
         var whole = outcome
         let fingerprint: ContentFingerprint? = try FileIO.withSource(path) { file in
-            try file.forEachChunk(of: 0..<file.count) { hasher.update(data: $0) }
+            // The labeler may have hashed the file on the way (decision 0036); else it is read once more here.
+            if outcome.fileSHA256 == nil { try file.forEachChunk(of: 0..<file.count) { hasher.update(data: $0) } }
             switch outcome.format.kind {
             case .video:
                 return nil
@@ -219,7 +221,7 @@ public struct RecordKeeper: Sendable {
             }
         }
         return try record(
-            for: outcome, context: context, contentSHA256: Array(hasher.finalize()), fingerprint: fingerprint,
+            for: outcome, context: context, contentSHA256: outcome.fileSHA256 ?? Array(hasher.finalize()), fingerprint: fingerprint,
             manifestSHA256: outcome.c2paStoreSHA256 ?? Self.manifestStoreSHA256(whole), time: time)
     }
 

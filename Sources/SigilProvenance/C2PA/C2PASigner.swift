@@ -64,6 +64,9 @@ public struct C2PASigner: Sendable {
         public var store: [UInt8]
         /// Where the store lies in the signed asset: the container bytes the hard binding excludes.
         public var exclusion: Range<Int>
+        /// The SHA-256 of the whole signed file, when the data hash's pass gave it for free (a store at the end of the
+        /// file, as RIFF's: the hash of the bytes before it continued with the store and what follows); nil otherwise.
+        public var fileSHA256: [UInt8]?
     }
 
     /// Signs `asset` (replacing any manifest store already in it) and returns the signed bytes.
@@ -107,31 +110,57 @@ public struct C2PASigner: Sendable {
         _ source: any ByteSource, format: MediaFormat, content: Content, now: Date = Date(), manifestID: UUID = UUID(),
         registry: MediaRegistry = .standard
     ) throws -> SignedSource {
+        try sign(source, format: format, content: content, now: now, manifestID: manifestID, registry: registry, provisional: false)
+    }
+
+    /// The file ``sign(_:format:content:now:manifestID:registry:)-(any ByteSource,_,_,_,_,_)`` would write, laid out
+    /// with a stand-in store (zeros) of the length the signed store will have, and nothing hashed or signed: a writer
+    /// lays the file out with it and lets the kernel copy the unchanged spans while the binding is computed, then
+    /// writes the signed store into its place (decision 0036). The signed file has the same layout when it is signed
+    /// with the same `now` and `manifestID` and a label of the same length.
+    ///
+    /// - Throws: as ``sign(_:format:content:now:manifestID:registry:)-(any ByteSource,_,_,_,_,_)``.
+    public func layout(
+        _ source: any ByteSource, format: MediaFormat, content: Content, now: Date, manifestID: UUID, registry: MediaRegistry = .standard
+    ) throws -> SignedSource {
+        try sign(source, format: format, content: content, now: now, manifestID: manifestID, registry: registry, provisional: true)
+    }
+
+    private func sign(
+        _ source: any ByteSource, format: MediaFormat, content: Content, now: Date, manifestID: UUID, registry: MediaRegistry, provisional: Bool
+    ) throws -> SignedSource {
         guard let carrier = registry.handler(for: format) as? any StreamingManifestCarrying, carrier.embedsManifests else {
             throw SigilError(.unsupportedFormat, "Sigil cannot embed a C2PA manifest in \(format.displayName) while it streams")
         }
         let base = EditedByteSource.editing(source, with: try carrier.manifestRemovalEdits(in: source))
-        let signed = try converge(format: format, content: content, now: now, manifestID: manifestID, carrier: carrier, unplaced: base) { store in
+        let signed = try converge(
+            format: format, content: content, now: now, manifestID: manifestID, carrier: carrier, unplaced: base, provisional: provisional
+        ) { store in
             let placed = try carrier.manifestEdits(store, in: base)
             return (EditedByteSource.editing(base, with: placed.plan), placed.containerRange)
         }
         guard let file = signed.asset as? EditedByteSource else { preconditionFailure("a streaming carrier places stores in edited files") }
-        return SignedSource(file: file, manifestLabel: signed.label, store: signed.store, exclusion: signed.range)
+        return SignedSource(file: file, manifestLabel: signed.label, store: signed.store, exclusion: signed.range, fileSHA256: signed.fileSHA256)
     }
 
     /// The store for an asset and the asset with it placed: built with placeholder hash and signature (both
     /// fixed-size) until the container's length is stable (it depends on the store's length, which depends through
     /// CBOR integer widths on the binding), then bound, signed and placed for good.
+    ///
+    /// `provisional` stops once the length is stable and returns the asset with a zero store of that length, unbound
+    /// and unsigned (``layout(_:format:content:now:manifestID:registry:)``).
     private func converge(
         format: MediaFormat, content: Content, now: Date, manifestID: UUID, carrier: any ManifestCarrying, unplaced: any ByteSource,
-        place: ([UInt8]) throws -> (asset: any ByteSource, range: Range<Int>)
-    ) throws -> (asset: any ByteSource, label: String, store: [UInt8], range: Range<Int>) {
+        provisional: Bool = false, place: ([UInt8]) throws -> (asset: any ByteSource, range: Range<Int>)
+    ) throws -> (asset: any ByteSource, label: String, store: [UInt8], range: Range<Int>, fileSHA256: [UInt8]?) {
         let label = "urn:c2pa:" + manifestID.uuidString.lowercased()
         let instanceID = "xmp:iid:" + UUID().uuidString.lowercased()
         let zeroHash = [UInt8](repeating: 0, count: 32)
         let collecting = carrier as? any ManifestCollectionLocating
         let boxing = carrier as? any ManifestBoxLocating
 
+        // The hash of the file up to the store, when the final data hash was computed so (see `binding`).
+        var beforeStore: SHA256?
         // The hard binding of an asset with a store placed in it: a ZIP's collection hash (which covers neither the
         // store nor its CRC, so zeros and the signed store give the same one), or the BMFF hash or the data hash,
         // both excluding the store and computed only for the final pass (the boxes' offsets depend on the store's
@@ -151,11 +180,23 @@ public struct C2PASigner: Sendable {
             }
             guard final else { return ("c2pa.hash.data", Self.dataHash(exclusion: placed.range, hash: zeroHash)) }
             // Plain text hashes its NFC form (DataHashCanonicalizing, decision 0208); other formats the bytes as they lie.
-            let hash =
-                carrier is any DataHashCanonicalizing
-                ? try DataHash.compute(try placed.asset.read(0..<placed.asset.count), excluding: [placed.range], alg: "sha256", carrier: carrier)
-                : try DataHash.compute(placed.asset, excluding: [placed.range], alg: "sha256")
-            return ("c2pa.hash.data", Self.dataHash(exclusion: placed.range, hash: hash ?? zeroHash))
+            if carrier is any DataHashCanonicalizing {
+                let hash = try DataHash.compute(
+                    try placed.asset.read(0..<placed.asset.count), excluding: [placed.range], alg: "sha256", carrier: carrier)
+                return ("c2pa.hash.data", Self.dataHash(exclusion: placed.range, hash: hash ?? zeroHash))
+            }
+            guard placed.asset.count - placed.range.lowerBound <= Self.forkableTail else {
+                let hash = try DataHash.compute(placed.asset, excluding: [placed.range], alg: "sha256")
+                return ("c2pa.hash.data", Self.dataHash(exclusion: placed.range, hash: hash ?? zeroHash))
+            }
+            // The store ends the file (but for a pad byte or a short tail): the hash of what comes before it is kept,
+            // to be continued with the store for the whole file's SHA-256 (which a record keeps) without reading the
+            // file again.
+            var hasher = SHA256()
+            try placed.asset.forEachChunk(of: 0..<placed.range.lowerBound) { hasher.update(data: $0) }
+            beforeStore = hasher
+            hasher.update(data: try placed.asset.read(placed.range.upperBound..<placed.asset.count))
+            return ("c2pa.hash.data", Self.dataHash(exclusion: placed.range, hash: Array(hasher.finalize())))
         }
 
         var storeLength = try build(
@@ -170,18 +211,28 @@ public struct C2PASigner: Sendable {
                 storeLength = probe.count
                 continue
             }
+            if provisional { return (placed.asset, label, [UInt8](repeating: 0, count: storeLength), placed.range, nil) }
             if collecting == nil { bound = try binding(placed, final: true) }
             let store = try build(label: label, instanceID: instanceID, binding: bound, content: content, now: now, sign: true)
             guard store.count == storeLength else { break }
             let final = try place(store)
             guard final.range == placed.range else { break }
-            return (final.asset, label, store, final.range)
+            var fileSHA256: [UInt8]?
+            if var hasher = beforeStore {
+                hasher.update(data: try final.asset.read(final.range.lowerBound..<final.asset.count))
+                fileSHA256 = Array(hasher.finalize())
+            }
+            return (final.asset, label, store, final.range, fileSHA256)
         }
         throw SigilError(.c2pa, "the manifest store size did not converge while embedding it in \(format.displayName)")
     }
 
     /// A hard-binding assertion: its label and CBOR value.
     typealias HardBinding = (label: String, value: CBOR)
+
+    /// The most bytes from the store's start to the file's end for which the data hash's pass also yields the whole
+    /// file's SHA-256 (``SignedSource/fileSHA256``): the store itself and a short tail are hashed again.
+    static let forkableTail = 64 << 20
 
     /// The `c2pa.hash.data` assertion whose one exclusion is the store container.
     static func dataHash(exclusion: Range<Int>, hash: [UInt8]) -> CBOR {
