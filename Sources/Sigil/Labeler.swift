@@ -192,7 +192,7 @@ public struct Labeler: Sendable {
                 outcome.notices.append(
                     OpeningLabeler.formatIDs.contains(format.id)
                         ? "explicit: the video opening label is painted when a file on disk is labeled (sigil label, ffmpeg), not into \(format.displayName) bytes in memory; only the other marks were applied"
-                        : "explicit: Sigil paints the video opening label into MP4, MOV and AVI so far, not \(format.displayName); only the other marks were applied"
+                        : "explicit: Sigil paints the video opening label into MP4, MOV, AVI, Matroska, WebM and FLV, not \(format.displayName); only the other marks were applied"
                 )
             }
         }

@@ -49,7 +49,7 @@ public struct OpeningLabeler: Sendable {
 
     /// The container formats (``MediaFormat/id``) the opening label is written into; other video files get the
     /// other marks and a notice.
-    public static let formatIDs: Set<String> = ["mp4", "mov", "avi"]
+    public static let formatIDs: Set<String> = ["mp4", "mov", "avi", "mkv", "webm", "flv"]
 
     /// Labels `input` into `output` (written beside it and renamed, so a failure leaves no half-written file).
     ///
@@ -63,7 +63,8 @@ public struct OpeningLabeler: Sendable {
         let probe = try VideoProbe.probe(input, window: duration + 60, tools: tools)
         guard let container = Container(probe) else {
             throw SigilError(
-                .unsupportedFormat, "the opening label is written into MP4, MOV and AVI files; ffmpeg reads this one as \(probe.formatName)",
+                .unsupportedFormat,
+                "the opening label is written into MP4, MOV, AVI, Matroska, WebM and FLV files; ffmpeg reads this one as \(probe.formatName)",
                 path: input)
         }
         let work = try Workspace()
@@ -95,8 +96,8 @@ public struct OpeningLabeler: Sendable {
                 progress: progress.map { p in { @Sendable t in p(min(1, t / max(split.time - start, 0.001))) } })
             try cutTail(input, probe: probe, at: split.cut, container: container, work: work)
             try concat(
-                input, probe: probe, parts: [work.path("head.\(container.ext)"), work.path("tail1.\(container.ext)")], record: record,
-                container: container, into: temporary)
+                input, probe: probe, parts: [work.path("head.\(container.ext)"), work.path("tail1.\(container.ext)")],
+                head: (start, split.time - start), record: record, container: container, into: temporary)
         case .whole(let reason, let bitRate):
             wholeReason = reason
             record.reencode = .whole
@@ -188,11 +189,25 @@ public struct OpeningLabeler: Sendable {
     }
 
     /// Head and tail joined (concat demuxer, stream copy), the source's other streams copied whole beside them.
-    func concat(_ input: String, probe: VideoProbe, parts: [String], record: OpeningLabelRecord, container: Container, into output: String) throws {
-        let list = parts.map { "file '\($0.replacingOccurrences(of: "'", with: "'\\''"))'" }.joined(separator: "\n") + "\n"
+    ///
+    /// FLV and Matroska keep presentation times that need not start at zero (an FLV's video often starts a frame or
+    /// two after its audio): the concat demuxer starts the joined video at zero and places the tail after the head's
+    /// own idea of its length, so there the head's length is given (`head.duration`: from the first frame to the
+    /// splice keyframe), the joined video is put back at the source's first frame time (`head.start`) and every
+    /// input keeps its times (`-copyts`), so the tail's packets and the other streams keep the source's timestamps.
+    func concat(
+        _ input: String, probe: VideoProbe, parts: [String], head: (start: Double, duration: Double), record: OpeningLabelRecord,
+        container: Container, into output: String
+    ) throws {
+        let quoted = parts.map { "file '\($0.replacingOccurrences(of: "'", with: "'\\''"))'" }
+        let list =
+            (container.keepsPresentationTimes ? [quoted[0], String(format: "duration %.6f", head.duration)] + quoted.dropFirst() : quoted)
+            .joined(separator: "\n") + "\n"
         let listPath = URL(fileURLWithPath: parts[0]).deletingLastPathComponent().appendingPathComponent("parts.txt").path
         try Data(list.utf8).write(to: URL(fileURLWithPath: listPath))
-        var arguments = ["-y", "-f", "concat", "-safe", "0", "-i", listPath, "-i", input]
+        var arguments = ["-y"]
+        if container.keepsPresentationTimes { arguments += ["-copyts", "-itsoffset", String(format: "%.6f", head.start)] }
+        arguments += ["-f", "concat", "-safe", "0", "-i", listPath, "-i", input]
         for stream in probe.streams {
             arguments += ["-map", stream.index == probe.video.index ? "0:v:0" : "1:\(stream.index)"]
         }
@@ -319,10 +334,23 @@ struct Container {
             (muxer, ext, isBMFF) = (quickTime ? "mov" : "mp4", quickTime ? "mov" : "mp4", true)
         } else if probe.formatName == "avi" {
             (muxer, ext, isBMFF) = ("avi", "avi", false)
+        } else if probe.formatName.hasPrefix("matroska") {
+            // ffprobe names Matroska and WebM alike; WebM's muxer takes only WebM's codecs, so a file of those is WebM.
+            let webM = probe.streams.allSatisfy { Self.webMCodecs.contains($0.codec) }
+            (muxer, ext, isBMFF) = (webM ? "webm" : "matroska", webM ? "webm" : "mkv", false)
+        } else if probe.formatName == "flv" {
+            (muxer, ext, isBMFF) = ("flv", "flv", false)
         } else {
             return nil
         }
     }
+
+    /// The codecs a WebM file holds (ffmpeg's names).
+    static let webMCodecs: Set<String> = ["vp8", "vp9", "av1", "vorbis", "opus", "webvtt"]
+
+    /// Whether the container stores presentation times as they are (FLV and Matroska, in milliseconds), which the
+    /// joined file must keep (see ``OpeningLabeler/concat(_:probe:parts:head:record:container:into:)``).
+    var keepsPresentationTimes: Bool { muxer == "flv" || muxer == "matroska" || muxer == "webm" }
 
     /// Output options of an intermediate part: the source's time scale, so head and tail share it.
     func intermediateArguments(_ probe: VideoProbe) -> [String] {

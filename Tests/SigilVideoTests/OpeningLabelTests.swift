@@ -14,7 +14,9 @@ import Testing
     static let folder = TestPaths.shared.appendingPathComponent("media/video")
     static let toolsPresent = TestPaths.which("ffmpeg") != nil && TestPaths.which("ffprobe") != nil
     static let available = toolsPresent && FileManager.default.fileExists(atPath: folder.appendingPathComponent("bbb_1280x720_24.mp4").path)
-    static let clips = ["bbb_1280x720_24.mp4", "leaves_1920x1080_25.mp4", "bbb_vertical_720x1280_24.mov", "cup_640x480_25.avi"]
+    static let clips = [
+        "bbb_1280x720_24.mp4", "leaves_1920x1080_25.mp4", "bbb_vertical_720x1280_24.mov", "cup_640x480_25.avi", "titles_1920x1080_30.flv",
+    ]
 
     static func labeler(duration: Double = 2) throws -> OpeningLabeler {
         let font = try Font(path: FontLocator.locate(explicit: nil))
@@ -45,7 +47,22 @@ import Testing
 
     @Test("the head is re-encoded with the label, the rest is the source's packets", .enabled(if: available), arguments: clips)
     func headOnly(clip: String) throws {
-        let source = Self.folder.appendingPathComponent(clip).path
+        try Self.checkHeadOnly(source: Self.folder.appendingPathComponent(clip).path, clip: clip)
+    }
+
+    /// H.264 in Matroska (made here from a shared MP4 with a stream copy: no shared clip is one) is spliced like the
+    /// others, its timestamps kept.
+    @Test("an H.264 Matroska file is spliced too", .enabled(if: available))
+    func matroska() throws {
+        let dir = try TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = dir.appendingPathComponent("bbb.mkv").path
+        let made = try Self.ffmpeg(["-i", Self.folder.appendingPathComponent("bbb_1280x720_24.mp4").path, "-c", "copy", source])
+        try #require(made.status == 0, "\(made.stderr)")
+        try Self.checkHeadOnly(source: source, clip: "bbb.mkv")
+    }
+
+    static func checkHeadOnly(source: String, clip: String) throws {
         let dir = try TestPaths.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let output = dir.appendingPathComponent("labeled-" + clip).path
@@ -155,6 +172,31 @@ import Testing
         #expect(outcome.wholeReason?.contains("open") == true)
         let decode = try Self.ffmpeg(["-i", output, "-f", "null", "-"])
         #expect(decode.status == 0 && decode.stderr.isEmpty, "\(decode.stderr)")
+    }
+
+    /// VP9 is not spliced here (its keyframes are not tested to restart decoding from a re-encoded head): a WebM's
+    /// video is re-encoded whole with the label, the outcome says why, the audio is the source's and the label
+    /// verifies. The record is read back from the WebM's tags.
+    @Test("a WebM (VP9) is labeled by a whole re-encode, its audio kept", .enabled(if: available))
+    func webM() throws {
+        let source = Self.folder.appendingPathComponent("box_640x480_30.webm").path
+        let dir = try TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let output = dir.appendingPathComponent("labeled.webm").path
+        let labeler = try Self.labeler()
+        let outcome = try labeler.label(input: source, output: output)
+        #expect(outcome.record.reencode == .whole)
+        #expect(outcome.wholeReason?.contains("vp9") == true, "\(outcome.wholeReason ?? "")")
+        let decode = try Self.ffmpeg(["-i", output, "-f", "null", "-"])
+        #expect(decode.status == 0 && decode.stderr.isEmpty, "\(decode.stderr)")
+        let sourceProbe = try VideoProbe.probe(source, window: nil, tools: labeler.tools)
+        let probe = try VideoProbe.probe(output, window: nil, tools: labeler.tools)
+        #expect(probe.formatName.hasPrefix("matroska") && probe.video.codec == "vp9")
+        #expect(probe.streams.count == sourceProbe.streams.count && abs(probe.duration - sourceProbe.duration) < 0.05)
+        #expect(try Self.packets(source, stream: "a", annexB: false) == Self.packets(output, stream: "a", annexB: false))
+        let check = try #require(try OpeningLabelCheck.check(output, tools: labeler.tools))
+        #expect(check.conforms, "\(check.findings.map(\.message))")
+        #expect(check.shownFor >= 2 - 1e-6)
     }
 
     @Test("bad input gets a typed error and no output", .enabled(if: toolsPresent))
