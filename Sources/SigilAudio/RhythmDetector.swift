@@ -90,22 +90,26 @@ public struct RhythmDetector: Sendable {
         guard count >= 3, last > first else { return Block(energy: energy, hertz: nil) }
         let hertz = Double(count - 1) / (2 * (last - first)) * Double(sampleRate)
         guard (280...4200).contains(hertz) else { return Block(energy: energy, hertz: nil) }
-        // The share of the energy one sinusoid at that frequency explains.
+        // The share of the energy one sinusoid at that frequency explains. cos(wi) and sin(wi) by rotation (one
+        // complex multiply per sample instead of a sine and a cosine, which took half of a long WAV's verify; over a
+        // 10 ms block the rotation drifts by less than 1e-12).
         let w = 2 * Double.pi * hertz / Double(sampleRate)
+        let (stepC, stepS) = (cos(w), sin(w))
+        var c = 1.0
+        var s = 0.0
         var cc = 0.0
         var ss = 0.0
         var cs = 0.0
         var xc = 0.0
         var xs = 0.0
         for i in 0..<n {
-            let c = cos(w * Double(i))
-            let s = sin(w * Double(i))
             let v = Double(x[x.startIndex + i])
             cc += c * c
             ss += s * s
             cs += c * s
             xc += v * c
             xs += v * s
+            (c, s) = (c * stepC - s * stepS, s * stepC + c * stepS)
         }
         let det = cc * ss - cs * cs
         guard det > 1e-9 else { return Block(energy: energy, hertz: nil) }
