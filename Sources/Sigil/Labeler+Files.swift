@@ -23,8 +23,9 @@ extension Labeler {
         at input: String, to output: String, durable: Bool = true, keepBytes: Bool = true, progress: (@Sendable (Double) -> Void)? = nil
     ) throws -> LabelOutcome {
         do {
-            // The format, sniffed once: each streaming path below takes some formats only (a file that cannot be
-            // opened gets its error from the whole-file read).
+            // The format, sniffed here so that a file no streaming path below takes goes straight to the whole-file
+            // path (each path still opens the file it streams; a file that cannot be opened gets its error from the
+            // whole-file read).
             let format = try? FileIO.withSource(input) { file in
                 registry.identify(try file.read(0..<min(file.count, MediaRegistry.sniffLength)), fileExtension: FileIO.fileExtension(of: input))?
                     .format
@@ -94,31 +95,40 @@ extension Labeler {
                     input: current, output: marked, payload: marks.payload(forProduceID: preset.produceID),
                     keyframeAt: paints ? OpeningLabeler.minimumDuration : nil, progress: progress.map { p in { p($0 * share) } })
                 current = marked
-            } catch let error as SigilError where error.code == .capacity {
-                // Frames too small to carry the mark: the other marks, and a notice.
-                skipped = "watermark: \(error.message)"
+            } catch let error as SigilError where error.code == .capacity || error.code == .unsupportedFormat {
+                // Frames too small to carry the mark, or no video to put it in (an audio-only Matroska, a codec with
+                // no encoder here): the other marks, and a notice.
+                skipped = "watermark: \(error.message); only the other marks were applied"
             }
         }
         var opening: OpeningLabelOutcome?
+        var openingSkipped: String?
         if paints {
             guard let font else { throw SigilError(.font, "no font loaded for the explicit label") }
-            let painter = try OpeningLabeler(spec: policy.explicit, font: font, tools: tools)
+            var painter = try OpeningLabeler(spec: policy.explicit, font: font, tools: tools)
+            painter.formatID = format.id
             let painted = sibling("opening")
             let offset = marks == nil ? 0.0 : 0.9
-            opening = try painter.label(
-                input: current, output: painted, progress: progress.map { p in { @Sendable t in p(offset + t * (1 - offset)) } })
-            current = painted
+            do {
+                opening = try painter.label(
+                    input: current, output: painted, progress: progress.map { p in { @Sendable t in p(offset + t * (1 - offset)) } })
+                current = painted
+            } catch let error as SigilError where error.code == .unsupportedFormat {
+                // No video stream (an audio-only Matroska, cover art only) or a codec with no encoder here.
+                openingSkipped = "explicit: \(error.message); only the other marks were applied"
+            }
         }
         if !keepBytes, policy.marks.contains(.implicit),
             var outcome = try labelStreaming(
                 at: current, to: output, durable: durable, marks: policy.marks.intersection([.implicit, .c2pa]), preset: preset)
         {
             outcome.marks.formUnion(policy.marks.intersection([.explicit, .watermark]))
-            applyFrameMarks(&outcome, opening: opening, videoMark: videoMark, videoMarkSkipped: skipped)
+            applyFrameMarks(&outcome, opening: opening, openingSkipped: openingSkipped, videoMark: videoMark, videoMarkSkipped: skipped)
             return outcome
         }
         var outcome = try label(
-            try FileIO.read(current), fileExtension: fileExtension, opening: opening, videoMark: videoMark, videoMarkSkipped: skipped, preset: preset)
+            try FileIO.read(current), fileExtension: fileExtension, opening: opening, openingSkipped: openingSkipped, videoMark: videoMark,
+            videoMarkSkipped: skipped, preset: preset)
         try FileIO.writeAtomically(outcome.bytes, to: output, durable: durable)
         if !keepBytes { outcome.bytes = [] }
         return outcome
@@ -214,9 +224,17 @@ extension Labeler {
         if applied.contains(.c2pa) {
             if let carrier = identified.handler as? any ManifestCarrying, carrier.embedsManifests {
                 // A carrier that embeds only in memory (JPEG, PNG, MP3, PDF, OOXML, text): the whole-file path signs it.
-                guard provenanceKeys != nil, carrier is any StreamingManifestCarrying else { return nil }
+                guard provenanceKeys != nil, let streaming = carrier as? any StreamingManifestCarrying else { return nil }
+                // A file this carrier refuses (an RF64 WAV, an OpenDML AVI with RIFF AVIX forms): the label streams
+                // without the manifest, and a notice says why.
+                do {
+                    _ = try streaming.manifestRemovalEdits(in: file)
+                } catch let error as SigilError where error.code == .unsupportedFormat {
+                    applied.remove(.c2pa)
+                    notices.append(Self.manifestRefused(error))
+                }
             } else {
-                // No carrier at all (AVI, Matroska, FLV, Ogg, FLAC): the label streams without the manifest, as the
+                // No carrier at all (Matroska, FLV, Ogg, FLAC): the label streams without the manifest, as the
                 // whole-file path would leave it off.
                 applied.remove(.c2pa)
                 notices.append(Self.noManifestCarrier(identified.format))

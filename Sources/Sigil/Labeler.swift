@@ -100,22 +100,22 @@ public struct Labeler: Sendable {
     /// - Parameter fileExtension: the input's file-name extension, when known: it refines text that has no magic
     ///   number (a `.md` file without front matter is Markdown), never a format its bytes name.
     public func label(_ input: [UInt8], fileExtension: String? = nil) throws -> LabelOutcome {
-        try label(input, fileExtension: fileExtension, opening: nil, videoMark: nil, videoMarkSkipped: nil, preset: nil)
+        try label(input, fileExtension: fileExtension, opening: nil, openingSkipped: nil, videoMark: nil, videoMarkSkipped: nil, preset: nil)
     }
 
-    /// ``label(_:fileExtension:)`` of a video whose opening label `opening` is already painted into `input` and whose
-    /// frames already carry the watermark (`videoMark`) for the label `preset` (its ProduceID gave the payload), or
-    /// could not take it (`videoMarkSkipped` says why).
+    /// ``label(_:fileExtension:)`` of a video whose opening label `opening` is already painted into `input` (or could
+    /// not be: `openingSkipped` says why) and whose frames already carry the watermark (`videoMark`) for the label
+    /// `preset` (its ProduceID gave the payload), or could not take it (`videoMarkSkipped` says why).
     func label(
-        _ input: [UInt8], fileExtension: String?, opening: OpeningLabelOutcome?, videoMark: VideoMarkOutcome?, videoMarkSkipped: String?,
-        preset: AIGCLabel?
+        _ input: [UInt8], fileExtension: String?, opening: OpeningLabelOutcome?, openingSkipped: String?, videoMark: VideoMarkOutcome?,
+        videoMarkSkipped: String?, preset: AIGCLabel?
     ) throws -> LabelOutcome {
         let (identified, writer) = try checkFormat(input, fileExtension: fileExtension, explicitText: policy.marks.contains(.explicit))
         var label = try preset ?? newLabel()
         let marks = policy.marks.intersection(Self.marks(for: identified.format.kind))
         var outcome = LabelOutcome(bytes: input, format: identified.format, label: label, explicit: nil, marks: marks, width: 0, height: 0)
         if identified.format.kind == .video {
-            applyFrameMarks(&outcome, opening: opening, videoMark: videoMark, videoMarkSkipped: videoMarkSkipped)
+            applyFrameMarks(&outcome, opening: opening, openingSkipped: openingSkipped, videoMark: videoMark, videoMarkSkipped: videoMarkSkipped)
         }
 
         // A text's old C2PA manifest goes before its label does, so a label written at the end lands before the new
@@ -163,11 +163,18 @@ public struct Labeler: Sendable {
             if let carrier = identified.handler as? any ManifestCarrying, carrier.embedsManifests {
                 var content = C2PASigner.Content(label: label)
                 content.softwareAgent = policy.softwareAgent
-                let signed = try C2PASigner(identity: try keys.c2paSigner()).sign(
-                    bytes, format: identified.format, content: content, registry: registry)
-                bytes = signed.bytes
-                outcome.c2paManifest = signed.manifestLabel
-                outcome.c2paStoreSHA256 = Array(SHA256.hash(data: signed.store))
+                do {
+                    let signed = try C2PASigner(identity: try keys.c2paSigner()).sign(
+                        bytes, format: identified.format, content: content, registry: registry)
+                    bytes = signed.bytes
+                    outcome.c2paManifest = signed.manifestLabel
+                    outcome.c2paStoreSHA256 = Array(SHA256.hash(data: signed.store))
+                } catch let error as SigilError where error.code == .unsupportedFormat {
+                    // A file of a carrying format that this one cannot take a store (an RF64 WAV, an OpenDML AVI with
+                    // RIFF AVIX forms): the mandatory label stands, the manifest is left off and said so.
+                    outcome.marks.remove(.c2pa)
+                    outcome.notices.append(Self.manifestRefused(error))
+                }
             } else {
                 outcome.marks.remove(.c2pa)
                 outcome.notices.append(Self.noManifestCarrier(identified.format))
@@ -180,7 +187,9 @@ public struct Labeler: Sendable {
 
     /// A video's frame marks in `outcome`: the opening label and the watermark kept in ``LabelOutcome/marks`` when they
     /// were made (`opening`, `videoMark`), removed with a notice saying why when they were asked for and not.
-    func applyFrameMarks(_ outcome: inout LabelOutcome, opening: OpeningLabelOutcome?, videoMark: VideoMarkOutcome?, videoMarkSkipped: String?) {
+    func applyFrameMarks(
+        _ outcome: inout LabelOutcome, opening: OpeningLabelOutcome?, openingSkipped: String?, videoMark: VideoMarkOutcome?, videoMarkSkipped: String?
+    ) {
         let format = outcome.format
         if outcome.marks.contains(.explicit) {
             if let opening {
@@ -190,9 +199,10 @@ public struct Labeler: Sendable {
                 // marks, and a notice.
                 outcome.marks.remove(.explicit)
                 outcome.notices.append(
-                    OpeningLabeler.formatIDs.contains(format.id)
-                        ? "explicit: the video opening label is painted when a file on disk is labeled (sigil label, ffmpeg), not into \(format.displayName) bytes in memory; only the other marks were applied"
-                        : "explicit: Sigil paints the video opening label into MP4, MOV, AVI, Matroska, WebM and FLV, not \(format.displayName); only the other marks were applied"
+                    openingSkipped
+                        ?? (OpeningLabeler.formatIDs.contains(format.id)
+                            ? "explicit: the video opening label is painted when a file on disk is labeled (sigil label, ffmpeg), not into \(format.displayName) bytes in memory; only the other marks were applied"
+                            : "explicit: Sigil paints the video opening label into MP4, MOV, AVI, Matroska, WebM and FLV, not \(format.displayName); only the other marks were applied")
                 )
             }
         }
@@ -207,6 +217,11 @@ public struct Labeler: Sendable {
                 )
             }
         }
+    }
+
+    /// The notice for a file whose carrier refused the manifest (``SigilError/Code/unsupportedFormat``).
+    static func manifestRefused(_ error: SigilError) -> String {
+        "c2pa: \(error.message); only the other marks were applied"
     }
 
     /// The notice for a format Sigil embeds no C2PA manifest in.

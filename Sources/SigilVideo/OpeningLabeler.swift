@@ -31,6 +31,9 @@ public struct OpeningLabeler: Sendable {
     public var checkPastSplice: Double? = 3
     /// Tests only: lets ``duration`` go below ``minimumDuration`` (to make a non-conformant file to verify).
     var allowsShortDuration = false
+    /// The format Sigil's registry identified (``MediaFormat/id``: `webm` or `mkv` tells the two apart, which ffprobe
+    /// does not); nil decides from the codecs.
+    public var formatID: String?
 
     /// A labeler.
     ///
@@ -61,7 +64,7 @@ public struct OpeningLabeler: Sendable {
     ///   the result does not decode cleanly or lost duration or streams).
     public func label(input: String, output: String, progress: (@Sendable (Double) -> Void)? = nil) throws -> OpeningLabelOutcome {
         let probe = try VideoProbe.probe(input, window: duration + 60, tools: tools)
-        guard let container = Container(probe) else {
+        guard let container = Container(probe, formatID: formatID) else {
             throw SigilError(
                 .unsupportedFormat,
                 "the opening label is written into MP4, MOV, AVI, Matroska, WebM and FLV files; ffmpeg reads this one as \(probe.formatName)",
@@ -169,6 +172,10 @@ public struct OpeningLabeler: Sendable {
         arguments += ["-filter_complex", filter(probe, overlay: overlay, labeledFrames: labeledFrames), "-map", "[v]"]
         arguments += ["-frames:v", "\(headFrames)", "-fps_mode", "passthrough", "-an", "-sn", "-dn", "-map_metadata", "-1"]
         arguments += try Encoder.arguments(for: probe.video, bitRate: bitRate)
+        // A container that keeps presentation times as they are gets a head whose frames are held back no more than
+        // the source's: a source without B-frames starting at 0 would otherwise get a head with negative decode
+        // times, which the muxer shifts (with every stream).
+        if container.keepsPresentationTimes, probe.video.codec == "h264", probe.video.reorderDelay == 0 { arguments += ["-bf", "0"] }
         arguments += container.intermediateArguments(probe) + [path]
         try tools.ffmpeg(arguments, progress: progress)
     }
@@ -328,15 +335,17 @@ struct Container {
     var ext: String
     var isBMFF: Bool
 
-    init?(_ probe: VideoProbe) {
+    init?(_ probe: VideoProbe, formatID: String? = nil) {
         if probe.formatName.contains("mp4") || probe.formatName.contains("mov") {
             let quickTime = probe.majorBrand?.hasPrefix("qt") == true
             (muxer, ext, isBMFF) = (quickTime ? "mov" : "mp4", quickTime ? "mov" : "mp4", true)
         } else if probe.formatName == "avi" {
             (muxer, ext, isBMFF) = ("avi", "avi", false)
         } else if probe.formatName.hasPrefix("matroska") {
-            // ffprobe names Matroska and WebM alike; WebM's muxer takes only WebM's codecs, so a file of those is WebM.
-            let webM = probe.streams.allSatisfy { Self.webMCodecs.contains($0.codec) }
+            // ffprobe names Matroska and WebM alike: the DocType the registry read decides, but WebM's muxer takes only
+            // WebM's codecs (an H.264 "WebM", as browsers record, is written as Matroska); without it, the codecs.
+            let webMCodecs = probe.streams.allSatisfy { Self.webMCodecs.contains($0.codec) }
+            let webM = formatID == "mkv" ? false : webMCodecs
             (muxer, ext, isBMFF) = (webM ? "webm" : "matroska", webM ? "webm" : "mkv", false)
         } else if probe.formatName == "flv" {
             (muxer, ext, isBMFF) = ("flv", "flv", false)

@@ -33,6 +33,10 @@ public struct VideoProbe: Sendable, Hashable {
         public var frameRate: (numerator: Int, denominator: Int)?
         /// The stream's base frame rate (ffprobe's `r_frame_rate`: the rate every timestamp falls on), nil when unknown.
         public var baseFrameRate: (numerator: Int, denominator: Int)?
+        /// How many frames the decoder holds back for reordering (ffprobe's `has_b_frames`; 0: no B-frames).
+        public var reorderDelay: Int = 0
+        /// Whether the stream is a still picture attached to the file (cover art), not video.
+        public var isAttachedPicture = false
 
         public static func == (a: Stream, b: Stream) -> Bool {
             a.index == b.index && a.codec == b.codec && a.width == b.width && a.height == b.height && a.rotation == b.rotation
@@ -96,8 +100,8 @@ public struct VideoProbe: Sendable, Hashable {
         do {
             info = try tools.probe([
                 "-v", "error", "-show_entries",
-                "stream=index,codec_type,codec_name,profile,level,pix_fmt,width,height,time_base,codec_tag_string,avg_frame_rate,r_frame_rate:stream_tags=rotate"
-                    + ":stream_side_data=rotation:format=format_name,duration:format_tags",
+                "stream=index,codec_type,codec_name,profile,level,pix_fmt,width,height,time_base,codec_tag_string,avg_frame_rate,r_frame_rate,has_b_frames"
+                    + ":stream_tags=rotate:stream_disposition=attached_pic:stream_side_data=rotation:format=format_name,duration:format_tags",
                 "-of", "json", path,
             ])
         } catch let error as SigilError {
@@ -107,7 +111,7 @@ public struct VideoProbe: Sendable, Hashable {
             let format = root["format"] as? [String: Any], let rawStreams = root["streams"] as? [[String: Any]]
         else { throw SigilError(.unsupportedFormat, "ffprobe gave no format or streams for the file", path: path) }
         let streams = rawStreams.map(Stream.init(json:))
-        guard let video = streams.first(where: { $0.type == "video" && $0.width > 0 && $0.height > 0 }) else {
+        guard let video = streams.first(where: { $0.type == "video" && $0.width > 0 && $0.height > 0 && !$0.isAttachedPicture }) else {
             throw SigilError(.unsupportedFormat, "the file has no video stream", path: path)
         }
         let tags = (format["tags"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
@@ -162,5 +166,7 @@ extension VideoProbe.Stream {
         }
         frameRate = rate("avg_frame_rate") ?? rate("r_frame_rate")
         baseFrameRate = rate("r_frame_rate")
+        reorderDelay = max(0, json["has_b_frames"] as? Int ?? 0)
+        isAttachedPicture = ((json["disposition"] as? [String: Any])?["attached_pic"] as? Int ?? 0) != 0
     }
 }

@@ -164,6 +164,29 @@ import Testing
         #expect(try Verifier().verify(try TestSupport.read(output)).label?.produceID == "no-carrier-0001")
     }
 
+    /// A file whose carrier refuses a store (an OpenDML AVI: growing its first RIFF form would move the AVIX forms its
+    /// indexes point into) keeps its mandatory label, streamed or whole, and says why the manifest was left off.
+    @Test func aRefusedManifestLeavesTheLabelAndSaysWhy() throws {
+        let source = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: source) }
+        let avix = Array("RIFF".utf8) + [16, 0, 0, 0] + Array("AVIX".utf8) + Array("LIST".utf8) + [4, 0, 0, 0] + Array("movi".utf8)
+        let openDML = try TestSupport.read(TestSupport.examples.appendingPathComponent("clip.avi")) + avix
+        try FileIO.writeAtomically(openDML, to: source.appendingPathComponent("opendml.avi").path)
+        let (outcome, output, dir) = try Self.labelFile("opendml.avi", marks: [.implicit, .c2pa], produceID: "refused-c2pa-0001", from: source)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(outcome.bytes.isEmpty, "the streaming path was taken")
+        #expect(outcome.marks == [.implicit])
+        #expect(outcome.notices.contains { $0.hasPrefix("c2pa:") && $0.contains("AVIX") }, "\(outcome.notices)")
+        #expect(try Verifier().verify(try TestSupport.read(output)).label?.produceID == "refused-c2pa-0001")
+        // The whole-file path (bytes in memory) says the same.
+        var policy = try TestSupport.policy([.implicit, .c2pa], produceID: "refused-c2pa-0002")
+        policy.provenanceKeys = try ProvenanceKeyLoader.load().keys
+        let whole = try Labeler(policy: policy).label(openDML)
+        #expect(whole.marks == [.implicit])
+        #expect(whole.notices.contains { $0.hasPrefix("c2pa:") && $0.contains("AVIX") }, "\(whole.notices)")
+        #expect(try Verifier().verify(whole.bytes).label?.produceID == "refused-c2pa-0002")
+    }
+
     /// In place, a WAV with the default marks streams as well: the marked samples go to a working file first, so the
     /// file can be its own output.
     @Test func aWAVIsLabeledInPlaceWithEveryDefaultMark() throws {

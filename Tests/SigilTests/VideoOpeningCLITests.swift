@@ -53,6 +53,29 @@ struct VideoOpeningCLITests {
         #expect(text.stdout.contains("GB 45438 5.4: met"), "\(text.stdout)")
     }
 
+    /// An audio-only Matroska file is identified as Matroska (a video container): with the default marks it takes its
+    /// implicit label, and notices say why the frame marks and the manifest were left off.
+    @Test(.enabled(if: ready, "ffmpeg or the shared video clips are missing"))
+    func anAudioOnlyMatroskaTakesItsLabelAndSaysWhy() throws {
+        let dir = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let mka = dir.appendingPathComponent("chord.mka").path
+        let made = try TestSupport.run(
+            TestSupport.which("ffmpeg")!, ["-v", "error", "-i", TestSupport.examples.appendingPathComponent("chord.wav").path, "-c:a", "flac", mka])
+        try #require(made.status == 0, "\(made.stderr)")
+        let out = dir.appendingPathComponent("labeled.mka").path
+        let run = try TestSupport.run(sigil, ["label", mka, "-o", out, "--producer", producer, "--no-record", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
+        #expect(result["marks"] as? [String] == ["implicit"])
+        let notices = result["notices"] as? [String] ?? []
+        #expect(notices.contains { $0.hasPrefix("explicit:") && $0.contains("no video stream") }, "\(notices)")
+        #expect(notices.contains { $0.hasPrefix("watermark:") && $0.contains("no video stream") }, "\(notices)")
+        let verify = try TestSupport.run(sigil, ["verify", out, "--json", "--no-watermark"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(verify.stdout.utf8)) as? [String: Any], "\(verify.stderr)")
+        #expect(report["verdict"] as? String == "ai-generated")
+    }
+
     @Test(.enabled(if: ready, "ffmpeg or the shared video clips are missing"))
     func implicitOnlyVideoHasNoRecordOfAVisibleLabel() throws {
         let dir = try TestSupport.temporaryFolder()

@@ -62,6 +62,21 @@ import Testing
         try Self.checkHeadOnly(source: source, clip: "bbb.mkv")
     }
 
+    /// An FLV without B-frames whose video starts at 0 (made here from a shared MP4): the head is encoded without
+    /// B-frames too, so no decode time goes negative and nothing is shifted.
+    @Test("an FLV without B-frames keeps its timestamps", .enabled(if: available))
+    func flvWithoutBFrames() throws {
+        let dir = try TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = dir.appendingPathComponent("nob.flv").path
+        let made = try Self.ffmpeg([
+            "-i", Self.folder.appendingPathComponent("bbb_1280x720_24.mp4").path, "-t", "6", "-c:v", "libx264", "-bf", "0", "-g", "48", "-c:a", "aac",
+            source,
+        ])
+        try #require(made.status == 0, "\(made.stderr)")
+        try Self.checkHeadOnly(source: source, clip: "nob.flv")
+    }
+
     static func checkHeadOnly(source: String, clip: String) throws {
         let dir = try TestPaths.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }

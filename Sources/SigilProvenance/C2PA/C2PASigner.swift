@@ -83,7 +83,9 @@ public struct C2PASigner: Sendable {
             throw SigilError(.unsupportedFormat, "Sigil cannot embed a C2PA manifest in \(format.displayName)")
         }
         if carrier is any StreamingManifestCarrying {
-            let signed = try sign(MemoryByteSource(asset), format: format, content: content, now: now, manifestID: manifestID, registry: registry)
+            let signed = try sign(
+                MemoryByteSource(asset), format: format, content: content, now: now, manifestID: manifestID, registry: registry, provisional: false,
+                hashesFile: false)
             return Signed(
                 bytes: try signed.file.read(0..<signed.file.count), manifestLabel: signed.manifestLabel, store: signed.store,
                 exclusion: signed.exclusion)
@@ -110,7 +112,7 @@ public struct C2PASigner: Sendable {
         _ source: any ByteSource, format: MediaFormat, content: Content, now: Date = Date(), manifestID: UUID = UUID(),
         registry: MediaRegistry = .standard
     ) throws -> SignedSource {
-        try sign(source, format: format, content: content, now: now, manifestID: manifestID, registry: registry, provisional: false)
+        try sign(source, format: format, content: content, now: now, manifestID: manifestID, registry: registry, provisional: false, hashesFile: true)
     }
 
     /// The file ``sign(_:format:content:now:manifestID:registry:)-(any ByteSource,_,_,_,_,_)`` would write, laid out
@@ -123,18 +125,20 @@ public struct C2PASigner: Sendable {
     public func layout(
         _ source: any ByteSource, format: MediaFormat, content: Content, now: Date, manifestID: UUID, registry: MediaRegistry = .standard
     ) throws -> SignedSource {
-        try sign(source, format: format, content: content, now: now, manifestID: manifestID, registry: registry, provisional: true)
+        try sign(source, format: format, content: content, now: now, manifestID: manifestID, registry: registry, provisional: true, hashesFile: false)
     }
 
     private func sign(
-        _ source: any ByteSource, format: MediaFormat, content: Content, now: Date, manifestID: UUID, registry: MediaRegistry, provisional: Bool
+        _ source: any ByteSource, format: MediaFormat, content: Content, now: Date, manifestID: UUID, registry: MediaRegistry, provisional: Bool,
+        hashesFile: Bool
     ) throws -> SignedSource {
         guard let carrier = registry.handler(for: format) as? any StreamingManifestCarrying, carrier.embedsManifests else {
             throw SigilError(.unsupportedFormat, "Sigil cannot embed a C2PA manifest in \(format.displayName) while it streams")
         }
         let base = EditedByteSource.editing(source, with: try carrier.manifestRemovalEdits(in: source))
         let signed = try converge(
-            format: format, content: content, now: now, manifestID: manifestID, carrier: carrier, unplaced: base, provisional: provisional
+            format: format, content: content, now: now, manifestID: manifestID, carrier: carrier, unplaced: base, provisional: provisional,
+            hashesFile: hashesFile
         ) { store in
             let placed = try carrier.manifestEdits(store, in: base)
             return (EditedByteSource.editing(base, with: placed.plan), placed.containerRange)
@@ -151,7 +155,7 @@ public struct C2PASigner: Sendable {
     /// and unsigned (``layout(_:format:content:now:manifestID:registry:)``).
     private func converge(
         format: MediaFormat, content: Content, now: Date, manifestID: UUID, carrier: any ManifestCarrying, unplaced: any ByteSource,
-        provisional: Bool = false, place: ([UInt8]) throws -> (asset: any ByteSource, range: Range<Int>)
+        provisional: Bool = false, hashesFile: Bool = false, place: ([UInt8]) throws -> (asset: any ByteSource, range: Range<Int>)
     ) throws -> (asset: any ByteSource, label: String, store: [UInt8], range: Range<Int>, fileSHA256: [UInt8]?) {
         let label = "urn:c2pa:" + manifestID.uuidString.lowercased()
         let instanceID = "xmp:iid:" + UUID().uuidString.lowercased()
@@ -185,7 +189,7 @@ public struct C2PASigner: Sendable {
                     try placed.asset.read(0..<placed.asset.count), excluding: [placed.range], alg: "sha256", carrier: carrier)
                 return ("c2pa.hash.data", Self.dataHash(exclusion: placed.range, hash: hash ?? zeroHash))
             }
-            guard placed.asset.count - placed.range.lowerBound <= Self.forkableTail else {
+            guard hashesFile, placed.asset.count - placed.range.upperBound <= Self.forkableTail else {
                 let hash = try DataHash.compute(placed.asset, excluding: [placed.range], alg: "sha256")
                 return ("c2pa.hash.data", Self.dataHash(exclusion: placed.range, hash: hash ?? zeroHash))
             }
@@ -195,7 +199,7 @@ public struct C2PASigner: Sendable {
             var hasher = SHA256()
             try placed.asset.forEachChunk(of: 0..<placed.range.lowerBound) { hasher.update(data: $0) }
             beforeStore = hasher
-            hasher.update(data: try placed.asset.read(placed.range.upperBound..<placed.asset.count))
+            try placed.asset.forEachChunk(of: placed.range.upperBound..<placed.asset.count) { hasher.update(data: $0) }
             return ("c2pa.hash.data", Self.dataHash(exclusion: placed.range, hash: Array(hasher.finalize())))
         }
 
@@ -219,7 +223,7 @@ public struct C2PASigner: Sendable {
             guard final.range == placed.range else { break }
             var fileSHA256: [UInt8]?
             if var hasher = beforeStore {
-                hasher.update(data: try final.asset.read(final.range.lowerBound..<final.asset.count))
+                try final.asset.forEachChunk(of: final.range.lowerBound..<final.asset.count) { hasher.update(data: $0) }
                 fileSHA256 = Array(hasher.finalize())
             }
             return (final.asset, label, store, final.range, fileSHA256)
@@ -230,9 +234,9 @@ public struct C2PASigner: Sendable {
     /// A hard-binding assertion: its label and CBOR value.
     typealias HardBinding = (label: String, value: CBOR)
 
-    /// The most bytes from the store's start to the file's end for which the data hash's pass also yields the whole
-    /// file's SHA-256 (``SignedSource/fileSHA256``): the store itself and a short tail are hashed again.
-    static let forkableTail = 64 << 20
+    /// The most bytes after the store for which the data hash's pass also yields the whole file's SHA-256
+    /// (``SignedSource/fileSHA256``): the store and those bytes are hashed a second time.
+    static let forkableTail = 1 << 20
 
     /// The `c2pa.hash.data` assertion whose one exclusion is the store container.
     static func dataHash(exclusion: Range<Int>, hash: [UInt8]) -> CBOR {
