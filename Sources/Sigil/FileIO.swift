@@ -218,7 +218,7 @@ public enum FileIO {
         guard stat(directory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
             throw SigilError(.io, "the output folder \(directory) does not exist", path: path)
         }
-        let temporary = directory + "/." + name + ".sigil-\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let temporary = directory + "/." + name + "." + WorkingFile.tag() + ".tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw SigilError(.io, "cannot create a temporary file in \(directory): \(String(cString: strerror(errno)))", path: path)

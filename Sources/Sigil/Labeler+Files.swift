@@ -183,8 +183,7 @@ extension Labeler {
 
     /// A path for a working file beside `output` (same folder, so a rename or a kernel copy stays on one file system).
     static func temporarySibling(of output: String, role: String, fileExtension: String) -> String {
-        URL(fileURLWithPath: output).deletingLastPathComponent()
-            .appendingPathComponent(".sigil-\(role)-\(UUID().uuidString.prefix(8)).\(fileExtension.isEmpty ? "tmp" : fileExtension)").path
+        WorkingFile.path(beside: output, role: role, fileExtension: fileExtension)
     }
 
     /// Whether this policy's label leaves the essence alone (so the file can stream).

@@ -126,6 +126,20 @@ struct LabelCommand: AsyncParsableCommand {
         }
     }
 
+    /// Removes what an earlier, killed `sigil label` left where this one writes (the output's folder) and in the
+    /// temporary folder: working files whose process is gone and which have not been written to for an hour
+    /// (``WorkingFile/sweep(folder:olderThan:now:)``, decision 0038). Each removal is said on stderr.
+    func sweepWorkingFiles() {
+        var isFolder: ObjCBool = false
+        let target = output ?? input
+        let folder =
+            FileManager.default.fileExists(atPath: target, isDirectory: &isFolder) && isFolder.boolValue
+            ? target : (target as NSString).deletingLastPathComponent
+        for path in WorkingFile.sweep(folder: folder.isEmpty ? "." : folder) + WorkingFile.sweep(folder: NSTemporaryDirectory()) {
+            Terminal.note("removed \(path), left by a sigil process that is gone")
+        }
+    }
+
     func run() async throws {
         var isFolder: ObjCBool = false
         if produceID != nil, FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue {
@@ -136,6 +150,7 @@ struct LabelCommand: AsyncParsableCommand {
         let policy = try policy()
         let labeler = try Labeler(policy: policy)
         try records.validate(policy: policy)
+        sweepWorkingFiles()
         try await records.withKeeper(data: dataDirectory, keys: keysDirectory) { keeper in
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {

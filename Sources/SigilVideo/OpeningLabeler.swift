@@ -83,7 +83,7 @@ public struct OpeningLabeler: Sendable {
         try Data(overlay.png).write(to: URL(fileURLWithPath: png))
 
         let plan = SplicePlan(probe: probe, labelEnd: end, container: container)
-        let temporary = output + ".sigil-\(UUID().uuidString.prefix(8)).tmp"
+        let temporary = output + "." + WorkingFile.tag() + ".tmp"
         defer { try? FileManager.default.removeItem(atPath: temporary) }
         var record = OpeningLabelRecord(
             painted: painted, fontPath: font.path, start: start, end: end, frames: labeled, rotation: probe.video.rotation, reencode: .head,
@@ -420,7 +420,7 @@ struct Workspace {
     let url: URL
 
     init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-video-\(UUID().uuidString)")
+        url = FileManager.default.temporaryDirectory.appendingPathComponent(WorkingFile.tag() + "-video")
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {

@@ -57,7 +57,7 @@ public struct VideoWatermarker: Sendable {
         let encoder = VideoMarkEncoder(probe: probe, output: output, keyframeAt: keyframeAt)
         let rate = Self.outputRate(probe.video)
         let expected = max(1, Int((probe.duration * Double(rate.numerator) / Double(rate.denominator)).rounded()))
-        let temporary = output + ".sigil-\(UUID().uuidString.prefix(8)).tmp"
+        let temporary = output + "." + WorkingFile.tag() + ".tmp"
         defer { try? FileManager.default.removeItem(atPath: temporary) }
 
         let frame = RawFrameLayout(width: width, height: height)

@@ -38,6 +38,28 @@ struct CLITests {
         #expect((report["explicit"] as? [String: Any])?["text"] as? String == "AI生成")
     }
 
+    /// A working file a killed `sigil label` left beside the output (its process gone, unwritten for over an hour) is
+    /// removed by the next label into that folder, which says so; a fresh one is kept (decision 0038).
+    @Test func aLabelSweepsWorkingFilesAKilledLabelLeft() throws {
+        let dir = try TestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ended = Process()
+        ended.executableURL = URL(fileURLWithPath: "/bin/true")
+        try ended.run()
+        ended.waitUntilExit()
+        let stale = dir.appendingPathComponent(".sigil-w\(ended.processIdentifier)-0badf00d-mark.mp4").path
+        let fresh = dir.appendingPathComponent(".sigil-w\(ended.processIdentifier)-0000f00d-opening.mp4").path
+        for path in [stale, fresh] { #expect(FileManager.default.createFile(atPath: path, contents: Data("x".utf8))) }
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-7200)], ofItemAtPath: stale)
+        let out = dir.appendingPathComponent("labeled.png").path
+        let label = try TestSupport.run(
+            sigil, ["label", sample("gray.png"), "-o", out, "--producer", producer, "--marks", "implicit", "--no-record"])
+        #expect(label.status == 0, "\(label.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: stale))
+        #expect(FileManager.default.fileExists(atPath: fresh))
+        #expect(label.stderr.contains("removed \(stale)"), "\(label.stderr)")
+    }
+
     @Test func verifyExitCodes() throws {
         let unlabeled = try TestSupport.run(sigil, ["verify", sample("gray.png")])
         #expect(unlabeled.status == 1)
