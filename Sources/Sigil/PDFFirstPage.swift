@@ -42,7 +42,7 @@ public enum PDFFirstPage {
 enum Poppler {
     /// Runs `body` with a folder only this process may read and `in.pdf` in it holding `bytes`; removes both after.
     static func withPrivateCopy<T>(_ bytes: [UInt8], _ body: (_ folder: URL, _ input: URL) throws -> T) throws -> T {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-poppler-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(WorkingFile.tag() + "-poppler")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: folder) }
         let input = folder.appendingPathComponent("in.pdf")

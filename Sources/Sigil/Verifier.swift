@@ -225,7 +225,7 @@ public struct Verifier: Sendable {
     private func videoWatermark(in bytes: [UInt8], format: MediaFormat, key: WatermarkKey, produceID: String?, into report: inout VerificationReport)
     {
         let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("sigil-verify-\(UUID().uuidString).\(format.extensions.first ?? format.id)").path
+            .appendingPathComponent(WorkingFile.tag() + "-verify.\(format.extensions.first ?? format.id)").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {
             try FileIO.writeAtomically(bytes, to: path, durable: false)

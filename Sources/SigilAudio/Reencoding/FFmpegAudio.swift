@@ -103,7 +103,7 @@ public struct FFmpegAudio: Sendable {
 
     /// Runs `body` with a fresh private directory under the temporary directory, removed afterwards.
     func withScratchDirectory<T>(_ body: (URL) throws -> T) throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-audio-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(WorkingFile.tag() + "-audio")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: directory) }
         return try body(directory)

@@ -39,7 +39,7 @@ public struct VoiceLabel: Sendable, Hashable {
     /// - Throws: ``SigilError`` `.externalTool` when espeak-ng or ffmpeg is missing or fails, `.usage` when a
     ///   supplied clip speaks outside 120–160 characters a minute or holds no speech.
     public func samples(sampleRate: Int, channels: Int, tools: FFmpegTools) throws -> (samples: [Float], charactersPerMinute: Double) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-voice-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(WorkingFile.tag() + "-voice")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: directory) }
         let converted = directory.appendingPathComponent("voice.f32").path
