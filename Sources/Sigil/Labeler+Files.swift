@@ -95,9 +95,9 @@ extension Labeler {
                     input: current, output: marked, payload: marks.payload(forProduceID: preset.produceID),
                     keyframeAt: paints ? OpeningLabeler.minimumDuration : nil, progress: progress.map { p in { p($0 * share) } })
                 current = marked
-            } catch let error as SigilError where error.code == .capacity || error.code == .unsupportedFormat {
-                // Frames too small to carry the mark, or no video to put it in (an audio-only Matroska, a codec with
-                // no encoder here): the other marks, and a notice.
+            } catch let error as SigilError where error.code == .capacity || error.code == .cannotMark {
+                // Frames too small to carry the mark, or no video to put it in (an audio-only Matroska): the other
+                // marks, and a notice. A file ffmpeg cannot read fails the label.
                 skipped = "watermark: \(error.message); only the other marks were applied"
             }
         }
@@ -113,8 +113,9 @@ extension Labeler {
                 opening = try painter.label(
                     input: current, output: painted, progress: progress.map { p in { @Sendable t in p(offset + t * (1 - offset)) } })
                 current = painted
-            } catch let error as SigilError where error.code == .unsupportedFormat {
-                // No video stream (an audio-only Matroska, cover art only) or a codec with no encoder here.
+            } catch let error as SigilError where error.code == .cannotMark {
+                // No video stream (an audio-only Matroska, cover art only) or a codec with no encoder here; a file
+                // ffmpeg cannot read fails the label.
                 openingSkipped = "explicit: \(error.message); only the other marks were applied"
             }
         }
@@ -223,15 +224,7 @@ extension Labeler {
         if applied.contains(.c2pa) {
             if let carrier = identified.handler as? any ManifestCarrying, carrier.embedsManifests {
                 // A carrier that embeds only in memory (JPEG, PNG, MP3, PDF, OOXML, text): the whole-file path signs it.
-                guard provenanceKeys != nil, let streaming = carrier as? any StreamingManifestCarrying else { return nil }
-                // A file this carrier refuses (an RF64 WAV, an OpenDML AVI with RIFF AVIX forms): the label streams
-                // without the manifest, and a notice says why.
-                do {
-                    _ = try streaming.manifestRemovalEdits(in: file)
-                } catch let error as SigilError where error.code == .unsupportedFormat {
-                    applied.remove(.c2pa)
-                    notices.append(Self.manifestRefused(error))
-                }
+                guard provenanceKeys != nil, carrier is any StreamingManifestCarrying else { return nil }
             } else {
                 // No carrier at all (Matroska, FLV, Ogg, FLAC): the label streams without the manifest, as the
                 // whole-file path would leave it off.
@@ -255,28 +248,36 @@ extension Labeler {
         var label = try preset ?? newLabel()
         let parts = { (plan: EditPlan) -> [FileIO.Part] in Self.parts(source.pieces(of: plan), copyingFrom: fd) }
         var manifest: C2PASigner.SignedSource?
-        if applied.contains(.c2pa), let keys = provenanceKeys {
-            // The manifest binds the final bytes, so the label (and its signature) is settled first; the signer then
-            // hashes the labeled file as an edited view of this one. The file is laid out first with stand-ins of the
-            // signature's and the store's lengths, so the kernel copies it while this thread digests the essence and
-            // hashes the labeled file; then the label and the store go into place (decisions 0206, 0036).
-            let c2pa = C2PASigner(identity: try keys.c2paSigner())
-            let (now, manifestID) = (Date(), UUID())
-            func signed(_ label: AIGCLabel) throws -> C2PASigner.SignedSource {
-                let labeled = EditedByteSource.editing(source, with: try writer.labelEdits(LabelAssignment(label), in: source))
-                var content = C2PASigner.Content(label: label)
-                content.softwareAgent = policy.softwareAgent
-                return try c2pa.sign(labeled, format: identified.format, content: content, now: now, manifestID: manifestID, registry: registry)
-            }
+        // The manifest binds the final bytes, so the label (and its signature) is settled first; the signer then hashes
+        // the labeled file as an edited view of this one. The file is laid out first with stand-ins of the signature's
+        // and the store's lengths, so the kernel copies it while this thread digests the essence and hashes the
+        // labeled file; then the label and the store go into place (decisions 0206, 0036). A file the carrier refuses
+        // (an RF64 WAV, an OpenDML AVI, a fragmented MP4) streams its label without the manifest, and a notice says why.
+        let c2pa = try applied.contains(.c2pa) ? provenanceKeys.map { C2PASigner(identity: try $0.c2paSigner()) } : nil
+        let (now, manifestID) = (Date(), UUID())
+        var layout: C2PASigner.SignedSource?
+        if let c2pa {
             var provisional = label
             if label.reservedCode1.isEmpty, let signer = labelSigner {
                 provisional.reservedCode1 = try signer.placeholder(for: label, role: .producer, kind: identified.format.kind)
             }
             var content = C2PASigner.Content(label: provisional)
             content.softwareAgent = policy.softwareAgent
-            let layout = try c2pa.layout(
-                EditedByteSource.editing(source, with: try writer.labelEdits(LabelAssignment(provisional), in: source)),
-                format: identified.format, content: content, now: now, manifestID: manifestID, registry: registry)
+            do {
+                layout = try c2pa.layout(
+                    EditedByteSource.editing(source, with: try writer.labelEdits(LabelAssignment(provisional), in: source)),
+                    format: identified.format, content: content, now: now, manifestID: manifestID, registry: registry)
+            } catch let error as SigilError where error.code == .unsupportedFormat {
+                notices.append(Self.manifestRefused(error))
+            }
+        }
+        if let c2pa, let layout {
+            func signed(_ label: AIGCLabel) throws -> C2PASigner.SignedSource {
+                let labeled = EditedByteSource.editing(source, with: try writer.labelEdits(LabelAssignment(label), in: source))
+                var content = C2PASigner.Content(label: label)
+                content.softwareAgent = policy.softwareAgent
+                return try c2pa.sign(labeled, format: identified.format, content: content, now: now, manifestID: manifestID, registry: registry)
+            }
             try FileIO.writeAtomically(Self.parts(layout.file.pieces, copyingFrom: fd), to: output, durable: durable) {
                 if label.reservedCode1.isEmpty, let signer = labelSigner {
                     label.reservedCode1 = try signer.sign(label, role: .producer, content: source, registry: registry)

@@ -36,6 +36,9 @@ public struct SigilError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let usage = Code("usage")
         /// The label would not fit its carrier (e.g. a JPEG segment's 64 KiB).
         public static let capacity = Code("capacity")
+        /// The content cannot take a mark at all: a video container with no video stream (sound only, a cover
+        /// picture), a codec with no encoder here. A labeler leaves that mark off and says why; the input is not damaged.
+        public static let cannotMark = Code("cannot-mark")
     }
 
     public var code: Code

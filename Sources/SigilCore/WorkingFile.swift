@@ -10,9 +10,11 @@ import Foundation
 /// labeled video beside it, ffmpeg's parts in a temporary folder — and the sweep that removes the ones a killed
 /// process left behind.
 ///
-/// Every such name holds `sigil-w<pid>-<8 hex digits>`: the process that made it and a random tag. A process that
-/// ends normally removes its own; ``sweep(folder:olderThan:)`` removes the ones whose process is gone and which have
-/// not been written to for a while (decision 0038).
+/// Every such name holds `sigil-w<pid>-<8 hex digits>`: the process that made it and a random tag, either at the start
+/// (`.sigil-w…-<role>.<ext>` beside an output, `sigil-w…-<role>` in the temporary folder) or as the `.tmp` suffix of an
+/// output's temporary file (`<name>.sigil-w….tmp`). A process that ends normally removes its own;
+/// ``sweep(folder:olderThan:now:)`` removes the ones whose process is gone and which have not been written to for a
+/// while (decision 0038).
 public enum WorkingFile {
     /// The tag of a new working file of this process: `sigil-w<pid>-<8 hex digits>`.
     public static func tag() -> String {
@@ -30,15 +32,31 @@ public enum WorkingFile {
     /// writing its files.
     public static let staleAfter: TimeInterval = 3600
 
-    /// The process ID a working file's name holds, or nil for a name that is not a working file's.
+    /// The process ID a working file's name holds, or nil for a name that is not one of the forms Sigil writes.
     static func owner(of name: String) -> pid_t? {
-        guard let range = name.range(of: "sigil-w") else { return nil }
-        let rest = name[range.upperBound...]
-        let digits = rest.prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty, digits.count <= 10, rest.dropFirst(digits.count).first == "-" else { return nil }
-        let tag = rest.dropFirst(digits.count + 1).prefix(8)
-        guard tag.count == 8, tag.allSatisfy(\.isHexDigit), let pid = pid_t(digits), pid > 0 else { return nil }
+        if name.hasPrefix(".sigil-w") || name.hasPrefix("sigil-w") {
+            // `.sigil-w<pid>-<tag>-<role>…` or `sigil-w<pid>-<tag>-<role>…`: a role must follow the tag.
+            let rest = name.drop { $0 == "." }.dropFirst("sigil-w".count)
+            guard let (pid, after) = parse(rest), after.first == "-", after.count > 1 else { return nil }
+            return pid
+        }
+        // `<name>.sigil-w<pid>-<tag>.tmp`: an output's temporary file.
+        guard name.hasSuffix(".tmp"), let marker = name.range(of: ".sigil-w", options: .backwards), marker.lowerBound > name.startIndex else {
+            return nil
+        }
+        guard let (pid, after) = parse(name[marker.upperBound...]), after == ".tmp" else { return nil }
         return pid
+    }
+
+    /// `<pid>-<8 hex digits>` at the start of `text`, and what follows.
+    private static func parse(_ text: Substring) -> (pid_t, Substring)? {
+        let digits = text.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count <= 10, let pid = pid_t(digits), pid > 0 else { return nil }
+        let rest = text.dropFirst(digits.count)
+        guard rest.first == "-" else { return nil }
+        let tag = rest.dropFirst().prefix(8)
+        guard tag.count == 8, tag.allSatisfy({ $0.isASCII && $0.isHexDigit }) else { return nil }
+        return (pid, rest.dropFirst(9))
     }
 
     /// Whether the process `pid` runs (or may run: a process of another user answers EPERM).
@@ -46,8 +64,30 @@ public enum WorkingFile {
         kill(pid, 0) == 0 || errno != ESRCH
     }
 
-    /// Removes the working files and folders in `folder` whose process is gone and which were last modified more
-    /// than `olderThan` seconds ago; returns their paths. Anything it cannot read or remove is left as it is.
+    /// The last time anything in `path` was written: the file's own time, or for a folder the newest of its own and
+    /// its entries' (a folder's time does not change while a file in it is written).
+    static func lastWritten(_ path: String) -> Date? {
+        let manager = FileManager.default
+        guard let attributes = try? manager.attributesOfItem(atPath: path), let type = attributes[.type] as? FileAttributeType,
+            var newest = attributes[.modificationDate] as? Date
+        else { return nil }
+        if type == .typeDirectory {
+            guard let names = try? manager.contentsOfDirectory(atPath: path) else { return nil }
+            for name in names {
+                guard let entry = try? manager.attributesOfItem(atPath: (path as NSString).appendingPathComponent(name)),
+                    let date = entry[.modificationDate] as? Date
+                else { return nil }
+                newest = max(newest, date)
+            }
+        } else if type != .typeRegular {
+            return nil
+        }
+        return newest
+    }
+
+    /// Removes the working files and folders in `folder` whose process is gone and which were last written more than
+    /// `olderThan` seconds ago; returns their paths. Symbolic links, anything it cannot read, and anything it cannot
+    /// remove are left as they are.
     @discardableResult
     public static func sweep(folder: String, olderThan: TimeInterval = staleAfter, now: Date = Date()) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
@@ -55,12 +95,7 @@ public enum WorkingFile {
         for name in names {
             guard let pid = owner(of: name), pid != getpid(), !isRunning(pid) else { continue }
             let path = (folder as NSString).appendingPathComponent(name)
-            var info = stat()
-            guard lstat(path, &info) == 0 else { continue }
-            let type = info.st_mode & S_IFMT
-            guard type == S_IFREG || type == S_IFDIR else { continue }
-            let modified = Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec))
-            guard now.timeIntervalSince(modified) > olderThan else { continue }
+            guard let written = lastWritten(path), now.timeIntervalSince(written) > olderThan else { continue }
             if (try? FileManager.default.removeItem(atPath: path)) != nil { removed.append(path) }
         }
         return removed

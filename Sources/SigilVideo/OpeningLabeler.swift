@@ -175,7 +175,9 @@ public struct OpeningLabeler: Sendable {
         // A container that keeps presentation times as they are gets a head whose frames are held back no more than
         // the source's: a source without B-frames starting at 0 would otherwise get a head with negative decode
         // times, which the muxer shifts (with every stream).
-        if container.keepsPresentationTimes, probe.video.codec == "h264", probe.video.reorderDelay == 0 { arguments += ["-bf", "0"] }
+        if container.keepsPresentationTimes, ["h264", "hevc"].contains(probe.video.codec), probe.video.reorderDelay == 0 {
+            arguments += ["-bf", "0"]
+        }
         arguments += container.intermediateArguments(probe) + [path]
         try tools.ffmpeg(arguments, progress: progress)
     }
@@ -395,7 +397,7 @@ enum Encoder {
         case "vp8":
             arguments = ["-c\(v)", "libvpx"]
         default:
-            throw SigilError(.unsupportedFormat, "Sigil has no encoder for \(video.codec) video to paint the opening label with")
+            throw SigilError(.cannotMark, "Sigil has no encoder for \(video.codec) video to paint the opening label with")
         }
         arguments += ["-b\(v)", "\(bitRate)", "-maxrate\(v)", "\(bitRate * 2)", "-bufsize\(v)", "\(bitRate * 2)"]
         if let format = video.pixelFormat { arguments += ["-pix_fmt\(v)", format] }

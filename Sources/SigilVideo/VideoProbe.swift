@@ -93,8 +93,8 @@ public struct VideoProbe: Sendable, Hashable {
 
     /// Probes `path`: the container and streams, and the video packets of the first `window` seconds (nil: all).
     ///
-    /// - Throws: ``SigilError`` `.unsupportedFormat` when ffprobe cannot read the file or it has no video stream,
-    ///   `.externalTool` when ffprobe fails.
+    /// - Throws: ``SigilError`` `.unsupportedFormat` when ffprobe cannot read the file or finds no packets, `.cannotMark`
+    ///   when it has no video stream (sound only, cover art only).
     public static func probe(_ path: String, window: Double? = 60, tools: FFmpegTools) throws -> VideoProbe {
         let info: [UInt8]
         do {
@@ -112,7 +112,7 @@ public struct VideoProbe: Sendable, Hashable {
         else { throw SigilError(.unsupportedFormat, "ffprobe gave no format or streams for the file", path: path) }
         let streams = rawStreams.map(Stream.init(json:))
         guard let video = streams.first(where: { $0.type == "video" && $0.width > 0 && $0.height > 0 && !$0.isAttachedPicture }) else {
-            throw SigilError(.unsupportedFormat, "the file has no video stream", path: path)
+            throw SigilError(.cannotMark, "the file has no video stream", path: path)
         }
         let tags = (format["tags"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
         var arguments = ["-v", "error", "-select_streams", "\(video.index)", "-show_entries", "packet=pts,dts,size,flags", "-of", "compact=p=0"]

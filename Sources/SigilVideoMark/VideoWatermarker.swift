@@ -64,7 +64,10 @@ public struct VideoWatermarker: Sendable {
         // Timestamps from the first frame, at a constant rate: a stream that starts late (a 23-ms MKV offset) would
         // otherwise get a repeated first frame, and one that skips a frame would shift every later one.
         let decoder = try tools.start(
-            ["-i", input, "-map", "0:v:0", "-vf", "setpts=PTS-STARTPTS", "-fps_mode", "cfr", "-r", "\(rate.numerator)/\(rate.denominator)"]
+            [
+                "-i", input, "-map", "0:\(probe.video.index)", "-vf", "setpts=PTS-STARTPTS", "-fps_mode", "cfr", "-r",
+                "\(rate.numerator)/\(rate.denominator)",
+            ]
                 + ["-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"],
             writesOutput: true)
         var encoding: FFmpegChild?
@@ -129,7 +132,10 @@ public struct VideoWatermarker: Sendable {
         filters.append("scale=\(accumulator.analysisWidth):\(accumulator.analysisHeight):flags=area")
         filters.append("format=gray")
         let decoder = try tools.start(
-            ["-i", input, "-map", "0:v:0", "-vf", filters.joined(separator: ","), "-fps_mode", "passthrough", "-f", "rawvideo", "pipe:1"],
+            [
+                "-i", input, "-map", "0:\(probe.video.index)", "-vf", filters.joined(separator: ","), "-fps_mode", "passthrough", "-f", "rawvideo",
+                "pipe:1",
+            ],
             writesOutput: true)
         var buffer = [UInt8](repeating: 0, count: size)
         do {

@@ -32,8 +32,12 @@ import Testing
         #expect(name.hasSuffix("-mark.mp4"))
         #expect(WorkingFile.owner(of: name) == getpid())
         #expect(WorkingFile.owner(of: ".film.mp4." + WorkingFile.tag() + ".tmp") == getpid())
+        #expect(WorkingFile.owner(of: "film.mp4.sigil-w42-deadbeef.tmp") == 42)
+        #expect(WorkingFile.owner(of: "sigil-w42-deadbeef-verify.mp4") == 42)
         for other in [
             "film.mp4", "sigil-w-12345678", "sigil-w12-1234567", "sigil-w12-1234567g.tmp", "sigil-w0-12345678", "x-sigil-w99999999999-12345678",
+            "holiday-sigil-w42-deadbeef.jpg", "sigil-w42-deadbeef", ".sigil-w42-deadbeef", "film.sigil-w42-deadbeef.tmp.bak",
+            ".sigil-w42-deadbeef.tmp",
         ] {
             #expect(WorkingFile.owner(of: other) == nil, "\(other)")
         }
@@ -57,15 +61,23 @@ import Testing
         try Self.touch(mine, age: hour + 60)
         try Self.touch(running, age: hour + 60)
         try Self.touch(unrelated, age: hour + 60)
-        let staleFolder = "\(folder)/sigil-w\(ended)-0000abcd-video"
+        // A user's file that merely holds such a tag, and a folder of an ended process still being written to
+        // (its own time old, a file in it new), are kept; a folder whose contents are all old goes.
+        let userFile = "\(folder)/holiday-sigil-w\(ended)-deadbeef.jpg"
+        try Self.touch(userFile, age: hour + 60)
+        let liveFolder = "\(folder)/sigil-w\(ended)-0000abcd-video"
+        try FileManager.default.createDirectory(atPath: liveFolder, withIntermediateDirectories: true)
+        try Self.touch("\(liveFolder)/head.mp4", age: 0)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-hour - 60)], ofItemAtPath: liveFolder)
+        let staleFolder = "\(folder)/sigil-w\(ended)-0000abce-audio"
         try FileManager.default.createDirectory(atPath: staleFolder, withIntermediateDirectories: true)
-        try Self.touch("\(staleFolder)/head.mp4", age: 0)
+        try Self.touch("\(staleFolder)/decoded.wav", age: hour + 60)
         try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-hour - 60)], ofItemAtPath: staleFolder)
 
         let removed = Set(WorkingFile.sweep(folder: folder))
         #expect(removed == [stale, staleTemporary, staleFolder])
         let left = Set(try FileManager.default.contentsOfDirectory(atPath: folder))
-        #expect(left == Set([fresh, mine, running, unrelated].map { URL(fileURLWithPath: $0).lastPathComponent }))
+        #expect(left == Set([fresh, mine, running, unrelated, userFile, liveFolder].map { URL(fileURLWithPath: $0).lastPathComponent }))
         #expect(WorkingFile.sweep(folder: folder + "/missing").isEmpty, "a folder that cannot be read is left alone")
     }
 }
