@@ -13,8 +13,9 @@ import Testing
     }
 
     static func inode(_ path: String) -> UInt64 {
-        var info = stat()
-        return stat(path, &info) == 0 ? UInt64(info.st_ino) : 0
+        // FileManager's inode, not stat(2): which Clang module owns `struct stat` (Glibc or CoreFoundation) depends on
+        // the module cache's build order, and a clean build failed to see its members (MemberImportVisibility).
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0
     }
 
     @Test func aLabelOfTheSameLengthIsOverwrittenInPlace() throws {
