@@ -81,6 +81,18 @@ public struct APIKeyStore: Sendable {
         }
     }
 
+    /// The key with this id (live or revoked), or nil.
+    public func key(id: String) async throws -> APIKey? {
+        let location = database.location
+        return try await database.withConnection { db in
+            try await StoreFailure.wrap("look up API key", location) {
+                try await db.raw(
+                    "SELECT id, name, scopes, provider_code, created_at, revoked_at, verify_per_minute FROM api_keys WHERE id = \(bind: id)"
+                ).first().map(Self.key(from:))
+            }
+        }
+    }
+
     /// Revokes a key (effective at once on this server; other servers' caches expire within ``APIKeyCache/lifetime``).
     ///
     /// - Throws: ``SigilError`` `.notFound` when no live key has that id.

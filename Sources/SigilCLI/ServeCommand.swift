@@ -31,6 +31,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("queue-depth"), help: "Image jobs that may wait; more get 503 (default: 4 per worker).") var queueDepth: Int?
     @Option(name: .customLong("max-body"), help: "Largest request body in bytes (default 64 MiB).") var maxBody: Int?
     @Option(name: .customLong("max-pixels"), help: "Largest image in pixels (default 100 MP).") var maxPixels: Int?
+    @Option(name: .customLong("job-workers"), help: "Jobs (POST /v1/jobs) this server runs at once; 0 only queues them (default 1).")
+    var jobWorkers: Int?
     @Option(name: .customLong("log-origin"), help: "The log's origin, used when the log is created.") var logOrigin: String?
     @Option(
         name: .customLong("trusted-proxies"),
@@ -72,6 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
         flags.queueDepth = queueDepth
         flags.maxBodyBytes = maxBody
         flags.maxPixels = maxPixels
+        flags.jobWorkers = jobWorkers
         flags.logOrigin = logOrigin
         flags.chatUpstream = chatUpstream
         flags.chatUpstreamTimeoutSeconds = chatUpstreamTimeout

@@ -25,6 +25,9 @@ public enum SigilServer {
             .post("/v1/chat/label", use: api.labelChat)
             .post("/v1/chat/completions", use: api.chatCompletions)
             .post("/v1/generations", use: api.authorizeGeneration)
+            .post("/v1/jobs", use: api.submitJob)
+        keyed(.label, .admin).get("/v1/jobs/:id", use: api.job)
+            .get("/v1/jobs/:id/result", use: api.jobResult)
         keyed(.label, .auditor).get("/v1/records/:produceID", use: api.records)
         keyed(.propagate).post("/v1/propagate", use: api.propagate)
         keyed(.verify, .propagate).post("/v1/verify/batch", use: api.verifyBatch)
@@ -88,6 +91,21 @@ public enum SigilServer {
         return router
     }
 
+    /// The runner of the store's job queue (decision 0411), as the application runs it beside the HTTP server.
+    static func jobRunner(service: SigilService, logger: Logger) -> JobRunner {
+        let configuration = service.configuration
+        let api = APIRoutes(service: service)
+        let metrics = service.metrics
+        return JobRunner(
+            store: service.jobs, files: service.jobFiles, workers: configuration.jobWorkers,
+            lease: .milliseconds(Int64(configuration.jobLeaseSeconds * 1000)), poll: .milliseconds(Int64(configuration.jobPollSeconds * 1000)),
+            retention: .seconds(Int64(configuration.jobRetentionHours * 3600)), logger: logger,
+            ended: { metrics.jobEnded($0) }
+        ) { job, control in
+            try await api.runJob(job, control: control)
+        }
+    }
+
     /// A comma-separated address list (`--trusted-proxies`), as ``ServerConfiguration/trustedProxies`` takes it.
     public static func parseAddressList(_ text: String) -> [String] { ClientAddress.parseList(text) }
 
@@ -101,6 +119,7 @@ public enum SigilServer {
             router: router(service: service),
             server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeoutSeconds * 1000)))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sigil"),
+            services: configuration.jobWorkers > 0 ? [jobRunner(service: service, logger: logger)] : [],
             onServerRunning: onServerRunning,
             logger: logger
         )

@@ -38,6 +38,10 @@ public struct SigilService: Sendable {
     let page: VerifyPage
     let adminTemplate: MustacheTemplate
     let lifecycle: Lifecycle
+    /// The job queue (decision 0411), in the same database.
+    let jobs: JobStore
+    /// The jobs folder.
+    let jobFiles: JobFiles
     /// The model server `POST /v1/chat/completions` forwards to (decision 0408); nil when none is configured.
     let chatUpstream: ChatUpstream?
     /// Development keys created while opening (the CLI prints each).
@@ -117,6 +121,13 @@ public struct SigilService: Sendable {
             if configuration.verifyCacheEntries > 0 {
                 verifyCache = VerifyCache(capacity: configuration.verifyCacheEntries, store: try await VerifyCacheStore.open(keeper.store.database))
             }
+            let jobs = try await JobStore.open(keeper.store.database)
+            let jobFiles = JobFiles(root: configuration.jobsDirectory ?? location.dataDirectory.appending("jobs"))
+            do {
+                try FileManager.default.createDirectory(atPath: jobFiles.root, withIntermediateDirectories: true)
+            } catch {
+                throw SigilError(.io, "cannot create the jobs folder: \(error.localizedDescription)", path: jobFiles.root)
+            }
             var options = Verifier.Options()
             options.maxPixels = configuration.maxPixels
             options.watermarkKey = watermarker.key
@@ -142,6 +153,7 @@ public struct SigilService: Sendable {
                 verifier: Verifier(options: options),
                 page: try VerifyPage(responseDays: configuration.complaintResponseDays, pdftoppm: PDFFirstPage.locate()),
                 adminTemplate: try MustacheTemplate(string: try Resources.text("admin.mustache")), lifecycle: Lifecycle(),
+                jobs: jobs, jobFiles: jobFiles,
                 // Made last: its HTTP client must be shut down, which only close() does.
                 chatUpstream: ChatUpstream.make(configuration),
                 notices: ([watermarkNotice, vaultNotice] + provenanceNotices).compactMap { $0 } + keeper.notices, firstAdminToken: adminToken)

@@ -35,7 +35,15 @@ struct ServerHarness: Sendable {
         configuration.idleTimeoutSeconds = 300
         adjust(&configuration)
         let service = try await SigilService.open(configuration)
-        guard let admin = service.firstAdminToken else { throw HarnessError("a fresh store must create the first admin key") }
+        // A fresh store creates the first admin key; a server on another's database or data directory gets one of its own.
+        var token = service.firstAdminToken
+        if token == nil, configuration.database != nil || configuration.data != directory.appendingPathComponent("data").path {
+            token = try await service.apiKeys.create(name: "admin of a second server", scopes: [.admin]).token
+        }
+        guard let admin = token else {
+            await service.close()
+            throw HarnessError("a fresh store must create the first admin key")
+        }
         let label = try await service.apiKeys.create(name: "generator", scopes: [.label]).token
         let propagate = try await service.apiKeys.create(name: "platform", scopes: [.propagate], providerCode: platformCode).token
         return ServerHarness(

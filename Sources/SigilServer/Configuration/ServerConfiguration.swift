@@ -81,6 +81,21 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// gap between two chunks of a stream.
     public var chatUpstreamTimeoutSeconds = 300.0
 
+    /// Jobs (`POST /v1/jobs`, decision 0411) this server runs at once; 0 runs none (the server still queues them for
+    /// others on the same database).
+    public var jobWorkers = 1
+    /// The largest file a job may upload (8 GiB by default); it is streamed to disk, never held in memory.
+    public var maxJobBytes: Int64 = 8 * 1024 * 1024 * 1024
+    /// The jobs folder (uploads and results); nil is `<data>/jobs`. Servers sharing a database's queue must share it.
+    public var jobsDirectory: String?
+    /// How long a runner's claim on a job lasts without renewal (renewed every second): a killed server's job is
+    /// taken over this long after its last renewal.
+    public var jobLeaseSeconds = 60.0
+    /// How often an idle runner looks for a queued job, in seconds.
+    public var jobPollSeconds = 1.0
+    /// How long a finished job and its files are kept, in hours.
+    public var jobRetentionHours = 24.0
+
     /// Development mode (`sigil serve --development`): runs with development keys and the development SMS sender,
     /// which a production start refuses.
     public var development = false
@@ -123,6 +138,12 @@ public struct ServerConfiguration: Sendable, Hashable {
         public var chatUpstream: String?
         public var chatUpstreamKey: String?
         public var chatUpstreamTimeoutSeconds: Double?
+        public var jobWorkers: Int?
+        public var maxJobBytes: Int64?
+        public var jobsDirectory: String?
+        public var jobLeaseSeconds: Double?
+        public var jobPollSeconds: Double?
+        public var jobRetentionHours: Double?
         public var development: Bool?
 
         public init() {}
@@ -161,6 +182,12 @@ public struct ServerConfiguration: Sendable, Hashable {
         if let v = o.chatUpstream { chatUpstream = v }
         if let v = o.chatUpstreamKey { chatUpstreamKey = v }
         if let v = o.chatUpstreamTimeoutSeconds { chatUpstreamTimeoutSeconds = v }
+        if let v = o.jobWorkers { jobWorkers = v }
+        if let v = o.maxJobBytes { maxJobBytes = v }
+        if let v = o.jobsDirectory { jobsDirectory = v }
+        if let v = o.jobLeaseSeconds { jobLeaseSeconds = v }
+        if let v = o.jobPollSeconds { jobPollSeconds = v }
+        if let v = o.jobRetentionHours { jobRetentionHours = v }
         if let v = o.development { development = v }
     }
 
@@ -179,7 +206,9 @@ public struct ServerConfiguration: Sendable, Hashable {
         "textMarkTokenizer": "SIGIL_TEXTMARK_TOKENIZER",
         "identityServiceToken": "SIGIL_IDENTITY_SERVICE_TOKEN", "development": "SIGIL_DEVELOPMENT",
         "chatUpstream": "SIGIL_CHAT_UPSTREAM", "chatUpstreamKey": "SIGIL_CHAT_UPSTREAM_KEY",
-        "chatUpstreamTimeoutSeconds": "SIGIL_CHAT_UPSTREAM_TIMEOUT",
+        "chatUpstreamTimeoutSeconds": "SIGIL_CHAT_UPSTREAM_TIMEOUT", "jobWorkers": "SIGIL_JOB_WORKERS",
+        "maxJobBytes": "SIGIL_MAX_JOB_BYTES", "jobsDirectory": "SIGIL_JOBS_DIRECTORY", "jobLeaseSeconds": "SIGIL_JOB_LEASE",
+        "jobPollSeconds": "SIGIL_JOB_POLL", "jobRetentionHours": "SIGIL_JOB_RETENTION_HOURS",
     ]
 
     /// Reads the overrides the environment gives.
@@ -237,6 +266,12 @@ public struct ServerConfiguration: Sendable, Hashable {
         o.chatUpstream = value("chatUpstream")
         o.chatUpstreamKey = value("chatUpstreamKey")
         o.chatUpstreamTimeoutSeconds = try double("chatUpstreamTimeoutSeconds")
+        o.jobWorkers = try int("jobWorkers")
+        o.maxJobBytes = try int("maxJobBytes").map(Int64.init)
+        o.jobsDirectory = value("jobsDirectory")
+        o.jobLeaseSeconds = try double("jobLeaseSeconds")
+        o.jobPollSeconds = try double("jobPollSeconds")
+        o.jobRetentionHours = try double("jobRetentionHours")
         o.development = try bool("development")
         return o
     }
@@ -315,6 +350,11 @@ public struct ServerConfiguration: Sendable, Hashable {
         }
         if let bad = trustedProxies.first(where: { !ClientAddress.isAddress(ClientAddress.normalize($0)) }) {
             throw SigilError(.usage, "trustedProxies takes IP addresses; \"\(bad)\" is not one")
+        }
+        guard (0...64).contains(jobWorkers) else { throw SigilError(.usage, "jobWorkers must be 0…64, got \(jobWorkers)") }
+        guard maxJobBytes > 0 else { throw SigilError(.usage, "maxJobBytes must be positive") }
+        guard jobLeaseSeconds >= 3, jobPollSeconds > 0, jobRetentionHours > 0 else {
+            throw SigilError(.usage, "jobLeaseSeconds must be at least 3 (it is renewed every second), jobPollSeconds and jobRetentionHours positive")
         }
         if let producer { _ = try ProviderCode(producer) }
         if let database, !(database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")) {

@@ -20,6 +20,44 @@ extension APIRoutes {
         let upload = try await Upload.read(request, limit: service.configuration.maxBodyBytes)
         let options = upload.options
         try options.check(known: Self.labelOptions)
+        let prepared = try await prepareLabel(options, key: key)
+        // Output screening compares the generated image as it came, before labels change its pixels (the visible label
+        // and the watermark move its perceptual hash by more than a blocklist's distance), and before labeling work.
+        let bytes = upload.bytes
+        try await screenImage(bytes, prepared)
+        let labeler = try Labeler(policy: prepared.policy, preloadedFont: service.font)
+        let keeper = service.keeper
+        let watermarkKey = prepared.policy.watermarkKey
+        let recordContext = prepared.context
+        // The record (its SHA-256 and perceptual hash decode the output) is made on the worker, beside the labeling.
+        let (outcome, record) = try await work {
+            let outcome = try labeler.label(bytes)
+            var context = recordContext
+            context.watermarkPayload = outcome.watermarkPayload(key: watermarkKey)
+            return (outcome, try keeper.record(for: outcome, context: context))
+        }
+        let receipt = try await keepLabel(outcome, record: record, prepared, key: key, proofs: try options.bool("proof") ?? false)
+        let headers = Self.labelHeaders(outcome, receipt: receipt, marksAdded: prepared.marksAdded)
+        guard Self.wantsJSON(request) else {
+            return Self.file(outcome.bytes, format: outcome.format, headers: headers)
+        }
+        var report = Self.labelReport(outcome, filename: upload.filename, receipt: receipt, marksAdded: prepared.marksAdded)
+        report = report.appending([.init("file", .string(Data(outcome.bytes).base64EncodedString()))])
+        return Self.json(report, headers: headers)
+    }
+
+    /// A label request checked before any work: its policy, the mandatory marks it left out and got added, its
+    /// generation and record context.
+    struct PreparedLabel: Sendable {
+        var policy: LabelPolicy
+        var marksAdded: [Mark]
+        var generation: Generation?
+        var context: RecordKeeper.Context
+    }
+
+    /// Checks a label request's options — the generation it names, leaving out the explicit label — and makes its
+    /// policy (`POST /v1/label` and a label job, when it is submitted and again when it runs).
+    func prepareLabel(_ options: RequestOptions, key: APIKey) async throws -> PreparedLabel {
         let (policy, marksAdded) = try labelPolicy(options, key: key)
         let duties = service.compliance
         let (generation, context) = try await generationContext(options, defaultCategory: .other)
@@ -50,54 +88,60 @@ extension APIRoutes {
                     "agreement version \(agreement) is not published (POST /v1/agreements); an opt-out is accepted only under a recorded version")
             }
         }
-        // Output screening compares the generated image as it came, before labels change its pixels (the visible label
-        // and the watermark move its perceptual hash by more than a blocklist's distance), and before labeling work.
-        let bytes = upload.bytes
-        let screener = try await duties.screeningCache.current()
+        return PreparedLabel(policy: policy, marksAdded: marksAdded, generation: generation, context: context)
+    }
+
+    /// Output screening of a generated picture by its perceptual hash (other files pass).
+    func screenImage(_ bytes: [UInt8], _ prepared: PreparedLabel) async throws {
+        let screener = try await service.compliance.screeningCache.current()
         if screener.hasImageRules, let hash = try await work({ PerceptualHash.hash(imageBytes: bytes) }) {
-            try await duties.screenOutput(
-                perceptualHash: hash, screener: screener, subject: generation?.id ?? "label", account: context.accountReference)
+            try await service.compliance.screenOutput(
+                perceptualHash: hash, screener: screener, subject: prepared.generation?.id ?? "label",
+                account: prepared.context.accountReference)
         }
-        let labeler = try Labeler(policy: policy, preloadedFont: service.font)
-        let keeper = service.keeper
-        let watermarkKey = policy.watermarkKey
-        // The record (its SHA-256 and perceptual hash decode the output) is made on the worker, beside the labeling.
-        let (outcome, record) = try await work {
-            let outcome = try labeler.label(bytes)
-            var recordContext = context
-            recordContext.watermarkPayload = outcome.watermarkPayload(key: watermarkKey)
-            return (outcome, try keeper.record(for: outcome, context: recordContext))
-        }
-        guard let receipt = try await keeper.keep([record], proofs: try options.bool("proof") ?? false).first else {
+    }
+
+    /// Keeps a labeled file's record in the log and does what follows it: the generation's output, the opt-out's audit
+    /// event, the metrics.
+    func keepLabel(_ outcome: LabelOutcome, record: GenerationRecord, _ prepared: PreparedLabel, key: APIKey, proofs: Bool) async throws
+        -> RecordKeeper.Receipt
+    {
+        let duties = service.compliance
+        guard let receipt = try await service.keeper.keep([record], proofs: proofs).first else {
             throw APIError(.internalServerError, "internal", "the log returned no receipt")
         }
-        if let generation {
+        if let generation = prepared.generation {
             try await duties.generations.addOutput(generation.id, produceID: outcome.label.produceID, logIndex: receipt.index)
         }
-        if let agreement = context.optOutAgreement {
+        if let agreement = prepared.context.optOutAgreement {
             try await duties.audit.record(
                 actor: Self.actor(key), action: "label.explicit-opt-out", subject: outcome.label.produceID,
-                detail: ["agreement": agreement, "logIndex": String(receipt.index), "category": category.rawValue])
+                detail: ["agreement": agreement, "logIndex": String(receipt.index), "category": prepared.context.serviceCategory.rawValue])
         }
         service.metrics.labeled(marks: Mark.allCases.filter(outcome.marks.contains).map(\.rawValue), format: outcome.format.id)
+        return receipt
+    }
 
+    /// The `Sigil-*` headers of a labeled file.
+    static func labelHeaders(_ outcome: LabelOutcome, receipt: RecordKeeper.Receipt, marksAdded: [Mark]) -> HTTPFields {
         var headers: HTTPFields = [
             .sigilProduceID: outcome.label.produceID, .sigilLogIndex: String(receipt.index), .sigilLeafHash: receipt.leafHash.hex,
             .sigilMarks: Mark.allCases.filter(outcome.marks.contains).map(\.rawValue).joined(separator: ","),
         ]
         if let size = receipt.checkpointSize { headers[.sigilCheckpointSize] = String(size) }
         if !marksAdded.isEmpty { headers[.sigilMarksAdded] = marksAdded.map(\.rawValue).joined(separator: ",") }
-        guard Self.wantsJSON(request) else {
-            return Self.file(outcome.bytes, format: outcome.format, headers: headers)
-        }
+        return headers
+    }
+
+    /// The JSON report of a labeled file: the labeler's report, the record's receipt, the marks added, the proof.
+    static func labelReport(_ outcome: LabelOutcome, filename: String?, receipt: RecordKeeper.Receipt, marksAdded: [Mark]) -> JSONValue {
         var members: [JSONValue.Member] = [.init("record", receipt.json)]
         if !marksAdded.isEmpty {
             members.append(.init("marksAdded", .array(marksAdded.map { .string($0.rawValue) })))
             members.append(.init("notice", .string(LabelOptions.addedNotice(marksAdded))))
         }
         if let proof = receipt.proof { members.append(.init("proof", .string(proof.text))) }
-        members.append(.init("file", .string(Data(outcome.bytes).base64EncodedString())))
-        return Self.json(outcome.json(input: upload.filename, output: nil).appending(members), headers: headers)
+        return outcome.json(input: filename, output: nil).appending(members)
     }
 
     /// The generation a label request names (checked: authorised, not used up) and the record context it implies:

@@ -70,11 +70,16 @@ struct APIRoutes: Sendable {
         do {
             let next = try await service.keeper.store.nextIndex()
             let load = await service.limiter.load
+            let jobs = try await service.jobs.counts()
             return Self.json(
                 .object([
                     "status": "ready", "database": .string(service.keeper.store.database.dialect.rawValue),
                     "duties": .string(service.compliance.configuration.requireGeneration ? "on" : "off"),
                     "logSize": .number(String(next)), "running": .int(load.running), "waiting": .int(load.waiting),
+                    "jobs": .object([
+                        "queued": .int(jobs[.queued] ?? 0), "running": .int(jobs[.running] ?? 0),
+                        "workers": .int(service.configuration.jobWorkers),
+                    ]),
                 ]))
         } catch {
             return Self.json(.object(["status": "store-unavailable", "error": .string("\(error)")]), status: .serviceUnavailable)

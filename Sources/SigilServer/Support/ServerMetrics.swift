@@ -62,6 +62,17 @@ public struct ServerMetrics: Sendable {
         Counter(label: "sigil_propagations_total", dimensions: [("label", label)], factory: factory).increment()
     }
 
+    /// A job queued (`POST /v1/jobs`).
+    func jobSubmitted(kind: String) {
+        Counter(label: "sigil_jobs_submitted_total", dimensions: [("kind", kind)], factory: factory).increment()
+    }
+
+    /// A job that ended on this server: `done`, `failed`, `released` (handed back on shutdown) or `dropped` (its lease
+    /// was taken over).
+    func jobEnded(_ how: String) {
+        Counter(label: "sigil_jobs_ended_total", dimensions: [("outcome", how)], factory: factory).increment()
+    }
+
     /// A request refused for load (503) or rate (429).
     func refused(reason: String) {
         Counter(label: "sigil_refused_total", dimensions: [("reason", reason)], factory: factory).increment()

@@ -25,14 +25,7 @@ struct Upload: Sendable {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw APIError(.contentTooLarge, "too-large", "the body is \(length) bytes, over the server's limit of \(limit)")
         }
-        let contentType = request.headers[.contentType] ?? ""
-        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        guard mediaType.isEmpty || acceptedTypes.contains(mediaType) else {
-            throw APIError(
-                .unsupportedMediaType, "unsupported-media-type",
-                "send the file as the raw body (a media type Sigil reads, such as image/jpeg, audio/wav or video/mp4, or application/octet-stream) or as multipart/form-data; got \(mediaType)"
-            )
-        }
+        let (contentType, mediaType) = try mediaType(of: request)
         var options = RequestOptions(query: request.uri.queryParameters.map { (String($0.key), String($0.value)) })
         let buffer: ByteBuffer
         do {
@@ -67,6 +60,21 @@ struct Upload: Sendable {
         }
         guard let file else { throw APIError(.badRequest, "bad-multipart", "the form has no `file` part") }
         return Upload(bytes: file.bytes, filename: file.filename, options: options)
+    }
+
+    /// The request's `Content-Type` and its media type, which must be one a file may arrive as.
+    ///
+    /// - Throws: ``APIError`` 415 for another media type.
+    static func mediaType(of request: Request) throws -> (contentType: String, mediaType: String) {
+        let contentType = request.headers[.contentType] ?? ""
+        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        guard mediaType.isEmpty || acceptedTypes.contains(mediaType) else {
+            throw APIError(
+                .unsupportedMediaType, "unsupported-media-type",
+                "send the file as the raw body (a media type Sigil reads, such as image/jpeg, audio/wav or video/mp4, or application/octet-stream) or as multipart/form-data; got \(mediaType)"
+            )
+        }
+        return (contentType, mediaType)
     }
 
     struct Part {
@@ -142,6 +150,9 @@ struct RequestOptions: Sendable {
     }
 
     mutating func set(_ name: String, _ value: String) { values[name] = value }
+
+    /// Takes an option out and returns its value.
+    mutating func remove(_ name: String) -> String? { values.removeValue(forKey: name) }
 
     /// Adds the members of a JSON object (strings, numbers and booleans).
     mutating func merge(json text: String) throws {

@@ -1,0 +1,40 @@
+import Foundation
+import Sigil
+
+/// The jobs folder (decision 0411): one folder per job, named by its identifier, holding `input.<ext>` and, once
+/// done, `output.<ext>`. Servers that share a database's queue must share this folder too (a volume both mount).
+struct JobFiles: Sendable {
+    let root: String
+
+    func folder(_ id: String) -> String { root + "/" + id }
+    func input(_ job: Job) -> String { folder(job.id) + "/input." + job.fileExtension }
+    func output(_ job: Job) -> String { folder(job.id) + "/output." + job.fileExtension }
+
+    /// Creates the job's folder.
+    ///
+    /// - Throws: ``SigilError`` `.io` when it cannot be made.
+    func create(_ id: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: folder(id), withIntermediateDirectories: true)
+        } catch {
+            throw SigilError(.io, "cannot create the job's folder: \(error.localizedDescription)", path: folder(id))
+        }
+    }
+
+    /// Removes the job's folder and everything in it.
+    func remove(_ id: String) {
+        guard Job.isValidID(id) else { return }
+        try? FileManager.default.removeItem(atPath: folder(id))
+    }
+
+    /// The identifiers of the job folders last changed more than `age` seconds ago.
+    func folders(olderThan age: TimeInterval, now: Date = Date()) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        return names.filter { name in
+            guard Job.isValidID(name),
+                let modified = (try? FileManager.default.attributesOfItem(atPath: folder(name)))?[.modificationDate] as? Date
+            else { return false }
+            return now.timeIntervalSince(modified) > age
+        }
+    }
+}
