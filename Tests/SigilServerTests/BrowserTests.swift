@@ -61,7 +61,9 @@ struct BrowserTests {
 
     /// Loads the page, chooses `file` in its real file input, presses the button and waits for the result: the
     /// page's session and the rendered verdict.
-    static func upload(_ file: URL, browser: HeadlessChromium, port: Int) async throws -> (page: String, verdict: Any) {
+    static func upload(_ file: URL, browser: HeadlessChromium, port: Int, timeout: Duration = .seconds(60)) async throws -> (
+        page: String, verdict: Any
+    ) {
         let page = try await browser.open("http://127.0.0.1:\(port)/")
         let loaded = "document.readyState === 'complete' && location.port === '\(port)' && document.getElementById('file') ? true : null"
         // Three minutes: under a full suite on two cores the first load once took longer than the default minute.
@@ -84,8 +86,65 @@ struct BrowserTests {
         #expect(chosen == file.lastPathComponent)
         _ = try await browser.evaluate("document.getElementById('check').click()", session: page)
         let verdict = try await browser.waitFor(
-            "document.querySelector('#result') ? document.querySelector('#result').dataset.verdict : null", session: page)
+            "document.querySelector('#result') ? document.querySelector('#result').dataset.verdict : null", session: page, timeout: timeout)
         return (page, verdict)
+    }
+
+    @Test(
+        "a person uploads a video labeled as a job, plays it, and sees the opening label's time span and frames on the timeline",
+        .enabled(if: JobsAPITests.canLabelVideo, "needs ffmpeg and ../shared/media/video"))
+    func uploadVideoAndSeeTheOpeningLabel() async throws {
+        let harness = try await ServerHarness.start { $0.jobPollSeconds = 0.2 }
+        let dir = try TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let clip = try FileIO.read(TestPaths.shared.appendingPathComponent("media/video/bbb_1280x720_24.mp4").path)
+        try await harness.run { client in
+            let port = try #require(client.port)
+            // The service paints the opening label only on a file on disk: the clip goes through POST /v1/jobs.
+            let submitted = try await client.post("/v1/jobs?marks=explicit,implicit", clip, type: "video/mp4", token: harness.labelToken)
+            #expect(submitted.status == .accepted, "\(submitted.text)")
+            let id = try #require(try submitted.json()["id"] as? String)
+            let job = try await JobsAPITests.waitForJob(client, id, token: harness.labelToken)
+            #expect(job["status"] as? String == "done", "\(job)")
+            let labeled = try await client.get("/v1/jobs/\(id)/result", token: harness.labelToken)
+            #expect(labeled.status == .ok)
+            let file = dir.appendingPathComponent("generated.mp4")
+            try Data(labeled.bytes).write(to: file)
+            let browser = try HeadlessChromium()
+            defer { browser.close() }
+            let (page, verdict) = try await Self.upload(file, browser: browser, port: port, timeout: .seconds(600))
+            #expect(verdict as? String == "ai-generated")
+            let span = try await browser.waitFor(
+                "(() => { const r = document.querySelector('#video-timeline rect.label-span'); return r ? [Number(r.dataset.start), Number(r.dataset.end)] : null })()",
+                session: page)
+            let bounds = try #require(span as? [Double])
+            #expect(bounds.count == 2 && bounds[0] < 0.05 && bounds[1] >= 2, "the span starts at frame 0 and lasts 2 s: \(bounds)")
+            // Every decoded frame inside the span shows the label; the page says GB 45438 5.4 is met.
+            let frames = try #require(
+                try await browser.evaluate(
+                    "[...document.querySelectorAll('#video-timeline rect.frame')].map(e => [Number(e.dataset.time), e.classList.contains('shown')])",
+                    session: page) as? [[Any]])
+            #expect(frames.count >= 48, "frames of the first 2 s at 24 fps: \(frames.count)")
+            let inside = frames.filter { ($0[0] as? Double ?? 99) < bounds[1] - 0.01 }
+            #expect(!inside.isEmpty && inside.allSatisfy { $0[1] as? Bool == true })
+            #expect(try await browser.evaluate("document.getElementById('video-verdict').dataset.conforms", session: page) as? String == "true")
+            let caption = try await browser.evaluate("document.getElementById('video-caption').innerText", session: page) as? String
+            #expect(caption?.contains("GB 45438 5.4") == true)
+            let explicitRow = try await browser.evaluate("document.getElementById('explicit').innerText", session: page) as? String
+            #expect(explicitRow?.contains("meets GB 45438 5.4") == true, "\(explicitRow ?? "")")
+            // The browser plays the upload it is given back, when it has the codec (Debian's Chromium decodes H.264).
+            let playable = try await browser.evaluate(
+                "document.getElementById('video-player').canPlayType('video/mp4; codecs=\"avc1.64001f\"')", session: page)
+            if let playable = playable as? String, !playable.isEmpty {
+                let duration = try await browser.waitFor(
+                    "(() => { const v = document.getElementById('video-player'); return v && v.readyState >= 1 ? v.duration : null })()",
+                    session: page)
+                #expect(abs((duration as? Double ?? 0) - 10) < 0.2, "player \(duration) s")
+            } else {
+                Issue.record("this Chromium cannot play H.264 (canPlayType gave \(String(describing: playable))): the player was not exercised")
+            }
+            try await Self.screenshot(browser, page, "SIGIL_SCREENSHOT_VIDEO")
+        }
     }
 
     @Test(

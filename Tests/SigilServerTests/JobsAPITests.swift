@@ -87,8 +87,16 @@ struct JobsAPITests {
             #expect(download.headers[HTTPField.Name("Sigil-Produce-ID")!] == "job-restart-0001")
             #expect(download.headers[HTTPField.Name("Sigil-Log-Index")!] == String(index))
             #expect(download.bytes.count == job["outputBytes"] as? Int ?? download.bytes.count)
+            // POST /v1/verify checks the opening label in the decoded frames, as sigil verify does for a file.
+            let verified = try await client.post("/v1/verify", download.bytes, type: "video/x-msvideo").json()
+            #expect(verified["verdict"] as? String == "ai-generated")
+            #expect(verified["conformance"] as? String == "compliant", "\(verified["conformance"] ?? "")")
             let report = try b.service.verifier.verify(download.bytes, fileExtension: "avi")
             #expect(report.label?.produceID == "job-restart-0001")
+            let opening = try (verified["explicit"] as? [String: Any]).orThrow("no opening label check: \(verified.keys)")
+            #expect(opening["source"] as? String == "sigil-video-metadata")
+            #expect(opening["meetsGB5_4"] as? Bool == true, "\(opening)")
+            #expect((opening["shownFor"] as? Double ?? 0) >= 2)
             // The labeled file is the record's: its SHA-256 is what the log holds.
             let records = try await b.service.keeper.store.records(produceID: "job-restart-0001")
             #expect(records.count == 1, "one record for one job, though two runners claimed it")

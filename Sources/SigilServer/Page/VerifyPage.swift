@@ -65,6 +65,11 @@ struct VerifyPage: Sendable {
                 case nil: "未检查 · not checked"
                 }
             explicit = "「\(e.record.painted.text)」 \(e.record.painted.position.rawValue) — \(state)"
+        } else if let o = report.opening {
+            let span = String(format: "%.2f–%.2f s", o.record.start, o.record.end)
+            explicit =
+                "「\(o.record.painted.text)」 片头 \(span) · opening \(span) — "
+                + (o.conforms ? "符合 GB 45438 5.4 · meets GB 45438 5.4" : "不符合 GB 45438 5.4 · does NOT meet GB 45438 5.4")
         }
         var watermark = "未检测到 · not detected"
         if let w = report.watermark, w.detection.detected {
@@ -126,7 +131,10 @@ struct VerifyPage: Sendable {
         if let overview = report.audioOverview {
             model["audio"] = audioModel(overview, rhythm: report.rhythm ?? [], upload: upload, mimeType: report.format?.mimeType ?? "audio/wav")
         }
-        if model["picture"] != nil || model["textCheck"] != nil || model["audio"] != nil { model["checked"] = true }
+        if report.format?.kind == .video {
+            model["video"] = videoModel(report.opening, decoded: report.decoded, upload: upload, mimeType: report.format?.mimeType ?? "video/mp4")
+        }
+        if model["picture"] != nil || model["textCheck"] != nil || model["audio"] != nil || model["video"] != nil { model["checked"] = true }
         return model
     }
 
@@ -180,14 +188,59 @@ struct VerifyPage: Sendable {
             "width": fixed(width), "height": fixed(height), "bars": bars, "regions": regions, "seconds": fixed(overview.seconds),
             "duration": String(format: "%.1f s", overview.seconds), "heard": !rhythm.isEmpty,
         ]
-        if let upload, upload.count <= largestPlayback {
-            model["player"] = ["src": "data:\(mimeType);base64," + Data(upload).base64EncodedString()]
-        } else if upload != nil {
-            model["playerMissing"] = [
-                "zh": "文件超过 \(largestPlayback >> 20) MiB，页面内不提供播放。",
-                "en": "The file is over \(largestPlayback >> 20) MiB, so the page does not play it back.",
+        model.merge(playerModel(upload, mimeType: mimeType)) { $1 }
+        return model
+    }
+
+    /// `player` (the upload as a `data:` URL) or `playerMissing` (why the page does not play it back).
+    static func playerModel(_ upload: [UInt8]?, mimeType: String) -> [String: Any] {
+        guard let upload else { return [:] }
+        guard upload.count <= largestPlayback else {
+            return [
+                "playerMissing": [
+                    "zh": "文件超过 \(largestPlayback >> 20) MiB，页面内不提供播放。",
+                    "en": "The file is over \(largestPlayback >> 20) MiB, so the page does not play it back.",
+                ]
             ]
         }
+        return ["player": ["src": "data:\(mimeType);base64," + Data(upload).base64EncodedString()]]
+    }
+
+    /// A video report as the page shows it: a player for the upload (when small enough to send back inside the page)
+    /// and the opening seconds as a timeline — the recorded label's time span marked, and each decoded frame as a tick
+    /// that says whether the label showed in it (GB 45438 5.4: from frame 0, at least 2 s).
+    static func videoModel(_ check: OpeningLabelCheck?, decoded: Bool, upload: [UInt8]?, mimeType: String) -> [String: Any] {
+        var model = playerModel(upload, mimeType: mimeType)
+        guard let check else {
+            model["unchecked"] =
+                decoded
+                ? ["zh": "没有 Sigil 片头标识的记录，片头画面未检查。", "en": "No record of a Sigil opening label, so the opening frames were not checked."]
+                : ["zh": "仅检查元数据，画面未解码。", "en": "Metadata only: the frames were not decoded."]
+            return model
+        }
+        let (width, height) = (waveformSize.width, 40.0)
+        let span = check.record
+        let last = check.frames.last?.time ?? span.end
+        let window = max(span.end, last, OpeningLabeler.minimumDuration) * 1.2
+        func x(_ t: Double) -> Double { min(width, max(0, t / window * width)) }
+        let frames: [[String: Any]] = check.frames.map { frame in
+            [
+                "x": fixed(x(frame.time)), "time": fixed(frame.time), "presence": fixed(frame.presence),
+                "shown": frame.presence >= OpeningLabelCheck.presentThreshold,
+            ]
+        }
+        let ticks: [[String: Any]] = stride(from: 0.0, through: window, by: window > 8 ? 2 : 1).map { t in
+            ["x": fixed(x(t)), "label": String(format: "%.0f s", t)]
+        }
+        model["timeline"] = [
+            "width": fixed(width), "height": fixed(height), "window": fixed(window),
+            "spanX": fixed(x(span.start)), "spanW": fixed(max(2, x(span.end) - x(span.start))),
+            "start": fixed(span.start), "end": fixed(span.end), "frames": frames, "ticks": ticks,
+            "text": span.painted.text, "shownFor": String(format: "%.2f", check.shownFor),
+            "spanText": String(format: "%.2f–%.2f s", span.start, span.end),
+            "inkPercent": String(format: "%.1f", check.inkHeightFraction * 100),
+            "conforms": check.conforms,
+        ]
         return model
     }
 

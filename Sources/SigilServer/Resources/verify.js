@@ -14,3 +14,12 @@
     form.submit();
   });
 })();
+// While the player is inside the recorded opening label's time span, the timeline's span is highlighted.
+(function () {
+  var figure = document.getElementById('video'), player = document.getElementById('video-player');
+  if (!figure || !player || !figure.dataset.end) return;
+  var start = Number(figure.dataset.start), end = Number(figure.dataset.end);
+  player.addEventListener('timeupdate', function () {
+    figure.classList.toggle('in-label', player.currentTime >= start && player.currentTime < end);
+  });
+})();

@@ -101,7 +101,11 @@ extension APIRoutes {
             verdict = cached.0
             cache = cached.1.rawValue
         } else {
-            let job: @Sendable () throws -> VerificationReport = { [verifier] in try verifier.verify(bytes) }
+            let job: @Sendable () throws -> VerificationReport = { [verifier] in
+                var report = try verifier.verify(bytes)
+                Self.checkOpeningLabel(verifier, bytes, into: &report)
+                return report
+            }
             let report = try await waitForWorker ? patientWork(job) : work(job)
             verdict = CachedVerdict(report)
             if let key { await service.verifyCache?.insert(verdict, for: key) }
@@ -119,6 +123,21 @@ extension APIRoutes {
     private func cachedVerdict(_ key: String?) async -> (CachedVerdict, VerifyCache.Source)? {
         guard let key, let cache = service.verifyCache else { return nil }
         return await cache.verdict(for: key)
+    }
+
+    /// A video's opening-frames label (GB 45438 5.4) checked in its decoded frames, from a private working copy of the
+    /// upload (ffmpeg reads files); other kinds, and metadata-only verification, are left alone.
+    static func checkOpeningLabel(_ verifier: Verifier, _ bytes: [UInt8], into report: inout VerificationReport) {
+        guard verifier.options.decodePixels, let format = report.format, format.kind == .video else { return }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(WorkingFile.tag() + "-opening." + format.fileExtension).path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            try FileIO.writeAtomically(bytes, to: path, durable: false)
+        } catch {
+            report.findings.append(Finding(.videoLabelUnchecked, .warning, "the opening-frames label was not checked: \(error)"))
+            return
+        }
+        verifier.checkOpeningLabel(at: path, into: &report)
     }
 
     /// Runs image work on a worker, waiting (100 ms at a time) while the queue is full instead of refusing.
@@ -140,7 +159,11 @@ extension APIRoutes {
         var verifier = service.verifier
         verifier.options.decodePixels = decode
         verifier.options.outlineAudio = true // the page draws the waveform
-        let report = try await work { [verifier] in try verifier.verify(bytes, fileExtension: fileExtension) }
+        let report = try await work { [verifier] in
+            var report = try verifier.verify(bytes, fileExtension: fileExtension)
+            Self.checkOpeningLabel(verifier, bytes, into: &report)
+            return report
+        }
         let check = await RecordCheck.check(
             bytes: bytes, produceID: report.label?.produceID, proof: nil, keeper: service.keeper, verifiers: [], keystore: nil,
             perceptualHash: report.perceptualHash, decode: decode, audioFingerprint: report.audioFingerprint)
