@@ -135,9 +135,7 @@ struct LabelCommand: AsyncParsableCommand {
         let folder =
             FileManager.default.fileExists(atPath: target, isDirectory: &isFolder) && isFolder.boolValue
             ? target : (target as NSString).deletingLastPathComponent
-        for path in WorkingFile.sweep(folder: folder.isEmpty ? "." : folder) + WorkingFile.sweep(folder: NSTemporaryDirectory()) {
-            Terminal.note("removed \(path), left by a sigil process that is gone")
-        }
+        Terminal.sweepWorkingFiles(in: [folder.isEmpty ? "." : folder, NSTemporaryDirectory()])
     }
 
     func run() async throws {

@@ -87,7 +87,7 @@ struct ServeCommand: AsyncParsableCommand {
         let service = try await SigilService.open(configuration, logger: logger)
         for notice in service.notices { Terminal.warning(notice.description) }
         // What a killed server or label left in the temporary folder (decision 0038): its verifies and labels work there.
-        for path in WorkingFile.sweep(folder: NSTemporaryDirectory()) { Terminal.note("removed \(path), left by a sigil process that is gone") }
+        Terminal.sweepWorkingFiles(in: [NSTemporaryDirectory()])
         if !configuration.requireGeneration {
             Terminal.warning("duties are off (--no-duties): labels are made without checking an account, consent or prompt screening")
         }

@@ -64,6 +64,14 @@ enum Terminal {
     }
     static var stderrIsTTY: Bool { isatty(STDERR_FILENO) == 1 }
 
+    /// Removes the working files a killed sigil process left in `folders` (``WorkingFile/sweep(folder:olderThan:now:)``,
+    /// decision 0038), saying each on stderr.
+    static func sweepWorkingFiles(in folders: [String]) {
+        for folder in folders {
+            for path in WorkingFile.sweep(folder: folder) { note("removed \(path), left by a sigil process that is gone") }
+        }
+    }
+
     /// A progress line on stderr for long work (nil when stderr is not a terminal): `sigil: WHAT  42 %`.
     static func progressBar(_ what: String) -> (@Sendable (Double) -> Void)? {
         guard stderrIsTTY else { return nil }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Sigil
 import SigilImaging
 import SigilStorePostgres
@@ -176,6 +177,80 @@ struct ProcessTests {
         #expect(audit.isClean, "\(audit.problems)")
         #expect(audit.entries == UInt64(2 * perServer))
         #expect(audit.integratedSize == UInt64(2 * perServer))
+    }
+}
+
+extension ProcessTests {
+    @Test(
+        "a job outlives its servers: SIGKILL mid-job → taken over after the lease; SIGTERM mid-job → handed back at once; done once",
+        .enabled(if: JobsAPITests.canLabelVideo, "needs ffmpeg and ../shared/media/video"))
+    func jobSurvivesKillAndTerm() async throws {
+        let dir = try TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("data").path
+        let sigil = try #require(TestPaths.sigilBinary)
+        let created = try TestProcess.run(sigil, ["apikey", "create", "--scope", "label", "--name", "jobs", "--json", "--data", data])
+        #expect(created.status == 0, "\(created.stderr)")
+        let token = try #require((try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["token"] as? String)
+        let arguments = ["--development", "--data", data, "--no-duties"]
+        let environment = ["SIGIL_JOB_LEASE": "3", "SIGIL_JOB_POLL": "0.2"]
+        func job(_ server: ServeProcess, _ id: String) async throws -> [String: Any] {
+            let client = server.client()
+            defer { Task { try? await client.shutdown() } }
+            let response = try await client.execute(
+                TestClient.Request("/v1/jobs/\(id)", method: .get, headers: [.authorization: "Bearer \(token)"]))
+            return try (try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any]).orThrow(response.text)
+        }
+        func wait(_ server: ServeProcess, _ id: String, until done: ([String: Any]) -> Bool) async throws -> [String: Any] {
+            let deadline = ContinuousClock.now + .seconds(900)
+            while ContinuousClock.now < deadline {
+                let state = try await job(server, id)
+                if done(state) { return state }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            throw HarnessError("job \(id) did not get there: \(try await job(server, id))")
+        }
+
+        // A runs the job and is killed while it runs.
+        let a = try await ServeProcess.start(arguments, in: dir, environment: environment)
+        let clip = try FileIO.read(JobsAPITests.clip.path)
+        let client = a.client()
+        let submitted = try await client.post("/v1/jobs?produceID=job-process-0001", clip, type: "video/x-msvideo", token: token)
+        try await client.shutdown()
+        #expect(submitted.status == .accepted, "\(submitted.text)")
+        let id = try #require((try JSONSerialization.jsonObject(with: Data(submitted.text.utf8)) as? [String: Any])?["id"] as? String)
+        _ = try await wait(a, id) { $0["status"] as? String == "running" }
+        kill(a.process.processIdentifier, SIGKILL)
+        _ = try await a.waitForExit()
+
+        // B takes it over once the 3-s lease has run out, and gets SIGTERM while it runs: it hands the job back and
+        // exits at once rather than finishing it.
+        let b = try await ServeProcess.start(arguments, in: dir, environment: environment)
+        let takenOver = try await wait(b, id) { $0["status"] as? String == "running" && $0["attempts"] as? Int == 2 }
+        #expect(takenOver["status"] as? String == "running")
+        let stopping = ContinuousClock.now
+        b.terminate()
+        #expect(try await b.waitForExit(timeout: .seconds(60)) == 0)
+        #expect(ContinuousClock.now - stopping < .seconds(30), "SIGTERM does not wait for the job")
+        #expect(b.log.contains("handed back to the queue"), "\(b.log)")
+
+        // C finds it queued (the handed-back claim not counted) and finishes it: one record, the result downloads.
+        let c = try await ServeProcess.start(arguments, in: dir, environment: environment)
+        let done = try await wait(c, id) { ["done", "failed"].contains($0["status"] as? String ?? "") }
+        #expect(done["status"] as? String == "done", "\(done)")
+        #expect(done["attempts"] as? Int == 2, "A's claim counted, B's handed back: \(done)")
+        let download = c.client()
+        let result = try await download.execute(
+            TestClient.Request("/v1/jobs/\(id)/result", method: .get, headers: [.authorization: "Bearer \(token)"]))
+        try await download.shutdown()
+        #expect(result.status == .ok)
+        #expect((result.body?.readableBytes ?? 0) > clip.count / 2)
+        c.terminate()
+        #expect(try await c.waitForExit() == 0)
+        let keeper = try await RecordKeeper.open(RecordKeeper.Location(data: data, keys: nil, database: nil, drivers: []))
+        let records = try await keeper.store.records(produceID: "job-process-0001")
+        try await keeper.close()
+        #expect(records.count == 1, "three servers, one record")
     }
 }
 
