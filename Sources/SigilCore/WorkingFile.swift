@@ -66,7 +66,7 @@ public enum WorkingFile {
 
     /// The last time anything in `path` was written: the file's own time, or for a folder the newest of its own and
     /// its entries' (a folder's time does not change while a file in it is written).
-    static func lastWritten(_ path: String) -> Date? {
+    public static func lastWritten(_ path: String) -> Date? {
         let manager = FileManager.default
         guard let attributes = try? manager.attributesOfItem(atPath: path), let type = attributes[.type] as? FileAttributeType,
             var newest = attributes[.modificationDate] as? Date

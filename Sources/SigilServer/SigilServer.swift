@@ -92,7 +92,7 @@ public enum SigilServer {
     }
 
     /// The runner of the store's job queue (decision 0411), as the application runs it beside the HTTP server.
-    static func jobRunner(service: SigilService, logger: Logger) -> JobRunner {
+    static func jobRunner(service: SigilService, logger: Logger) -> some Service {
         let configuration = service.configuration
         let api = APIRoutes(service: service)
         let metrics = service.metrics
@@ -110,8 +110,12 @@ public enum SigilServer {
     public static func parseAddressList(_ text: String) -> [String] { ClientAddress.parseList(text) }
 
     /// The application on the configured address.
+    ///
+    /// - Parameter jobRunner: whether the application runs the job queue's runner as one of its services (a program
+    ///   that runs the application in a service group of its own passes false and puts ``jobRunner(service:logger:)``
+    ///   after it, so that a shutdown stops the runner first; ``run(service:logger:onListening:)`` does).
     public static func application(
-        service: SigilService, logger: Logger = Logger(label: "sigil.server"),
+        service: SigilService, logger: Logger = Logger(label: "sigil.server"), jobRunner: Bool = true,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let configuration = service.configuration
@@ -119,7 +123,7 @@ public enum SigilServer {
             router: router(service: service),
             server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeoutSeconds * 1000)))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sigil"),
-            services: configuration.jobWorkers > 0 ? [jobRunner(service: service, logger: logger)] : [],
+            services: jobRunner && configuration.jobWorkers > 0 ? [Self.jobRunner(service: service, logger: logger)] : [],
             onServerRunning: onServerRunning,
             logger: logger
         )
@@ -134,10 +138,13 @@ public enum SigilServer {
         onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
     ) async throws {
         let configured = service.configuration
-        let app = application(service: service, logger: logger) { channel in
+        let app = application(service: service, logger: logger, jobRunner: false) { channel in
             await onListening(channel.localAddress?.ipAddress ?? configured.host, channel.localAddress?.port ?? configured.port)
         }
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        // A service group shuts its services down last to first: the job runner hands its jobs back at once, before
+        // the HTTP server drains its requests (decision 0411).
+        let services: [any Service] = [app] + (configured.jobWorkers > 0 ? [jobRunner(service: service, logger: logger)] : [])
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {

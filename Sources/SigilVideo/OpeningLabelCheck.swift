@@ -47,12 +47,20 @@ public struct OpeningLabelCheck: Sendable {
     public static func check(_ path: String, tools: FFmpegTools) throws -> OpeningLabelCheck? {
         let probe = try VideoProbe.probe(path, window: 70, tools: tools)
         guard let record = OpeningLabelRecord.find(in: probe.tags) else { return nil }
-        let font = try Font(path: FontLocator.locate(explicit: record.fontPath.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }))
+        // The record comes with the file, from whoever made it: its font is used only where fonts live, its times
+        // only when they are a real span.
+        let font = try Font(path: FontLocator.locate(explicit: record.fontPath.flatMap { Self.isFontFile($0) ? $0 : nil }))
         let times = probe.frameTimes
         let start = times[0]
-        // Frames up to and including the first one at or after 2 s (or the recorded end, if later).
-        let horizon = max(start + OpeningLabeler.minimumDuration, record.end)
-        let count = min(times.count, times.filter { $0 < horizon - 1e-6 }.count + 1)
+        guard record.start.isFinite, record.end.isFinite, record.start >= 0, record.end >= record.start else {
+            let finding = Finding(
+                .videoLabelAbsentAtStart, .error, "the record's time span \(record.start)–\(record.end) s is not a span of the video")
+            return OpeningLabelCheck(record: record, frames: [], shownFor: 0, inkHeightFraction: 0, findings: [finding])
+        }
+        // Frames up to and including the first one at or after 2 s (or the recorded end, if later, looked at for
+        // ``longestChecked`` seconds at most).
+        let horizon = max(start + OpeningLabeler.minimumDuration, min(record.end, start + Self.longestChecked))
+        var count = min(times.count, times.filter { $0 < horizon - 1e-6 }.count + 1)
 
         let display = probe.displaySize
         let box = record.painted.box
@@ -72,6 +80,15 @@ public struct OpeningLabelCheck: Sendable {
             displayX: box.x + box.width - 1, displayY: box.y + box.height - 1, storedWidth: probe.video.width, storedHeight: probe.video.height)
         let (x0, y0) = (min(a.x, b.x), min(a.y, b.y))
         let (w, h) = (abs(a.x - b.x) + 1, abs(a.y - b.y) + 1)
+        // The decoded boxes are held at once: at most ``largestDecode`` bytes, which must cover the first 2 s.
+        let needed = min(times.count, times.filter { $0 < start + OpeningLabeler.minimumDuration - 1e-6 }.count + 1)
+        count = min(count, max(needed, Self.largestDecode / max(w * h * 3, 1)))
+        guard needed * w * h * 3 <= Self.largestDecode else {
+            throw SigilError(
+                .tooLarge,
+                "the recorded label box (\(w)×\(h)) over the first 2 s is \(needed * w * h * 3) bytes decoded, over the \(Self.largestDecode >> 20) MiB this check holds"
+            )
+        }
         let raw = try tools.ffmpeg([
             "-noautorotate", "-i", path, "-map", "0:\(probe.video.index)", "-frames:v", "\(count)", "-fps_mode", "passthrough",
             "-vf", "format=rgb24,crop=\(w):\(h):\(x0):\(y0)", "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
@@ -126,6 +143,20 @@ public struct OpeningLabelCheck: Sendable {
                         record.painted.inkHeight, fraction * 100, shortest)))
         }
         return OpeningLabelCheck(record: record, frames: frames, shownFor: shownFor, inkHeightFraction: fraction, findings: findings)
+    }
+
+    /// The longest span from frame 0 the check decodes, in seconds (a label recorded for longer is measured up to it).
+    public static let longestChecked = 10.0
+    /// The most bytes of decoded label boxes the check holds.
+    public static let largestDecode = 256 << 20
+
+    /// Whether a recorded font path names a font file in a system or user font folder (the record is untrusted input:
+    /// the check must not open any file it names).
+    static func isFontFile(_ path: String) -> Bool {
+        let folders = ["/usr/share/fonts/", "/usr/local/share/fonts/", NSHomeDirectory() + "/.fonts/", NSHomeDirectory() + "/.local/share/fonts/"]
+        let ext = (path as NSString).pathExtension.lowercased()
+        return folders.contains { path.hasPrefix($0) } && !path.split(separator: "/").contains("..") && ["ttf", "otf", "ttc", "otc"].contains(ext)
+            && FileManager.default.fileExists(atPath: path)
     }
 
     /// Whether the label meets GB 45438 5.4 (present at frame 0, ≥ 2 s, ≥ 5 %): no error finding.

@@ -13,7 +13,7 @@ struct VideoMarkEncoder {
     /// - Parameter keyframeAt: a time (seconds) to start a keyframe at, so a later head-only re-encode up to it (the
     ///   opening label, decision 0022) splices there instead of at the next natural keyframe.
     init(probe: VideoProbe, output: String, keyframeAt: Double? = nil) {
-        let muxer = Self.muxer(output: output, formatName: probe.formatName)
+        let muxer = Self.fitting(Self.muxer(output: output, formatName: probe.formatName), probe: probe)
         var arguments = ["-map", "0:v:0", "-map", "1:a?", "-map", "1:s?", "-map_metadata", "1", "-c", "copy"]
         let codec = probe.video.codec
         switch (codec, muxer) {
@@ -39,6 +39,17 @@ struct VideoMarkEncoder {
         if muxer == "mp4" || muxer == "mov" { arguments += ["-movflags", "+faststart"] }
         arguments += ["-f", muxer]
         self.arguments = arguments
+    }
+
+    /// The WebM muxer takes only VP8/VP9/AV1 video, Vorbis/Opus audio and WebVTT subtitles: a ".webm" file holding
+    /// anything else (H.264 with AAC, as some tools write it) is written as the Matroska it really is, its other
+    /// streams copied unchanged, rather than refused by ffmpeg or re-encoded.
+    static func fitting(_ muxer: String, probe: VideoProbe) -> String {
+        guard muxer == "webm" else { return muxer }
+        let allowed: [String: Set<String>] = ["video": ["vp8", "vp9", "av1"], "audio": ["vorbis", "opus"], "subtitle": ["webvtt"]]
+        // The streams the encoder maps: the video stream, every audio and subtitle stream.
+        let mapped = [probe.video] + probe.streams.filter { $0.type == "audio" || $0.type == "subtitle" }
+        return mapped.allSatisfy { allowed[$0.type]?.contains($0.codec) == true } ? "webm" : "matroska"
     }
 
     /// The ffmpeg muxer for the output: from its extension, else the source's container.

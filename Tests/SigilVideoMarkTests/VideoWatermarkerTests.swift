@@ -124,6 +124,29 @@ import Testing
         #expect(RawFrameLayout(width: 5, height: 3).byteCount == 15 + 2 * 3 * 2)
     }
 
+    @Test("a \".webm\" holding H.264 and AAC is marked and written as the Matroska it is, its audio packets copied", .enabled(if: available))
+    func webmNamedMatroska() throws {
+        let folder = try TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let mp4 = try Self.sourceClip(in: folder, seconds: 2)
+        let source = folder.appendingPathComponent("h264.webm").path
+        try Self.ffmpeg(["-i", mp4, "-c", "copy", "-f", "matroska", source])
+        let marked = folder.appendingPathComponent("marked.webm").path
+        let marker = try Self.marker()
+        let outcome = try marker.embed(input: source, output: marked, payload: Self.payload)
+        #expect(outcome.frames == 50)
+        let probe = try TestProcess.run(
+            TestPaths.which("ffprobe")!, ["-v", "error", "-show_entries", "stream=codec_name:format_tags=", "-of", "csv=p=0", marked])
+        #expect(probe.stdout.split(separator: "\n").map(String.init) == ["h264", "aac"], "\(probe.stdout)")
+        #expect(try marker.detect(input: marked).detection.payload == Self.payload)
+        let audio: (String) throws -> String = { path in
+            try TestProcess.run(TestPaths.which("ffmpeg")!, ["-v", "error", "-i", path, "-map", "0:a", "-c", "copy", "-f", "framemd5", "-"]).stdout
+                .split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: ",").last.map(String.init) ?? "" }.joined(
+                    separator: "\n")
+        }
+        #expect(try audio(marked) == audio(source), "the audio packets are copied")
+    }
+
     @Test("the muxer follows the output's extension, else the source's container")
     func muxer() {
         #expect(VideoMarkEncoder.muxer(output: "a.webm", formatName: "mov,mp4") == "webm")

@@ -138,6 +138,45 @@ import Testing
         #expect(check.frames[0].presence >= OpeningLabelCheck.presentThreshold)
     }
 
+    @Test(
+        "a hostile record is bounded: an endless span is looked at for 10 s, a huge box over 2 s is refused, a foreign font path is not opened, a reversed span is an error",
+        .enabled(if: available))
+    func hostileRecords() throws {
+        let dir = try TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let labeler = try Self.labeler()
+        let labeled = dir.appendingPathComponent("labeled.mp4").path
+        _ = try labeler.label(input: Self.folder.appendingPathComponent("leaves_1920x1080_25.mp4").path, output: labeled)
+        let genuine = try #require(try OpeningLabelCheck.check(labeled, tools: labeler.tools)).record
+        func tampered(_ name: String, _ change: (inout OpeningLabelRecord) -> Void) throws -> String {
+            var record = genuine
+            change(&record)
+            let path = dir.appendingPathComponent(name).path
+            let run = try Self.ffmpeg([
+                "-y", "-i", labeled, "-map", "0", "-c", "copy", "-movflags", "+use_metadata_tags",
+                "-metadata", "\(OpeningLabelRecord.metadataKey)=\(record.json)", path,
+            ])
+            #expect(run.status == 0, "\(run.stderr)")
+            return path
+        }
+        // An end far away: the check decodes 10 s at most (25 fps: 251 frames), and the label's 2 s still pass.
+        let endless = try #require(try OpeningLabelCheck.check(try tampered("endless.mp4") { $0.end = 1e300 }, tools: labeler.tools))
+        #expect(endless.frames.count <= 10 * 25 + 1, "\(endless.frames.count) frames")
+        #expect(endless.shownFor >= 2 - 1e-6)
+        // A box of the whole 1080p frame over 2 s would be 51 × 6 MB decoded: refused, not held.
+        let huge = try tampered("huge.mp4") { $0.painted.box = PaintedLabel.Box(x: 0, y: 0, width: 1920, height: 1080) }
+        #expect(throws: SigilError.self) { try OpeningLabelCheck.check(huge, tools: labeler.tools) }
+        // A font path outside the font folders is not opened: the default font is used and the label still found.
+        let foreign = try #require(try OpeningLabelCheck.check(try tampered("font.mp4") { $0.fontPath = "/etc/passwd" }, tools: labeler.tools))
+        #expect(foreign.conforms)
+        #expect(!OpeningLabelCheck.isFontFile("/etc/passwd"))
+        #expect(!OpeningLabelCheck.isFontFile("/usr/share/fonts/../../etc/passwd.ttf"))
+        // A span that ends before it starts is no span.
+        let reversed = try #require(try OpeningLabelCheck.check(try tampered("reversed.mp4") { $0.end = -1 }, tools: labeler.tools))
+        #expect(reversed.frames.isEmpty)
+        #expect(!reversed.conforms)
+    }
+
     @Test("a video without Sigil's record has nothing to check", .enabled(if: available))
     func noRecord() throws {
         let tools = try FFmpegTools.locate()

@@ -353,8 +353,10 @@ public struct ServerConfiguration: Sendable, Hashable {
         }
         guard (0...64).contains(jobWorkers) else { throw SigilError(.usage, "jobWorkers must be 0…64, got \(jobWorkers)") }
         guard maxJobBytes > 0 else { throw SigilError(.usage, "maxJobBytes must be positive") }
-        guard jobLeaseSeconds >= 3, jobPollSeconds > 0, jobRetentionHours > 0 else {
-            throw SigilError(.usage, "jobLeaseSeconds must be at least 3 (it is renewed every second), jobPollSeconds and jobRetentionHours positive")
+        guard (3...86_400).contains(jobLeaseSeconds), (0.05...60).contains(jobPollSeconds), (0.01...8_760).contains(jobRetentionHours) else {
+            throw SigilError(
+                .usage,
+                "jobLeaseSeconds must be 3…86400 (it is renewed every second), jobPollSeconds 0.05…60, jobRetentionHours 0.01…8760 (a year)")
         }
         if let producer { _ = try ProviderCode(producer) }
         if let database, !(database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")) {

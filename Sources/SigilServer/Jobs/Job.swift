@@ -73,6 +73,7 @@ struct Job: Sendable, Hashable {
             let fraction = state == .done ? 1 : min(max(progress ?? 0, 0), 1)
             members.append(.init("progress", .number(String(format: "%.3f", fraction))))
         }
+        if state == .done, let outputBytes { members.append(.init("outputBytes", .number(String(outputBytes)))) }
         if let result { members.append(.init("result", result)) }
         if let errorCode {
             members.append(.init("error", .object([.init("code", .string(errorCode)), .init("message", .string(errorMessage ?? ""))])))

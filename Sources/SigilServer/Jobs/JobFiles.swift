@@ -8,7 +8,9 @@ struct JobFiles: Sendable {
 
     func folder(_ id: String) -> String { root + "/" + id }
     func input(_ job: Job) -> String { folder(job.id) + "/input." + job.fileExtension }
-    func output(_ job: Job) -> String { folder(job.id) + "/output." + job.fileExtension }
+    /// The output of the job's claim: each claim writes its own, so a runner that lost its lease cannot overwrite the
+    /// output of the claim that finished (the row's `attempts` names it once done).
+    func output(_ job: Job) -> String { folder(job.id) + "/output-\(job.attempts)." + job.fileExtension }
 
     /// Creates the job's folder.
     ///
@@ -27,14 +29,13 @@ struct JobFiles: Sendable {
         try? FileManager.default.removeItem(atPath: folder(id))
     }
 
-    /// The identifiers of the job folders last changed more than `age` seconds ago.
+    /// The identifiers of the job folders in which nothing was written for more than `age` seconds (an upload still
+    /// arriving keeps its folder young).
     func folders(olderThan age: TimeInterval, now: Date = Date()) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
         return names.filter { name in
-            guard Job.isValidID(name),
-                let modified = (try? FileManager.default.attributesOfItem(atPath: folder(name)))?[.modificationDate] as? Date
-            else { return false }
-            return now.timeIntervalSince(modified) > age
+            guard Job.isValidID(name), let written = WorkingFile.lastWritten(folder(name)) else { return false }
+            return now.timeIntervalSince(written) > age
         }
     }
 }

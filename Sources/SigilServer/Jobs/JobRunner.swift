@@ -46,19 +46,27 @@ struct JobRunner: Service {
     }
 
     func run() async throws {
-        await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
-                for _ in 0..<workers { group.addTask { await self.loop() } }
-                group.addTask { await self.maintain() }
+        // Graceful shutdown and cancellation (the service group stopping on another service's failure) both stop it.
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withTaskGroup(of: Void.self) { group in
+                    for _ in 0..<workers { group.addTask { await self.loop() } }
+                    group.addTask { await self.maintain() }
+                }
+            } onGracefulShutdown: {
+                stop.stop()
             }
-        } onGracefulShutdown: {
+        } onCancel: {
             stop.stop()
         }
     }
 
+    /// Whether the runner goes on (not stopped, not cancelled).
+    private var running: Bool { !stop.isStopped && !Task.isCancelled }
+
     /// Claims and runs jobs until the runner stops.
     private func loop() async {
-        while !stop.isStopped {
+        while running {
             let claimed: Job?
             do {
                 claimed = try await store.claim(worker: name, lease: lease, maxAttempts: maxAttempts)
@@ -76,13 +84,18 @@ struct JobRunner: Service {
 
     /// Runs one claimed job with its heartbeat, and records how it ended.
     private func run(_ job: Job) async {
-        let control = JobControl()
+        let (store, lease) = (self.store, self.lease)
+        let control = JobControl { try await store.renew(job, lease: lease, progress: nil) }
         stop.register(control)
         defer { stop.unregister(control) }
         logger.info("job \(job.id) started (attempt \(job.attempts))")
         let outcome: Result<JobOutcome, any Error> = await withTaskGroup(of: Result<JobOutcome, any Error>?.self) { group in
             group.addTask {
-                // The heartbeat: the lease renewed (and the progress written) every second until the work ends.
+                // The heartbeat: the lease renewed (and the progress written) every second until the work ends. A
+                // runner that cannot renew stops the work before the lease can have run out (another server may take
+                // the job then).
+                let clock = ContinuousClock()
+                var renewed = clock.now
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(1))
                     if Task.isCancelled { break }
@@ -91,8 +104,13 @@ struct JobRunner: Service {
                             control.abort(.leaseLost)
                             break
                         }
+                        renewed = clock.now
                     } catch {
                         logger.warning("cannot renew job \(job.id)'s lease: \(error)")
+                        if clock.now - renewed > lease * 0.8 {
+                            control.abort(.leaseLost)
+                            break
+                        }
                     }
                 }
                 return nil
@@ -154,7 +172,7 @@ struct JobRunner: Service {
     /// Every minute: fails jobs abandoned ``maxAttempts`` times, deletes finished jobs past ``retention`` and their
     /// files, and removes job folders no row names any more.
     private func maintain() async {
-        while !stop.isStopped {
+        while running {
             do {
                 let abandoned = try await store.failAbandoned(maxAttempts: maxAttempts)
                 if abandoned > 0 { logger.warning("\(abandoned) abandoned job(s) failed after \(maxAttempts) attempts") }
@@ -167,7 +185,7 @@ struct JobRunner: Service {
             } catch {
                 logger.error("job maintenance failed: \(error)")
             }
-            for _ in 0..<60 where !stop.isStopped { try? await Task.sleep(for: .seconds(1)) }
+            for _ in 0..<60 where running { try? await Task.sleep(for: .seconds(1)) }
         }
     }
 }
@@ -183,6 +201,13 @@ struct JobOutcome: Sendable {
 /// thread runs on, and what it then writes is fenced off by the claim.
 final class JobControl: Sendable {
     enum Reason: Sendable { case leaseLost, stopping }
+
+    /// Renews the claim in the store: false when another runner holds it now.
+    private let renewClaim: @Sendable () async throws -> Bool
+
+    init(renewClaim: @escaping @Sendable () async throws -> Bool) {
+        self.renewClaim = renewClaim
+    }
 
     private struct State {
         var progress: Double?
@@ -207,9 +232,19 @@ final class JobControl: Sendable {
         for waiter in waiters { waiter() }
     }
 
-    /// Throws when the job was aborted (checked before the work's lasting writes).
+    /// Throws when the job was aborted.
     func checkRunning() throws {
         if let reason { throw JobAborted(reason: reason) }
+    }
+
+    /// Checks in the store that this runner still holds the job — right before the work's lasting writes (the
+    /// record) — and throws ``JobAborted`` when it does not.
+    func confirmClaim() async throws {
+        try checkRunning()
+        guard try await renewClaim() else {
+            abort(.leaseLost)
+            throw JobAborted(reason: .leaseLost)
+        }
     }
 
     /// Runs `body` on a thread of its own; returns its value, or throws ``JobAborted`` as soon as the job is aborted.

@@ -220,8 +220,9 @@ struct VerifyPage: Sendable {
         }
         let (width, height) = (waveformSize.width, 40.0)
         let span = check.record
-        let last = check.frames.last?.time ?? span.end
-        let window = max(span.end, last, OpeningLabeler.minimumDuration) * 1.2
+        // The record's times come with the upload: the timeline covers what the check decoded, ``longestChecked`` at most.
+        let last = check.frames.last?.time ?? 0
+        let window = min(max(span.end.isFinite ? span.end : 0, last, OpeningLabeler.minimumDuration), OpeningLabelCheck.longestChecked) * 1.2
         func x(_ t: Double) -> Double { min(width, max(0, t / window * width)) }
         let frames: [[String: Any]] = check.frames.map { frame in
             [

@@ -28,6 +28,14 @@ extension APIRoutes {
             guard let format = MediaRegistry.standard.identify(upload.head, fileExtension: named)?.format else {
                 throw APIError(.unsupportedMediaType, "unsupported-format", "the file is not in a format Sigil labels (its first bytes name none)")
             }
+            // Only a video and a WAV are labeled without reading the whole file into memory (frame marks through
+            // ffmpeg, streamed labels); any other file is held as /v1/label holds it, so its limit is the same.
+            if format.kind != .video, format != .wav, upload.size > Int64(service.configuration.maxBodyBytes) {
+                throw APIError(
+                    .contentTooLarge, "too-large",
+                    "a \(format.displayName) job is limited to \(service.configuration.maxBodyBytes) bytes, as POST /v1/label is: only video and WAV are labeled without reading the whole file; this one is \(upload.size)"
+                )
+            }
             let job = Job(
                 id: id, kind: kind, state: .queued, keyID: key.id, options: options.values,
                 filename: upload.filename, fileExtension: format.extensions.contains(named) ? named : format.fileExtension,
@@ -67,7 +75,6 @@ extension APIRoutes {
             .contentType: MediaRegistry.standard.formats.first { $0.extensions.contains(job.fileExtension) }?.mimeType ?? "application/octet-stream",
             .contentDisposition: "attachment; filename=\"labeled.\(job.fileExtension)\"",
         ]
-        if let bytes = job.outputBytes { headers[.contentLength] = String(bytes) }
         if case .object(let members)? = job.result, case .object(let record)? = members.first(where: { $0.key == "record" })?.value {
             for member in record {
                 switch (member.key, member.value) {
@@ -107,11 +114,10 @@ extension APIRoutes {
         let prepared = try await prepareLabel(options, key: key)
         let (input, output) = (service.jobFiles.input(job), service.jobFiles.output(job))
         let format = MediaRegistry.standard.formats.first { $0.extensions.contains(job.fileExtension) }
-        if format?.kind == .image, job.inputBytes <= Int64(service.configuration.maxBodyBytes) {
-            try await screenImage(try FileIO.read(input), prepared)
+        guard format?.kind == .video || format == .wav || job.inputBytes <= Int64(service.configuration.maxBodyBytes) else {
+            throw SigilError(.tooLarge, "the file is over this server's maxBodyBytes; only video and WAV jobs may be larger")
         }
-        // What an earlier claim of this job left (its server killed mid-work) goes first.
-        _ = WorkingFile.sweep(folder: service.jobFiles.folder(job.id), olderThan: 0)
+        if format?.kind == .image { try await screenImage(try FileIO.read(input), prepared, patient: true) }
         let (font, keeper, watermarkKey, context) = (service.font, service.keeper, prepared.policy.watermarkKey, prepared.context)
         let (outcome, record) = try await control.blocking {
             let labeler = try Labeler(policy: prepared.policy, preloadedFont: font)
@@ -120,7 +126,7 @@ extension APIRoutes {
             recordContext.watermarkPayload = outcome.watermarkPayload(key: watermarkKey)
             return (outcome, try keeper.record(for: outcome, context: recordContext, file: output))
         }
-        try control.checkRunning()
+        try await control.confirmClaim()
         let receipt = try await keepLabel(outcome, record: record, prepared, key: key, proofs: try options.bool("proof") ?? false)
         let size = ((try? FileManager.default.attributesOfItem(atPath: output))?[.size] as? NSNumber)?.int64Value ?? 0
         return JobOutcome(

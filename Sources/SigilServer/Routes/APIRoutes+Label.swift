@@ -91,10 +91,12 @@ extension APIRoutes {
         return PreparedLabel(policy: policy, marksAdded: marksAdded, generation: generation, context: context)
     }
 
-    /// Output screening of a generated picture by its perceptual hash (other files pass).
-    func screenImage(_ bytes: [UInt8], _ prepared: PreparedLabel) async throws {
+    /// Output screening of a generated picture by its perceptual hash (other files pass). `patient` (a job) waits for
+    /// a worker instead of being refused when the queue is full.
+    func screenImage(_ bytes: [UInt8], _ prepared: PreparedLabel, patient: Bool = false) async throws {
         let screener = try await service.compliance.screeningCache.current()
-        if screener.hasImageRules, let hash = try await work({ PerceptualHash.hash(imageBytes: bytes) }) {
+        let hashing: @Sendable () throws -> UInt64? = { PerceptualHash.hash(imageBytes: bytes) }
+        if screener.hasImageRules, let hash = try await patient ? patientWork(hashing) : work(hashing) {
             try await service.compliance.screenOutput(
                 perceptualHash: hash, screener: screener, subject: prepared.generation?.id ?? "label",
                 account: prepared.context.accountReference)

@@ -108,7 +108,11 @@ extension APIRoutes {
             }
             let report = try await waitForWorker ? patientWork(job) : work(job)
             verdict = CachedVerdict(report)
-            if let key { await service.verifyCache?.insert(verdict, for: key) }
+            // A check that could not run this time (ffmpeg missing or timed out) is not kept for the next upload.
+            let unchecked: Set<Finding.Code> = [.videoLabelUnchecked, .videoWatermarkUnchecked]
+            if let key, !report.findings.contains(where: { unchecked.contains($0.code) }) {
+                await service.verifyCache?.insert(verdict, for: key)
+            }
             cache = key == nil ? "off" : "miss"
         }
         if key != nil { service.metrics.verifyCache(cache) }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import MultipartKit
 import NIOCore
+import NIOPosix
 import Sigil
 
 /// A file sent to the API streamed to disk as it arrives — the raw request body, or the `file` part of a
@@ -50,7 +51,9 @@ struct StreamedUpload: Sendable {
                 for try await buffer in request.body { try sink.write(buffer.readableBytesView) }
             }
             guard sink.size > 0 else { throw APIError(.badRequest, "empty-file", "the file is empty") }
-            try handle.synchronize()
+            try sink.flush()
+            // The flush to disk (gigabytes, maybe) waits on a thread of NIO's pool, not Swift's cooperative one.
+            try await NIOThreadPool.singleton.runIfActive { try handle.synchronize() }
             try handle.close()
             guard rename(working, path) == 0 else { throw SigilError(.io, "cannot move the upload into place (errno \(errno))", path: path) }
         } catch {
@@ -74,11 +77,23 @@ struct StreamedUpload: Sendable {
             self.limit = limit
         }
 
+        /// Bytes collected for the next write (the multipart parser hands over small pieces).
+        private var pending: [UInt8] = []
+        static let writeSize = 1 << 20
+
         func write(_ bytes: ByteBufferView) throws {
             size += Int64(bytes.count)
             guard size <= limit else { throw APIError(.contentTooLarge, "too-large", "the file is over the server's limit of \(limit) bytes") }
             if head.count < MediaRegistry.sniffLength { head += bytes.prefix(MediaRegistry.sniffLength - head.count) }
-            try handle.write(contentsOf: Data(bytes))
+            pending += bytes
+            if pending.count >= Self.writeSize { try flush() }
+        }
+
+        /// Writes what was collected.
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            try handle.write(contentsOf: Data(pending))
+            pending.removeAll(keepingCapacity: true)
         }
     }
 
@@ -96,6 +111,7 @@ struct StreamedUpload: Sendable {
             var fileName: String?
             var files = 0
             var fileComplete = false
+            var parts = 0
             var failure: (any Error)?
         }
         let state = State()
@@ -129,6 +145,8 @@ struct StreamedUpload: Sendable {
             }
         }
         parser.onPartComplete = {
+            state.parts += 1
+            if state.parts > 64 { state.failure = state.failure ?? APIError(.badRequest, "bad-multipart", "the form has more than 64 parts") }
             if state.isFile { state.fileComplete = true }
             if !state.isFile {
                 guard let name = state.name else {
@@ -140,7 +158,12 @@ struct StreamedUpload: Sendable {
             (state.name, state.filename, state.isFile, state.field) = (nil, nil, false, [])
         }
         var offset = 0
+        // Everything the parser is given counts: the file, the fields, and the boundaries and headers around them.
+        let most = Int(clamping: sink.limit) + maxFieldBytes + 64 * 1024
         for try await buffer in body {
+            guard offset + buffer.readableBytes <= most else {
+                throw APIError(.contentTooLarge, "too-large", "the form is over the server's limit of \(sink.limit) bytes and its fields")
+            }
             do {
                 try parser.execute(buffer)
             } catch {

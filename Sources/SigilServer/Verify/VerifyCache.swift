@@ -44,7 +44,8 @@ actor VerifyCache {
 
     /// Bumped whenever verification's output changes, so verdicts from an older Sigil in a shared table are not
     /// served by a newer one.
-    static let revision = 1
+    /// 2: a video's opening label is checked in its frames (decision 0412).
+    static let revision = 2
     /// Table writes are collected and committed together once this many are pending.
     static let flushEvery = 32
 
