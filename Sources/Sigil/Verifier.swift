@@ -32,6 +32,9 @@ public struct Verifier: Sendable {
         /// Whether decoded audio is also fingerprinted (``VerificationReport/audioFingerprint``): only a record lookup
         /// needs it, so a verify without a log does not pay for Chromaprint (decision 0033).
         public var fingerprintAudio = false
+        /// Whether a video without an implicit label is fingerprinted (``VerificationReport/videoFingerprint``, by
+        /// ``fingerprintVideo(at:into:)``): only a record lookup needs it (decision 0309).
+        public var fingerprintVideo = false
         /// Whether decoded audio's outline is kept (``VerificationReport/audioOverview``): only the verify page draws it.
         public var outlineAudio = false
         public init() {}
@@ -203,6 +206,16 @@ public struct Verifier: Sendable {
         }
     }
 
+    /// Hashes the frames of the video at `path` for the record lookup (``VerificationReport/videoFingerprint``) when
+    /// ``Options/fingerprintVideo`` is on, the report has no implicit label, and pixels are decoded. Without ffmpeg,
+    /// or when it cannot read the video, the report has none.
+    public func fingerprintVideo(at path: String, into report: inout VerificationReport) {
+        guard options.fingerprintVideo, options.decodePixels, report.format?.kind == .video, report.label == nil,
+            let tools = try? FFmpegTools.locate(timeout: .seconds(600))
+        else { return }
+        report.videoFingerprint = try? VideoFingerprint.allFrames(of: path, tools: tools)
+    }
+
     /// The audio rhythm label (GB 45438 5.3 c), found by listening to the samples (PCM WAV, or compressed audio
     /// decoded to it): every tone-burst
     /// pattern is reported; one that is not Morse "AI" is a named finding.
@@ -325,6 +338,9 @@ public struct VerificationReport: Sendable {
     /// A video's opening-frames label, checked in the decoded frames by Sigil's record
     /// (``Verifier/checkOpeningLabel(at:into:)``); nil without a record or a check.
     public var opening: OpeningLabelCheck? = nil
+    /// A video's frames hashed for the record lookup when it has no implicit label (decision 0309); nil otherwise.
+    /// Not part of the JSON report.
+    public var videoFingerprint: VideoFingerprint? = nil
     /// Whether pixels and samples were decoded; false in metadata-only mode, where a finding says what went unchecked.
     public var decoded = true
     /// The explicit text label (GB 45438 5.1) in the text a reader sees; nil for content without text.

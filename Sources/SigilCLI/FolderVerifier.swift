@@ -51,6 +51,7 @@ struct FolderVerifier {
                         let bytes = try FileIO.read(input)
                         var report = try verifier.verify(bytes)
                         verifier.checkOpeningLabel(at: input, into: &report)
+                        verifier.fingerprintVideo(at: input, into: &report)
                         return (input, .success((bytes, report)))
                     } catch let error as SigilError {
                         return (input, .failure(error))

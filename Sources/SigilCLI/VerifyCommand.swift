@@ -51,6 +51,7 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         // A sound is fingerprinted only when a log is looked up (the record lookup by sound).
         options.fingerprintAudio = dataDirectory != nil || records.database != nil
+        options.fingerprintVideo = options.fingerprintAudio
         let verifier = Verifier(options: options)
         let keeper = try await records.openKeeper(data: dataDirectory, keys: keysDirectory)
         if inputs.contains(where: FolderVerifier.isFolder) {
@@ -74,6 +75,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 let bytes = try FileIO.read(input)
                 var report = try verifier.verify(bytes, fileExtension: FileIO.fileExtension(of: input))
                 verifier.checkOpeningLabel(at: input, into: &report)
+                verifier.fingerprintVideo(at: input, into: &report)
                 let check = try await check(input, bytes, report, keeper: keeper)
                 if report.hasProblems || check?.hasProblems == true { worst = max(worst, ExitStatus.problems) }
                 if json {
@@ -100,7 +102,7 @@ struct VerifyCommand: AsyncParsableCommand {
         try await records.check(
             input: input, bytes: bytes, produceID: report.label?.produceID, perceptualHash: report.perceptualHash,
             lookup: dataDirectory != nil || records.database != nil, keeper: keeper, data: dataDirectory, keys: keysDirectory, decode: !noDecode,
-            audioFingerprint: report.audioFingerprint)
+            audioFingerprint: report.audioFingerprint, videoFingerprint: report.videoFingerprint)
     }
 
     static func located(_ error: SigilError, _ input: String) -> SigilError { error.path == nil ? error.at(path: input) : error }

@@ -23,7 +23,7 @@ struct VerifyRecordOptions: ParsableArguments {
     /// Checks one file's record and proof; nil when there is nothing to check (no lookup, no proof).
     func check(
         input: String, bytes: [UInt8], produceID: String?, perceptualHash: UInt64?, lookup: Bool, keeper: RecordKeeper?, data: String?, keys: String?,
-        decode: Bool = true, audioFingerprint: AudioFingerprint? = nil
+        decode: Bool = true, audioFingerprint: AudioFingerprint? = nil, videoFingerprint: VideoFingerprint? = nil
     ) async throws -> RecordCheck? {
         var given: (proof: TlogProof, source: String)?
         if let proof {
@@ -37,7 +37,8 @@ struct VerifyRecordOptions: ParsableArguments {
         var check = await RecordCheck.check(
             bytes: bytes, produceID: produceID, proof: given, keeper: keeper, verifiers: verifiers, keystore: keystore,
             perceptualHash: perceptualHash,
-            decode: decode, fileExtension: URL(fileURLWithPath: input).pathExtension, audioFingerprint: audioFingerprint)
+            decode: decode, fileExtension: URL(fileURLWithPath: input).pathExtension, audioFingerprint: audioFingerprint,
+            videoFingerprint: videoFingerprint)
         if lookup && keeper == nil {
             check.lookedUp = true
             check.lookupError = "no log at \(RecordKeeper.Location(data: data, keys: keys, database: database).description)"

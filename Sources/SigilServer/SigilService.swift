@@ -140,6 +140,7 @@ public struct SigilService: Sendable {
             options.labelKeys = ProvenanceKeyLoader.keystore(dataDirectory: dataPath, keysDirectory: configuration.keys).publicLabelKeys()
             // The server keeps a log, so sounds are fingerprinted for the record lookup by sound.
             options.fingerprintAudio = true
+            options.fingerprintVideo = true
             return SigilService(
                 configuration: configuration, keeper: keeper, apiKeys: apiKeys, compliance: compliance, keyCache: APIKeyCache(store: apiKeys),
                 limiter: WorkLimiter(

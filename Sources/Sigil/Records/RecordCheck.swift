@@ -40,6 +40,10 @@ public struct RecordCheck: Sendable {
     public var textDistance: Int?
     /// Whether the record was found by the file's text fingerprint (no ProduceID, or none recorded under it).
     public var foundByTextFingerprint = false
+    /// How the file's frames compared with the record's keyframes (decision 0309), when both were at hand.
+    public var videoMatch: VideoFingerprint.Match?
+    /// Whether the record was found by the video's frames.
+    public var foundByVideoFingerprint = false
     /// Where and how closely the file's sound matches the record's Chromaprint (decision 0033), when both have one.
     public var audioMatch: AudioFingerprint.Match?
     /// Whether the record was found by the file's sound (no ProduceID, or none recorded under it).
@@ -80,10 +84,14 @@ public struct RecordCheck: Sendable {
                     members.append(.init("audioBitErrorRate", .double(audioMatch.bitErrorRate, digits: 4)))
                     members.append(.init("audioOffsetSeconds", .double(audioMatch.seconds, digits: 2)))
                 }
-                members.append(
-                    .init(
-                        "foundBy",
-                        .string(foundByTextFingerprint ? "text-fingerprint" : foundByAudioFingerprint ? "audio-fingerprint" : "produceID")))
+                if let videoMatch {
+                    members.append(.init("videoDistance", .int(videoMatch.distance)))
+                    members.append(.init("videoKeyframesCompared", .int(videoMatch.compared)))
+                }
+                let foundBy =
+                    foundByTextFingerprint
+                    ? "text-fingerprint" : foundByAudioFingerprint ? "audio-fingerprint" : foundByVideoFingerprint ? "video-fingerprint" : "produceID"
+                members.append(.init("foundBy", .string(foundBy)))
             }
             if let lookupError { members.append(.init("error", .string(lookupError))) }
             recordJSON = .object(members)
@@ -117,6 +125,10 @@ public struct RecordCheck: Sendable {
                 }
                 if foundByTextFingerprint { line += " (found by its text fingerprint)" }
                 if foundByAudioFingerprint { line += " (found by its sound)" }
+                if let videoMatch {
+                    line += "; frames match (median distance \(videoMatch.distance) bits over \(videoMatch.compared) keyframes)"
+                }
+                if foundByVideoFingerprint { line += " (found by its frames)" }
                 lines.append(line)
             } else {
                 lines.append("  record       none found in the log" + (lookupError.map { " (\($0))" } ?? ""))
@@ -149,13 +161,15 @@ public struct RecordCheck: Sendable {
     ///   - fileExtension: the file's extension, which refines text without magic (`.md`) for its text fingerprint.
     ///   - audioFingerprint: the sound's Chromaprint (``VerificationReport/audioFingerprint``), by which a sound
     ///     without a ProduceID, or whose ProduceID has no record, is looked up (decision 0033).
+    ///   - videoFingerprint: the video's frames (``VerificationReport/videoFingerprint``), by which a video without a
+    ///     ProduceID, or whose ProduceID has no record, is looked up (decision 0309).
     ///
     /// A text (plain text, Markdown, DOCX, PDF through `pdftotext`) without a ProduceID, or whose ProduceID has no
     /// record, is looked up by its text fingerprint: the nearest record within ``TextFingerprint/matchDistance``.
     public static func check(
         bytes: [UInt8], produceID: String?, proof given: (proof: TlogProof, source: String)?, keeper: RecordKeeper?,
         verifiers: [NoteVerifier], keystore: Keystore?, perceptualHash: UInt64? = nil, decode: Bool = true, fileExtension: String? = nil,
-        audioFingerprint: AudioFingerprint? = nil
+        audioFingerprint: AudioFingerprint? = nil, videoFingerprint: VideoFingerprint? = nil
     ) async -> RecordCheck {
         var check = RecordCheck()
         let sha = Array(SHA256.hash(data: bytes))
@@ -205,7 +219,7 @@ public struct RecordCheck: Sendable {
                 } catch {
                     check.lookupError = "\(error)"
                 }
-            } else if textHash == nil, audioFingerprint == nil {
+            } else if textHash == nil, audioFingerprint == nil, videoFingerprint == nil {
                 check.lookupError = "the file has no implicit label, so no ProduceID to look up"
             } else if textHash == nil, let audioFingerprint, audioFingerprint.values.count < AudioFingerprint.minimumOverlap {
                 check.lookupError =
@@ -243,11 +257,29 @@ public struct RecordCheck: Sendable {
                 }
             }
         }
+        if let keeper, check.record == nil, check.lookupError == nil, let videoFingerprint, !videoFingerprint.frames.isEmpty {
+            await recordingLookupErrors {
+                // Every recorded video is compared (a scan of the log's video fingerprints); the lowest median distance
+                // wins, the latest of equally close ones.
+                let found = try await keeper.store.records(fingerprintType: ContentFingerprint.videoKeyframes) { recorded in
+                    VideoFingerprint(recorded).map { videoFingerprint.match(recorded: $0) != nil } ?? false
+                }
+                let scored = found.compactMap { entry in
+                    entry.record.fingerprint.flatMap(VideoFingerprint.init).flatMap { videoFingerprint.match(recorded: $0) }.map { (entry, $0) }
+                }
+                if let lowest = scored.map(\.1.distance).min(), let (best, match) = scored.last(where: { $0.1.distance == lowest }) {
+                    try await adopt(best.index, best.record, from: keeper)
+                    check.videoMatch = match
+                    check.foundByVideoFingerprint = true
+                }
+            }
+        }
         guard let (tlogProof, source) = proof else { return check }
         check.proofSource = source
         check.proofIndex = tlogProof.index
         check.proofStatus = verify(
-            tlogProof, sha: sha, produceID: produceID, textHash: textHash, audioFingerprint: audioFingerprint, keeper: keeper, verifiers: verifiers,
+            tlogProof, sha: sha, produceID: produceID, textHash: textHash, audioFingerprint: audioFingerprint,
+            videoFingerprint: videoFingerprint, keeper: keeper, verifiers: verifiers,
             keystore: keystore, into: &check)
         return check
     }
@@ -260,7 +292,8 @@ public struct RecordCheck: Sendable {
 
     static func verify(
         _ proof: TlogProof, sha: [UInt8], produceID: String?, textHash: UInt64? = nil, audioFingerprint: AudioFingerprint? = nil,
-        keeper: RecordKeeper?, verifiers: [NoteVerifier], keystore: Keystore?, into check: inout RecordCheck
+        videoFingerprint: VideoFingerprint? = nil, keeper: RecordKeeper?, verifiers: [NoteVerifier], keystore: Keystore?,
+        into check: inout RecordCheck
     ) -> ProofStatus {
         guard let entry = proof.extra else {
             return .invalid("the proof carries no entry (extra line), so its leaf hash cannot be recomputed")
@@ -299,7 +332,9 @@ public struct RecordCheck: Sendable {
         let sameText = record.fingerprint?.textHash.flatMap { recorded in textHash.map { TextFingerprint.matches(recorded, $0) } } ?? false
         let sameSound =
             record.fingerprint?.audioValues.flatMap { recorded in audioFingerprint?.match(in: AudioFingerprint(values: recorded)) } != nil
-        if record.contentSHA256 != sha && record.produceID != produceID && !sameText && !sameSound {
+        let sameVideo =
+            record.fingerprint.flatMap(VideoFingerprint.init).flatMap { recorded in videoFingerprint?.match(recorded: recorded) } != nil
+        if record.contentSHA256 != sha && record.produceID != produceID && !sameText && !sameSound && !sameVideo {
             return .invalid(
                 "the proof is for another file: its record has ProduceID \(record.produceID) and SHA-256 \(LowerHex.encode(record.contentSHA256))")
         }

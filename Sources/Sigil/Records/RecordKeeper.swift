@@ -197,7 +197,8 @@ public struct RecordKeeper: Sendable {
     /// The record of a file labeled to `path`, when the labeler streamed it (``LabelOutcome/bytes`` empty): its
     /// SHA-256 from the outcome when labeling computed it (``LabelOutcome/fileSHA256``), else read from the file in
     /// chunks, its fingerprint from the file (a WAV's samples read in chunks; an image,
-    /// compressed audio or a text read whole when within ``FileIO/maximumFileSize``; a video has none), the manifest
+    /// compressed audio or a text read whole when within ``FileIO/maximumFileSize``; a video's keyframes hashed through
+    /// ffmpeg, ``VideoFingerprint``), the manifest
     /// store's hash from the outcome. An outcome that holds its bytes is recorded from them.
     ///
     /// - Throws: ``SigilError`` `.io` when the file cannot be read, `.invalidRecord` / `.usage` for bad context fields.
@@ -210,7 +211,8 @@ public struct RecordKeeper: Sendable {
             if outcome.fileSHA256 == nil { try file.forEachChunk(of: 0..<file.count) { hasher.update(data: $0) } }
             switch outcome.format.kind {
             case .video:
-                return nil
+                // Its keyframes' hashes (decision 0309); without ffmpeg the record has none.
+                return try? VideoFingerprint.recorded(of: path, tools: FFmpegTools.locate(timeout: .seconds(300))).contentFingerprint
             case .audio where outcome.format == .wav:
                 return Self.recorded(try? AudioFingerprint.compute(wav: file))
             default:

@@ -118,7 +118,8 @@ extension APIRoutes {
         if key != nil { service.metrics.verifyCache(cache) }
         let check = await RecordCheck.check(
             bytes: bytes, produceID: verdict.produceID, proof: nil, keeper: service.keeper, verifiers: [], keystore: nil,
-            perceptualHash: verdict.perceptualHash, decode: decode, audioFingerprint: verdict.audioFingerprint)
+            perceptualHash: verdict.perceptualHash, decode: decode, audioFingerprint: verdict.audioFingerprint,
+            videoFingerprint: verdict.videoFingerprint)
         service.metrics.verified(verdict: verdict.verdict)
         try? await service.compliance.tally.count(verdict: verdict.verdict)
         return VerifiedFile(members: verdict.report + check.jsonMembers, cache: cache)
@@ -129,8 +130,9 @@ extension APIRoutes {
         return await cache.verdict(for: key)
     }
 
-    /// A video's opening-frames label (GB 45438 5.4) checked in its decoded frames, from a private working copy of the
-    /// upload (ffmpeg reads files); other kinds, and metadata-only verification, are left alone.
+    /// A video's opening-frames label (GB 45438 5.4) checked in its decoded frames, and an unlabeled video's frames
+    /// hashed for the record lookup (decision 0309), from a private working copy of the upload (ffmpeg reads files);
+    /// other kinds, and metadata-only verification, are left alone.
     static func checkOpeningLabel(_ verifier: Verifier, _ bytes: [UInt8], into report: inout VerificationReport) {
         guard verifier.options.decodePixels, let format = report.format, format.kind == .video else { return }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent(WorkingFile.tag() + "-opening." + format.fileExtension).path
@@ -142,6 +144,7 @@ extension APIRoutes {
             return
         }
         verifier.checkOpeningLabel(at: path, into: &report)
+        verifier.fingerprintVideo(at: path, into: &report)
     }
 
     /// Runs image work on a worker, waiting (100 ms at a time) while the queue is full instead of refusing.
@@ -170,7 +173,8 @@ extension APIRoutes {
         }
         let check = await RecordCheck.check(
             bytes: bytes, produceID: report.label?.produceID, proof: nil, keeper: service.keeper, verifiers: [], keystore: nil,
-            perceptualHash: report.perceptualHash, decode: decode, audioFingerprint: report.audioFingerprint)
+            perceptualHash: report.perceptualHash, decode: decode, audioFingerprint: report.audioFingerprint,
+            videoFingerprint: report.videoFingerprint)
         service.metrics.verified(verdict: report.verdict.rawValue)
         try? await service.compliance.tally.count(verdict: report.verdict.rawValue)
         return (report, check)

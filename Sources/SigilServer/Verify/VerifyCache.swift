@@ -11,20 +11,26 @@ struct CachedVerdict: Sendable {
     /// The sound's Chromaprint, for the record lookup by sound (decision 0033). Kept in memory only: a verdict read
     /// from the shared table has none, and its record is then looked up by ProduceID alone.
     var audioFingerprint: AudioFingerprint?
+    /// An unlabeled video's frames, for the record lookup by frames (decision 0309); in memory only, like the sound's.
+    var videoFingerprint: VideoFingerprint?
 
-    init(report: [JSONValue.Member], verdict: String, produceID: String?, perceptualHash: UInt64?, audioFingerprint: AudioFingerprint? = nil) {
+    init(
+        report: [JSONValue.Member], verdict: String, produceID: String?, perceptualHash: UInt64?, audioFingerprint: AudioFingerprint? = nil,
+        videoFingerprint: VideoFingerprint? = nil
+    ) {
         self.report = report
         self.verdict = verdict
         self.produceID = produceID
         self.perceptualHash = perceptualHash
         self.audioFingerprint = audioFingerprint
+        self.videoFingerprint = videoFingerprint
     }
 
     init(_ report: VerificationReport) {
         self.init(
             report: (report.json(file: nil).members ?? []) + DevelopmentKeys.jsonMembers(report.c2pa?.signer),
             verdict: report.verdict.rawValue, produceID: report.label?.produceID, perceptualHash: report.perceptualHash,
-            audioFingerprint: report.audioFingerprint)
+            audioFingerprint: report.audioFingerprint, videoFingerprint: report.videoFingerprint)
     }
 }
 
