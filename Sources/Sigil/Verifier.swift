@@ -211,9 +211,9 @@ public struct Verifier: Sendable {
     /// or when it cannot read the video, the report has none.
     public func fingerprintVideo(at path: String, into report: inout VerificationReport) {
         guard options.fingerprintVideo, options.decodePixels, report.format?.kind == .video, report.label == nil,
-            let tools = try? FFmpegTools.locate(timeout: .seconds(600))
+            let tools = try? FFmpegTools.locate(timeout: .seconds(120))
         else { return }
-        report.videoFingerprint = try? VideoFingerprint.allFrames(of: path, tools: tools)
+        report.videoFingerprint = try? VideoFingerprint.suspect(path, tools: tools)
     }
 
     /// The audio rhythm label (GB 45438 5.3 c), found by listening to the samples (PCM WAV, or compressed audio

@@ -45,7 +45,8 @@ public struct OpeningLabelCheck: Sendable {
     /// - Throws: ``SigilError`` `.externalTool` when ffmpeg fails, `.font` when the recorded font is gone and no
     ///   other is found.
     public static func check(_ path: String, tools: FFmpegTools) throws -> OpeningLabelCheck? {
-        let probe = try VideoProbe.probe(path, window: 70, tools: tools)
+        // Only the first seconds' packets are listed (the check looks at ``longestChecked`` seconds at most).
+        let probe = try VideoProbe.probe(path, window: longestChecked + 2, tools: tools)
         guard let record = OpeningLabelRecord.find(in: probe.tags) else { return nil }
         // The record comes with the file, from whoever made it: its font is used only where fonts live, its times
         // only when they are a real span.
@@ -60,14 +61,16 @@ public struct OpeningLabelCheck: Sendable {
         // Frames up to and including the first one at or after 2 s (or the recorded end, if later, looked at for
         // ``longestChecked`` seconds at most).
         let horizon = max(start + OpeningLabeler.minimumDuration, min(record.end, start + Self.longestChecked))
-        var count = min(times.count, times.filter { $0 < horizon - 1e-6 }.count + 1)
+        var count = min(times.count, times.filter { $0 < horizon - 1e-6 }.count + 1, Self.mostFrames)
 
         let display = probe.displaySize
         let box = record.painted.box
         let shortest = min(display.width, display.height)
         let fraction = Double(record.painted.inkHeight) / Double(max(shortest, 1))
         var findings: [Finding] = []
-        guard box.x >= 0, box.y >= 0, box.width > 0, box.height > 0, box.x + box.width <= display.width, box.y + box.height <= display.height
+        // Compared without adding (the record's numbers are the uploader's: a sum could overflow).
+        guard box.x >= 0, box.y >= 0, box.width > 0, box.height > 0, box.width <= display.width, box.x <= display.width - box.width,
+            box.height <= display.height, box.y <= display.height - box.height
         else {
             findings.append(
                 Finding(.videoLabelAbsentAtStart, .error, "the recorded label box lies outside the \(display.width)×\(display.height) frame"))
@@ -147,6 +150,8 @@ public struct OpeningLabelCheck: Sendable {
 
     /// The longest span from frame 0 the check decodes, in seconds (a label recorded for longer is measured up to it).
     public static let longestChecked = 10.0
+    /// The most frames the check decodes (10 s at 60 frames a second).
+    public static let mostFrames = 600
     /// The most bytes of decoded label boxes the check holds.
     public static let largestDecode = 256 << 20
 

@@ -116,7 +116,9 @@ public struct VideoProbe: Sendable, Hashable {
         }
         let tags = (format["tags"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
         var arguments = ["-v", "error", "-select_streams", "\(video.index)", "-show_entries", "packet=pts,dts,size,flags", "-of", "compact=p=0"]
-        if let window { arguments += ["-read_intervals", "%+\(Int(window.rounded(.up)))"] }
+        // A window is read as a number of packets (240 a second of it, audio included), not a duration: a file whose
+        // timestamps crowd millions of tiny frames into a second is not listed whole.
+        if let window { arguments += ["-read_intervals", "%+#\(Int(window.rounded(.up)) * 240)"] }
         let packetText = String(decoding: try tools.probe(arguments + [path]), as: UTF8.self)
         let tick = Double(video.timeBase.numerator) / Double(max(video.timeBase.denominator, 1))
         var packets: [Packet] = []
@@ -130,6 +132,7 @@ public struct VideoProbe: Sendable, Hashable {
             packets.append(
                 Packet(pts: Double(stamp) * tick, size: fields["size"].flatMap { Int($0) } ?? 0, keyframe: fields["flags"]?.first == "K"))
         }
+        if let window, let first = packets.map(\.pts).min() { packets.removeAll { $0.pts > first + window } }
         guard !packets.isEmpty else { throw SigilError(.unsupportedFormat, "the video stream has no packets", path: path) }
         return VideoProbe(
             formatName: format["format_name"] as? String ?? "", majorBrand: tags["major_brand"],

@@ -1,5 +1,6 @@
 import Foundation
 import Sigil
+import SigilCore
 import SigilTestSupport
 import Testing
 
@@ -20,12 +21,12 @@ struct VideoRecordLookupTests {
     }
 
     /// Verifies the file at `path` as `sigil verify --data` does, and looks its record up.
-    static func lookUp(_ path: String, keeper: RecordKeeper) async throws -> RecordCheck {
+    static func lookUp(_ path: String, keeper: RecordKeeper, frames: Int = 70) async throws -> RecordCheck {
         let bytes = try FileIO.read(path)
         var report = try verifier.verify(bytes)
         #expect(report.label == nil)
         verifier.fingerprintVideo(at: path, into: &report)
-        #expect((report.videoFingerprint?.frames.count ?? 0) > 100, "every frame of 10 s is hashed")
+        #expect((report.videoFingerprint?.frames.count ?? 0) >= frames, "ten frames a second are hashed")
         return await RecordCheck.check(
             bytes: bytes, produceID: nil, proof: nil, keeper: keeper, verifiers: [], keystore: nil, videoFingerprint: report.videoFingerprint)
     }
@@ -41,7 +42,7 @@ struct VideoRecordLookupTests {
         let outcome = try Labeler(policy: policy).labelFile(
             at: sharedVideo.appendingPathComponent("bbb_1280x720_24.mp4").path, to: labeled, keepBytes: false)
         let record = try keeper.record(for: outcome, context: .init(), file: labeled)
-        #expect(record.fingerprint?.type == ContentFingerprint.videoKeyframes)
+        #expect(record.fingerprint?.type == ContentFingerprint.videoFrames)
         let keyframes = try #require(record.fingerprint.flatMap(VideoFingerprint.init))
         #expect(keyframes.frames.count >= VideoFingerprint.minimumCompared, "\(keyframes.frames.map(\.time))")
         let receipts = try await keeper.keep([record])
@@ -59,7 +60,7 @@ struct VideoRecordLookupTests {
         #expect(found.proofStatus == .valid, "\(found.proofStatus)")
         #expect(found.lines.first?.contains("found by its frames") == true)
 
-        // Another video — and the same scene shot differently (the vertical cut of the same film) — finds none.
+        // Other videos find none.
         for other in ["leaves_1920x1080_25.mp4", "cup_640x480_25.avi"] {
             let none = try await Self.lookUp(sharedVideo.appendingPathComponent(other).path, keeper: keeper)
             #expect(none.record == nil, "\(other): \(String(describing: none.videoMatch))")
@@ -74,12 +75,18 @@ struct VideoRecordLookupTests {
         try stored.validate()
         #expect(stored.value.count == 24)
         #expect(VideoFingerprint(stored) == print)
-        #expect(throws: SigilError.self) { try ContentFingerprint(type: ContentFingerprint.videoKeyframes, value: [1, 2, 3]).validate() }
-        // Identical frames match at distance 0; a suspect whose frames are all 2 s off is compared with nothing.
-        let suspect = VideoFingerprint(frames: (0..<100).map { .init(time: Double($0) * 0.04, hash: UInt64($0)) })
-        let recorded = VideoFingerprint(frames: [0, 25, 50, 75].map { .init(time: Double($0) * 0.04, hash: UInt64($0)) })
-        #expect(suspect.match(recorded: recorded)?.distance == 0)
-        let late = VideoFingerprint(frames: recorded.frames.map { .init(time: $0.time + 10, hash: $0.hash) })
-        #expect(suspect.match(recorded: late) == nil)
+        #expect(throws: SigilError.self) { try ContentFingerprint(type: ContentFingerprint.videoFrames, value: [1, 2, 3]).validate() }
+        // Frames with unrelated (random) hashes: identical frames match at distance 0 with no shift; the record of a
+        // video whose frames sit 10 s later is found at that shift (an excerpt); frames with other hashes match nothing.
+        var random = SplitMix64(seed: 0x5EED)
+        let suspect = VideoFingerprint(frames: (0..<400).map { .init(time: Double($0) * 0.04, hash: random.next()) })
+        let recorded = VideoFingerprint(frames: [0, 25, 50, 75, 100].map { suspect.frames[$0] })
+        let same = suspect.match(recorded: recorded)
+        #expect(same?.distance == 0 && same?.compared == 5 && same?.shift == 0)
+        let earlier = VideoFingerprint(frames: [250, 275, 300, 325].map { .init(time: suspect.frames[$0].time - 10, hash: suspect.frames[$0].hash) })
+        #expect(suspect.match(recorded: earlier)?.shift == 10)
+        #expect(suspect.match(recorded: earlier)?.distance == 0)
+        let other = VideoFingerprint(frames: (0..<20).map { .init(time: Double($0) * 0.5, hash: random.next()) })
+        #expect(suspect.match(recorded: other) == nil)
     }
 }

@@ -40,7 +40,7 @@ public struct RecordCheck: Sendable {
     public var textDistance: Int?
     /// Whether the record was found by the file's text fingerprint (no ProduceID, or none recorded under it).
     public var foundByTextFingerprint = false
-    /// How the file's frames compared with the record's keyframes (decision 0309), when both were at hand.
+    /// How the file's frames compared with the record's (decision 0309), when both were at hand.
     public var videoMatch: VideoFingerprint.Match?
     /// Whether the record was found by the video's frames.
     public var foundByVideoFingerprint = false
@@ -86,7 +86,7 @@ public struct RecordCheck: Sendable {
                 }
                 if let videoMatch {
                     members.append(.init("videoDistance", .int(videoMatch.distance)))
-                    members.append(.init("videoKeyframesCompared", .int(videoMatch.compared)))
+                    members.append(.init("videoFramesCompared", .int(videoMatch.compared)))
                 }
                 let foundBy =
                     foundByTextFingerprint
@@ -126,7 +126,7 @@ public struct RecordCheck: Sendable {
                 if foundByTextFingerprint { line += " (found by its text fingerprint)" }
                 if foundByAudioFingerprint { line += " (found by its sound)" }
                 if let videoMatch {
-                    line += "; frames match (median distance \(videoMatch.distance) bits over \(videoMatch.compared) keyframes)"
+                    line += "; frames match (median distance \(videoMatch.distance) bits over \(videoMatch.compared) frames)"
                 }
                 if foundByVideoFingerprint { line += " (found by its frames)" }
                 lines.append(line)
@@ -261,7 +261,7 @@ public struct RecordCheck: Sendable {
             await recordingLookupErrors {
                 // Every recorded video is compared (a scan of the log's video fingerprints); the lowest median distance
                 // wins, the latest of equally close ones.
-                let found = try await keeper.store.records(fingerprintType: ContentFingerprint.videoKeyframes) { recorded in
+                let found = try await keeper.store.records(fingerprintType: ContentFingerprint.videoFrames) { recorded in
                     VideoFingerprint(recorded).map { videoFingerprint.match(recorded: $0) != nil } ?? false
                 }
                 let scored = found.compactMap { entry in

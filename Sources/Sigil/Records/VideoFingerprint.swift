@@ -1,17 +1,19 @@
 import Foundation
 
 /// A video's fingerprint for the record lookup when its labels are gone (decision 0309): the 64-bit DCT perceptual
-/// hash (``PerceptualHash``) of frames at their presentation times, from the first ``window`` seconds.
+/// hash (``PerceptualHash``) of frames sampled at a fixed rate by the decoder (ffmpeg's `fps` filter: the frame
+/// nearest each step, times counted from the first frame), from the first ``window`` seconds.
 ///
-/// A labeled video's record holds the hashes of its **keyframes** (`-skip_frame nokey`: only they are decoded, so the
-/// cost does not grow with the frame rate), or of one frame a second when its keyframes are sparse; a suspect file is decoded whole over the same
-/// window and each recorded keyframe compared with the suspect's frame nearest its time, after the best of a few
-/// small time shifts. Re-encoding, a lower resolution or bit rate, and a new container keep the hashes close; flat
-/// frames (fades, black) carry no hash, since any two of them look alike.
+/// A labeled video's record holds one frame a second; a suspect file is sampled ten times a second (at most
+/// ``suspectFrames``), and each recorded frame is compared with the suspect's frame at its time, after the best of a
+/// few small time shifts and of the shifts at which the suspect would be an excerpt (frames that look alike vote for
+/// them). Re-encoding, a lower resolution or bit rate, a new container or frame rate, a cut at the start and an
+/// excerpt keep the hashes close. Flat frames (fades, black) carry no hash, and a match needs distinct frames, since
+/// any two flat or still frames look alike.
 public struct VideoFingerprint: Sendable, Hashable {
     /// One hashed frame.
     public struct Frame: Sendable, Hashable {
-        /// Presentation time from the first frame, in seconds.
+        /// Time from the first frame, in seconds.
         public var time: Double
         public var hash: UInt64
 
@@ -26,87 +28,64 @@ public struct VideoFingerprint: Sendable, Hashable {
     public init(frames: [Frame]) { self.frames = frames }
 
     /// The seconds from the first frame a fingerprint covers.
-    public static let window = 60.0
-    /// The most keyframes a record holds (12 bytes each in its `video-keyframe-dct64` fingerprint).
+    public static let window = 60
+    /// Frames a second a record keeps.
+    static let recordedRate = 1
+    /// Frames a second a suspect is sampled at.
+    static let suspectRate = 10
+    /// The most frames a suspect is hashed at (``window`` × ``suspectRate``).
+    public static let suspectFrames = 600
+    /// The most frames a record holds (12 bytes each in its `video-frames-dct64` fingerprint).
     public static let maximumFrames = 256
     /// A frame whose 32 × 32 luma varies less than this (standard deviation, 0…255) is flat and not hashed.
     static let flatDeviation = 3.0
-    /// Keyframes that must be compared for a match.
+    /// Distinct frames (more than ``matchDistance`` bits apart from one another) that must be compared for a match.
     public static let minimumCompared = 3
     /// The median Hamming distance (of 64 bits) at or under which a suspect matches a record.
     public static let matchDistance = 10
-    /// The time shifts tried (seconds): a re-encode may start its first frame a little earlier or later.
-    static let shifts: [Double] = [-0.5, -0.25, -0.1, 0, 0.1, 0.25, 0.5]
+    /// The time shifts always tried (seconds): a re-encode may start its first frame a little earlier or later.
+    static let shifts: [Double] = [-0.5, -0.2, -0.1, 0, 0.1, 0.2, 0.5]
 
     /// What a comparison found.
     public struct Match: Sendable, Hashable {
-        /// The median distance of the compared keyframes.
+        /// The median distance of the compared frames.
         public var distance: Int
-        /// How many keyframes were compared.
+        /// How many recorded frames were compared.
         public var compared: Int
         /// The time shift that fitted best, in seconds.
         public var shift: Double
     }
 
-    /// The frames a record keeps of the video at `path` (its first video stream) within ``window``: its keyframes
-    /// (only they are decoded), or, when they are sparse — fewer than one every ``sparseKeyframes`` seconds, or fewer
-    /// than twice ``minimumCompared`` — one frame a second (every frame decoded, the window bounds the cost).
+    /// The frames a record keeps of the video at `path` (its first video stream): one a second of the first
+    /// ``window`` seconds (every frame of the window is decoded; the window bounds the cost).
     ///
     /// - Throws: ``SigilError`` `.externalTool` when ffmpeg fails.
     public static func recorded(of path: String, tools: FFmpegTools) throws -> VideoFingerprint {
-        let probe = try VideoProbe.probe(path, window: window + 5, tools: tools)
-        let keyframes = try decode(path, probe: probe, tools: tools, sampling: .keyframes)
-        let pts = probe.packets.map(\.pts)
-        let covered = min(window, (pts.max() ?? 0) - (pts.min() ?? 0))
-        if keyframes.frames.count >= max(2 * minimumCompared, Int(covered / sparseKeyframes)) { return keyframes }
-        return try decode(path, probe: probe, tools: tools, sampling: .perSecond)
+        try sample(path, rate: recordedRate, most: maximumFrames, tools: tools)
     }
 
-    /// Keyframes farther apart than this (seconds, on average) are sparse.
-    static let sparseKeyframes = 3.0
-
-    /// Every frame of the video at `path` within ``window`` (the suspect side of a lookup).
+    /// A suspect video's frames (the lookup's side): ten a second of the first ``window`` seconds, ``suspectFrames`` at
+    /// most, with one decoding thread.
     ///
-    /// - Throws: ``SigilError`` `.externalTool` when ffmpeg fails.
-    public static func allFrames(of path: String, tools: FFmpegTools) throws -> VideoFingerprint {
-        try decode(path, probe: try VideoProbe.probe(path, window: window + 5, tools: tools), tools: tools, sampling: .all)
+    /// - Throws: ``SigilError`` `.externalTool` when ffmpeg fails or takes longer than its timeout.
+    public static func suspect(_ path: String, tools: FFmpegTools) throws -> VideoFingerprint {
+        try sample(path, rate: suspectRate, most: suspectFrames, tools: tools)
     }
 
-    /// Which frames are hashed.
-    enum Sampling {
-        /// The keyframes only (`-skip_frame nokey`).
-        case keyframes
-        /// Every frame.
-        case all
-        /// One a second from the first (ffmpeg's `fps=1`: the frame nearest each second).
-        case perSecond
-    }
-
-    /// Decodes 32 × 32 luma frames and hashes them. Their times: for keyframes and every frame, the video packets'
-    /// presentation times from the demuxer (``VideoProbe``, no decode) in the order ffmpeg hands the frames out
-    /// (`passthrough`); one a second, the second.
-    static func decode(_ path: String, probe: VideoProbe, tools: FFmpegTools, sampling: Sampling) throws -> VideoFingerprint {
-        let filters = (sampling == .perSecond ? "fps=1," : "") + "scale=32:32:flags=area,format=gray"
-        let output = try tools.ffmpeg(
-            (sampling == .keyframes ? ["-skip_frame", "nokey"] : []) + [
-                "-t", String(format: "%.0f", window), "-i", path, "-map", "0:\(probe.video.index)", "-an", "-sn",
-            ] + (sampling == .perSecond ? [] : ["-fps_mode", "passthrough"]) + [
-                "-vf", filters, "-f", "rawvideo", "-pix_fmt", "gray", "-",
-            ])
+    /// Decodes the first video stream, samples it `rate` times a second (ffmpeg's `fps` filter, which starts at the
+    /// first frame's time), and hashes each sample's 32 × 32 luma; the sample's time is its index over `rate`.
+    static func sample(_ path: String, rate: Int, most: Int, tools: FFmpegTools) throws -> VideoFingerprint {
+        let output = try tools.ffmpeg([
+            "-threads", "1", "-t", String(window), "-i", path, "-map", "0:V:0", "-an", "-sn", "-dn",
+            "-vf", "fps=\(rate),scale=32:32:flags=area,format=gray", "-frames:v", String(most), "-f", "rawvideo", "-pix_fmt", "gray", "-",
+        ])
         let size = 32 * 32
-        var times: [Double]
-        switch sampling {
-        case .perSecond: times = (0..<(output.stdout.count / size)).map(Double.init)
-        case .keyframes: times = probe.packets.filter(\.keyframe).map(\.pts).sorted()
-        case .all: times = probe.frameTimes
-        }
-        let origin = sampling == .perSecond ? 0 : times.first ?? 0
         var frames: [Frame] = []
-        for index in 0..<min(times.count, output.stdout.count / size) {
+        for index in 0..<min(most, output.stdout.count / size) {
             let luma = Array(output.stdout[(index * size)..<((index + 1) * size)])
             guard deviation(luma) >= flatDeviation else { continue }
-            let pixels = PixelBuffer(width: 32, height: 32, layout: .gray, bytes: luma)
-            frames.append(Frame(time: times[index] - origin, hash: PerceptualHash.hash(pixels)))
+            frames.append(
+                Frame(time: Double(index) / Double(rate), hash: PerceptualHash.hash(PixelBuffer(width: 32, height: 32, layout: .gray, bytes: luma))))
         }
         return VideoFingerprint(frames: frames)
     }
@@ -117,17 +96,19 @@ public struct VideoFingerprint: Sendable, Hashable {
         return variance.squareRoot()
     }
 
-    /// How this suspect (every frame) compares with a recorded fingerprint (keyframes): for each shift, each recorded
-    /// keyframe against the suspect's frame nearest its time (within 0.1 s); the shift with the lowest median wins.
-    /// Nil when fewer than ``minimumCompared`` keyframes could be compared or the median is over ``matchDistance``.
+    /// How this suspect compares with a recorded fingerprint: for each shift, each recorded frame against the
+    /// suspect's frame nearest its time (within 0.06 s: the suspect's samples are 0.1 s apart); the shift with the
+    /// lowest median wins. Nil when fewer than ``minimumCompared`` distinct recorded frames could be compared or the
+    /// median is over ``matchDistance``.
     public func match(recorded: VideoFingerprint) -> Match? {
         guard !frames.isEmpty else { return nil }
         let times = frames.map(\.time)
         var best: Match?
-        for shift in Self.shifts {
+        for shift in Self.shifts + excerptShifts(recorded) {
             var distances: [Int] = []
-            for keyframe in recorded.frames {
-                let target = keyframe.time + shift
+            var compared: [UInt64] = []
+            for recordedFrame in recorded.frames {
+                let target = recordedFrame.time + shift
                 // The suspect's frames are in time order: binary search for the nearest.
                 var low = 0
                 var high = times.count
@@ -137,11 +118,12 @@ public struct VideoFingerprint: Sendable, Hashable {
                 }
                 let candidates = [low - 1, low].filter { times.indices.contains($0) }
                 guard let nearest = candidates.min(by: { abs(times[$0] - target) < abs(times[$1] - target) }),
-                    abs(times[nearest] - target) <= 0.1
+                    abs(times[nearest] - target) <= 0.06
                 else { continue }
-                distances.append(PerceptualHash.distance(keyframe.hash, frames[nearest].hash))
+                distances.append(PerceptualHash.distance(recordedFrame.hash, frames[nearest].hash))
+                compared.append(recordedFrame.hash)
             }
-            guard distances.count >= Self.minimumCompared else { continue }
+            guard distinct(compared) >= Self.minimumCompared else { continue }
             let median = distances.sorted()[distances.count / 2]
             if best.map({ median < $0.distance }) ?? true { best = Match(distance: median, compared: distances.count, shift: shift) }
         }
@@ -149,8 +131,30 @@ public struct VideoFingerprint: Sendable, Hashable {
         return best
     }
 
-    /// As a record's fingerprint (``ContentFingerprint/videoKeyframes``): per keyframe its time in milliseconds
-    /// (32 bits) and its hash (64 bits), big-endian; nil without a hashed keyframe.
+    /// How many of `hashes` are more than ``matchDistance`` bits from every one counted before (a still video's
+    /// frames count once).
+    func distinct(_ hashes: [UInt64]) -> Int {
+        var kept: [UInt64] = []
+        for hash in hashes where kept.allSatisfy({ PerceptualHash.distance($0, hash) > Self.matchDistance }) { kept.append(hash) }
+        return kept.count
+    }
+
+    /// The time shifts at which this suspect may be an excerpt of the recorded video (cut at its start, or taken from
+    /// its middle): every pair of a recorded frame and a suspect frame within ``matchDistance`` votes for the shift
+    /// between them (in 0.1-s bins); the three bins with the most votes, at least ``minimumCompared`` each.
+    func excerptShifts(_ recorded: VideoFingerprint) -> [Double] {
+        var votes: [Int: Int] = [:]
+        for recordedFrame in recorded.frames {
+            for frame in frames where PerceptualHash.distance(recordedFrame.hash, frame.hash) <= Self.matchDistance {
+                votes[Int(((frame.time - recordedFrame.time) * 10).rounded()), default: 0] += 1
+            }
+        }
+        return votes.filter { $0.value >= Self.minimumCompared }.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3)
+            .map { Double($0.key) / 10 }
+    }
+
+    /// As a record's fingerprint (``ContentFingerprint/videoFrames``): per frame its time in milliseconds (32 bits)
+    /// and its hash (64 bits), big-endian; nil without a hashed frame.
     public var contentFingerprint: ContentFingerprint? {
         guard !frames.isEmpty else { return nil }
         var value: [UInt8] = []
@@ -159,12 +163,12 @@ public struct VideoFingerprint: Sendable, Hashable {
             value += (0..<4).map { UInt8(truncatingIfNeeded: ms >> (24 - 8 * $0)) }
             value += (0..<8).map { UInt8(truncatingIfNeeded: frame.hash >> (56 - 8 * $0)) }
         }
-        return ContentFingerprint(type: ContentFingerprint.videoKeyframes, value: value)
+        return ContentFingerprint(type: ContentFingerprint.videoFrames, value: value)
     }
 
     /// The fingerprint a record holds, or nil when it holds another kind.
     public init?(_ fingerprint: ContentFingerprint) {
-        guard fingerprint.type == ContentFingerprint.videoKeyframes, fingerprint.value.count % 12 == 0 else { return nil }
+        guard fingerprint.type == ContentFingerprint.videoFrames, fingerprint.value.count % 12 == 0 else { return nil }
         let v = fingerprint.value
         frames = stride(from: 0, to: v.count, by: 12).map { i in
             let ms = v[i..<(i + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }

@@ -352,7 +352,7 @@ public struct ServerConfiguration: Sendable, Hashable {
             throw SigilError(.usage, "trustedProxies takes IP addresses; \"\(bad)\" is not one")
         }
         guard (0...64).contains(jobWorkers) else { throw SigilError(.usage, "jobWorkers must be 0…64, got \(jobWorkers)") }
-        guard maxJobBytes > 0 else { throw SigilError(.usage, "maxJobBytes must be positive") }
+        guard maxJobBytes > 0, maxJobBytes <= 1 << 40 else { throw SigilError(.usage, "maxJobBytes must be 1 byte…1 TiB") }
         guard (3...86_400).contains(jobLeaseSeconds), (0.05...60).contains(jobPollSeconds), (0.01...8_760).contains(jobRetentionHours) else {
             throw SigilError(
                 .usage,

@@ -10,7 +10,13 @@ struct JobFiles: Sendable {
     func input(_ job: Job) -> String { folder(job.id) + "/input." + job.fileExtension }
     /// The output of the job's claim: each claim writes its own, so a runner that lost its lease cannot overwrite the
     /// output of the claim that finished (the row's `attempts` names it once done).
-    func output(_ job: Job) -> String { folder(job.id) + "/output-\(job.attempts)." + job.fileExtension }
+    func output(_ job: Job) -> String {
+        // The runner's name goes in too: a claim handed back on shutdown does not count, so the next claim has the
+        // same number while the first runner's thread may still be writing.
+        // (The worker's name ends in its random hex tag, ``JobRunner/name``; only hex digits reach the path.)
+        let runner = String((job.worker ?? "").split(separator: "/").last?.filter(\.isHexDigit).prefix(16) ?? "")
+        return folder(job.id) + "/output-\(job.attempts)-\(runner)." + job.fileExtension
+    }
 
     /// Creates the job's folder.
     ///

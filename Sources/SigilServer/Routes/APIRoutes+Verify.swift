@@ -110,7 +110,10 @@ extension APIRoutes {
             verdict = CachedVerdict(report)
             // A check that could not run this time (ffmpeg missing or timed out) is not kept for the next upload.
             let unchecked: Set<Finding.Code> = [.videoLabelUnchecked, .videoWatermarkUnchecked]
-            if let key, !report.findings.contains(where: { unchecked.contains($0.code) }) {
+            // An unlabeled video's verdict is not kept either: its record is looked up by its frames, which the shared
+            // table does not hold.
+            let byFrames = report.format?.kind == .video && report.label == nil
+            if let key, !byFrames, !report.findings.contains(where: { unchecked.contains($0.code) }) {
                 await service.verifyCache?.insert(verdict, for: key)
             }
             cache = key == nil ? "off" : "miss"

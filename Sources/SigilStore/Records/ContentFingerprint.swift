@@ -17,7 +17,7 @@ public struct ContentFingerprint: Sendable, Hashable {
     public static let audioChromaprint = "audio-chromaprint"
     /// A video's keyframes within its first 60 s: per keyframe its time from the first frame (milliseconds, 32 bits)
     /// and the 64-bit DCT perceptual hash of its 32 × 32 luma, big-endian (decision 0309).
-    public static let videoKeyframes = "video-keyframe-dct64"
+    public static let videoFrames = "video-frames-dct64"
     /// The longest fingerprint accepted.
     public static let maximumLength = 4096
 
@@ -75,9 +75,9 @@ public struct ContentFingerprint: Sendable, Hashable {
         for fixed in [Self.imageDCT64, Self.textSimHash64] where type == fixed && value.count != 8 {
             throw SigilError(.invalidRecord, "contentFingerprint: a \(fixed) fingerprint is 8 bytes, not \(value.count)")
         }
-        guard type != Self.videoKeyframes || value.count % 12 == 0 else {
+        guard type != Self.videoFrames || value.count % 12 == 0 else {
             throw SigilError(
-                .invalidRecord, "contentFingerprint: a \(Self.videoKeyframes) fingerprint is whole 12-byte keyframes, not \(value.count) bytes")
+                .invalidRecord, "contentFingerprint: a \(Self.videoFrames) fingerprint is whole 12-byte keyframes, not \(value.count) bytes")
         }
         guard type != Self.audioChromaprint || value.count % 4 == 0 else {
             throw SigilError(
