@@ -77,7 +77,13 @@ import Testing
         let fromBytes = try keeper.record(for: held, context: context)
         #expect(fromFile.contentSHA256 == fromBytes.contentSHA256)
         #expect(fromFile.c2paManifestSHA256 == fromBytes.c2paManifestSHA256 && fromFile.c2paManifestSHA256 != nil)
-        #expect(fromFile.fingerprint == fromBytes.fingerprint)
+        if outcome.format.kind == .video {
+            // A video's frames are hashed from the file through ffmpeg (decision 0309); a record from bytes has none.
+            #expect(fromFile.fingerprint?.type == ContentFingerprint.videoFrames)
+            #expect(fromBytes.fingerprint == nil)
+        } else {
+            #expect(fromFile.fingerprint == fromBytes.fingerprint)
+        }
         if name.hasSuffix(".wav") {
             #expect(fromFile.fingerprint != nil, "a WAV's Chromaprint is read from the file")
             #expect(outcome.fileSHA256 != nil, "the manifest's data hash gave the file's SHA-256 (decision 0036)")
